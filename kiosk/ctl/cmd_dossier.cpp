@@ -1,0 +1,236 @@
+// kioskctl dossier submit | queue list | queue show | queue requeue | catalog list | db check | db purge
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "command.h"
+#include "json_out.h"
+#include "store/store.h"
+#include "ids.h"
+#include "utf8.h"
+#include "validation.h"
+
+namespace mck::ctl {
+namespace {
+
+using nlohmann::json;
+
+Result<std::string> ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Status::Error(Code::kNotFound, path.string() + ": cannot open file", path.string() + ": không mở được tệp");
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Attachments in a submit file may carry "path" (relative to the file) instead of bytes.
+Status LoadAttachments(json& body, const std::filesystem::path& base, std::vector<NewAttachment>* out) {
+  if (!body.contains("attachments") || !body["attachments"].is_array()) return Status::Ok();
+  for (auto& a : body["attachments"]) {
+    if (!a.is_object() || !a.contains("path") || !a["path"].is_string()) {
+      return Status::Error(Code::kInvalidArgument, "each attachment needs a \"path\" to its file",
+                           "Mỗi tệp đính kèm cần \"path\" trỏ tới tệp");
+    }
+    std::filesystem::path p = a["path"].get<std::string>();
+    if (p.is_relative()) p = base / p;
+    auto data = ReadFile(p);
+    if (!data.ok()) return data.status();
+    NewAttachment na;
+    na.name = a.value("name", p.filename().string());
+    na.media_type = a.value("media_type", "application/octet-stream");
+    na.data = std::move(data.value());
+    out->push_back(std::move(na));
+    a.erase("path");
+    a["name"] = na.name;
+    a["media_type"] = out->back().media_type;
+  }
+  return Status::Ok();
+}
+
+int DossierSubmit(Context& ctx) {
+  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
+  if (ctx.args().size() != 1) {
+    std::cerr << "Usage: kioskctl dossier submit FILE.json [--json]\n";
+    return kExitBadInput;
+  }
+  const std::filesystem::path file = ctx.args()[0];
+  auto text = ReadFile(file);
+  if (!text.ok()) return ctx.Fail(text.status());
+  json body = json::parse(*text, nullptr, false);
+  if (body.is_discarded()) {
+    return ctx.Fail(Status::Error(Code::kInvalidArgument, file.string() + ": not valid JSON",
+                                  file.string() + ": không phải JSON hợp lệ"));
+  }
+  auto store = ctx.OpenStore();
+  if (!store.ok()) return ctx.Fail(store.status());
+  auto catalog = (*store)->LoadCatalog();
+  if (!catalog.ok()) return ctx.Fail(catalog.status());
+  std::vector<NewAttachment> attachments;
+  if (Status st = LoadAttachments(body, file.parent_path(), &attachments); !st.ok()) return ctx.Fail(st);
+  auto validated = ValidateDossier(*catalog, body, VietnamDate(std::chrono::system_clock::now()));
+  if (!validated.ok()) {
+    if (ctx.json()) {
+      json errs = json::array();
+      for (const auto& e : validated.errors) errs.push_back({{"field", e.field}, {"message", e.message_vi}, {"message_en", e.message_en}});
+      std::cout << json{{"errors", errs}}.dump(2) << "\n";
+    }
+    std::cerr << "Hồ sơ chưa hợp lệ (" << validated.errors.size() << " lỗi) / dossier is not valid:\n";
+    for (const auto& e : validated.errors) std::cerr << "  " << e.field << ": " << e.message_vi << " (" << e.message_en << ")\n";
+    return kExitBadInput;
+  }
+  auto stored = (*store)->SubmitDossier(validated.body, attachments, catalog->version);
+  for (auto& a : attachments) SecureWipe(a.data);
+  if (!stored.ok()) return ctx.Fail(stored.status());
+  if (ctx.json()) {
+    PrintJson({{"client_id", stored->client_id}, {"provisional_code", stored->provisional_code}});
+  } else {
+    std::cout << "Đã nộp hồ sơ / dossier stored: " << stored->provisional_code << " (" << stored->client_id << ")\n";
+  }
+  return kExitOk;
+}
+
+int QueueList(Context& ctx) {
+  auto state_arg = ctx.TakeOption("--state");
+  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
+  std::optional<DossierState> state;
+  if (state_arg) {
+    state = ParseDossierState(*state_arg);
+    if (!state) {
+      std::cerr << "Trạng thái không hợp lệ / unknown state '" << *state_arg
+                << "' (queued, sending, accepted, needs_attention)\n";
+      return kExitBadInput;
+    }
+  }
+  auto store = ctx.OpenStore();
+  if (!store.ok()) return ctx.Fail(store.status());
+  auto list = (*store)->ListDossiers(state);
+  if (!list.ok()) return ctx.Fail(list.status());
+  if (ctx.json()) {
+    json arr = json::array();
+    for (const auto& d : *list) {
+      json j = SummaryJson(d);
+      arr.push_back({{"client_id", j["client_id"]}, {"provisional_code", j["provisional_code"]},
+                     {"procedure_code", j["procedure_code"]}, {"state", j["state"]},
+                     {"dossier_code", j["dossier_code"]}, {"attempts", j["attempts"]}, {"last_error", j["last_error"]}});
+    }
+    PrintJson(arr);
+    return kExitOk;
+  }
+  std::cout << std::left << std::setw(18) << "MÃ TẠM" << std::setw(11) << "THỦ TỤC" << std::setw(17) << "TRẠNG THÁI"
+            << std::setw(28) << "MÃ HỒ SƠ" << "LẦN GỬI\n";
+  for (const auto& d : *list) {
+    std::cout << std::left << std::setw(18) << d.provisional_code << std::setw(11) << d.procedure_code << std::setw(17)
+              << DossierStateName(d.state) << std::setw(28) << d.dossier_code.value_or("-") << d.attempts << "\n";
+  }
+  std::cout << list->size() << " hồ sơ / dossiers\n";
+  return kExitOk;
+}
+
+int QueueShow(Context& ctx) {
+  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
+  if (ctx.args().size() != 1) {
+    std::cerr << "Usage: kioskctl queue show ID (client id, provisional or official code)\n";
+    return kExitBadInput;
+  }
+  auto store = ctx.OpenStore();
+  if (!store.ok()) return ctx.Fail(store.status());
+  auto rec = (*store)->GetDossier(ctx.args()[0]);
+  if (!rec.ok()) return ctx.Fail(rec.status());
+  json j = SummaryJson(*rec);
+  j["catalog_version"] = rec->catalog_version;
+  j["portal_status_text"] = rec->portal_status_text ? json(*rec->portal_status_text) : json();
+  j["accepted_at"] = rec->accepted_at ? json(*rec->accepted_at) : json();
+  j["attention_details"] = rec->needs_attention_details;
+  j["body"] = rec->body;
+  if (ctx.json()) {
+    PrintJson(j);
+  } else {
+    std::cout << j.dump(2) << "\n";
+  }
+  return kExitOk;
+}
+
+int QueueRequeue(Context& ctx) {
+  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
+  if (ctx.args().size() != 1) {
+    std::cerr << "Usage: kioskctl queue requeue ID\n";
+    return kExitBadInput;
+  }
+  auto store = ctx.OpenStore();
+  if (!store.ok()) return ctx.Fail(store.status());
+  if (Status st = (*store)->Requeue(ctx.args()[0]); !st.ok()) return ctx.Fail(st);
+  std::cout << "Đã đưa hồ sơ vào hàng đợi gửi lại / re-queued\n";
+  return kExitOk;
+}
+
+int CatalogList(Context& ctx) {
+  auto search = ctx.TakeOption("--search");
+  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
+  auto store = ctx.OpenStore();
+  if (!store.ok()) return ctx.Fail(store.status());
+  auto catalog = (*store)->LoadCatalog();
+  if (!catalog.ok()) return ctx.Fail(catalog.status());
+  auto found = SearchProcedures(*catalog, search.value_or(""));
+  if (ctx.json()) {
+    json arr = json::array();
+    for (const auto* p : found) {
+      arr.push_back({{"code", p->code}, {"name", p->name}, {"field", p->field}, {"counter", p->counter},
+                     {"processing_days", p->processing_days}, {"fee_vnd", p->fee_vnd},
+                     {"fields", p->form.size()}, {"documents", p->documents.size()}});
+    }
+    PrintJson({{"version", catalog->version}, {"procedures", arr}});
+    return kExitOk;
+  }
+  std::cout << "Danh mục thủ tục / catalog " << catalog->version << "\n";
+  for (const auto* p : found) {
+    std::cout << "  " << std::left << std::setw(10) << p->code << " " << std::setw(4) << p->counter << " " << p->name
+              << " (" << p->field << ")\n";
+  }
+  std::cout << found.size() << " thủ tục / procedures\n";
+  return kExitOk;
+}
+
+int DbCheck(Context& ctx) {
+  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
+  auto store = ctx.OpenStore();
+  if (!store.ok()) return ctx.Fail(store.status());
+  auto check = (*store)->Check();
+  if (!check.ok()) return ctx.Fail(check.status());
+  if (ctx.json()) {
+    PrintJson({{"integrity_ok", check->integrity_ok}, {"integrity", check->integrity_message},
+               {"audit_ok", check->audit_ok}, {"audit_rows", check->audit_rows}, {"audit", check->audit_message},
+               {"ok", check->ok()}});
+  } else {
+    std::cout << "integrity_check: " << check->integrity_message << "\n"
+              << "audit chain: " << check->audit_message << " (" << check->audit_rows << " rows)\n"
+              << (check->ok() ? "Cơ sở dữ liệu tốt / database ok\n" : "CƠ SỞ DỮ LIỆU CÓ LỖI / DATABASE FAULTY\n");
+  }
+  return check->ok() ? kExitOk : kExitDataFault;
+}
+
+int DbPurge(Context& ctx) {
+  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
+  auto store = ctx.OpenStore();
+  if (!store.ok()) return ctx.Fail(store.status());
+  auto n = (*store)->PurgeExpired();
+  if (!n.ok()) return ctx.Fail(n.status());
+  if (ctx.json()) PrintJson({{"purged", *n}});
+  else std::cout << "Đã xoá dữ liệu cá nhân của " << *n << " hồ sơ hết hạn lưu / purged " << *n << " dossiers\n";
+  return kExitOk;
+}
+
+const CommandRegistration kSubmit({"dossier submit", "FILE.json [--json]",
+                                   "Validate a dossier against the catalog and store it (assigns client id and provisional code)",
+                                   DossierSubmit});
+const CommandRegistration kList({"queue list", "[--state S] [--json]", "List stored dossiers and their sync state", QueueList});
+const CommandRegistration kShow({"queue show", "ID [--json]", "Show one dossier (client id, provisional or official code)", QueueShow});
+const CommandRegistration kRequeue({"queue requeue", "ID", "Send a dossier that needed attention again", QueueRequeue});
+const CommandRegistration kCatalog({"catalog list", "[--search WORDS] [--json]", "List the procedure catalog (search ignores diacritics)", CatalogList});
+const CommandRegistration kCheck({"db check", "[--json]", "PRAGMA integrity_check and the audit-chain check", DbCheck});
+const CommandRegistration kPurge({"db purge", "[--json]", "Purge personal data past its retention period", DbPurge});
+
+}  // namespace
+}  // namespace mck::ctl

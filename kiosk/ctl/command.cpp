@@ -1,0 +1,113 @@
+#include "command.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "store/store.h"
+
+namespace mck::ctl {
+
+int ExitCodeFor(const Status& st) {
+  switch (st.code()) {
+    case Code::kOk: return kExitOk;
+    case Code::kInvalidArgument:
+    case Code::kNotFound:
+    case Code::kAlreadyExists: return kExitBadInput;
+    case Code::kCorrupt:
+    case Code::kFailedPrecondition: return kExitDataFault;
+    default: return kExitFailed;
+  }
+}
+
+Context::Context(std::vector<std::string> args, std::optional<std::filesystem::path> config_path,
+                 std::optional<std::filesystem::path> data_dir, bool json)
+    : args_(std::move(args)), config_path_(std::move(config_path)), data_dir_(std::move(data_dir)), json_(json) {}
+
+Context::~Context() = default;
+
+bool Context::TakeFlag(const std::string& name) {
+  for (auto it = args_.begin(); it != args_.end(); ++it) {
+    if (*it == name) {
+      args_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::optional<std::string> Context::TakeOption(const std::string& name) {
+  for (auto it = args_.begin(); it != args_.end(); ++it) {
+    if (*it == name && it + 1 != args_.end()) {
+      std::string v = *(it + 1);
+      args_.erase(it, it + 2);
+      return v;
+    }
+    if (it->rfind(name + "=", 0) == 0) {
+      std::string v = it->substr(name.size() + 1);
+      args_.erase(it);
+      return v;
+    }
+  }
+  return std::nullopt;
+}
+
+bool Context::RejectUnknownOptions(std::ostream& err) const {
+  for (const auto& a : args_) {
+    if (a.size() > 2 && a.rfind("--", 0) == 0) {
+      err << "Tuỳ chọn không hợp lệ / unknown option: " << a << "\n";
+      return true;
+    }
+  }
+  return false;
+}
+
+Result<const KioskConfig*> Context::Config() {
+  if (config_) return &*config_;
+  std::filesystem::path path;
+  if (config_path_) {
+    path = *config_path_;
+  } else if (const char* env = std::getenv("MCK_CONFIG"); env && *env) {
+    path = env;
+  } else if (std::filesystem::exists("/etc/mot-cua-kiosk/kiosk.toml")) {
+    path = "/etc/mot-cua-kiosk/kiosk.toml";
+  } else {
+    path = std::filesystem::path(MCK_SOURCE_DIR) / "config" / "kiosk.toml";
+  }
+  auto cfg = LoadConfig(path);
+  if (!cfg.ok()) return cfg.status();
+  config_ = std::move(cfg.value());
+  if (data_dir_) config_->data_dir = std::filesystem::absolute(*data_dir_);
+  return &*config_;
+}
+
+Result<Store*> Context::OpenStore() {
+  if (store_) return store_.get();
+  auto cfg = Config();
+  if (!cfg.ok()) return cfg.status();
+  StoreOptions opts;
+  opts.data_dir = (*cfg)->data_dir;
+  opts.kiosk_number = (*cfg)->kiosk_number;
+  opts.retention_days = (*cfg)->retention_days;
+  opts.catalog_seed = (*cfg)->catalog_seed;
+  auto store = Store::Open(opts);
+  if (!store.ok()) return store.status();
+  store_ = std::move(store.value());
+  return store_.get();
+}
+
+int Context::Fail(const Status& st) {
+  std::cerr << "Lỗi: " << st.message_vi() << "\n";
+  if (st.message_vi() != st.message_en()) std::cerr << "Error: " << st.message_en() << "\n";
+  return ExitCodeFor(st);
+}
+
+static std::vector<CommandSpec>& Table() {
+  static std::vector<CommandSpec> table;
+  return table;
+}
+
+CommandRegistration::CommandRegistration(CommandSpec spec) { Table().push_back(spec); }
+
+const std::vector<CommandSpec>& Commands() { return Table(); }
+
+}  // namespace mck::ctl

@@ -1,0 +1,237 @@
+#include "catalog.h"
+
+#include <regex>
+
+#include "utf8.h"
+
+namespace mck {
+
+using nlohmann::json;
+
+const char* FieldTypeName(FieldType t) {
+  switch (t) {
+    case FieldType::kText: return "text";
+    case FieldType::kMultiline: return "multiline";
+    case FieldType::kDate: return "date";
+    case FieldType::kNumber: return "number";
+    case FieldType::kPhone: return "phone";
+    case FieldType::kEmail: return "email";
+    case FieldType::kIdNumber: return "id_number";
+    case FieldType::kSelect: return "select";
+    case FieldType::kCheckbox: return "checkbox";
+  }
+  return "text";
+}
+
+std::optional<FieldType> ParseFieldType(std::string_view s) {
+  for (FieldType t : {FieldType::kText, FieldType::kMultiline, FieldType::kDate, FieldType::kNumber,
+                      FieldType::kPhone, FieldType::kEmail, FieldType::kIdNumber, FieldType::kSelect,
+                      FieldType::kCheckbox}) {
+    if (s == FieldTypeName(t)) return t;
+  }
+  return std::nullopt;
+}
+
+const FormField* Procedure::FindField(std::string_view id) const {
+  for (const auto& f : form) if (f.id == id) return &f;
+  return nullptr;
+}
+
+const Procedure* Catalog::Find(std::string_view code) const {
+  for (const auto& p : procedures) if (p.code == code) return &p;
+  return nullptr;
+}
+
+std::vector<std::string> Catalog::Counters() const {
+  std::vector<std::string> out;
+  for (const auto& p : procedures) {
+    bool seen = false;
+    for (const auto& c : out) seen = seen || c == p.counter;
+    if (!seen) out.push_back(p.counter);
+  }
+  return out;
+}
+
+namespace {
+
+Status Bad(const std::string& path, const std::string& en, const std::string& vi) {
+  return Status::Error(Code::kInvalidArgument, path + ": " + en, path + ": " + vi);
+}
+
+Status GetString(const json& obj, const char* key, const std::string& path, bool required,
+                 std::string* out) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) {
+    if (required) return Bad(path + "." + key, "is missing", "thiếu trường bắt buộc");
+    return Status::Ok();
+  }
+  if (!it->is_string()) return Bad(path + "." + key, "must be a string", "phải là chuỗi ký tự");
+  auto nfc = ToNfc(it->get<std::string>());
+  if (!nfc) return Bad(path + "." + key, "is not valid UTF-8", "không phải UTF-8 hợp lệ");
+  *out = *nfc;
+  if (required && out->empty()) return Bad(path + "." + key, "is empty", "đang để trống");
+  return Status::Ok();
+}
+
+Status ParseField(const json& j, const std::string& path, FormField* f) {
+  if (!j.is_object()) return Bad(path, "must be an object", "phải là một đối tượng");
+  MCK_RETURN_IF_ERROR(GetString(j, "id", path, true, &f->id));
+  MCK_RETURN_IF_ERROR(GetString(j, "label", path, true, &f->label));
+  std::string type;
+  MCK_RETURN_IF_ERROR(GetString(j, "type", path, true, &type));
+  auto t = ParseFieldType(type);
+  if (!t) return Bad(path + ".type", "unknown field type '" + type + "'", "loại trường không hợp lệ '" + type + "'");
+  f->type = *t;
+  if (j.contains("required")) {
+    if (!j["required"].is_boolean()) return Bad(path + ".required", "must be true or false", "phải là true hoặc false");
+    f->required = j["required"].get<bool>();
+  }
+  if (j.contains("max_len")) {
+    if (!j["max_len"].is_number_integer() || j["max_len"].get<int>() <= 0) {
+      return Bad(path + ".max_len", "must be a positive integer", "phải là số nguyên dương");
+    }
+    f->max_len = j["max_len"].get<int>();
+  }
+  for (const char* k : {"min", "max"}) {
+    if (j.contains(k)) {
+      if (!j[k].is_number()) return Bad(path + "." + k, "must be a number", "phải là số");
+      (std::string(k) == "min" ? f->min : f->max) = j[k].get<double>();
+    }
+  }
+  if (j.contains("pattern")) {
+    std::string pattern;
+    MCK_RETURN_IF_ERROR(GetString(j, "pattern", path, true, &pattern));
+    try {
+      std::regex re(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error&) {
+      return Bad(path + ".pattern", "is not a valid regular expression", "biểu thức chính quy không hợp lệ");
+    }
+    f->pattern = pattern;
+  }
+  MCK_RETURN_IF_ERROR(GetString(j, "help", path, false, &f->help));
+  if (j.contains("options")) {
+    if (!j["options"].is_array()) return Bad(path + ".options", "must be an array", "phải là một mảng");
+    for (size_t i = 0; i < j["options"].size(); ++i) {
+      const auto& o = j["options"][i];
+      if (!o.is_string()) return Bad(path + ".options[" + std::to_string(i) + "]", "must be a string", "phải là chuỗi ký tự");
+      auto nfc = ToNfc(o.get<std::string>());
+      if (!nfc) return Bad(path + ".options", "is not valid UTF-8", "không phải UTF-8 hợp lệ");
+      f->options.push_back(*nfc);
+    }
+  }
+  if (f->type == FieldType::kSelect && f->options.empty()) {
+    return Bad(path + ".options", "a select field needs options", "trường lựa chọn cần danh sách lựa chọn");
+  }
+  return Status::Ok();
+}
+
+Status ParseProcedure(const json& j, const std::string& path, Procedure* p) {
+  if (!j.is_object()) return Bad(path, "must be an object", "phải là một đối tượng");
+  MCK_RETURN_IF_ERROR(GetString(j, "code", path, true, &p->code));
+  MCK_RETURN_IF_ERROR(GetString(j, "name", path, true, &p->name));
+  MCK_RETURN_IF_ERROR(GetString(j, "field", path, true, &p->field));
+  MCK_RETURN_IF_ERROR(GetString(j, "counter", path, true, &p->counter));
+  if (!j.contains("processing_days") || !j["processing_days"].is_number_integer() ||
+      j["processing_days"].get<int>() < 0) {
+    return Bad(path + ".processing_days", "must be a whole number of days", "phải là số ngày (số nguyên)");
+  }
+  p->processing_days = j["processing_days"].get<int>();
+  if (!j.contains("fee_vnd") || !j["fee_vnd"].is_number_integer() || j["fee_vnd"].get<int64_t>() < 0) {
+    return Bad(path + ".fee_vnd", "must be a whole number of đồng", "phải là số đồng (số nguyên)");
+  }
+  p->fee_vnd = j["fee_vnd"].get<int64_t>();
+  if (!j.contains("form") || !j["form"].is_array()) return Bad(path + ".form", "must be an array", "phải là một mảng");
+  for (size_t i = 0; i < j["form"].size(); ++i) {
+    FormField f;
+    const std::string fp = path + ".form[" + std::to_string(i) + "]";
+    MCK_RETURN_IF_ERROR(ParseField(j["form"][i], fp, &f));
+    if (p->FindField(f.id)) return Bad(fp + ".id", "duplicate field id '" + f.id + "'", "mã trường bị trùng '" + f.id + "'");
+    p->form.push_back(std::move(f));
+  }
+  if (j.contains("documents")) {
+    if (!j["documents"].is_array()) return Bad(path + ".documents", "must be an array", "phải là một mảng");
+    for (size_t i = 0; i < j["documents"].size(); ++i) {
+      const auto& d = j["documents"][i];
+      const std::string dp = path + ".documents[" + std::to_string(i) + "]";
+      if (!d.is_object()) return Bad(dp, "must be an object", "phải là một đối tượng");
+      RequiredDocument doc;
+      MCK_RETURN_IF_ERROR(GetString(d, "id", dp, true, &doc.id));
+      MCK_RETURN_IF_ERROR(GetString(d, "name", dp, true, &doc.name));
+      doc.required = d.value("required", false);
+      p->documents.push_back(std::move(doc));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Catalog> ParseCatalog(const json& doc) {
+  if (!doc.is_object()) return Bad("catalog", "must be a JSON object", "phải là một đối tượng JSON");
+  Catalog c;
+  MCK_RETURN_IF_ERROR(GetString(doc, "version", "catalog", true, &c.version));
+  if (!doc.contains("procedures") || !doc["procedures"].is_array()) {
+    return Bad("procedures", "must be an array", "phải là một mảng");
+  }
+  for (size_t i = 0; i < doc["procedures"].size(); ++i) {
+    Procedure p;
+    const std::string path = "procedures[" + std::to_string(i) + "]";
+    MCK_RETURN_IF_ERROR(ParseProcedure(doc["procedures"][i], path, &p));
+    if (c.Find(p.code)) return Bad(path + ".code", "duplicate procedure code '" + p.code + "'", "mã thủ tục bị trùng '" + p.code + "'");
+    c.procedures.push_back(std::move(p));
+  }
+  return c;
+}
+
+Result<Catalog> ParseCatalogText(std::string_view text) {
+  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) {
+    return Status::Error(Code::kInvalidArgument, "catalog is not valid JSON", "danh mục thủ tục không phải JSON hợp lệ");
+  }
+  return ParseCatalog(doc);
+}
+
+json CatalogToJson(const Catalog& c) {
+  json procs = json::array();
+  for (const auto& p : c.procedures) {
+    json form = json::array();
+    for (const auto& f : p.form) {
+      json jf = {{"id", f.id}, {"label", f.label}, {"type", FieldTypeName(f.type)}, {"required", f.required}};
+      if (f.max_len) jf["max_len"] = *f.max_len;
+      if (f.pattern) jf["pattern"] = *f.pattern;
+      if (f.min) jf["min"] = *f.min;
+      if (f.max) jf["max"] = *f.max;
+      if (!f.options.empty()) jf["options"] = f.options;
+      if (!f.help.empty()) jf["help"] = f.help;
+      form.push_back(std::move(jf));
+    }
+    json docs = json::array();
+    for (const auto& d : p.documents) docs.push_back({{"id", d.id}, {"name", d.name}, {"required", d.required}});
+    procs.push_back({{"code", p.code}, {"name", p.name}, {"field", p.field},
+                     {"processing_days", p.processing_days}, {"fee_vnd", p.fee_vnd},
+                     {"counter", p.counter}, {"form", std::move(form)}, {"documents", std::move(docs)}});
+  }
+  return {{"version", c.version}, {"procedures", std::move(procs)}};
+}
+
+std::vector<const Procedure*> SearchProcedures(const Catalog& c, std::string_view query) {
+  std::vector<std::string> words;
+  const std::string q = FoldForSearch(query);
+  size_t start = 0;
+  while (start < q.size()) {
+    size_t end = q.find(' ', start);
+    if (end == std::string::npos) end = q.size();
+    if (end > start) words.push_back(q.substr(start, end - start));
+    start = end + 1;
+  }
+  std::vector<const Procedure*> out;
+  for (const auto& p : c.procedures) {
+    const std::string hay = FoldForSearch(p.name + " " + p.code + " " + p.field);
+    bool all = true;
+    for (const auto& w : words) all = all && hay.find(w) != std::string::npos;
+    if (all) out.push_back(&p);
+  }
+  return out;
+}
+
+}  // namespace mck

@@ -1,0 +1,193 @@
+#include "config.h"
+
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace mck {
+
+namespace {
+
+Status At(const std::filesystem::path& file, const toml::source_region& where, const std::string& en,
+          const std::string& vi) {
+  const std::string loc = file.string() + ":" + std::to_string(where.begin.line) + ": ";
+  return Status::Error(Code::kInvalidArgument, loc + en, loc + vi);
+}
+
+struct Reader {
+  const std::filesystem::path& file;
+  const toml::table& root;
+
+  Status CheckKeys(const toml::table& t, std::initializer_list<const char*> known, const std::string& prefix) {
+    for (auto&& [key, node] : t) {
+      bool ok = false;
+      for (const char* k : known) ok = ok || key.str() == k;
+      if (!ok) {
+        return At(file, node.source(), "unknown key '" + prefix + std::string(key.str()) + "'",
+                  "khoá không hợp lệ '" + prefix + std::string(key.str()) + "'");
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status Int(const toml::table& t, const char* key, int min, int max, int* out) {
+    const toml::node* n = t.get(key);
+    if (!n) return Status::Ok();
+    auto v = n->value<int64_t>();
+    if (!n->is_integer() || !v || *v < min || *v > max) {
+      return At(file, n->source(),
+                std::string(key) + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max),
+                std::string(key) + " phải là số nguyên từ " + std::to_string(min) + " đến " + std::to_string(max));
+    }
+    *out = static_cast<int>(*v);
+    return Status::Ok();
+  }
+
+  Status Str(const toml::table& t, const char* key, std::string* out) {
+    const toml::node* n = t.get(key);
+    if (!n) return Status::Ok();
+    if (!n->is_string()) {
+      return At(file, n->source(), std::string(key) + " must be a string", std::string(key) + " phải là chuỗi ký tự");
+    }
+    *out = *n->value<std::string>();
+    return Status::Ok();
+  }
+
+  Status Bool(const toml::table& t, const char* key, bool* out) {
+    const toml::node* n = t.get(key);
+    if (!n) return Status::Ok();
+    if (!n->is_boolean()) {
+      return At(file, n->source(), std::string(key) + " must be true or false", std::string(key) + " phải là true hoặc false");
+    }
+    *out = *n->value<bool>();
+    return Status::Ok();
+  }
+
+  Status OneOf(const toml::table& t, const char* key, std::initializer_list<const char*> allowed, std::string* out) {
+    MCK_RETURN_IF_ERROR(Str(t, key, out));
+    const toml::node* n = t.get(key);
+    if (!n) return Status::Ok();
+    std::string list;
+    for (const char* a : allowed) {
+      if (*out == a) return Status::Ok();
+      list += std::string(list.empty() ? "" : ", ") + a;
+    }
+    return At(file, n->source(), std::string(key) + " must be one of: " + list,
+              std::string(key) + " phải là một trong: " + list);
+  }
+
+  const toml::table* Section(const char* name, Status* st) {
+    const toml::node* n = root.get(name);
+    if (!n) return nullptr;
+    if (!n->is_table()) {
+      *st = At(file, n->source(), std::string("[") + name + "] must be a table", std::string("[") + name + "] phải là một bảng");
+      return nullptr;
+    }
+    return n->as_table();
+  }
+};
+
+std::filesystem::path Resolve(const std::filesystem::path& base, const std::string& p) {
+  if (p.empty()) return {};
+  std::filesystem::path path(p);
+  return path.is_absolute() ? path : base / path;
+}
+
+}  // namespace
+
+Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::path& name) {
+  toml::table root;
+  try {
+    root = toml::parse(text, name.string());
+  } catch (const toml::parse_error& e) {
+    const std::string loc = name.string() + ":" + std::to_string(e.source().begin.line) + ": ";
+    return Status::Error(Code::kInvalidArgument, loc + std::string(e.description()),
+                         loc + "lỗi cú pháp TOML: " + std::string(e.description()));
+  }
+  KioskConfig c;
+  c.source_file = name;
+  Reader r{name, root};
+  MCK_RETURN_IF_ERROR(r.CheckKeys(root, {"kiosk", "portal", "privacy", "ui", "staff", "devices"}, ""));
+  Status st;
+  const std::filesystem::path base = name.has_parent_path() ? name.parent_path() : std::filesystem::path(".");
+  if (auto* t = r.Section("kiosk", &st)) {
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"number", "commune_code", "commune_name", "province_name", "data_dir", "language", "catalog_seed"}, "kiosk."));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "number", 1, 99, &c.kiosk_number));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "commune_code", &c.commune_code));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "commune_name", &c.commune_name));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "province_name", &c.province_name));
+    std::string dir, seed;
+    MCK_RETURN_IF_ERROR(r.Str(*t, "data_dir", &dir));
+    if (!dir.empty()) c.data_dir = Resolve(base, dir);
+    MCK_RETURN_IF_ERROR(r.Str(*t, "catalog_seed", &seed));
+    if (!seed.empty()) c.catalog_seed = Resolve(base, seed);
+    MCK_RETURN_IF_ERROR(r.OneOf(*t, "language", {"vi", "en"}, &c.language));
+  }
+  MCK_RETURN_IF_ERROR(st);
+  if (auto* t = r.Section("portal", &st)) {
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"url", "connect_timeout_s", "transfer_timeout_s", "sync_interval_s", "heartbeat_interval_s"}, "portal."));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "url", &c.portal_url));
+    if (!c.portal_url.empty() && c.portal_url.rfind("https://", 0) != 0) {
+      return At(name, t->get("url")->source(), "portal.url must start with https:// (TLS is mandatory)",
+                "portal.url phải bắt đầu bằng https:// (bắt buộc mã hoá TLS)");
+    }
+    MCK_RETURN_IF_ERROR(r.Int(*t, "connect_timeout_s", 1, 120, &c.connect_timeout_s));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "transfer_timeout_s", 1, 3600, &c.transfer_timeout_s));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "sync_interval_s", 1, 86400, &c.sync_interval_s));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "heartbeat_interval_s", 10, 86400, &c.heartbeat_interval_s));
+  }
+  MCK_RETURN_IF_ERROR(st);
+  if (auto* t = r.Section("privacy", &st)) {
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"retention_days"}, "privacy."));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "retention_days", 0, 3650, &c.retention_days));
+  }
+  MCK_RETURN_IF_ERROR(st);
+  if (auto* t = r.Section("ui", &st)) {
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"inactivity_timeout_s", "inactivity_countdown_s", "tone_style", "large_text"}, "ui."));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "inactivity_timeout_s", 10, 3600, &c.inactivity_timeout_s));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "inactivity_countdown_s", 3, 120, &c.inactivity_countdown_s));
+    MCK_RETURN_IF_ERROR(r.OneOf(*t, "tone_style", {"new", "old"}, &c.tone_style));
+    MCK_RETURN_IF_ERROR(r.Bool(*t, "large_text", &c.large_text));
+  }
+  MCK_RETURN_IF_ERROR(st);
+  if (auto* t = r.Section("staff", &st)) {
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"pin_max_attempts", "pin_lockout_s"}, "staff."));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "pin_max_attempts", 1, 20, &c.pin_max_attempts));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "pin_lockout_s", 10, 86400, &c.pin_lockout_s));
+  }
+  MCK_RETURN_IF_ERROR(st);
+  if (auto* t = r.Section("devices", &st)) {
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"printer", "printer_width_mm", "card_reader", "card_reader_name", "card_sim_file", "qr_scanner", "csca_file"}, "devices."));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "printer", &c.printer));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "printer_width_mm", 58, 80, &c.printer_width_mm));
+    if (c.printer_width_mm != 58 && c.printer_width_mm != 80) {
+      return At(name, t->get("printer_width_mm")->source(), "printer_width_mm must be 58 or 80", "printer_width_mm phải là 58 hoặc 80");
+    }
+    MCK_RETURN_IF_ERROR(r.OneOf(*t, "card_reader", {"pcsc", "sim"}, &c.card_reader));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "card_reader_name", &c.card_reader_name));
+    std::string sim, csca;
+    MCK_RETURN_IF_ERROR(r.Str(*t, "card_sim_file", &sim));
+    c.card_sim_file = Resolve(base, sim).string();
+    MCK_RETURN_IF_ERROR(r.Str(*t, "qr_scanner", &c.qr_scanner));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "csca_file", &csca));
+    c.csca_file = Resolve(base, csca).string();
+    // A relative file: printer path is relative to the config file, like every other path.
+    if (c.printer.rfind("file:", 0) == 0) c.printer = "file:" + Resolve(base, c.printer.substr(5)).string();
+  }
+  MCK_RETURN_IF_ERROR(st);
+  if (c.catalog_seed.empty()) c.catalog_seed = base / "procedures.json";
+  return c;
+}
+
+Result<KioskConfig> LoadConfig(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return Status::Error(Code::kNotFound, file.string() + ": cannot open the config file",
+                         file.string() + ": không mở được tệp cấu hình");
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseConfig(ss.str(), file);
+}
+
+}  // namespace mck

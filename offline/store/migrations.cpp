@@ -1,0 +1,178 @@
+#include "migrations.h"
+
+#include <vector>
+
+namespace mck {
+
+namespace {
+
+// Append only. Never edit a migration that has shipped: add the next one.
+const std::vector<const char*> kMigrations = {
+    // 1: the first schema.
+    R"SQL(
+CREATE TABLE settings(
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+-- Daily sequences: provisional dossier codes (scope 'dossier') and queue tickets ('ticket:<counter>').
+CREATE TABLE sequences(
+  scope TEXT NOT NULL,
+  day   TEXT NOT NULL,          -- YYYY-MM-DD, Vietnam time
+  last  INTEGER NOT NULL,
+  PRIMARY KEY(scope, day)
+);
+
+CREATE TABLE dossiers(
+  id                 INTEGER PRIMARY KEY,
+  client_id          TEXT NOT NULL UNIQUE,
+  provisional_code   TEXT NOT NULL UNIQUE,
+  procedure_code     TEXT NOT NULL,
+  catalog_version    TEXT NOT NULL,
+  submitted_at       TEXT NOT NULL,
+  submitted_unix     INTEGER NOT NULL,
+  state              TEXT NOT NULL CHECK(state IN ('queued','sending','accepted','needs_attention')),
+  dossier_code       TEXT UNIQUE,
+  appointment_date   TEXT,
+  portal_status      TEXT,
+  portal_status_text TEXT,
+  portal_updated_at  TEXT,
+  accepted_at        TEXT,
+  accepted_unix      INTEGER,
+  attempts           INTEGER NOT NULL DEFAULT 0,
+  last_error         TEXT,
+  attention_details  TEXT,         -- the portal's reasons (JSON), field paths and messages only
+  body_sealed        BLOB,         -- AES-256-GCM, AD "dossier:<client_id>"; NULL once purged
+  purged_at          TEXT
+);
+CREATE INDEX dossiers_state ON dossiers(state);
+
+-- Content-addressed attachment bytes, shared between dossiers that carry the same file.
+CREATE TABLE attachments(
+  sha256      TEXT PRIMARY KEY CHECK(length(sha256) = 64),
+  size        INTEGER NOT NULL,
+  media_type  TEXT NOT NULL,
+  data_sealed BLOB,                -- AD "attachment:<sha256>"; NULL once purged
+  created_at  TEXT NOT NULL
+);
+
+CREATE TABLE dossier_attachments(
+  dossier_id INTEGER NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+  position   INTEGER NOT NULL,
+  sha256     TEXT NOT NULL REFERENCES attachments(sha256),
+  PRIMARY KEY(dossier_id, position)
+);
+CREATE INDEX dossier_attachments_sha ON dossier_attachments(sha256);
+
+-- Work for the sync engine: dossiers, ratings and counter decisions, each with its own
+-- idempotency key. A row is leased to one runner at a time; it is deleted in the transaction
+-- that records the portal's final answer.
+CREATE TABLE outbox(
+  id               INTEGER PRIMARY KEY,
+  kind             TEXT NOT NULL CHECK(kind IN ('dossier','rating','decision')),
+  ref              TEXT NOT NULL,
+  idempotency_key  TEXT NOT NULL UNIQUE,
+  due_unix         INTEGER NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  last_error       TEXT,
+  lease_owner      TEXT,
+  lease_expires    INTEGER
+);
+CREATE INDEX outbox_due ON outbox(due_unix);
+
+CREATE TABLE ratings(
+  id              INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  dossier_code    TEXT,
+  counter         TEXT NOT NULL,
+  scores          TEXT NOT NULL,   -- JSON {"criterion": 1..5}
+  comment_sealed  BLOB,            -- AD "rating:<key>"
+  rated_at        TEXT NOT NULL,
+  state           TEXT NOT NULL CHECK(state IN ('queued','sent','needs_attention'))
+);
+
+CREATE TABLE decisions(
+  id              INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  dossier_ref     TEXT NOT NULL,   -- official code or client id
+  decision        TEXT NOT NULL CHECK(decision IN ('accept','request_supplement','refuse')),
+  body_sealed     BLOB NOT NULL,   -- AD "decision:<key>"
+  decided_at      TEXT NOT NULL,
+  state           TEXT NOT NULL CHECK(state IN ('queued','sent','needs_attention'))
+);
+
+CREATE TABLE catalog_cache(
+  id         INTEGER PRIMARY KEY CHECK(id = 1),
+  etag       TEXT NOT NULL,
+  version    TEXT NOT NULL,
+  body       TEXT NOT NULL,
+  fetched_at TEXT NOT NULL
+);
+
+CREATE TABLE tickets(
+  id                INTEGER PRIMARY KEY,
+  counter           TEXT NOT NULL,
+  day               TEXT NOT NULL,
+  number            INTEGER NOT NULL,
+  state             TEXT NOT NULL CHECK(state IN ('pending','issued','print_failed','called','done')),
+  issued_at         TEXT NOT NULL,
+  called_at         TEXT,
+  dossier_client_id TEXT,
+  UNIQUE(counter, day, number)
+);
+
+-- Append-only, hash-chained: hash = SHA-256(prev_hash | id | at | actor | action | subject | detail).
+-- Rows hold codes and states, never personal data.
+CREATE TABLE audit_log(
+  id        INTEGER PRIMARY KEY,
+  at        TEXT NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  subject   TEXT NOT NULL,
+  detail    TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)SQL",
+};
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+Result<int> SchemaVersion(Db& db) {
+  auto stmt = db.Prepare("PRAGMA user_version");
+  if (!stmt.ok()) return stmt.status();
+  Status st;
+  if (!stmt->Step(&st)) return st.ok() ? Status::Error(Code::kInternal, "no user_version") : st;
+  return static_cast<int>(stmt->Int(0));
+}
+
+Result<int> Migrate(Db& db) {
+  auto current = SchemaVersion(db);
+  if (!current.ok()) return current.status();
+  const int latest = LatestSchemaVersion();
+  if (*current > latest) {
+    return Status::Error(
+        Code::kFailedPrecondition,
+        "database schema version " + std::to_string(*current) + " is newer than this program knows (" +
+            std::to_string(latest) + "); it was left untouched: install the newer kiosk software",
+        "Cơ sở dữ liệu thuộc phiên bản phần mềm mới hơn (lược đồ " + std::to_string(*current) +
+            ", phần mềm này chỉ biết đến " + std::to_string(latest) +
+            "). Dữ liệu được giữ nguyên; hãy cài phiên bản phần mềm mới hơn.");
+  }
+  for (int v = *current; v < latest; ++v) {
+    Transaction txn(db);
+    MCK_RETURN_IF_ERROR(txn.Begin());
+    MCK_RETURN_IF_ERROR(db.Exec(kMigrations[static_cast<size_t>(v)]));
+    MCK_RETURN_IF_ERROR(db.Exec("PRAGMA user_version = " + std::to_string(v + 1)));
+    MCK_RETURN_IF_ERROR(txn.Commit());
+  }
+  return latest;
+}
+
+}  // namespace mck

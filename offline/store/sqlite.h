@@ -1,0 +1,81 @@
+// A thin RAII layer over the SQLite C API, and the one place SQLite result codes become Status.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "status.h"
+
+namespace mck {
+
+// Maps an SQLite result code (with the connection's message) to a Status with a Vietnamese
+// message a technician can act on: full disk, read-only, corrupt, busy.
+Status SqliteStatus(int rc, sqlite3* db, std::string_view what);
+
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
+  Stmt(Stmt&& o) noexcept : db_(o.db_), s_(o.s_) { o.s_ = nullptr; }
+  Stmt& operator=(Stmt&& o) noexcept;
+  ~Stmt();
+
+  Stmt& Bind(int i, int64_t v);
+  Stmt& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
+  Stmt& Bind(int i, std::string_view v);
+  Stmt& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
+  Stmt& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
+  Stmt& BindBlob(int i, std::string_view v);
+  Stmt& BindNull(int i);
+  Stmt& Bind(int i, const std::optional<std::string>& v) { return v ? Bind(i, *v) : BindNull(i); }
+
+  // SQLITE_ROW → true, SQLITE_DONE → false; anything else is an error in *st.
+  bool Step(Status* st);
+  // Runs to completion (for statements without rows).
+  Status Run();
+  bool IsNull(int col) const;
+  int64_t Int(int col) const;
+  std::string Text(int col) const;
+  std::optional<std::string> OptText(int col) const;
+  std::string Blob(int col) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* s_ = nullptr;
+};
+
+class Db {
+ public:
+  static Result<std::unique_ptr<Db>> Open(const std::string& path);
+  ~Db();
+  sqlite3* raw() const { return db_; }
+  Status Exec(const std::string& sql);
+  Result<Stmt> Prepare(std::string_view sql);
+  // BEGIN IMMEDIATE: takes the write lock up front so two writers never deadlock midway.
+  Status Begin();
+  Status Commit();
+  void Rollback();
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// Rolls back unless Commit() was called: every early return leaves the database untouched.
+class Transaction {
+ public:
+  explicit Transaction(Db& db) : db_(db) {}
+  Status Begin() { MCK_RETURN_IF_ERROR(db_.Begin()); open_ = true; return Status::Ok(); }
+  Status Commit() { MCK_RETURN_IF_ERROR(db_.Commit()); open_ = false; return Status::Ok(); }
+  ~Transaction() { if (open_) db_.Rollback(); }
+
+ private:
+  Db& db_;
+  bool open_ = false;
+};
+
+}  // namespace mck
