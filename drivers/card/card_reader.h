@@ -1,0 +1,84 @@
+// The card-reader interface: what the kiosk asks of a chip-ID-card (CCCD / Căn cước) reader,
+// whatever sits behind it (PC/SC + ICAO 9303, or the simulator). The UI only sees this header.
+//
+// Threading: every call may block (card I/O takes seconds); call them on a device worker
+// thread, never on the UI thread. Cancel() may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "status.h"
+
+namespace mck::card {
+
+// What the machine-readable zone says (ICAO 9303 TD1 for the CCCD, TD3 for passports).
+struct Mrz {
+  std::string document_number;  // 9 digits for a CCCD: the last 9 of the ID number
+  std::string surname;
+  std::string given_names;
+  std::string date_of_birth;    // YYYY-MM-DD
+  std::string date_of_expiry;   // YYYY-MM-DD
+  std::string nationality;      // "VNM"
+  std::string sex;              // "M" | "F" | "<"
+};
+
+// The identity read from a card, with its provenance. Dates are YYYY-MM-DD. Absent fields stay
+// empty optionals. ethnicity, religion and the face are sensitive data (Decree 13/2023): show
+// them, never store them unless a form asks.
+struct Identity {
+  std::string id_number;
+  std::string full_name;
+  std::optional<std::string> date_of_birth, gender, nationality, ethnicity, religion, place_of_origin,
+      place_of_residence, identifying_marks, date_of_issue, date_of_expiry, father_name, mother_name,
+      spouse_name, old_id_number;
+  std::optional<Mrz> mrz;
+  std::string source = "chip";     // "chip" | "qr"
+  bool chip_verified = false;      // every data group's hash matched the SOD
+  std::optional<bool> sod_signature_valid;  // set only when a CSCA was configured
+  std::string face_jp2;            // DG2 image bytes (JPEG 2000), may be empty; never stored
+};
+
+// The keys of `kioskctl card read --json` (absent keys for absent fields).
+nlohmann::json IdentityToJson(const Identity& id);
+
+// How to open the chip. For a CCCD the citizen never types an MRZ: it comes from the ID number
+// (and the QR or typed date of birth); see shared/domain/vn-facts.md §2.2.
+struct AccessKey {
+  std::optional<std::string> can;          // PACE card access number
+  std::string document_number;             // BAC
+  std::string date_of_birth;               // YYMMDD
+  std::string date_of_expiry;              // YYMMDD; empty: try the dates the renewal ages allow
+};
+
+enum class CardEventKind { kReaderAdded, kReaderRemoved, kCardInserted, kCardRemoved };
+struct CardEvent {
+  CardEventKind kind;
+  std::string reader;
+};
+
+// Progress of a read, for the UI's progress bar: (bytes read so far, bytes expected, 0 if unknown).
+using ReadProgress = std::function<void(size_t done, size_t total)>;
+
+class CardReader {
+ public:
+  virtual ~CardReader() = default;
+  virtual Result<std::vector<std::string>> ListReaders() = 0;
+  // Reads and checks the card in `reader` (empty: the first reader with a card). Distinct
+  // results: kRejected for a wrong access key (6300), kUnavailable for a card removed mid-read
+  // or a reader unplugged, kInvalidArgument for a card that is not an eMRTD; the Status's
+  // Vietnamese message tells the citizen what to do.
+  virtual Result<Identity> Read(const std::string& reader, const AccessKey& key, const ReadProgress& progress) = 0;
+  // Blocks up to `timeout` for readers or cards to change; returns what changed (may be empty).
+  virtual Result<std::vector<CardEvent>> WaitForChange(std::chrono::milliseconds timeout) = 0;
+  // Wakes a blocked WaitForChange or Read from another thread.
+  virtual void Cancel() = 0;
+};
+
+}  // namespace mck::card
