@@ -1,6 +1,8 @@
 #include "store.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -102,6 +104,8 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   auto sealer = Sealer::LoadOrCreate(options.data_dir / "store.key");
   if (!sealer.ok()) return sealer.status();
   store->sealer_ = std::move(sealer.value());
+  // Create the file 0600 ourselves: SQLite gives the -wal and -shm files the same mode.
+  if (int fd = ::open(store->db_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
   auto db = Db::Open(store->db_path_.string());
   if (!db.ok()) return db.status();
   store->db_ = std::move(db.value());

@@ -1,0 +1,52 @@
+#include <catch2/catch.hpp>
+
+#include "config.h"
+
+using namespace mck;
+
+TEST_CASE("the shipped config/kiosk.toml loads") {
+  auto c = LoadConfig(std::string(MCK_SOURCE_DIR) + "/config/kiosk.toml");
+  INFO(c.status().ToString());
+  REQUIRE(c.ok());
+  CHECK(c->kiosk_number == 7);
+  CHECK(c->catalog_seed.filename() == "procedures.json");
+  CHECK(c->data_dir.is_absolute());
+}
+
+TEST_CASE("defaults apply to an empty config, relative paths resolve against the file") {
+  auto c = ParseConfig("[kiosk]\ndata_dir = \"var\"\n", "/etc/mck/kiosk.toml");
+  REQUIRE(c.ok());
+  CHECK(c->data_dir == "/etc/mck/var");
+  CHECK(c->retention_days == 30);
+  CHECK(c->catalog_seed == "/etc/mck/procedures.json");
+}
+
+TEST_CASE("config errors give the file, the line and the reason") {
+  struct Case { const char* text; int line; const char* words; };
+  const Case cases[] = {
+      {"[kiosk]\nnumber = 7\nnumbr = 8\n", 3, "unknown key 'kiosk.numbr'"},
+      {"[kiosk]\nnumber = 100\n", 2, "number must be a whole number from 1 to 99"},
+      {"[kiosk]\nnumber = \"7\"\n", 2, "number must be a whole number"},
+      {"\n\n[colours]\nx = 1\n", 3, "unknown key 'colours'"},
+      {"[portal]\nurl = \"http://portal\"\n", 2, "https://"},
+      {"[ui]\ntone_style = \"modern\"\n", 2, "tone_style must be one of: new, old"},
+      {"[devices]\nprinter_width_mm = 72\n", 2, "58 or 80"},
+      {"[privacy]\nretention_days = -1\n", 2, "retention_days"},
+      {"[kiosk\nnumber = 7\n", 1, ""},
+  };
+  for (const auto& c : cases) {
+    auto r = ParseConfig(c.text, "kiosk.toml");
+    REQUIRE_FALSE(r.ok());
+    INFO(r.status().message_en());
+    CHECK(r.status().message_en().rfind("kiosk.toml:" + std::to_string(c.line) + ": ", 0) == 0);
+    CHECK(r.status().message_en().find(c.words) != std::string::npos);
+    CHECK(r.status().message_vi().rfind("kiosk.toml:" + std::to_string(c.line) + ": ", 0) == 0);
+  }
+}
+
+TEST_CASE("a missing config file is a clear not-found error") {
+  auto r = LoadConfig("/nonexistent/kiosk.toml");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == Code::kNotFound);
+  CHECK(r.status().message_vi().find("không mở được") != std::string::npos);
+}

@@ -1,0 +1,132 @@
+#include <catch2/catch.hpp>
+
+#include "validation.h"
+
+using namespace mck;
+using nlohmann::json;
+
+namespace {
+
+const CivilDate kToday{2026, 11, 26};
+
+Catalog TestCatalog() {
+  auto c = ParseCatalog(json::parse(R"({"version": "v1", "procedures": [
+    {"code": "1.001193", "name": "Đăng ký khai sinh", "field": "Hộ tịch", "processing_days": 1, "fee_vnd": 0, "counter": "HT",
+     "form": [
+       {"id": "child_name", "label": "Họ, chữ đệm, tên của trẻ", "type": "text", "required": true, "max_len": 10},
+       {"id": "child_dob", "label": "Ngày sinh", "type": "date", "required": true},
+       {"id": "child_gender", "label": "Giới tính", "type": "select", "options": ["Nam", "Nữ"], "required": true},
+       {"id": "copies", "label": "Số bản sao", "type": "number", "min": 0, "max": 10},
+       {"id": "contact_phone", "label": "Điện thoại", "type": "phone"},
+       {"id": "email", "label": "Email", "type": "email"},
+       {"id": "father_id", "label": "Số định danh của cha", "type": "id_number"},
+       {"id": "agree", "label": "Tôi cam đoan", "type": "checkbox", "required": true},
+       {"id": "book_no", "label": "Quyển số", "type": "text", "pattern": "[0-9]{1,4}", "help": "chỉ gồm chữ số"}],
+     "documents": [{"id": "birth_certificate", "name": "Giấy chứng sinh", "required": true}]}]})"));
+  REQUIRE(c.ok());
+  return *c;
+}
+
+json GoodDossier() {
+  return json::parse(R"({"procedure_code": "1.001193",
+    "applicant": {"id_number": "024190001234", "full_name": "Nguyễn Thị Hoà", "date_of_birth": "1990-03-15",
+                  "gender": "Nữ", "phone": "0912345678"},
+    "fields": {"child_name": "Trần An", "child_dob": "2026-11-02", "child_gender": "Nam", "agree": true},
+    "documents": [{"id": "birth_certificate", "presented_at_counter": true}]})");
+}
+
+std::vector<std::string> Fields(const ValidatedDossier& v) {
+  std::vector<std::string> out;
+  for (const auto& e : v.errors) out.push_back(e.field);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a good dossier validates and is normalised") {
+  json d = GoodDossier();
+  d["applicant"]["full_name"] = "  Nguyễn Thị Hoa\xCC\x80  ";  // decomposed, padded
+  auto v = ValidateDossier(TestCatalog(), d, kToday);
+  INFO((v.errors.empty() ? std::string() : v.errors[0].field + " " + v.errors[0].message_en));
+  REQUIRE(v.ok());
+  CHECK(v.body["applicant"]["full_name"] == "Nguyễn Thị Hoà");
+  CHECK(v.body["channel"] == "kiosk");
+  CHECK(v.body["applicant"]["identity_source"] == "manual");
+  CHECK(v.body["applicant"]["chip_verified"] == false);
+}
+
+TEST_CASE("every field error is reported at once, with its path") {
+  json d = GoodDossier();
+  d["applicant"]["id_number"] = "02419000123";
+  d["applicant"]["phone"] = "12345";
+  d["fields"]["child_name"] = "Một cái tên quá dài";
+  d["fields"]["child_dob"] = "2026-02-30";
+  d["fields"]["child_gender"] = "Khác";
+  d["fields"]["copies"] = 11;
+  d["fields"]["email"] = "not-an-email";
+  d["fields"]["father_id"] = "abc";
+  d["fields"]["agree"] = false;
+  d["fields"]["book_no"] = "12a";
+  d["fields"]["unknown"] = "x";
+  auto v = ValidateDossier(TestCatalog(), d, kToday);
+  const auto f = Fields(v);
+  for (const char* expected : {"applicant.id_number", "applicant.phone", "fields.child_name", "fields.child_dob",
+                               "fields.child_gender", "fields.copies", "fields.email", "fields.father_id",
+                               "fields.agree", "fields.book_no", "fields.unknown"}) {
+    INFO(expected);
+    CHECK(std::find(f.begin(), f.end(), expected) != f.end());
+  }
+  for (const auto& e : v.errors) {
+    CHECK_FALSE(e.message_vi.empty());
+    CHECK_FALSE(e.message_en.empty());
+  }
+}
+
+TEST_CASE("required fields and applicant identity are checked") {
+  json d = GoodDossier();
+  d["fields"].erase("child_dob");
+  d["applicant"]["date_of_birth"] = "1991-03-15";  // disagrees with the ID number's year
+  d["applicant"].erase("gender");
+  auto v = ValidateDossier(TestCatalog(), d, kToday);
+  const auto f = Fields(v);
+  CHECK(std::find(f.begin(), f.end(), "fields.child_dob") != f.end());
+  CHECK(std::find(f.begin(), f.end(), "applicant.id_number") != f.end());
+  CHECK(std::find(f.begin(), f.end(), "applicant.gender") != f.end());
+}
+
+TEST_CASE("a date of birth in the future and a fake chip_verified are refused") {
+  json d = GoodDossier();
+  d["applicant"]["date_of_birth"] = "2027-01-01";
+  d["applicant"]["chip_verified"] = true;
+  auto v = ValidateDossier(TestCatalog(), d, kToday);
+  const auto f = Fields(v);
+  CHECK(std::find(f.begin(), f.end(), "applicant.date_of_birth") != f.end());
+  CHECK(std::find(f.begin(), f.end(), "applicant.chip_verified") != f.end());
+}
+
+TEST_CASE("unknown procedure, documents and kiosk-assigned keys are refused") {
+  json d = GoodDossier();
+  d["procedure_code"] = "9.999999";
+  d["client_id"] = "x";
+  auto v = ValidateDossier(TestCatalog(), d, kToday);
+  auto f = Fields(v);
+  CHECK(std::find(f.begin(), f.end(), "procedure_code") != f.end());
+  CHECK(std::find(f.begin(), f.end(), "client_id") != f.end());
+  json d2 = GoodDossier();
+  d2["documents"].push_back({{"id", "passport"}});
+  f = Fields(ValidateDossier(TestCatalog(), d2, kToday));
+  CHECK(std::find(f.begin(), f.end(), "documents[1].id") != f.end());
+}
+
+TEST_CASE("a single form value is validated for the UI as the citizen types") {
+  const Catalog c = TestCatalog();
+  const Procedure& p = c.procedures[0];
+  CHECK_FALSE(ValidateFieldValue(*p.FindField("child_dob"), "2026-11-02", kToday).has_value());
+  auto e = ValidateFieldValue(*p.FindField("child_dob"), "", kToday);
+  REQUIRE(e.has_value());
+  CHECK(e->message_vi == "Vui lòng nhập Ngày sinh");
+  CHECK_FALSE(ValidateFieldValue(*p.FindField("copies"), "3", kToday).has_value());
+  CHECK_FALSE(ValidateFieldValue(*p.FindField("contact_phone"), "02043123456", kToday).has_value());
+  CHECK(ValidateFieldValue(*p.FindField("book_no"), "x1", kToday)->message_vi == "Quyển số: chỉ gồm chữ số");
+  CHECK_FALSE(ValidateFieldValue(*p.FindField("contact_phone"), json(), kToday).has_value());
+}
