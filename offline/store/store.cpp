@@ -430,6 +430,22 @@ Status Store::RecordDelivered(const OutboxItem& item) {
   return txn.Commit();
 }
 
+Status Store::ReleaseLease(const OutboxItem& item) {
+  auto up = db_->Prepare("UPDATE outbox SET lease_owner = NULL, lease_expires = NULL WHERE id = ?");
+  if (!up.ok()) return up.status();
+  up->Bind(1, item.id);
+  Transaction txn(*db_);
+  MCK_RETURN_IF_ERROR(txn.Begin());
+  MCK_RETURN_IF_ERROR(up->Run());
+  if (item.kind == "dossier") {
+    auto d = db_->Prepare("UPDATE dossiers SET state = 'queued' WHERE client_id = ? AND state = 'sending'");
+    if (!d.ok()) return d.status();
+    d->Bind(1, item.ref);
+    MCK_RETURN_IF_ERROR(d->Run());
+  }
+  return txn.Commit();
+}
+
 Status Store::Requeue(const std::string& key) {
   auto rec = GetDossier(key);
   if (!rec.ok()) return rec.status();
@@ -554,6 +570,44 @@ Result<std::string> Store::SubmitRating(const Rating& r) {
   MCK_RETURN_IF_ERROR(ob->Run());
   MCK_RETURN_IF_ERROR(AppendAudit(*db_, FormatRfc3339Vietnam(now), kActorKiosk, "rating.submitted", key,
                                   "counter=" + r.counter));
+  MCK_RETURN_IF_ERROR(txn.Commit());
+  return key;
+}
+
+// ---- counter decisions ------------------------------------------------------------------------
+
+Result<std::string> Store::SubmitDecision(const std::string& dossier_ref, const json& decision) {
+  const std::string word = decision.is_object() ? decision.value("decision", "") : "";
+  if (word != "accept" && word != "request_supplement" && word != "refuse") {
+    return Status::Error(Code::kInvalidArgument, "decision must be accept, request_supplement or refuse",
+                         "Quyết định phải là tiếp nhận, yêu cầu bổ sung hoặc từ chối");
+  }
+  if (word != "accept" && decision.value("reason", "").empty()) {
+    return Status::Error(Code::kInvalidArgument, "a reason is required unless the dossier is accepted",
+                         "Cần ghi lý do khi yêu cầu bổ sung hoặc từ chối hồ sơ");
+  }
+  if (dossier_ref.empty()) {
+    return Status::Error(Code::kInvalidArgument, "no dossier given for the decision", "Chưa chọn hồ sơ");
+  }
+  const std::string key = NewUuidV4();
+  const TimePoint now = Now();
+  json body = decision;
+  if (!body.contains("decided_at")) body["decided_at"] = FormatRfc3339Vietnam(now);
+  Transaction txn(*db_);
+  MCK_RETURN_IF_ERROR(txn.Begin());
+  auto ins = db_->Prepare(
+      "INSERT INTO decisions(idempotency_key, dossier_ref, decision, body_sealed, decided_at, state) "
+      "VALUES(?,?,?,?,?,'queued')");
+  if (!ins.ok()) return ins.status();
+  ins->Bind(1, key).Bind(2, dossier_ref).Bind(3, word).BindBlob(4, sealer_->Seal(body.dump(), "decision:" + key));
+  ins->Bind(5, body.value("decided_at", ""));
+  MCK_RETURN_IF_ERROR(ins->Run());
+  auto ob = db_->Prepare("INSERT INTO outbox(kind, ref, idempotency_key, due_unix) VALUES('decision', ?, ?, ?)");
+  if (!ob.ok()) return ob.status();
+  ob->Bind(1, dossier_ref).Bind(2, key).Bind(3, UnixSeconds(now));
+  MCK_RETURN_IF_ERROR(ob->Run());
+  MCK_RETURN_IF_ERROR(AppendAudit(*db_, FormatRfc3339Vietnam(now), "staff", "decision.submitted", dossier_ref,
+                                  "decision=" + word));
   MCK_RETURN_IF_ERROR(txn.Commit());
   return key;
 }

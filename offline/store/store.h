@@ -157,6 +157,9 @@ class Store {
   Status RecordRetry(const OutboxItem& item, const std::string& error, TimePoint next_attempt);
   // A rating or decision was delivered: outbox row gone, item marked sent.
   Status RecordDelivered(const OutboxItem& item);
+  // Gives a leased item back untouched (no attempt counted, due as before): for a runner that
+  // stops, or ends its pass early, before it tried the item.
+  Status ReleaseLease(const OutboxItem& item);
   // Staff re-queue a dossier that needed attention (after fixing it at the counter).
   Status Requeue(const std::string& key);
   Status UpdatePortalStatus(const std::string& client_id, const std::string& status, const std::string& status_text,
@@ -169,6 +172,14 @@ class Store {
 
   // ---- ratings --------------------------------------------------------------------------------
   Result<std::string> SubmitRating(const Rating& rating);  // returns the idempotency key
+
+  // ---- counter decisions ----------------------------------------------------------------------
+  // Queues a civil servant's decision on a dossier (portal body: decision, officer, decided_at,
+  // documents_received, reason, supplement) in one transaction with its outbox row. The outbox
+  // row's `ref` is `dossier_ref` (official code or client id: the portal accepts either), so the
+  // sync engine knows where to post it. Returns the idempotency key. The body is sealed (the
+  // reason may name the citizen's circumstances); the audit row holds only the decision word.
+  Result<std::string> SubmitDecision(const std::string& dossier_ref, const nlohmann::json& decision);
 
   // ---- catalog cache --------------------------------------------------------------------------
   // The cached catalog, else the seed file (stored on first use), else kNotFound.
