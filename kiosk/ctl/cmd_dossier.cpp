@@ -1,6 +1,5 @@
 // kioskctl dossier submit | queue list | queue show | queue requeue | catalog list | db check | db purge
 #include <fstream>
-#include <iomanip>
 #include <iostream>
 #include <sstream>
 
@@ -15,6 +14,12 @@ namespace mck::ctl {
 namespace {
 
 using nlohmann::json;
+
+// Left-aligns in a column `width` characters wide (code points, not bytes) plus one space.
+std::string Pad(const std::string& s, size_t width) {
+  const size_t len = Utf8Length(s);
+  return s + std::string(len < width ? width - len + 1 : 1, ' ');
+}
 
 Result<std::string> ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -119,11 +124,10 @@ int QueueList(Context& ctx) {
     PrintJson(arr);
     return kExitOk;
   }
-  std::cout << std::left << std::setw(18) << "MÃ TẠM" << std::setw(11) << "THỦ TỤC" << std::setw(17) << "TRẠNG THÁI"
-            << std::setw(28) << "MÃ HỒ SƠ" << "LẦN GỬI\n";
+  std::cout << Pad("MÃ TẠM", 17) << Pad("THỦ TỤC", 10) << Pad("TRẠNG THÁI", 16) << Pad("MÃ HỒ SƠ", 27) << "LẦN GỬI\n";
   for (const auto& d : *list) {
-    std::cout << std::left << std::setw(18) << d.provisional_code << std::setw(11) << d.procedure_code << std::setw(17)
-              << DossierStateName(d.state) << std::setw(28) << d.dossier_code.value_or("-") << d.attempts << "\n";
+    std::cout << Pad(d.provisional_code, 17) << Pad(d.procedure_code, 10) << Pad(DossierStateName(d.state), 16)
+              << Pad(d.dossier_code.value_or("-"), 27) << d.attempts << "\n";
   }
   std::cout << list->size() << " hồ sơ / dossiers\n";
   return kExitOk;
@@ -186,8 +190,7 @@ int CatalogList(Context& ctx) {
   }
   std::cout << "Danh mục thủ tục / catalog " << catalog->version << "\n";
   for (const auto* p : found) {
-    std::cout << "  " << std::left << std::setw(10) << p->code << " " << std::setw(4) << p->counter << " " << p->name
-              << " (" << p->field << ")\n";
+    std::cout << "  " << Pad(p->code, 10) << Pad(p->counter, 3) << p->name << " (" << p->field << ")\n";
   }
   std::cout << found.size() << " thủ tục / procedures\n";
   return kExitOk;
