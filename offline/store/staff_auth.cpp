@@ -1,0 +1,106 @@
+#include "staff_auth.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <sstream>
+#include <vector>
+
+#include "ids.h"
+
+namespace mck {
+
+namespace {
+
+constexpr const char* kPinKey = "staff.pin";
+constexpr const char* kFailuresKey = "staff.pin_failures";
+constexpr const char* kLockedUntilKey = "staff.pin_locked_until";
+
+std::string Derive(const std::string& pin, const std::string& salt, int iterations) {
+  unsigned char out[32];
+  PKCS5_PBKDF2_HMAC(pin.data(), static_cast<int>(pin.size()), reinterpret_cast<const unsigned char*>(salt.data()),
+                    static_cast<int>(salt.size()), iterations, EVP_sha256(), sizeof out, out);
+  return HexEncode(std::string_view(reinterpret_cast<char*>(out), sizeof out));
+}
+
+int64_t IntSetting(Store& store, const char* key) {
+  auto v = store.GetSetting(key);
+  if (!v.ok() || !v->has_value()) return 0;
+  try {
+    return std::stoll(**v);
+  } catch (...) {
+    return 0;
+  }
+}
+
+}  // namespace
+
+Status StaffAuth::SetPin(const std::string& pin) {
+  if (pin.size() < 6 || pin.size() > 12 || pin.find_first_not_of("0123456789") != std::string::npos) {
+    return Status::Error(Code::kInvalidArgument, "the staff PIN must be 6 to 12 digits",
+                         "Mã PIN cán bộ phải gồm từ 6 đến 12 chữ số");
+  }
+  unsigned char salt_bytes[16];
+  SecureRandom(salt_bytes, sizeof salt_bytes);
+  const std::string salt = HexEncode(std::string_view(reinterpret_cast<char*>(salt_bytes), sizeof salt_bytes));
+  const std::string record = "pbkdf2-sha256$" + std::to_string(policy_.iterations) + "$" + salt + "$" +
+                             Derive(pin, salt, policy_.iterations);
+  MCK_RETURN_IF_ERROR(store_.PutSetting(kPinKey, record));
+  MCK_RETURN_IF_ERROR(store_.PutSetting(kFailuresKey, "0"));
+  MCK_RETURN_IF_ERROR(store_.PutSetting(kLockedUntilKey, "0"));
+  return store_.Audit("technician", "staff.pin_set", "staff", "");
+}
+
+bool StaffAuth::HasPin() {
+  auto v = store_.GetSetting(kPinKey);
+  return v.ok() && v->has_value();
+}
+
+Result<PinResult> StaffAuth::Verify(const std::string& pin) {
+  auto stored = store_.GetSetting(kPinKey);
+  if (!stored.ok()) return stored.status();
+  PinResult r;
+  if (!stored->has_value()) {
+    r.check = PinCheck::kNotSet;
+    return r;
+  }
+  const int64_t now = UnixSeconds(clock_.Now());
+  const int64_t locked_until = IntSetting(store_, kLockedUntilKey);
+  if (locked_until > now) {
+    r.check = PinCheck::kLocked;
+    r.locked_for_s = locked_until - now;
+    return r;
+  }
+  // "pbkdf2-sha256$<iterations>$<salt>$<hash>"
+  std::vector<std::string> parts;
+  std::stringstream ss(**stored);
+  for (std::string p; std::getline(ss, p, '$');) parts.push_back(p);
+  if (parts.size() != 4 || parts[0] != "pbkdf2-sha256") {
+    return Status::Error(Code::kCorrupt, "stored staff PIN record is malformed", "Dữ liệu mã PIN bị hỏng");
+  }
+  const std::string expect = parts[3];
+  const std::string got = Derive(pin, parts[2], std::stoi(parts[1]));
+  const bool match = got.size() == expect.size() && CRYPTO_memcmp(got.data(), expect.data(), got.size()) == 0;
+  if (match) {
+    MCK_RETURN_IF_ERROR(store_.PutSetting(kFailuresKey, "0"));
+    MCK_RETURN_IF_ERROR(store_.Audit("staff", "staff.unlocked", "staff", ""));
+    r.check = PinCheck::kOk;
+    return r;
+  }
+  const int64_t failures = IntSetting(store_, kFailuresKey) + 1;
+  if (failures >= policy_.max_attempts) {
+    MCK_RETURN_IF_ERROR(store_.PutSetting(kLockedUntilKey, std::to_string(now + policy_.lockout.count())));
+    MCK_RETURN_IF_ERROR(store_.PutSetting(kFailuresKey, "0"));
+    MCK_RETURN_IF_ERROR(store_.Audit("staff", "staff.pin_locked", "staff", "failures=" + std::to_string(failures)));
+    r.check = PinCheck::kLocked;
+    r.locked_for_s = policy_.lockout.count();
+    return r;
+  }
+  MCK_RETURN_IF_ERROR(store_.PutSetting(kFailuresKey, std::to_string(failures)));
+  MCK_RETURN_IF_ERROR(store_.Audit("staff", "staff.pin_wrong", "staff", "failures=" + std::to_string(failures)));
+  r.check = PinCheck::kWrong;
+  r.attempts_left = static_cast<int>(policy_.max_attempts - failures);
+  return r;
+}
+
+}  // namespace mck
