@@ -534,6 +534,20 @@ int64_t Store::QueueDepth() {
   return (s.ok() && s->Step(&st)) ? s->Int(0) : 0;
 }
 
+Result<std::optional<TimePoint>> Store::NextOutboxDue() {
+  auto s = db_->Prepare(
+      "SELECT min(CASE WHEN lease_expires IS NOT NULL AND lease_expires > due_unix THEN lease_expires "
+      "ELSE due_unix END) FROM outbox");
+  if (!s.ok()) return s.status();
+  Status st;
+  if (!s->Step(&st)) {
+    MCK_RETURN_IF_ERROR(st);
+    return std::optional<TimePoint>();
+  }
+  if (s->IsNull(0)) return std::optional<TimePoint>();
+  return std::optional<TimePoint>(FromUnixSeconds(s->Int(0)));
+}
+
 int64_t Store::OldestUnsyncedAgeSeconds() {
   auto s = db_->Prepare("SELECT min(submitted_unix) FROM dossiers WHERE state IN ('queued','sending')");
   Status st;

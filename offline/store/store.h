@@ -167,6 +167,10 @@ class Store {
   // The body the sync engine posts (portal format); kNotFound once purged.
   Result<nlohmann::json> OutboxBody(const OutboxItem& item);
   int64_t QueueDepth();
+  // When the next outbox row becomes available to a runner (its due time, or the end of another
+  // runner's lease if later); nullopt when the outbox is empty. Lets a sync worker sleep until
+  // there is work instead of polling.
+  Result<std::optional<TimePoint>> NextOutboxDue();
   // Age in seconds of the oldest dossier not yet accepted (0 when none).
   int64_t OldestUnsyncedAgeSeconds();
 
