@@ -27,6 +27,10 @@ struct Mrz {
   std::string date_of_expiry;   // YYYY-MM-DD
   std::string nationality;      // "VNM"
   std::string sex;              // "M" | "F" | "<"
+  // Added for the chip reader: a CCCD's TD1 optional data holds the full 12-digit ID number.
+  std::string document_code;    // "ID", "P"
+  std::string issuing_state;    // "VNM"
+  std::string optional_data;    // fillers turned to spaces and trimmed
 };
 
 // The identity read from a card, with its provenance. Dates are YYYY-MM-DD. Absent fields stay
@@ -50,11 +54,16 @@ nlohmann::json IdentityToJson(const Identity& id);
 
 // How to open the chip. For a CCCD the citizen never types an MRZ: it comes from the ID number
 // (and the QR or typed date of birth); see shared/domain/vn-facts.md §2.2.
+// AccessKeyFromIdNumber (mrz.h) and AccessKeyFromQr (qr.h) build one for a CCCD.
 struct AccessKey {
   std::optional<std::string> can;          // PACE card access number
   std::string document_number;             // BAC
   std::string date_of_birth;               // YYMMDD
   std::string date_of_expiry;              // YYMMDD; empty: try the dates the renewal ages allow
+  // Added: the 12-digit ID number when known (the simulator matches on it), and the card's issue
+  // date (YYYY-MM-DD, from the QR) which narrows the expiry dates to try.
+  std::string id_number;
+  std::string date_of_issue;
 };
 
 enum class CardEventKind { kReaderAdded, kReaderRemoved, kCardInserted, kCardRemoved };
@@ -66,14 +75,39 @@ struct CardEvent {
 // Progress of a read, for the UI's progress bar: (bytes read so far, bytes expected, 0 if unknown).
 using ReadProgress = std::function<void(size_t done, size_t total)>;
 
+// What went wrong with a card, for the UI to branch on (each has its own Vietnamese message).
+// Every Status a CardReader returns starts its English message with the problem's name and ": "
+// ("card_removed: ..."), so CardProblemOf() can recover it across thread queues that carry only a
+// Status. Refinement of the first interface: the Code alone could not tell a pulled card from an
+// unplugged reader, and the UI must say different things.
+enum class CardProblem {
+  kNone,             // not a card failure (ok, or a Status from elsewhere)
+  kNoReader,         // no reader connected, or the named one is absent        (Code::kNotFound)
+  kReaderUnplugged,  // the reader went away during the read                  (Code::kNotFound)
+  kNoCard,           // no card in the reader                                 (Code::kFailedPrecondition)
+  kCardRemoved,      // the card was taken out mid-read                        (Code::kUnavailable)
+  kWrongKey,         // BAC/PACE refused the key: chip answered 6300           (Code::kRejected)
+  kNotEmrtd,         // no ICAO eMRTD application on the card                 (Code::kInvalidArgument)
+  kBadKey,           // the access data given is malformed (before any I/O)  (Code::kInvalidArgument)
+  kServiceDown,      // pcscd is not running / cannot be reached               (Code::kUnavailable)
+  kCardError,        // the chip answered an unexpected status word, SM broke  (Code::kIo)
+  kCorruptData,      // a data group is malformed                              (Code::kCorrupt)
+  kCancelled,        // Cancel() was called                                    (Code::kTimeout)
+};
+const char* CardProblemName(CardProblem p);  // "card_removed", ...
+CardProblem CardProblemOf(const Status& st);
+// Builds a Status in the convention above.
+Status CardFailure(CardProblem p, const std::string& detail_en, const std::string& message_vi);
+
 class CardReader {
  public:
   virtual ~CardReader() = default;
   virtual Result<std::vector<std::string>> ListReaders() = 0;
   // Reads and checks the card in `reader` (empty: the first reader with a card). Distinct
-  // results: kRejected for a wrong access key (6300), kUnavailable for a card removed mid-read
-  // or a reader unplugged, kInvalidArgument for a card that is not an eMRTD; the Status's
-  // Vietnamese message tells the citizen what to do.
+  // results (see CardProblem): kRejected for a wrong access key (6300), kUnavailable for a card
+  // removed mid-read, kNotFound for a reader unplugged, kInvalidArgument for a card that is not
+  // an eMRTD; the Status's Vietnamese message tells the citizen what to do. A face (DG2) that
+  // cannot be extracted is never a failed read.
   virtual Result<Identity> Read(const std::string& reader, const AccessKey& key, const ReadProgress& progress) = 0;
   // Blocks up to `timeout` for readers or cards to change; returns what changed (may be empty).
   virtual Result<std::vector<CardEvent>> WaitForChange(std::chrono::milliseconds timeout) = 0;
@@ -82,3 +116,12 @@ class CardReader {
 };
 
 }  // namespace mck::card
+
+namespace mck {
+struct KioskConfig;
+namespace card {
+// The composition roots' one call: devices.card_reader = "pcsc" (card_reader_name, csca_file)
+// or "sim" (card_sim_file). kInvalidArgument for another value or an unreadable sim file.
+Result<std::unique_ptr<CardReader>> MakeCardReader(const KioskConfig& config);
+}  // namespace card
+}  // namespace mck

@@ -1,0 +1,326 @@
+#include "emrtd.h"
+
+#include <algorithm>
+
+#include "dg13.h"
+#include "ids.h"
+#include "mrz.h"
+#include "sod.h"
+#include "tlv.h"
+
+namespace mck::card {
+namespace {
+
+const char kRetry[] = "Vui lòng đặt lại thẻ và thử lại.";
+
+std::string SwHex(uint16_t sw) {
+  char b[8];
+  snprintf(b, sizeof b, "%04X", sw);
+  return b;
+}
+
+struct FileSpec {
+  const char* name;
+  uint16_t fid;
+  int dg;       // data group number, 0 for EF.COM / EF.SOD
+  uint8_t tag;  // tag in EF.COM's list
+};
+constexpr FileSpec kEfCom{"EF.COM", 0x011E, 0, 0x60};
+constexpr FileSpec kDg1{"DG1", 0x0101, 1, 0x61};
+constexpr FileSpec kDg2{"DG2", 0x0102, 2, 0x75};
+constexpr FileSpec kDg13{"DG13", 0x010D, 13, 0x6D};
+constexpr FileSpec kSod{"EF.SOD", 0x011D, 0, 0x77};
+
+class Session {
+ public:
+  Session(ApduTransport& t, const EmrtdOptions& o, const ReadProgress& p, EmrtdStats* s)
+      : t_(t), opt_(o), progress_(p), stats_(s) {}
+
+  Result<Response> Plain(const Apdu& a) {
+    const Bytes raw = EncodeApdu(a);
+    auto r = t_.Transmit(raw);
+    if (!r.ok()) return r.status();
+    if (stats_) {
+      stats_->apdus++;
+      stats_->bytes_sent += raw.size();
+      stats_->bytes_received += r->size();
+    }
+    return SplitResponse(*r);
+  }
+
+  Result<Response> Secure(const Apdu& a) {
+    auto r = Plain(sm_->Protect(a));
+    if (!r.ok()) return r.status();
+    return sm_->Unprotect(*r);
+  }
+
+  Status SelectApplication() {
+    Apdu a{0x00, 0xA4, 0x04, 0x0C, FromHex("A0000002471001")};
+    auto r = Plain(a);
+    if (!r.ok()) return r.status();
+    if (r->sw != 0x9000) {
+      return CardFailure(CardProblem::kNotEmrtd, "SELECT eMRTD application answered " + SwHex(r->sw),
+                         "Thẻ này không phải thẻ căn cước gắn chíp (hoặc hộ chiếu điện tử). "
+                         "Vui lòng dùng thẻ căn cước gắn chíp, hoặc quét mã QR trên thẻ.");
+    }
+    return Status::Ok();
+  }
+
+  // One BAC attempt. Ok(true): session up; Ok(false): the chip refused the key.
+  Result<bool> Bac(const std::string& mrz_info) {
+    if (stats_) stats_->bac_attempts++;
+    auto ch = Plain(Apdu{0x00, 0x84, 0x00, 0x00, {}, 8, true});
+    if (!ch.ok()) return ch.status();
+    if (ch->sw != 0x9000 || ch->data.size() != 8) {
+      return CardFailure(CardProblem::kCardError, "GET CHALLENGE answered " + SwHex(ch->sw),
+                         std::string("Thẻ không trả lời yêu cầu xác thực. ") + kRetry);
+    }
+    Bytes rnd_ifd(8), k_ifd(16);
+    if (opt_.random) {
+      opt_.random(rnd_ifd.data(), 8);
+      opt_.random(k_ifd.data(), 16);
+    } else {
+      SecureRandom(rnd_ifd.data(), 8);
+      SecureRandom(k_ifd.data(), 16);
+    }
+    const KeyPair keys = DeriveKeys(BacKeySeed(mrz_info));
+    auto ea = Plain(Apdu{0x00, 0x82, 0x00, 0x00, BacAuthenticateData(keys, ch->data, rnd_ifd, k_ifd), 40, true});
+    if (!ea.ok()) return ea.status();
+    if (ea->sw == 0x6300 || ea->sw == 0x6982 || (ea->sw & 0xFFF0) == 0x63C0) return false;
+    if (ea->sw != 0x9000) {
+      return CardFailure(CardProblem::kCardError, "EXTERNAL AUTHENTICATE answered " + SwHex(ea->sw),
+                         std::string("Thẻ từ chối xác thực. ") + kRetry);
+    }
+    auto session = BacCompleteSession(keys, ea->data, ch->data, rnd_ifd, k_ifd);
+    SecureZero(k_ifd.data(), k_ifd.size());
+    if (!session.ok()) return session.status();
+    sm_.emplace(session->keys, session->ssc);
+    return true;
+  }
+
+  // SELECT + READ BINARY of one elementary file. Ok(nullopt) when the file does not exist.
+  Result<std::optional<Bytes>> ReadFile(const FileSpec& f) {
+    auto sel = Secure(Apdu{0x00, 0xA4, 0x02, 0x0C, {static_cast<uint8_t>(f.fid >> 8), static_cast<uint8_t>(f.fid)}});
+    if (!sel.ok()) return sel.status();
+    if (sel->sw == 0x6A82) return std::optional<Bytes>();
+    if (sel->sw != 0x9000) {
+      return CardFailure(CardProblem::kCardError, std::string("SELECT ") + f.name + " answered " + SwHex(sel->sw),
+                         std::string("Thẻ không cho đọc dữ liệu. ") + kRetry);
+    }
+    Bytes data;
+    MCK_RETURN_IF_ERROR(ReadBinary(f, 0, 8, &data));
+    auto header = ParseTlvHeader(data);
+    if (!header.ok()) return header.status();
+    if (header->tag != f.tag) {
+      return CardFailure(CardProblem::kCorruptData, std::string(f.name) + " starts with an unexpected tag",
+                         "Dữ liệu trên thẻ không đúng định dạng. Vui lòng nhờ cán bộ hỗ trợ.");
+    }
+    const size_t total = header->header_size + header->value_size;
+    if (total > 0x7FFF) {
+      return CardFailure(CardProblem::kCorruptData, std::string(f.name) + " larger than 32767 bytes",
+                         "Dữ liệu trên thẻ lớn bất thường. Vui lòng nhờ cán bộ hỗ trợ.");
+    }
+    expected_ += total;
+    if (data.size() > total) data.resize(total);
+    while (data.size() < total) {
+      const size_t n = std::min(opt_.max_chunk, total - data.size());
+      MCK_RETURN_IF_ERROR(ReadBinary(f, data.size(), n, &data));
+      if (progress_) progress_(done_ + data.size(), expected_);
+    }
+    done_ += total;
+    if (stats_) stats_->files.emplace_back(f.name, total);
+    return std::optional<Bytes>(std::move(data));
+  }
+
+ private:
+  Status ReadBinary(const FileSpec& f, size_t offset, size_t n, Bytes* out) {
+    auto r = Secure(Apdu{0x00, 0xB0, static_cast<uint8_t>(offset >> 8), static_cast<uint8_t>(offset & 0xFF), {}, n, true});
+    if (!r.ok()) return r.status();
+    const bool ok = r->sw == 0x9000 || r->sw == 0x6282;  // 6282: end of file before Le bytes
+    if (!ok || r->data.empty()) {
+      return CardFailure(CardProblem::kCardError,
+                         std::string("READ BINARY ") + f.name + " at " + std::to_string(offset) + " answered " + SwHex(r->sw),
+                         std::string("Đọc dữ liệu từ thẻ bị lỗi. ") + kRetry);
+    }
+    Append(*out, r->data);
+    return Status::Ok();
+  }
+
+  ApduTransport& t_;
+  const EmrtdOptions& opt_;
+  const ReadProgress& progress_;
+  EmrtdStats* stats_;
+  std::optional<SecureMessaging> sm_;
+  size_t expected_ = 0, done_ = 0;
+};
+
+Status CorruptDg(const char* dg, const Status& st) {
+  return CardFailure(CardProblem::kCorruptData, std::string(dg) + ": " + st.message_en(),
+                     "Dữ liệu trên thẻ bị hỏng, không đọc được. Vui lòng nhờ cán bộ hỗ trợ.");
+}
+
+}  // namespace
+
+bool AtrSupportsExtendedLength(ByteView atr) {
+  // ATR: TS T0 [TA1 TB1 TC1 TD1 ...] historical bytes [TCK]. Walk the interface bytes.
+  if (atr.size() < 2) return false;
+  size_t i = 1;
+  uint8_t td = atr[i++];
+  const size_t k = td & 0x0F;  // number of historical bytes
+  bool more = true;
+  while (more) {
+    const uint8_t y = td >> 4;
+    for (int bit = 0; bit < 3; ++bit) {
+      if (y & (1 << bit)) ++i;  // TA, TB, TC
+    }
+    more = (y & 0x8) != 0;
+    if (more) {
+      if (i >= atr.size()) return false;
+      td = atr[i++];
+    }
+  }
+  if (i + k > atr.size() || k == 0) return false;
+  ByteView hist = atr.subspan(i, k);
+  if (hist[0] != 0x80) return false;  // only the compact-TLV category indicator is understood
+  for (size_t p = 1; p < hist.size();) {
+    const uint8_t tag = hist[p] >> 4, len = hist[p] & 0x0F;
+    if (p + 1 + len > hist.size()) return false;
+    if (tag == 0x7 && len >= 3) return (hist[p + 3] & 0x40) != 0;
+    p += 1 + len;
+  }
+  return false;
+}
+
+Bytes ExtractFaceImage(ByteView dg2) {
+  static const uint8_t kJp2[] = {0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20};
+  static const uint8_t kJ2k[] = {0xFF, 0x4F, 0xFF, 0x51};
+  static const uint8_t kJpeg[] = {0xFF, 0xD8, 0xFF};
+  for (auto sig : {ByteView(kJp2), ByteView(kJ2k), ByteView(kJpeg)}) {
+    auto it = std::search(dg2.begin(), dg2.end(), sig.begin(), sig.end());
+    if (it != dg2.end()) return Bytes(it, dg2.end());
+  }
+  return {};
+}
+
+Result<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, const EmrtdOptions& opt,
+                           const ReadProgress& progress, EmrtdStats* stats) {
+  // The access data first: a malformed key is the caller's to fix, before any card I/O.
+  std::vector<std::string> expiries;
+  if (!key.date_of_expiry.empty()) {
+    expiries.push_back(key.date_of_expiry);
+  } else {
+    auto dob = ParseYymmdd(key.date_of_birth, opt.today, true);
+    if (!dob) {
+      return CardFailure(CardProblem::kBadKey, "date of birth is not YYMMDD",
+                         "Ngày sinh không hợp lệ. Vui lòng kiểm tra lại.");
+    }
+    std::optional<CivilDate> issue;
+    if (!key.date_of_issue.empty()) issue = ParseDate(key.date_of_issue);
+    expiries = ExpiryCandidates(*dob, issue, opt.today);
+  }
+  std::vector<std::string> infos;
+  for (const auto& e : expiries) {
+    auto info = BacMrzInformation(key.document_number, key.date_of_birth, e);
+    if (!info.ok()) {
+      return CardFailure(CardProblem::kBadKey, info.status().message_en(), info.status().message_vi());
+    }
+    infos.push_back(*info);
+  }
+
+  Session s(transport, opt, progress, stats);
+  MCK_RETURN_IF_ERROR(s.SelectApplication());
+  bool authenticated = false;
+  for (const auto& info : infos) {
+    auto ok = s.Bac(info);
+    if (!ok.ok()) return ok.status();
+    if (*ok) {
+      authenticated = true;
+      break;
+    }
+  }
+  if (!authenticated) {
+    return CardFailure(CardProblem::kWrongKey, "the chip refused the BAC key (6300)",
+                       "Thẻ không chấp nhận thông tin mở khoá (số định danh, ngày sinh, ngày hết hạn). "
+                       "Vui lòng kiểm tra lại ngày sinh hoặc nhập ngày hết hạn in trên thẻ.");
+  }
+
+  // EF.COM tells which data groups exist; without it, try the ones a CCCD has.
+  std::vector<uint8_t> present = {kDg1.tag, kDg13.tag, kDg2.tag};
+  auto com = s.ReadFile(kEfCom);
+  if (!com.ok()) return com.status();
+  if (*com) {
+    auto outer = ParseTlv(**com);
+    if (!outer.ok()) return CorruptDg("EF.COM", outer.status());
+    auto list = FindChild(outer->value, 0x5C);
+    if (!list.ok()) return CorruptDg("EF.COM", list.status());
+    if (*list) present.assign((*list)->value.begin(), (*list)->value.end());
+  }
+  auto has = [&](const FileSpec& f) { return std::find(present.begin(), present.end(), f.tag) != present.end(); };
+
+  std::map<int, Bytes> groups;
+  for (const FileSpec* f : {&kDg1, &kDg13, &kDg2}) {
+    if (!has(*f) || (f == &kDg2 && !opt.read_face)) continue;
+    auto data = s.ReadFile(*f);
+    if (!data.ok()) return data.status();
+    if (*data) groups[f->dg] = std::move(**data);
+  }
+  if (!groups.count(1)) {
+    return CardFailure(CardProblem::kCorruptData, "DG1 (MRZ) missing",
+                       "Thẻ thiếu dữ liệu cơ bản. Vui lòng nhờ cán bộ hỗ trợ.");
+  }
+  auto sod_bytes = s.ReadFile(kSod);
+  if (!sod_bytes.ok()) return sod_bytes.status();
+
+  Identity id;
+  id.source = "chip";
+  {
+    auto dg1 = ParseTlv(groups[1]);
+    if (!dg1.ok()) return CorruptDg("DG1", dg1.status());
+    auto mrz_tlv = FindChild(dg1->value, 0x5F1F);
+    if (!mrz_tlv.ok()) return CorruptDg("DG1", mrz_tlv.status());
+    if (!*mrz_tlv) return CorruptDg("DG1", Status::Error(Code::kCorrupt, "no 5F1F"));
+    auto mrz = ParseMrz(ToString((*mrz_tlv)->value), opt.today);
+    if (!mrz.ok()) return CorruptDg("DG1", mrz.status());
+    id.mrz = *mrz;
+    // Without DG13, the MRZ's fields (Latin, no diacritics) stand in.
+    id.full_name = mrz->surname + (mrz->given_names.empty() ? "" : " " + mrz->given_names);
+    id.date_of_birth = mrz->date_of_birth;
+    if (!mrz->date_of_expiry.empty()) id.date_of_expiry = mrz->date_of_expiry;
+    if (mrz->sex == "M") id.gender = "Nam";
+    if (mrz->sex == "F") id.gender = "Nữ";
+    if (mrz->document_code.rfind("I", 0) == 0 && mrz->optional_data.size() >= 12 &&
+        std::all_of(mrz->optional_data.begin(), mrz->optional_data.begin() + 12, [](char c) { return c >= '0' && c <= '9'; })) {
+      id.id_number = mrz->optional_data.substr(0, 12);
+    } else {
+      id.id_number = mrz->document_number;
+    }
+  }
+  if (groups.count(13)) {
+    auto fields = ParseDg13(groups[13]);
+    if (!fields.ok()) return CorruptDg("DG13", fields.status());
+    ApplyDg13(*fields, &id);
+  }
+  if (groups.count(2)) id.face_jp2 = ToString(ExtractFaceImage(groups[2]));
+
+  // Passive authentication.
+  id.chip_verified = false;
+  if (*sod_bytes) {
+    auto sod = ParseSod(**sod_bytes);
+    if (!sod.ok()) return CorruptDg("EF.SOD", sod.status());
+    bool all = true;
+    for (const auto& [dg, bytes] : groups) {
+      auto it = sod->dg_hashes.find(dg);
+      auto digest = SodDigest(*sod, bytes);
+      if (it == sod->dg_hashes.end() || !digest.ok() || *digest != it->second) all = false;
+    }
+    id.chip_verified = all;
+    if (!opt.csca_file.empty()) {
+      Status sig = VerifySodSignature(**sod_bytes, opt.csca_file);
+      if (sig.code() == Code::kNotFound || sig.code() == Code::kInvalidArgument) return sig;
+      id.sod_signature_valid = sig.ok();
+    }
+  }
+  return id;
+}
+
+}  // namespace mck::card

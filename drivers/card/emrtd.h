@@ -1,0 +1,65 @@
+// Reading an ICAO 9303 eMRTD (the CCCD chip, or a passport) over any APDU transport: select the
+// eMRTD application, Basic Access Control (trying each expiry date the renewal ages allow when
+// none is given), 3DES secure messaging, EF.COM, DG1 (MRZ), DG13 (Vietnam's citizen data), DG2
+// (the face, optional), EF.SOD, and passive authentication (sod.h).
+//
+// PACE is NOT implemented: BAC is done fully first. A chip that offers only PACE fails with
+// kWrongKey-free "card_error" naming PACE; see docs/card.md.
+//
+// READ BINARY: each file's first 8 bytes give its length (one APDU), then the rest in chunks of
+// `max_chunk` bytes: 0xDF (223) fits a short APDU's 256-byte answer with SM; with extended length
+// (the ATR says the card supports it) up to kExtendedChunk.
+//
+// Not thread-safe: one read at a time on one transport.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "bac_crypto.h"
+#include "card_reader.h"
+#include "clock.h"
+
+namespace mck::card {
+
+// What the protocol needs from a reader. Transmit errors are CardFailure Statuses
+// (card_removed, reader_unplugged, service_down, cancelled ...).
+class ApduTransport {
+ public:
+  virtual ~ApduTransport() = default;
+  virtual Result<Bytes> Transmit(ByteView command_apdu) = 0;
+};
+
+constexpr size_t kShortChunk = 0xDF;
+constexpr size_t kExtendedChunk = 0x0800;
+
+struct EmrtdOptions {
+  size_t max_chunk = kShortChunk;
+  bool read_face = false;       // DG2: large; the staff screen asks for it
+  std::string csca_file;        // empty: hashes only, sod_signature_valid stays unset
+  CivilDate today;              // for the expiry candidates and the MRZ century
+  // Source of RND.IFD and K.IFD; SecureRandom when empty. Tests pin the ICAO example values.
+  std::function<void(uint8_t*, size_t)> random;
+};
+
+struct EmrtdStats {
+  int apdus = 0;
+  size_t bytes_sent = 0, bytes_received = 0;
+  int bac_attempts = 0;
+  // Sizes of the files read (EF.COM, DG1, ...), for the benchmark's minimum-APDU figure.
+  std::vector<std::pair<std::string, size_t>> files;
+};
+
+// Reads and checks the card. On success the identity has source "chip", DG13 fields when
+// present (else the MRZ's), chip_verified = every data group read hashes to the SOD's value.
+Result<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, const EmrtdOptions& options,
+                           const ReadProgress& progress, EmrtdStats* stats = nullptr);
+
+// Extended length support from the ATR's historical bytes (ISO 7816-4 §8.1.1.2.7: card
+// capabilities, third software function table, bit b7).
+bool AtrSupportsExtendedLength(ByteView atr);
+
+// Pulls the image (JPEG 2000 or JPEG) out of DG2's biometric data block; empty when not found.
+Bytes ExtractFaceImage(ByteView dg2);
+
+}  // namespace mck::card
