@@ -1,0 +1,108 @@
+// What the kiosk prints, as Layouts built from plain structs: the UI fills them with data it
+// already holds (no Store, no I/O), renders (layout.h) and prints (printer.h) on its printer
+// worker. dossier_documents.h fills them from a stored dossier for kioskctl and staff reprints.
+//
+//  - KioskSlip: "Phiếu xác nhận nộp hồ sơ", printed when a citizen submits at the kiosk. It
+//    carries the PROVISIONAL code and says so; the official code comes when an officer accepts.
+//  - OfficialReceipt: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" (Mẫu 01, Circular
+//    03/2025/TT-VPCP; see shared/domain/vn-facts.md §4.3), printed when an officer accepts. The
+//    A4 form's two-column heading (agency | national motto) is stacked on thermal paper.
+//  - QueueTicketInfo: the queue ticket: big number, counter and field, people waiting, time.
+//  - TestPage: the technician's test print (every Vietnamese letter, rules, a QR).
+// Times are RFC 3339 strings as the store keeps them ("2026-11-22T09:14:03+07:00") and are
+// printed in Vietnam time. Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "layout.h"
+
+namespace mck::printer {
+
+struct DocumentToBring {
+  std::string name;       // "Giấy chứng sinh"
+  bool required = true;
+};
+
+struct KioskSlip {
+  std::string commune_name;      // "UBND xã Mẫu"
+  std::string provisional_code;  // "K07-261122-0003"
+  std::string client_id;         // the QR's content: finds the dossier before and after sync
+  std::string applicant_name;
+  std::string procedure_name;
+  std::string procedure_code;
+  std::string field;             // lĩnh vực
+  std::string counter;           // queue counter
+  std::vector<DocumentToBring> documents_to_bring;
+  int processing_days = 0;       // 0: not stated
+  int64_t fee_vnd = -1;          // -1: not stated; 0: free
+  std::string lookup_hint;       // an extra look-up line (portal address); may be empty
+  int kiosk_number = 0;
+  std::string submitted_at;      // RFC 3339
+};
+
+struct ReceivedDocument {
+  std::string name;
+  std::string form;  // "Bản chính", "Bản sao chứng thực", "Bản chụp"; empty: not recorded
+  int count = 1;
+};
+
+struct OfficialReceipt {
+  std::string agency_name;                       // "UBND xã Mẫu" (printed upper-case)
+  std::string office_name = "Bộ phận tiếp nhận và trả kết quả";
+  std::string receipt_number;                    // "Số: 17/TNHS"; empty: line omitted
+  std::optional<std::string> dossier_code;       // official, once the portal gave it
+  std::string provisional_code;
+  std::string client_id;                         // QR content when there is no official code
+  std::string copy_label;                        // "Liên 2: Giao người nộp hồ sơ"; may be empty
+  std::string applicant_name;
+  std::string applicant_address, applicant_phone, applicant_email;  // may be empty
+  std::string procedure_name;
+  std::vector<ReceivedDocument> documents;
+  int sets = 1;                                  // số lượng hồ sơ (bộ)
+  int processing_days = 0;
+  std::string received_at;                       // RFC 3339
+  std::optional<std::string> appointment_date;   // YYYY-MM-DD, once fixed
+  std::string appointment_time;                  // "HH:MM"; empty: date only
+  std::string result_place;                      // "Bộ phận một cửa UBND xã Mẫu"
+  std::string officer_name;                      // under the officer's signature; may be empty
+  std::string ledger_book, ledger_entry;         // "Vào Sổ theo dõi hồ sơ": empty: line omitted
+};
+
+struct QueueTicketInfo {
+  std::string commune_name;
+  std::string counter;        // "HT"
+  std::string counter_label;  // the fields served there, "Hộ tịch"; may be empty
+  int number = 0;
+  int waiting_before = -1;    // people waiting ahead; -1: not shown
+  std::string issued_at;      // RFC 3339
+  std::string provisional_code;  // the dossier the ticket is for; may be empty
+};
+
+struct TestPage {
+  std::string uri;
+  std::string state_text;  // "Máy in sẵn sàng"
+  int width_dots = 576;
+  std::string printed_at;  // RFC 3339
+};
+
+Layout BuildKioskSlip(const KioskSlip& s);
+Layout BuildOfficialReceipt(const OfficialReceipt& r);
+Layout BuildQueueTicket(const QueueTicketInfo& t);
+Layout BuildTestPage(const TestPage& p);
+
+// "HT-012": how screens and tickets write a ticket number.
+std::string FormatTicketNumber(const std::string& counter, int number);
+// "09:14 ngày 22/11/2026" in Vietnam time; the input unchanged when it is not RFC 3339.
+std::string FormatVnDateTime(const std::string& rfc3339);
+// "09 giờ 14 phút, ngày 22/11/2026" (the wording of Mẫu 01).
+std::string FormatMau01DateTime(const std::string& rfc3339);
+// "24/11/2026" from "2026-11-24"; the input unchanged when it is not a date.
+std::string FormatVnDate(const std::string& yyyy_mm_dd);
+// "50.000 đồng", "Miễn phí".
+std::string FormatFeeVnd(int64_t fee);
+
+}  // namespace mck::printer

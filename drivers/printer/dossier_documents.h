@@ -1,0 +1,34 @@
+// Fills the printed documents (documents.h) from a dossier as the store keeps it, for kioskctl
+// and staff reprints. The UI, which already holds the data, may fill the structs itself.
+// Uses offline/store's DossierRecord as a plain type only: nothing here opens or calls a Store.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+
+#include "catalog.h"
+#include "documents.h"
+#include "store/store.h"
+
+namespace mck::printer {
+
+struct DossierPrintContext {
+  std::string commune_name;   // config [kiosk] commune_name
+  int kiosk_number = 0;
+  std::string lookup_hint;    // extra look-up line for the slip; may be empty
+  std::string result_place;   // where the result is handed over; empty: "Bộ phận một cửa <commune>"
+  std::string officer_name;   // Mẫu 01 signature line; may be empty
+  std::string received_at;    // Mẫu 01 "thời gian nhận hồ sơ"; empty: accepted_at, else submitted_at
+  std::string copy_label;     // "Liên 2: Giao người nộp hồ sơ"; may be empty
+};
+
+// kFailedPrecondition (Vietnamese message) when the dossier's personal data has been purged:
+// a receipt without the applicant's name would be worthless.
+Result<KioskSlip> KioskSlipFromDossier(const DossierRecord& dossier, const Procedure& procedure,
+                                       const DossierPrintContext& context);
+// Documents received: the body's "documents_received" (the counter decision: id, form, count)
+// when present, else the documents marked presented_at_counter, named from the procedure.
+Result<OfficialReceipt> OfficialReceiptFromDossier(const DossierRecord& dossier, const Procedure& procedure,
+                                                   const DossierPrintContext& context);
+
+}  // namespace mck::printer
