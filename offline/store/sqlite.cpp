@@ -18,7 +18,7 @@ Status SqliteStatus(int rc, sqlite3* db, std::string_view what) {
     case SQLITE_AUTH:
       return Status::Error(Code::kIo, en, "Không mở được tệp cơ sở dữ liệu (kiểm tra đường dẫn và quyền truy cập).");
     case SQLITE_IOERR:
-      return Status::Error(Code::kIo, en, "Lỗi đọc/ghi đĩa khi lưu dữ liệu.");
+      return Status::Error(Code::kIo, en, "Lỗi đọc/ghi đĩa khi lưu dữ liệu (đĩa có thể đã đầy hoặc bị lỗi). Dữ liệu đã lưu trước đó vẫn an toàn.");
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       return Status::Error(Code::kCorrupt, en, "Cơ sở dữ liệu bị hỏng hoặc không phải tệp dữ liệu của kiosk.");

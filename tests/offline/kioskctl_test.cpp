@@ -209,6 +209,33 @@ TEST_CASE("kioskctl on a full disk fails with exit 1, says so, and keeps what wa
   CHECK(cli("db check").code == 0);
 }
 
+TEST_CASE("kioskctl on a really full file system says the disk is full and loses nothing") {
+  if (::geteuid() != 0 || std::system("unshare -m true 2>/dev/null") != 0) {
+    WARN("needs root and mount namespaces to mount a small tmpfs; not run here");
+    return;
+  }
+  Cli cli;
+  auto small = cli.Write("d.json", SampleBody().dump());
+  cli.Write("big.bin", std::string(3 << 20, 'b'));
+  json body = SampleBody();
+  body["attachments"] = json::array({{{"path", "big.bin"}, {"name", "big.bin"}, {"media_type", "application/pdf"}}});
+  auto big = cli.Write("big.json", body.dump());
+  const std::string k = Quote(KIOSKCTL_PATH) + " --config " + Quote(cli.config) + " ";
+  // In a private mount namespace: a 1 MiB tmpfs as the data directory, one dossier that fits,
+  // one that cannot, then the state of the store — all before the mount goes away.
+  const std::string script =
+      "mount -t tmpfs -o size=1m tmpfs " + Quote(cli.data()) + " && " + k + "dossier submit " + Quote(small) +
+      " >/dev/null && { " + k + "dossier submit " + Quote(big) + "; echo \"big=$?\" >&2; } && " + k +
+      "queue list --json && " + k + "db check >/dev/null && echo check-ok >&2";
+  std::filesystem::create_directories(cli.data());
+  auto r = Shell("unshare -m /bin/bash -c " + Quote(script), cli.dir.path());
+  INFO(r.err);
+  CHECK(Has(r.err, "big=1"));
+  CHECK(Has(r.err, "Ổ đĩa đã đầy"));
+  CHECK(Has(r.err, "check-ok"));
+  CHECK(json::parse(r.out).size() == 1);
+}
+
 TEST_CASE("kioskctl on a read-only data directory fails with exit 1 and a clear message") {
   if (::geteuid() != 0 || std::system("command -v setpriv >/dev/null") != 0) {
     WARN("needs root and setpriv to run as an unprivileged user; not run here");
