@@ -1,0 +1,41 @@
+// Retry timing for the sync engine: exponential backoff with full jitter, Retry-After, and the
+// clock skew read from the portal's Date header. Pure functions over values, no I/O.
+//
+// Full jitter (delay uniform in [0, min(cap, base * 2^attempt)]) spreads the retries of many
+// kiosks that lost the portal at the same moment, so its return is not met by a storm. A
+// Retry-After from the portal is a floor: the kiosk waits at least that, plus jitter.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "clock.h"
+
+namespace mck {
+
+struct BackoffPolicy {
+  std::chrono::milliseconds base{2000};
+  std::chrono::milliseconds cap{15 * 60 * 1000};
+};
+
+// The ceiling for attempt n (0-based): min(cap, base * 2^n), without overflow.
+std::chrono::milliseconds BackoffCeiling(const BackoffPolicy& policy, int attempt);
+
+// A full-jitter delay for attempt n. `retry_after`, when given, is added as a floor.
+std::chrono::milliseconds BackoffDelay(const BackoffPolicy& policy, int attempt, std::mt19937_64& rng,
+                                       std::optional<std::chrono::milliseconds> retry_after = std::nullopt);
+
+// Retry-After: delta-seconds ("120") or an HTTP date. For a date the wait is measured against
+// the server's own clock (`server_now`, from its Date header) when known, else `local_now`, so a
+// kiosk whose clock is off still waits the time the portal meant. Negative waits become 0;
+// nullopt when the value is missing or unreadable.
+std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value, std::optional<TimePoint> server_now,
+                                                         TimePoint local_now);
+
+// Server time minus local time, in whole seconds (positive: the kiosk is behind).
+int64_t ClockSkewSeconds(TimePoint server_date, TimePoint local_now);
+
+}  // namespace mck

@@ -1,0 +1,76 @@
+// Enrolment of a kiosk with the provincial portal (portal-api.md, "Enrolment"), and the stored
+// result every later call uses.
+//
+// The key pair (EC P-256) and the CSR are made here, on the kiosk; the private key never leaves
+// it. The technician gives the portal address, a one-time token and the province CA file; the
+// CA is copied into the data directory and pinned for every later connection. Files, under
+// <data_dir>/portal/ (0700): ca.pem (the pinned CA), kiosk.key (0600), kiosk.crt, and
+// client-chain.pem (the chain the portal returned for our certificate). The store's settings
+// hold the paths and the portal's answer (keys below), so every thread finds them.
+//
+// Thread-safety: functions take the caller's Store; use them on that Store's thread.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "status.h"
+
+namespace mck {
+
+class Store;
+
+namespace settings {
+inline constexpr const char* kPortalUrl = "portal.url";
+inline constexpr const char* kKioskId = "portal.kiosk_id";
+inline constexpr const char* kCommuneCode = "portal.commune_code";
+inline constexpr const char* kCommuneName = "portal.commune_name";
+inline constexpr const char* kCaFile = "portal.ca_file";
+inline constexpr const char* kCertFile = "portal.cert_file";
+inline constexpr const char* kKeyFile = "portal.key_file";
+inline constexpr const char* kCertExpiresAt = "portal.cert_expires_at";
+inline constexpr const char* kEnrolledAt = "portal.enrolled_at";
+}  // namespace settings
+
+struct Enrolment {
+  std::string portal_url;
+  std::string kiosk_id;
+  std::string commune_code;
+  std::string commune_name;
+  std::filesystem::path ca_file;
+  std::filesystem::path cert_file;
+  std::filesystem::path key_file;
+  std::string cert_expires_at;
+};
+
+// The stored enrolment; kFailedPrecondition (with a Vietnamese "enrol first" message) when the
+// kiosk has not been enrolled.
+Result<Enrolment> LoadEnrolment(Store& store);
+
+struct KeyAndCsr {
+  std::string private_key_pem;  // PKCS#8, unencrypted: wipe after use
+  std::string csr_pem;
+};
+// A fresh EC P-256 key pair and a CSR (SHA-256) with subject CN=common_name.
+Result<KeyAndCsr> MakeKeyAndCsr(const std::string& common_name);
+
+struct EnrolRequest {
+  std::string portal_url;
+  std::string token;
+  std::filesystem::path ca_file;
+  std::string hostname;
+  std::string software_version;
+  std::chrono::seconds connect_timeout{10};
+  std::chrono::seconds transfer_timeout{60};
+  bool replace_existing = false;  // re-enrolment must be asked for explicitly
+};
+
+// Enrols: key + CSR, POST /api/v1/kiosks/enroll over TLS verified against request.ca_file,
+// checks the certificate matches the key, writes the files, records the settings.
+// Errors: kRejected (token unknown or used: 401; CSR refused: 422), kSecurity (TLS), kUnavailable,
+// kAlreadyExists (already enrolled and replace_existing false), kIo (files).
+Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, const EnrolRequest& request);
+
+}  // namespace mck

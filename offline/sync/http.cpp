@@ -1,0 +1,227 @@
+#include "http.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+namespace mck {
+
+namespace {
+
+void GlobalInitOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct Transfer {
+  HttpResponse* response = nullptr;
+  const std::atomic<bool>* stop = nullptr;
+};
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  t->response->body.append(data, size * n);
+  return size * n;
+}
+
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string line(data, size * n);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+  if (line.rfind("HTTP/", 0) == 0) {
+    t->response->headers.clear();  // a new response (after 100 Continue): start afresh
+    return size * n;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string::npos) return size * n;
+  std::string name = line.substr(0, colon);
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  size_t v = colon + 1;
+  while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
+  t->response->headers[name] = line.substr(v);
+  return size * n;
+}
+
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  return (t->stop && t->stop->load()) ? 1 : 0;
+}
+
+bool Contains(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
+
+// The one place CURLcode becomes a Status. `detail` is libcurl's error buffer: host names and
+// certificate reasons, never request data.
+Status CurlStatus(CURLcode rc, const std::string& detail_in) {
+  const std::string detail = detail_in.empty() ? curl_easy_strerror(rc) : detail_in;
+  const std::string en = std::string("portal: ") + detail;
+  switch (rc) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+#if LIBCURL_VERSION_NUM < 0x073e00
+    case CURLE_SSL_CACERT:
+#endif
+      return Status::Error(Code::kSecurity, en + " (server certificate not trusted: not issued by the enrolled province CA, "
+                                               "self-signed, expired, or for another host name)",
+                           "Chứng chỉ của máy chủ cổng dịch vụ công không hợp lệ (không do CA của tỉnh cấp, tự ký, "
+                           "hết hạn hoặc sai tên máy). Chưa gửi dữ liệu nào. Báo cho kỹ thuật viên.");
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_USE_SSL_FAILED:
+      return Status::Error(Code::kSecurity, en + " (the kiosk's CA file or client certificate cannot be used)",
+                           "Không dùng được chứng chỉ của kiosk hoặc tệp CA của tỉnh. Báo cho kỹ thuật viên (cần đăng ký lại).");
+    case CURLE_SSL_CONNECT_ERROR:
+      // A reset or EOF during the handshake is the network; anything else is the TLS peer
+      // refusing us (bad client certificate, no common protocol): a security stop.
+      if (Contains(detail, "reset") || Contains(detail, "SSL_ERROR_SYSCALL") || Contains(detail, "unexpected eof") ||
+          Contains(detail, "Connection refused")) {
+        return Status::Error(Code::kUnavailable, en, "Mất kết nối tới cổng dịch vụ công");
+      }
+      return Status::Error(Code::kSecurity, en + " (TLS handshake refused)",
+                           "Máy chủ cổng dịch vụ công từ chối kết nối bảo mật (chứng chỉ kiosk không được chấp nhận?). "
+                           "Báo cho kỹ thuật viên.");
+    case CURLE_OPERATION_TIMEDOUT:
+      return Status::Error(Code::kTimeout, en, "Cổng dịch vụ công không trả lời kịp");
+    case CURLE_ABORTED_BY_CALLBACK:
+      return Status::Error(Code::kUnavailable, "stopped", "Đã dừng đồng bộ");
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+      return Status::Error(Code::kInvalidArgument, en, "Địa chỉ cổng dịch vụ công không hợp lệ");
+    default:
+      return Status::Error(Code::kUnavailable, en, "Không kết nối được tới cổng dịch vụ công");
+  }
+}
+
+}  // namespace
+
+std::optional<TimePoint> ParseHttpDate(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  const time_t t = curl_getdate(s.c_str(), nullptr);
+  if (t == -1) return std::nullopt;
+  return FromUnixSeconds(static_cast<int64_t>(t));
+}
+
+std::string FormatHttpDate(TimePoint t) {
+  const time_t secs = static_cast<time_t>(UnixSeconds(t));
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+Result<std::unique_ptr<HttpClient>> HttpClient::Create(HttpOptions options) {
+  GlobalInitOnce();
+  if (options.base_url.rfind("https://", 0) != 0) {
+    return Status::Error(Code::kInvalidArgument, "portal URL must start with https:// (TLS is mandatory)",
+                         "Địa chỉ cổng dịch vụ công phải bắt đầu bằng https://");
+  }
+  while (!options.base_url.empty() && options.base_url.back() == '/') options.base_url.pop_back();
+  std::FILE* f = std::fopen(options.ca_file.c_str(), "rb");
+  if (!f) {
+    return Status::Error(Code::kSecurity, options.ca_file.string() + ": province CA file missing or unreadable",
+                         "Không đọc được tệp chứng chỉ CA của tỉnh: " + options.ca_file.string());
+  }
+  std::fclose(f);
+  if (options.client_cert.empty() != options.client_key.empty()) {
+    return Status::Error(Code::kInvalidArgument, "client certificate and key go together",
+                         "Chứng chỉ và khoá của kiosk phải đi cùng nhau");
+  }
+  auto client = std::unique_ptr<HttpClient>(new HttpClient(std::move(options)));
+  client->curl_ = curl_easy_init();
+  if (!client->curl_) return Status::Error(Code::kInternal, "curl_easy_init failed");
+  return client;
+}
+
+HttpClient::~HttpClient() {
+  if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+Result<HttpResponse> HttpClient::Send(const HttpRequest& req) {
+  CURL* c = static_cast<CURL*>(curl_);
+  // Reset keeps the connection cache, DNS cache and TLS session cache: reuse survives it.
+  curl_easy_reset(c);
+  HttpResponse response;
+  Transfer transfer{&response, options_.stop};
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  const std::string url = options_.base_url + req.path;
+
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  // Verification: always on, against the pinned CA only (no system bundle, no CA directory).
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
+  curl_easy_setopt(c, CURLOPT_CAPATH, nullptr);
+  curl_easy_setopt(c, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+  if (!options_.client_cert.empty()) {
+    curl_easy_setopt(c, CURLOPT_SSLCERT, options_.client_cert.c_str());
+    curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
+    curl_easy_setopt(c, CURLOPT_SSLKEY, options_.client_key.c_str());
+    curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
+  }
+  curl_easy_setopt(c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  if (!options_.reuse_connections) {
+    curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+  }
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count() * 1000));
+  long timeout_ms = static_cast<long>(options_.transfer_timeout.count() * 1000);
+  if (req.deadline) timeout_ms = std::max(1L, std::min(timeout_ms, static_cast<long>(req.deadline->count())));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &transfer);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
+
+  if (req.method == "HEAD") {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else if (req.method == "POST" || req.method == "PATCH" || req.method == "PUT") {
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+    if (req.method != "POST") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+  } else if (req.method != "GET") {
+    return Status::Error(Code::kInternal, "unsupported HTTP method " + req.method);
+  }
+
+  curl_slist* headers = nullptr;
+  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
+  for (const auto& [name, value] : req.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+
+  const CURLcode rc = curl_easy_perform(c);
+  curl_slist_free_all(headers);
+  long connects = 0;
+  curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
+  connections_opened_ += connects;
+  if (rc != CURLE_OK) {
+    last_failure_unreachable_ = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST;
+    return CurlStatus(rc, errbuf);
+  }
+  last_failure_unreachable_ = false;
+
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  long version = 0;
+  curl_easy_getinfo(c, CURLINFO_HTTP_VERSION, &version);
+  response.http_version = version == CURL_HTTP_VERSION_2_0 ? "2" : version == CURL_HTTP_VERSION_1_0 ? "1.0" : "1.1";
+  response.date = ParseHttpDate(response.Header("date"));
+  return response;
+}
+
+}  // namespace mck

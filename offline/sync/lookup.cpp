@@ -1,0 +1,65 @@
+#include "lookup.h"
+
+#include <curl/curl.h>
+
+#include "ids.h"
+#include "portal_errors.h"
+
+namespace mck {
+
+Result<std::unique_ptr<HttpClient>> MakePortalClient(const Enrolment& e, std::chrono::seconds connect_timeout,
+                                                     std::chrono::seconds transfer_timeout,
+                                                     const std::atomic<bool>* stop) {
+  HttpOptions h;
+  h.base_url = e.portal_url;
+  h.ca_file = e.ca_file;
+  h.client_cert = e.cert_file;
+  h.client_key = e.key_file;
+  h.connect_timeout = connect_timeout;
+  h.transfer_timeout = transfer_timeout;
+  h.stop = stop;
+  return HttpClient::Create(h);
+}
+
+namespace {
+std::string UrlEncode(const std::string& s) {
+  char* enc = curl_easy_escape(nullptr, s.c_str(), static_cast<int>(s.size()));
+  std::string out = enc ? enc : "";
+  curl_free(enc);
+  return out;
+}
+}  // namespace
+
+Result<PortalDossierStatus> LookupDossier(HttpClient& http, const std::string& key) {
+  HttpRequest req;
+  req.path = IsUuid(key) ? "/api/v1/dossiers?client_id=" + UrlEncode(key) : "/api/v1/dossiers/" + UrlEncode(key);
+  req.headers = {{"Accept", "application/json"}};
+  auto resp = http.Send(req);
+  if (!resp.ok()) return resp.status();
+  if (resp->status == 404) {
+    return Status::Error(Code::kNotFound, "portal does not know this dossier (yet)",
+                         "Cổng dịch vụ công chưa có hồ sơ này (có thể chưa được gửi lên)");
+  }
+  if (resp->status != 200) return PortalErrorStatus(*resp, "lookup");
+  auto j = nlohmann::json::parse(resp->body, nullptr, false);
+  if (!j.is_object() || !j.contains("status")) {
+    return Status::Error(Code::kUnavailable, "portal look-up answer is not a dossier status",
+                         "Câu trả lời của cổng dịch vụ công không hợp lệ");
+  }
+  auto str = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
+  return PortalDossierStatus{str("dossier_code"), str("status"), str("status_text"),
+                             str("updated_at"),  str("appointment_date"), str("note")};
+}
+
+const char* PortalStatusVi(const std::string& s) {
+  if (s == "received") return "Đã tiếp nhận";
+  if (s == "processing") return "Đang giải quyết";
+  if (s == "supplement_requested") return "Yêu cầu bổ sung hồ sơ";
+  if (s == "completed") return "Đã có kết quả";
+  if (s == "returned") return "Đã trả kết quả";
+  if (s == "rejected") return "Không tiếp nhận";
+  if (s == "withdrawn") return "Đã rút hồ sơ";
+  return "Không rõ trạng thái";
+}
+
+}  // namespace mck

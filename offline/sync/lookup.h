@@ -1,0 +1,39 @@
+// Asking the portal about one dossier (GET /api/v1/dossiers/{code} or ?client_id=), for the
+// kiosk's look-up screen and `kioskctl lookup`. Blocking: call it on a worker thread, with an
+// HttpClient made for that thread (MakePortalClient).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "enrolment.h"
+#include "http.h"
+#include "status.h"
+
+namespace mck {
+
+struct PortalDossierStatus {
+  std::string dossier_code;
+  std::string status;           // received, processing, supplement_requested, completed, returned, ...
+  std::string status_text;      // the portal's words (Vietnamese)
+  std::string updated_at;
+  std::string appointment_date;
+  std::string note;
+};
+
+// An HTTPS client for an enrolled kiosk: pinned CA, client certificate and key.
+Result<std::unique_ptr<HttpClient>> MakePortalClient(const Enrolment& enrolment, std::chrono::seconds connect_timeout,
+                                                     std::chrono::seconds transfer_timeout,
+                                                     const std::atomic<bool>* stop = nullptr);
+
+// `key` is an official dossier code or a client id (UUID). kNotFound when the portal does not
+// know it (a queued dossier has not reached it yet); kSecurity/kUnavailable as HttpClient.
+Result<PortalDossierStatus> LookupDossier(HttpClient& http, const std::string& key);
+
+// The portal's status word in Vietnamese for people ("received" → "Đã tiếp nhận").
+const char* PortalStatusVi(const std::string& status);
+
+}  // namespace mck

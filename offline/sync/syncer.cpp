@@ -1,0 +1,467 @@
+// The sync engine's outbox pass. Status polling, catalog and heartbeat are in syncer_extras.cpp.
+#include "syncer.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "enrolment.h"
+#include "http.h"
+#include "ids.h"
+#include "portal_errors.h"
+
+namespace mck {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+using SteadyPoint = std::chrono::steady_clock::time_point;
+
+namespace {
+// A request needs at least this much lease left to be started.
+constexpr milliseconds kMinRequestTime{1500};
+}  // namespace
+
+Syncer::Syncer(SyncOptions options) : options_(std::move(options)) {
+  if (!options_.clock) options_.clock = &system_clock_;
+  options_.store.clock = options_.clock;
+  uint64_t seed = options_.seed;
+  if (seed == 0) SecureRandom(&seed, sizeof seed);
+  rng_.seed(seed);
+  if (options_.owner.empty()) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "sync-%d-%08x", static_cast<int>(::getpid()), static_cast<unsigned>(rng_()));
+    options_.owner = buf;
+  }
+  options_.batch = std::max(1, options_.batch);
+  options_.chunk_bytes = std::max<size_t>(1024, options_.chunk_bytes);
+}
+
+Syncer::~Syncer() { Stop(); }
+
+void Syncer::SetSink(SyncEventSink sink) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sink_ = std::move(sink);
+}
+
+void Syncer::Emit(SyncEvent event) {
+  SyncEventSink sink;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sink = sink_;
+  }
+  if (sink) sink(event);
+}
+
+TimePoint Syncer::Now() const { return options_.clock->Now(); }
+SteadyPoint Syncer::Steady() const { return options_.clock->Steady(); }
+
+Status Syncer::Prepare() {
+  if (!store_) {
+    auto store = Store::Open(options_.store);
+    if (!store.ok()) return store.status();
+    store_ = std::move(store.value());
+  }
+  if (!http_) {
+    auto e = LoadEnrolment(*store_);
+    if (!e.ok()) return e.status();
+    enrolment_ = std::make_unique<Enrolment>(std::move(e.value()));
+    HttpOptions h;
+    h.base_url = enrolment_->portal_url;
+    h.ca_file = enrolment_->ca_file;
+    h.client_cert = enrolment_->cert_file;
+    h.client_key = enrolment_->key_file;
+    h.connect_timeout = options_.connect_timeout;
+    h.transfer_timeout = options_.transfer_timeout;
+    h.stop = &stop_;
+    h.reuse_connections = options_.reuse_connections;
+    auto client = HttpClient::Create(h);
+    if (!client.ok()) return client.status();
+    http_ = std::move(client.value());
+  }
+  return Status::Ok();
+}
+
+Result<HttpResponse> Syncer::Send(const std::string& method, const std::string& path, const std::string& body,
+                                  std::vector<std::pair<std::string, std::string>> headers,
+                                  std::optional<SteadyPoint> lease_end) {
+  if (stop_) return Status::Error(Code::kUnavailable, "stopped", "Đã dừng đồng bộ");
+  HttpRequest req;
+  req.method = method;
+  req.path = path;
+  req.body = body;
+  req.headers = std::move(headers);
+  if (lease_end) {
+    const auto left = std::chrono::duration_cast<milliseconds>(*lease_end - Steady());
+    if (left < kMinRequestTime) {
+      return Status::Error(Code::kTimeout, "outbox lease nearly over; the item goes back to the queue",
+                           "Hết thời gian giữ hồ sơ; sẽ gửi lại sau");
+    }
+    req.deadline = left;
+  }
+  auto resp = http_->Send(req);
+  if (resp.ok() && resp->date) skew_s_ = ClockSkewSeconds(*resp->date, Now());
+  return resp;
+}
+
+Syncer::ItemResult Syncer::Classify(const Result<HttpResponse>& resp) {
+  if (!resp.ok()) {
+    const Status& st = resp.status();
+    if (st.code() == Code::kSecurity) return {Outcome::kSecurity, st, std::nullopt};
+    if (stop_) return {Outcome::kStopped, st, std::nullopt};
+    if (http_->last_failure_unreachable()) return {Outcome::kPausePortal, st, std::nullopt};
+    return {Outcome::kRetryItem, st, std::nullopt};
+  }
+  const long s = resp->status;
+  const Status st = PortalErrorStatus(*resp, "request");
+  auto retry_after = ParseRetryAfter(resp->Header("retry-after"), resp->date, Now());
+  if (s == 401 || s == 403) return {Outcome::kSecurity, st, std::nullopt};
+  if (s == 429 || s == 503) return {Outcome::kPausePortal, st, retry_after};
+  return {Outcome::kRetryItem, st, retry_after};  // 5xx, 408, anything unexpected
+}
+
+Syncer::ItemResult Syncer::UploadAttachment(const AttachmentInfo& att, SteadyPoint lease_end, SyncSummary& sum) {
+  const std::string path = "/api/v1/attachments/" + att.sha256;
+  std::optional<std::string> data;
+  ItemResult result;
+  for (int conflicts = 0; conflicts < 3; ++conflicts) {
+    auto head = Send("HEAD", path, "", {{"Tus-Resumable", "1.0.0"}}, lease_end);
+    if (!head.ok()) { result = Classify(head); break; }
+    int64_t offset = 0;
+    if (head->status == 200) {
+      offset = std::strtoll(head->Header("upload-offset").c_str(), nullptr, 10);
+      if (offset < 0 || offset > att.size) offset = 0;
+    } else if (head->status != 404) {
+      result = Classify(head);
+      break;
+    }
+    if (offset >= att.size) {
+      if (data) SecureWipe(*data);
+      return {};
+    }
+    if (!data) {
+      auto bytes = store_->GetAttachment(att.sha256);
+      if (!bytes.ok()) return {Outcome::kPark, bytes.status(), std::nullopt};
+      data = std::move(bytes.value());
+    }
+    bool conflict = false;
+    while (offset < att.size) {
+      const size_t n = std::min<size_t>(options_.chunk_bytes, static_cast<size_t>(att.size - offset));
+      auto resp = Send("PATCH", path, data->substr(static_cast<size_t>(offset), n),
+                       {{"Tus-Resumable", "1.0.0"},
+                        {"Content-Type", "application/offset+octet-stream"},
+                        {"Upload-Offset", std::to_string(offset)},
+                        {"Upload-Length", std::to_string(att.size)}},
+                       lease_end);
+      if (!resp.ok()) { SecureWipe(*data); return Classify(resp); }
+      if (resp->status == 204 || resp->status == 200) {
+        int64_t next = std::strtoll(resp->Header("upload-offset").c_str(), nullptr, 10);
+        if (next <= offset || next > att.size) next = offset + static_cast<int64_t>(n);
+        sum.bytes_uploaded += next - offset;
+        offset = next;
+      } else if (resp->status == 409) {
+        conflict = true;  // someone else moved the offset: ask again
+        break;
+      } else if (resp->status == 422) {
+        SecureWipe(*data);
+        return {Outcome::kRetryItem,
+                Status::Error(Code::kCorrupt, "portal: attachment " + att.sha256.substr(0, 12) +
+                                                  " failed its SHA-256 check on arrival; uploading again later",
+                              "Tệp đính kèm bị hỏng trên đường truyền; sẽ gửi lại"),
+                std::nullopt};
+      } else {
+        SecureWipe(*data);
+        return Classify(resp);
+      }
+    }
+    if (!conflict) {
+      SecureWipe(*data);
+      ++sum.attachments_uploaded;
+      return {};
+    }
+    result = {Outcome::kRetryItem, Status::Error(Code::kUnavailable, "attachment offset kept changing"), std::nullopt};
+  }
+  if (data) SecureWipe(*data);
+  return result;
+}
+
+Syncer::ItemResult Syncer::SendDossier(const OutboxItem& item, SteadyPoint lease_end, SyncSummary& sum) {
+  auto body = store_->OutboxBody(item);
+  if (!body.ok()) {
+    if (body.status().code() == Code::kIo) return {Outcome::kFatal, body.status(), std::nullopt};
+    return {Outcome::kPark, body.status(), std::nullopt};
+  }
+  const std::string code = body->value("provisional_code", item.ref);
+  auto atts = store_->DossierAttachments(item.ref);
+  if (!atts.ok()) return {Outcome::kFatal, atts.status(), std::nullopt};
+  for (const auto& a : *atts) {
+    ItemResult r = UploadAttachment(a, lease_end, sum);
+    if (r.outcome != Outcome::kDone) return r;
+  }
+  const std::string payload = body->dump();
+  for (int round = 0; round < 3; ++round) {
+    auto resp = Send("POST", "/api/v1/dossiers", payload,
+                     {{"Content-Type", "application/json"}, {"Idempotency-Key", item.idempotency_key}}, lease_end);
+    ++sum.sent;
+    if (!resp.ok()) return Classify(resp);
+    const long s = resp->status;
+    if (s == 200 || s == 201) {
+      json ans = json::parse(resp->body, nullptr, false);
+      if (!ans.is_object() || !ans.contains("dossier_code") || !ans["dossier_code"].is_string()) {
+        return {Outcome::kRetryItem,
+                Status::Error(Code::kUnavailable, "portal accepted the dossier but sent no dossier_code"), std::nullopt};
+      }
+      const std::string official = ans["dossier_code"].get<std::string>();
+      Status st = store_->RecordDossierAccepted(item, official, ans.value("appointment_date", ""),
+                                                ans.value("status", "received"));
+      if (!st.ok()) return {Outcome::kFatal, st, std::nullopt};
+      ++sum.accepted;
+      Emit({SyncEvent::Kind::kAccepted, code, official, {}, {}});
+      return {};
+    }
+    if (s == 428) {
+      const PortalError e = ReadPortalError(*resp);
+      bool any = false;
+      for (const auto& d : e.details) {
+        const std::string sha = d.is_object() ? d.value("sha256", "") : "";
+        auto it = std::find_if(atts->begin(), atts->end(), [&](const AttachmentInfo& a) { return a.sha256 == sha; });
+        if (it == atts->end()) continue;
+        any = true;
+        ItemResult r = UploadAttachment(*it, lease_end, sum);
+        if (r.outcome != Outcome::kDone) return r;
+      }
+      if (!any) {
+        return {Outcome::kPark,
+                Status::Error(Code::kRejected, "portal asks for attachments this dossier does not have",
+                              "Cổng dịch vụ công yêu cầu tệp đính kèm mà hồ sơ không có"),
+                std::nullopt};
+      }
+      continue;
+    }
+    if (s >= 400 && s < 500 && s != 401 && s != 403 && s != 408 && s != 429) {
+      const PortalError e = ReadPortalError(*resp);
+      return {Outcome::kPark, PortalErrorStatus(*resp, "dossier"), std::nullopt, e.details};
+    }
+    return Classify(resp);
+  }
+  return {Outcome::kRetryItem, Status::Error(Code::kUnavailable, "portal still reports missing attachments"),
+          std::nullopt};
+}
+
+Syncer::ItemResult Syncer::SendSimple(const OutboxItem& item, SteadyPoint lease_end, SyncSummary& sum) {
+  auto body = store_->OutboxBody(item);
+  if (!body.ok()) {
+    if (body.status().code() == Code::kIo) return {Outcome::kFatal, body.status(), std::nullopt};
+    return {Outcome::kPark, body.status(), std::nullopt};
+  }
+  const std::string path = item.kind == "rating" ? std::string("/api/v1/ratings")
+                                                 : "/api/v1/dossiers/" + item.ref + "/decisions";
+  auto resp = Send("POST", path, body->dump(),
+                   {{"Content-Type", "application/json"}, {"Idempotency-Key", item.idempotency_key}}, lease_end);
+  ++sum.sent;
+  if (!resp.ok()) return Classify(resp);
+  const long s = resp->status;
+  if (s == 200 || s == 201) {
+    Status st = store_->RecordDelivered(item);
+    if (!st.ok()) return {Outcome::kFatal, st, std::nullopt};
+    ++sum.delivered;
+    if (item.kind == "decision") {
+      // The portal's answer carries the dossier's new status; keep it for staff at once.
+      json ans = json::parse(resp->body, nullptr, false);
+      auto rec = store_->GetDossier(item.ref);
+      if (ans.is_object() && rec.ok() && ans.contains("status") && ans["status"].is_string()) {
+        (void)store_->UpdatePortalStatus(rec->client_id, ans["status"].get<std::string>(), "", FormatRfc3339Vietnam(Now()),
+                                         ans.value("appointment_date", ""));
+      }
+    }
+    Emit({SyncEvent::Kind::kDelivered, item.idempotency_key, item.kind, {}, {}});
+    return {};
+  }
+  if (s >= 400 && s < 500 && s != 401 && s != 403 && s != 408 && s != 429) {
+    return {Outcome::kPark, PortalErrorStatus(*resp, item.kind), std::nullopt, ReadPortalError(*resp).details};
+  }
+  return Classify(resp);
+}
+
+Syncer::ItemResult Syncer::SendItem(const OutboxItem& item, SteadyPoint lease_end, SyncSummary& sum) {
+  if (item.kind == "dossier") return SendDossier(item, lease_end, sum);
+  return SendSimple(item, lease_end, sum);
+}
+
+Result<SyncSummary> Syncer::Pass() {
+  SyncSummary sum;
+  if (Status st = Prepare(); !st.ok()) return st;
+  Emit({SyncEvent::Kind::kPassStarted, "", "", {}, {}});
+  bool end_pass = false;
+  if (paused_until_ && Now() < *paused_until_) {
+    sum.portal_pause = std::chrono::duration_cast<milliseconds>(*paused_until_ - Now());
+    end_pass = true;
+  }
+  int failures_in_row = 0;
+  auto pause_portal = [&](std::optional<milliseconds> retry_after) {
+    const milliseconds d = BackoffDelay(options_.backoff, portal_failures_, rng_, retry_after);
+    ++portal_failures_;
+    paused_until_ = Now() + d;
+    sum.portal_pause = d;
+    end_pass = true;
+  };
+  while (!end_pass && !stop_) {
+    auto items = store_->LeaseDue(options_.owner, options_.batch, options_.lease);
+    if (!items.ok()) return items.status();
+    if (items->empty()) break;
+    const auto margin = std::max<milliseconds>(milliseconds(2000), std::chrono::duration_cast<milliseconds>(options_.lease) / 10);
+    const SteadyPoint lease_end = Steady() + options_.lease - margin;
+    for (const OutboxItem& item : *items) {
+      if (end_pass || stop_ || lease_end - Steady() < kMinRequestTime) {
+        if (Status st = store_->ReleaseLease(item); !st.ok()) return st;
+        continue;
+      }
+      ItemResult r = SendItem(item, lease_end, sum);
+      std::string subject = item.kind == "dossier" ? item.ref : item.idempotency_key;
+      switch (r.outcome) {
+        case Outcome::kDone:
+          failures_in_row = 0;
+          portal_failures_ = 0;
+          paused_until_.reset();
+          break;
+        case Outcome::kPark: {
+          json details = r.details.is_array() ? r.details : json::array();
+          Status st = store_->RecordNeedsAttention(item, r.status.message_en(), details);
+          if (!st.ok()) return st;
+          ++sum.needs_attention;
+          failures_in_row = 0;
+          Emit({SyncEvent::Kind::kNeedsAttention, subject, r.status.message_en(), {}, r.status});
+          break;
+        }
+        case Outcome::kRetryItem:
+        case Outcome::kPausePortal: {
+          if (r.outcome == Outcome::kPausePortal || ++failures_in_row >= options_.failures_before_pause) {
+            pause_portal(r.retry_after);
+          }
+          // The item waits for the portal's pause, or its own backoff, whichever is later.
+          TimePoint next = Now() + BackoffDelay(options_.backoff, item.attempts, rng_, r.retry_after);
+          if (paused_until_ && *paused_until_ > next) next = *paused_until_;
+          Status st = store_->RecordRetry(item, r.status.message_en(), next);
+          if (!st.ok()) return st;
+          ++sum.retried;
+          last_error_ = r.status.message_en();
+          Emit({SyncEvent::Kind::kRetry, subject, r.status.message_en(), {}, r.status});
+          break;
+        }
+        case Outcome::kSecurity:
+        case Outcome::kFatal:
+        case Outcome::kStopped:
+          (void)store_->ReleaseLease(item);
+          end_pass = true;
+          if (r.outcome != Outcome::kStopped) {
+            sum.error = r.status;
+            last_error_ = r.status.message_en();
+            Emit({SyncEvent::Kind::kStopped, subject, r.status.message_en(), {}, r.status});
+          }
+          break;
+      }
+    }
+  }
+  if (sum.error.ok() && !stop_ && !(paused_until_ && Now() < *paused_until_)) {
+    Heartbeat(sum);
+    if (sum.error.ok()) RefreshCatalog(sum);
+    if (sum.error.ok() && options_.poll_status) PollStatuses(sum);
+  }
+  if (sum.error.ok() && sum.portal_pause && !last_error_.empty()) {
+    sum.error = Status::Error(Code::kUnavailable, last_error_, "Chưa kết nối được cổng dịch vụ công; sẽ thử lại sau");
+  }
+  sum.remaining = store_->QueueDepth();
+  sum.clock_skew_s = skew_s_;
+  RecordState(sum);
+  Emit({SyncEvent::Kind::kPassFinished, "", "", sum, sum.error});
+  return sum;
+}
+
+Result<SyncSummary> Syncer::RunOnce() { return Pass(); }
+
+namespace {
+void Merge(SyncSummary& total, const SyncSummary& s) {
+  total.sent += s.sent;
+  total.accepted += s.accepted;
+  total.needs_attention += s.needs_attention;
+  total.retried += s.retried;
+  total.delivered += s.delivered;
+  total.attachments_uploaded += s.attachments_uploaded;
+  total.bytes_uploaded += s.bytes_uploaded;
+  total.status_updates += s.status_updates;
+  total.catalog_updated = total.catalog_updated || s.catalog_updated;
+  total.remaining = s.remaining;
+  if (s.clock_skew_s) total.clock_skew_s = s.clock_skew_s;
+  total.portal_pause = s.portal_pause;
+  total.error = s.error;
+}
+}  // namespace
+
+Result<SyncSummary> Syncer::Drain() {
+  SyncSummary total;
+  while (!stop_) {
+    auto s = Pass();
+    if (!s.ok()) return s.status();
+    Merge(total, *s);
+    if (s->error.code() == Code::kSecurity || s->error.code() == Code::kIo ||
+        s->error.code() == Code::kCorrupt || s->error.code() == Code::kInternal) {
+      break;
+    }
+    auto next = store_->NextOutboxDue();
+    if (!next.ok()) return next.status();
+    if (!*next) {
+      total.error = Status::Ok();
+      break;
+    }
+    TimePoint wake = **next;
+    if (paused_until_ && *paused_until_ > wake) wake = *paused_until_;
+    auto wait = std::chrono::duration_cast<milliseconds>(wake - Now());
+    wait = std::clamp(wait, milliseconds(20), milliseconds(options_.interval));
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, wait, [&] { return stop_.load(); });
+  }
+  return total;
+}
+
+void Syncer::Start() {
+  if (worker_.joinable()) return;
+  stop_ = false;
+  worker_ = std::thread([this] { WorkerLoop(); });
+}
+
+void Syncer::Nudge() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    nudged_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Syncer::Stop() {
+  stop_ = true;
+  cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void Syncer::WorkerLoop() {
+  while (!stop_) {
+    auto s = Pass();
+    milliseconds wait = options_.interval;
+    if (!s.ok()) {
+      Emit({SyncEvent::Kind::kStopped, "", s.status().message_en(), {}, s.status()});
+    } else if (s->error.code() != Code::kSecurity && store_) {
+      auto next = store_->NextOutboxDue();
+      if (next.ok() && *next) {
+        TimePoint wake = **next;
+        if (paused_until_ && *paused_until_ > wake) wake = *paused_until_;
+        wait = std::clamp(std::chrono::duration_cast<milliseconds>(wake - Now()), milliseconds(20), wait);
+      }
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, wait, [&] { return stop_.load() || nudged_; });
+    nudged_ = false;
+  }
+  // Connections close with the handle when the Syncer goes; the store stays for RunOnce.
+}
+
+}  // namespace mck

@@ -1,0 +1,205 @@
+// offline::Syncer — delivers the outbox (dossiers, ratings, counter decisions) to the provincial
+// portal exactly once, and brings the portal's answers back (official codes, status, catalog).
+//
+// One pass (RunOnce):
+//   1. lease due outbox rows in small batches (Store::LeaseDue: two runners never hold the same
+//      row); for each dossier: upload its missing attachments resumably (HEAD for the offset,
+//      PATCH chunks), then POST it with its client_id as Idempotency-Key, and record the answer
+//      in one store transaction:
+//        201/200 → accepted (official code, appointment date)
+//        422/409 (and other 4xx) → needs_attention with the portal's reasons (a person acts)
+//        428 → upload what the portal lists, post again
+//        429/503 → the whole portal is pushing back: this item and the pass wait Retry-After
+//                  (at least) plus jitter
+//        500/502/504, dropped connection, timeout → this item retries later (exponential backoff,
+//                  full jitter); after a few such failures in a row, or when the portal cannot be
+//                  reached at all, the pass ends and the portal is left alone for a jittered while
+//        401/403 or a TLS failure → the pass STOPS at once and reports kSecurity (nothing more is
+//                  sent until a technician acts)
+//      Ratings and decisions go the same way (POST /ratings, POST /dossiers/{ref}/decisions).
+//   2. poll the status of accepted dossiers whose portal status is not final;
+//   3. refresh the catalog (If-None-Match with the cached ETag) when due or asked to;
+//   4. send a heartbeat (no personal data) when due, and follow its commands.
+// No request is allowed to outlive its outbox lease: each request's deadline is cut to the time
+// the lease has left (minus a margin), so a row is never in flight for two runners.
+//
+// Threads: a Syncer owns its Store and its HttpClient, both used only on the thread that runs
+// the passes — the caller of RunOnce/Drain, or the worker thread made by Start. Do not mix the
+// two on one object. Stop() and Nudge() may be called from any thread; Stop() aborts a transfer
+// in progress within ~100 ms and returns when the worker has finished (leases it held but had not
+// tried are handed back). Events go to the sink on the sync thread (see SyncEvent).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "backoff.h"
+#include "clock.h"
+#include "status.h"
+#include "store/store.h"
+
+namespace mck {
+
+class HttpClient;
+struct HttpResponse;
+struct Enrolment;
+
+struct SyncOptions {
+  StoreOptions store;                 // the kiosk's data directory (the Syncer opens its own Store)
+  const Clock* clock = nullptr;       // backoff, leases, skew; null: the system clock
+  std::string owner;                  // lease owner; empty: "sync-<pid>-<random>"
+  int batch = 16;                     // rows leased at once
+  std::chrono::seconds lease{180};
+  BackoffPolicy backoff;              // per item, and for the portal as a whole
+  int failures_before_pause = 3;      // consecutive item failures that end a pass
+  std::chrono::seconds connect_timeout{10};
+  std::chrono::seconds transfer_timeout{60};
+  size_t chunk_bytes = 256 * 1024;    // attachment PATCH size
+  std::chrono::seconds interval{30};  // worker: time between passes when nothing is due
+  std::chrono::seconds heartbeat_interval{300};
+  std::chrono::seconds catalog_interval{3600};
+  std::chrono::seconds status_poll_interval{900};  // per dossier
+  int status_poll_batch = 50;         // dossiers polled per pass at most
+  bool poll_status = true;
+  bool send_heartbeat = true;
+  bool refresh_catalog = true;
+  bool reuse_connections = true;      // false only for the benchmark's naive baseline
+  uint64_t seed = 0;                  // jitter; 0: random
+  std::string software_version = "0";
+  // Device states for the heartbeat ("ok", "paper_low", ...); called on the sync thread.
+  std::function<std::string()> printer_state;
+  std::function<std::string()> card_reader_state;
+};
+
+struct SyncSummary {
+  int sent = 0;               // POSTs of dossiers, ratings and decisions (answers of any kind)
+  int accepted = 0;           // dossiers the portal accepted in this run
+  int needs_attention = 0;
+  int retried = 0;            // items put back for a later try
+  int delivered = 0;          // ratings and decisions delivered
+  int attachments_uploaded = 0;
+  int64_t bytes_uploaded = 0;
+  int status_updates = 0;
+  bool catalog_updated = false;
+  int64_t remaining = 0;      // dossiers not yet accepted (queued + sending)
+  std::optional<int64_t> clock_skew_s;      // portal time minus kiosk time
+  std::optional<std::chrono::milliseconds> portal_pause;  // when the pass ended waiting for the portal
+  Status error;               // the reason the run stopped early (kSecurity, kUnavailable, ...)
+};
+
+// What the UI hears from the sync thread. Messages carry codes and counts, never personal data.
+struct SyncEvent {
+  enum class Kind {
+    kPassStarted,
+    kAccepted,         // subject: provisional code; detail: official code
+    kNeedsAttention,   // subject: provisional code (or rating/decision key); detail: reason
+    kRetry,            // subject: provisional code; detail: reason
+    kDelivered,        // rating/decision delivered; subject: idempotency key
+    kStatusChanged,    // subject: official code; detail: new status
+    kCatalogUpdated,   // detail: version
+    kPassFinished,     // summary filled
+    kStopped,          // a security or configuration error stopped sync: status says why
+  };
+  Kind kind = Kind::kPassStarted;
+  std::string subject;
+  std::string detail;
+  SyncSummary summary;
+  Status status;
+};
+// Called on the sync thread; must return quickly (push into the UI's queue and wake it).
+using SyncEventSink = std::function<void(const SyncEvent&)>;
+
+class Syncer {
+ public:
+  explicit Syncer(SyncOptions options);
+  ~Syncer();  // Stop()s
+  Syncer(const Syncer&) = delete;
+  Syncer& operator=(const Syncer&) = delete;
+
+  // Thread-safe: replaces the sink (null: no events).
+  void SetSink(SyncEventSink sink);
+
+  // One pass on the calling thread (see above). The summary's `error` says why a pass ended
+  // early; the Result is an error only when nothing could be tried (not enrolled, store error).
+  Result<SyncSummary> RunOnce();
+  // Passes until no outbox row is left (waiting out backoff between them), a security error, or
+  // Stop(). For technicians after an outage, and for tests.
+  Result<SyncSummary> Drain();
+
+  // The worker: a thread that runs passes every `interval`, sooner when something becomes due
+  // or Nudge() is called, until Stop().
+  void Start();
+  void Nudge();
+  void Stop();
+  bool running() const { return worker_.joinable(); }
+
+ private:
+  // What became of one outbox item: delivered; parked for staff (needs_attention); retried
+  // later; retried and the portal paused (429/503/unreachable); or the pass must end (security,
+  // a local store failure, Stop()).
+  enum class Outcome { kDone, kPark, kRetryItem, kPausePortal, kSecurity, kFatal, kStopped };
+  struct ItemResult {
+    ItemResult() = default;
+    ItemResult(Outcome o, Status s, std::optional<std::chrono::milliseconds> ra = std::nullopt,
+               nlohmann::json d = nlohmann::json())
+        : outcome(o), status(std::move(s)), retry_after(ra), details(std::move(d)) {}
+    Outcome outcome = Outcome::kDone;
+    Status status;                                   // why (for all but kDone)
+    std::optional<std::chrono::milliseconds> retry_after;
+    nlohmann::json details;                          // the portal's reasons, for kPark
+  };
+
+  Status Prepare();  // opens the store and the HTTP client on this thread
+  Result<SyncSummary> Pass();
+  ItemResult SendItem(const OutboxItem& item, std::chrono::steady_clock::time_point lease_end, SyncSummary& sum);
+  ItemResult SendDossier(const OutboxItem& item, std::chrono::steady_clock::time_point lease_end, SyncSummary& sum);
+  ItemResult SendSimple(const OutboxItem& item, std::chrono::steady_clock::time_point lease_end, SyncSummary& sum);
+  ItemResult UploadAttachment(const AttachmentInfo& att, std::chrono::steady_clock::time_point lease_end,
+                              SyncSummary& sum);
+  ItemResult Classify(const Result<HttpResponse>& resp);
+  Result<HttpResponse> Send(const std::string& method, const std::string& path, const std::string& body,
+                            std::vector<std::pair<std::string, std::string>> headers,
+                            std::optional<std::chrono::steady_clock::time_point> lease_end);
+  void PollStatuses(SyncSummary& sum);
+  void RefreshCatalog(SyncSummary& sum);
+  void Heartbeat(SyncSummary& sum);
+  void Emit(SyncEvent event);
+  void RecordState(const SyncSummary& sum);
+  TimePoint Now() const;
+  std::chrono::steady_clock::time_point Steady() const;
+  void WorkerLoop();
+
+  SyncOptions options_;
+  SystemClock system_clock_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Enrolment> enrolment_;
+  std::unique_ptr<HttpClient> http_;
+  std::mt19937_64 rng_;
+  std::atomic<bool> stop_{false};
+
+  // Portal-wide pause (after 429/503 or an unreachable portal), in the injected clock's time.
+  std::optional<TimePoint> paused_until_;
+  int portal_failures_ = 0;
+  std::optional<int64_t> skew_s_;
+  std::string last_error_;
+  std::optional<std::chrono::steady_clock::time_point> last_heartbeat_, last_catalog_;
+  bool catalog_requested_ = false;
+  std::map<std::string, std::chrono::steady_clock::time_point> last_polled_;
+
+  std::mutex mu_;  // guards sink_, nudged_
+  std::condition_variable cv_;
+  bool nudged_ = false;
+  SyncEventSink sink_;
+  std::thread worker_;
+};
+
+}  // namespace mck

@@ -1,0 +1,144 @@
+// The sync engine's work besides the outbox: status polling, catalog refresh, heartbeat, and
+// the record of the last pass for staff and technicians.
+#include <sys/statvfs.h>
+
+#include <algorithm>
+
+#include "enrolment.h"
+#include "http.h"
+#include "ids.h"
+#include "portal_errors.h"
+#include "syncer.h"
+
+namespace mck {
+
+using nlohmann::json;
+
+namespace {
+bool IsFinalStatus(const std::string& s) { return s == "returned" || s == "rejected" || s == "withdrawn"; }
+}  // namespace
+
+void Syncer::PollStatuses(SyncSummary& sum) {
+  auto list = store_->ListDossiers(DossierState::kAccepted);
+  if (!list.ok()) return;
+  const auto now = Steady();
+  std::vector<const DossierSummary*> due;
+  for (const auto& d : *list) {
+    if (!d.dossier_code || IsFinalStatus(d.portal_status.value_or(""))) continue;
+    auto it = last_polled_.find(d.client_id);
+    if (it != last_polled_.end() && now - it->second < options_.status_poll_interval) continue;
+    due.push_back(&d);
+  }
+  // Never-polled first, then the longest ago.
+  std::stable_sort(due.begin(), due.end(), [&](const DossierSummary* a, const DossierSummary* b) {
+    auto ia = last_polled_.find(a->client_id), ib = last_polled_.find(b->client_id);
+    if (ia == last_polled_.end()) return ib != last_polled_.end();
+    if (ib == last_polled_.end()) return false;
+    return ia->second < ib->second;
+  });
+  if (due.size() > static_cast<size_t>(std::max(0, options_.status_poll_batch))) due.resize(options_.status_poll_batch);
+  for (const DossierSummary* d : due) {
+    if (stop_) return;
+    auto resp = Send("GET", "/api/v1/dossiers/" + *d->dossier_code, "", {{"Accept", "application/json"}}, std::nullopt);
+    if (!resp.ok() || resp->status == 401 || resp->status == 403) {
+      Status st = resp.ok() ? PortalErrorStatus(*resp, "status") : resp.status();
+      if (st.code() == Code::kSecurity) sum.error = st;
+      return;  // the portal is not answering: try again next pass
+    }
+    last_polled_[d->client_id] = now;
+    if (resp->status != 200) continue;
+    json ans = json::parse(resp->body, nullptr, false);
+    if (!ans.is_object() || !ans.contains("status") || !ans["status"].is_string()) continue;
+    const std::string status = ans["status"].get<std::string>();
+    const std::string updated = ans.value("updated_at", "");
+    Status st = store_->UpdatePortalStatus(d->client_id, status, ans.value("status_text", ""), updated,
+                                           ans.value("appointment_date", ""));
+    if (!st.ok()) return;
+    if (status != d->portal_status.value_or("")) {
+      ++sum.status_updates;
+      Emit({SyncEvent::Kind::kStatusChanged, *d->dossier_code, status, {}, {}});
+    }
+  }
+}
+
+void Syncer::RefreshCatalog(SyncSummary& sum) {
+  const auto now = Steady();
+  const bool due = catalog_requested_ ||
+                   (options_.refresh_catalog && (!last_catalog_ || now - *last_catalog_ >= options_.catalog_interval));
+  if (!due) return;
+  std::vector<std::pair<std::string, std::string>> headers = {{"Accept", "application/json"}};
+  auto cached = store_->CachedCatalogRaw();
+  if (cached.ok() && !cached->etag.empty()) headers.emplace_back("If-None-Match", cached->etag);
+  auto resp = Send("GET", "/api/v1/procedures", "", headers, std::nullopt);
+  if (!resp.ok()) {
+    if (resp.status().code() == Code::kSecurity) sum.error = resp.status();
+    return;
+  }
+  if (resp->status == 304) {
+    last_catalog_ = now;
+    catalog_requested_ = false;
+    return;
+  }
+  if (resp->status != 200) {
+    Status st = PortalErrorStatus(*resp, "catalog");
+    if (st.code() == Code::kSecurity) sum.error = st;
+    return;
+  }
+  Status st = store_->PutCatalog(resp->Header("etag"), resp->body);
+  if (!st.ok()) {
+    // A catalog the kiosk cannot read is kept out; the old one stays in use.
+    last_error_ = "portal catalog refused: " + st.message_en();
+    return;
+  }
+  last_catalog_ = now;
+  catalog_requested_ = false;
+  sum.catalog_updated = true;
+  json parsed = json::parse(resp->body, nullptr, false);
+  Emit({SyncEvent::Kind::kCatalogUpdated, "", parsed.is_object() ? parsed.value("version", "") : "", {}, {}});
+}
+
+void Syncer::Heartbeat(SyncSummary& sum) {
+  if (!options_.send_heartbeat) return;
+  const auto now = Steady();
+  if (last_heartbeat_ && now - *last_heartbeat_ < options_.heartbeat_interval) return;
+  struct statvfs vfs {};
+  int64_t disk_free = -1;
+  if (::statvfs(options_.store.data_dir.c_str(), &vfs) == 0) disk_free = static_cast<int64_t>(vfs.f_bavail) * vfs.f_frsize;
+  // Counts, states and versions only: never a name, number or code of a citizen.
+  const json body = {
+      {"software_version", options_.software_version},
+      {"queue_depth", store_->QueueDepth()},
+      {"oldest_unsynced_age_s", store_->OldestUnsyncedAgeSeconds()},
+      {"last_sync_error", last_error_.empty() ? json() : json(last_error_.substr(0, 200))},
+      {"printer", {{"state", options_.printer_state ? options_.printer_state() : "unknown"}}},
+      {"card_reader", {{"state", options_.card_reader_state ? options_.card_reader_state() : "unknown"}}},
+      {"disk_free_bytes", disk_free},
+      {"certificate_expires_at", enrolment_->cert_expires_at}};
+  auto resp = Send("POST", "/api/v1/kiosks/heartbeat", body.dump(),
+                   {{"Content-Type", "application/json"}, {"Idempotency-Key", NewUuidV4()}}, std::nullopt);
+  if (!resp.ok()) {
+    if (resp.status().code() == Code::kSecurity) sum.error = resp.status();
+    return;
+  }
+  if (resp->status != 200 && resp->status != 201) {
+    Status st = PortalErrorStatus(*resp, "heartbeat");
+    if (st.code() == Code::kSecurity) sum.error = st;
+    return;
+  }
+  last_heartbeat_ = now;
+  json ans = json::parse(resp->body, nullptr, false);
+  if (!ans.is_object() || !ans.contains("commands") || !ans["commands"].is_array()) return;
+  for (const auto& c : ans["commands"]) {
+    const std::string cmd = c.is_string() ? c.get<std::string>() : c.is_object() ? c.value("command", "") : "";
+    if (cmd == "refresh_catalog") catalog_requested_ = true;
+    // upload_diagnostics: not supported yet (docs/sync.md); the portal sees it unanswered.
+  }
+}
+
+void Syncer::RecordState(const SyncSummary& sum) {
+  (void)store_->PutSetting("sync.last_pass_at", FormatRfc3339Vietnam(Now()));
+  (void)store_->PutSetting("sync.last_error", sum.error.ok() ? "" : sum.error.message_en());
+  if (sum.clock_skew_s) (void)store_->PutSetting("sync.clock_skew_s", std::to_string(*sum.clock_skew_s));
+}
+
+}  // namespace mck
