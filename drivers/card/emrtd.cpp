@@ -202,21 +202,19 @@ Bytes ExtractFaceImage(ByteView dg2) {
   return {};
 }
 
-Result<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, const EmrtdOptions& opt,
-                           const ReadProgress& progress, EmrtdStats* stats) {
-  // The access data first: a malformed key is the caller's to fix, before any card I/O.
+Result<std::vector<std::string>> BacKeyCandidates(const AccessKey& key, CivilDate today) {
   std::vector<std::string> expiries;
   if (!key.date_of_expiry.empty()) {
     expiries.push_back(key.date_of_expiry);
   } else {
-    auto dob = ParseYymmdd(key.date_of_birth, opt.today, true);
+    auto dob = ParseYymmdd(key.date_of_birth, today, true);
     if (!dob) {
       return CardFailure(CardProblem::kBadKey, "date of birth is not YYMMDD",
                          "Ngày sinh không hợp lệ. Vui lòng kiểm tra lại.");
     }
     std::optional<CivilDate> issue;
     if (!key.date_of_issue.empty()) issue = ParseDate(key.date_of_issue);
-    expiries = ExpiryCandidates(*dob, issue, opt.today);
+    expiries = ExpiryCandidates(*dob, issue, today);
   }
   std::vector<std::string> infos;
   for (const auto& e : expiries) {
@@ -226,6 +224,15 @@ Result<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, const
     }
     infos.push_back(*info);
   }
+  return infos;
+}
+
+Result<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, const EmrtdOptions& opt,
+                           const ReadProgress& progress, EmrtdStats* stats) {
+  // The access data first: a malformed key is the caller's to fix, before any card I/O.
+  auto candidates = BacKeyCandidates(key, opt.today);
+  if (!candidates.ok()) return candidates.status();
+  const std::vector<std::string>& infos = *candidates;
 
   Session s(transport, opt, progress, stats);
   MCK_RETURN_IF_ERROR(s.SelectApplication());

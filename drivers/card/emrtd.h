@@ -55,6 +55,10 @@ struct EmrtdStats {
 Result<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, const EmrtdOptions& options,
                            const ReadProgress& progress, EmrtdStats* stats = nullptr);
 
+// The BAC "MRZ information" strings to try, in order (one when the expiry is known, else the
+// renewal-age candidates). CardProblem::kBadKey when the access data is malformed.
+Result<std::vector<std::string>> BacKeyCandidates(const AccessKey& key, CivilDate today);
+
 // Extended length support from the ATR's historical bytes (ISO 7816-4 §8.1.1.2.7: card
 // capabilities, third software function table, bit b7).
 bool AtrSupportsExtendedLength(ByteView atr);

@@ -233,6 +233,9 @@ Result<std::string> PcscCardReader::PickReader(const std::string& wanted) {
 Result<Identity> PcscCardReader::Read(const std::string& wanted, const AccessKey& key, const ReadProgress& progress) {
   cancelled_ = false;
   stats_ = EmrtdStats{};
+  // A malformed key is the caller's to fix: say so before touching the reader.
+  auto candidates = BacKeyCandidates(key, VietnamDate(clock_->Now()));
+  if (!candidates.ok()) return candidates.status();
   auto reader = PickReader(wanted);
   if (!reader.ok()) return reader.status();
   used_extended_ = false;

@@ -1,0 +1,339 @@
+// The chip reader against real peers: Debian's pcscd with the vsmartcard-vpcd virtual reader, and
+// the project's own virtual eMRTD card (vcard/emrtd_card.py, written independently in Python) on
+// 127.0.0.1:35963. Run through run_pcsc_tests.sh, which starts and stops pcscd and makes the
+// throwaway CSCA; these tests start and stop the card.
+//
+// Environment (set by the wrapper): MCK_VCARD (the card script), MCK_PKI (csca.pem,
+// other-csca.pem, ds.pem, ds.key), MCK_KIOSKCTL (optional), MCK_PCSCD_RESTART=1 when the wrapper
+// owns pcscd and this test may restart it.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "mrz.h"
+#include "pcsc_reader.h"
+#include "qr.h"
+
+extern char** environ;
+
+using namespace mck::card;
+using namespace std::chrono_literals;
+
+namespace {
+
+const char kSlot0[] = "Virtual PCD 00 00";
+
+std::string Env(const char* name) {
+  const char* v = getenv(name);
+  return v ? v : "";
+}
+
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_file) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  return rc == 0 ? pid : -1;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Blocks until `reader` reports the wanted card event (or the first state shows it).
+bool WaitFor(PcscCardReader& r, CardEventKind kind, std::chrono::milliseconds limit = 10s) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    auto ev = r.WaitForChange(500ms);
+    if (!ev.ok()) return false;
+    for (const auto& e : *ev) {
+      if (e.kind == kind && e.reader == kSlot0) return true;
+    }
+  }
+  return false;
+}
+
+// One virtual card in slot 0 for the lifetime of the object.
+class VirtualCard {
+ public:
+  explicit VirtualCard(std::vector<std::string> extra) {
+    log_ = "/tmp/mck-vcard-" + std::to_string(getpid()) + ".log";
+    std::vector<std::string> argv = {"/usr/bin/python3", Env("MCK_VCARD"), "--port", "35963"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    pid_ = Spawn(argv, log_);
+    REQUIRE(pid_ > 0);
+    PcscCardReader watcher(PcscOptions{});
+    REQUIRE(WaitFor(watcher, CardEventKind::kCardInserted));
+  }
+  ~VirtualCard() { Stop(); }
+  void Stop() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      int st;
+      waitpid(pid_, &st, 0);
+      pid_ = -1;
+      // Let pcscd notice the card is gone before the next test inserts another: a fresh reader's
+      // first WaitForChange reports the cards present.
+      for (int i = 0; i < 100; ++i) {
+        PcscCardReader w(PcscOptions{});
+        auto ev = w.WaitForChange(0ms);
+        bool present = false;
+        if (ev.ok()) {
+          for (const auto& e : *ev) present |= e.kind == CardEventKind::kCardInserted && e.reader == kSlot0;
+        }
+        if (!present) break;
+        std::this_thread::sleep_for(100ms);
+      }
+    }
+  }
+  std::string Output() const { return Slurp(log_); }
+
+ private:
+  pid_t pid_ = -1;
+  std::string log_;
+};
+
+AccessKey CccdKey() {
+  auto k = AccessKeyFromIdNumber("024090000017", {1990, 3, 15});
+  REQUIRE(k.ok());
+  return *k;
+}
+
+PcscOptions Options(const std::string& csca = "") {
+  PcscOptions o;
+  o.reader_name = kSlot0;
+  o.csca_file = csca;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("pcsc: a CCCD is read end to end: BAC, secure messaging, DG1/DG13/SOD verified, signature checked",
+          "[pcsc]") {
+  VirtualCard card({"--profile", "cccd", "--pki", Env("MCK_PKI")});
+  PcscCardReader reader(Options(Env("MCK_PKI") + "/csca.pem"));
+  auto list = reader.ListReaders();
+  REQUIRE(list.ok());
+  CHECK(std::find(list->begin(), list->end(), kSlot0) != list->end());
+
+  size_t progress_calls = 0, last_done = 0, last_total = 0;
+  auto id = reader.Read("", CccdKey(), [&](size_t done, size_t total) {
+    ++progress_calls;
+    last_done = done;
+    last_total = total;
+  });
+  INFO((id.ok() ? std::string() : id.status().ToString()));
+  REQUIRE(id.ok());
+  CHECK(id->source == "chip");
+  CHECK(id->id_number == "024090000017");
+  CHECK(id->full_name == "Nguyễn Văn Thử");
+  CHECK(id->date_of_birth.value() == "1990-03-15");
+  CHECK(id->gender.value() == "Nam");
+  CHECK(id->nationality.value() == "Việt Nam");
+  CHECK(id->ethnicity.value() == "Kinh");
+  CHECK(id->religion.value() == "Không");
+  CHECK(id->date_of_issue.value() == "2021-05-10");
+  CHECK(id->date_of_expiry.value() == "2030-03-15");
+  CHECK(id->father_name.value() == "Nguyễn Văn Cha");
+  CHECK(id->mother_name.value() == "Lê Thị Mẹ");
+  CHECK(id->spouse_name.value() == "Trần Thị Vợ");
+  CHECK(id->old_id_number.value() == "121234567");
+  REQUIRE(id->mrz.has_value());
+  CHECK(id->mrz->document_number == "090000017");
+  CHECK(id->mrz->surname == "NGUYEN");
+  CHECK(id->mrz->given_names == "VAN THU");
+  CHECK(id->chip_verified);
+  CHECK(id->sod_signature_valid.value_or(false));
+  CHECK(id->face_jp2.empty());  // DG2 not asked for
+  CHECK(progress_calls > 0);
+  CHECK(last_done <= last_total);
+  const EmrtdStats& s = reader.last_stats();
+  CHECK(s.bac_attempts == 1);  // the first renewal-age expiry (2030, age 40) is the card's
+  CHECK(s.files.size() == 4);  // EF.COM, DG1, DG13, EF.SOD
+
+  SECTION("a CSCA that did not sign it: hashes still match, the signature does not verify") {
+    PcscCardReader other(Options(Env("MCK_PKI") + "/other-csca.pem"));
+    auto o = other.Read("", CccdKey(), nullptr);
+    REQUIRE(o.ok());
+    CHECK(o->chip_verified);
+    CHECK_FALSE(o->sod_signature_valid.value_or(true));
+  }
+  SECTION("the face (DG2) on request, hashed too, in extended-length chunks") {
+    PcscOptions o = Options();
+    o.read_face = true;
+    PcscCardReader face(o);
+    auto f = face.Read("", CccdKey(), nullptr);
+    REQUIRE(f.ok());
+    CHECK(f->chip_verified);
+    CHECK_FALSE(f->sod_signature_valid.has_value());
+    REQUIRE(f->face_jp2.size() > 12);
+    CHECK(f->face_jp2.substr(4, 4) == "jP  ");
+    // 12 kB of DG2 at 2 kB per READ BINARY: far fewer APDUs than 223-byte chunks would need.
+    CHECK(face.last_stats().apdus < 30);
+  }
+  SECTION("short APDUs only, when extended length is not allowed") {
+    PcscOptions o = Options();
+    o.allow_extended = false;
+    o.read_face = true;
+    PcscCardReader short_reader(o);
+    auto f = short_reader.Read("", CccdKey(), nullptr);
+    REQUIRE(f.ok());
+    CHECK(f->chip_verified);
+    CHECK(short_reader.last_stats().apdus > 60);
+  }
+  SECTION("the same read from the QR's data, through kioskctl") {
+    const std::string ctl = Env("MCK_KIOSKCTL");
+    if (ctl.empty()) return;
+    const std::string out = "/tmp/mck-kioskctl-" + std::to_string(getpid()) + ".json";
+    const std::string cmd = ctl + " card read --driver pcsc --reader '" + kSlot0 +
+                            "' --qr '024090000017|121234567|Nguyễn Văn Thử|15031990|Nam|Thôn Ví Dụ|10052021' --json > " + out;
+    REQUIRE(system(cmd.c_str()) == 0);
+    const auto j = nlohmann::json::parse(Slurp(out));
+    unlink(out.c_str());
+    CHECK(j["source"] == "chip");
+    CHECK(j["chip_verified"] == true);
+    CHECK(j["full_name"] == "Nguyễn Văn Thử");
+    CHECK(j["date_of_expiry"] == "2030-03-15");
+    CHECK(j["mrz"]["document_number"] == "090000017");
+    CHECK(j["ethnicity"] == "Kinh");
+  }
+}
+
+TEST_CASE("pcsc: the ICAO specimen passport (TD3) with the worked example's nonces", "[pcsc][icao]") {
+  VirtualCard card({"--profile", "passport", "--pki", Env("MCK_PKI"), "--icao-example"});
+  PcscOptions o = Options(Env("MCK_PKI") + "/csca.pem");
+  // RND.IFD, then K.IFD, of ICAO 9303-11 Appendix D.
+  int call = 0;
+  o.random = [&call](uint8_t* out, size_t n) {
+    const Bytes v = FromHex(call++ == 0 ? "781723860C06C226" : "0B795240CB7049B01C19B33E32804F0B");
+    REQUIRE(v.size() == n);
+    std::copy(v.begin(), v.end(), out);
+  };
+  PcscCardReader reader(o);
+  AccessKey key;
+  key.document_number = "L898902C";
+  key.date_of_birth = "690806";
+  key.date_of_expiry = "940623";
+  auto id = reader.Read("", key, nullptr);
+  INFO((id.ok() ? std::string() : id.status().ToString()));
+  REQUIRE(id.ok());
+  CHECK(id->mrz->surname == "ERIKSSON");
+  CHECK(id->mrz->given_names == "ANNA MARIA");
+  CHECK(id->mrz->document_number == "L898902C");
+  CHECK(id->date_of_birth.value() == "1969-08-06");
+  CHECK(id->gender.value() == "Nữ");
+  CHECK(id->chip_verified);
+  CHECK(id->sod_signature_valid.value_or(false));
+  CHECK_FALSE(id->ethnicity.has_value());  // no DG13 on a passport
+  // The card saw the worked example's EXTERNAL AUTHENTICATE and protected SELECT EF.COM.
+  CHECK(card.Output().find("ICAO-EXAMPLE-MATCH") != std::string::npos);
+}
+
+TEST_CASE("pcsc: a wrong key is refused by the chip (6300), distinctly", "[pcsc]") {
+  VirtualCard card({"--profile", "cccd", "--pki", Env("MCK_PKI")});
+  PcscCardReader reader(Options());
+  auto key = AccessKeyFromIdNumber("024090000017", {1990, 3, 16});  // wrong day of birth
+  REQUIRE(key.ok());
+  auto id = reader.Read("", *key, nullptr);
+  REQUIRE_FALSE(id.ok());
+  CHECK(CardProblemOf(id.status()) == CardProblem::kWrongKey);
+  CHECK(id.status().code() == mck::Code::kRejected);
+  CHECK(id.status().message_vi().find("Thẻ không chấp nhận") != std::string::npos);
+  // Every expiry the renewal ages allow was tried, then the reader gave up.
+  CHECK(reader.last_stats().bac_attempts >= 2);
+  // The right key still works on the same card afterwards.
+  auto ok = reader.Read("", CccdKey(), nullptr);
+  CHECK(ok.ok());
+}
+
+TEST_CASE("pcsc: a card pulled away mid-read is reported as removed", "[pcsc]") {
+  VirtualCard card({"--profile", "cccd", "--pki", Env("MCK_PKI"), "--pull-after", "9"});
+  PcscCardReader reader(Options());
+  auto id = reader.Read("", CccdKey(), nullptr);
+  REQUIRE_FALSE(id.ok());
+  INFO(id.status().ToString());
+  CHECK(CardProblemOf(id.status()) == CardProblem::kCardRemoved);
+  CHECK(id.status().code() == mck::Code::kUnavailable);
+  CHECK(id.status().message_vi().find("rút ra") != std::string::npos);
+}
+
+TEST_CASE("pcsc: a card without the eMRTD application is not an ID card", "[pcsc]") {
+  VirtualCard card({"--profile", "not-emrtd"});
+  PcscCardReader reader(Options());
+  auto id = reader.Read("", CccdKey(), nullptr);
+  REQUIRE_FALSE(id.ok());
+  CHECK(CardProblemOf(id.status()) == CardProblem::kNotEmrtd);
+}
+
+TEST_CASE("pcsc: a DG13 changed after signing is read but not verified", "[pcsc]") {
+  VirtualCard card({"--profile", "cccd", "--pki", Env("MCK_PKI"), "--tamper-dg13"});
+  PcscCardReader reader(Options(Env("MCK_PKI") + "/csca.pem"));
+  auto id = reader.Read("", CccdKey(), nullptr);
+  REQUIRE(id.ok());
+  CHECK_FALSE(id->chip_verified);
+  CHECK(id->sod_signature_valid.value_or(false));  // the SOD itself is intact
+}
+
+TEST_CASE("pcsc: an empty slot and an absent reader are distinct results", "[pcsc]") {
+  PcscCardReader reader(PcscOptions{});
+  auto empty = reader.Read("Virtual PCD 00 01", CccdKey(), nullptr);
+  REQUIRE_FALSE(empty.ok());
+  CHECK(CardProblemOf(empty.status()) == CardProblem::kNoCard);
+  auto absent = reader.Read("No Such Reader 99", CccdKey(), nullptr);
+  REQUIRE_FALSE(absent.ok());
+  CHECK(CardProblemOf(absent.status()) == CardProblem::kNoReader);
+  AccessKey bad;
+  bad.document_number = "090000017";
+  bad.date_of_birth = "9003";
+  auto malformed = reader.Read("", bad, nullptr);
+  CHECK(CardProblemOf(malformed.status()) == CardProblem::kBadKey);
+}
+
+TEST_CASE("pcsc: Cancel wakes a blocked WaitForChange from another thread", "[pcsc]") {
+  PcscCardReader reader(PcscOptions{});
+  auto first = reader.WaitForChange(0ms);  // the initial state
+  REQUIRE(first.ok());
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(200ms);
+    reader.Cancel();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  auto ev = reader.WaitForChange(20s);
+  canceller.join();
+  CHECK(ev.ok());
+  CHECK(std::chrono::steady_clock::now() - start < 10s);
+}
+
+TEST_CASE("pcsc: after pcscd restarts, the same reader object re-establishes its context", "[pcsc]") {
+  if (Env("MCK_PCSCD_RESTART") != "1") return;
+  PcscCardReader reader(PcscOptions{});
+  REQUIRE(reader.ListReaders().ok());
+  REQUIRE(system("kill $(tr -d '\\0' < /run/pcscd/pcscd.pid) && while [ -e /run/pcscd/pcscd.pid ]; do sleep 0.1; done") == 0);
+  auto down = reader.ListReaders();
+  REQUIRE_FALSE(down.ok());
+  CHECK(CardProblemOf(down.status()) == CardProblem::kServiceDown);
+  // The wrapper's pcscd is gone; start the next one the same way (it stops it at the end).
+  REQUIRE(system("(pcscd -f >/dev/null 2>&1 &) ; for i in $(seq 50); do [ -S /run/pcscd/pcscd.comm ] && break; sleep 0.1; done") == 0);
+  std::this_thread::sleep_for(300ms);
+  auto up = reader.ListReaders();
+  INFO((up.ok() ? std::string() : up.status().ToString()));
+  REQUIRE(up.ok());
+  CHECK(std::find(up->begin(), up->end(), kSlot0) != up->end());
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs the PC/SC integration tests against real peers: starts Debian's pcscd (which loads the
+# vsmartcard-vpcd reader from /etc/reader.conf.d/vpcd: "Virtual PCD 00 00" listening for a card
+# on 127.0.0.1:35963, "00 01" on 35964), makes a throwaway CSCA + document signer with openssl,
+# runs the Catch2 program (which starts the Python virtual card per test), then stops pcscd.
+#   run_pcsc_tests.sh TEST_BINARY [KIOSKCTL]
+# Exit 77 (ctest SKIP_RETURN_CODE) with the reason only when pcscd cannot run here.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bin=$1
+ctl=${2:-}
+skip() { echo "SKIP: $*"; exit 77; }
+
+command -v pcscd >/dev/null || skip "pcscd is not installed (scripts/setup --deps installs pcscd)"
+[ -f /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || skip "vsmartcard-vpcd is not installed"
+[ -f /etc/reader.conf.d/vpcd ] || skip "/etc/reader.conf.d/vpcd is missing (vsmartcard-vpcd)"
+/usr/bin/python3 -c "import Cryptodome" 2>/dev/null || skip "python3-pycryptodome is not installed"
+command -v openssl >/dev/null || skip "openssl is not installed"
+
+# The virtual card must agree with ICAO 9303-11's worked examples before it tests anything.
+/usr/bin/python3 "$here/vcard/emrtd_card.py" --self-test || exit 1
+
+work=$(mktemp -d /tmp/mck-pcsc.XXXXXX)
+started=0
+cleanup() {
+  if ((started)) && [ -f /run/pcscd/pcscd.pid ]; then
+    pid=$(tr -d "\0" < /run/pcscd/pcscd.pid)
+    kill "$pid" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$here/vcard/make_pki.sh" "$work/pki" || { echo "make_pki.sh failed"; exit 1; }
+
+if [ -S /run/pcscd/pcscd.comm ] && [ -f /run/pcscd/pcscd.pid ] && kill -0 "$(tr -d "\0" < /run/pcscd/pcscd.pid)" 2>/dev/null; then
+  echo "note: using the pcscd already running (pid $(tr -d "\0" < /run/pcscd/pcscd.pid))"
+else
+  [ "$(id -u)" -eq 0 ] || [ -w /run ] || skip "pcscd needs to create /run/pcscd: run as root"
+  pcscd -f >"$work/pcscd.log" 2>&1 &
+  started=1
+  for _ in $(seq 100); do [ -S /run/pcscd/pcscd.comm ] && break; sleep 0.1; done
+  if [ ! -S /run/pcscd/pcscd.comm ]; then
+    cat "$work/pcscd.log"
+    skip "pcscd did not start in this environment"
+  fi
+fi
+
+export MCK_VCARD="$here/vcard/emrtd_card.py" MCK_PKI="$work/pki" MCK_KIOSKCTL="$ctl" MCK_PCSCD_RESTART=$started
+"$bin"
+rc=$?
+if ((rc != 0)) && [ -f "$work/pcscd.log" ]; then
+  echo "--- pcscd log (last 30 lines) ---"
+  tail -30 "$work/pcscd.log"
+fi
+exit $rc
