@@ -1,0 +1,109 @@
+// portal-sim: the provincial portal's kiosk gateway (../../shared/portal-api.md, docs/portal.md),
+// simulated faithfully over real HTTPS on loopback, with fault injection for the sync tests.
+//
+// Pieces: Sim (this header) holds the configuration, the SQLite file of what was received, the
+// fault dice and the counters; sim_api.cpp serves the contract on the HTTPS listener;
+// sim_admin.cpp serves tests and technicians on a plain-HTTP loopback listener; sim_ca.cpp signs
+// kiosk CSRs with the simulator's CA.
+//
+// Thread-safety: httplib runs handlers on a pool of threads. Every database access and every
+// counter goes through Sim::mu (one SQLite connection, one lock): simple, and fast enough for the
+// benchmark's 10,000 dossiers.
+#pragma once
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "catalog.h"
+#include "store/sqlite.h"
+
+namespace portal_sim {
+
+struct Faults {
+  double p500 = 0;           // share of API requests answered 500
+  double p503 = 0;           // ... 503 (with Retry-After when retry_after_s > 0)
+  double p429 = 0;           // ... 429 with Retry-After
+  int retry_after_s = 1;
+  double p_drop_request = 0;   // connection cut before the request is processed (PATCH: halfway)
+  double p_drop_response = 0;  // processed and committed, then the answer is cut off midway
+  double p_slow = 0;
+  int slow_ms = 0;
+  std::string fail_procedure;  // 422 for every dossier of this procedure
+  bool down = false;           // every API request 503 (maintenance), no Retry-After
+  nlohmann::json ToJson() const;
+  // Applies the keys present in j (same names as ToJson); unknown keys are an error.
+  bool Apply(const nlohmann::json& j, std::string* error);
+};
+
+enum class Fault { kNone, k500, k503, k429, kDropRequest, kDropResponse };
+
+struct SimConfig {
+  std::string server_cert, server_key;  // what the HTTPS listener presents
+  std::string ca_cert, ca_key;          // signs kiosk certificates; verifies client certificates
+  std::string db_path;
+  std::string catalog_path;
+  std::string host = "127.0.0.1";
+  int port = 0;        // 0: any free port
+  int admin_port = 0;  // 0: any free port
+  std::string ready_file;
+  std::string default_commune_code = "000.00.24.H03";
+  std::string default_commune_name = "UBND xã Mẫu";
+  int threads = 16;
+  uint64_t seed = 1;
+};
+
+struct Sim {
+  SimConfig config;
+  std::mutex mu;
+  std::unique_ptr<mck::Db> db;
+  Faults faults;
+  std::mt19937_64 rng;
+  std::string catalog_body, catalog_etag;
+  std::optional<mck::Catalog> catalog;
+  std::string ca_pem;
+  // Request arrival times (ms since the epoch) at the API listener, for the storm test.
+  std::vector<std::pair<int64_t, std::string>> arrivals;  // (ms, kiosk id or "")
+  std::map<std::string, int64_t> counters;                // "requests", "fault.500", ...
+  std::map<std::string, std::vector<std::string>> pending_commands;  // kiosk id → heartbeat commands
+
+  // Under mu: rolls the dice for one request.
+  Fault Roll();
+  bool RollSlow();
+  // Under mu: counts one more of `name`.
+  void Count(const std::string& name, int64_t n = 1) { counters[name] += n; }
+  // Replaces the catalog (computes its ETag); false with *error when it is not a valid catalog.
+  bool SetCatalog(const std::string& body, std::string* error);
+};
+
+// Opens (creating) the simulator's SQLite file: what it received survives a restart.
+mck::Status OpenSimDb(Sim& sim);
+void RegisterApi(httplib::Server& server, Sim& sim);
+void RegisterAdmin(httplib::Server& server, Sim& sim);
+
+struct IssuedCertificate {
+  std::string pem;
+  std::string expires_at;  // RFC 3339, +07:00
+};
+// Verifies the CSR's self-signature and issues a client certificate (CN=kiosk_id, O=commune
+// code, clientAuth, one year) signed by the simulator's CA. nullopt with *error for a bad CSR.
+std::optional<IssuedCertificate> SignKioskCsr(const Sim& sim, const std::string& csr_pem, const std::string& kiosk_id,
+                                              const std::string& commune_code, std::string* error);
+
+// The common error envelope.
+void SendError(httplib::Response& res, int status, const std::string& code, const std::string& message,
+               const nlohmann::json& details = nlohmann::json::array());
+
+int64_t NowMs();
+
+}  // namespace portal_sim

@@ -1,0 +1,658 @@
+// The kiosk gateway contract (portal-api.md) on the HTTPS listener, with fault injection.
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <sys/socket.h>
+
+#include <thread>
+
+#include "clock.h"
+#include "ids.h"
+#include "sim.h"
+#include "validation.h"
+
+namespace portal_sim {
+
+using httplib::Request;
+using httplib::Response;
+using nlohmann::json;
+
+namespace {
+
+// ---- connection-level faults -------------------------------------------------------------------
+
+// Cuts the TCP connection under the TLS session: the client sees a reset or an EOF.
+void DropConnection(const Request& req) {
+  if (req.ssl) ::shutdown(SSL_get_fd(req.ssl), SHUT_RDWR);
+}
+
+// Sends the status line, the headers and half the body, then cuts the connection.
+void CutResponse(const Request& req, Response& res) {
+  if (res.body.empty()) {
+    DropConnection(req);
+    return;
+  }
+  auto body = std::make_shared<std::string>(std::move(res.body));
+  res.body.clear();
+  res.set_content_provider(body->size(), "application/json",
+                           [body](size_t, size_t, httplib::DataSink& sink) {
+                             sink.write(body->data(), body->size() / 2);
+                             return false;  // httplib aborts the write and closes the connection
+                           });
+}
+
+// ---- helpers -----------------------------------------------------------------------------------
+
+std::string NowVn() { return mck::FormatRfc3339Vietnam(std::chrono::system_clock::now()); }
+mck::CivilDate TodayVn() { return mck::VietnamDate(std::chrono::system_clock::now()); }
+
+const char* StatusTextVi(const std::string& s) {
+  if (s == "received") return "Đã tiếp nhận";
+  if (s == "processing") return "Đang giải quyết";
+  if (s == "supplement_requested") return "Yêu cầu bổ sung hồ sơ";
+  if (s == "completed") return "Đã có kết quả";
+  if (s == "returned") return "Đã trả kết quả";
+  if (s == "rejected") return "Không tiếp nhận";
+  if (s == "withdrawn") return "Đã rút hồ sơ";
+  return "";
+}
+
+// `days` working days (Monday to Friday) after `from`; 0: the same day.
+mck::CivilDate AddWorkingDays(mck::CivilDate from, int days) {
+  int64_t d = mck::DaysFromCivil(from);
+  while (days > 0) {
+    ++d;
+    const int64_t weekday = (((d + 3) % 7) + 7) % 7;  // 1970-01-01 was a Thursday; 0 = Monday
+    if (weekday < 5) --days;
+  }
+  return mck::CivilFromDays(d);
+}
+
+struct Caller {
+  std::string kiosk_id;
+  std::string commune_code;
+  Fault fault = Fault::kNone;
+};
+
+// Identifies the kiosk from its verified client certificate. Answers 401/403 and returns nullopt
+// when there is none or it is unknown.
+std::optional<std::string> PeerKioskId(const Request& req) {
+  if (!req.ssl) return std::nullopt;
+  X509* peer = SSL_get1_peer_certificate(req.ssl);
+  if (!peer) return std::nullopt;
+  std::string cn;
+  char buf[256];
+  if (SSL_get_verify_result(req.ssl) == X509_V_OK &&
+      X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName, buf, sizeof buf) > 0) {
+    cn = buf;
+  }
+  X509_free(peer);
+  if (cn.empty()) return std::nullopt;
+  return cn;
+}
+
+// The prologue of every API call: identity, arrival record, POST count, fault dice, slowness.
+// Returns nullopt when the request has been answered (401/403, or a 5xx/429 fault).
+std::optional<Caller> Begin(Sim& sim, const Request& req, Response& res, const std::string& post_endpoint,
+                            bool needs_kiosk = true) {
+  Caller c;
+  auto kiosk = PeerKioskId(req);
+  bool slow = false;
+  {
+    std::lock_guard<std::mutex> lock(sim.mu);
+    sim.arrivals.emplace_back(NowMs(), kiosk.value_or(""));
+    sim.Count("requests");
+    if (!post_endpoint.empty()) {
+      const std::string key = req.get_header_value("Idempotency-Key");
+      auto up = sim.db->Prepare(
+          "INSERT INTO posts(endpoint, key, count) VALUES(?, ?, 1) ON CONFLICT(endpoint, key) DO UPDATE SET count = count + 1");
+      if (up.ok()) {
+        up->Bind(1, post_endpoint).Bind(2, key);
+        (void)up->Run();
+      }
+    }
+    if (needs_kiosk) {
+      if (!kiosk) {
+        sim.Count("rejected.no_client_certificate");
+        SendError(res, 401, "client_certificate_required", "a verified kiosk client certificate is required");
+        return std::nullopt;
+      }
+      auto s = sim.db->Prepare("SELECT commune_code FROM kiosks WHERE kiosk_id = ?");
+      mck::Status st;
+      if (!s.ok() || !(s->Bind(1, *kiosk), s->Step(&st))) {
+        sim.Count("rejected.unknown_kiosk");
+        SendError(res, 403, "unknown_kiosk", "this kiosk is not enrolled");
+        return std::nullopt;
+      }
+      c.kiosk_id = *kiosk;
+      c.commune_code = s->Text(0);
+    }
+    c.fault = sim.Roll();
+    slow = sim.RollSlow();
+    if (slow) sim.Count("fault.slow");
+  }
+  if (slow) std::this_thread::sleep_for(std::chrono::milliseconds(sim.faults.slow_ms));
+  std::lock_guard<std::mutex> lock(sim.mu);
+  switch (c.fault) {
+    case Fault::k500:
+      sim.Count("fault.500");
+      SendError(res, 500, "internal_error", "simulated internal error");
+      return std::nullopt;
+    case Fault::k503:
+      sim.Count("fault.503");
+      if (!sim.faults.down && sim.faults.retry_after_s > 0) {
+        res.set_header("Retry-After", std::to_string(sim.faults.retry_after_s));
+      }
+      SendError(res, 503, "unavailable", sim.faults.down ? "portal under maintenance" : "simulated overload");
+      return std::nullopt;
+    case Fault::k429:
+      sim.Count("fault.429");
+      res.set_header("Retry-After", std::to_string(sim.faults.retry_after_s));
+      SendError(res, 429, "rate_limited", "too many requests from this kiosk");
+      return std::nullopt;
+    case Fault::kDropRequest:
+      sim.Count("fault.drop_request");
+      break;
+    case Fault::kDropResponse:
+      sim.Count("fault.drop_response");
+      break;
+    case Fault::kNone:
+      break;
+  }
+  return c;
+}
+
+// Ends a handler: a response-drop fault cuts what was prepared (after it was committed).
+void Finish(const Request& req, Response& res, const Caller& c) {
+  if (c.fault == Fault::kDropResponse) CutResponse(req, res);
+}
+
+uint64_t HeaderU64(const Request& req, const char* name) {
+  return std::strtoull(req.get_header_value(name).c_str(), nullptr, 10);
+}
+
+std::string BodyHash(const json& body) { return mck::Sha256Hex(body.dump()); }
+
+// Under sim.mu: answers from the idempotency record when the key is known. true: answered.
+bool Replay(Sim& sim, const std::string& scope, const std::string& key, const std::string& hash, Response& res,
+            bool created_becomes_ok) {
+  auto s = sim.db->Prepare("SELECT body_hash, status, response FROM idempotency WHERE scope = ? AND key = ?");
+  mck::Status st;
+  if (!s.ok()) return false;
+  s->Bind(1, scope).Bind(2, key);
+  if (!s->Step(&st)) return false;
+  if (s->Text(0) != hash) {
+    sim.Count("idempotency.conflict");
+    SendError(res, 409, "idempotency_key_reused", "this Idempotency-Key was used with a different body");
+    return true;
+  }
+  sim.Count("idempotency.replay");
+  const int status = static_cast<int>(s->Int(1));
+  res.status = (created_becomes_ok && status == 201) ? 200 : status;
+  res.set_content(s->Text(2), "application/json");
+  return true;
+}
+
+mck::Status Bind(Sim& sim, const std::string& scope, const std::string& key, const std::string& hash, int status,
+                 const std::string& response) {
+  auto ins = sim.db->Prepare("INSERT INTO idempotency(scope, key, body_hash, status, response, at) VALUES(?,?,?,?,?,?)");
+  if (!ins.ok()) return ins.status();
+  ins->Bind(1, scope).Bind(2, key).Bind(3, hash).Bind(4, status).Bind(5, response).Bind(6, NowVn());
+  return ins->Run();
+}
+
+// Parses the JSON body and the Idempotency-Key; answers 400 and returns false when unusable.
+bool ReadJson(const Request& req, Response& res, json* body, std::string* key) {
+  *key = req.get_header_value("Idempotency-Key");
+  if (!mck::IsUuid(*key)) {
+    SendError(res, 400, "idempotency_key_required", "Idempotency-Key must be a UUID");
+    return false;
+  }
+  *body = json::parse(req.body, nullptr, false);
+  if (!body->is_object()) {
+    SendError(res, 400, "invalid_json", "the body must be a JSON object");
+    return false;
+  }
+  return true;
+}
+
+json DossierStatusJson(const mck::Stmt& s) {
+  // columns: dossier_code, status, status_text, updated_at, appointment_date, note
+  return {{"dossier_code", s.Text(0)}, {"status", s.Text(1)},           {"status_text", s.Text(2)},
+          {"updated_at", s.Text(3)},   {"appointment_date", s.Text(4)}, {"note", s.Text(5)}};
+}
+
+constexpr const char* kStatusColumns = "dossier_code, status, status_text, updated_at, appointment_date, note";
+
+// ---- handlers ------------------------------------------------------------------------------------
+
+void Enroll(Sim& sim, const Request& req, Response& res) {
+  auto c = Begin(sim, req, res, "enroll", /*needs_kiosk=*/false);
+  if (!c) return;
+  if (c->fault == Fault::kDropRequest) return DropConnection(req);
+  json body;
+  std::string key;
+  if (!ReadJson(req, res, &body, &key)) return;
+  std::lock_guard<std::mutex> lock(sim.mu);
+  const std::string hash = BodyHash(body);
+  if (Replay(sim, "enroll", key, hash, res, false)) return Finish(req, res, *c);
+  const std::string token = body.value("token", "");
+  auto t = sim.db->Prepare("SELECT commune_code, commune_name FROM tokens WHERE token = ? AND used_by IS NULL");
+  mck::Status st;
+  if (!t.ok() || token.empty() || !(t->Bind(1, token), t->Step(&st))) {
+    sim.Count("enroll.bad_token");
+    return SendError(res, 401, "invalid_token", "enrolment token unknown or already used");
+  }
+  const std::string commune_code = t->Text(0), commune_name = t->Text(1);
+  auto n = sim.db->Prepare("SELECT count(*) FROM kiosks");
+  n->Step(&st);
+  char id[32];
+  std::snprintf(id, sizeof id, "KIOSK-%04lld", static_cast<long long>(n->Int(0) + 1));
+  std::string error;
+  auto cert = SignKioskCsr(sim, body.value("csr", ""), id, commune_code, &error);
+  if (!cert) {
+    return SendError(res, 422, "invalid_csr", error, json::array({{{"field", "csr"}, {"message", error}}}));
+  }
+  mck::Transaction txn(*sim.db);
+  if (!txn.Begin().ok()) return SendError(res, 500, "internal_error", "database busy");
+  auto use = sim.db->Prepare("UPDATE tokens SET used_by = ?, used_at = ? WHERE token = ?");
+  use->Bind(1, id).Bind(2, NowVn()).Bind(3, token);
+  auto ins = sim.db->Prepare(
+      "INSERT INTO kiosks(kiosk_id, commune_code, commune_name, hostname, software_version, enrolled_at) VALUES(?,?,?,?,?,?)");
+  ins->Bind(1, id).Bind(2, commune_code).Bind(3, commune_name).Bind(4, body.value("hostname", ""));
+  ins->Bind(5, body.value("software_version", "")).Bind(6, NowVn());
+  const json answer = {{"kiosk_id", id},          {"commune_code", commune_code}, {"commune_name", commune_name},
+                       {"certificate", cert->pem}, {"ca_chain", sim.ca_pem},       {"expires_at", cert->expires_at}};
+  if (!use->Run().ok() || !ins->Run().ok() || !Bind(sim, "enroll", key, hash, 201, answer.dump()).ok() ||
+      !txn.Commit().ok()) {
+    return SendError(res, 500, "internal_error", "could not record the enrolment");
+  }
+  sim.Count("enroll.ok");
+  res.status = 201;
+  res.set_content(answer.dump(), "application/json");
+  Finish(req, res, *c);
+}
+
+void GetProcedures(Sim& sim, const Request& req, Response& res) {
+  auto c = Begin(sim, req, res, "");
+  if (!c) return;
+  if (c->fault == Fault::kDropRequest) return DropConnection(req);
+  std::lock_guard<std::mutex> lock(sim.mu);
+  res.set_header("ETag", sim.catalog_etag);
+  res.set_header("Cache-Control", "no-cache");
+  if (req.get_header_value("If-None-Match") == sim.catalog_etag) {
+    sim.Count("catalog.not_modified");
+    res.status = 304;
+    return;
+  }
+  sim.Count("catalog.sent");
+  res.status = 200;
+  res.set_content(sim.catalog_body, "application/json");
+  Finish(req, res, *c);
+}
+
+void PostDossier(Sim& sim, const Request& req, Response& res) {
+  auto c = Begin(sim, req, res, "dossiers");
+  if (!c) return;
+  if (c->fault == Fault::kDropRequest) return DropConnection(req);
+  json body;
+  std::string key;
+  if (!ReadJson(req, res, &body, &key)) return;
+  if (body.value("client_id", "") != key) {
+    return SendError(res, 400, "idempotency_key_mismatch", "Idempotency-Key must equal the dossier's client_id");
+  }
+  std::lock_guard<std::mutex> lock(sim.mu);
+  const std::string scope = c->kiosk_id + ":dossiers";
+  const std::string hash = BodyHash(body);
+  if (Replay(sim, scope, key, hash, res, /*created_becomes_ok=*/true)) return Finish(req, res, *c);
+
+  // Validation against the catalog: the same rules as the kiosk's, plus the injected refusal.
+  const std::string procedure = body.value("procedure_code", "");
+  json details = json::array();
+  if (!sim.faults.fail_procedure.empty() && procedure == sim.faults.fail_procedure) {
+    details.push_back({{"field", "procedure_code"},
+                       {"message", "Thủ tục này tạm thời không tiếp nhận qua kiosk; cán bộ cần kiểm tra hồ sơ"}});
+  } else {
+    json stripped = body;
+    for (const char* k : {"client_id", "provisional_code", "submitted_at"}) stripped.erase(k);
+    auto v = mck::ValidateDossier(*sim.catalog, stripped, TodayVn());
+    for (const auto& e : v.errors) details.push_back({{"field", e.field}, {"message", e.message_vi}});
+  }
+  if (!details.empty()) {
+    sim.Count("dossiers.422");
+    SendError(res, 422, "validation_failed", "the dossier did not pass validation", details);
+    return Finish(req, res, *c);
+  }
+  // Every attachment must have arrived whole.
+  json missing = json::array();
+  for (const auto& a : body.value("attachments", json::array())) {
+    const std::string sha = a.is_object() ? a.value("sha256", "") : "";
+    auto s = sim.db->Prepare("SELECT length FROM attachments WHERE sha256 = ? AND complete = 1");
+    mck::Status st;
+    s->Bind(1, sha);
+    if (!s->Step(&st) || s->Int(0) != (a.is_object() ? a.value("size", int64_t{-1}) : -1)) {
+      missing.push_back({{"sha256", sha}, {"message", "attachment not uploaded"}});
+    }
+  }
+  if (!missing.empty()) {
+    sim.Count("dossiers.428");
+    SendError(res, 428, "attachments_missing", "upload the listed attachments first", missing);
+    return Finish(req, res, *c);
+  }
+  // The official code: <agency>-<yymmdd>-<4-digit daily sequence>. The day is the citizen's
+  // submission day at the kiosk (the commune's receiving point), when it is believable.
+  const mck::CivilDate today = TodayVn();
+  mck::CivilDate day = today;
+  if (auto t = mck::ParseRfc3339(body.value("submitted_at", ""))) {
+    const mck::CivilDate d = mck::VietnamDate(*t);
+    if (d <= today && mck::DaysFromCivil(today) - mck::DaysFromCivil(d) <= 365) day = d;
+  }
+  mck::Transaction txn(*sim.db);
+  if (!txn.Begin().ok()) return SendError(res, 500, "internal_error", "database busy");
+  auto seq = sim.db->Prepare(
+      "INSERT INTO sequences(agency, day, last) VALUES(?, ?, 1) ON CONFLICT(agency, day) DO UPDATE SET last = last + 1 "
+      "RETURNING last");
+  seq->Bind(1, c->commune_code).Bind(2, mck::FormatDate(day));
+  mck::Status st;
+  if (!seq->Step(&st)) return SendError(res, 500, "internal_error", "sequence");
+  const int64_t n = seq->Int(0);
+  (void)seq->Run();
+  if (n > 9999) {
+    return SendError(res, 503, "daily_sequence_exhausted", "more than 9999 dossiers for this agency and day");
+  }
+  char code[96];
+  std::snprintf(code, sizeof code, "%s-%s-%04lld", c->commune_code.c_str(), mck::FormatYymmdd(day).c_str(),
+                static_cast<long long>(n));
+  const mck::Procedure* proc = sim.catalog->Find(procedure);
+  const std::string appointment = mck::FormatDate(AddWorkingDays(today, proc ? proc->processing_days : 0));
+  const std::string now = NowVn();
+  auto ins = sim.db->Prepare(
+      "INSERT INTO dossiers(dossier_code, client_id, kiosk_id, procedure_code, body, received_at, appointment_date, "
+      "status, status_text, updated_at) VALUES(?,?,?,?,?,?,?,'received',?,?)");
+  ins->Bind(1, code).Bind(2, key).Bind(3, c->kiosk_id).Bind(4, procedure).Bind(5, body.dump()).Bind(6, now);
+  ins->Bind(7, appointment).Bind(8, StatusTextVi("received")).Bind(9, now);
+  const json answer = {{"dossier_code", code}, {"received_at", now}, {"appointment_date", appointment},
+                       {"status", "received"}};
+  mck::Status ins_st = ins->Run();
+  if (!ins_st.ok()) {
+    // client_id already known under another kiosk's scope: a replay from a re-enrolled kiosk.
+    return SendError(res, 409, "duplicate_client_id", "a dossier with this client_id already exists");
+  }
+  if (!Bind(sim, scope, key, hash, 201, answer.dump()).ok() || !txn.Commit().ok()) {
+    return SendError(res, 500, "internal_error", "could not record the dossier");
+  }
+  sim.Count("dossiers.created");
+  res.status = 201;
+  res.set_content(answer.dump(), "application/json");
+  Finish(req, res, *c);
+}
+
+void GetDossier(Sim& sim, const Request& req, Response& res) {
+  auto c = Begin(sim, req, res, "");
+  if (!c) return;
+  if (c->fault == Fault::kDropRequest) return DropConnection(req);
+  std::lock_guard<std::mutex> lock(sim.mu);
+  const bool by_code = req.matches.size() > 1;
+  if (!by_code && !req.has_param("client_id")) {
+    return SendError(res, 400, "client_id_required", "give a dossier code in the path or ?client_id=");
+  }
+  auto s = sim.db->Prepare(std::string("SELECT ") + kStatusColumns + " FROM dossiers WHERE " +
+                           (by_code ? "dossier_code = ?" : "client_id = ?"));
+  s->Bind(1, by_code ? std::string(req.matches[1]) : req.get_param_value("client_id"));
+  mck::Status st;
+  if (!s->Step(&st)) return SendError(res, 404, "not_found", "no dossier with this code");
+  res.status = 200;
+  res.set_content(DossierStatusJson(*s).dump(), "application/json");
+  Finish(req, res, *c);
+}
+
+void PostDecision(Sim& sim, const Request& req, Response& res) {
+  auto c = Begin(sim, req, res, "decisions");
+  if (!c) return;
+  if (c->fault == Fault::kDropRequest) return DropConnection(req);
+  json body;
+  std::string key;
+  if (!ReadJson(req, res, &body, &key)) return;
+  std::lock_guard<std::mutex> lock(sim.mu);
+  const std::string ref = req.matches[1];
+  const std::string scope = c->kiosk_id + ":decisions";
+  const std::string hash = BodyHash(body);
+  if (Replay(sim, scope, key, hash, res, false)) return Finish(req, res, *c);
+  auto d = sim.db->Prepare("SELECT dossier_code, procedure_code, decision FROM dossiers WHERE dossier_code = ?1 OR client_id = ?1");
+  d->Bind(1, ref);
+  mck::Status st;
+  if (!d->Step(&st)) return SendError(res, 404, "not_found", "no dossier with this code or client_id");
+  const std::string code = d->Text(0), procedure = d->Text(1);
+  const std::optional<std::string> previous = d->OptText(2);
+  const std::string decision = body.value("decision", "");
+  json details = json::array();
+  if (decision != "accept" && decision != "request_supplement" && decision != "refuse") {
+    details.push_back({{"field", "decision"}, {"message", "Quyết định không hợp lệ"}});
+  }
+  if (decision != "accept" && body.value("reason", "").empty()) {
+    details.push_back({{"field", "reason"}, {"message", "Cần ghi lý do"}});
+  }
+  if (body.value("officer", "").empty()) details.push_back({{"field", "officer"}, {"message", "Thiếu mã cán bộ"}});
+  if (!details.empty()) return SendError(res, 422, "validation_failed", "the decision is not valid", details);
+  if (previous && *previous != decision) {
+    return SendError(res, 409, "already_decided", "this dossier was already decided: " + *previous);
+  }
+  const std::string status = decision == "accept" ? "processing" : decision == "refuse" ? "rejected" : "supplement_requested";
+  const mck::Procedure* proc = sim.catalog->Find(procedure);
+  std::string appointment;
+  auto cur = sim.db->Prepare("SELECT appointment_date FROM dossiers WHERE dossier_code = ?");
+  cur->Bind(1, code);
+  if (cur->Step(&st)) appointment = cur->Text(0);
+  if (decision == "accept") appointment = mck::FormatDate(AddWorkingDays(TodayVn(), proc ? proc->processing_days : 0));
+  mck::Transaction txn(*sim.db);
+  if (!txn.Begin().ok()) return SendError(res, 500, "internal_error", "database busy");
+  auto up = sim.db->Prepare(
+      "UPDATE dossiers SET decision = ?, status = ?, status_text = ?, appointment_date = ?, updated_at = ?, note = ? "
+      "WHERE dossier_code = ?");
+  up->Bind(1, decision).Bind(2, status).Bind(3, StatusTextVi(status)).Bind(4, appointment).Bind(5, NowVn());
+  up->Bind(6, body.value("reason", "")).Bind(7, code);
+  auto ins = sim.db->Prepare("INSERT INTO decisions(key, dossier_code, decision, body, received_at) VALUES(?,?,?,?,?)");
+  ins->Bind(1, key).Bind(2, code).Bind(3, decision).Bind(4, body.dump()).Bind(5, NowVn());
+  const json answer = {{"status", status}, {"appointment_date", appointment}};
+  if (!up->Run().ok() || !ins->Run().ok() || !Bind(sim, scope, key, hash, 201, answer.dump()).ok() ||
+      !txn.Commit().ok()) {
+    return SendError(res, 500, "internal_error", "could not record the decision");
+  }
+  sim.Count("decisions.created");
+  res.status = 201;
+  res.set_content(answer.dump(), "application/json");
+  Finish(req, res, *c);
+}
+
+void PostRating(Sim& sim, const Request& req, Response& res) {
+  auto c = Begin(sim, req, res, "ratings");
+  if (!c) return;
+  if (c->fault == Fault::kDropRequest) return DropConnection(req);
+  json body;
+  std::string key;
+  if (!ReadJson(req, res, &body, &key)) return;
+  std::lock_guard<std::mutex> lock(sim.mu);
+  const std::string scope = c->kiosk_id + ":ratings";
+  const std::string hash = BodyHash(body);
+  if (Replay(sim, scope, key, hash, res, false)) return Finish(req, res, *c);
+  json details = json::array();
+  if (!body.contains("scores") || !body["scores"].is_object() || body["scores"].empty()) {
+    details.push_back({{"field", "scores"}, {"message", "Cần ít nhất một tiêu chí"}});
+  } else {
+    for (auto it = body["scores"].begin(); it != body["scores"].end(); ++it) {
+      if (!it->is_number_integer() || it->get<int>() < 1 || it->get<int>() > 5) {
+        details.push_back({{"field", "scores." + it.key()}, {"message", "Điểm phải từ 1 đến 5"}});
+      }
+    }
+  }
+  if (body.value("counter", "").empty()) details.push_back({{"field", "counter"}, {"message", "Thiếu quầy"}});
+  if (!details.empty()) return SendError(res, 422, "validation_failed", "the rating is not valid", details);
+  auto ins = sim.db->Prepare("INSERT INTO ratings(key, kiosk_id, body, received_at) VALUES(?,?,?,?)");
+  ins->Bind(1, key).Bind(2, c->kiosk_id).Bind(3, body.dump()).Bind(4, NowVn());
+  const json answer = {{"rating_id", key}};
+  mck::Transaction txn(*sim.db);
+  if (!txn.Begin().ok() || !ins->Run().ok() || !Bind(sim, scope, key, hash, 201, answer.dump()).ok() ||
+      !txn.Commit().ok()) {
+    return SendError(res, 500, "internal_error", "could not record the rating");
+  }
+  sim.Count("ratings.created");
+  res.status = 201;
+  res.set_content(answer.dump(), "application/json");
+  Finish(req, res, *c);
+}
+
+void Heartbeat(Sim& sim, const Request& req, Response& res) {
+  auto c = Begin(sim, req, res, "heartbeat");
+  if (!c) return;
+  if (c->fault == Fault::kDropRequest) return DropConnection(req);
+  json body;
+  std::string key;
+  if (!ReadJson(req, res, &body, &key)) return;
+  std::lock_guard<std::mutex> lock(sim.mu);
+  const std::string scope = c->kiosk_id + ":heartbeat";
+  const std::string hash = BodyHash(body);
+  if (Replay(sim, scope, key, hash, res, false)) return Finish(req, res, *c);
+  json commands = json::array();
+  for (const auto& cmd : sim.pending_commands[c->kiosk_id]) commands.push_back(cmd);
+  sim.pending_commands.erase(c->kiosk_id);
+  const json answer = {{"server_time", NowVn()}, {"commands", commands}};
+  auto up = sim.db->Prepare(
+      "UPDATE kiosks SET last_heartbeat = ?, last_heartbeat_at = ?, heartbeats = heartbeats + 1 WHERE kiosk_id = ?");
+  up->Bind(1, body.dump()).Bind(2, NowVn()).Bind(3, c->kiosk_id);
+  mck::Transaction txn(*sim.db);
+  if (!txn.Begin().ok() || !up->Run().ok() || !Bind(sim, scope, key, hash, 200, answer.dump()).ok() ||
+      !txn.Commit().ok()) {
+    return SendError(res, 500, "internal_error", "could not record the heartbeat");
+  }
+  sim.Count("heartbeats");
+  res.status = 200;
+  res.set_content(answer.dump(), "application/json");
+  Finish(req, res, *c);
+}
+
+void HeadAttachment(Sim& sim, const Request& req, Response& res) {
+  auto c = Begin(sim, req, res, "");
+  if (!c) return;
+  if (c->fault == Fault::kDropRequest) return DropConnection(req);
+  std::lock_guard<std::mutex> lock(sim.mu);
+  res.set_header("Tus-Resumable", "1.0.0");
+  res.set_header("Cache-Control", "no-store");
+  auto s = sim.db->Prepare("SELECT offset, length FROM attachments WHERE sha256 = ?");
+  s->Bind(1, std::string(req.matches[1]));
+  mck::Status st;
+  if (!s->Step(&st)) {
+    res.status = 404;
+    return;
+  }
+  res.status = 200;
+  res.set_header("Upload-Offset", std::to_string(s->Int(0)));
+  res.set_header("Upload-Length", std::to_string(s->Int(1)));
+  if (c->fault == Fault::kDropResponse) DropConnection(req);
+}
+
+// Under sim.mu: appends `bytes` at `offset` (which the caller checked). Returns the new offset,
+// or -1 after a SHA-256 mismatch (the upload is discarded).
+int64_t Append(Sim& sim, const std::string& sha, int64_t offset, const std::string& bytes, int64_t length) {
+  auto s = sim.db->Prepare("SELECT data FROM attachments WHERE sha256 = ?");
+  s->Bind(1, sha);
+  mck::Status st;
+  std::string data = s->Step(&st) ? s->Blob(0) : std::string();
+  data.resize(static_cast<size_t>(offset));
+  data += bytes;
+  const int64_t next = static_cast<int64_t>(data.size());
+  if (next == length && mck::Sha256Hex(data) != sha) {
+    auto del = sim.db->Prepare("DELETE FROM attachments WHERE sha256 = ?");
+    del->Bind(1, sha);
+    (void)del->Run();
+    sim.Count("attachments.checksum_mismatch");
+    return -1;
+  }
+  auto up = sim.db->Prepare("UPDATE attachments SET data = ?, offset = ?, complete = ?, updated_at = ? WHERE sha256 = ?");
+  up->BindBlob(1, data).Bind(2, next).Bind(3, next == length ? 1 : 0).Bind(4, NowVn()).Bind(5, sha);
+  (void)up->Run();
+  if (next == length) sim.Count("attachments.completed");
+  return next;
+}
+
+void PatchAttachment(Sim& sim, const Request& req, Response& res, const httplib::ContentReader& reader) {
+  constexpr size_t kMaxChunk = 8 * 1024 * 1024;
+  const std::string sha = req.matches[1];
+  auto c = Begin(sim, req, res, "");
+  // Read the body whatever happens, so the connection stays in step (or cut it).
+  const size_t declared = static_cast<size_t>(HeaderU64(req, "Content-Length"));
+  const bool drop = c && c->fault == Fault::kDropRequest;
+  std::string bytes;
+  bool too_big = false;
+  reader([&](const char* data, size_t n) {
+    bytes.append(data, n);
+    if (bytes.size() > kMaxChunk) too_big = true;
+    return !too_big && !(drop && bytes.size() >= declared / 2 && declared > 1);
+  });
+  if (too_big) {
+    DropConnection(req);
+    return;
+  }
+  if (!c) return;  // answered by Begin (fault or identity)
+  res.set_header("Tus-Resumable", "1.0.0");
+  if (req.get_header_value("Content-Type") != "application/offset+octet-stream") {
+    return SendError(res, 415, "unsupported_media_type", "PATCH needs Content-Type: application/offset+octet-stream");
+  }
+  if (!req.has_header("Upload-Offset")) return SendError(res, 400, "upload_offset_required", "Upload-Offset missing");
+  const int64_t client_offset = static_cast<int64_t>(HeaderU64(req, "Upload-Offset"));
+  std::lock_guard<std::mutex> lock(sim.mu);
+  auto s = sim.db->Prepare("SELECT length, offset, complete FROM attachments WHERE sha256 = ?");
+  s->Bind(1, sha);
+  mck::Status st;
+  int64_t length = 0, offset = 0;
+  bool complete = false;
+  if (s->Step(&st)) {
+    length = s->Int(0);
+    offset = s->Int(1);
+    complete = s->Int(2) != 0;
+    if (req.has_header("Upload-Length") && static_cast<int64_t>(HeaderU64(req, "Upload-Length")) != length) {
+      return SendError(res, 400, "upload_length_mismatch", "Upload-Length differs from the upload's");
+    }
+  } else {
+    if (!req.has_header("Upload-Length")) return SendError(res, 400, "upload_length_required", "first PATCH needs Upload-Length");
+    length = static_cast<int64_t>(HeaderU64(req, "Upload-Length"));
+    if (length <= 0 || length > 64 * 1024 * 1024) return SendError(res, 413, "too_large", "attachments up to 64 MiB");
+    auto ins = sim.db->Prepare("INSERT INTO attachments(sha256, length, offset, data, complete, updated_at) VALUES(?,?,0,?,0,?)");
+    ins->Bind(1, sha).Bind(2, length).BindBlob(3, "").Bind(4, NowVn());
+    (void)ins->Run();
+  }
+  if (complete || client_offset != offset) {
+    res.set_header("Upload-Offset", std::to_string(offset));
+    return SendError(res, 409, "offset_mismatch", "Upload-Offset does not match the bytes received");
+  }
+  if (client_offset + static_cast<int64_t>(bytes.size()) > length) {
+    return SendError(res, 400, "beyond_length", "the chunk goes past Upload-Length");
+  }
+  const int64_t next = Append(sim, sha, offset, bytes, length);
+  if (drop) {
+    sim.Count("attachments.partial_kept");
+    return DropConnection(req);
+  }
+  if (next < 0) return SendError(res, 422, "checksum_mismatch", "the bytes received do not match the SHA-256");
+  res.status = 204;
+  res.set_header("Upload-Offset", std::to_string(next));
+  if (c->fault == Fault::kDropResponse) DropConnection(req);
+}
+
+}  // namespace
+
+void RegisterApi(httplib::Server& server, Sim& sim) {
+  server.Post("/api/v1/kiosks/enroll", [&](const Request& q, Response& r) { Enroll(sim, q, r); });
+  server.Get("/api/v1/procedures", [&](const Request& q, Response& r) { GetProcedures(sim, q, r); });
+  server.Post("/api/v1/dossiers", [&](const Request& q, Response& r) { PostDossier(sim, q, r); });
+  server.Get("/api/v1/dossiers", [&](const Request& q, Response& r) { GetDossier(sim, q, r); });
+  server.Get(R"(/api/v1/dossiers/([^/]+))", [&](const Request& q, Response& r) { GetDossier(sim, q, r); });
+  server.Post(R"(/api/v1/dossiers/([^/]+)/decisions)", [&](const Request& q, Response& r) { PostDecision(sim, q, r); });
+  server.Post("/api/v1/ratings", [&](const Request& q, Response& r) { PostRating(sim, q, r); });
+  server.Post("/api/v1/kiosks/heartbeat", [&](const Request& q, Response& r) { Heartbeat(sim, q, r); });
+  server.Get(R"(/api/v1/attachments/([0-9a-f]{64}))", [&](const Request& q, Response& r) { HeadAttachment(sim, q, r); });
+  server.Patch(R"(/api/v1/attachments/([0-9a-f]{64}))",
+               [&](const Request& q, Response& r, const httplib::ContentReader& reader) {
+                 PatchAttachment(sim, q, r, reader);
+               });
+}
+
+}  // namespace portal_sim
