@@ -140,6 +140,7 @@ int CardRead(Context& ctx) {
   auto reader_name = ctx.TakeOption("--reader");
   auto face_out = ctx.TakeOption("--face-out");
   const bool stats = ctx.TakeFlag("--stats");
+  const bool short_apdus = ctx.TakeFlag("--short-apdus");
   auto key = KeyFromOptions(ctx);
   if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
   if (!ctx.args().empty()) {
@@ -159,6 +160,7 @@ int CardRead(Context& ctx) {
     o.reader_name = c.card_reader_name;
     o.csca_file = c.csca_file;
     o.read_face = face_out.has_value();
+    o.allow_extended = !short_apdus;
     auto p = std::make_unique<PcscCardReader>(std::move(o));
     pcsc = p.get();
     reader = std::move(p);
@@ -309,7 +311,7 @@ const CommandRegistration kList({"card list", "[--driver pcsc|sim] [--json]", "L
 const CommandRegistration kRead(
     {"card read",
      "[--reader NAME] [--mrz DOCNO,YYMMDD,YYMMDD | --qr STRING | --id ID --dob YYYY-MM-DD [--expiry YYYY-MM-DD]] "
-     "[--driver pcsc|sim] [--stats] [--face-out FILE] [--json]",
+     "[--driver pcsc|sim] [--stats] [--face-out FILE] [--short-apdus] [--json]",
      "Read the chip ID card (BAC, secure messaging, DG1/DG13/SOD checked) and print the identity", CardRead});
 const CommandRegistration kWatch({"card watch", "[--seconds N] [--driver pcsc|sim] [--json]",
                                   "Print reader and card events as they happen", CardWatch});

@@ -407,6 +407,10 @@ def recv_exact(sock, n):
         if not chunk:
             raise ConnectionError("vpcd closed the connection")
         buf += chunk
+        # vpcd writes the length and the APDU separately: acknowledge at once, or Nagle on its
+        # side and delayed ACKs on ours add ~40 ms to every APDU.
+        if hasattr(socket, "TCP_QUICKACK"):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
     return buf
 
 
