@@ -110,6 +110,7 @@ class CardReader {
   // cannot be extracted is never a failed read.
   virtual Result<Identity> Read(const std::string& reader, const AccessKey& key, const ReadProgress& progress) = 0;
   // Blocks up to `timeout` for readers or cards to change; returns what changed (may be empty).
+  // The first call reports what is already there (kReaderAdded, kCardInserted) without waiting.
   virtual Result<std::vector<CardEvent>> WaitForChange(std::chrono::milliseconds timeout) = 0;
   // Wakes a blocked WaitForChange or Read from another thread.
   virtual void Cancel() = 0;
@@ -121,7 +122,8 @@ namespace mck {
 struct KioskConfig;
 namespace card {
 // The composition roots' one call: devices.card_reader = "pcsc" (card_reader_name, csca_file)
-// or "sim" (card_sim_file). kInvalidArgument for another value or an unreadable sim file.
+// or "sim" (card_sim_file; the state file of sim_reader.h). kInvalidArgument for another value or
+// a malformed sim file, kNotFound for a missing one.
 Result<std::unique_ptr<CardReader>> MakeCardReader(const KioskConfig& config);
 }  // namespace card
 }  // namespace mck
