@@ -373,6 +373,7 @@ Result<SyncSummary> Syncer::Pass() {
   sum.remaining = store_->QueueDepth();
   sum.clock_skew_s = skew_s_;
   RecordState(sum);
+  if (sum.error.ok() && sum.retried == 0 && !sum.portal_pause) last_error_.clear();  // reported once, in a heartbeat
   Emit({SyncEvent::Kind::kPassFinished, "", "", sum, sum.error});
   return sum;
 }

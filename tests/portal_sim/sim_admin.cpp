@@ -3,6 +3,7 @@
 //   POST /admin/faults               {"p500": 0.3, ...}: change fault injection (keys as in stats)
 //   POST /admin/tokens               {"token": "...", "commune_code"?, "commune_name"?}
 //   GET  /admin/dossiers             every dossier: code, client_id, kiosk, status, attachments
+//   GET  /admin/kiosks               enrolled kiosks and their last heartbeat
 //   GET  /admin/posts?endpoint=E     {"<Idempotency-Key>": POSTs received, ...}
 //   GET  /admin/attachments          sha256, length, offset, complete, sha256 of the bytes held
 //   GET  /admin/arrivals             [[ms since epoch, kiosk id], ...] of API requests
@@ -87,6 +88,19 @@ void RegisterAdmin(httplib::Server& admin, Sim& sim) {
       out.push_back({{"dossier_code", s->Text(0)}, {"client_id", s->Text(1)}, {"kiosk_id", s->Text(2)},
                      {"procedure_code", s->Text(3)}, {"status", s->Text(4)}, {"appointment_date", s->Text(5)},
                      {"attachments", shas}});
+    }
+    Reply(res, out);
+  });
+  admin.Get("/admin/kiosks", [&](const Request&, Response& res) {
+    std::lock_guard<std::mutex> lock(sim.mu);
+    auto s = sim.db->Prepare(
+        "SELECT kiosk_id, commune_code, enrolled_at, heartbeats, last_heartbeat, last_heartbeat_at FROM kiosks");
+    json out = json::array();
+    mck::Status st;
+    while (s->Step(&st)) {
+      out.push_back({{"kiosk_id", s->Text(0)}, {"commune_code", s->Text(1)}, {"enrolled_at", s->Text(2)},
+                     {"heartbeats", s->Int(3)}, {"last_heartbeat", s->OptText(4).value_or("null")},
+                     {"last_heartbeat_at", s->OptText(5).value_or("")}});
     }
     Reply(res, out);
   });

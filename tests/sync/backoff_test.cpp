@@ -1,0 +1,67 @@
+// Backoff with full jitter, Retry-After and HTTP dates: pure functions.
+#include <catch2/catch.hpp>
+
+#include "backoff.h"
+#include "http.h"
+
+using namespace mck;
+using std::chrono::milliseconds;
+
+TEST_CASE("the backoff ceiling doubles per attempt and stops at the cap") {
+  BackoffPolicy p{milliseconds(100), milliseconds(5000)};
+  CHECK(BackoffCeiling(p, 0) == milliseconds(100));
+  CHECK(BackoffCeiling(p, 1) == milliseconds(200));
+  CHECK(BackoffCeiling(p, 5) == milliseconds(3200));
+  CHECK(BackoffCeiling(p, 6) == milliseconds(5000));
+  CHECK(BackoffCeiling(p, 1000) == milliseconds(5000));  // no overflow after a long outage
+}
+
+TEST_CASE("full jitter spreads delays over the whole window, never beyond it") {
+  BackoffPolicy p{milliseconds(100), milliseconds(10000)};
+  std::mt19937_64 rng(42);
+  int64_t lo = 1 << 30, hi = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const auto d = BackoffDelay(p, 20, rng).count();
+    REQUIRE(d >= 0);
+    REQUIRE(d <= 10000);
+    lo = std::min(lo, d);
+    hi = std::max(hi, d);
+  }
+  CHECK(lo < 1000);  // the low end is used: kiosks do not all wait the maximum
+  CHECK(hi > 9000);  // and so is the high end
+}
+
+TEST_CASE("Retry-After is a floor under the jittered delay") {
+  BackoffPolicy p{milliseconds(100), milliseconds(1000)};
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 200; ++i) {
+    const auto d = BackoffDelay(p, 3, rng, milliseconds(5000));
+    REQUIRE(d >= milliseconds(5000));
+    REQUIRE(d <= milliseconds(5800));
+  }
+}
+
+TEST_CASE("Retry-After in seconds or as an HTTP date, measured on the portal's clock") {
+  const TimePoint local = FromUnixSeconds(1'800'000'000);
+  CHECK(ParseRetryAfter("120", std::nullopt, local) == milliseconds(120000));
+  CHECK(ParseRetryAfter(" 7 ", std::nullopt, local) == milliseconds(7000));
+  CHECK_FALSE(ParseRetryAfter("", std::nullopt, local));
+  CHECK_FALSE(ParseRetryAfter("soon", std::nullopt, local));
+  CHECK_FALSE(ParseRetryAfter("-5", std::nullopt, local));
+  // The kiosk's clock is 10 minutes slow; the portal says "retry at its now + 30 s".
+  const TimePoint server_now = local + std::chrono::minutes(10);
+  const std::string when = FormatHttpDate(server_now + std::chrono::seconds(30));
+  CHECK(ParseRetryAfter(when, server_now, local) == milliseconds(30000));
+  // A date in the past means "now".
+  CHECK(ParseRetryAfter(FormatHttpDate(server_now - std::chrono::seconds(30)), server_now, local) == milliseconds(0));
+}
+
+TEST_CASE("HTTP dates round-trip and clock skew is server minus kiosk") {
+  const TimePoint t = FromUnixSeconds(1'795'000'000);
+  CHECK(FormatHttpDate(t) == "Wed, 18 Nov 2026 11:06:40 GMT");
+  CHECK(ParseHttpDate(FormatHttpDate(t)) == t);
+  CHECK(ParseHttpDate("Sunday, 06-Nov-94 08:49:37 GMT") == FromUnixSeconds(784111777));
+  CHECK_FALSE(ParseHttpDate("not a date"));
+  CHECK(ClockSkewSeconds(t, t - std::chrono::seconds(90)) == 90);
+  CHECK(ClockSkewSeconds(t, t + std::chrono::seconds(5)) == -5);
+}

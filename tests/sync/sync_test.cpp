@@ -1,0 +1,308 @@
+// The sync engine against the portal simulator over real HTTPS: enrolment, delivery, the
+// portal's answers, status polling, catalog and heartbeat.
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "enrolment.h"
+#include "harness.h"
+#include "http.h"
+#include "lookup.h"
+#include "syncer.h"
+
+using namespace mck;
+using namespace mck::test;
+using nlohmann::json;
+
+namespace {
+struct Setup {
+  TempDir dir{"mck-simdb"};
+  PortalSim sim{{dir.path() / "sim.db", 0, "server", {"--seed", "11"}}};
+  Kiosk kiosk;
+  Setup() {
+    sim.AddToken("TOKEN-A");
+    kiosk.Enrol(sim, "TOKEN-A");
+  }
+};
+}  // namespace
+
+TEST_CASE("enrolment makes the key on the kiosk, keeps it 0600, pins the CA; a used token is refused") {
+  Setup s;
+  auto store = s.kiosk.OpenStore();
+  auto e = LoadEnrolment(*store);
+  REQUIRE(e.ok());
+  CHECK(e->kiosk_id == "KIOSK-0001");
+  CHECK(e->commune_code == "000.00.24.H03");
+  struct stat st {};
+  REQUIRE(::stat(e->key_file.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(std::filesystem::exists(e->ca_file));
+
+  Kiosk other(8);
+  auto other_store = other.OpenStore();
+  EnrolRequest req;
+  req.portal_url = s.sim.url();
+  req.token = "TOKEN-A";  // already used
+  req.ca_file = CertsDir() / "ca.pem";
+  auto again = Enrol(*other_store, other.store_options().data_dir, req);
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.status().code() == Code::kRejected);
+  CHECK_FALSE(LoadEnrolment(*other_store).ok());  // nothing recorded
+}
+
+TEST_CASE("a call without the kiosk's client certificate is refused by the portal") {
+  Setup s;
+  HttpOptions h;
+  h.base_url = s.sim.url();
+  h.ca_file = CertsDir() / "ca.pem";
+  auto http = HttpClient::Create(h);
+  REQUIRE(http.ok());
+  HttpRequest req;
+  req.path = "/api/v1/procedures";
+  auto resp = (*http)->Send(req);
+  REQUIRE(resp.ok());
+  CHECK(resp->status == 401);
+}
+
+TEST_CASE("dossiers with attachments are accepted once, with official codes, and the portal holds the same bytes") {
+  Setup s;
+  auto store = s.kiosk.OpenStore();
+  std::mt19937_64 rng(1);
+  auto ids = s.kiosk.SubmitDossiers(*store, 6, 2, rng);
+  Syncer syncer(s.kiosk.sync_options());
+  std::vector<SyncEvent::Kind> kinds;
+  std::mutex mu;
+  syncer.SetSink([&](const SyncEvent& e) {
+    std::lock_guard<std::mutex> lock(mu);
+    kinds.push_back(e.kind);
+  });
+  auto sum = syncer.RunOnce();
+  REQUIRE(sum.ok());
+  INFO(sum->error.ToString());
+  CHECK(sum->error.ok());
+  CHECK(sum->accepted == 6);
+  CHECK(sum->remaining == 0);
+  CHECK(sum->attachments_uploaded == 3);
+  CHECK(std::count(kinds.begin(), kinds.end(), SyncEvent::Kind::kAccepted) == 6);
+  CHECK(kinds.back() == SyncEvent::Kind::kPassFinished);
+
+  auto sim_dossiers = s.sim.Admin("GET", "/admin/dossiers");
+  REQUIRE(sim_dossiers.size() == 6);
+  for (const auto& d : sim_dossiers) {
+    auto local = store->GetDossier(d["client_id"].get<std::string>());
+    REQUIRE(local.ok());
+    CHECK(local->state == DossierState::kAccepted);
+    CHECK(local->dossier_code == d["dossier_code"].get<std::string>());
+    CHECK(local->appointment_date == d["appointment_date"].get<std::string>());
+    // <agency>-<yymmdd>-<4 digits>
+    CHECK(std::regex_match(d["dossier_code"].get<std::string>(), std::regex(R"(000\.00\.24\.H03-\d{6}-\d{4})")));
+  }
+  for (const auto& a : s.sim.Admin("GET", "/admin/attachments")) {
+    CHECK(a["complete"] == true);
+    CHECK(a["data_sha256"] == a["sha256"]);
+  }
+  CHECK(s.sim.Admin("GET", "/admin/stats")["max_posts_per_key"] == 1);
+
+  // A second pass has nothing to send.
+  auto again = syncer.RunOnce();
+  REQUIRE(again.ok());
+  CHECK(again->sent == 0);
+  CHECK(s.sim.Admin("GET", "/admin/stats")["dossier_posts"] == 6);
+}
+
+TEST_CASE("a 422 parks the dossier with the portal's reasons; once staff re-queue it the same client_id is accepted") {
+  Setup s;
+  s.sim.SetFaults({{"fail_procedure", "2.000815"}});
+  auto store = s.kiosk.OpenStore();
+  std::mt19937_64 rng(2);
+  auto refused = s.kiosk.SubmitDossiers(*store, 1, 0, rng, "2.000815");
+  auto fine = s.kiosk.SubmitDossiers(*store, 2, 0, rng);
+  Syncer syncer(s.kiosk.sync_options());
+  auto sum = syncer.RunOnce();
+  REQUIRE(sum.ok());
+  CHECK(sum->accepted == 2);
+  CHECK(sum->needs_attention == 1);
+  auto parked = store->GetDossier(refused[0]);
+  REQUIRE(parked.ok());
+  CHECK(parked->state == DossierState::kNeedsAttention);
+  REQUIRE(parked->needs_attention_details.is_array());
+  CHECK(parked->needs_attention_details[0]["field"] == "procedure_code");
+  CHECK(parked->last_error.value_or("").find("422") != std::string::npos);
+
+  s.sim.SetFaults({{"fail_procedure", ""}});
+  REQUIRE(store->Requeue(refused[0]).ok());
+  auto second = syncer.RunOnce();
+  REQUIRE(second.ok());
+  CHECK(second->accepted == 1);
+  CHECK(store->GetDossier(refused[0])->state == DossierState::kAccepted);
+}
+
+TEST_CASE("ratings and counter decisions are delivered once; a decision's status comes back to the kiosk") {
+  Setup s;
+  auto store = s.kiosk.OpenStore();
+  std::mt19937_64 rng(3);
+  auto ids = s.kiosk.SubmitDossiers(*store, 1, 0, rng);
+  Syncer syncer(s.kiosk.sync_options());
+  REQUIRE(syncer.RunOnce()->accepted == 1);
+  const std::string code = *store->GetDossier(ids[0])->dossier_code;
+
+  Rating r;
+  r.dossier_code = code;
+  r.counter = "HT";
+  r.scores = {{"thai_do", 5}, {"thoi_gian", 4}};
+  r.comment = "Cán bộ nhiệt tình";
+  REQUIRE(store->SubmitRating(r).ok());
+  auto bad = store->SubmitDecision(code, {{"decision", "refuse"}, {"officer", "CB01"}});
+  CHECK_FALSE(bad.ok());  // a refusal needs a reason, before anything is queued
+  auto key = store->SubmitDecision(code, {{"decision", "accept"}, {"officer", "CB01"},
+                                          {"documents_received", {{{"id", "birth_certificate"}, {"form", "original"}, {"count", 1}}}}});
+  REQUIRE(key.ok());
+  s.sim.SetFaults({{"p_drop_response", 1.0}});  // first answers are lost on the way back
+  auto lost = syncer.RunOnce();
+  REQUIRE(lost.ok());
+  CHECK(lost->delivered == 0);
+  s.sim.SetFaults({{"p_drop_response", 0.0}});
+  auto sum = syncer.Drain();
+  REQUIRE(sum.ok());
+  CHECK(sum->delivered == 2);
+  auto stats = s.sim.Admin("GET", "/admin/stats");
+  CHECK(stats["ratings"] == 1);
+  CHECK(stats["decisions"] == 1);
+  CHECK(stats["counters"]["idempotency.replay"].get<int>() >= 2);  // the resends were replays
+  auto rec = store->GetDossier(ids[0]);
+  CHECK(rec->portal_status == "processing");
+}
+
+TEST_CASE("status polling brings the back office's decisions to the kiosk, and look-up asks the portal") {
+  Setup s;
+  auto store = s.kiosk.OpenStore();
+  std::mt19937_64 rng(4);
+  auto ids = s.kiosk.SubmitDossiers(*store, 2, 0, rng);
+  Syncer syncer(s.kiosk.sync_options());
+  REQUIRE(syncer.RunOnce()->accepted == 2);
+  const std::string code = *store->GetDossier(ids[1])->dossier_code;
+  s.sim.Admin("POST", "/admin/dossiers/status", {{"dossier_code", code}, {"status", "completed"}});
+
+  SyncOptions o = s.kiosk.sync_options();
+  Syncer fresh(o);  // a new runner polls every unfinished dossier once
+  auto sum = fresh.RunOnce();
+  REQUIRE(sum.ok());
+  CHECK(sum->status_updates == 1);
+  CHECK(store->GetDossier(ids[1])->portal_status == "completed");
+  CHECK(store->GetDossier(ids[0])->portal_status == "received");
+
+  auto e = LoadEnrolment(*store);
+  auto http = MakePortalClient(*e, std::chrono::seconds(5), std::chrono::seconds(10));
+  REQUIRE(http.ok());
+  auto by_client = LookupDossier(**http, ids[1]);
+  REQUIRE(by_client.ok());
+  CHECK(by_client->dossier_code == code);
+  CHECK(by_client->status == "completed");
+  auto unknown = LookupDossier(**http, "000.00.24.H03-990101-0001");
+  CHECK(unknown.status().code() == Code::kNotFound);
+
+  std::string out;
+  REQUIRE(RunKioskctl({"--config", s.kiosk.config_file().string(), "lookup", code, "--json"}, &out) == 0);
+  CHECK(json::parse(out)["portal"]["status"] == "completed");
+}
+
+TEST_CASE("the catalog is fetched with its ETag, and a heartbeat's refresh_catalog command fetches it again") {
+  Setup s;
+  SyncOptions o = s.kiosk.sync_options();
+  Syncer syncer(o);
+  auto first = syncer.RunOnce();
+  REQUIRE(first.ok());
+  CHECK(first->catalog_updated);
+  auto store = s.kiosk.OpenStore();
+  CHECK_FALSE(store->CachedCatalogRaw()->etag.empty());
+
+  Syncer again(o);  // asks with If-None-Match: 304, nothing changes
+  auto second = again.RunOnce();
+  REQUIRE(second.ok());
+  CHECK_FALSE(second->catalog_updated);
+  CHECK(s.sim.Admin("GET", "/admin/stats")["counters"]["catalog.not_modified"] == 1);
+
+  // The portal publishes a new catalog and tells this kiosk through the heartbeat; periodic
+  // refresh is off, so only the command can fetch it.
+  std::ifstream in(FixtureCatalog());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  json cat = json::parse(ss.str());
+  cat["version"] = "2026-11-02.1";
+  s.sim.Admin("POST", "/admin/catalog", cat);
+  SyncOptions o2 = o;
+  o2.refresh_catalog = false;
+  Syncer quiet(o2);
+  auto third = quiet.RunOnce();
+  REQUIRE(third.ok());
+  CHECK_FALSE(third->catalog_updated);
+  s.sim.Admin("POST", "/admin/commands", {{"kiosk_id", "KIOSK-0001"}, {"command", "refresh_catalog"}});
+  o2.heartbeat_interval = std::chrono::seconds(0);
+  Syncer told(o2);
+  auto fourth = told.RunOnce();
+  REQUIRE(fourth.ok());
+  CHECK(fourth->catalog_updated);
+  CHECK(store->LoadCatalog()->version == "2026-11-02.1");
+}
+
+TEST_CASE("heartbeats carry counts and states, never personal data") {
+  Setup s;
+  auto store = s.kiosk.OpenStore();
+  std::mt19937_64 rng(5);
+  s.kiosk.SubmitDossiers(*store, 3, 0, rng);
+  SyncOptions o = s.kiosk.sync_options();
+  o.printer_state = [] { return std::string("paper_low"); };
+  o.heartbeat_interval = std::chrono::seconds(0);
+  s.sim.SetFaults({{"down", true}});
+  Syncer syncer(o);
+  auto down = syncer.RunOnce();  // portal under maintenance: nothing delivered, no heartbeat
+  REQUIRE(down.ok());
+  CHECK(down->accepted == 0);
+  CHECK(down->error.code() == Code::kUnavailable);
+  s.sim.SetFaults({{"down", false}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // past the pause and the items' due second
+  auto up = syncer.RunOnce();
+  REQUIRE(up.ok());
+  CHECK(up->accepted == 3);
+  auto kiosks = s.sim.Admin("GET", "/admin/kiosks");
+  REQUIRE(kiosks.size() == 1);
+  const json hb = json::parse(kiosks[0]["last_heartbeat"].get<std::string>());
+  CHECK(hb["printer"]["state"] == "paper_low");
+  CHECK(hb.contains("queue_depth"));
+  CHECK(hb.contains("oldest_unsynced_age_s"));
+  CHECK(hb.contains("disk_free_bytes"));
+  CHECK(hb["last_sync_error"].get<std::string>().find("503") != std::string::npos);
+  const std::string text = hb.dump();
+  for (const char* personal : {"024190001234", "Nguyễn", "0912345678", "Thôn Mẫu"}) {
+    CHECK(text.find(personal) == std::string::npos);
+  }
+}
+
+TEST_CASE("Stop() ends a worker promptly even in the middle of a slow answer") {
+  Setup s;
+  auto store = s.kiosk.OpenStore();
+  std::mt19937_64 rng(6);
+  s.kiosk.SubmitDossiers(*store, 1, 0, rng);
+  s.sim.SetFaults({{"p_slow", 1.0}, {"slow_ms", 10000}});
+  Syncer syncer(s.kiosk.sync_options());
+  std::atomic<int> passes{0};
+  syncer.SetSink([&](const SyncEvent& e) {
+    if (e.kind == SyncEvent::Kind::kPassStarted) ++passes;
+  });
+  syncer.Start();
+  while (passes == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto t0 = std::chrono::steady_clock::now();
+  syncer.Stop();
+  // The slow answer would take 10 s; the stop flag aborts the transfer well before.
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+  CHECK_FALSE(syncer.running());
+  // The lease was handed back: the dossier is queued again, not stuck in "sending".
+  CHECK(store->ListDossiers(DossierState::kQueued)->size() == 1);
+}
