@@ -1,0 +1,188 @@
+// The printed documents, checked the way a person would: our own ESC/POS bytes are decoded back
+// into paper (escpos_decode.h), the QR is read with zbarimg and the Vietnamese text with
+// tesseract's Vietnamese model. OCR is compared after folding white space only: a missing or
+// wrong diacritic fails the test (see the negative control below).
+#include <catch2/catch.hpp>
+
+#include "documents.h"
+#include "escpos.h"
+#include "escpos_decode.h"
+#include "png_preview.h"
+#include "test_support.h"
+
+using namespace mck;
+using namespace mck::printer;
+using mck::printer::testing::NormaliseText;
+using mck::printer::testing::Ocr;
+using mck::printer::testing::TempDir;
+using mck::printer::testing::ZbarDecode;
+
+namespace {
+
+Fonts& TestFonts() {
+  static std::unique_ptr<Fonts> fonts = [] {
+    auto f = Fonts::Load();
+    REQUIRE(f.ok());
+    return std::move(f.value());
+  }();
+  return *fonts;
+}
+
+const char* const kClientId = "6f1c2a4e-8d1b-4c8e-9b7a-1234567890ab";
+const char* const kApplicant = "Lê Thị Hồng Nhung";
+
+KioskSlip Slip() {
+  KioskSlip s;
+  s.commune_name = "UBND xã Mẫu";
+  s.provisional_code = "K07-261122-0003";
+  s.client_id = kClientId;
+  s.applicant_name = kApplicant;
+  s.procedure_name = "Đăng ký khai sinh";
+  s.procedure_code = "1.001193";
+  s.field = "Hộ tịch";
+  s.counter = "HT";
+  s.documents_to_bring = {{"Giấy chứng sinh", true}, {"Giấy chứng nhận kết hôn của cha mẹ", false}};
+  s.processing_days = 1;
+  s.fee_vnd = 0;
+  s.kiosk_number = 7;
+  s.submitted_at = "2026-11-22T02:14:03Z";  // 09:14 in Vietnam
+  return s;
+}
+
+OfficialReceipt Receipt() {
+  OfficialReceipt r;
+  r.agency_name = "UBND xã Mẫu";
+  r.dossier_code = "000.00.24.H03-261122-0017";
+  r.provisional_code = "K07-261122-0003";
+  r.client_id = kClientId;
+  r.copy_label = "Liên 2: Giao người nộp hồ sơ";
+  r.applicant_name = kApplicant;
+  r.applicant_address = "Thôn Đông, xã Mẫu";
+  r.applicant_phone = "0912345678";
+  r.procedure_name = "Đăng ký khai sinh";
+  r.documents = {{"Giấy chứng sinh", "Bản chính", 1}};
+  r.processing_days = 1;
+  r.received_at = "2026-11-22T09:30:00+07:00";
+  r.appointment_date = "2026-11-24";
+  r.result_place = "Bộ phận một cửa UBND xã Mẫu";
+  r.officer_name = "Phạm Văn Tâm";
+  return r;
+}
+
+// Layout → raster → ESC/POS bytes → decoded paper → PNG: what the tests look at is what a
+// printer would have printed from our bytes, not the raster we meant to send.
+std::filesystem::path PrintToPng(const Layout& layout, int width, const TempDir& dir, const std::string& name,
+                                 int scale = 2) {
+  auto raster = Render(layout, TestFonts(), RenderOptions{width});
+  REQUIRE(raster.ok());
+  const auto decoded = escpos::DecodeEscPos(escpos::EncodeJob(*raster), width);
+  REQUIRE(decoded.pages.size() == 1);
+  REQUIRE(decoded.unknown_bytes == 0);
+  const auto png = dir / (name + ".png");
+  REQUIRE(WritePng(decoded.pages[0], png, scale).ok());
+  return png;
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(NormaliseText(needle)) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("the kiosk slip (80 mm): the QR gives the client id and OCR reads the name and title") {
+  TempDir dir;
+  const auto png = PrintToPng(BuildKioskSlip(Slip()), 576, dir, "slip80");
+  CHECK(ZbarDecode(png) == kClientId);
+  const std::string text = Ocr(png);
+  CAPTURE(text);
+  CHECK(Contains(text, kApplicant));
+  CHECK(Contains(text, "PHIẾU XÁC NHẬN NỘP HỒ SƠ"));
+  CHECK(Contains(text, "K07-261122-0003"));
+  CHECK(Contains(text, "Mã hồ sơ tạm"));
+  CHECK(Contains(text, "Giấy chứng sinh"));
+  CHECK(Contains(text, "09:14 ngày 22/11/2026"));
+}
+
+TEST_CASE("the kiosk slip (58 mm): the QR still decodes and the name is still readable") {
+  TempDir dir;
+  const auto png = PrintToPng(BuildKioskSlip(Slip()), 384, dir, "slip58");
+  CHECK(ZbarDecode(png) == kClientId);
+  const std::string text = Ocr(png);
+  CAPTURE(text);
+  CHECK(Contains(text, kApplicant));
+  CHECK(Contains(text, "Đăng ký khai sinh"));
+}
+
+TEST_CASE("the official receipt (Mẫu 01): title, official code, appointment date, name; QR has the code") {
+  TempDir dir;
+  const auto png = PrintToPng(BuildOfficialReceipt(Receipt()), 576, dir, "mau01");
+  CHECK(ZbarDecode(png) == "000.00.24.H03-261122-0017");
+  const std::string text = Ocr(png);
+  CAPTURE(text);
+  CHECK(Contains(text, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"));
+  CHECK(Contains(text, "000.00.24.H03-261122-0017"));
+  CHECK(Contains(text, kApplicant));
+  CHECK(Contains(text, "24/11/2026"));
+  CHECK(Contains(text, "NGƯỜI TIẾP NHẬN"));
+}
+
+TEST_CASE("an official receipt printed before the portal gave a code says so and carries the client id") {
+  OfficialReceipt r = Receipt();
+  r.dossier_code.reset();
+  r.appointment_date.reset();
+  TempDir dir;
+  const auto png = PrintToPng(BuildOfficialReceipt(r), 576, dir, "mau01-provisional");
+  CHECK(ZbarDecode(png) == kClientId);
+  const std::string text = Ocr(png);
+  CAPTURE(text);
+  CHECK(Contains(text, "Mã hồ sơ tạm: K07-261122-0003"));
+  CHECK(Contains(text, "sẽ được thông báo"));
+}
+
+TEST_CASE("the queue ticket shows the number large, the counter and the people waiting") {
+  QueueTicketInfo t{"UBND xã Mẫu", "HT", "Hộ tịch", 12, 3, "2026-11-22T09:14:03+07:00", ""};
+  TempDir dir;
+  const auto png = PrintToPng(BuildQueueTicket(t), 384, dir, "ticket", 1);
+  const std::string text = Ocr(png, 3);
+  CAPTURE(text);
+  CHECK(Contains(text, "012"));
+  CHECK(Contains(text, "Quầy HT"));
+  CHECK(Contains(text, "Số người chờ trước bạn: 3"));
+}
+
+TEST_CASE("negative control: text printed without its diacritics does not pass as the name") {
+  // If this failed, the OCR checks above could not tell 'Lê Thị Hồng Nhung' from garbage.
+  KioskSlip s = Slip();
+  s.applicant_name = "Le Thi Hong Nhung";
+  TempDir dir;
+  const auto png = PrintToPng(BuildKioskSlip(s), 576, dir, "control");
+  const std::string text = Ocr(png);
+  CAPTURE(text);
+  CHECK(Contains(text, "Le Thi Hong Nhung"));
+  CHECK_FALSE(Contains(text, kApplicant));
+}
+
+TEST_CASE("the test page prints every Vietnamese vowel with every tone") {
+  TempDir dir;
+  const auto png = PrintToPng(BuildTestPage({"tcp://127.0.0.1:9100", "Máy in sẵn sàng", 576, "2026-11-22T09:14:03+07:00"}),
+                              576, dir, "test");
+  CHECK(ZbarDecode(png) == "MCK-TEST 2026-11-22T09:14:03+07:00");
+  const std::string text = Ocr(png);
+  CAPTURE(text);
+  CHECK(Contains(text, "TRANG IN THỬ"));
+}
+
+TEST_CASE("dates, fees and ticket numbers are written the Vietnamese way") {
+  CHECK(FormatVnDateTime("2026-11-22T02:14:03Z") == "09:14 ngày 22/11/2026");
+  CHECK(FormatVnDateTime("2026-11-22T23:59:00+07:00") == "23:59 ngày 22/11/2026");
+  CHECK(FormatVnDateTime("2026-11-22T17:30:00Z") == "00:30 ngày 23/11/2026");
+  CHECK(FormatVnDateTime("not a time") == "not a time");
+  CHECK(FormatMau01DateTime("2026-11-22T09:30:00+07:00") == "09 giờ 30 phút, ngày 22/11/2026");
+  CHECK(FormatVnDate("2026-11-24") == "24/11/2026");
+  CHECK(FormatFeeVnd(0) == "Miễn phí");
+  CHECK(FormatFeeVnd(50000) == "50.000 đồng");
+  CHECK(FormatFeeVnd(1234567) == "1.234.567 đồng");
+  CHECK(FormatFeeVnd(500) == "500 đồng");
+  CHECK(FormatTicketNumber("HT", 12) == "HT-012");
+  CHECK(FormatTicketNumber("", 1234) == "1234");
+}

@@ -1,0 +1,90 @@
+// Filling the documents from a stored dossier record (no Store needed: the record is a value).
+#include <catch2/catch.hpp>
+
+#include "dossier_documents.h"
+
+using namespace mck;
+using namespace mck::printer;
+
+namespace {
+
+Procedure BirthRegistration() {
+  Procedure p;
+  p.code = "1.001193";
+  p.name = "Đăng ký khai sinh";
+  p.field = "Hộ tịch";
+  p.processing_days = 1;
+  p.fee_vnd = 0;
+  p.counter = "HT";
+  p.documents = {{"birth_certificate", "Giấy chứng sinh", true}, {"marriage_certificate", "Giấy chứng nhận kết hôn", false}};
+  return p;
+}
+
+DossierRecord Record() {
+  DossierRecord d;
+  d.client_id = "6f1c2a4e-8d1b-4c8e-9b7a-1234567890ab";
+  d.provisional_code = "K07-261122-0003";
+  d.procedure_code = "1.001193";
+  d.submitted_at = "2026-11-22T09:14:03+07:00";
+  d.body = {{"applicant", {{"full_name", "Lê Thị Hồng Nhung"}, {"address", "Thôn Đông"}, {"phone", "0912345678"}}},
+            {"documents", {{{"id", "birth_certificate"}, {"presented_at_counter", true}},
+                           {{"id", "marriage_certificate"}, {"presented_at_counter", false}}}}};
+  return d;
+}
+
+DossierPrintContext Context() {
+  DossierPrintContext c;
+  c.commune_name = "UBND xã Mẫu";
+  c.kiosk_number = 7;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("the kiosk slip takes the codes from the record and the rest from the procedure") {
+  auto s = KioskSlipFromDossier(Record(), BirthRegistration(), Context());
+  REQUIRE(s.ok());
+  CHECK(s->applicant_name == "Lê Thị Hồng Nhung");
+  CHECK(s->provisional_code == "K07-261122-0003");
+  CHECK(s->client_id == "6f1c2a4e-8d1b-4c8e-9b7a-1234567890ab");
+  CHECK(s->counter == "HT");
+  REQUIRE(s->documents_to_bring.size() == 2);
+  CHECK(s->documents_to_bring[1].required == false);
+  CHECK(s->kiosk_number == 7);
+  CHECK(s->submitted_at == "2026-11-22T09:14:03+07:00");
+}
+
+TEST_CASE("the official receipt lists the documents presented at the counter, or the officer's record") {
+  DossierRecord d = Record();
+  d.dossier_code = "000.00.24.H03-261122-0017";
+  d.appointment_date = "2026-11-24";
+  d.accepted_at = "2026-11-22T10:00:00+07:00";
+  auto r = OfficialReceiptFromDossier(d, BirthRegistration(), Context());
+  REQUIRE(r.ok());
+  REQUIRE(r->documents.size() == 1);
+  CHECK(r->documents[0].name == "Giấy chứng sinh");
+  CHECK(r->dossier_code == "000.00.24.H03-261122-0017");
+  CHECK(r->received_at == "2026-11-22T10:00:00+07:00");
+  CHECK(r->result_place == "Bộ phận một cửa UBND xã Mẫu");
+  CHECK(r->applicant_phone == "0912345678");
+
+  d.body["documents_received"] = {{{"id", "birth_certificate"}, {"form", "original"}, {"count", 1}},
+                                  {{"id", "marriage_certificate"}, {"form", "certified_copy"}, {"count", 2}}};
+  r = OfficialReceiptFromDossier(d, BirthRegistration(), Context());
+  REQUIRE(r.ok());
+  REQUIRE(r->documents.size() == 2);
+  CHECK(r->documents[0].form == "Bản chính");
+  CHECK(r->documents[1].form == "Bản sao chứng thực");
+  CHECK(r->documents[1].count == 2);
+}
+
+TEST_CASE("a purged dossier cannot be printed: the message says why") {
+  DossierRecord d = Record();
+  d.purged = true;
+  d.body = nullptr;
+  auto s = KioskSlipFromDossier(d, BirthRegistration(), Context());
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.status().code() == Code::kFailedPrecondition);
+  CHECK(s.status().message_vi().find("hết thời hạn lưu") != std::string::npos);
+  CHECK_FALSE(OfficialReceiptFromDossier(d, BirthRegistration(), Context()).ok());
+}

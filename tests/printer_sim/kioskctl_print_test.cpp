@@ -1,0 +1,185 @@
+// kioskctl's ticket and print commands end to end: the real program, a real store in a temp
+// folder, and the printer simulator on loopback as the configured printer.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <iterator>
+
+#include <nlohmann/json.hpp>
+
+#include "png_preview.h"
+#include "sim_server.h"
+#include "test_support.h"
+
+using namespace mck;
+using namespace mck::printer;
+using namespace std::chrono_literals;
+using mck::printer::sim::PrinterSim;
+using mck::printer::sim::SimMode;
+using mck::printer::testing::Quote;
+using mck::printer::testing::TempDir;
+
+namespace {
+
+struct Cli {
+  TempDir dir;
+  std::unique_ptr<PrinterSim> sim;
+  std::filesystem::path config;
+
+  Cli() {
+    auto s = PrinterSim::Start({});
+    REQUIRE(s.ok());
+    sim = std::move(s.value());
+    // Our own small catalog: the shipped config/procedures.json grows with other work.
+    std::ofstream(dir / "procedures.json") << R"({"version": "test-1", "procedures": [
+      {"code": "1.001193", "name": "Đăng ký khai sinh", "field": "Hộ tịch", "processing_days": 1, "fee_vnd": 0,
+       "counter": "HT",
+       "form": [{"id": "child_name", "label": "Họ, chữ đệm, tên của trẻ", "type": "text", "required": true, "max_len": 100},
+                {"id": "child_dob", "label": "Ngày sinh của trẻ", "type": "date", "required": true},
+                {"id": "child_gender", "label": "Giới tính của trẻ", "type": "select", "options": ["Nam", "Nữ"], "required": true}],
+       "documents": [{"id": "birth_certificate", "name": "Giấy chứng sinh", "required": true}]},
+      {"code": "2.000815", "name": "Chứng thực bản sao từ bản chính", "field": "Chứng thực", "processing_days": 1,
+       "fee_vnd": 2000, "counter": "CT", "form": [], "documents": []}]})";
+    config = dir / "kiosk.toml";
+    std::ofstream(config) << "[kiosk]\nnumber = 7\ncommune_name = \"UBND xã Mẫu\"\ndata_dir = \"data\"\n"
+                          << "catalog_seed = \"procedures.json\"\n[devices]\nprinter = \"" << sim->Uri()
+                          << "\"\nprinter_width_mm = 80\n";
+  }
+  // Runs kioskctl; stdout and stderr together.
+  testing::CommandResult operator()(const std::string& args) const {
+    return testing::Run(Quote(KIOSKCTL_BIN) + " --config " + Quote(config.string()) + " " + args + " 2>&1");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("ticket take prints the ticket; the number is issued and called in order") {
+  Cli cli;
+  auto r = cli("ticket take HT --json");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["number"] == 1);
+  CHECK(j["state"] == "issued");
+  CHECK(j["waiting_before"] == 0);
+  REQUIRE(cli.sim->WaitForJobs(1, 2s));
+  CHECK(cli.sim->Jobs()[0].printed);
+
+  r = cli("ticket take HT");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("HT-002") != std::string::npos);
+  CHECK(r.out.find("1 người chờ trước") != std::string::npos);
+
+  r = cli("ticket call HT");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("Mời số HT-001") != std::string::npos);
+  r = cli("ticket call HT --json");
+  REQUIRE(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out)["called"]["number"] == 2);
+  r = cli("ticket call HT");
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("Không còn ai chờ") != std::string::npos);
+}
+
+TEST_CASE("a ticket the printer cannot print is not issued: shown large, recorded print_failed, never called") {
+  Cli cli;
+  cli.sim->SetMode(SimMode::kPaperOut);
+  auto r = cli("ticket take HT");
+  INFO(r.out);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("KHÔNG IN ĐƯỢC PHIẾU SỐ THỨ TỰ") != std::string::npos);
+  CHECK(r.out.find("HT-001") != std::string::npos);
+  CHECK(r.out.find("hết giấy") != std::string::npos);
+  CHECK(r.out.find("print_failed") != std::string::npos);
+  CHECK(cli.sim->JobCount() == 0);
+  r = cli("ticket call HT");
+  CHECK(r.exit_code == 1);  // nobody waiting: the failed number is not in the queue
+
+  cli.sim->SetMode(SimMode::kOk);
+  r = cli("ticket take HT --json");
+  REQUIRE(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out)["number"] == 2);  // numbers are never reused
+  r = cli("ticket call HT --json");
+  REQUIRE(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out)["called"]["number"] == 2);
+}
+
+TEST_CASE("an unknown counter is refused before a number is taken") {
+  Cli cli;
+  auto r = cli("ticket take XYZ");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("Không có quầy 'XYZ'") != std::string::npos);
+}
+
+TEST_CASE("print receipt prints the kiosk slip and the Mẫu 01 receipt of a stored dossier, with a preview") {
+  Cli cli;
+  const auto file = cli.dir / "d.json";
+  std::ofstream(file) << nlohmann::json{
+      {"procedure_code", "1.001193"},
+      {"channel", "kiosk"},
+      {"applicant", {{"id_number", "024190001234"}, {"full_name", "Nguyễn Thị Hoà"}, {"date_of_birth", "1990-03-15"},
+                     {"gender", "Nữ"}, {"address", "Thôn Ví Dụ, xã Mẫu"}, {"phone", "0912345678"},
+                     {"identity_source", "manual"}, {"chip_verified", false}}},
+      {"fields", {{"child_name", "Trần Văn An"}, {"child_dob", "2026-11-02"}, {"child_gender", "Nam"}}},
+      {"documents", {{{"id", "birth_certificate"}, {"presented_at_counter", true}}}},
+      {"attachments", nlohmann::json::array()}}.dump();
+  auto r = cli("dossier submit " + Quote(file.string()) + " --json");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const std::string code = nlohmann::json::parse(r.out)["provisional_code"];
+  const std::string client_id = nlohmann::json::parse(r.out)["client_id"];
+
+  const auto slip_png = cli.dir / "slip.png";
+  r = cli("print receipt " + code + " --preview " + Quote(slip_png.string()));
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(cli.sim->WaitForJobs(1, 2s));
+  CHECK(testing::ZbarDecode(slip_png) == client_id);
+  // The preview is the very raster that was printed: the paper, less the feed before the cut
+  // (ESC d 3 = 90 rows), encodes to the same PNG bytes.
+  Raster paper = cli.sim->Jobs()[0].decoded.pages.at(0);
+  CHECK(paper.width == 576);
+  paper.height -= 90;
+  paper.bits.resize(static_cast<size_t>(paper.height) * paper.stride());
+  std::ifstream preview(slip_png, std::ios::binary);
+  const std::string preview_bytes{std::istreambuf_iterator<char>(preview), {}};
+  CHECK(EncodePng(paper).value() == preview_bytes);
+
+  const auto mau01_png = cli.dir / "mau01.png";
+  r = cli("print receipt " + client_id + " --official --officer " + Quote("Phạm Văn Tâm") + " --preview " +
+          Quote(mau01_png.string()) + " --json");
+  REQUIRE(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out)["document"] == "official_receipt");
+  REQUIRE(cli.sim->WaitForJobs(2, 2s));
+  // No official code yet: the Mẫu 01 QR carries the client id.
+  CHECK(testing::ZbarDecode(mau01_png) == client_id);
+
+  r = cli("print receipt K99-000000-0000");
+  CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("print test and print status report the printer's state; a stalled printer is an error, not a hang") {
+  Cli cli;
+  auto r = cli("print status --json");
+  REQUIRE(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out)["state"] == "ok");
+  r = cli("print test");
+  CHECK(r.exit_code == 0);
+  REQUIRE(cli.sim->WaitForJobs(1, 2s));
+  cli.sim->SetMode(SimMode::kCoverOpen);
+  r = cli("print status");
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("Nắp máy in đang mở") != std::string::npos);
+  cli.sim->SetMode(SimMode::kStall, 0);
+  r = cli("print test --printer " + Quote(cli.sim->Uri() + "?timeout_ms=500"));
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("không trả lời") != std::string::npos);
+  TempDir out;
+  r = cli("print test --printer " + Quote("file:" + (out / "t.bin").string()) + " --width-mm 58 --preview " +
+          Quote((out / "t.png").string()));
+  CHECK(r.exit_code == 0);
+  CHECK(std::filesystem::file_size(out / "t.bin") > 10000);
+  CHECK(testing::ZbarDecode(out / "t.png").rfind("MCK-TEST ", 0) == 0);
+  r = cli("print test --printer lpt:1");
+  CHECK(r.exit_code == 2);
+}
