@@ -159,7 +159,7 @@ void PrinterSim::ReadControlFile() {
     return;
   }
   SetMode(*mode, after);
-  std::cerr << "printer-sim: mode " << SimModeName(*mode) << (after ? " after " + std::to_string(after) + " bytes" : "")
+  if (options_.log) std::cerr << "printer-sim: mode " << SimModeName(*mode) << (after ? " after " + std::to_string(after) + " bytes" : "")
             << "\n";
 }
 
@@ -250,7 +250,7 @@ void PrinterSim::Record(SimJob job) {
     }
     summary = ", saved " + base.string() + ".{bin,png,json}";
   }
-  std::cerr << "printer-sim: job " << job.index << ": " << job.bytes.size() << " bytes, " << job.decoded.pages.size()
+  if (options_.log) std::cerr << "printer-sim: job " << job.index << ": " << job.bytes.size() << " bytes, " << job.decoded.pages.size()
             << " page(s), " << job.decoded.cuts << " cut(s), mode " << job.mode << (job.printed ? ", printed" : ", NOT printed")
             << summary << "\n";
   std::lock_guard<std::mutex> lock(mu_);

@@ -52,6 +52,7 @@ struct SimOptions {
   // A file holding "MODE [AFTER_BYTES]" (e.g. "paper-out", "stall 4096"); re-read whenever it
   // changes, so a demo or a test can flip the printer's state while it runs. Empty: none.
   std::filesystem::path control_file;
+  bool log = true;                     // one line per job and mode change on stderr
 };
 
 struct SimJob {
