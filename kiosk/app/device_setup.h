@@ -1,0 +1,22 @@
+// Picks the device implementations from the configuration ([devices] in kiosk.toml): the real
+// drivers or their simulators, each behind a worker (devices.h). A device that cannot be set
+// up is left out (null) and the kiosk says so calmly where it is needed ("printer not
+// configured"), logging why in English. Called once by main.cpp.
+#pragma once
+
+#include <memory>
+
+#include "config.h"
+#include "devices.h"
+#include "event_queue.h"
+
+namespace mck::app {
+
+struct Devices {
+  std::unique_ptr<PrintService> printer;
+  std::unique_ptr<CardService> card;
+};
+
+Devices SetUpDevices(const KioskConfig& config, EventQueue& events);
+
+}  // namespace mck::app

@@ -1,0 +1,82 @@
+// Device workers: one thread per blocking device, each owning its driver object, taking
+// commands from the UI thread and posting results to the EventQueue (DESIGN.md, "Threads").
+//
+//   PrinterWorker  PrintService over a printer::Printer: asks the printer's state first (DLE
+//                  EOT), builds the page, prints, and reports PrintFinished. A printer that is
+//                  out of paper or offline fails the job with the driver's Status.
+//   CardWorker     CardService over a card::CardReader: watches for cards (CardPresence) and
+//                  runs chip reads (CardReadFinished).
+// Both join their thread in the destructor (after Cancel()/draining), so no event is posted
+// into a destroyed queue. Pages are built on the worker: the UI thread never waits for them.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "card_reader.h"
+#include "event_queue.h"
+#include "printer.h"
+#include "services.h"
+
+namespace mck::app {
+
+// Turns what a receipt or ticket says into a page for the printer (the printer family's
+// document builders). Called on the printer worker thread.
+class PageBuilder {
+ public:
+  virtual ~PageBuilder() = default;
+  virtual Result<printer::Raster> Receipt(const ReceiptData& r) = 0;
+  virtual Result<printer::Raster> Ticket(const TicketData& t) = 0;
+};
+
+class PrinterWorker final : public PrintService {
+ public:
+  PrinterWorker(std::unique_ptr<printer::Printer> printer, std::unique_ptr<PageBuilder> pages, EventQueue& events);
+  ~PrinterWorker() override;
+  uint64_t PrintReceipt(const ReceiptData& receipt) override;
+  uint64_t PrintTicket(const TicketData& ticket) override;
+
+ private:
+  struct Job {
+    uint64_t id;
+    PrintJobKind kind;
+    std::function<Result<printer::Raster>()> build;
+  };
+  uint64_t Enqueue(PrintJobKind kind, std::function<Result<printer::Raster>()> build);
+  void Run();
+
+  std::unique_ptr<printer::Printer> printer_;
+  std::unique_ptr<PageBuilder> pages_;
+  EventQueue& events_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> jobs_;
+  uint64_t next_id_ = 1;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+class CardWorker final : public CardService {
+ public:
+  CardWorker(std::unique_ptr<card::CardReader> reader, EventQueue& events);
+  ~CardWorker() override;
+  uint64_t Read(const card::AccessKey& key) override;
+  void Cancel() override;
+
+ private:
+  void Run();
+
+  std::unique_ptr<card::CardReader> reader_;
+  EventQueue& events_;
+  std::mutex mu_;
+  std::optional<std::pair<uint64_t, card::AccessKey>> pending_;
+  uint64_t next_id_ = 1;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace mck::app

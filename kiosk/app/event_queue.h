@@ -1,0 +1,86 @@
+// The one thread-safe queue through which workers (printer, card reader, sync) hand results to
+// the UI thread. Workers Push(); the UI thread Drain()s after being woken. The wake callback is
+// set once by the UI (it pushes an SDL user event so SDL_WaitEventTimeout returns at once).
+//
+// Thread-safety: Push from any thread; Drain and SetWake from the UI thread only. Events are
+// copies: workers never hold pointers into UI state, and the UI never into worker state.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "card_reader.h"
+#include "status.h"
+
+namespace mck::app {
+
+enum class PrintJobKind { kReceipt, kTicket };
+
+// A print job finished (or could not start). status.ok() only when the printer confirmed.
+struct PrintFinished {
+  uint64_t job_id = 0;
+  PrintJobKind kind = PrintJobKind::kReceipt;
+  Status status;
+};
+
+// A card appeared on or left the reader.
+struct CardPresence {
+  bool present = false;
+};
+
+// A chip read finished: the identity, or why not (kUnavailable: card removed mid-read, ...).
+struct CardReadFinished {
+  uint64_t request_id = 0;
+  std::optional<card::Identity> identity;
+  Status status;
+};
+
+// A line from the QR scanner (keyboard wedge or serial): the raw payload.
+struct QrScanned {
+  std::string payload;
+};
+
+// The portal's view of a dossier, for look-up (from the sync engine when it provides one).
+struct PortalLookupFinished {
+  uint64_t request_id = 0;
+  std::optional<std::string> status, status_text, appointment_date;
+  Status result;
+};
+
+using UiEvent = std::variant<PrintFinished, CardPresence, CardReadFinished, QrScanned, PortalLookupFinished>;
+
+class EventQueue {
+ public:
+  // `wake` runs on the pushing thread after each Push; it must be thread-safe (SDL_PushEvent is).
+  void SetWake(std::function<void()> wake) {
+    std::lock_guard<std::mutex> lock(mu_);
+    wake_ = std::move(wake);
+  }
+  void Push(UiEvent e) {
+    std::function<void()> wake;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      events_.push_back(std::move(e));
+      wake = wake_;
+    }
+    if (wake) wake();
+  }
+  std::vector<UiEvent> Drain() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<UiEvent> out(std::make_move_iterator(events_.begin()), std::make_move_iterator(events_.end()));
+    events_.clear();
+    return out;
+  }
+
+ private:
+  std::mutex mu_;
+  std::deque<UiEvent> events_;
+  std::function<void()> wake_;
+};
+
+}  // namespace mck::app

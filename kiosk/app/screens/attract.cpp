@@ -1,0 +1,29 @@
+// The attract screen: what a passer-by sees. One tap anywhere starts a session.
+#include "screens/screens.h"
+#include "ui/widgets.h"
+
+namespace mck::app::ui {
+
+void DrawAttract(Ui& ui) {
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImVec2 start = ImGui::GetCursorPos();
+  // The whole screen is the button.
+  if (ImGui::InvisibleButton("attract.start", avail) && !ui.TapSuppressed()) ui.Emit(Intent{Intent::Kind::kStart});
+  ui.widgets.Add("attract.start", Rect{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, avail.x, avail.y});
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  dl->AddRectFilled(a, ImVec2(b.x, a.y + avail.y * 0.42f), colors::kHeader);
+  ImGui::SetCursorPos(ImVec2(start.x, start.y + avail.y * 0.12f));
+  Centered(ui, ui.app.config().commune_name, ui.F().title, IM_COL32_WHITE);
+  Centered(ui, ui.T("attract.title"), ui.F().title, IM_COL32_WHITE);
+  ImGui::SetCursorPos(ImVec2(start.x, start.y + avail.y * 0.52f));
+  Centered(ui, ui.T("attract.services"), ui.F().body, colors::kText);
+  ImGui::Dummy(ImVec2(0, ui.S(40)));
+  // A pulsing call to action: the loop wakes twice a second for it, and sleeps in between.
+  const bool bright = std::fmod(ui.time, 2.0) < 1.0;
+  Centered(ui, ui.T("attract.touch"), ui.F().title, bright ? colors::kPrimary : colors::kPrimaryDown);
+  const auto now = std::chrono::steady_clock::now();
+  ui.pacer.WakeAt(now + std::chrono::milliseconds(static_cast<int>((1.0 - std::fmod(ui.time, 1.0)) * 1000) + 5));
+}
+
+}  // namespace mck::app::ui

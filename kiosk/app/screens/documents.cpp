@@ -1,0 +1,33 @@
+// The papers the procedure needs: the citizen ticks what they brought to show at the counter.
+#include "screens/screens.h"
+#include "ui/widgets.h"
+
+namespace mck::app::ui {
+
+void DrawDocuments(Ui& ui) {
+  const App& app = ui.app;
+  const Procedure* p = app.procedure();
+  if (!p) return;
+  Title(ui, ui.T("documents.title"));
+  Wrapped(ui, ui.T("documents.explain"), ui.F().body, colors::kMuted);
+  ImGui::Dummy(ImVec2(0, ui.S(8)));
+  BeginDragList(ui, "documents.list", ImVec2(0, BodyHeight(ui)));
+  const float w = std::min(ImGui::GetContentRegionAvail().x - ui.S(24), ui.S(1300));
+  if (p->documents.empty()) Wrapped(ui, ui.T("documents.none"), ui.F().body, colors::kMuted);
+  for (const auto& d : p->documents) {
+    auto it = app.session().documents_presented.find(d.id);
+    const bool on = it != app.session().documents_presented.end() && it->second;
+    const std::string sub = (d.required ? ui.T("documents.required") : ui.T("documents.optional")) + " · " +
+                            (on ? ui.T("documents.brought") : ui.T("documents.not_brought"));
+    if (TileButton(ui, "doc." + d.id, d.name, sub, ImVec2(w, ui.S(140)),
+                   on ? ButtonKind::kSelected : ButtonKind::kSecondary)) {
+      Intent in{Intent::Kind::kToggleDocument};
+      in.key = d.id;
+      ui.Emit(in);
+    }
+  }
+  EndDragList(ui, "documents.list");
+  if (NavRow(ui, true, "documents.next", ui.T("nav.next"))) ui.Emit(Intent{Intent::Kind::kDocumentsDone});
+}
+
+}  // namespace mck::app::ui

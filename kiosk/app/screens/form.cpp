@@ -1,0 +1,62 @@
+// The procedure's form, generated from the catalog schema (portal-api.md field types), each
+// field validated as the citizen leaves it, with plain Vietnamese messages under it.
+#include "screens/screens.h"
+#include "ui/widgets.h"
+
+namespace mck::app::ui {
+
+void DrawForm(Ui& ui) {
+  const App& app = ui.app;
+  const Procedure* p = app.procedure();
+  if (!p) {
+    ui.Go(ScreenId::kProcedure);
+    return;
+  }
+  Title(ui, p->name);
+  if (!app.notice().empty()) Wrapped(ui, ui.T(app.notice()), ui.F().bold, colors::kError);
+  BeginDragList(ui, "form.list", ImVec2(0, BodyHeight(ui)));
+  const float w = std::min(ImGui::GetContentRegionAvail().x - ui.S(24), ui.S(1100));
+  for (const FormField& f : p->form) {
+    const std::string key = "fields." + f.id;
+    const std::string label = f.label + (f.required ? " *" : "");
+    switch (f.type) {
+      case FieldType::kSelect:
+        OptionRow(ui, key, label, f.options, w);
+        break;
+      case FieldType::kCheckbox: {
+        const bool on = app.Value(key) == "true";
+        if (TouchButton(ui, "check." + f.id, (on ? ui.T("form.checked") : ui.T("form.unchecked")) + "  " + label,
+                        ImVec2(w, ui.S(96)), on ? ButtonKind::kSelected : ButtonKind::kSecondary)) {
+          Intent in{Intent::Kind::kSetValue};
+          in.key = key;
+          in.text = on ? "" : "true";
+          ui.Emit(in);
+        }
+        const std::string err = app.ErrorFor(key);
+        if (!err.empty()) Wrapped(ui, err, ui.F().small, colors::kError, w);
+        break;
+      }
+      case FieldType::kDate:
+        TextField(ui, key, label, InputKind::kDate, w);
+        break;
+      case FieldType::kNumber:
+      case FieldType::kPhone:
+      case FieldType::kIdNumber:
+        TextField(ui, key, label, InputKind::kDigits, w);
+        break;
+      case FieldType::kEmail:
+        TextField(ui, key, label, InputKind::kPlain, w);
+        break;
+      case FieldType::kText:
+      case FieldType::kMultiline:
+        TextField(ui, key, label, InputKind::kText, w);
+        break;
+    }
+    if (!f.help.empty()) Wrapped(ui, f.help, ui.F().small, colors::kMuted, w);
+  }
+  Wrapped(ui, ui.T("form.required_note"), ui.F().small, colors::kMuted, w);
+  EndDragList(ui, "form.list");
+  if (NavRow(ui, true, "form.next", ui.T("nav.next"))) ui.Emit(Intent{Intent::Kind::kFormDone});
+}
+
+}  // namespace mck::app::ui

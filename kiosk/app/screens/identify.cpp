@@ -1,0 +1,27 @@
+// How the citizen identifies: with the chip ID card (QR + chip), by typing the ID number and
+// date of birth (the chip then confirms), or with no card (everything typed, marked as typed).
+#include "screens/screens.h"
+#include "ui/widgets.h"
+
+namespace mck::app::ui {
+
+void DrawIdentify(Ui& ui) {
+  Title(ui, ui.T("identify.title"));
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float h = ui.S(170);
+  if (TileButton(ui, "identify.card", ui.T("identify.card"),
+                 ui.app.has_card_reader() ? ui.T("identify.card_sub") : ui.T("identify.card_unavailable"), ImVec2(w, h),
+                 ButtonKind::kPrimary)) {
+    ui.Emit(Intent{Intent::Kind::kIdentifyTyped});
+  }
+  if (TileButton(ui, "identify.typed", ui.T("identify.typed"), ui.T("identify.typed_sub"), ImVec2(w, h))) {
+    ui.Emit(Intent{Intent::Kind::kIdentifyTyped});
+  }
+  if (TileButton(ui, "identify.nocard", ui.T("identify.nocard"), ui.T("identify.nocard_sub"), ImVec2(w, h))) {
+    ui.Emit(Intent{Intent::Kind::kIdentifyNoCard});
+  }
+  Wrapped(ui, ui.T("identify.privacy"), ui.F().small, colors::kMuted);
+  NavRow(ui, true, "", "");
+}
+
+}  // namespace mck::app::ui

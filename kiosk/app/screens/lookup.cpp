@@ -1,0 +1,40 @@
+// Look up a dossier by its code (typed, or scanned from the receipt's QR through the scanner):
+// the local state, and the portal's status as last synchronised.
+#include "screens/screens.h"
+#include "ui/widgets.h"
+
+namespace mck::app::ui {
+
+void DrawLookup(Ui& ui) {
+  const App& app = ui.app;
+  Title(ui, ui.T("lookup.title"));
+  Wrapped(ui, ui.T("lookup.explain"), ui.F().body, colors::kMuted);
+  const float w = std::min(ImGui::GetContentRegionAvail().x, ui.S(1100));
+  TextField(ui, "lookup", ui.T("lookup.code"), InputKind::kPlain, w);
+  if (TouchButton(ui, "lookup.search", ui.T("lookup.search"), ImVec2(std::min(w, ui.S(420)), ui.S(96)),
+                  ButtonKind::kPrimary)) {
+    ui.Emit(Intent{Intent::Kind::kLookup});
+  }
+  const LookupView& r = app.lookup();
+  if (r.searched && !r.found) Wrapped(ui, ui.T(r.error_key), ui.F().bold, colors::kError, w);
+  if (r.found) {
+    auto row = [&](const std::string& label, const std::string& value) {
+      if (value.empty()) return;
+      ImGui::PushFont(ui.F().small);
+      ImGui::TextUnformatted(label.c_str());
+      ImGui::PopFont();
+      ImGui::SameLine(ui.S(440));
+      ImGui::TextUnformatted(value.c_str());
+    };
+    row(ui.T("lookup.provisional_code"), r.provisional_code);
+    row(ui.T("lookup.dossier_code"), r.dossier_code);
+    row(ui.T("lookup.procedure"), r.procedure_name);
+    row(ui.T("lookup.state"), ui.T("state." + r.state));
+    if (!r.portal_status.empty()) row(ui.T("lookup.portal_status"), ui.T("portal." + r.portal_status));
+    row(ui.T("lookup.appointment"), r.appointment_date);
+    if (r.state == "queued" || r.state == "sending") Wrapped(ui, ui.T("lookup.queued_note"), ui.F().small, colors::kMuted, w);
+  }
+  NavRow(ui, true, "", "");
+}
+
+}  // namespace mck::app::ui

@@ -1,0 +1,38 @@
+// The four things a citizen can do at the kiosk.
+#include "screens/screens.h"
+#include "ui/widgets.h"
+
+namespace mck::app::ui {
+
+void DrawMenu(Ui& ui) {
+  Title(ui, ui.T("menu.title"));
+  struct Choice {
+    const char* id;
+    const char* title;
+    const char* subtitle;
+    ScreenId target;
+  };
+  const Choice choices[] = {
+      {"menu.submit", "menu.submit", "menu.submit_sub", ScreenId::kIdentify},
+      {"menu.lookup", "menu.lookup", "menu.lookup_sub", ScreenId::kLookup},
+      {"menu.ticket", "menu.ticket", "menu.ticket_sub", ScreenId::kTicket},
+      {"menu.rate", "menu.rate", "menu.rate_sub", ScreenId::kRating},
+  };
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float gap = ui.S(24);
+  const int cols = ui.portrait() ? 1 : 2;
+  const int rows = 4 / cols;
+  const float w = (avail.x - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+  const float h = std::min((avail.y - gap * static_cast<float>(rows - 1)) / static_cast<float>(rows), ui.S(300));
+  for (int i = 0; i < 4; ++i) {
+    if (i % cols) ImGui::SameLine(0, gap);
+    const Choice& c = choices[i];
+    if (TileButton(ui, c.id, ui.T(c.title), ui.T(c.subtitle), ImVec2(w, h),
+                   i == 0 ? ButtonKind::kPrimary : ButtonKind::kSecondary)) {
+      ui.Go(c.target);
+    }
+    if (i % cols == cols - 1) ImGui::Dummy(ImVec2(0, gap - ImGui::GetStyle().ItemSpacing.y));
+  }
+}
+
+}  // namespace mck::app::ui

@@ -1,0 +1,49 @@
+// Pick a procedure: by field (lĩnh vực) or by a search that ignores diacritics
+// ("dang ky khai sinh" finds "Đăng ký khai sinh"). The list scrolls by dragging.
+#include "screens/screens.h"
+#include "ui/widgets.h"
+
+namespace mck::app::ui {
+
+void DrawProcedure(Ui& ui) {
+  const App& app = ui.app;
+  Title(ui, ui.T("procedure.title"));
+  const float w = ImGui::GetContentRegionAvail().x;
+  TextField(ui, "search", ui.T("procedure.search"), InputKind::kText, std::min(w, ui.S(1100)));
+  // Field filter: one button per lĩnh vực, plus "all".
+  const std::vector<std::string> fields = app.Fields();
+  const std::string& current = app.session().field_filter;
+  auto chip = [&](const std::string& id, const std::string& label, const std::string& value) {
+    ImFont* f = ui.F().small;
+    const float bw = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, label.c_str()).x + ui.S(48);
+    if (ImGui::GetCursorPosX() + bw > w && ImGui::GetCursorPosX() > ui.S(200)) ImGui::NewLine();
+    if (TouchButton(ui, id, label, ImVec2(bw, ui.S(72)), current == value ? ButtonKind::kSelected : ButtonKind::kSecondary,
+                    f)) {
+      Intent in{Intent::Kind::kFilterField};
+      in.text = value;
+      ui.Emit(in);
+    }
+    ImGui::SameLine();
+  };
+  chip("filter.all", ui.T("procedure.all_fields"), "");
+  for (size_t i = 0; i < fields.size(); ++i) chip("filter." + std::to_string(i), fields[i], fields[i]);
+  ImGui::NewLine();
+
+  const auto procs = app.VisibleProcedures();
+  BeginDragList(ui, "procedure.list", ImVec2(0, BodyHeight(ui)));
+  const float rw = ImGui::GetContentRegionAvail().x - ui.S(24);
+  if (procs.empty()) Wrapped(ui, ui.T("procedure.none"), ui.F().body, colors::kMuted);
+  for (const Procedure* p : procs) {
+    std::string sub = p->field + " · " + ui.app.strings().Format("procedure.days", {std::to_string(p->processing_days)});
+    sub += " · " + (p->fee_vnd == 0 ? ui.T("procedure.free") : std::to_string(p->fee_vnd) + " ₫");
+    if (TileButton(ui, "proc." + p->code, p->name, sub, ImVec2(rw, ui.S(150)))) {
+      Intent in{Intent::Kind::kChooseProcedure};
+      in.key = p->code;
+      ui.Emit(in);
+    }
+  }
+  EndDragList(ui, "procedure.list");
+  NavRow(ui, true, "", "");
+}
+
+}  // namespace mck::app::ui

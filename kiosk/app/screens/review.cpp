@@ -1,0 +1,68 @@
+// Everything once more before submitting. "Nộp hồ sơ" stores the dossier durably; only then
+// does the next screen say "Đã nộp hồ sơ".
+#include "screens/screens.h"
+#include "ui/widgets.h"
+
+namespace mck::app::ui {
+namespace {
+
+void Row(Ui& ui, const std::string& label, const std::string& value, float label_w) {
+  ImGui::PushFont(ui.F().small);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kMuted));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + label_w - ui.S(16));
+  ImGui::TextUnformatted(label.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+  ImGui::SameLine(label_w);
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(value.empty() ? "—" : value.c_str());
+  ImGui::PopTextWrapPos();
+}
+
+}  // namespace
+
+void DrawReview(Ui& ui) {
+  const App& app = ui.app;
+  const Procedure* p = app.procedure();
+  if (!p) return;
+  Title(ui, ui.T("review.title"));
+  if (!app.notice().empty()) Wrapped(ui, ui.T(app.notice()), ui.F().bold, colors::kError);
+  BeginDragList(ui, "review.list", ImVec2(0, BodyHeight(ui)));
+  const float lw = std::min(ImGui::GetContentRegionAvail().x * 0.38f, ui.S(560));
+  ImGui::PushFont(ui.F().bold);
+  ImGui::TextUnformatted(ui.T("review.applicant").c_str());
+  ImGui::PopFont();
+  const char* keys[] = {"id_number", "full_name", "date_of_birth", "gender", "address", "phone"};
+  for (const char* k : keys) {
+    const std::string key = std::string("applicant.") + k;
+    Row(ui, ui.T(key), app.DisplayValue(key), lw);
+  }
+  const IdentitySource src = app.session().identity_source;
+  Row(ui, ui.T("review.identity_source"),
+      ui.T(src == IdentitySource::kChip ? "review.source_chip" : src == IdentitySource::kQr ? "review.source_qr"
+                                                                                          : "review.source_manual"),
+      lw);
+  ImGui::Dummy(ImVec2(0, ui.S(12)));
+  ImGui::PushFont(ui.F().bold);
+  ImGui::TextUnformatted(p->name.c_str());
+  ImGui::PopFont();
+  for (const auto& f : p->form) {
+    std::string v = app.DisplayValue("fields." + f.id);
+    if (f.type == FieldType::kCheckbox) v = v == "true" ? ui.T("review.yes") : ui.T("review.no");
+    Row(ui, f.label, v, lw);
+  }
+  ImGui::Dummy(ImVec2(0, ui.S(12)));
+  ImGui::PushFont(ui.F().bold);
+  ImGui::TextUnformatted(ui.T("review.documents").c_str());
+  ImGui::PopFont();
+  for (const auto& d : p->documents) {
+    auto it = app.session().documents_presented.find(d.id);
+    const bool on = it != app.session().documents_presented.end() && it->second;
+    Row(ui, d.name, on ? ui.T("documents.brought") : ui.T("documents.not_brought"), lw);
+  }
+  EndDragList(ui, "review.list");
+  if (NavRow(ui, true, "review.submit", ui.T("review.submit"))) ui.Emit(Intent{Intent::Kind::kSubmit});
+}
+
+}  // namespace mck::app::ui

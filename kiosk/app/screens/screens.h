@@ -1,0 +1,27 @@
+// One screen per file. Each Draw* function draws the screen's content inside the body window
+// (below the header, above the keyboard) from the App's state and emits Intents; screens keep
+// no state of their own (the App owns the data; drag-scroll offsets live in Ui::lists and are
+// reset whenever the screen changes, like an OnEnter).
+#pragma once
+
+#include "ui/frame.h"
+
+namespace mck::app::ui {
+
+void DrawAttract(Ui& ui);
+void DrawMenu(Ui& ui);
+void DrawIdentify(Ui& ui);
+void DrawApplicant(Ui& ui);
+void DrawProcedure(Ui& ui);
+void DrawForm(Ui& ui);
+void DrawDocuments(Ui& ui);
+void DrawReview(Ui& ui);
+void DrawSubmitted(Ui& ui);
+void DrawLookup(Ui& ui);
+void DrawTicket(Ui& ui);
+void DrawRating(Ui& ui);
+void DrawThanks(Ui& ui);
+// The "Bạn còn ở đó không?" overlay during the inactivity countdown.
+void DrawStillThere(Ui& ui);
+
+}  // namespace mck::app::ui

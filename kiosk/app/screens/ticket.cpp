@@ -1,0 +1,67 @@
+// Take a queue number for a counter. The number is issued only when it has printed; a printer
+// problem says so calmly and sends the citizen to staff.
+#include "screens/screens.h"
+#include "ui/widgets.h"
+
+namespace mck::app::ui {
+
+void DrawTicket(Ui& ui) {
+  const App& app = ui.app;
+  Title(ui, ui.T("ticket.title"));
+  const auto& t = app.ticket();
+  if (!t) {
+    Wrapped(ui, ui.T("ticket.choose"), ui.F().body, colors::kMuted);
+    std::vector<std::string> counters = app.catalog().Counters();
+    const float w = ImGui::GetContentRegionAvail().x;
+    BeginDragList(ui, "ticket.list", ImVec2(0, BodyHeight(ui)));
+    for (const auto& c : counters) {
+      std::string name;
+      for (const auto& p : app.catalog().procedures) {
+        if (p.counter == c) {
+          if (!name.empty() && name.find(p.field) != std::string::npos) continue;
+          name += (name.empty() ? "" : ", ") + p.field;
+        }
+      }
+      if (TileButton(ui, "ticket." + c, name, ui.app.strings().Format("ticket.counter", {c}), ImVec2(w - ui.S(24), ui.S(140)))) {
+        Intent in{Intent::Kind::kTakeTicket};
+        in.key = c;
+        ui.Emit(in);
+      }
+    }
+    EndDragList(ui, "ticket.list");
+    NavRow(ui, true, "", "");
+    return;
+  }
+  switch (t->print) {
+    case JobState::kRunning:
+      Centered(ui, ui.T("ticket.printing"), ui.F().title, colors::kMuted);
+      break;
+    case JobState::kDone: {
+      Centered(ui, ui.app.strings().Format("ticket.your_number", {t->counter_name}), ui.F().body, colors::kText);
+      char num[32];
+      std::snprintf(num, sizeof num, "%s-%03d", t->counter.c_str(), t->number);
+      Centered(ui, num, ui.F().huge, colors::kPrimary);
+      Centered(ui, ui.app.strings().Format("ticket.waiting", {std::to_string(t->waiting_before)}), ui.F().body,
+               colors::kText);
+      Centered(ui, ui.T("ticket.take_paper"), ui.F().bold, colors::kOk);
+      break;
+    }
+    case JobState::kFailed:
+      Wrapped(ui, ui.T(t->error_key), ui.F().title, colors::kError);
+      if (!t->detail_vi.empty()) {
+        Wrapped(ui, app.strings().language() == Language::kEn ? t->detail_en : t->detail_vi, ui.F().body, colors::kMuted);
+      }
+      Wrapped(ui, ui.T("ticket.ask_staff"), ui.F().body, colors::kText);
+      break;
+    case JobState::kNone:
+      break;
+  }
+  ImGui::SetCursorPosY(ImGui::GetWindowHeight() - ui.S(96) - ImGui::GetStyle().WindowPadding.y);
+  const float bw = std::min(ImGui::GetContentRegionAvail().x * 0.42f, ui.S(520));
+  ImGui::SetCursorPosX(ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x - bw);
+  if (TouchButton(ui, "ticket.done", ui.T("ticket.done"), ImVec2(bw, ui.S(96)), ButtonKind::kPrimary)) {
+    ui.Emit(Intent{Intent::Kind::kStartOver});
+  }
+}
+
+}  // namespace mck::app::ui

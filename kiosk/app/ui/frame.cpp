@@ -1,0 +1,122 @@
+#include "ui/frame.h"
+
+#include "screens/screens.h"
+#include "ui/keyboard.h"
+#include "ui/widgets.h"
+
+namespace mck::app::ui {
+namespace {
+
+constexpr ImGuiWindowFlags kFullFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                        ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                        ImGuiWindowFlags_NoScrollWithMouse;
+
+float HeaderHeight(const Ui& ui) { return ui.S(100); }
+
+void DrawHeader(Ui& ui) {
+  const float h = HeaderHeight(ui);
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(ImVec2(ui.size.x, h));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(colors::kHeader));
+  ImGui::Begin("##header", nullptr, kFullFlags);
+  const float pad = ui.S(24);
+  ImGui::SetCursorPos(ImVec2(pad, (h - ui.F().bold->FontSize) / 2));
+  ImGui::PushFont(ui.F().bold);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+  ImGui::TextUnformatted(ui.app.config().commune_name.c_str());
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+
+  // Right side: start over (in a session), language, text size.
+  const float bh = h - ui.S(24);
+  const float bw = ui.S(150);
+  float x = ui.size.x - pad - bw;
+  ImGui::SetCursorPos(ImVec2(x, ui.S(12)));
+  if (TouchButton(ui, "header.textsize", ui.app.large_text() ? "A−" : "A+", ImVec2(bw, bh))) {
+    ui.Emit(Intent{Intent::Kind::kToggleLargeText});
+  }
+  x -= bw + ui.S(12);
+  ImGui::SetCursorPos(ImVec2(x, ui.S(12)));
+  const bool en = ui.app.strings().language() == Language::kEn;
+  if (TouchButton(ui, "header.language", en ? "Tiếng Việt" : "English", ImVec2(bw, bh), ButtonKind::kSecondary,
+                  ui.F().small)) {
+    Intent in{Intent::Kind::kSetLanguage};
+    in.number = en ? 0 : 1;
+    ui.Emit(in);
+  }
+  if (ui.app.screen() != ScreenId::kAttract && ui.app.screen() != ScreenId::kMenu) {
+    const float sw = ui.S(260);
+    x -= sw + ui.S(12);
+    ImGui::SetCursorPos(ImVec2(x, ui.S(12)));
+    if (TouchButton(ui, "header.start_over", ui.T("header.start_over"), ImVec2(sw, bh), ButtonKind::kSecondary,
+                    ui.F().small)) {
+      ui.Emit(Intent{Intent::Kind::kStartOver});
+    }
+  }
+  ImGui::End();
+  ImGui::PopStyleColor();
+}
+
+void DrawBody(Ui& ui) {
+  const float top = ui.app.screen() == ScreenId::kAttract ? 0 : HeaderHeight(ui);
+  const float bottom = KeyboardHeight(ui);
+  ImGui::SetNextWindowPos(ImVec2(0, top));
+  ImGui::SetNextWindowSize(ImVec2(ui.size.x, ui.size.y - top - bottom));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ui.S(ui.portrait() ? 32 : 64), ui.S(28)));
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ui.S(16), ui.S(14)));
+  ImGui::Begin("##body", nullptr, kFullFlags);
+  switch (ui.app.screen()) {
+    case ScreenId::kAttract: DrawAttract(ui); break;
+    case ScreenId::kMenu: DrawMenu(ui); break;
+    case ScreenId::kIdentify: DrawIdentify(ui); break;
+    case ScreenId::kApplicant: DrawApplicant(ui); break;
+    case ScreenId::kProcedure: DrawProcedure(ui); break;
+    case ScreenId::kForm: DrawForm(ui); break;
+    case ScreenId::kDocuments: DrawDocuments(ui); break;
+    case ScreenId::kReview: DrawReview(ui); break;
+    case ScreenId::kSubmitted: DrawSubmitted(ui); break;
+    case ScreenId::kLookup: DrawLookup(ui); break;
+    case ScreenId::kTicket: DrawTicket(ui); break;
+    case ScreenId::kRating: DrawRating(ui); break;
+    case ScreenId::kThanks: DrawThanks(ui); break;
+  }
+  ImGui::End();
+  ImGui::PopStyleVar(2);
+}
+
+}  // namespace
+
+void DrawFrame(Ui& ui) {
+  if (ui.app.screen() != ui.last_screen) {
+    // Entering a screen: its lists start at the top, the keyboard starts lower case.
+    ui.lists.clear();
+    ui.shift = false;
+    ui.last_screen = ui.app.screen();
+  }
+  if (ui.app.focused_key() != ui.last_focused) {
+    ui.last_focused = ui.app.focused_key();
+    ui.scroll_to_focus = !ui.last_focused.empty();
+  }
+  // Names start each word with a capital: the keyboard shifts by itself when a name field is
+  // entered empty or a space was just typed (only on that change, so the citizen can undo it).
+  if (!ui.app.focused_key().empty() && ui.app.focused_input() == InputKind::kText &&
+      ui.app.focused_key().find("name") != std::string::npos) {
+    const std::string v = ui.app.Value(ui.app.focused_key());
+    const size_t len = v.size();
+    if (len != ui.last_value_len && (v.empty() || v.back() == ' ')) ui.shift = true;
+    ui.last_value_len = len;
+  } else {
+    ui.last_value_len = static_cast<size_t>(-1);
+  }
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(colors::kBackground));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kText));
+  ImGui::PushFont(ui.F().body);
+  DrawBody(ui);
+  if (ui.app.screen() != ScreenId::kAttract) DrawHeader(ui);
+  DrawKeyboard(ui);
+  if (ui.app.countdown_showing()) DrawStillThere(ui);
+  ImGui::PopFont();
+  ImGui::PopStyleColor(2);
+}
+
+}  // namespace mck::app::ui

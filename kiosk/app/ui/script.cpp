@@ -1,0 +1,281 @@
+#include "ui/script.h"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "ui/screenshot.h"
+
+namespace mck::app::ui {
+namespace {
+
+std::u32string Decode(const std::string& s) {
+  std::u32string out;
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+    for (int k = 1; k < n && i + static_cast<size_t>(k) < s.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0x3F);
+    }
+    out.push_back(cp);
+    i += static_cast<size_t>(n);
+  }
+  return out;
+}
+
+std::string Encode(char32_t cp) {
+  std::string o;
+  if (cp < 0x80) {
+    o += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    o += static_cast<char>(0xC0 | (cp >> 6));
+    o += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    o += static_cast<char>(0xE0 | (cp >> 12));
+    o += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    o += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    o += static_cast<char>(0xF0 | (cp >> 18));
+    o += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    o += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    o += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return o;
+}
+
+double ArgSeconds(const std::vector<std::string>& args, size_t i, double fallback) {
+  return args.size() > i ? std::stod(args[i]) : fallback;
+}
+
+}  // namespace
+
+Result<ScriptRunner> ScriptRunner::Load(const std::filesystem::path& file, std::filesystem::path shots_dir) {
+  std::ifstream in(file);
+  if (!in) return Status::Error(Code::kNotFound, file.string() + ": cannot open script");
+  ScriptRunner r;
+  r.shots_ = std::move(shots_dir);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    size_t start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '#') continue;
+    line = line.substr(start);
+    Step s;
+    s.line = n;
+    std::istringstream words(line);
+    words >> s.verb;
+    std::string w;
+    while (words >> w) s.args.push_back(w);
+    const size_t after_verb = line.find_first_of(" \t");
+    s.rest = after_verb == std::string::npos ? "" : line.substr(line.find_first_not_of(" \t", after_verb));
+    static const char* kVerbs[] = {"tap", "type", "keys", "press", "drag", "wait", "wait_widget", "expect_value",
+                                   "expect_screen", "sleep", "screenshot", "quit"};
+    bool known = false;
+    for (const char* v : kVerbs) known = known || s.verb == v;
+    if (!known) return Status::Error(Code::kInvalidArgument, file.string() + ":" + std::to_string(n) + ": unknown step '" + s.verb + "'");
+    if (s.verb != "quit" && s.args.empty()) {
+      return Status::Error(Code::kInvalidArgument, file.string() + ":" + std::to_string(n) + ": '" + s.verb + "' needs an argument");
+    }
+    r.steps_.push_back(std::move(s));
+  }
+  return r;
+}
+
+bool ScriptRunner::Fail(const Step& s, const std::string& why) {
+  error_ = "script line " + std::to_string(s.line) + " (" + s.verb + "): " + why;
+  state_ = State::kFailed;
+  return false;
+}
+
+void ScriptRunner::PushMouse(SDL_Window* w, Uint32 type, float x, float y) {
+  SDL_Event e{};
+  e.type = type;
+  if (type == SDL_MOUSEMOTION) {
+    e.motion.windowID = SDL_GetWindowID(w);
+    e.motion.x = static_cast<Sint32>(x);
+    e.motion.y = static_cast<Sint32>(y);
+    e.motion.state = phase_ >= 1 ? SDL_BUTTON_LMASK : 0;
+  } else {
+    e.button.windowID = SDL_GetWindowID(w);
+    e.button.button = SDL_BUTTON_LEFT;
+    e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+    e.button.clicks = 1;
+    e.button.x = static_cast<Sint32>(x);
+    e.button.y = static_cast<Sint32>(y);
+  }
+  SDL_PushEvent(&e);
+}
+
+bool ScriptRunner::BeginTap(Ui& ui, const std::string& id, SDL_Window* window) {
+  auto r = ui.widgets.Find(id);
+  if (!r) return false;
+  pos_ = r->Center();
+  PushMouse(window, SDL_MOUSEMOTION, pos_.x, pos_.y);
+  PushMouse(window, SDL_MOUSEBUTTONDOWN, pos_.x, pos_.y);
+  return true;
+}
+
+ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Renderer* renderer, bool settled) {
+  if (state_ != State::kRunning) return state_;
+  // Keep the loop ticking while a script runs (waits poll the state each frame).
+  ui.pacer.WakeAt(Clock::now() + std::chrono::milliseconds(20));
+  if (index_ >= steps_.size()) return state_ = State::kDone;
+  const Step& s = steps_[index_];
+  const auto now = Clock::now();
+  if (!started_) {
+    started_ = true;
+    phase_ = 0;
+    frames_ = 0;
+    drag_step_ = 0;
+    double timeout = 5;
+    if (s.verb == "wait" || s.verb == "wait_widget") timeout = ArgSeconds(s.args, 1, 10);
+    if (s.verb == "sleep") timeout = ArgSeconds(s.args, 0, 0);
+    if (s.verb == "type") pending_chars_ = Decode(s.rest);
+    deadline_ = now + std::chrono::milliseconds(static_cast<int64_t>(timeout * 1000));
+  }
+  ++frames_;
+  auto next = [&] {
+    ++index_;
+    started_ = false;
+    return state_;
+  };
+
+  if (s.verb == "quit") return state_ = State::kDone;
+  if (s.verb == "sleep") return now >= deadline_ ? next() : state_;
+  if (s.verb == "wait" || s.verb == "expect_screen") {
+    auto target = ParseScreenName(s.args[0]);
+    if (!target) return Fail(s, "unknown screen '" + s.args[0] + "'"), state_;
+    if (ui.app.screen() == *target && settled) return next();
+    if (s.verb == "expect_screen" && settled && frames_ > 3) {
+      return Fail(s, std::string("screen is '") + ScreenName(ui.app.screen()) + "'"), state_;
+    }
+    if (now >= deadline_) return Fail(s, std::string("timed out; screen is '") + ScreenName(ui.app.screen()) + "'"), state_;
+    return state_;
+  }
+  if (s.verb == "wait_widget") {
+    if (ui.widgets.Find(s.args[0]) && settled) return next();
+    if (now >= deadline_) return Fail(s, "timed out waiting for '" + s.args[0] + "'"), state_;
+    return state_;
+  }
+  if (s.verb == "expect_value") {
+    const std::string want = s.rest.size() > s.args[0].size() ? s.rest.substr(s.args[0].size() + 1) : "";
+    if (!settled) return state_;
+    const std::string got = ui.app.Value(s.args[0]);
+    if (got != want) return Fail(s, "value of '" + s.args[0] + "' is '" + got + "', expected '" + want + "'"), state_;
+    return next();
+  }
+  if (s.verb == "screenshot") {
+    if (!settled || frames_ < 3) return state_;
+    Status st = SaveScreenshot(renderer, shots_ / s.args[0]);
+    if (!st.ok()) return Fail(s, st.ToString()), state_;
+    std::cerr << "kiosk: screenshot " << (shots_ / s.args[0]).string() << "\n";
+    return next();
+  }
+  if (s.verb == "keys") {
+    for (char32_t c : Decode(s.rest)) {
+      SDL_Event e{};
+      e.type = SDL_TEXTINPUT;
+      e.text.windowID = SDL_GetWindowID(window);
+      const std::string u = Encode(c);
+      std::snprintf(e.text.text, sizeof e.text.text, "%s", u.c_str());
+      SDL_PushEvent(&e);
+    }
+    return next();
+  }
+  if (s.verb == "press") {
+    SDL_Keycode key = SDL_GetKeyFromName(s.args[0].c_str());
+    if (key == SDLK_UNKNOWN) return Fail(s, "unknown key '" + s.args[0] + "'"), state_;
+    for (Uint32 type : {SDL_KEYDOWN, SDL_KEYUP}) {
+      SDL_Event e{};
+      e.type = type;
+      e.key.windowID = SDL_GetWindowID(window);
+      e.key.state = type == SDL_KEYDOWN ? SDL_PRESSED : SDL_RELEASED;
+      e.key.keysym.sym = key;
+      e.key.keysym.scancode = SDL_GetScancodeFromKey(key);
+      SDL_PushEvent(&e);
+    }
+    return next();
+  }
+  // Taps: phase 0 press (when the target is on screen), then release two frames later, then
+  // let two frames pass so the intent is applied before the next step.
+  auto tap_cycle = [&](const std::string& id) -> int {  // 0 running, 1 done, -1 failed
+    if (phase_ == 0) {
+      if (!settled) return 0;
+      if (!BeginTap(ui, id, window)) return now >= deadline_ ? -1 : 0;
+      phase_ = 1;
+      frames_ = 0;
+      return 0;
+    }
+    if (phase_ == 1 && frames_ >= 2) {
+      PushMouse(window, SDL_MOUSEBUTTONUP, pos_.x, pos_.y);
+      phase_ = 2;
+      frames_ = 0;
+      return 0;
+    }
+    if (phase_ == 2 && frames_ >= 2 && settled) return 1;
+    return 0;
+  };
+  if (s.verb == "tap") {
+    int r = tap_cycle(s.args[0]);
+    if (r < 0) return Fail(s, "no touch target '" + s.args[0] + "' on screen"), state_;
+    return r > 0 ? next() : state_;
+  }
+  if (s.verb == "type") {
+    if (pending_chars_.empty()) return next();
+    if (phase_ == 0) {
+      // Decide which key to tap now, from the keyboard as it is (shift may be on by itself).
+      const char32_t c = pending_chars_.front();
+      const bool upper = c >= 'A' && c <= 'Z';
+      if (upper && !ui.shift) {
+        tap_id_ = "key.shift";  // the capital follows on the next cycle
+      } else if (!upper && ui.shift && c >= 'a' && c <= 'z') {
+        tap_id_ = "key.shift";  // shift is on by itself but a lower-case letter is wanted
+      } else {
+        const char32_t lower = upper ? c - 'A' + 'a' : c;
+        tap_id_ = lower == ' ' ? "key.space" : "key." + Encode(lower);
+      }
+    }
+    const std::string id = tap_id_;
+    int r = tap_cycle(id);
+    if (r < 0) return Fail(s, "no key '" + id + "' on screen"), state_;
+    if (r > 0) {
+      if (id != "key.shift") pending_chars_.erase(0, 1);
+      phase_ = 0;
+      frames_ = 0;
+      deadline_ = now + std::chrono::seconds(5);
+    }
+    return state_;
+  }
+  if (s.verb == "drag") {
+    const float dy = s.args.size() > 1 ? std::stof(s.args[1]) : -400.0f;
+    const int steps = s.args.size() > 2 ? std::stoi(s.args[2]) : 12;
+    if (phase_ == 0) {
+      if (!settled) return state_;
+      if (!BeginTap(ui, s.args[0], window)) {
+        return now >= deadline_ ? (Fail(s, "no target '" + s.args[0] + "'"), state_) : state_;
+      }
+      phase_ = 1;
+      return state_;
+    }
+    if (phase_ == 1) {
+      ++drag_step_;
+      const float y = pos_.y + dy * static_cast<float>(drag_step_) / static_cast<float>(steps);
+      PushMouse(window, SDL_MOUSEMOTION, pos_.x, y);
+      if (drag_step_ >= steps) phase_ = 2;
+      return state_;
+    }
+    if (phase_ == 2) {
+      PushMouse(window, SDL_MOUSEBUTTONUP, pos_.x, pos_.y + dy);
+      phase_ = 3;
+      frames_ = 0;
+      return state_;
+    }
+    if (phase_ == 3 && frames_ >= 2 && settled) return next();
+    return state_;
+  }
+  return Fail(s, "unhandled step"), state_;
+}
+
+}  // namespace mck::app::ui

@@ -1,0 +1,288 @@
+#include "ui/widgets.h"
+
+#include <algorithm>
+
+namespace mck::app::ui {
+namespace {
+
+void Register(Ui& ui, const std::string& id) {
+  const ImVec2 a = ImGui::GetItemRectMin();
+  const ImVec2 b = ImGui::GetItemRectMax();
+  // Only what is actually visible can be tapped (items scrolled out of a list are clipped).
+  ImVec2 clip_a = ImGui::GetWindowDrawList()->GetClipRectMin();
+  ImVec2 clip_b = ImGui::GetWindowDrawList()->GetClipRectMax();
+  Rect r{std::max(a.x, clip_a.x), std::max(a.y, clip_a.y), 0, 0};
+  r.w = std::min(b.x, clip_b.x) - r.x;
+  r.h = std::min(b.y, clip_b.y) - r.y;
+  if (r.w > 4 && r.h > 4) ui.widgets.Add(id, r);
+}
+
+void ButtonColors(ButtonKind kind, bool held, ImU32* bg, ImU32* fg, ImU32* border) {
+  switch (kind) {
+    case ButtonKind::kPrimary:
+      *bg = held ? colors::kPrimaryDown : colors::kPrimary;
+      *fg = IM_COL32_WHITE;
+      *border = *bg;
+      break;
+    case ButtonKind::kSelected:
+      *bg = held ? IM_COL32(20, 50, 160, 255) : colors::kFocus;
+      *fg = IM_COL32_WHITE;
+      *border = *bg;
+      break;
+    case ButtonKind::kDanger:
+      *bg = held ? colors::kSecondaryDown : colors::kSecondary;
+      *fg = colors::kError;
+      *border = colors::kError;
+      break;
+    case ButtonKind::kSecondary:
+      *bg = held ? colors::kSecondaryDown : colors::kSecondary;
+      *fg = colors::kText;
+      *border = colors::kBorder;
+      break;
+  }
+}
+
+bool Pressable(Ui& ui, const std::string& id, ImVec2 size, bool* held) {
+  if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
+  // Pressed on release over the item (ImGui's default), unless the finger dragged a list.
+  const bool pressed = ImGui::InvisibleButton(id.c_str(), size);
+  Register(ui, id);
+  *held = ImGui::IsItemActive() && !ui.TapSuppressed();
+  return pressed && !ui.TapSuppressed();
+}
+
+}  // namespace
+
+bool TouchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2 size, ButtonKind kind, ImFont* font) {
+  if (!font) font = ui.F().bold;
+  if (size.y <= 0) size.y = ui.S(96);
+  bool held = false;
+  const bool tapped = Pressable(ui, id, size, &held);
+  ImU32 bg, fg, border;
+  ButtonColors(kind, held, &bg, &fg, &border);
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float r = ui.S(14);
+  dl->AddRectFilled(a, b, bg, r);
+  dl->AddRect(a, b, border, r, 0, ui.S(3));
+  const float wrap = b.x - a.x - ui.S(24);
+  const ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, label.c_str());
+  dl->AddText(font, font->FontSize, ImVec2(a.x + (b.x - a.x - ts.x) / 2, a.y + (b.y - a.y - ts.y) / 2), fg,
+              label.c_str(), nullptr, wrap);
+  return tapped;
+}
+
+bool TileButton(Ui& ui, const std::string& id, const std::string& title, const std::string& subtitle, ImVec2 size,
+                ButtonKind kind) {
+  bool held = false;
+  const bool tapped = Pressable(ui, id, size, &held);
+  ImU32 bg, fg, border;
+  ButtonColors(kind, held, &bg, &fg, &border);
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(a, b, bg, ui.S(14));
+  dl->AddRect(a, b, border, ui.S(14), 0, ui.S(3));
+  const float pad = ui.S(28);
+  const float wrap = b.x - a.x - 2 * pad;
+  ImFont* tf = ui.F().bold;
+  ImFont* sf = ui.F().small;
+  const ImVec2 t1 = tf->CalcTextSizeA(tf->FontSize, FLT_MAX, wrap, title.c_str());
+  const ImVec2 t2 = subtitle.empty() ? ImVec2(0, 0) : sf->CalcTextSizeA(sf->FontSize, FLT_MAX, wrap, subtitle.c_str());
+  const float gap = subtitle.empty() ? 0 : ui.S(8);
+  float y = a.y + (b.y - a.y - t1.y - gap - t2.y) / 2;
+  dl->AddText(tf, tf->FontSize, ImVec2(a.x + pad, y), fg, title.c_str(), nullptr, wrap);
+  if (!subtitle.empty()) {
+    const ImU32 sub = kind == ButtonKind::kPrimary || kind == ButtonKind::kSelected ? fg : colors::kMuted;
+    dl->AddText(sf, sf->FontSize, ImVec2(a.x + pad, y + t1.y + gap), sub, subtitle.c_str(), nullptr, wrap);
+  }
+  return tapped;
+}
+
+void TextField(Ui& ui, const std::string& key, const std::string& label, InputKind input, float width,
+               bool read_only) {
+  const App& app = ui.app;
+  ImGui::PushFont(ui.F().bold);
+  ImGui::TextUnformatted(label.c_str());
+  ImGui::PopFont();
+  const bool from_card = app.session().from_card.count(key) > 0;
+  if (from_card) {
+    ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kOk));
+    ImGui::PushFont(ui.F().small);
+    ImGui::TextUnformatted(ui.T(app.session().identity_source == IdentitySource::kChip ? "field.from_chip"
+                                                                                       : "field.from_qr").c_str());
+    ImGui::PopFont();
+    ImGui::PopStyleColor();
+  }
+  const bool focused = app.focused_key() == key;
+  if (focused && ui.scroll_to_focus) {
+    // Just focused: keep it in view above the keyboard that is opening.
+    ImGui::SetScrollHereY(0.2f);
+    ui.scroll_to_focus = false;
+  }
+  const std::string id = "field." + key;
+  bool held = false;
+  const bool tapped = Pressable(ui, id, ImVec2(width, ui.S(84)), &held);
+  if (tapped && !read_only && !from_card) {
+    Intent in{Intent::Kind::kFocus};
+    in.key = key;
+    in.input = input;
+    ui.Emit(in);
+  }
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const std::string err = app.ErrorFor(key);
+  const ImU32 border = focused ? colors::kFocus : (!err.empty() ? colors::kError : colors::kBorder);
+  dl->AddRectFilled(a, b, from_card || read_only ? IM_COL32(236, 253, 245, 255) : colors::kPanel, ui.S(10));
+  dl->AddRect(a, b, border, ui.S(10), 0, focused ? ui.S(5) : ui.S(2.5f));
+  ImFont* f = ui.F().body;
+  std::string shown = app.DisplayValue(key);
+  // Long values show their end (where the citizen is typing).
+  const float inner = b.x - a.x - ui.S(40);
+  while (!shown.empty() && f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, shown.c_str()).x > inner) {
+    size_t cut = 1;
+    while (cut < shown.size() && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) ++cut;
+    shown.erase(0, cut);
+  }
+  const float ty = a.y + (b.y - a.y - f->FontSize) / 2;
+  dl->AddText(f, f->FontSize, ImVec2(a.x + ui.S(18), ty), colors::kText, shown.c_str());
+  if (focused && std::fmod(ui.time, 1.0) < 0.6) {
+    const float cx = a.x + ui.S(20) + f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, shown.c_str()).x;
+    dl->AddRectFilled(ImVec2(cx, ty), ImVec2(cx + ui.S(3), ty + f->FontSize), colors::kFocus);
+  }
+  if (!err.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kError));
+    ImGui::PushFont(ui.F().small);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+    ImGui::TextUnformatted(err.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+    ImGui::PopStyleColor();
+  }
+  ImGui::Dummy(ImVec2(0, ui.S(12)));
+}
+
+void OptionRow(Ui& ui, const std::string& key, const std::string& label, const std::vector<std::string>& options,
+               float width) {
+  ImGui::PushFont(ui.F().bold);
+  ImGui::TextUnformatted(label.c_str());
+  ImGui::PopFont();
+  const std::string value = ui.app.Value(key);
+  const bool from_card = ui.app.session().from_card.count(key) > 0;
+  const float gap = ui.S(16);
+  const int per_row = options.size() <= 4 ? static_cast<int>(options.size()) : 3;
+  const float w = (width - gap * static_cast<float>(per_row - 1)) / static_cast<float>(per_row);
+  for (size_t i = 0; i < options.size(); ++i) {
+    if (i % static_cast<size_t>(per_row) != 0) ImGui::SameLine(0, gap);
+    const bool selected = value == options[i];
+    if (TouchButton(ui, "opt." + key + "." + std::to_string(i), options[i], ImVec2(w, ui.S(84)),
+                    selected ? ButtonKind::kSelected : ButtonKind::kSecondary) && !from_card) {
+      Intent in{Intent::Kind::kSetValue};
+      in.key = key;
+      in.text = options[i];
+      ui.Emit(in);
+    }
+  }
+  const std::string err = ui.app.ErrorFor(key);
+  if (!err.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kError));
+    ImGui::PushFont(ui.F().small);
+    ImGui::TextUnformatted(err.c_str());
+    ImGui::PopFont();
+    ImGui::PopStyleColor();
+  }
+  ImGui::Dummy(ImVec2(0, ui.S(12)));
+}
+
+void BeginDragList(Ui& ui, const std::string& id, ImVec2 size) {
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(colors::kBackground));
+  ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, ui.S(12));
+  ImGui::BeginChild(id.c_str(), size, false, ImGuiWindowFlags_NoNav);
+  DragScroll& ds = ui.lists[id];
+  ImGuiIO& io = ImGui::GetIO();
+  const ImVec2 a = ImGui::GetWindowPos();
+  const ImVec2 s = ImGui::GetWindowSize();
+  const bool inside = io.MousePos.x >= a.x && io.MousePos.x < a.x + s.x && io.MousePos.y >= a.y &&
+                      io.MousePos.y < a.y + s.y;
+  ds.SetMax(ImGui::GetScrollMaxY());
+  if (io.MouseClicked[0] && inside) {
+    ds.SetOffset(ImGui::GetScrollY());
+    ds.Press(io.MousePos.y, ui.time);
+  }
+  if (ds.pressed()) {
+    if (io.MouseDown[0]) {
+      ds.Move(io.MousePos.y, ui.time);
+    } else {
+      ds.Release(ui.time);
+    }
+  }
+  const double dt = std::min<double>(io.DeltaTime, 0.05);
+  if (ds.Step(dt)) ui.pacer.WakeAt(std::chrono::steady_clock::now() + std::chrono::milliseconds(16));
+  if ((ds.pressed() && ds.dragging()) || ds.flinging()) {
+    ImGui::SetScrollY(ds.Offset());
+  } else {
+    ds.SetOffset(ImGui::GetScrollY());  // the mouse wheel scrolls too
+  }
+  ImGui::PopStyleVar();
+}
+
+void EndDragList(Ui& ui, const std::string& id) {
+  (void)ui;
+  (void)id;
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+}
+
+void Title(Ui& ui, const std::string& text) {
+  ImGui::PushFont(ui.F().title);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kText));
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+  ImGui::Dummy(ImVec2(0, ui.S(10)));
+}
+
+void Wrapped(Ui& ui, const std::string& text, ImFont* font, ImU32 color, float width) {
+  (void)ui;
+  ImGui::PushFont(font);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color));
+  ImGui::PushTextWrapPos(width > 0 ? ImGui::GetCursorPosX() + width : 0.0f);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+}
+
+void Centered(Ui& ui, const std::string& text, ImFont* font, ImU32 color) {
+  (void)ui;
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, avail, text.c_str());
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, (avail - ts.x) / 2));
+  ImGui::PushFont(font);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + avail);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+}
+
+float BodyHeight(Ui& ui) { return ImGui::GetContentRegionAvail().y - ui.S(96) - ui.S(24); }
+
+bool NavRow(Ui& ui, bool back, const std::string& next_id, const std::string& next_label) {
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float bw = std::min(w * 0.42f, ui.S(520));
+  ImGui::SetCursorPosY(ImGui::GetWindowHeight() - ui.S(96) - ImGui::GetStyle().WindowPadding.y);
+  if (back && TouchButton(ui, "nav.back", ui.T("nav.back"), ImVec2(bw, ui.S(96)))) ui.Emit(Intent{Intent::Kind::kBack});
+  bool next = false;
+  if (!next_id.empty()) {
+    if (back) ImGui::SameLine();
+    ImGui::SetCursorPosX(ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x - bw);
+    next = TouchButton(ui, next_id, next_label, ImVec2(bw, ui.S(96)), ButtonKind::kPrimary);
+  }
+  return next;
+}
+
+}  // namespace mck::app::ui
