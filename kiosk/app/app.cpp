@@ -317,6 +317,12 @@ void App::Apply(const Intent& in) {
           r.procedure_code = p->code;
           r.procedure_name = p->name;
           r.processing_days = p->processing_days;
+          r.field = p->field;
+          r.counter = p->counter;
+          r.fee_vnd = p->fee_vnd;
+          for (const auto& d : p->documents) {
+            if (d.required) r.documents_to_present.push_back(d.name);
+          }
         }
         r.applicant_name = Value("applicant.full_name");
         r.submitted_at = session_.submitted->submitted_at;

@@ -51,20 +51,10 @@ void PrinterWorker::Run() {
       jobs_.pop_front();
     }
     PrintFinished done{job.id, job.kind, Status::Ok()};
-    // Ask first: a printer without paper must not swallow a ticket number (MADO-queue#21).
-    auto state = printer_->QueryStatus();
-    if (!state.ok()) {
-      done.status = state.status();
-    } else if (*state == printer::PaperState::kPaperOut || *state == printer::PaperState::kCoverOpen ||
-               *state == printer::PaperState::kOffline) {
-      done.status = Status::Error(Code::kUnavailable, std::string("printer not ready: ") + printer::PaperStateName(*state),
-                                  *state == printer::PaperState::kPaperOut ? "Máy in hết giấy"
-                                  : *state == printer::PaperState::kCoverOpen ? "Nắp máy in đang mở"
-                                                                              : "Máy in không hoạt động");
-    } else {
-      auto page = job.build();
-      done.status = page.ok() ? printer_->Print(*page) : page.status();
-    }
+    // Printer::Print asks the printer's state before (no byte sent when it cannot print: a
+    // ticket number is never swallowed, MADO-queue#21) and after the job.
+    auto page = job.build();
+    done.status = page.ok() ? printer_->Print(*page) : page.status();
     job.build = nullptr;  // drops the captured citizen data now
     events_.Push(std::move(done));
   }

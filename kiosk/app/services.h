@@ -21,6 +21,9 @@ struct ReceiptData {
   std::string client_id;          // carried by the QR
   std::string procedure_code;
   std::string procedure_name;
+  std::string field;              // lĩnh vực
+  std::string counter;            // where to go next
+  int64_t fee_vnd = -1;           // -1: not stated
   std::string applicant_name;
   std::string submitted_at;       // RFC 3339, Vietnam time
   int processing_days = 0;
