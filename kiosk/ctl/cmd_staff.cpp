@@ -24,9 +24,11 @@ std::string ReadPin() {
   return pin;
 }
 
-int SetPin(Context& ctx) {
+// Runs `fn` with the staff PIN read from standard input, then wipes it.
+template <typename Fn>
+int WithPin(Context& ctx, const char* usage, Fn fn) {
   if (ctx.RejectUnknownOptions(std::cerr) || !ctx.args().empty()) {
-    std::cerr << "Usage: echo PIN | kioskctl staff set-pin\n";
+    std::cerr << "Usage: echo PIN | kioskctl " << usage << "\n";
     return kExitBadInput;
   }
   auto cfg = ctx.Config();
@@ -36,39 +38,37 @@ int SetPin(Context& ctx) {
   SystemClock clock;
   StaffAuth auth(**store, clock, PolicyFrom(**cfg));
   std::string pin = ReadPin();
-  Status st = auth.SetPin(pin);
+  const int code = fn(auth, pin);
   SecureWipe(pin);
-  if (!st.ok()) return ctx.Fail(st);
-  std::cout << "Đã đặt mã PIN cán bộ / staff PIN set\n";
-  return kExitOk;
+  return code;
+}
+
+int SetPin(Context& ctx) {
+  return WithPin(ctx, "staff set-pin", [&](StaffAuth& auth, const std::string& pin) {
+    if (Status st = auth.SetPin(pin); !st.ok()) return ctx.Fail(st);
+    std::cout << "Đã đặt mã PIN cán bộ / staff PIN set\n";
+    return kExitOk;
+  });
 }
 
 int CheckPin(Context& ctx) {
-  if (ctx.RejectUnknownOptions(std::cerr) || !ctx.args().empty()) {
-    std::cerr << "Usage: echo PIN | kioskctl staff check-pin\n";
-    return kExitBadInput;
-  }
-  auto cfg = ctx.Config();
-  if (!cfg.ok()) return ctx.Fail(cfg.status());
-  auto store = ctx.OpenStore();
-  if (!store.ok()) return ctx.Fail(store.status());
-  SystemClock clock;
-  StaffAuth auth(**store, clock, PolicyFrom(**cfg));
-  std::string pin = ReadPin();
-  auto r = auth.Verify(pin);
-  SecureWipe(pin);
-  if (!r.ok()) return ctx.Fail(r.status());
-  switch (r->check) {
-    case PinCheck::kOk: std::cout << "Mã PIN đúng / PIN ok\n"; return kExitOk;
-    case PinCheck::kNotSet: std::cerr << "Chưa đặt mã PIN cán bộ / no staff PIN set\n"; return kExitFailed;
-    case PinCheck::kLocked:
-      std::cerr << "Mã PIN đang bị khoá thêm " << r->locked_for_s << " giây / PIN locked for " << r->locked_for_s << " s\n";
-      return kExitFailed;
-    case PinCheck::kWrong:
-      std::cerr << "Mã PIN sai, còn " << r->attempts_left << " lần thử / wrong PIN, " << r->attempts_left << " attempts left\n";
-      return kExitBadInput;
-  }
-  return kExitFailed;
+  return WithPin(ctx, "staff check-pin", [&](StaffAuth& auth, const std::string& pin) {
+    auto r = auth.Verify(pin);
+    if (!r.ok()) return ctx.Fail(r.status());
+    switch (r->check) {
+      case PinCheck::kOk: std::cout << "Mã PIN đúng / PIN ok\n"; return kExitOk;
+      case PinCheck::kNotSet: std::cerr << "Chưa đặt mã PIN cán bộ / no staff PIN set\n"; return kExitFailed;
+      case PinCheck::kLocked:
+        std::cerr << "Mã PIN đang bị khoá thêm " << r->locked_for_s << " giây / PIN locked for " << r->locked_for_s
+                  << " s\n";
+        return kExitFailed;
+      case PinCheck::kWrong:
+        std::cerr << "Mã PIN sai, còn " << r->attempts_left << " lần thử / wrong PIN, " << r->attempts_left
+                  << " attempts left\n";
+        return kExitBadInput;
+    }
+    return kExitFailed;
+  });
 }
 
 const CommandRegistration kSetPin({"staff set-pin", "(PIN on standard input)", "Set the staff-mode PIN (6-12 digits)", SetPin});
