@@ -78,8 +78,12 @@ Devices SetUpDevices(const KioskConfig& config, EventQueue& events) {
       d.printer = std::make_unique<PrinterWorker>(std::move(p.value()), std::move(pages), events);
     }
   }
-  // The card reader arrives with drivers/card's factory (PC/SC or the simulator).
-  std::cerr << "kiosk: card reader '" << config.card_reader << "': not available in this build\n";
+  auto reader = card::MakeCardReader(config);
+  if (!reader.ok()) {
+    std::cerr << "kiosk: card reader '" << config.card_reader << "': " << reader.status().ToString() << "\n";
+  } else {
+    d.card = std::make_unique<CardWorkerService>(std::move(reader.value()), events);
+  }
   return d;
 }
 

@@ -60,68 +60,36 @@ void PrinterWorker::Run() {
   }
 }
 
-CardWorker::CardWorker(std::unique_ptr<card::CardReader> reader, EventQueue& events)
-    : reader_(std::move(reader)), events_(events), thread_([this] { Run(); }) {}
-
-CardWorker::~CardWorker() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  reader_->Cancel();
-  thread_.join();
-}
-
-uint64_t CardWorker::Read(const card::AccessKey& key) {
-  uint64_t id;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    id = next_id_++;
-    pending_ = std::make_pair(id, key);
-  }
-  reader_->Cancel();  // wakes WaitForChange so the read starts now
-  return id;
-}
-
-void CardWorker::Cancel() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    pending_.reset();
-  }
-  reader_->Cancel();
-}
-
-void CardWorker::Run() {
-  for (;;) {
-    std::optional<std::pair<uint64_t, card::AccessKey>> job;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stop_) return;
-      job.swap(pending_);
-    }
-    if (job) {
-      auto id = reader_->Read("", job->second, nullptr);
-      CardReadFinished done;
-      done.request_id = job->first;
-      if (id.ok()) {
-        done.identity = std::move(id.value());
-        done.identity->face_jp2.clear();  // never leaves the worker: not needed on screen
-      } else {
-        done.status = id.status();
+CardWorkerService::CardWorkerService(std::unique_ptr<card::CardReader> reader, EventQueue& events) {
+  worker_ = std::make_unique<card::CardWorker>(std::move(reader), [&events](card::CardWorkerEvent e) {
+    switch (e.kind) {
+      case card::CardWorkerEvent::Kind::kDevice:
+        if (e.device.kind == card::CardEventKind::kCardInserted) events.Push(CardPresence{true});
+        if (e.device.kind == card::CardEventKind::kCardRemoved) events.Push(CardPresence{false});
+        break;
+      case card::CardWorkerEvent::Kind::kReadFinished: {
+        CardReadFinished done;
+        done.request_id = e.request;
+        if (e.identity) {
+          done.identity = std::move(e.identity);
+          done.identity->face_jp2.clear();  // not needed on screen; never leaves the worker
+        } else {
+          done.status = e.status.ok() ? Status::Error(Code::kInternal, "read ended without identity") : e.status;
+        }
+        events.Push(std::move(done));
+        break;
       }
-      events_.Push(std::move(done));
-      continue;
+      case card::CardWorkerEvent::Kind::kDeviceError:
+      case card::CardWorkerEvent::Kind::kProgress:
+        break;
     }
-    auto changes = reader_->WaitForChange(std::chrono::milliseconds(500));
-    if (!changes.ok()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));  // reader gone: try again later
-      continue;
-    }
-    for (const auto& c : *changes) {
-      if (c.kind == card::CardEventKind::kCardInserted) events_.Push(CardPresence{true});
-      if (c.kind == card::CardEventKind::kCardRemoved) events_.Push(CardPresence{false});
-    }
-  }
+  });
 }
+
+CardWorkerService::~CardWorkerService() = default;
+
+uint64_t CardWorkerService::Read(const card::AccessKey& key) { return worker_->RequestRead(key); }
+
+void CardWorkerService::Cancel() { worker_->CancelRead(); }
 
 }  // namespace mck::app

@@ -4,8 +4,8 @@
 //   PrinterWorker  PrintService over a printer::Printer: asks the printer's state first (DLE
 //                  EOT), builds the page, prints, and reports PrintFinished. A printer that is
 //                  out of paper or offline fails the job with the driver's Status.
-//   CardWorker     CardService over a card::CardReader: watches for cards (CardPresence) and
-//                  runs chip reads (CardReadFinished).
+//   CardWorkerService  CardService over drivers/card's CardWorker: watches for cards
+//                  (CardPresence) and runs chip reads (CardReadFinished).
 // Both join their thread in the destructor (after Cancel()/draining), so no event is posted
 // into a destroyed queue. Pages are built on the worker: the UI thread never waits for them.
 #pragma once
@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "card_reader.h"
+#include "card_worker.h"
 #include "event_queue.h"
 #include "printer.h"
 #include "services.h"
@@ -60,23 +61,17 @@ class PrinterWorker final : public PrintService {
   std::thread thread_;
 };
 
-class CardWorker final : public CardService {
+// CardService over drivers/card's CardWorker (its own thread per reader): device changes and
+// read results become CardPresence / CardReadFinished events on the queue.
+class CardWorkerService final : public CardService {
  public:
-  CardWorker(std::unique_ptr<card::CardReader> reader, EventQueue& events);
-  ~CardWorker() override;
+  CardWorkerService(std::unique_ptr<card::CardReader> reader, EventQueue& events);
+  ~CardWorkerService() override;
   uint64_t Read(const card::AccessKey& key) override;
   void Cancel() override;
 
  private:
-  void Run();
-
-  std::unique_ptr<card::CardReader> reader_;
-  EventQueue& events_;
-  std::mutex mu_;
-  std::optional<std::pair<uint64_t, card::AccessKey>> pending_;
-  uint64_t next_id_ = 1;
-  bool stop_ = false;
-  std::thread thread_;
+  std::unique_ptr<card::CardWorker> worker_;
 };
 
 }  // namespace mck::app

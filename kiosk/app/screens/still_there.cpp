@@ -1,5 +1,6 @@
 // "Bạn còn ở đó không?": after the inactivity timeout, a countdown over the current screen. A tap
-// anywhere keeps the session; at zero the App wipes it and the attract screen returns.
+// anywhere keeps the session; at zero the App wipes it and the attract screen returns. Opaque:
+// a passer-by must not read the walked-away citizen's details behind it.
 #include "screens/screens.h"
 #include "ui/widgets.h"
 
@@ -8,7 +9,7 @@ namespace mck::app::ui {
 void DrawStillThere(Ui& ui) {
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ui.size);
-  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.07f, 0.09f, 0.15f, 0.94f));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.07f, 0.09f, 0.15f, 1.0f));
   ImGui::Begin("##still_there", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
   ImGui::SetWindowFocus();

@@ -71,7 +71,7 @@ Result<ScriptRunner> ScriptRunner::Load(const std::filesystem::path& file, std::
     const size_t after_verb = line.find_first_of(" \t");
     s.rest = after_verb == std::string::npos ? "" : line.substr(line.find_first_not_of(" \t", after_verb));
     static const char* kVerbs[] = {"tap", "type", "keys", "press", "drag", "wait", "wait_widget", "expect_value",
-                                   "expect_screen", "sleep", "screenshot", "quit"};
+                                   "wait_value", "expect_screen", "sleep", "screenshot", "quit"};
     bool known = false;
     for (const char* v : kVerbs) known = known || s.verb == v;
     if (!known) return Status::Error(Code::kInvalidArgument, file.string() + ":" + std::to_string(n) + ": unknown step '" + s.verb + "'");
@@ -131,6 +131,7 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
     drag_step_ = 0;
     double timeout = 5;
     if (s.verb == "wait" || s.verb == "wait_widget") timeout = ArgSeconds(s.args, 1, 10);
+    if (s.verb == "wait_value") timeout = 15;
     if (s.verb == "sleep") timeout = ArgSeconds(s.args, 0, 0);
     if (s.verb == "type") pending_chars_ = Decode(s.rest);
     deadline_ = now + std::chrono::milliseconds(static_cast<int64_t>(timeout * 1000));
@@ -159,12 +160,13 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
     if (now >= deadline_) return Fail(s, "timed out waiting for '" + s.args[0] + "'"), state_;
     return state_;
   }
-  if (s.verb == "expect_value") {
+  if (s.verb == "expect_value" || s.verb == "wait_value") {
     const std::string want = s.rest.size() > s.args[0].size() ? s.rest.substr(s.args[0].size() + 1) : "";
     if (!settled) return state_;
     const std::string got = ui.app.Value(s.args[0]);
-    if (got != want) return Fail(s, "value of '" + s.args[0] + "' is '" + got + "', expected '" + want + "'"), state_;
-    return next();
+    if (got == want) return next();
+    if (s.verb == "wait_value" && now < deadline_) return state_;
+    return Fail(s, "value of '" + s.args[0] + "' is '" + got + "', expected '" + want + "'"), state_;
   }
   if (s.verb == "screenshot") {
     if (!settled || frames_ < 3) return state_;

@@ -9,6 +9,7 @@
 //   wait SCREEN [SECONDS]     wait until the screen is SCREEN (default 10 s)
 //   wait_widget ID [SECONDS]  wait until ID is on screen
 //   expect_value KEY TEXT     the session value KEY equals TEXT (rest of the line, exactly)
+//   wait_value KEY TEXT       wait (up to 15 s) until it does (a card read filling the form)
 //   expect_screen SCREEN
 //   sleep SECONDS             real time (the loop keeps sleeping between its deadlines)
 //   screenshot PATH           PNG of the next settled frame (relative to --shots DIR)
