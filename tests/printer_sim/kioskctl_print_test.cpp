@@ -53,7 +53,7 @@ struct Cli {
 
 }  // namespace
 
-TEST_CASE("ticket take prints the ticket; the number is issued and called in order") {
+TEST_CASE("ticket take prints the ticket, and the number is issued and called in order") {
   Cli cli;
   auto r = cli("ticket take HT --json");
   INFO(r.out);
@@ -158,7 +158,7 @@ TEST_CASE("print receipt prints the kiosk slip and the Mẫu 01 receipt of a sto
   CHECK(r.exit_code == 2);
 }
 
-TEST_CASE("print test and print status report the printer's state; a stalled printer is an error, not a hang") {
+TEST_CASE("print test and print status report the printer's state, and a stalled printer is an error, not a hang") {
   Cli cli;
   auto r = cli("print status --json");
   REQUIRE(r.exit_code == 0);

@@ -113,7 +113,7 @@ TEST_CASE("the kiosk slip (58 mm): the QR still decodes and the name is still re
   CHECK(Contains(text, "Đăng ký khai sinh"));
 }
 
-TEST_CASE("the official receipt (Mẫu 01): title, official code, appointment date, name; QR has the code") {
+TEST_CASE("the official receipt (Mẫu 01): title, official code, appointment date, name, and the QR has the code") {
   TempDir dir;
   const auto png = PrintToPng(BuildOfficialReceipt(Receipt()), 576, dir, "mau01");
   CHECK(ZbarDecode(png) == "000.00.24.H03-261122-0017");
