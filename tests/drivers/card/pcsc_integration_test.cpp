@@ -274,6 +274,18 @@ TEST_CASE("pcsc: a card pulled away mid-read is reported as removed", "[pcsc]") 
   CHECK(id.status().message_vi().find("rút ra") != std::string::npos);
 }
 
+TEST_CASE("pcsc: a card that advertises but refuses extended length is read again with short APDUs", "[pcsc]") {
+  VirtualCard card({"--profile", "cccd", "--pki", Env("MCK_PKI"), "--refuse-extended"});
+  PcscOptions o = Options();
+  o.read_face = true;
+  PcscCardReader reader(o);
+  auto id = reader.Read("", CccdKey(), nullptr);
+  INFO((id.ok() ? std::string() : id.status().ToString()));
+  REQUIRE(id.ok());
+  CHECK(id->chip_verified);
+  CHECK(reader.last_stats().apdus > 60);  // the second, short-APDU pass
+}
+
 TEST_CASE("pcsc: a card without the eMRTD application is not an ID card", "[pcsc]") {
   VirtualCard card({"--profile", "not-emrtd"});
   PcscCardReader reader(Options());

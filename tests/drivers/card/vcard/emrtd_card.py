@@ -17,7 +17,8 @@ Profiles (--profile):
              TD3 MRZ, no DG13, short APDUs only
   not-emrtd  a card without the eMRTD application
 Faults: --pull-after N (the card vanishes after N APDUs: socket closed, as when pulled away),
---tamper-dg13 (DG13 changed after the SOD was signed), --icao-example (GET CHALLENGE and K.IC use
+--tamper-dg13 (DG13 changed after the SOD was signed), --refuse-extended (extended length
+advertised but refused with 6700), --icao-example (GET CHALLENGE and K.IC use
 the values of ICAO 9303-11 Appendix D, and the card checks that the reader's EXTERNAL
 AUTHENTICATE and first protected APDU equal the worked example when the reader pins RND.IFD and
 K.IFD too; it prints "ICAO-EXAMPLE-MATCH" when they do).
@@ -280,6 +281,9 @@ class Chip:
     # -- plain APDUs
     def apdu(self, c):
         cla, ins, p1, p2 = c[0], c[1], c[2], c[3]
+        if self.args.refuse_extended and len(c) >= 7 and c[4] == 0:
+            self.session = None  # like a chip whose I/O buffer cannot take it: SM session lost
+            return b"\x67\x00"
         if cla & 0x0C == 0x0C:
             return self.secure(c)
         if ins == 0xA4 and p1 == 0x04:
@@ -489,6 +493,8 @@ def main():
     p.add_argument("--pki", help="folder with ds.pem and ds.key (make_pki.sh); without it, no EF.SOD")
     p.add_argument("--pull-after", type=int, default=0)
     p.add_argument("--tamper-dg13", action="store_true")
+    p.add_argument("--refuse-extended", action="store_true",
+                   help="advertise extended length in the ATR but answer 6700 to extended APDUs")
     p.add_argument("--icao-example", action="store_true")
     p.add_argument("--trace", action="store_true")
     p.add_argument("--connect-timeout", type=float, default=10.0)
