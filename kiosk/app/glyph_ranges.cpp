@@ -14,7 +14,6 @@ const std::vector<uint16_t>& KioskGlyphRanges() {
       0x2022, 0x2022,  // •
       0x2026, 0x2026,  // …
       0x20AB, 0x20AB,  // ₫
-      0x2212, 0x2212,  // − (minus on the text-size switch)
       0,
   };
   return kRanges;

@@ -1,7 +1,7 @@
 // The code points the kiosk's font atlas holds: Dear ImGui's GetGlyphRangesVietnamese() (Basic
 // Latin, Latin-1, and the Vietnamese letters) plus the punctuation it leaves out but our text
 // uses: — (U+2014), – (U+2013), ‘ ’ “ ” (U+2018..201D), • (U+2022), … (U+2026), ₫ (U+20AB),
-// − (U+2212). Anything else must be added here AND exist in Noto Sans: tests/ui/strings_test
+// nothing else. Anything else must be added here AND exist in Noto Sans: tests/ui/strings_test
 // checks every character of both catalogs against these ranges and the font file. Kept apart
 // from ImGui so the tests can check coverage without a window.
 #pragma once

@@ -32,7 +32,7 @@ void DrawHeader(Ui& ui) {
   const float bw = ui.S(150);
   float x = ui.size.x - pad - bw;
   ImGui::SetCursorPos(ImVec2(x, ui.S(12)));
-  if (TouchButton(ui, "header.textsize", ui.app.large_text() ? "A−" : "A+", ImVec2(bw, bh))) {
+  if (TouchButton(ui, "header.textsize", ui.app.large_text() ? "A–" : "A+", ImVec2(bw, bh))) {
     ui.Emit(Intent{Intent::Kind::kToggleLargeText});
   }
   x -= bw + ui.S(12);

@@ -1,0 +1,266 @@
+// The App (state + screen machine) driven by intents and worker events as the screens and
+// workers would, against a real Store in a fresh directory, a ManualClock, and a real printer
+// (drivers/printer's file: transport) on the printer worker thread. No window.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include "app.h"
+#include "device_setup.h"
+
+using namespace mck;
+using namespace mck::app;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::filesystem::path TempDir() {
+  std::string t = (std::filesystem::temp_directory_path() / "mck-ui-XXXXXX").string();
+  REQUIRE(mkdtemp(t.data()) != nullptr);
+  return t;
+}
+
+struct Fixture {
+  std::filesystem::path dir = TempDir();
+  ManualClock clock{std::chrono::system_clock::now()};
+  KioskConfig config;
+  std::unique_ptr<Store> store;
+  Strings strings;
+  EventQueue events;
+  Devices devices;
+  std::unique_ptr<App> app;
+
+  explicit Fixture(const std::string& printer_uri = "") {
+    config.kiosk_number = 7;
+    config.commune_name = "UBND xã Mẫu";
+    config.data_dir = dir / "data";
+    config.catalog_seed = std::filesystem::path(MCK_SOURCE_DIR) / "tests" / "ui" / "catalog-commune.json";
+    config.printer = printer_uri.empty() ? "none" : printer_uri;
+    // The simulated card reader, with a state file of this test's own (no card on it).
+    config.card_reader = "sim";
+    config.card_sim_file = std::filesystem::path(MCK_SOURCE_DIR) / "config" / "sim-identities.json";
+    setenv("MCK_CARD_SIM_STATE", (dir / "card-sim-state.json").c_str(), 1);
+    StoreOptions so;
+    so.data_dir = config.data_dir;
+    so.kiosk_number = 7;
+    so.catalog_seed = config.catalog_seed;
+    so.clock = &clock;
+    auto s = Store::Open(so);
+    REQUIRE(s.ok());
+    store = std::move(s.value());
+    REQUIRE(strings.Load(std::filesystem::path(MCK_SOURCE_DIR) / "assets" / "i18n").ok());
+    devices = SetUpDevices(config, events);
+    AppDeps deps;
+    deps.config = &config;
+    deps.store = store.get();
+    deps.clock = &clock;
+    deps.strings = &strings;
+    deps.printer = devices.printer.get();
+    deps.card = devices.card.get();
+    app = std::make_unique<App>(deps);
+    REQUIRE(app->Init().ok());
+  }
+  ~Fixture() {
+    app.reset();
+    devices = Devices{};
+    std::filesystem::remove_all(dir);
+  }
+
+  void Do(Intent::Kind k, const std::string& key = "", const std::string& text = "", InputKind input = InputKind::kText) {
+    Intent in(k);
+    in.key = key;
+    in.text = text;
+    in.input = input;
+    app->Apply(in);
+  }
+  void Go(ScreenId s) {
+    Intent in(Intent::Kind::kGo);
+    in.screen = s;
+    app->Apply(in);
+  }
+  // Types into a field the way the on-screen keyboard does: one key at a time.
+  void Type(const std::string& key, InputKind input, const std::string& keys) {
+    Do(Intent::Kind::kFocus, key, "", input);
+    for (char c : keys) Do(Intent::Kind::kKey, "", std::string(1, c));
+    Do(Intent::Kind::kFocus);  // "Xong"
+  }
+  // Waits (really) for worker events and applies them.
+  bool PumpUntil(const std::function<bool()>& done) {
+    for (int i = 0; i < 500 && !done(); ++i) {
+      for (const auto& e : events.Drain()) app->OnEvent(e);
+      std::this_thread::sleep_for(10ms);
+    }
+    return done();
+  }
+  void FillApplicant() {
+    Do(Intent::Kind::kStart);
+    Go(ScreenId::kIdentify);
+    Do(Intent::Kind::kIdentifyTyped);
+    REQUIRE(app->screen() == ScreenId::kApplicant);
+    Type("applicant.id_number", InputKind::kDigits, "024190001234");
+    Type("applicant.date_of_birth", InputKind::kDate, "15031990");
+    Type("applicant.full_name", InputKind::kText, "Nguyeenx Thij Hoaf");
+    Do(Intent::Kind::kSetValue, "applicant.gender", "Nữ");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a typed submission is stored with the Telex text exactly before 'Đã nộp', then the receipt prints") {
+  Fixture f("file:" + (TempDir() / "receipts.bin").string());
+  REQUIRE(f.devices.printer);
+  f.FillApplicant();
+  CHECK(f.app->Value("applicant.full_name") == "Nguyễn Thị Hoà");
+  f.Do(Intent::Kind::kApplicantDone);
+  REQUIRE(f.app->screen() == ScreenId::kProcedure);
+  f.Do(Intent::Kind::kChooseProcedure, "1.001193");
+  REQUIRE(f.app->screen() == ScreenId::kForm);
+  f.Type("fields.child_name", InputKind::kText, "Nguyeenx Vawn An");
+  f.Type("fields.child_dob", InputKind::kDate, "01092025");
+  f.Do(Intent::Kind::kSetValue, "fields.child_gender", "Nam");
+  f.Type("fields.birth_place", InputKind::kText, "Tramj y tees xax Maaux");
+  f.Do(Intent::Kind::kSetValue, "fields.relationship", "Mẹ");
+  f.Do(Intent::Kind::kFormDone);
+  REQUIRE(f.app->screen() == ScreenId::kDocuments);
+  f.Do(Intent::Kind::kToggleDocument, "birth_certificate");
+  f.Do(Intent::Kind::kDocumentsDone);
+  REQUIRE(f.app->screen() == ScreenId::kReview);
+  REQUIRE(f.store->ListDossiers()->empty());
+  f.Do(Intent::Kind::kSubmit);
+  REQUIRE(f.app->screen() == ScreenId::kSubmitted);
+  REQUIRE(f.app->session().submitted);
+  // Already durable when the screen says so.
+  auto rec = f.store->GetDossier(f.app->session().submitted->provisional_code);
+  REQUIRE(rec.ok());
+  CHECK(rec->body["applicant"]["full_name"] == "Nguyễn Thị Hoà");
+  CHECK(rec->body["applicant"]["identity_source"] == "manual");
+  CHECK(rec->body["applicant"]["chip_verified"] == false);
+  CHECK(rec->body["applicant"]["date_of_birth"] == "1990-03-15");
+  CHECK(rec->body["fields"]["child_name"] == "Nguyễn Văn An");
+  CHECK(rec->body["fields"]["birth_place"] == "Trạm y tế xã Mẫu");
+  CHECK(rec->body["fields"]["child_dob"] == "2025-09-01");
+  CHECK(rec->body["documents"][0]["presented_at_counter"] == true);
+  // A second tap on "Nộp" makes no second dossier.
+  f.Do(Intent::Kind::kSubmit);
+  CHECK(f.store->ListDossiers()->size() == 1);
+  CHECK(f.app->receipt_print() == JobState::kRunning);
+  REQUIRE(f.PumpUntil([&] { return f.app->receipt_print() != JobState::kRunning; }));
+  CHECK(f.app->receipt_print() == JobState::kDone);
+}
+
+TEST_CASE("missing details keep the citizen on the screen with plain Vietnamese messages") {
+  Fixture f;
+  f.Do(Intent::Kind::kStart);
+  f.Do(Intent::Kind::kIdentifyNoCard);
+  f.Do(Intent::Kind::kApplicantDone);
+  CHECK(f.app->screen() == ScreenId::kApplicant);
+  CHECK(f.app->ErrorFor("applicant.full_name") == "Vui lòng nhập họ và tên");
+  // A wrong ID number is judged when the citizen leaves the field.
+  f.Type("applicant.id_number", InputKind::kDigits, "12345");
+  CHECK_FALSE(f.app->ErrorFor("applicant.id_number").empty());
+  // The pad takes digits only, and no more than twelve.
+  f.Type("applicant.phone", InputKind::kDigits, "09x12345678901234");
+  CHECK(f.app->Value("applicant.phone") == "09123456789");
+}
+
+TEST_CASE("after the inactivity countdown the session is wiped and the next citizen sees nothing") {
+  Fixture f;
+  f.FillApplicant();
+  f.clock.Advance(89s);
+  f.app->Tick();
+  CHECK_FALSE(f.app->countdown_showing());
+  f.clock.Advance(2s);
+  f.app->Tick();
+  CHECK(f.app->countdown_showing());
+  CHECK(f.app->screen() == ScreenId::kApplicant);
+  f.clock.Advance(15s);
+  f.app->Tick();
+  CHECK(f.app->screen() == ScreenId::kAttract);
+  CHECK(f.app->sessions_wiped() == 1);
+  CHECK(f.app->session().values.empty());
+  f.Do(Intent::Kind::kStart);
+  f.Do(Intent::Kind::kIdentifyNoCard);
+  CHECK(f.app->Value("applicant.full_name").empty());
+  CHECK(f.app->Value("applicant.id_number").empty());
+  // The composer starts empty too: a new key does not continue the last citizen's word.
+  f.Type("applicant.full_name", InputKind::kText, "An");
+  CHECK(f.app->Value("applicant.full_name") == "An");
+}
+
+TEST_CASE("a touch during the countdown keeps the session") {
+  Fixture f;
+  f.FillApplicant();
+  f.clock.Advance(95s);
+  f.app->Tick();
+  REQUIRE(f.app->countdown_showing());
+  f.Do(Intent::Kind::kStillHere);
+  f.clock.Advance(20s);
+  f.app->Tick();
+  CHECK(f.app->screen() == ScreenId::kApplicant);
+  CHECK(f.app->Value("applicant.full_name") == "Nguyễn Thị Hoà");
+}
+
+TEST_CASE("no printer: no queue number is issued, and the citizen is told calmly") {
+  Fixture f;
+  f.Do(Intent::Kind::kStart);
+  f.Go(ScreenId::kTicket);
+  f.Do(Intent::Kind::kTakeTicket, "HT");
+  REQUIRE(f.app->ticket());
+  CHECK(f.app->ticket()->print == JobState::kFailed);
+  CHECK(f.app->ticket()->error_key == "printer.not_configured");
+  CHECK(*f.store->WaitingTickets("HT") == 0);
+}
+
+TEST_CASE("a ticket that cannot print is recorded print_failed, never issued") {
+  Fixture f("file:/nonexistent-mck-dir/printer.bin");
+  REQUIRE(f.devices.printer);
+  f.Do(Intent::Kind::kStart);
+  f.Go(ScreenId::kTicket);
+  f.Do(Intent::Kind::kTakeTicket, "HT");
+  REQUIRE(f.app->ticket());
+  REQUIRE(f.PumpUntil([&] { return f.app->ticket()->print != JobState::kRunning; }));
+  CHECK(f.app->ticket()->print == JobState::kFailed);
+  CHECK(f.app->ticket()->error_key == "ticket.print_failed");
+  CHECK(*f.store->WaitingTickets("HT") == 0);
+}
+
+TEST_CASE("a printed ticket is issued and waits at its counter") {
+  Fixture f("file:" + (TempDir() / "tickets.bin").string());
+  f.Do(Intent::Kind::kStart);
+  f.Go(ScreenId::kTicket);
+  f.Do(Intent::Kind::kTakeTicket, "CT");
+  REQUIRE(f.PumpUntil([&] { return f.app->ticket()->print != JobState::kRunning; }));
+  CHECK(f.app->ticket()->print == JobState::kDone);
+  CHECK(f.app->ticket()->number == 1);
+  CHECK(*f.store->WaitingTickets("CT") == 1);
+}
+
+TEST_CASE("a rating is stored and queued for the portal; look-up finds a dossier by either code") {
+  Fixture f;
+  f.Do(Intent::Kind::kStart);
+  f.Go(ScreenId::kRating);
+  f.Do(Intent::Kind::kSubmitRating);
+  CHECK(f.app->notice() == "rating.choose_one");
+  Intent score(Intent::Kind::kSetScore);
+  score.key = "overall";
+  score.number = 3;
+  f.app->Apply(score);
+  f.Type("rating.comment", InputKind::kText, "Nhanh, chu ddaos");
+  f.Do(Intent::Kind::kSubmitRating);
+  CHECK(f.app->screen() == ScreenId::kThanks);
+  auto leased = f.store->LeaseDue("test", 10, 60s);
+  REQUIRE(leased.ok());
+  REQUIRE(leased->size() == 1);
+  CHECK(leased->front().kind == "rating");
+
+  f.Do(Intent::Kind::kStartOver);
+  f.Do(Intent::Kind::kStart);
+  f.Go(ScreenId::kLookup);
+  f.Type("lookup", InputKind::kPlain, "k07-000000-0001");
+  f.Do(Intent::Kind::kLookup);
+  CHECK_FALSE(f.app->lookup().found);
+  CHECK(f.app->lookup().error_key == "lookup.not_found");
+}

@@ -1,0 +1,110 @@
+// The REAL kiosk, headless under Xvfb, driven by scripts of synthetic taps and key presses
+// (tests/ui/*.script through tests/ui/run-kiosk-script, which starts Xvfb on a free display and
+// printer-sim on loopback). What the citizen did is then checked where it must have landed: the
+// Store (opened with its API) and the printer simulator's received jobs.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "store/store.h"
+
+using namespace mck;
+
+namespace {
+
+const std::filesystem::path kUi = std::filesystem::path(MCK_SOURCE_DIR) / "tests" / "ui";
+
+std::filesystem::path OutDir(const std::string& name) {
+  return std::filesystem::path(MCK_BINARY_DIR) / "tests" / "ui" / "runs" / name;
+}
+
+int RunScript(const std::string& script, const std::filesystem::path& out, const std::string& extra = "") {
+  const std::string cmd = (kUi / "run-kiosk-script").string() + " --kiosk " + KIOSK_BIN + " --printer-sim " +
+                          PRINTER_SIM_BIN + " --script " + (kUi / script).string() + " --out " + out.string() + " " +
+                          extra + " 2>" + out.string() + ".stderr";
+  std::filesystem::create_directories(out.parent_path());
+  const int rc = std::system(cmd.c_str());
+  std::ifstream err(out.string() + ".stderr");
+  std::string line;
+  while (std::getline(err, line)) UNSCOPED_INFO(line);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+std::unique_ptr<Store> OpenStore(const std::filesystem::path& out) {
+  StoreOptions so;
+  so.data_dir = out / "data";
+  so.kiosk_number = 7;
+  auto s = Store::Open(so);
+  REQUIRE(s.ok());
+  return std::move(s.value());
+}
+
+nlohmann::json Job(const std::filesystem::path& out, int n) {
+  char name[32];
+  std::snprintf(name, sizeof name, "job-%04d.json", n);
+  std::ifstream in(out / "printer" / name);
+  if (!in) return nullptr;
+  return nlohmann::json::parse(in, nullptr, false);
+}
+
+}  // namespace
+
+TEST_CASE("a citizen submits by typed ID with Telex: stored exactly, receipt and ticket printed") {
+  const auto out = OutDir("submit");
+  REQUIRE(RunScript("submit-dossier.script", out) == 0);
+  auto store = OpenStore(out);
+  auto list = store->ListDossiers();
+  REQUIRE(list.ok());
+  REQUIRE(list->size() == 1);
+  auto rec = store->GetDossier(list->front().provisional_code);
+  REQUIRE(rec.ok());
+  CHECK(rec->procedure_code == "1.001193");
+  CHECK(rec->body["applicant"]["full_name"] == "Nguyễn Thị Hoà");
+  CHECK(rec->body["applicant"]["id_number"] == "024190001234");
+  CHECK(rec->body["applicant"]["identity_source"] == "manual");
+  CHECK(rec->body["fields"]["child_name"] == "Nguyễn Văn An");
+  CHECK(rec->body["fields"]["birth_place"] == "Trạm y tế xã Mẫu");
+  CHECK(rec->body["fields"]["relationship"] == "Mẹ");
+  // The printer simulator received the receipt (job 1) and then the queue ticket (job 2).
+  const auto receipt = Job(out, 1);
+  REQUIRE(receipt.is_object());
+  CHECK(receipt["printed"] == true);
+  CHECK(receipt["cuts"] == 1);
+  const auto ticket = Job(out, 2);
+  REQUIRE(ticket.is_object());
+  CHECK(ticket["printed"] == true);
+  CHECK(*store->WaitingTickets("HT") == 1);  // issued because it printed
+  CHECK(std::filesystem::file_size(out / "shots" / "07-submitted.png") > 10000);
+}
+
+TEST_CASE("the inactivity countdown, then the wipe: the next citizen finds every field empty") {
+  const auto out = OutDir("inactivity");
+  REQUIRE(RunScript("inactivity-wipe.script", out, "--inactivity 10 --countdown 5") == 0);
+  auto store = OpenStore(out);
+  CHECK(store->ListDossiers()->empty());  // nothing was submitted on the citizen's behalf
+}
+
+TEST_CASE("identify with the chip: the card on the simulated reader fills and verifies the applicant") {
+  const auto out = OutDir("card");
+  REQUIRE(RunScript("card-identify.script", out, "--card 2") == 0);
+  auto store = OpenStore(out);
+  auto list = store->ListDossiers();
+  REQUIRE(list->size() == 1);
+  auto rec = store->GetDossier(list->front().client_id);
+  REQUIRE(rec.ok());
+  CHECK(rec->body["applicant"]["full_name"] == "Trần Thị Mai");
+  CHECK(rec->body["applicant"]["identity_source"] == "chip");
+  CHECK(rec->body["applicant"]["chip_verified"] == true);
+}
+
+TEST_CASE("out of paper: the dossier is safe and the screen says so calmly") {
+  const auto out = OutDir("paper-out");
+  REQUIRE(RunScript("paper-out.script", out, "--printer-mode paper-out") == 0);
+  auto store = OpenStore(out);
+  CHECK(store->ListDossiers()->size() == 1);
+  const auto job = Job(out, 1);
+  CHECK((job.is_null() || job["printed"] == false));  // nothing printed
+}
