@@ -123,6 +123,7 @@ int main(int argc, char** argv) {
   if (!api.is_valid()) return Usage("cannot load " + cfg.server_cert + " / " + cfg.server_key);
   const size_t threads = static_cast<size_t>(cfg.threads);
   api.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  api.set_tcp_nodelay(true);  // headers and body go in separate writes: no Nagle delay between them
   api.set_keep_alive_max_count(100000);
   api.set_keep_alive_timeout(30);
   api.set_read_timeout(30);

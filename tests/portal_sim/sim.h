@@ -34,7 +34,8 @@ struct Faults {
   double p500 = 0;           // share of API requests answered 500
   double p503 = 0;           // ... 503 (with Retry-After when retry_after_s > 0)
   double p429 = 0;           // ... 429 with Retry-After
-  int retry_after_s = 1;
+  int retry_after_s = 1;       // on every 429, and on 503s when retry_after_on_503
+  bool retry_after_on_503 = true;
   double p_drop_request = 0;   // connection cut before the request is processed (PATCH: halfway)
   double p_drop_response = 0;  // processed and committed, then the answer is cut off midway
   double p_slow = 0;

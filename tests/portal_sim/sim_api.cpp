@@ -139,7 +139,7 @@ std::optional<Caller> Begin(Sim& sim, const Request& req, Response& res, const s
       return std::nullopt;
     case Fault::k503:
       sim.Count("fault.503");
-      if (!sim.faults.down && sim.faults.retry_after_s > 0) {
+      if (!sim.faults.down && sim.faults.retry_after_on_503 && sim.faults.retry_after_s > 0) {
         res.set_header("Retry-After", std::to_string(sim.faults.retry_after_s));
       }
       SendError(res, 503, "unavailable", sim.faults.down ? "portal under maintenance" : "simulated overload");
@@ -582,16 +582,20 @@ void PatchAttachment(Sim& sim, const Request& req, Response& res, const httplib:
   const bool drop = c && c->fault == Fault::kDropRequest;
   std::string bytes;
   bool too_big = false;
-  reader([&](const char* data, size_t n) {
+  const bool read_all = reader([&](const char* data, size_t n) {
     bytes.append(data, n);
     if (bytes.size() > kMaxChunk) too_big = true;
     return !too_big && !(drop && bytes.size() >= declared / 2 && declared > 1);
   });
-  if (too_big) {
-    DropConnection(req);
-    return;
-  }
-  if (!c) return;  // answered by Begin (fault or identity)
+  // A body not read to its end leaves the connection out of step: whatever the answer, cut it.
+  struct CutIfPartial {
+    const Request& req;
+    bool read_all;
+    ~CutIfPartial() {
+      if (!read_all) DropConnection(req);
+    }
+  } cut{req, read_all && !too_big};
+  if (too_big || !c) return;  // too big, or answered by Begin (fault or identity)
   res.set_header("Tus-Resumable", "1.0.0");
   if (req.get_header_value("Content-Type") != "application/offset+octet-stream") {
     return SendError(res, 415, "unsupported_media_type", "PATCH needs Content-Type: application/offset+octet-stream");
@@ -631,6 +635,7 @@ void PatchAttachment(Sim& sim, const Request& req, Response& res, const httplib:
     sim.Count("attachments.partial_kept");
     return DropConnection(req);
   }
+  if (!read_all) return;  // the client went away mid-chunk: what arrived is kept (tus)
   if (next < 0) return SendError(res, 422, "checksum_mismatch", "the bytes received do not match the SHA-256");
   res.status = 204;
   res.set_header("Upload-Offset", std::to_string(next));

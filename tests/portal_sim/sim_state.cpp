@@ -25,6 +25,7 @@ json Faults::ToJson() const {
           {"p503", p503},
           {"p429", p429},
           {"retry_after_s", retry_after_s},
+          {"retry_after_on_503", retry_after_on_503},
           {"p_drop_request", p_drop_request},
           {"p_drop_response", p_drop_response},
           {"p_slow", p_slow},
@@ -58,6 +59,7 @@ bool Faults::Apply(const json& j, std::string* error) {
     else if (k == "slow_ms" && v.is_number_integer() && v.get<int>() >= 0) f.slow_ms = v.get<int>();
     else if (k == "fail_procedure" && v.is_string()) f.fail_procedure = v.get<std::string>();
     else if (k == "down" && v.is_boolean()) f.down = v.get<bool>();
+    else if (k == "retry_after_on_503" && v.is_boolean()) f.retry_after_on_503 = v.get<bool>();
     else ok = false;
     if (!ok) {
       *error = "bad or unknown fault setting: " + k;
