@@ -205,7 +205,10 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& req) {
   for (const auto& [name, value] : req.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 
+  const auto started = std::chrono::steady_clock::now();
   const CURLcode rc = curl_easy_perform(c);
+  seconds_in_transfers_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  ++transfers_;
   curl_slist_free_all(headers);
   long connects = 0;
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);

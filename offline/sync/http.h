@@ -81,6 +81,9 @@ class HttpClient {
 
   // Connections opened so far (for the benchmark and tests: reuse shows as 1).
   long connections_opened() const { return connections_opened_; }
+  // Wall-clock time spent inside transfers so far, and their number (for the benchmark).
+  double seconds_in_transfers() const { return seconds_in_transfers_; }
+  long transfers() const { return transfers_; }
   // True when the last Send failed before any connection was made (refused, no route, DNS):
   // the portal as a whole is unreachable, not just this request.
   bool last_failure_unreachable() const { return last_failure_unreachable_; }
@@ -91,6 +94,8 @@ class HttpClient {
   HttpOptions options_;
   void* curl_ = nullptr;  // CURL*
   long connections_opened_ = 0;
+  double seconds_in_transfers_ = 0;
+  long transfers_ = 0;
   bool last_failure_unreachable_ = false;
 };
 

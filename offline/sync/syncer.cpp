@@ -372,6 +372,9 @@ Result<SyncSummary> Syncer::Pass() {
   }
   sum.remaining = store_->QueueDepth();
   sum.clock_skew_s = skew_s_;
+  sum.connections_opened = http_->connections_opened();
+  sum.seconds_in_transfers = http_->seconds_in_transfers();
+  sum.requests = http_->transfers();
   RecordState(sum);
   if (sum.error.ok() && sum.retried == 0 && !sum.portal_pause) last_error_.clear();  // reported once, in a heartbeat
   Emit({SyncEvent::Kind::kPassFinished, "", "", sum, sum.error});
@@ -392,6 +395,9 @@ void Merge(SyncSummary& total, const SyncSummary& s) {
   total.status_updates += s.status_updates;
   total.catalog_updated = total.catalog_updated || s.catalog_updated;
   total.remaining = s.remaining;
+  total.connections_opened = s.connections_opened;
+  total.seconds_in_transfers = s.seconds_in_transfers;
+  total.requests = s.requests;
   if (s.clock_skew_s) total.clock_skew_s = s.clock_skew_s;
   total.portal_pause = s.portal_pause;
   total.error = s.error;

@@ -91,6 +91,9 @@ struct SyncSummary {
   int status_updates = 0;
   bool catalog_updated = false;
   int64_t remaining = 0;      // dossiers not yet accepted (queued + sending)
+  long connections_opened = 0;  // TCP+TLS connections made so far by this Syncer (reuse keeps it low)
+  double seconds_in_transfers = 0;  // time spent in HTTPS requests so far by this Syncer
+  long requests = 0;                // HTTPS requests so far by this Syncer
   std::optional<int64_t> clock_skew_s;      // portal time minus kiosk time
   std::optional<std::chrono::milliseconds> portal_pause;  // when the pass ended waiting for the portal
   Status error;               // the reason the run stopped early (kSecurity, kUnavailable, ...)
