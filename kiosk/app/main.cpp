@@ -282,6 +282,7 @@ int main(int argc, char** argv) {
   FramePacer pacer;
   ui::Ui view(app, fonts.value(), pacer);
   view.scale = scale;
+  view.log_frames = !script;  // a script says which frames to record (`frames on`)
   Pointer pointer;
   bool first_frame = true;
   const bool trace = std::getenv("MCK_KIOSK_TRACE") != nullptr;  // intents to stderr (never values)
@@ -356,7 +357,7 @@ int main(int argc, char** argv) {
       std::cerr << "kiosk: first-frame-unix-ms=" << UnixMs() << "\n";
       first_frame = false;
     }
-    if (frame_log.is_open()) frame_log << std::chrono::duration_cast<std::chrono::microseconds>(t1 - t0).count() << "\n";
+    if (frame_log.is_open() && view.log_frames) frame_log << std::chrono::duration_cast<std::chrono::microseconds>(t1 - t0).count() << "\n";
 
     // ---- 5. dispatch ----
     if (!view.intents.empty()) {

@@ -19,11 +19,8 @@ void DrawAttract(Ui& ui) {
   ImGui::SetCursorPos(ImVec2(start.x, start.y + avail.y * 0.52f));
   Centered(ui, ui.T("attract.services"), ui.F().body, colors::kText);
   ImGui::Dummy(ImVec2(0, ui.S(40)));
-  // A pulsing call to action: the loop wakes twice a second for it, and sleeps in between.
-  const bool bright = std::fmod(ui.time, 2.0) < 1.0;
-  Centered(ui, ui.T("attract.touch"), ui.F().title, bright ? colors::kPrimary : colors::kPrimaryDown);
-  const auto now = std::chrono::steady_clock::now();
-  ui.pacer.WakeAt(now + std::chrono::milliseconds(static_cast<int>((1.0 - std::fmod(ui.time, 1.0)) * 1000) + 5));
+  // Static on purpose: an idle kiosk draws nothing and sleeps (0% CPU, docs/ui.md).
+  Centered(ui, ui.T("attract.touch"), ui.F().title, colors::kPrimary);
 }
 
 }  // namespace mck::app::ui

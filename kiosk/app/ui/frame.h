@@ -54,6 +54,7 @@ struct Ui {
   std::vector<Intent> intents;
   std::map<std::string, DragScroll> lists;
   bool shift = false;           // on-screen keyboard: next letter upper case
+  bool log_frames = true;       // --frame-log: record this frame's time (scripts turn it off/on)
   ScreenId last_screen = ScreenId::kAttract;
   std::string last_focused;      // to notice a focus change
   bool scroll_to_focus = false;  // the newly focused field scrolls itself into view

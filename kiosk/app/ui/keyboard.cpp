@@ -73,7 +73,7 @@ void DrawKeyboard(Ui& ui) {
     const bool upper = ui.shift;
     for (int r = 0; r < 4; ++r) {
       const std::string row = kRows[r];
-      ImGui::SetCursorPosX(left + (r == 2 ? w / 2 : 0));
+      ImGui::SetCursorPosX(left);
       for (size_t i = 0; i < row.size(); ++i) {
         if (i) ImGui::SameLine();
         std::string c(1, row[i]);
@@ -88,7 +88,9 @@ void DrawKeyboard(Ui& ui) {
       }
       if (r == 2) {
         ImGui::SameLine();
-        if (TouchButton(ui, "key.backspace", ui.T("key.backspace"), ImVec2(w * 1.5f, KeyH(ui)))) {
+        // Nine letters and the delete key fill the row exactly like the ten keys above.
+        if (TouchButton(ui, "key.backspace", ui.T("key.backspace"), ImVec2(w, KeyH(ui)), ButtonKind::kSecondary,
+                        ui.F().small)) {
           ui.Emit(Intent{Intent::Kind::kBackspace});
         }
       }

@@ -71,7 +71,7 @@ Result<ScriptRunner> ScriptRunner::Load(const std::filesystem::path& file, std::
     const size_t after_verb = line.find_first_of(" \t");
     s.rest = after_verb == std::string::npos ? "" : line.substr(line.find_first_not_of(" \t", after_verb));
     static const char* kVerbs[] = {"tap", "type", "keys", "press", "drag", "wait", "wait_widget", "expect_value",
-                                   "wait_value", "expect_screen", "sleep", "screenshot", "quit"};
+                                   "wait_value", "expect_screen", "sleep", "screenshot", "frames", "quit"};
     bool known = false;
     for (const char* v : kVerbs) known = known || s.verb == v;
     if (!known) return Status::Error(Code::kInvalidArgument, file.string() + ":" + std::to_string(n) + ": unknown step '" + s.verb + "'");
@@ -144,6 +144,10 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
   };
 
   if (s.verb == "quit") return state_ = State::kDone;
+  if (s.verb == "frames") {
+    ui.log_frames = s.args[0] == "on";
+    return next();
+  }
   if (s.verb == "sleep") return now >= deadline_ ? next() : state_;
   if (s.verb == "wait" || s.verb == "expect_screen") {
     auto target = ParseScreenName(s.args[0]);

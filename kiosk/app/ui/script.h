@@ -13,6 +13,7 @@
 //   expect_screen SCREEN
 //   sleep SECONDS             real time (the loop keeps sleeping between its deadlines)
 //   screenshot PATH           PNG of the next settled frame (relative to --shots DIR)
+//   frames on|off             with --frame-log: record frame times only between these
 //   quit
 // A failed step prints the line and why, and the kiosk exits with status 1.
 #pragma once

@@ -146,7 +146,7 @@ void TextField(Ui& ui, const std::string& key, const std::string& label, InputKi
   }
   const float ty = a.y + (b.y - a.y - f->FontSize) / 2;
   dl->AddText(f, f->FontSize, ImVec2(a.x + ui.S(18), ty), colors::kText, shown.c_str());
-  if (focused && std::fmod(ui.time, 1.0) < 0.6) {
+  if (focused) {  // a steady caret: blinking would wake the loop twice a second
     const float cx = a.x + ui.S(20) + f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, shown.c_str()).x;
     dl->AddRectFilled(ImVec2(cx, ty), ImVec2(cx + ui.S(3), ty + f->FontSize), colors::kFocus);
   }
@@ -202,6 +202,7 @@ void BeginDragList(Ui& ui, const std::string& id, ImVec2 size) {
   ImGuiIO& io = ImGui::GetIO();
   const ImVec2 a = ImGui::GetWindowPos();
   const ImVec2 s = ImGui::GetWindowSize();
+  ui.widgets.Add(id, Rect{a.x, a.y, s.x, s.y});  // the script mode drags lists by id
   const bool inside = io.MousePos.x >= a.x && io.MousePos.x < a.x + s.x && io.MousePos.y >= a.y &&
                       io.MousePos.y < a.y + s.y;
   ds.SetMax(ImGui::GetScrollMaxY());
