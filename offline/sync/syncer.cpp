@@ -254,6 +254,14 @@ Syncer::ItemResult Syncer::SendSimple(const OutboxItem& item, SteadyPoint lease_
     if (body.status().code() == Code::kIo) return {Outcome::kFatal, body.status(), std::nullopt};
     return {Outcome::kPark, body.status(), std::nullopt};
   }
+  if (item.kind == "decision") {
+    // A decision on a dossier the portal does not have yet would be refused: wait for it.
+    auto rec = store_->GetDossier(item.ref);
+    if (rec.ok() && rec->state != DossierState::kAccepted) {
+      return {Outcome::kDefer, Status::Error(Code::kUnavailable, "decision waits until its dossier is accepted",
+                                             "Quyết định sẽ được gửi sau khi hồ sơ được cổng tiếp nhận")};
+    }
+  }
   const std::string path = item.kind == "rating" ? std::string("/api/v1/ratings")
                                                  : "/api/v1/dossiers/" + item.ref + "/decisions";
   auto resp = Send("POST", path, body->dump(),
@@ -331,6 +339,11 @@ Result<SyncSummary> Syncer::Pass() {
           ++sum.needs_attention;
           failures_in_row = 0;
           Emit({SyncEvent::Kind::kNeedsAttention, subject, r.status.message_en(), {}, r.status});
+          break;
+        }
+        case Outcome::kDefer: {
+          const TimePoint next = Now() + BackoffDelay(options_.backoff, std::min(item.attempts, 10), rng_);
+          if (Status st = store_->RecordRetry(item, r.status.message_en(), next); !st.ok()) return st;
           break;
         }
         case Outcome::kRetryItem:

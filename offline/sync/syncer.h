@@ -149,7 +149,8 @@ class Syncer {
   // What became of one outbox item: delivered; parked for staff (needs_attention); retried
   // later; retried and the portal paused (429/503/unreachable); or the pass must end (security,
   // a local store failure, Stop()).
-  enum class Outcome { kDone, kPark, kRetryItem, kPausePortal, kSecurity, kFatal, kStopped };
+  // kDefer: not this item's turn yet (a decision whose dossier has not reached the portal).
+  enum class Outcome { kDone, kPark, kRetryItem, kDefer, kPausePortal, kSecurity, kFatal, kStopped };
   struct ItemResult {
     ItemResult() = default;
     ItemResult(Outcome o, Status s, std::optional<std::chrono::milliseconds> ra = std::nullopt,

@@ -306,3 +306,26 @@ TEST_CASE("Stop() ends a worker promptly even in the middle of a slow answer") {
   // The lease was handed back: the dossier is queued again, not stuck in "sending".
   CHECK(store->ListDossiers(DossierState::kQueued)->size() == 1);
 }
+
+TEST_CASE("a counter decision waits until its dossier has reached the portal") {
+  Setup s;
+  s.sim.SetFaults({{"fail_procedure", "2.000815"}});
+  auto store = s.kiosk.OpenStore();
+  std::mt19937_64 rng(8);
+  auto ids = s.kiosk.SubmitDossiers(*store, 1, 0, rng, "2.000815");
+  REQUIRE(store->SubmitDecision(ids[0], {{"decision", "accept"}, {"officer", "CB02"}}).ok());
+  Syncer syncer(s.kiosk.sync_options());
+  auto first = syncer.RunOnce();
+  REQUIRE(first.ok());
+  CHECK(first->needs_attention == 1);  // the dossier, not the decision
+  CHECK(first->delivered == 0);
+  CHECK(s.sim.Admin("GET", "/admin/stats")["decisions"] == 0);
+
+  s.sim.SetFaults({{"fail_procedure", ""}});
+  REQUIRE(store->Requeue(ids[0]).ok());
+  auto rest = syncer.Drain();
+  REQUIRE(rest.ok());
+  CHECK(rest->accepted == 1);
+  CHECK(rest->delivered == 1);
+  CHECK(store->GetDossier(ids[0])->portal_status == "processing");
+}
