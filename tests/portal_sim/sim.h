@@ -42,6 +42,7 @@ struct Faults {
   int slow_ms = 0;
   std::string fail_procedure;  // 422 for every dossier of this procedure
   bool down = false;           // every API request 503 (maintenance), no Retry-After
+  bool lose_next_upload = false;  // the next upload to complete is lost after its 204 (→ 428)
   nlohmann::json ToJson() const;
   // Applies the keys present in j (same names as ToJson); unknown keys are an error.
   bool Apply(const nlohmann::json& j, std::string* error);

@@ -1,13 +1,8 @@
 // The kiosk gateway contract (portal-api.md) on the HTTPS listener, with fault injection.
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <sys/socket.h>
-
-#include <thread>
-
 #include "clock.h"
 #include "ids.h"
 #include "sim.h"
+#include "sim_http.h"
 #include "validation.h"
 
 namespace portal_sim {
@@ -18,31 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-// ---- connection-level faults -------------------------------------------------------------------
-
-// Cuts the TCP connection under the TLS session: the client sees a reset or an EOF.
-void DropConnection(const Request& req) {
-  if (req.ssl) ::shutdown(SSL_get_fd(req.ssl), SHUT_RDWR);
-}
-
-// Sends the status line, the headers and half the body, then cuts the connection.
-void CutResponse(const Request& req, Response& res) {
-  if (res.body.empty()) {
-    DropConnection(req);
-    return;
-  }
-  auto body = std::make_shared<std::string>(std::move(res.body));
-  res.body.clear();
-  res.set_content_provider(body->size(), "application/json",
-                           [body](size_t, size_t, httplib::DataSink& sink) {
-                             sink.write(body->data(), body->size() / 2);
-                             return false;  // httplib aborts the write and closes the connection
-                           });
-}
-
-// ---- helpers -----------------------------------------------------------------------------------
-
-std::string NowVn() { return mck::FormatRfc3339Vietnam(std::chrono::system_clock::now()); }
 mck::CivilDate TodayVn() { return mck::VietnamDate(std::chrono::system_clock::now()); }
 
 const char* StatusTextVi(const std::string& s) {
@@ -65,109 +35,6 @@ mck::CivilDate AddWorkingDays(mck::CivilDate from, int days) {
     if (weekday < 5) --days;
   }
   return mck::CivilFromDays(d);
-}
-
-struct Caller {
-  std::string kiosk_id;
-  std::string commune_code;
-  Fault fault = Fault::kNone;
-};
-
-// Identifies the kiosk from its verified client certificate. Answers 401/403 and returns nullopt
-// when there is none or it is unknown.
-std::optional<std::string> PeerKioskId(const Request& req) {
-  if (!req.ssl) return std::nullopt;
-  X509* peer = SSL_get1_peer_certificate(req.ssl);
-  if (!peer) return std::nullopt;
-  std::string cn;
-  char buf[256];
-  if (SSL_get_verify_result(req.ssl) == X509_V_OK &&
-      X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName, buf, sizeof buf) > 0) {
-    cn = buf;
-  }
-  X509_free(peer);
-  if (cn.empty()) return std::nullopt;
-  return cn;
-}
-
-// The prologue of every API call: identity, arrival record, POST count, fault dice, slowness.
-// Returns nullopt when the request has been answered (401/403, or a 5xx/429 fault).
-std::optional<Caller> Begin(Sim& sim, const Request& req, Response& res, const std::string& post_endpoint,
-                            bool needs_kiosk = true) {
-  Caller c;
-  auto kiosk = PeerKioskId(req);
-  bool slow = false;
-  {
-    std::lock_guard<std::mutex> lock(sim.mu);
-    sim.arrivals.emplace_back(NowMs(), kiosk.value_or(""));
-    sim.Count("requests");
-    if (!post_endpoint.empty()) {
-      const std::string key = req.get_header_value("Idempotency-Key");
-      auto up = sim.db->Prepare(
-          "INSERT INTO posts(endpoint, key, count) VALUES(?, ?, 1) ON CONFLICT(endpoint, key) DO UPDATE SET count = count + 1");
-      if (up.ok()) {
-        up->Bind(1, post_endpoint).Bind(2, key);
-        (void)up->Run();
-      }
-    }
-    if (needs_kiosk) {
-      if (!kiosk) {
-        sim.Count("rejected.no_client_certificate");
-        SendError(res, 401, "client_certificate_required", "a verified kiosk client certificate is required");
-        return std::nullopt;
-      }
-      auto s = sim.db->Prepare("SELECT commune_code FROM kiosks WHERE kiosk_id = ?");
-      mck::Status st;
-      if (!s.ok() || !(s->Bind(1, *kiosk), s->Step(&st))) {
-        sim.Count("rejected.unknown_kiosk");
-        SendError(res, 403, "unknown_kiosk", "this kiosk is not enrolled");
-        return std::nullopt;
-      }
-      c.kiosk_id = *kiosk;
-      c.commune_code = s->Text(0);
-    }
-    c.fault = sim.Roll();
-    slow = sim.RollSlow();
-    if (slow) sim.Count("fault.slow");
-  }
-  if (slow) std::this_thread::sleep_for(std::chrono::milliseconds(sim.faults.slow_ms));
-  std::lock_guard<std::mutex> lock(sim.mu);
-  switch (c.fault) {
-    case Fault::k500:
-      sim.Count("fault.500");
-      SendError(res, 500, "internal_error", "simulated internal error");
-      return std::nullopt;
-    case Fault::k503:
-      sim.Count("fault.503");
-      if (!sim.faults.down && sim.faults.retry_after_on_503 && sim.faults.retry_after_s > 0) {
-        res.set_header("Retry-After", std::to_string(sim.faults.retry_after_s));
-      }
-      SendError(res, 503, "unavailable", sim.faults.down ? "portal under maintenance" : "simulated overload");
-      return std::nullopt;
-    case Fault::k429:
-      sim.Count("fault.429");
-      res.set_header("Retry-After", std::to_string(sim.faults.retry_after_s));
-      SendError(res, 429, "rate_limited", "too many requests from this kiosk");
-      return std::nullopt;
-    case Fault::kDropRequest:
-      sim.Count("fault.drop_request");
-      break;
-    case Fault::kDropResponse:
-      sim.Count("fault.drop_response");
-      break;
-    case Fault::kNone:
-      break;
-  }
-  return c;
-}
-
-// Ends a handler: a response-drop fault cuts what was prepared (after it was committed).
-void Finish(const Request& req, Response& res, const Caller& c) {
-  if (c.fault == Fault::kDropResponse) CutResponse(req, res);
-}
-
-uint64_t HeaderU64(const Request& req, const char* name) {
-  return std::strtoull(req.get_header_value(name).c_str(), nullptr, 10);
 }
 
 std::string BodyHash(const json& body) { return mck::Sha256Hex(body.dump()); }
@@ -529,119 +396,6 @@ void Heartbeat(Sim& sim, const Request& req, Response& res) {
   Finish(req, res, *c);
 }
 
-void HeadAttachment(Sim& sim, const Request& req, Response& res) {
-  auto c = Begin(sim, req, res, "");
-  if (!c) return;
-  if (c->fault == Fault::kDropRequest) return DropConnection(req);
-  std::lock_guard<std::mutex> lock(sim.mu);
-  res.set_header("Tus-Resumable", "1.0.0");
-  res.set_header("Cache-Control", "no-store");
-  auto s = sim.db->Prepare("SELECT offset, length FROM attachments WHERE sha256 = ?");
-  s->Bind(1, std::string(req.matches[1]));
-  mck::Status st;
-  if (!s->Step(&st)) {
-    res.status = 404;
-    return;
-  }
-  res.status = 200;
-  res.set_header("Upload-Offset", std::to_string(s->Int(0)));
-  res.set_header("Upload-Length", std::to_string(s->Int(1)));
-  if (c->fault == Fault::kDropResponse) DropConnection(req);
-}
-
-// Under sim.mu: appends `bytes` at `offset` (which the caller checked). Returns the new offset,
-// or -1 after a SHA-256 mismatch (the upload is discarded).
-int64_t Append(Sim& sim, const std::string& sha, int64_t offset, const std::string& bytes, int64_t length) {
-  auto s = sim.db->Prepare("SELECT data FROM attachments WHERE sha256 = ?");
-  s->Bind(1, sha);
-  mck::Status st;
-  std::string data = s->Step(&st) ? s->Blob(0) : std::string();
-  data.resize(static_cast<size_t>(offset));
-  data += bytes;
-  const int64_t next = static_cast<int64_t>(data.size());
-  if (next == length && mck::Sha256Hex(data) != sha) {
-    auto del = sim.db->Prepare("DELETE FROM attachments WHERE sha256 = ?");
-    del->Bind(1, sha);
-    (void)del->Run();
-    sim.Count("attachments.checksum_mismatch");
-    return -1;
-  }
-  auto up = sim.db->Prepare("UPDATE attachments SET data = ?, offset = ?, complete = ?, updated_at = ? WHERE sha256 = ?");
-  up->BindBlob(1, data).Bind(2, next).Bind(3, next == length ? 1 : 0).Bind(4, NowVn()).Bind(5, sha);
-  (void)up->Run();
-  if (next == length) sim.Count("attachments.completed");
-  return next;
-}
-
-void PatchAttachment(Sim& sim, const Request& req, Response& res, const httplib::ContentReader& reader) {
-  constexpr size_t kMaxChunk = 8 * 1024 * 1024;
-  const std::string sha = req.matches[1];
-  auto c = Begin(sim, req, res, "");
-  // Read the body whatever happens, so the connection stays in step (or cut it).
-  const size_t declared = static_cast<size_t>(HeaderU64(req, "Content-Length"));
-  const bool drop = c && c->fault == Fault::kDropRequest;
-  std::string bytes;
-  bool too_big = false;
-  const bool read_all = reader([&](const char* data, size_t n) {
-    bytes.append(data, n);
-    if (bytes.size() > kMaxChunk) too_big = true;
-    return !too_big && !(drop && bytes.size() >= declared / 2 && declared > 1);
-  });
-  // A body not read to its end leaves the connection out of step: whatever the answer, cut it.
-  struct CutIfPartial {
-    const Request& req;
-    bool read_all;
-    ~CutIfPartial() {
-      if (!read_all) DropConnection(req);
-    }
-  } cut{req, read_all && !too_big};
-  if (too_big || !c) return;  // too big, or answered by Begin (fault or identity)
-  res.set_header("Tus-Resumable", "1.0.0");
-  if (req.get_header_value("Content-Type") != "application/offset+octet-stream") {
-    return SendError(res, 415, "unsupported_media_type", "PATCH needs Content-Type: application/offset+octet-stream");
-  }
-  if (!req.has_header("Upload-Offset")) return SendError(res, 400, "upload_offset_required", "Upload-Offset missing");
-  const int64_t client_offset = static_cast<int64_t>(HeaderU64(req, "Upload-Offset"));
-  std::lock_guard<std::mutex> lock(sim.mu);
-  auto s = sim.db->Prepare("SELECT length, offset, complete FROM attachments WHERE sha256 = ?");
-  s->Bind(1, sha);
-  mck::Status st;
-  int64_t length = 0, offset = 0;
-  bool complete = false;
-  if (s->Step(&st)) {
-    length = s->Int(0);
-    offset = s->Int(1);
-    complete = s->Int(2) != 0;
-    if (req.has_header("Upload-Length") && static_cast<int64_t>(HeaderU64(req, "Upload-Length")) != length) {
-      return SendError(res, 400, "upload_length_mismatch", "Upload-Length differs from the upload's");
-    }
-  } else {
-    if (!req.has_header("Upload-Length")) return SendError(res, 400, "upload_length_required", "first PATCH needs Upload-Length");
-    length = static_cast<int64_t>(HeaderU64(req, "Upload-Length"));
-    if (length <= 0 || length > 64 * 1024 * 1024) return SendError(res, 413, "too_large", "attachments up to 64 MiB");
-    auto ins = sim.db->Prepare("INSERT INTO attachments(sha256, length, offset, data, complete, updated_at) VALUES(?,?,0,?,0,?)");
-    ins->Bind(1, sha).Bind(2, length).BindBlob(3, "").Bind(4, NowVn());
-    (void)ins->Run();
-  }
-  if (complete || client_offset != offset) {
-    res.set_header("Upload-Offset", std::to_string(offset));
-    return SendError(res, 409, "offset_mismatch", "Upload-Offset does not match the bytes received");
-  }
-  if (client_offset + static_cast<int64_t>(bytes.size()) > length) {
-    return SendError(res, 400, "beyond_length", "the chunk goes past Upload-Length");
-  }
-  const int64_t next = Append(sim, sha, offset, bytes, length);
-  if (drop) {
-    sim.Count("attachments.partial_kept");
-    return DropConnection(req);
-  }
-  if (!read_all) return;  // the client went away mid-chunk: what arrived is kept (tus)
-  if (next < 0) return SendError(res, 422, "checksum_mismatch", "the bytes received do not match the SHA-256");
-  res.status = 204;
-  res.set_header("Upload-Offset", std::to_string(next));
-  if (c->fault == Fault::kDropResponse) DropConnection(req);
-}
-
 }  // namespace
 
 void RegisterApi(httplib::Server& server, Sim& sim) {
@@ -653,11 +407,7 @@ void RegisterApi(httplib::Server& server, Sim& sim) {
   server.Post(R"(/api/v1/dossiers/([^/]+)/decisions)", [&](const Request& q, Response& r) { PostDecision(sim, q, r); });
   server.Post("/api/v1/ratings", [&](const Request& q, Response& r) { PostRating(sim, q, r); });
   server.Post("/api/v1/kiosks/heartbeat", [&](const Request& q, Response& r) { Heartbeat(sim, q, r); });
-  server.Get(R"(/api/v1/attachments/([0-9a-f]{64}))", [&](const Request& q, Response& r) { HeadAttachment(sim, q, r); });
-  server.Patch(R"(/api/v1/attachments/([0-9a-f]{64}))",
-               [&](const Request& q, Response& r, const httplib::ContentReader& reader) {
-                 PatchAttachment(sim, q, r, reader);
-               });
+  RegisterAttachments(server, sim);
 }
 
 }  // namespace portal_sim

@@ -31,7 +31,8 @@ json Faults::ToJson() const {
           {"p_slow", p_slow},
           {"slow_ms", slow_ms},
           {"fail_procedure", fail_procedure},
-          {"down", down}};
+          {"down", down},
+          {"lose_next_upload", lose_next_upload}};
 }
 
 bool Faults::Apply(const json& j, std::string* error) {
@@ -60,6 +61,7 @@ bool Faults::Apply(const json& j, std::string* error) {
     else if (k == "fail_procedure" && v.is_string()) f.fail_procedure = v.get<std::string>();
     else if (k == "down" && v.is_boolean()) f.down = v.get<bool>();
     else if (k == "retry_after_on_503" && v.is_boolean()) f.retry_after_on_503 = v.get<bool>();
+    else if (k == "lose_next_upload" && v.is_boolean()) f.lose_next_upload = v.get<bool>();
     else ok = false;
     if (!ok) {
       *error = "bad or unknown fault setting: " + k;

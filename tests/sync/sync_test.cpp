@@ -329,3 +329,21 @@ TEST_CASE("a counter decision waits until its dossier has reached the portal") {
   CHECK(rest->delivered == 1);
   CHECK(store->GetDossier(ids[0])->portal_status == "processing");
 }
+
+TEST_CASE("a 428 for an attachment the portal lost: it is uploaded again and the dossier posted again") {
+  Setup s;
+  auto store = s.kiosk.OpenStore();
+  std::mt19937_64 rng(12);
+  auto ids = s.kiosk.SubmitDossiers(*store, 1, 1, rng);
+  s.sim.SetFaults({{"lose_next_upload", true}});
+  Syncer syncer(s.kiosk.sync_options());
+  auto sum = syncer.RunOnce();
+  REQUIRE(sum.ok());
+  CHECK(sum->accepted == 1);
+  CHECK(sum->attachments_uploaded == 2);  // once before the POST, once after the 428
+  auto stats = s.sim.Admin("GET", "/admin/stats");
+  CHECK(stats["counters"]["attachments.lost"] == 1);
+  CHECK(stats["counters"]["dossiers.428"] == 1);
+  CHECK(stats["dossier_posts"] == 2);
+  for (const auto& a : s.sim.Admin("GET", "/admin/attachments")) CHECK(a["data_sha256"] == a["sha256"]);
+}
