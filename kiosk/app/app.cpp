@@ -546,6 +546,11 @@ void App::DoLookup() {
   lookup_.portal_status = rec->portal_status.value_or("");
   lookup_.appointment_date = rec->appointment_date.value_or("");
   lookup_.submitted_at = rec->submitted_at;
+  if (deps_.portal) {
+    // The portal knows it by its official code once accepted, and by its client id before.
+    lookup_request_ = deps_.portal->Lookup(rec->dossier_code.value_or(rec->client_id));
+    lookup_.portal = JobState::kRunning;
+  }
 }
 
 void App::DoRating() {
@@ -631,6 +636,19 @@ void App::OnEvent(const UiEvent& event) {
                                                             : "card.read_failed";
       std::cerr << "kiosk: card read failed: " << r->status.ToString() << "\n";
     }
+  } else if (const auto* l = std::get_if<PortalLookupFinished>(&event)) {
+    if (l->request_id != lookup_request_ || lookup_.portal != JobState::kRunning) return;
+    if (l->result.ok()) {
+      lookup_.portal = JobState::kDone;
+      if (l->status) lookup_.portal_status = *l->status;
+      if (l->status_text) lookup_.portal_status_text = *l->status_text;
+      if (l->appointment_date && !l->appointment_date->empty()) lookup_.appointment_date = *l->appointment_date;
+    } else {
+      // Portal unreachable or the dossier not there yet: irrelevant to the citizen (it is
+      // queued); the screen keeps the local state and says nothing alarming.
+      lookup_.portal = JobState::kFailed;
+      std::cerr << "kiosk: portal look-up: " << l->result.ToString() << "\n";
+    }
   } else if (const auto* q = std::get_if<QrScanned>(&event)) {
     inactivity_.Touch();
     if (screen_ == ScreenId::kLookup) {
@@ -650,6 +668,7 @@ void App::WipeSession() {
   session_.Wipe();
   composer_->Clear();
   lookup_ = LookupView{};
+  lookup_request_ = 0;
   ticket_.reset();
   card_read_ = JobState::kNone;
   card_message_.clear();

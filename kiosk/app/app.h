@@ -108,6 +108,8 @@ struct LookupView {
   bool searched = false;
   std::string provisional_code, dossier_code, procedure_name, state, portal_status, appointment_date, submitted_at;
   std::string error_key;  // i18n key when not found or failed
+  JobState portal = JobState::kNone;  // the portal look-up, when the kiosk is enrolled
+  std::string portal_status_text;     // the portal's own words (Vietnamese)
 };
 
 // The rating criteria (shared/domain/vn-facts.md §7.1) the kiosk asks; ids are sent to the portal.
@@ -120,6 +122,7 @@ struct AppDeps {
   Strings* strings = nullptr;
   PrintService* printer = nullptr;  // null: no printer configured (every print fails calmly)
   CardService* card = nullptr;      // null: no card reader (identify by typing only)
+  PortalLookupService* portal = nullptr;  // null: not enrolled (local state only)
 };
 
 class App {
@@ -216,6 +219,7 @@ class App {
   int64_t ticket_id_ = 0;
   uint64_t ticket_job_ = 0;
   LookupView lookup_;
+  uint64_t lookup_request_ = 0;
   std::string notice_;
   int sessions_wiped_ = 0;
 };

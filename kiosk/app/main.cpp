@@ -24,6 +24,7 @@
 #include "app.h"
 #include "config.h"
 #include "device_setup.h"
+#include "portal_link.h"
 #include "event_queue.h"
 #include "frame_pacer.h"
 #include "i18n.h"
@@ -190,6 +191,7 @@ int main(int argc, char** argv) {
 
   EventQueue events;
   Devices devices = SetUpDevices(*config, events);
+  std::unique_ptr<PortalLink> portal = StartPortalLink(*config, so, **store, events);
 
   // Software rendering by default: see docs/ui.md for the measurements behind this.
   SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
@@ -261,6 +263,7 @@ int main(int argc, char** argv) {
   deps.strings = &strings;
   deps.printer = devices.printer.get();
   deps.card = devices.card.get();
+  deps.portal = portal->lookup();
   App app(deps);
   if (Status st = app.Init(); !st.ok()) {
     std::cerr << "kiosk: " << st.ToString() << "\n";

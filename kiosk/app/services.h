@@ -57,4 +57,12 @@ class CardService {
   virtual void Cancel() = 0;
 };
 
+// Asks the provincial portal about a dossier (official code or client id); PortalLookupFinished
+// follows. Only when the kiosk is enrolled; the UI shows the local state either way.
+class PortalLookupService {
+ public:
+  virtual ~PortalLookupService() = default;
+  virtual uint64_t Lookup(const std::string& key) = 0;
+};
+
 }  // namespace mck::app

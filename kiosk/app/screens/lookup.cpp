@@ -31,6 +31,8 @@ void DrawLookup(Ui& ui) {
     row(ui.T("lookup.procedure"), r.procedure_name);
     row(ui.T("lookup.state"), ui.T("state." + r.state));
     if (!r.portal_status.empty()) row(ui.T("lookup.portal_status"), ui.T("portal." + r.portal_status));
+    if (!r.portal_status_text.empty()) Wrapped(ui, r.portal_status_text, ui.F().small, colors::kMuted, w);
+    if (r.portal == JobState::kRunning) Wrapped(ui, ui.T("lookup.asking_portal"), ui.F().small, colors::kMuted, w);
     row(ui.T("lookup.appointment"), r.appointment_date);
     if (r.state == "queued" || r.state == "sending") Wrapped(ui, ui.T("lookup.queued_note"), ui.F().small, colors::kMuted, w);
   }

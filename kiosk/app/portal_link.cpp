@@ -1,0 +1,143 @@
+#include "portal_link.h"
+
+#include <condition_variable>
+#include <deque>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#if MCK_HAVE_SYNC
+#include "enrolment.h"
+#include "http.h"
+#include "lookup.h"
+#include "syncer.h"
+#endif
+
+namespace mck::app {
+namespace {
+
+class OfflineLink final : public PortalLink {
+ public:
+  PortalLookupService* lookup() override { return nullptr; }
+  void Nudge() override {}
+};
+
+#if MCK_HAVE_SYNC
+// One thread, one HttpClient (libcurl handles are never shared across threads).
+class LookupWorker final : public PortalLookupService {
+ public:
+  LookupWorker(std::unique_ptr<HttpClient> http, EventQueue& events)
+      : http_(std::move(http)), events_(events), thread_([this] { Run(); }) {}
+  ~LookupWorker() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  uint64_t Lookup(const std::string& key) override {
+    uint64_t id;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      id = next_id_++;
+      pending_.emplace_back(id, key);
+    }
+    cv_.notify_all();
+    return id;
+  }
+
+ private:
+  void Run() {
+    for (;;) {
+      std::pair<uint64_t, std::string> job;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [this] { return stop_ || !pending_.empty(); });
+        if (stop_) return;
+        job = std::move(pending_.front());
+        pending_.pop_front();
+      }
+      PortalLookupFinished done;
+      done.request_id = job.first;
+      auto r = LookupDossier(*http_, job.second);
+      if (r.ok()) {
+        done.status = r->status;
+        done.status_text = r->status_text;
+        done.appointment_date = r->appointment_date;
+      } else {
+        done.result = r.status();
+      }
+      events_.Push(std::move(done));
+    }
+  }
+  std::unique_ptr<HttpClient> http_;
+  EventQueue& events_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<uint64_t, std::string>> pending_;
+  uint64_t next_id_ = 1;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+class EnrolledLink final : public PortalLink {
+ public:
+  EnrolledLink(std::unique_ptr<Syncer> syncer, std::unique_ptr<LookupWorker> lookup)
+      : syncer_(std::move(syncer)), lookup_(std::move(lookup)) {}
+  ~EnrolledLink() override {
+    lookup_.reset();
+    syncer_->Stop();
+  }
+  PortalLookupService* lookup() override { return lookup_.get(); }
+  void Nudge() override { syncer_->Nudge(); }
+
+ private:
+  std::unique_ptr<Syncer> syncer_;
+  std::unique_ptr<LookupWorker> lookup_;
+};
+#endif
+
+}  // namespace
+
+std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const StoreOptions& store_options,
+                                            Store& ui_store, EventQueue& events) {
+#if MCK_HAVE_SYNC
+  auto enrolment = LoadEnrolment(ui_store);
+  if (!enrolment.ok()) {
+    std::cerr << "kiosk: portal: not enrolled, working offline (" << enrolment.status().message_en() << ")\n";
+    return std::make_unique<OfflineLink>();
+  }
+  SyncOptions so;
+  so.store = store_options;
+  so.interval = std::chrono::seconds(config.sync_interval_s);
+  so.heartbeat_interval = std::chrono::seconds(config.heartbeat_interval_s);
+  so.connect_timeout = std::chrono::seconds(config.connect_timeout_s);
+  so.transfer_timeout = std::chrono::seconds(config.transfer_timeout_s);
+  so.software_version = MCK_VERSION;
+  auto syncer = std::make_unique<Syncer>(so);
+  syncer->SetSink([](const SyncEvent& e) {
+    // Codes and counts only (never personal data), for the technician's log.
+    if (e.kind == SyncEvent::Kind::kStopped) std::cerr << "kiosk: sync stopped: " << e.status.ToString() << "\n";
+  });
+  syncer->Start();
+  std::unique_ptr<LookupWorker> lookup;
+  auto http = MakePortalClient(*enrolment, std::chrono::seconds(config.connect_timeout_s),
+                               std::chrono::seconds(config.transfer_timeout_s));
+  if (http.ok()) {
+    lookup = std::make_unique<LookupWorker>(std::move(http.value()), events);
+  } else {
+    std::cerr << "kiosk: portal look-up unavailable: " << http.status().ToString() << "\n";
+  }
+  return std::make_unique<EnrolledLink>(std::move(syncer), std::move(lookup));
+#else
+  (void)config;
+  (void)store_options;
+  (void)ui_store;
+  (void)events;
+  std::cerr << "kiosk: built without offline/sync: working offline\n";
+  return std::make_unique<OfflineLink>();
+#endif
+}
+
+}  // namespace mck::app
