@@ -21,6 +21,12 @@ Status PcscFailure(LONG rc, const char* call, Phase phase) {
     case SCARD_E_INVALID_HANDLE:
       return CardFailure(CardProblem::kServiceDown, en,
                          "Dịch vụ đầu đọc thẻ (pcscd) không chạy. Vui lòng báo cán bộ kỹ thuật.");
+    case SCARD_F_COMM_ERROR:
+      if (phase == Phase::kList) {  // the daemon's socket broke: pcscd died between two calls
+        return CardFailure(CardProblem::kServiceDown, en,
+                           "Dịch vụ đầu đọc thẻ (pcscd) không chạy. Vui lòng báo cán bộ kỹ thuật.");
+      }
+      return CardFailure(CardProblem::kCardError, en, "Đọc thẻ bị lỗi. Vui lòng đặt thẻ lại và thử lại.");
     case SCARD_E_NO_READERS_AVAILABLE:
       return CardFailure(CardProblem::kNoReader, en,
                          "Chưa kết nối đầu đọc thẻ. Vui lòng báo cán bộ kiểm tra đầu đọc, hoặc quét mã QR trên thẻ.");

@@ -340,6 +340,7 @@ TEST_CASE("pcsc: after pcscd restarts, the same reader object re-establishes its
   REQUIRE(system("kill $(tr -d '\\0' < /run/pcscd/pcscd.pid) && while [ -e /run/pcscd/pcscd.pid ]; do sleep 0.1; done") == 0);
   auto down = reader.ListReaders();
   REQUIRE_FALSE(down.ok());
+  INFO(down.status().ToString());
   CHECK(CardProblemOf(down.status()) == CardProblem::kServiceDown);
   // The wrapper's pcscd is gone; start the next one the same way (it stops it at the end).
   REQUIRE(system("(pcscd -f >/dev/null 2>&1 &) ; for i in $(seq 50); do [ -S /run/pcscd/pcscd.comm ] && break; sleep 0.1; done") == 0);
