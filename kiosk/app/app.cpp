@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "ids.h"
+#include "qr.h"
 #include "utf8.h"
 #include "validation.h"
 
@@ -654,6 +655,21 @@ void App::OnEvent(const UiEvent& event) {
     if (screen_ == ScreenId::kLookup) {
       session_.values["lookup"] = q->payload;
       DoLookup();
+    } else if (screen_ == ScreenId::kIdentify || screen_ == ScreenId::kApplicant) {
+      if (session_.identity_source == IdentitySource::kChip) return;  // the chip already spoke
+      auto id = card::ParseCccdQr(q->payload);
+      if (!id.ok()) {
+        card_read_ = JobState::kFailed;
+        card_message_ = "card.qr_unknown";
+        std::cerr << "kiosk: QR not a citizen ID card: " << id.status().message_en() << "\n";
+        if (screen_ == ScreenId::kIdentify) Go(ScreenId::kApplicant);
+        return;
+      }
+      if (screen_ == ScreenId::kIdentify) Go(ScreenId::kApplicant);
+      ApplyIdentity(*id);
+      card_read_ = JobState::kNone;
+      card_message_ = deps_.card ? "card.qr_ok_lay_card" : "card.qr_ok";
+      SecureWipe(id->full_name);
     }
   }
 }

@@ -28,6 +28,7 @@
 #include "event_queue.h"
 #include "frame_pacer.h"
 #include "i18n.h"
+#include "ids.h"
 #include "store/store.h"
 #include "ui/fonts.h"
 #include "ui/frame.h"
@@ -287,6 +288,7 @@ int main(int argc, char** argv) {
   view.scale = scale;
   view.log_frames = !script;  // a script says which frames to record (`frames on`)
   Pointer pointer;
+  std::string wedge;  // a QR scanner's line being typed (citizen data: wiped once used)
   bool first_frame = true;
   const bool trace = std::getenv("MCK_KIOSK_TRACE") != nullptr;  // intents to stderr (never values)
   int exit_code = 0;
@@ -311,7 +313,11 @@ int main(int argc, char** argv) {
         ImGui_ImplSDL2_ProcessEvent(&ev);
         pointer.OnEvent(ev);
         if (ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_TEXTINPUT || ev.type == SDL_KEYDOWN) app.Touched();
-        if (ev.type == SDL_TEXTINPUT) {
+        if (ev.type == SDL_TEXTINPUT && app.focused_key().empty()) {
+          // No field focused: a keyboard-wedge QR scanner is typing a card's or a receipt's QR.
+          wedge += ev.text.text;
+          if (wedge.size() > 4096) SecureWipe(wedge);
+        } else if (ev.type == SDL_TEXTINPUT) {
           Intent in{Intent::Kind::kKey};
           in.text = ev.text.text;
           app.Apply(in);
@@ -319,9 +325,13 @@ int main(int argc, char** argv) {
           app.Apply(Intent{Intent::Kind::kBackspace});
         } else if (ev.type == SDL_KEYDOWN &&
                    (ev.key.keysym.sym == SDLK_RETURN || ev.key.keysym.sym == SDLK_KP_ENTER)) {
-          // Enter ends typing; on the look-up screen it searches (keyboard-wedge QR scanners
-          // type the code and press Enter).
-          app.Apply(Intent{app.screen() == ScreenId::kLookup ? Intent::Kind::kLookup : Intent::Kind::kFocus});
+          if (!wedge.empty()) {
+            app.OnEvent(QrScanned{wedge});  // the scanner's line is complete
+            SecureWipe(wedge);
+          } else {
+            // Enter ends typing; on the look-up screen it searches.
+            app.Apply(Intent{app.screen() == ScreenId::kLookup ? Intent::Kind::kLookup : Intent::Kind::kFocus});
+          }
         }
       }
       have = SDL_PollEvent(&ev) == 1;
@@ -377,6 +387,7 @@ int main(int argc, char** argv) {
   }
 
   // The citizen's data goes before anything else is torn down.
+  SecureWipe(wedge);
   app.Apply(Intent{Intent::Kind::kStartOver});
   ImGui_ImplSDLRenderer_Shutdown();
   ImGui_ImplSDL2_Shutdown();

@@ -264,3 +264,43 @@ TEST_CASE("a rating is stored and queued for the portal; look-up finds a dossier
   CHECK_FALSE(f.app->lookup().found);
   CHECK(f.app->lookup().error_key == "lookup.not_found");
 }
+
+TEST_CASE("the chip read: a card lifted mid-read is told calmly; laid down again it fills and verifies") {
+  Fixture f;
+  REQUIRE(f.devices.card);
+  const auto state = f.dir / "card-sim-state.json";
+  std::ofstream(state) << R"({"reader": true, "card": 2, "fault": "card_removed"})" << "\n";
+  f.Do(Intent::Kind::kStart);
+  f.Do(Intent::Kind::kIdentifyTyped);
+  f.Type("applicant.id_number", InputKind::kDigits, "027195003456");
+  f.Type("applicant.date_of_birth", InputKind::kDate, "22071995");
+  f.Do(Intent::Kind::kReadChip);
+  CHECK(f.app->card_read() == JobState::kRunning);
+  REQUIRE(f.PumpUntil([&] { return f.app->card_read() != JobState::kRunning; }));
+  CHECK(f.app->card_read() == JobState::kFailed);
+  CHECK(f.app->card_message() == "card.removed_mid_read");
+  CHECK(f.app->Value("applicant.full_name").empty());
+
+  std::ofstream(state) << R"({"reader": true, "card": 2, "fault": ""})" << "\n";
+  f.Do(Intent::Kind::kReadChip);
+  REQUIRE(f.PumpUntil([&] { return f.app->card_read() != JobState::kRunning; }));
+  CHECK(f.app->card_read() == JobState::kDone);
+  CHECK(f.app->Value("applicant.full_name") == "Trần Thị Mai");
+  CHECK(f.app->session().identity_source == IdentitySource::kChip);
+  CHECK(f.app->session().chip_verified);
+  CHECK(f.app->session().from_card.count("applicant.full_name") == 1);
+}
+
+TEST_CASE("a QR that is not a citizen ID card is refused calmly; a card's QR fills the applicant as 'qr'") {
+  Fixture f;
+  f.Do(Intent::Kind::kStart);
+  f.Go(ScreenId::kIdentify);
+  f.app->OnEvent(QrScanned{"https://example.com/not-a-card"});
+  CHECK(f.app->screen() == ScreenId::kApplicant);
+  CHECK(f.app->card_message() == "card.qr_unknown");
+  f.app->OnEvent(QrScanned{"024090000017|121234567|Nguyễn Văn Thử|15031990|Nam|Thôn Ví Dụ, Xã Mẫu|10052021"});
+  CHECK(f.app->Value("applicant.full_name") == "Nguyễn Văn Thử");
+  CHECK(f.app->Value("applicant.date_of_birth") == "15031990");
+  CHECK(f.app->session().identity_source == IdentitySource::kQr);
+  CHECK_FALSE(f.app->session().chip_verified);
+}

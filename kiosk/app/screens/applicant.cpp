@@ -13,7 +13,7 @@ void DrawApplicant(Ui& ui) {
   const float w = std::min(ImGui::GetContentRegionAvail().x - ui.S(24), ui.S(1100));
   TextField(ui, "applicant.id_number", ui.T("applicant.id_number"), InputKind::kDigits, w);
   TextField(ui, "applicant.date_of_birth", ui.T("applicant.date_of_birth"), InputKind::kDate, w);
-  if (app.has_card_reader() && app.session().identity_source == IdentitySource::kManual) {
+  if (app.has_card_reader() && app.session().identity_source != IdentitySource::kChip) {
     if (TouchButton(ui, "applicant.read_chip", ui.T("applicant.read_chip"), ImVec2(w, ui.S(96)),
                     ButtonKind::kSecondary)) {
       ui.Emit(Intent{Intent::Kind::kReadChip});
