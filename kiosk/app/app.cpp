@@ -116,7 +116,10 @@ std::string App::DisplayValue(const std::string& key) const {
 std::string App::ErrorFor(const std::string& key) const {
   auto it = session_.errors.find(key);
   if (it == session_.errors.end()) return {};
-  return strings().language() == Language::kEn ? it->second.second : it->second.first;
+  if (strings().language() != Language::kEn) return it->second.first;
+  std::string en = it->second.second;  // the validator's English is written for logs: capitalise
+  if (!en.empty() && en[0] >= 'a' && en[0] <= 'z') en[0] = static_cast<char>(en[0] - 'a' + 'A');
+  return en;
 }
 
 const Procedure* App::procedure() const { return catalog_.Find(session_.procedure_code); }

@@ -238,7 +238,7 @@ TEST_CASE("a printed ticket is issued and waits at its counter") {
   CHECK(*f.store->WaitingTickets("CT") == 1);
 }
 
-TEST_CASE("a rating is stored and queued for the portal; look-up finds a dossier by either code") {
+TEST_CASE("a rating is stored and queued for the portal, and an unknown code on look-up is told calmly") {
   Fixture f;
   f.Do(Intent::Kind::kStart);
   f.Go(ScreenId::kRating);
@@ -265,7 +265,7 @@ TEST_CASE("a rating is stored and queued for the portal; look-up finds a dossier
   CHECK(f.app->lookup().error_key == "lookup.not_found");
 }
 
-TEST_CASE("the chip read: a card lifted mid-read is told calmly; laid down again it fills and verifies") {
+TEST_CASE("the chip read: a card lifted mid-read is told calmly, laid down again it fills and verifies") {
   Fixture f;
   REQUIRE(f.devices.card);
   const auto state = f.dir / "card-sim-state.json";
@@ -291,7 +291,7 @@ TEST_CASE("the chip read: a card lifted mid-read is told calmly; laid down again
   CHECK(f.app->session().from_card.count("applicant.full_name") == 1);
 }
 
-TEST_CASE("a QR that is not a citizen ID card is refused calmly; a card's QR fills the applicant as 'qr'") {
+TEST_CASE("a QR that is not a citizen ID card is refused calmly, a card QR fills the applicant as qr") {
   Fixture f;
   f.Do(Intent::Kind::kStart);
   f.Go(ScreenId::kIdentify);

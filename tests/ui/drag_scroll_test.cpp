@@ -28,7 +28,7 @@ TEST_CASE("dragging up scrolls down by the same distance, clamped to the content
   CHECK(d.Offset() == Approx(0));  // and at the start
 }
 
-TEST_CASE("a quick flick keeps moving and slows down; a finger that stopped does not fling") {
+TEST_CASE("a quick flick keeps moving and slows down, a finger that stopped does not fling") {
   DragScroll d(14);
   d.SetMax(5000);
   d.Press(800, 0.0);

@@ -100,7 +100,7 @@ TEST_CASE("identify with the chip: the card on the simulated reader fills and ve
   CHECK(rec->body["applicant"]["chip_verified"] == true);
 }
 
-TEST_CASE("identify with the card's QR (scanner as keyboard), then the chip confirms; an unknown QR is refused calmly") {
+TEST_CASE("identify with the card's QR (scanner as keyboard), then the chip confirms, and an unknown QR is refused calmly") {
   const auto out = OutDir("qr-card");
   REQUIRE(RunScript("qr-card.script", out, "--card 2") == 0);
   CHECK(std::filesystem::file_size(out / "shots" / "qr-unknown.png") > 10000);

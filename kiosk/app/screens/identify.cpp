@@ -7,7 +7,8 @@ namespace mck::app::ui {
 
 void DrawIdentify(Ui& ui) {
   Title(ui, ui.T("identify.title"));
-  const float w = ImGui::GetContentRegionAvail().x;
+  BeginDragList(ui, "identify.list", ImVec2(0, BodyHeight(ui)));
+  const float w = ImGui::GetContentRegionAvail().x - ui.S(24);
   const float h = ui.S(170);
   if (TileButton(ui, "identify.card", ui.T("identify.card"),
                  ui.app.has_card_reader() ? ui.T("identify.card_sub") : ui.T("identify.card_unavailable"), ImVec2(w, h),
@@ -21,6 +22,7 @@ void DrawIdentify(Ui& ui) {
     ui.Emit(Intent{Intent::Kind::kIdentifyNoCard});
   }
   Wrapped(ui, ui.T("identify.privacy"), ui.F().small, colors::kMuted);
+  EndDragList(ui, "identify.list");
   NavRow(ui, true, "", "");
 }
 

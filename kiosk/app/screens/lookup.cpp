@@ -8,8 +8,9 @@ namespace mck::app::ui {
 void DrawLookup(Ui& ui) {
   const App& app = ui.app;
   Title(ui, ui.T("lookup.title"));
+  BeginDragList(ui, "lookup.list", ImVec2(0, BodyHeight(ui)));
   Wrapped(ui, ui.T("lookup.explain"), ui.F().body, colors::kMuted);
-  const float w = std::min(ImGui::GetContentRegionAvail().x, ui.S(1100));
+  const float w = std::min(ImGui::GetContentRegionAvail().x - ui.S(24), ui.S(1100));
   TextField(ui, "lookup", ui.T("lookup.code"), InputKind::kPlain, w);
   if (TouchButton(ui, "lookup.search", ui.T("lookup.search"), ImVec2(std::min(w, ui.S(420)), ui.S(96)),
                   ButtonKind::kPrimary)) {
@@ -36,6 +37,7 @@ void DrawLookup(Ui& ui) {
     row(ui.T("lookup.appointment"), r.appointment_date);
     if (r.state == "queued" || r.state == "sending") Wrapped(ui, ui.T("lookup.queued_note"), ui.F().small, colors::kMuted, w);
   }
+  EndDragList(ui, "lookup.list");
   NavRow(ui, true, "", "");
 }
 

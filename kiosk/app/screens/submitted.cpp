@@ -36,8 +36,9 @@ void DrawSubmitted(Ui& ui) {
   if (!sub) return;
   Title(ui, ui.T("submitted.title"));
   const float avail = ImGui::GetContentRegionAvail().x;
+  BeginDragList(ui, "submitted.list", ImVec2(0, BodyHeight(ui)));
   const float qr_side = ui.S(ui.portrait() ? 420 : 380);
-  const float text_w = ui.portrait() ? avail : avail - qr_side - ui.S(48);
+  const float text_w = ui.portrait() ? avail - ui.S(24) : avail - qr_side - ui.S(72);
   ImGui::BeginGroup();
   Wrapped(ui, ui.T("submitted.code_label"), ui.F().body, colors::kMuted, text_w);
   ImGui::PushFont(ui.F().title);
@@ -73,6 +74,7 @@ void DrawSubmitted(Ui& ui) {
   DrawQr(sub->client_id, qr_side);
   Wrapped(ui, ui.T("submitted.qr_hint"), ui.F().small, colors::kMuted, qr_side);
   ImGui::EndGroup();
+  EndDragList(ui, "submitted.list");
 
   const float bw = (avail - 2 * ui.S(24)) / 3;
   ImGui::SetCursorPosY(ImGui::GetWindowHeight() - ui.S(96) - ImGui::GetStyle().WindowPadding.y);
