@@ -16,7 +16,7 @@ TEST_CASE("the backoff ceiling doubles per attempt and stops at the cap") {
   CHECK(BackoffCeiling(p, 1000) == milliseconds(5000));  // no overflow after a long outage
 }
 
-TEST_CASE("full jitter spreads delays over the whole window, never beyond it") {
+TEST_CASE("full jitter spreads delays over the whole window and never beyond it") {
   BackoffPolicy p{milliseconds(100), milliseconds(10000)};
   std::mt19937_64 rng(42);
   int64_t lo = 1 << 30, hi = 0;
@@ -41,7 +41,7 @@ TEST_CASE("Retry-After is a floor under the jittered delay") {
   }
 }
 
-TEST_CASE("Retry-After in seconds or as an HTTP date, measured on the portal's clock") {
+TEST_CASE("Retry-After in seconds or as an HTTP date is measured on the portal's clock") {
   const TimePoint local = FromUnixSeconds(1'800'000'000);
   CHECK(ParseRetryAfter("120", std::nullopt, local) == milliseconds(120000));
   CHECK(ParseRetryAfter(" 7 ", std::nullopt, local) == milliseconds(7000));

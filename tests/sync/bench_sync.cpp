@@ -98,7 +98,7 @@ void Pair(const char* where, const char* tmpdir, int n) {
 
 }  // namespace
 
-TEST_CASE("bench: drain 10,000 queued dossiers, connection reuse against a new connection per request", "[.bench]") {
+TEST_CASE("bench: drain 10000 queued dossiers with connection reuse and with a new connection per request", "[.bench]") {
   const int n = Count();
   const char* tmp = std::getenv("TMPDIR");
   const std::string disk = tmp && *tmp ? tmp : "/tmp";

@@ -70,7 +70,7 @@ void CheckExactlyOnce(Store& store, PortalSim& sim, size_t expected) {
 
 }  // namespace
 
-TEST_CASE("500 dossiers arrive exactly once through 5xx, 429, dropped connections and SIGKILLed runners") {
+TEST_CASE("500 dossiers arrive exactly once through 5xx and 429 answers and dropped connections and SIGKILLed runners") {
   TempDir dir("mck-simdb");
   PortalSim sim({dir.path() / "sim.db", 0, "server", {"--seed", "2026"}});
   sim.AddToken("TOKEN-X");

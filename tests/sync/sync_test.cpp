@@ -32,7 +32,7 @@ struct Setup {
 };
 }  // namespace
 
-TEST_CASE("enrolment makes the key on the kiosk, keeps it 0600, pins the CA; a used token is refused") {
+TEST_CASE("enrolment makes the key on the kiosk and keeps it 0600 and pins the CA and a used token is refused") {
   Setup s;
   auto store = s.kiosk.OpenStore();
   auto e = LoadEnrolment(*store);
@@ -70,7 +70,7 @@ TEST_CASE("a call without the kiosk's client certificate is refused by the porta
   CHECK(resp->status == 401);
 }
 
-TEST_CASE("dossiers with attachments are accepted once, with official codes, and the portal holds the same bytes") {
+TEST_CASE("dossiers with attachments are accepted once with official codes and the portal holds the same bytes") {
   Setup s;
   auto store = s.kiosk.OpenStore();
   std::mt19937_64 rng(1);
@@ -116,7 +116,7 @@ TEST_CASE("dossiers with attachments are accepted once, with official codes, and
   CHECK(s.sim.Admin("GET", "/admin/stats")["dossier_posts"] == 6);
 }
 
-TEST_CASE("a 422 parks the dossier with the portal's reasons; once staff re-queue it the same client_id is accepted") {
+TEST_CASE("a 422 parks the dossier with the portal's reasons and once staff re-queue it the same client_id is accepted") {
   Setup s;
   s.sim.SetFaults({{"fail_procedure", "2.000815"}});
   auto store = s.kiosk.OpenStore();
@@ -143,7 +143,7 @@ TEST_CASE("a 422 parks the dossier with the portal's reasons; once staff re-queu
   CHECK(store->GetDossier(refused[0])->state == DossierState::kAccepted);
 }
 
-TEST_CASE("ratings and counter decisions are delivered once; a decision's status comes back to the kiosk") {
+TEST_CASE("ratings and counter decisions are delivered once and a decision's status comes back to the kiosk") {
   Setup s;
   auto store = s.kiosk.OpenStore();
   std::mt19937_64 rng(3);
@@ -179,7 +179,7 @@ TEST_CASE("ratings and counter decisions are delivered once; a decision's status
   CHECK(rec->portal_status == "processing");
 }
 
-TEST_CASE("status polling brings the back office's decisions to the kiosk, and look-up asks the portal") {
+TEST_CASE("status polling brings the back office's decisions to the kiosk and look-up asks the portal") {
   Setup s;
   auto store = s.kiosk.OpenStore();
   std::mt19937_64 rng(4);
@@ -212,7 +212,7 @@ TEST_CASE("status polling brings the back office's decisions to the kiosk, and l
   CHECK(json::parse(out)["portal"]["status"] == "completed");
 }
 
-TEST_CASE("the catalog is fetched with its ETag, and a heartbeat's refresh_catalog command fetches it again") {
+TEST_CASE("the catalog is fetched with its ETag and a heartbeat's refresh_catalog command fetches it again") {
   Setup s;
   SyncOptions o = s.kiosk.sync_options();
   Syncer syncer(o);
@@ -251,7 +251,7 @@ TEST_CASE("the catalog is fetched with its ETag, and a heartbeat's refresh_catal
   CHECK(store->LoadCatalog()->version == "2026-11-02.1");
 }
 
-TEST_CASE("heartbeats carry counts and states, never personal data") {
+TEST_CASE("heartbeats carry counts and states and never personal data") {
   Setup s;
   auto store = s.kiosk.OpenStore();
   std::mt19937_64 rng(5);

@@ -51,14 +51,14 @@ void CheckRefused(const std::string& server_cert, const std::string& reason) {
 
 }  // namespace
 
-TEST_CASE("a server certificate from another CA: nothing is sent, the error says why") {
+TEST_CASE("a server certificate from another CA: nothing is sent and the error says why") {
   CheckRefused("wrong-server", "not trusted");
 }
 
-TEST_CASE("a self-signed server certificate: nothing is sent, the error says why") {
+TEST_CASE("a self-signed server certificate: nothing is sent and the error says why") {
   CheckRefused("selfsigned", "self-signed");
 }
 
-TEST_CASE("a province certificate for another host name: nothing is sent, the error says why") {
+TEST_CASE("a province certificate for another host name: nothing is sent and the error says why") {
   CheckRefused("wrong-name", "subject name");
 }
