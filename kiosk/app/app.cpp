@@ -5,6 +5,7 @@
 
 #include "ids.h"
 #include "qr.h"
+#include "store/staff_auth.h"
 #include "utf8.h"
 #include "validation.h"
 
@@ -22,7 +23,7 @@ constexpr ScreenNameEntry kScreenNames[] = {
     {ScreenId::kApplicant, "applicant"}, {ScreenId::kProcedure, "procedure"}, {ScreenId::kForm, "form"},
     {ScreenId::kDocuments, "documents"}, {ScreenId::kReview, "review"},     {ScreenId::kSubmitted, "submitted"},
     {ScreenId::kLookup, "lookup"},       {ScreenId::kTicket, "ticket"},     {ScreenId::kRating, "rating"},
-    {ScreenId::kThanks, "thanks"},
+    {ScreenId::kThanks, "thanks"},       {ScreenId::kStaffPin, "staff_pin"}, {ScreenId::kStaff, "staff"},
 };
 
 bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
@@ -40,7 +41,7 @@ std::string IsoToDateDigits(const std::string& iso) {
 }
 
 int MaxDigitsFor(const std::string& key) {
-  if (key == "applicant.id_number") return 12;
+  if (key == "applicant.id_number" || key == "staff.pin") return 12;
   if (key == "applicant.phone") return 11;
   return 20;
 }
@@ -98,6 +99,11 @@ std::string App::Value(const std::string& key) const {
 
 std::string App::DisplayValue(const std::string& key) const {
   std::string v = Value(key);
+  if (key == "staff.pin") {
+    std::string dots;
+    for (size_t i = 0; i < v.size(); ++i) dots += "• ";  // never the digits on screen
+    return dots;
+  }
   bool is_date = IsApplicantDate(key);
   if (const Procedure* p = procedure(); p && StartsWith(key, "fields.")) {
     const FormField* f = p->FindField(key.substr(7));
@@ -196,7 +202,12 @@ void App::Apply(const Intent& in) {
       history_.clear();
       break;
     case Intent::Kind::kGo:
-      if (in.screen == ScreenId::kRating && session_.rating_done) {
+      if (in.screen == ScreenId::kStaff && !staff_unlocked_) break;  // only through the PIN
+      if (in.screen == ScreenId::kStaffPin) {
+        pin_message_.clear();
+        Go(ScreenId::kStaffPin);
+        Focus("staff.pin", InputKind::kDigits);
+      } else if (in.screen == ScreenId::kRating && session_.rating_done) {
         Go(ScreenId::kThanks);
       } else {
         Go(in.screen);
@@ -354,6 +365,12 @@ void App::Apply(const Intent& in) {
       break;
     case Intent::Kind::kToggleLargeText:
       large_text_ = !large_text_;
+      break;
+    case Intent::Kind::kStaffUnlock:
+      StaffUnlock();
+      break;
+    case Intent::Kind::kCallNext:
+      if (staff_unlocked_ && screen_ == ScreenId::kStaff) CallNext(in.key);
       break;
     case Intent::Kind::kToggleInputMethod:
       method_ = method_ == text::InputMethod::kTelex ? text::InputMethod::kVni : text::InputMethod::kTelex;
@@ -595,6 +612,82 @@ void App::ApplyIdentity(const card::Identity& id) {
   session_.chip_verified = id.source == "chip" && id.chip_verified;
 }
 
+// ---- staff mode -----------------------------------------------------------------------------
+
+void App::StaffUnlock() {
+  Unfocus();
+  std::string pin = Value("staff.pin");
+  if (auto it = session_.values.find("staff.pin"); it != session_.values.end()) SecureWipe(it->second);
+  PinPolicy policy;
+  policy.max_attempts = config().pin_max_attempts;
+  policy.lockout = std::chrono::seconds(config().pin_lockout_s);
+  // PBKDF2 (~0.1 s) on the UI thread: a deliberate pause on a staff action, not a citizen's.
+  StaffAuth auth(*deps_.store, *deps_.clock, policy);
+  auto r = auth.Verify(pin);
+  SecureWipe(pin);
+  if (!r.ok()) {
+    std::cerr << "kiosk: staff PIN check failed: " << r.status().ToString() << "\n";
+    pin_message_ = "staff.pin_error";
+  } else if (r->check == PinCheck::kOk) {
+    staff_unlocked_ = true;
+    pin_message_.clear();
+    Go(ScreenId::kStaff);
+    history_.clear();
+    RefreshStaff();
+    return;
+  } else if (r->check == PinCheck::kWrong) {
+    pin_message_ = "staff.pin_wrong";
+    pin_message_number_ = r->attempts_left;
+  } else if (r->check == PinCheck::kLocked) {
+    pin_message_ = "staff.pin_locked";
+    pin_message_number_ = static_cast<int>((r->locked_for_s + 59) / 60);
+  } else {
+    pin_message_ = "staff.pin_not_set";
+  }
+  Focus("staff.pin", InputKind::kDigits);
+}
+
+void App::RefreshStaff() {
+  std::string called = staff_.called;
+  std::string message = staff_.message_key;
+  staff_ = StaffView{};
+  staff_.called = called;
+  staff_.message_key = message;
+  for (const auto& c : catalog_.Counters()) {
+    StaffView::Counter row;
+    row.counter = c;
+    for (const auto& p : catalog_.procedures) {
+      if (p.counter == c && row.name.find(p.field) == std::string::npos) row.name += (row.name.empty() ? "" : ", ") + p.field;
+    }
+    auto w = deps_.store->WaitingTickets(c);
+    row.waiting = w.ok() ? *w : 0;
+    staff_.counters.push_back(row);
+  }
+  auto list = deps_.store->ListDossiers();
+  if (list.ok()) {
+    for (auto& d : *list) {
+      if (d.state != DossierState::kAccepted) staff_.dossiers.push_back(std::move(d));
+    }
+  }
+}
+
+void App::CallNext(const std::string& counter) {
+  auto t = deps_.store->CallNextTicket(counter);
+  staff_.called.clear();
+  staff_.message_key.clear();
+  if (t.ok()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s-%03d", t->counter.c_str(), t->number);
+    staff_.called = buf;
+  } else if (t.status().code() == Code::kNotFound) {
+    staff_.message_key = "staff.none_waiting";
+  } else {
+    std::cerr << "kiosk: call next: " << t.status().ToString() << "\n";
+    staff_.message_key = "staff.call_failed";
+  }
+  RefreshStaff();
+}
+
 // ---- events and time ------------------------------------------------------------------------
 
 void App::OnEvent(const UiEvent& event) {
@@ -704,6 +797,9 @@ void App::WipeSession() {
   deps_.strings->SetLanguage(deps_.config->language == "en" ? Language::kEn : Language::kVi);
   method_ = text::InputMethod::kTelex;
   composer_->SetMethod(method_);
+  staff_unlocked_ = false;  // staff mode locks with the session
+  staff_ = StaffView{};
+  pin_message_.clear();
   if (inactivity_.in_session()) ++sessions_wiped_;
   inactivity_.EndSession();
 }

@@ -40,6 +40,8 @@ enum class ScreenId {
   kTicket,      // take a queue number
   kRating,      // rate the service
   kThanks,      // after a rating
+  kStaffPin,    // staff: enter the PIN (lock-out after failures)
+  kStaff,       // staff: queue per counter, call the next ticket, dossiers waiting to sync
 };
 const char* ScreenName(ScreenId s);  // "attract", "menu", ... (the script's `wait` uses these)
 std::optional<ScreenId> ParseScreenName(std::string_view s);
@@ -81,6 +83,8 @@ struct Intent {
     kSetLanguage,      // number: 0 vi, 1 en
     kToggleLargeText,
     kToggleInputMethod,
+    kStaffUnlock,      // check the PIN typed in "staff.pin"
+    kCallNext,         // key = counter
   };
   explicit Intent(Kind k) : kind(k) {}
   Kind kind;
@@ -110,6 +114,18 @@ struct LookupView {
   std::string error_key;  // i18n key when not found or failed
   JobState portal = JobState::kNone;  // the portal look-up, when the kiosk is enrolled
   std::string portal_status_text;     // the portal's own words (Vietnamese)
+};
+
+// Staff mode's view: built from the store when entering and after each call (no personal data).
+struct StaffView {
+  struct Counter {
+    std::string counter, name;
+    int waiting = 0;
+  };
+  std::vector<Counter> counters;
+  std::vector<DossierSummary> dossiers;  // codes, procedure, state: never the applicant's data
+  std::string called;                    // "HT-003" just called, shown large
+  std::string message_key;               // i18n key of a calm message ("staff.none_waiting", ...)
 };
 
 // The rating criteria (shared/domain/vn-facts.md §7.1) the kiosk asks; ids are sent to the portal.
@@ -177,6 +193,10 @@ class App {
   const std::string& notice() const { return notice_; }  // a calm one-line message (key)
   // A dossier body from the session (what would be submitted); used by review and tests.
   nlohmann::json BuildDossierBody() const;
+  const StaffView& staff() const { return staff_; }
+  // The PIN screen's message (i18n key) and its number (attempts left, minutes locked).
+  const std::string& pin_message() const { return pin_message_; }
+  int pin_message_number() const { return pin_message_number_; }
   // Number of completed citizen sessions (wipes), for tests and diagnostics.
   int sessions_wiped() const { return sessions_wiped_; }
 
@@ -194,6 +214,9 @@ class App {
   void DoLookup();
   void DoRating();
   void ApplyIdentity(const card::Identity& id);
+  void StaffUnlock();
+  void RefreshStaff();
+  void CallNext(const std::string& counter);
   void SetError(const std::string& key, const std::string& vi, const std::string& en);
 
   AppDeps deps_;
@@ -222,6 +245,10 @@ class App {
   uint64_t lookup_request_ = 0;
   std::string notice_;
   int sessions_wiped_ = 0;
+  bool staff_unlocked_ = false;
+  StaffView staff_;
+  std::string pin_message_;
+  int pin_message_number_ = 0;
 };
 
 }  // namespace mck::app

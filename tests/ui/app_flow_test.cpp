@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "device_setup.h"
+#include "store/staff_auth.h"
 
 using namespace mck;
 using namespace mck::app;
@@ -303,4 +304,72 @@ TEST_CASE("a QR that is not a citizen ID card is refused calmly, a card QR fills
   CHECK(f.app->Value("applicant.date_of_birth") == "15031990");
   CHECK(f.app->session().identity_source == IdentitySource::kQr);
   CHECK_FALSE(f.app->session().chip_verified);
+}
+
+TEST_CASE("staff mode opens only with the PIN, locks after wrong tries, calls the next ticket, and locks with the wipe") {
+  Fixture f;
+  f.config.pin_max_attempts = 3;
+  {
+    StaffAuth auth(*f.store, f.clock, PinPolicy{});
+    REQUIRE(auth.SetPin("246810").ok());
+  }
+  // Two tickets waiting at HT, issued as the printer would have confirmed.
+  for (int i = 0; i < 2; ++i) {
+    auto t = f.store->ReserveTicket("HT", std::nullopt);
+    REQUIRE(t.ok());
+    REQUIRE(f.store->SetTicketState(t->id, "issued").ok());
+  }
+  f.Do(Intent::Kind::kStart);
+  f.Go(ScreenId::kStaff);
+  CHECK(f.app->screen() == ScreenId::kMenu);  // not without the PIN
+  f.Go(ScreenId::kStaffPin);
+  REQUIRE(f.app->screen() == ScreenId::kStaffPin);
+  CHECK(f.app->focused_key() == "staff.pin");
+  for (char c : std::string("111111")) f.Do(Intent::Kind::kKey, "", std::string(1, c));
+  CHECK(f.app->DisplayValue("staff.pin").find('1') == std::string::npos);  // masked
+  f.Do(Intent::Kind::kStaffUnlock);
+  CHECK(f.app->screen() == ScreenId::kStaffPin);
+  CHECK(f.app->pin_message() == "staff.pin_wrong");
+  CHECK(f.app->pin_message_number() == 2);
+  CHECK(f.app->Value("staff.pin").empty());  // the typed PIN is wiped after each try
+  for (char c : std::string("246810")) f.Do(Intent::Kind::kKey, "", std::string(1, c));
+  f.Do(Intent::Kind::kStaffUnlock);
+  REQUIRE(f.app->screen() == ScreenId::kStaff);
+  REQUIRE_FALSE(f.app->staff().counters.empty());
+  CHECK(f.app->staff().counters.front().counter == "HT");
+  CHECK(f.app->staff().counters.front().waiting == 2);
+  f.Do(Intent::Kind::kCallNext, "HT");
+  CHECK(f.app->staff().called == "HT-001");
+  CHECK(f.app->staff().counters.front().waiting == 1);
+  f.Do(Intent::Kind::kCallNext, "HT");
+  f.Do(Intent::Kind::kCallNext, "HT");
+  CHECK(f.app->staff().message_key == "staff.none_waiting");
+  // Walking away locks staff mode like any session.
+  f.clock.Advance(std::chrono::seconds(f.config.inactivity_timeout_s + f.config.inactivity_countdown_s + 1));
+  f.app->Tick();
+  CHECK(f.app->screen() == ScreenId::kAttract);
+  f.Do(Intent::Kind::kStart);
+  f.Go(ScreenId::kStaff);
+  CHECK(f.app->screen() == ScreenId::kMenu);
+}
+
+TEST_CASE("staff PIN lock-out after the configured number of wrong tries") {
+  Fixture f;
+  f.config.pin_max_attempts = 2;
+  f.config.pin_lockout_s = 300;
+  {
+    StaffAuth auth(*f.store, f.clock, PinPolicy{});
+    REQUIRE(auth.SetPin("246810").ok());
+  }
+  f.Do(Intent::Kind::kStart);
+  f.Go(ScreenId::kStaffPin);
+  for (int i = 0; i < 2; ++i) {
+    for (char c : std::string("000000")) f.Do(Intent::Kind::kKey, "", std::string(1, c));
+    f.Do(Intent::Kind::kStaffUnlock);
+  }
+  for (char c : std::string("246810")) f.Do(Intent::Kind::kKey, "", std::string(1, c));
+  f.Do(Intent::Kind::kStaffUnlock);  // the right PIN, but locked: not even compared
+  CHECK(f.app->screen() == ScreenId::kStaffPin);
+  CHECK(f.app->pin_message() == "staff.pin_locked");
+  CHECK(f.app->pin_message_number() == 5);
 }

@@ -106,6 +106,14 @@ TEST_CASE("identify with the card's QR (scanner as keyboard), then the chip conf
   CHECK(std::filesystem::file_size(out / "shots" / "qr-unknown.png") > 10000);
 }
 
+TEST_CASE("staff mode: a wrong PIN is refused, the right one opens the queue, and calling takes the next number") {
+  const auto out = OutDir("staff");
+  REQUIRE(RunScript("staff.script", out, std::string("--kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810") == 0);
+  auto store = OpenStore(out);
+  CHECK(*store->WaitingTickets("HT") == 0);  // the one ticket was issued, then called
+  CHECK(Job(out, 1)["printed"] == true);
+}
+
 TEST_CASE("out of paper: the dossier is safe and the screen says so calmly") {
   const auto out = OutDir("paper-out");
   REQUIRE(RunScript("paper-out.script", out, "--printer-mode paper-out") == 0);

@@ -23,7 +23,8 @@ void DrawMenu(Ui& ui) {
   const int cols = ui.portrait() ? 1 : 2;
   const int rows = 4 / cols;
   const float w = (avail.x - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
-  const float h = std::min((avail.y - gap * static_cast<float>(rows - 1)) / static_cast<float>(rows), ui.S(300));
+  const float staff_h = ui.S(72);
+  const float h = std::min((avail.y - staff_h - gap * static_cast<float>(rows)) / static_cast<float>(rows), ui.S(300));
   for (int i = 0; i < 4; ++i) {
     if (i % cols) ImGui::SameLine(0, gap);
     const Choice& c = choices[i];
@@ -32,6 +33,13 @@ void DrawMenu(Ui& ui) {
       ui.Go(c.target);
     }
     if (i % cols == cols - 1) ImGui::Dummy(ImVec2(0, gap - ImGui::GetStyle().ItemSpacing.y));
+  }
+  // Staff mode: small and at the bottom, behind a PIN.
+  ImGui::SetCursorPosY(ImGui::GetWindowHeight() - staff_h - ImGui::GetStyle().WindowPadding.y);
+  ImGui::SetCursorPosX(ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x - ui.S(260));
+  if (TouchButton(ui, "menu.staff", ui.T("menu.staff"), ImVec2(ui.S(260), staff_h), ButtonKind::kSecondary,
+                  ui.F().small)) {
+    ui.Go(ScreenId::kStaffPin);
   }
 }
 

@@ -21,6 +21,8 @@ void DrawLookup(Ui& ui);
 void DrawTicket(Ui& ui);
 void DrawRating(Ui& ui);
 void DrawThanks(Ui& ui);
+void DrawStaffPin(Ui& ui);
+void DrawStaff(Ui& ui);
 // The "Bạn còn ở đó không?" overlay during the inactivity countdown.
 void DrawStillThere(Ui& ui);
 

@@ -79,6 +79,8 @@ void DrawBody(Ui& ui) {
     case ScreenId::kTicket: DrawTicket(ui); break;
     case ScreenId::kRating: DrawRating(ui); break;
     case ScreenId::kThanks: DrawThanks(ui); break;
+    case ScreenId::kStaffPin: DrawStaffPin(ui); break;
+    case ScreenId::kStaff: DrawStaff(ui); break;
   }
   ImGui::End();
   ImGui::PopStyleVar(2);
