@@ -1,0 +1,227 @@
+// The App's actions that reach the Store: submit, queue tickets, look-up, rating, staff mode.
+#include "app.h"
+
+#include <iostream>
+
+#include "app_internal.h"
+#include "ids.h"
+#include "store/staff_auth.h"
+#include "utf8.h"
+#include "validation.h"
+
+namespace mck::app {
+
+using nlohmann::json;
+using internal::DateDigitsToIso;
+using internal::IsoToDateDigits;
+using internal::StartsWith;
+
+void App::Submit() {
+  if (session_.submitted) return;  // a second tap never makes a second dossier
+  auto v = ValidateDossier(catalog_, BuildDossierBody(), VietnamDate(deps_.clock->Now()));
+  if (!v.ok()) {
+    // Send the citizen back to the first screen with a problem, messages under the fields.
+    bool applicant_bad = false;
+    for (const auto& e : v.errors) applicant_bad = applicant_bad || StartsWith(e.field, "applicant.");
+    ValidateApplicant();
+    ValidateForm();
+    Go(applicant_bad ? ScreenId::kApplicant : ScreenId::kForm);
+    notice_ = "review.fix_errors";
+    return;
+  }
+  auto stored = deps_.store->SubmitDossier(v.body, {}, catalog_.version);
+  if (!stored.ok()) {
+    std::cerr << "kiosk: submit failed: " << stored.status().ToString() << "\n";
+    notice_ = "submit.failed";
+    return;
+  }
+  // Durable now: only from here may the screen say "Đã nộp hồ sơ".
+  session_.submitted = stored.value();
+  Go(ScreenId::kSubmitted);
+  history_.clear();  // no way back into an already submitted dossier
+  if (!deps_.printer) {
+    receipt_print_ = JobState::kFailed;
+    receipt_error_ = "printer.not_configured";
+    return;
+  }
+  Apply(Intent{Intent::Kind::kReprintReceipt});
+}
+
+void App::StartTicket(const std::string& counter) {
+  ticket_.reset();
+  TicketView view;
+  view.counter = counter;
+  for (const auto& p : catalog_.procedures) {
+    if (p.counter == counter) {
+      view.counter_name = p.field;
+      break;
+    }
+  }
+  if (!deps_.printer) {
+    // A number is issued only when it is printed: without a printer there is none to give.
+    view.print = JobState::kFailed;
+    view.error_key = "printer.not_configured";
+    ticket_ = view;
+    return;
+  }
+  auto waiting = deps_.store->WaitingTickets(counter);
+  std::optional<std::string> linked;
+  if (session_.submitted) linked = session_.submitted->client_id;
+  auto t = deps_.store->ReserveTicket(counter, linked);
+  if (!t.ok()) {
+    std::cerr << "kiosk: ticket reservation failed: " << t.status().ToString() << "\n";
+    view.print = JobState::kFailed;
+    view.error_key = "ticket.failed";
+    ticket_ = view;
+    return;
+  }
+  view.number = t->number;
+  view.waiting_before = waiting.ok() ? *waiting : 0;
+  view.print = JobState::kRunning;
+  TicketData data;
+  data.commune_name = config().commune_name;
+  data.counter = counter;
+  data.counter_name = view.counter_name;
+  data.number = t->number;
+  data.waiting_before = view.waiting_before;
+  data.issued_at = t->issued_at;
+  if (session_.submitted) data.provisional_code = session_.submitted->provisional_code;
+  ticket_id_ = t->id;
+  ticket_job_ = deps_.printer->PrintTicket(data);
+  ticket_ = view;
+}
+
+void App::DoLookup() {
+  Unfocus();
+  lookup_ = LookupView{};
+  lookup_.searched = true;
+  std::string code = Trim(Value("lookup"));
+  for (auto& c : code) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  if (IsUuid(Trim(Value("lookup")))) code = Trim(Value("lookup"));  // a QR carries the client id
+  if (code.empty()) {
+    lookup_.error_key = "lookup.empty";
+    return;
+  }
+  auto rec = deps_.store->GetDossier(code);
+  if (!rec.ok()) {
+    lookup_.error_key = rec.status().code() == Code::kNotFound ? "lookup.not_found" : "lookup.failed";
+    if (rec.status().code() != Code::kNotFound) std::cerr << "kiosk: lookup: " << rec.status().ToString() << "\n";
+    return;
+  }
+  lookup_.found = true;
+  lookup_.provisional_code = rec->provisional_code;
+  lookup_.dossier_code = rec->dossier_code.value_or("");
+  const Procedure* p = catalog_.Find(rec->procedure_code);
+  lookup_.procedure_name = p ? p->name : rec->procedure_code;
+  lookup_.state = DossierStateName(rec->state);
+  lookup_.portal_status = rec->portal_status.value_or("");
+  lookup_.appointment_date = rec->appointment_date.value_or("");
+  lookup_.submitted_at = rec->submitted_at;
+  if (deps_.portal) {
+    // The portal knows it by its official code once accepted, and by its client id before.
+    lookup_request_ = deps_.portal->Lookup(rec->dossier_code.value_or(rec->client_id));
+    lookup_.portal = JobState::kRunning;
+  }
+}
+
+void App::DoRating() {
+  if (session_.rating_scores.empty()) {
+    notice_ = "rating.choose_one";
+    return;
+  }
+  Rating r;
+  if (session_.submitted) r.dossier_code = session_.submitted->provisional_code;
+  if (const Procedure* p = procedure()) r.counter = p->counter;
+  r.scores = json::object();
+  for (const auto& [k, v] : session_.rating_scores) r.scores[k] = v;
+  r.comment = Trim(Value("rating.comment"));
+  auto key = deps_.store->SubmitRating(r);
+  SecureWipe(r.comment);
+  if (!key.ok()) {
+    std::cerr << "kiosk: rating not stored: " << key.status().ToString() << "\n";
+    notice_ = "rating.failed";
+    return;
+  }
+  session_.rating_done = true;
+  Go(ScreenId::kThanks);
+}
+
+// ---- staff mode -----------------------------------------------------------------------------
+
+void App::StaffUnlock() {
+  Unfocus();
+  std::string pin = Value("staff.pin");
+  if (auto it = session_.values.find("staff.pin"); it != session_.values.end()) SecureWipe(it->second);
+  PinPolicy policy;
+  policy.max_attempts = config().pin_max_attempts;
+  policy.lockout = std::chrono::seconds(config().pin_lockout_s);
+  // PBKDF2 (~0.1 s) on the UI thread: a deliberate pause on a staff action, not a citizen's.
+  StaffAuth auth(*deps_.store, *deps_.clock, policy);
+  auto r = auth.Verify(pin);
+  SecureWipe(pin);
+  if (!r.ok()) {
+    std::cerr << "kiosk: staff PIN check failed: " << r.status().ToString() << "\n";
+    pin_message_ = "staff.pin_error";
+  } else if (r->check == PinCheck::kOk) {
+    staff_unlocked_ = true;
+    pin_message_.clear();
+    Go(ScreenId::kStaff);
+    history_.clear();
+    RefreshStaff();
+    return;
+  } else if (r->check == PinCheck::kWrong) {
+    pin_message_ = "staff.pin_wrong";
+    pin_message_number_ = r->attempts_left;
+  } else if (r->check == PinCheck::kLocked) {
+    pin_message_ = "staff.pin_locked";
+    pin_message_number_ = static_cast<int>((r->locked_for_s + 59) / 60);
+  } else {
+    pin_message_ = "staff.pin_not_set";
+  }
+  Focus("staff.pin", InputKind::kDigits);
+}
+
+void App::RefreshStaff() {
+  std::string called = staff_.called;
+  std::string message = staff_.message_key;
+  staff_ = StaffView{};
+  staff_.called = called;
+  staff_.message_key = message;
+  for (const auto& c : catalog_.Counters()) {
+    StaffView::Counter row;
+    row.counter = c;
+    for (const auto& p : catalog_.procedures) {
+      if (p.counter == c && row.name.find(p.field) == std::string::npos) row.name += (row.name.empty() ? "" : ", ") + p.field;
+    }
+    auto w = deps_.store->WaitingTickets(c);
+    row.waiting = w.ok() ? *w : 0;
+    staff_.counters.push_back(row);
+  }
+  auto list = deps_.store->ListDossiers();
+  if (list.ok()) {
+    for (auto& d : *list) {
+      if (d.state != DossierState::kAccepted) staff_.dossiers.push_back(std::move(d));
+    }
+  }
+}
+
+void App::CallNext(const std::string& counter) {
+  auto t = deps_.store->CallNextTicket(counter);
+  staff_.called.clear();
+  staff_.message_key.clear();
+  if (t.ok()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s-%03d", t->counter.c_str(), t->number);
+    staff_.called = buf;
+  } else if (t.status().code() == Code::kNotFound) {
+    staff_.message_key = "staff.none_waiting";
+  } else {
+    std::cerr << "kiosk: call next: " << t.status().ToString() << "\n";
+    staff_.message_key = "staff.call_failed";
+  }
+  RefreshStaff();
+}
+
+}  // namespace mck::app
