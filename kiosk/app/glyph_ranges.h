@@ -1,9 +1,9 @@
 // The code points the kiosk's font atlas holds: Dear ImGui's GetGlyphRangesVietnamese() (Basic
 // Latin, Latin-1, and the Vietnamese letters) plus the punctuation it leaves out but our text
-// uses: — (U+2014), – (U+2013), ‘ ’ “ ” (U+2018..201D), • (U+2022), … (U+2026), ₫ (U+20AB),
-// nothing else. Anything else must be added here AND exist in Noto Sans: tests/ui/strings_test
-// checks every character of both catalogs against these ranges and the font file. Kept apart
-// from ImGui so the tests can check coverage without a window.
+// uses: — (U+2014), – (U+2013), ‘ ’ “ ” (U+2018..201D), • (U+2022), … (U+2026), ₫ (U+20AB).
+// A new character must be added here AND exist in Noto Sans (which lacks arrows and U+2212 −):
+// tests/ui/strings_test checks every character of the catalogs against these ranges and both
+// font files. Kept apart from ImGui so the tests can check coverage without a window.
 #pragma once
 
 #include <cstdint>
