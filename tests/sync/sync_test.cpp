@@ -347,3 +347,29 @@ TEST_CASE("a 428 for an attachment the portal lost: it is uploaded again and the
   CHECK(stats["dossier_posts"] == 2);
   for (const auto& a : s.sim.Admin("GET", "/admin/attachments")) CHECK(a["data_sha256"] == a["sha256"]);
 }
+
+TEST_CASE("the injected clock decides when the portal is tried again") {
+  Setup s;
+  auto store = s.kiosk.OpenStore();
+  std::mt19937_64 rng(13);
+  s.kiosk.SubmitDossiers(*store, 1, 0, rng);
+  ManualClock clock(std::chrono::system_clock::now());
+  SyncOptions o = s.kiosk.sync_options(&clock);
+  o.backoff.base = std::chrono::milliseconds(60000);  // far longer than the test runs in real time
+  o.backoff.cap = std::chrono::milliseconds(60000);
+  Syncer syncer(o);
+  s.sim.SetFaults({{"down", true}});
+  auto down = syncer.RunOnce();
+  REQUIRE(down.ok());
+  CHECK(down->retried == 1);
+  REQUIRE(down->portal_pause);
+  s.sim.SetFaults({{"down", false}});
+  auto paused = syncer.RunOnce();  // the portal is back, but the kiosk's clock says "not yet"
+  REQUIRE(paused.ok());
+  CHECK(paused->sent == 0);
+  CHECK(s.sim.Admin("GET", "/admin/stats")["dossier_posts"] == 1);
+  clock.Advance(std::chrono::milliseconds(121000));  // past the pause and the item's own backoff
+  auto later = syncer.RunOnce();
+  REQUIRE(later.ok());
+  CHECK(later->accepted == 1);
+}
