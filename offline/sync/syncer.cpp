@@ -104,6 +104,11 @@ Result<HttpResponse> Syncer::Send(const std::string& method, const std::string& 
   return resp;
 }
 
+bool Syncer::Reached(const Result<HttpResponse>& resp) const {
+  // Sent means the request went out on a verified connection (answered or not).
+  return resp.ok() || (resp.status().code() != Code::kSecurity && !http_->last_failure_unreachable() && !stop_);
+}
+
 Syncer::ItemResult Syncer::Classify(const Result<HttpResponse>& resp) {
   if (!resp.ok()) {
     const Status& st = resp.status();
@@ -202,7 +207,7 @@ Syncer::ItemResult Syncer::SendDossier(const OutboxItem& item, SteadyPoint lease
   for (int round = 0; round < 3; ++round) {
     auto resp = Send("POST", "/api/v1/dossiers", payload,
                      {{"Content-Type", "application/json"}, {"Idempotency-Key", item.idempotency_key}}, lease_end);
-    ++sum.sent;
+    if (Reached(resp)) ++sum.sent;
     if (!resp.ok()) return Classify(resp);
     const long s = resp->status;
     if (s == 200 || s == 201) {
@@ -266,7 +271,7 @@ Syncer::ItemResult Syncer::SendSimple(const OutboxItem& item, SteadyPoint lease_
                                                  : "/api/v1/dossiers/" + item.ref + "/decisions";
   auto resp = Send("POST", path, body->dump(),
                    {{"Content-Type", "application/json"}, {"Idempotency-Key", item.idempotency_key}}, lease_end);
-  ++sum.sent;
+  if (Reached(resp)) ++sum.sent;
   if (!resp.ok()) return Classify(resp);
   const long s = resp->status;
   if (s == 200 || s == 201) {

@@ -81,7 +81,8 @@ struct SyncOptions {
 };
 
 struct SyncSummary {
-  int sent = 0;               // POSTs of dossiers, ratings and decisions (answers of any kind)
+  int sent = 0;               // POSTs of dossiers, ratings and decisions that left on a verified
+                              // connection (answered or not; not when the portal was unreachable)
   int accepted = 0;           // dossiers the portal accepted in this run
   int needs_attention = 0;
   int retried = 0;            // items put back for a later try
@@ -170,6 +171,7 @@ class Syncer {
   ItemResult UploadAttachment(const AttachmentInfo& att, std::chrono::steady_clock::time_point lease_end,
                               SyncSummary& sum);
   ItemResult Classify(const Result<HttpResponse>& resp);
+  bool Reached(const Result<HttpResponse>& resp) const;
   Result<HttpResponse> Send(const std::string& method, const std::string& path, const std::string& body,
                             std::vector<std::pair<std::string, std::string>> headers,
                             std::optional<std::chrono::steady_clock::time_point> lease_end);
