@@ -8,6 +8,7 @@
 // local transactions (SubmitDossier is a few ms, DESIGN.md allows it on the UI thread).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -139,6 +140,7 @@ struct AppDeps {
   PrintService* printer = nullptr;  // null: no printer configured (every print fails calmly)
   CardService* card = nullptr;      // null: no card reader (identify by typing only)
   PortalLookupService* portal = nullptr;  // null: not enrolled (local state only)
+  std::function<void()> outbox_changed;   // a dossier or rating was queued (wakes the sync worker)
 };
 
 class App {

@@ -37,6 +37,7 @@ void App::Submit() {
   }
   // Durable now: only from here may the screen say "Đã nộp hồ sơ".
   session_.submitted = stored.value();
+  if (deps_.outbox_changed) deps_.outbox_changed();
   Go(ScreenId::kSubmitted);
   history_.clear();  // no way back into an already submitted dossier
   if (!deps_.printer) {
@@ -145,6 +146,7 @@ void App::DoRating() {
     return;
   }
   session_.rating_done = true;
+  if (deps_.outbox_changed) deps_.outbox_changed();
   Go(ScreenId::kThanks);
 }
 

@@ -265,6 +265,7 @@ int main(int argc, char** argv) {
   deps.printer = devices.printer.get();
   deps.card = devices.card.get();
   deps.portal = portal->lookup();
+  deps.outbox_changed = [&portal] { portal->Nudge(); };
   App app(deps);
   if (Status st = app.Init(); !st.ok()) {
     std::cerr << "kiosk: " << st.ToString() << "\n";

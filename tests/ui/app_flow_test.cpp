@@ -33,6 +33,7 @@ struct Fixture {
   EventQueue events;
   Devices devices;
   std::unique_ptr<App> app;
+  int outbox_nudges = 0;  // how often the App woke the sync worker
 
   explicit Fixture(const std::string& printer_uri = "") {
     config.kiosk_number = 7;
@@ -61,6 +62,7 @@ struct Fixture {
     deps.strings = &strings;
     deps.printer = devices.printer.get();
     deps.card = devices.card.get();
+    deps.outbox_changed = [this] { ++outbox_nudges; };
     app = std::make_unique<App>(deps);
     REQUIRE(app->Init().ok());
   }
@@ -144,6 +146,7 @@ TEST_CASE("a typed submission is stored with the Telex text exactly before 'Đã
   CHECK(rec->body["fields"]["birth_place"] == "Trạm y tế xã Mẫu");
   CHECK(rec->body["fields"]["child_dob"] == "2025-09-01");
   CHECK(rec->body["documents"][0]["presented_at_counter"] == true);
+  CHECK(f.outbox_nudges == 1);  // the sync worker is woken for it
   // A second tap on "Nộp" makes no second dossier.
   f.Do(Intent::Kind::kSubmit);
   CHECK(f.store->ListDossiers()->size() == 1);
