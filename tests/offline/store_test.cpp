@@ -112,7 +112,7 @@ TEST_CASE("queue ticket numbers count per counter, restart daily, and only issue
   CHECK(store->ReserveTicket("HT", std::nullopt).value().number == 1);
 }
 
-TEST_CASE("personal data is purged after the retention period; codes, states and audit rows stay") {
+TEST_CASE("personal data is purged after the retention period - codes, states and audit rows stay") {
   TempDir dir;
   ManualClock clock(TestEpoch());
   auto store = OpenStore(TestOptions(dir, &clock));

@@ -233,7 +233,7 @@ TEST_CASE("Backspace deletes one character and later keys compose onto what is l
   CHECK(f.Text() == "Việt");
 }
 
-TEST_CASE("SetText: keys compose onto the last word; text is kept NFC") {
+TEST_CASE("SetText: keys compose onto the last word and text is kept NFC") {
   Composer c(InputMethod::kTelex, ToneStyle::kNew);
   c.SetText("Nguyễn Van");
   CHECK(c.Text() == "Nguyễn Van");
@@ -267,7 +267,7 @@ TEST_CASE("non-ASCII keys and combining marks") {
   CHECK(c.Text() == "đì á₫");
 }
 
-TEST_CASE("Clear empties the composer and starts a fresh word; method and style switch") {
+TEST_CASE("Clear empties the composer and starts a fresh word - method and style switch") {
   Composer c(InputMethod::kTelex, ToneStyle::kNew);
   c.Key("aaa");
   c.Clear();

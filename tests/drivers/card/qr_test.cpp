@@ -29,7 +29,7 @@ TEST_CASE("the 2021 CCCD QR (7 fields) parses", "[card][qr]") {
   CHECK_FALSE(j.contains("mrz"));
 }
 
-TEST_CASE("the 2024 Căn cước QR (11 fields) parses; trailing fields are ignored", "[card][qr]") {
+TEST_CASE("the 2024 Căn cước QR (11 fields) parses and trailing fields are ignored", "[card][qr]") {
   auto id = ParseCccdQr(std::string(kQr2024) + "\r\n");
   REQUIRE(id.ok());
   CHECK(id->date_of_issue.value() == "2025-08-20");
