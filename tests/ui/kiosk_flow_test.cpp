@@ -114,6 +114,19 @@ TEST_CASE("staff mode: a wrong PIN is refused, the right one opens the queue, an
   CHECK(Job(out, 1)["printed"] == true);
 }
 
+#ifdef PORTAL_SIM_BIN
+TEST_CASE("enrolled with the portal simulator: the submitted dossier is delivered and the look-up shows the portal's answer") {
+  const auto out = OutDir("portal");
+  REQUIRE(RunScript("portal-lookup.script", out,
+                    std::string("--kioskctl ") + KIOSKCTL_BIN + " --portal-sim " + PORTAL_SIM_BIN) == 0);
+  auto store = OpenStore(out);
+  auto list = store->ListDossiers();
+  REQUIRE(list->size() == 1);
+  CHECK(list->front().state == DossierState::kAccepted);
+  CHECK(list->front().dossier_code.has_value());
+}
+#endif
+
 TEST_CASE("out of paper: the dossier is safe and the screen says so calmly") {
   const auto out = OutDir("paper-out");
   REQUIRE(RunScript("paper-out.script", out, "--printer-mode paper-out") == 0);

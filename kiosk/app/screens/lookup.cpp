@@ -32,9 +32,18 @@ void DrawLookup(Ui& ui) {
     row(ui.T("lookup.procedure"), r.procedure_name);
     row(ui.T("lookup.state"), ui.T("state." + r.state));
     if (!r.portal_status.empty()) row(ui.T("lookup.portal_status"), ui.T("portal." + r.portal_status));
-    if (!r.portal_status_text.empty()) Wrapped(ui, r.portal_status_text, ui.F().small, colors::kMuted, w);
+    if (!r.portal_status_text.empty() && (r.portal_status.empty() || r.portal_status_text != ui.T("portal." + r.portal_status))) {
+      Wrapped(ui, r.portal_status_text, ui.F().small, colors::kMuted, w);  // the portal's own words, when they add something
+    }
     if (r.portal == JobState::kRunning) Wrapped(ui, ui.T("lookup.asking_portal"), ui.F().small, colors::kMuted, w);
-    row(ui.T("lookup.appointment"), r.appointment_date);
+    if (r.portal == JobState::kDone) {
+      Wrapped(ui, ui.T("lookup.portal_answered"), ui.F().small, colors::kOk, w);
+      const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+      ui.widgets.Add("lookup.portal_answered", Rect{a.x, a.y, b.x - a.x, b.y - a.y});  // for the UI tests
+    }
+    // Dates for people: DD/MM/YYYY.
+    const std::string& a = r.appointment_date;
+    row(ui.T("lookup.appointment"), a.size() == 10 ? a.substr(8, 2) + "/" + a.substr(5, 2) + "/" + a.substr(0, 4) : a);
     if (r.state == "queued" || r.state == "sending") Wrapped(ui, ui.T("lookup.queued_note"), ui.F().small, colors::kMuted, w);
   }
   EndDragList(ui, "lookup.list");

@@ -71,11 +71,11 @@ Result<ScriptRunner> ScriptRunner::Load(const std::filesystem::path& file, std::
     const size_t after_verb = line.find_first_of(" \t");
     s.rest = after_verb == std::string::npos ? "" : line.substr(line.find_first_not_of(" \t", after_verb));
     static const char* kVerbs[] = {"tap", "type", "keys", "press", "drag", "wait", "wait_widget", "expect_value",
-                                   "wait_value", "expect_screen", "sleep", "screenshot", "frames", "quit"};
+                                   "wait_value", "expect_screen", "sleep", "screenshot", "frames", "keys_code", "quit"};
     bool known = false;
     for (const char* v : kVerbs) known = known || s.verb == v;
     if (!known) return Status::Error(Code::kInvalidArgument, file.string() + ":" + std::to_string(n) + ": unknown step '" + s.verb + "'");
-    if (s.verb != "quit" && s.args.empty()) {
+    if (s.verb != "quit" && s.verb != "keys_code" && s.args.empty()) {
       return Status::Error(Code::kInvalidArgument, file.string() + ":" + std::to_string(n) + ": '" + s.verb + "' needs an argument");
     }
     r.steps_.push_back(std::move(s));
@@ -122,6 +122,8 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
   // Keep the loop ticking while a script runs (waits poll the state each frame).
   ui.pacer.WakeAt(Clock::now() + std::chrono::milliseconds(20));
   if (index_ >= steps_.size()) return state_ = State::kDone;
+  // Test-only memory of the last provisional code shown, for `keys_code` (look-up tests).
+  if (ui.app.session().submitted) last_code_ = ui.app.session().submitted->provisional_code;
   const Step& s = steps_[index_];
   const auto now = Clock::now();
   if (!started_) {
@@ -179,8 +181,9 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
     std::cerr << "kiosk: screenshot " << (shots_ / s.args[0]).string() << "\n";
     return next();
   }
-  if (s.verb == "keys") {
-    for (char32_t c : Decode(s.rest)) {
+  if (s.verb == "keys" || s.verb == "keys_code") {
+    if (s.verb == "keys_code" && last_code_.empty()) return Fail(s, "no dossier was submitted in this run"), state_;
+    for (char32_t c : Decode(s.verb == "keys" ? s.rest : last_code_)) {
       SDL_Event e{};
       e.type = SDL_TEXTINPUT;
       e.text.windowID = SDL_GetWindowID(window);

@@ -4,6 +4,7 @@
 //   tap ID                    tap the touch target ID (waits up to 5 s for it to appear)
 //   type TEXT                 tap on-screen keys for each character (shift for capitals)
 //   keys TEXT                 physical-keyboard text input (SDL_TEXTINPUT)
+//   keys_code                 types the provisional code of the last dossier submitted in this run
 //   press KEY                 physical key down+up by SDL name: Return, Backspace, Escape
 //   drag ID DY [STEPS]        press in ID's centre, move DY pixels in STEPS moves, release
 //   wait SCREEN [SECONDS]     wait until the screen is SCREEN (default 10 s)
@@ -65,7 +66,8 @@ class ScriptRunner {
   Clock::time_point deadline_{};
   std::u32string pending_chars_;
   ImVec2 pos_{};
-  std::string tap_id_;  // the key being tapped by `type`
+  std::string tap_id_;     // the key being tapped by `type`
+  std::string last_code_;  // the last provisional code on screen (`keys_code`)
   int drag_step_ = 0;
   std::string error_;
   State state_ = State::kRunning;
