@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "ids.h"
+#include "pace_crypto.h"
 #include "tlv.h"
 
 namespace mck::card {
@@ -77,10 +78,10 @@ Bytes Pad(ByteView data) {
   return out;
 }
 
-std::optional<Bytes> Unpad(ByteView data) {
+std::optional<Bytes> Unpad(ByteView data, size_t block) {
   size_t n = data.size();
   while (n > 0 && data[n - 1] == 0x00) --n;
-  if (n == 0 || data[n - 1] != 0x80 || data.size() - n >= 8) return std::nullopt;
+  if (n == 0 || data[n - 1] != 0x80 || data.size() - n >= block) return std::nullopt;
   return Bytes(data.begin(), data.begin() + static_cast<long>(n - 1));
 }
 
@@ -167,6 +168,32 @@ Result<Response> SplitResponse(ByteView raw) {
   return r;
 }
 
+Bytes PadTo(ByteView data, size_t block) {
+  Bytes out(data.begin(), data.end());
+  out.push_back(0x80);
+  while (out.size() % block) out.push_back(0x00);
+  return out;
+}
+
+Bytes SecureMessaging::Encrypt(ByteView padded) const {
+  if (cipher_ == SmCipher::k3Des) return TdesEncrypt(keys_.enc, padded);
+  const Bytes zero(16, 0);
+  return AesCbcEncrypt(keys_.enc, AesCbcEncrypt(keys_.enc, zero, ssc_), padded);  // IV = E(KS_enc, SSC)
+}
+
+Bytes SecureMessaging::Decrypt(ByteView data) const {
+  if (cipher_ == SmCipher::k3Des) return TdesDecrypt(keys_.enc, data);
+  const Bytes zero(16, 0);
+  return AesCbcDecrypt(keys_.enc, AesCbcEncrypt(keys_.enc, zero, ssc_), data);
+}
+
+Bytes SecureMessaging::Mac(ByteView padded) const {
+  if (cipher_ == SmCipher::k3Des) return RetailMac(keys_.mac, padded);
+  Bytes m = AesCmac(keys_.mac, padded);
+  m.resize(8);
+  return m;
+}
+
 void SecureMessaging::IncrementSsc() {
   for (size_t i = ssc_.size(); i-- > 0;) {
     if (++ssc_[i] != 0) break;
@@ -179,11 +206,13 @@ Apdu SecureMessaging::Protect(const Apdu& plain) {
   out.ins = plain.ins;
   out.p1 = plain.p1;
   out.p2 = plain.p2;
-  const Bytes header = Pad(Bytes{out.cla, out.ins, out.p1, out.p2});
+  const Bytes header = PadTo(Bytes{out.cla, out.ins, out.p1, out.p2}, block());
   Bytes body;
+  // The SSC is incremented before encrypting: AES's IV is E(KS_enc, SSC) of this command.
+  IncrementSsc();
   if (!plain.data.empty()) {
     Bytes do87_value = {0x01};
-    Append(do87_value, TdesEncrypt(keys_.enc, Pad(plain.data)));
+    Append(do87_value, Encrypt(PadTo(plain.data, block())));
     Append(body, EncodeTlv(0x87, do87_value));
   }
   if (plain.has_le) {
@@ -196,11 +225,10 @@ Apdu SecureMessaging::Protect(const Apdu& plain) {
     }
     Append(body, EncodeTlv(0x97, le));
   }
-  IncrementSsc();
   Bytes n = ssc_;
   Append(n, header);
   Append(n, body);
-  const Bytes cc = RetailMac(keys_.mac, Pad(n));
+  const Bytes cc = Mac(PadTo(n, block()));
   Append(body, EncodeTlv(0x8E, cc));
   out.data = std::move(body);
   out.has_le = true;
@@ -237,7 +265,7 @@ Result<Response> SecureMessaging::Unprotect(const Response& resp) {
   // The MAC covers every data object before DO8E, in order.
   size_t covered = static_cast<size_t>(do8e->value.data() - resp.data.data()) - 2;
   Append(mac_input, ByteView(resp.data.data(), covered));
-  const Bytes cc = RetailMac(keys_.mac, Pad(mac_input));
+  const Bytes cc = Mac(PadTo(mac_input, block()));
   if (!std::equal(cc.begin(), cc.end(), do8e->value.begin())) {
     return Status::Error(Code::kSecurity, "card_error: response MAC does not verify",
                          "Không xác thực được dữ liệu từ thẻ. Vui lòng đặt lại thẻ và thử lại.");
@@ -245,12 +273,12 @@ Result<Response> SecureMessaging::Unprotect(const Response& resp) {
   Response out;
   out.sw = static_cast<uint16_t>(do99->value[0] << 8 | do99->value[1]);
   if (do87) {
-    if (do87->value.empty() || do87->value[0] != 0x01 || (do87->value.size() - 1) % 8 != 0) {
+    if (do87->value.empty() || do87->value[0] != 0x01 || (do87->value.size() - 1) % block() != 0) {
       return Status::Error(Code::kIo, "card_error: malformed DO87",
                            "Dữ liệu từ thẻ không hợp lệ. Vui lòng đặt lại thẻ và thử lại.");
     }
-    const Bytes plain = TdesDecrypt(keys_.enc, do87->value.subspan(1));
-    auto unpadded = Unpad(plain);
+    const Bytes plain = Decrypt(do87->value.subspan(1));
+    auto unpadded = Unpad(plain, block());
     if (!unpadded) {
       return Status::Error(Code::kIo, "card_error: bad padding in DO87",
                            "Dữ liệu từ thẻ không hợp lệ. Vui lòng đặt lại thẻ và thử lại.");

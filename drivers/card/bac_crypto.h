@@ -32,8 +32,9 @@ void AdjustParity(Bytes& key);
 
 // ISO 9797-1 padding method 2 to a multiple of 8: 80 00 ...
 Bytes Pad(ByteView data);
-// Removes method-2 padding; nullopt when it is malformed.
-std::optional<Bytes> Unpad(ByteView data);
+// Removes method-2 padding added to a multiple of `block` (8 for 3DES, 16 for AES); nullopt
+// when it is malformed.
+std::optional<Bytes> Unpad(ByteView data, size_t block = 8);
 // 2-key 3DES CBC, IV zero, no padding added. REQUIRES: data.size() % 8 == 0, key.size() == 16.
 Bytes TdesEncrypt(ByteView key, ByteView data);
 Bytes TdesDecrypt(ByteView key, ByteView data);
@@ -71,11 +72,21 @@ struct Response {
 // Splits "data || SW1 SW2"; kIo for fewer than 2 bytes.
 Result<Response> SplitResponse(ByteView raw);
 
-// Secure messaging with 3DES session keys (9303-11 §9.8). Protect() and Unprotect() each
-// increment the SSC once, in that order, exactly as the chip does.
+// The cipher suite of a secure-messaging session: after BAC, 2-key 3DES, retail MAC, 8-byte
+// SSC, 8-byte blocks; after PACE with AES-128, AES-CBC with IV = E(KS_enc, SSC), AES-CMAC
+// truncated to 8 bytes, 16-byte SSC, 16-byte blocks (9303-11 §9.8). The framing (DO87, DO97,
+// DO99, DO8E, padding method 2) is the same.
+enum class SmCipher { k3Des, kAes128 };
+
+// Pads (ISO 9797-1 method 2) to a multiple of `block` (8 or 16).
+Bytes PadTo(ByteView data, size_t block);
+
+// Secure messaging (9303-11 §9.8). Protect() and Unprotect() each increment the SSC once, in
+// that order, exactly as the chip does.
 class SecureMessaging {
  public:
-  SecureMessaging(KeyPair session_keys, Bytes ssc) : keys_(std::move(session_keys)), ssc_(std::move(ssc)) {}
+  SecureMessaging(KeyPair session_keys, Bytes ssc, SmCipher cipher = SmCipher::k3Des)
+      : keys_(std::move(session_keys)), ssc_(std::move(ssc)), cipher_(cipher) {}
   Apdu Protect(const Apdu& plain);
   // Verifies DO8E over DO87/DO99, decrypts DO87. A response without DO8E (the chip dropped SM,
   // e.g. 6987/6988) is kIo with the SW named; a MAC mismatch is kSecurity.
@@ -84,8 +95,13 @@ class SecureMessaging {
 
  private:
   void IncrementSsc();
+  size_t block() const { return cipher_ == SmCipher::kAes128 ? 16 : 8; }
+  Bytes Encrypt(ByteView padded) const;
+  Bytes Decrypt(ByteView data) const;
+  Bytes Mac(ByteView padded) const;
   KeyPair keys_;
   Bytes ssc_;
+  SmCipher cipher_;
 };
 
 }  // namespace mck::card

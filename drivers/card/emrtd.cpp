@@ -5,6 +5,7 @@
 #include "dg13.h"
 #include "ids.h"
 #include "mrz.h"
+#include "pace_crypto.h"
 #include "sod.h"
 #include "tlv.h"
 
@@ -31,6 +32,31 @@ constexpr FileSpec kDg2{"DG2", 0x0102, 2, 0x75};
 constexpr FileSpec kDg13{"DG13", 0x010D, 13, 0x6D};
 constexpr FileSpec kSod{"EF.SOD", 0x011D, 0, 0x77};
 
+struct PaceOffer {
+  int parameter_id = 0;
+};
+
+// The PACEInfo of EF.CardAccess this reader can use: id-PACE-ECDH-GM-AES-CBC-CMAC-128, version 2,
+// parameterId 12 or 13. nullopt when there is none (or the file is malformed: then BAC).
+std::optional<PaceOffer> ParseCardAccess(ByteView card_access) {
+  auto set = ParseTlv(card_access);
+  if (!set.ok() || set->tag != 0x31) return std::nullopt;
+  auto infos = ParseTlvList(set->value);
+  if (!infos.ok()) return std::nullopt;
+  const Bytes oid = PaceEcdhGmAes128Oid();
+  for (const Tlv& info : *infos) {
+    if (info.tag != 0x30) continue;
+    auto items = ParseTlvList(info.value);
+    if (!items.ok() || items->size() < 3) continue;
+    const auto& v = *items;
+    if (v[0].tag != 0x06 || !std::equal(v[0].value.begin(), v[0].value.end(), oid.begin(), oid.end())) continue;
+    if (v[1].tag != 0x02 || v[1].value.size() != 1 || v[1].value[0] != 2) continue;
+    if (v[2].tag != 0x02 || v[2].value.size() != 1 || (v[2].value[0] != 12 && v[2].value[0] != 13)) continue;
+    return PaceOffer{v[2].value[0]};
+  }
+  return std::nullopt;
+}
+
 class Session {
  public:
   Session(ApduTransport& t, const EmrtdOptions& o, const ReadProgress& p, EmrtdStats* s)
@@ -56,7 +82,7 @@ class Session {
 
   Status SelectApplication() {
     Apdu a{0x00, 0xA4, 0x04, 0x0C, FromHex("A0000002471001")};
-    auto r = Plain(a);
+    auto r = sm_ ? Secure(a) : Plain(a);
     if (!r.ok()) return r.status();
     if (r->sw != 0x9000) {
       return CardFailure(CardProblem::kNotEmrtd, "SELECT eMRTD application answered " + SwHex(r->sw),
@@ -65,6 +91,109 @@ class Session {
     }
     return Status::Ok();
   }
+
+  // EF.CardAccess, read in the clear before anything is selected: SELECT 011C directly (Vietnamese
+  // cards refuse SELECT MF). Ok(nullopt) when the card has none or refuses to give it.
+  Result<std::optional<Bytes>> ReadCardAccess() {
+    auto sel = Plain(Apdu{0x00, 0xA4, 0x02, 0x0C, {0x01, 0x1C}});
+    if (!sel.ok()) return sel.status();
+    if (sel->sw != 0x9000) return std::optional<Bytes>();
+    Bytes data;
+    while (data.size() < 0x7FFF) {
+      auto r = Plain(Apdu{0x00, 0xB0, static_cast<uint8_t>(data.size() >> 8), static_cast<uint8_t>(data.size() & 0xFF), {}, 256, true});
+      if (!r.ok()) return r.status();
+      if ((r->sw != 0x9000 && r->sw != 0x6282) || r->data.empty()) break;
+      Append(data, r->data);
+      auto h = ParseTlvHeader(data);
+      if (h.ok() && data.size() >= h->header_size + h->value_size) break;
+      if (r->sw == 0x6282 || r->data.size() < 256) break;
+    }
+    if (data.empty()) return std::optional<Bytes>();
+    return std::optional<Bytes>(std::move(data));
+  }
+
+  // PACE-CAN with generic mapping (9303-11 §4.4). Ok(true): AES session up; Ok(false): the chip
+  // refused the CAN (63xx / 6982 / 6300 at the last step).
+  Result<bool> Pace(const std::string& can, const PaceOffer& offer) {
+    auto curve = PaceCurve::Create(offer.parameter_id);
+    if (!curve.ok()) return curve.status();
+    const Bytes oid = PaceEcdhGmAes128Oid();
+    auto refused = [](uint16_t sw) { return sw == 0x6300 || sw == 0x6982 || (sw & 0xFFF0) == 0x63C0; };
+    auto fail = [](const std::string& step, uint16_t sw) {
+      return CardFailure(CardProblem::kCardError, "PACE " + step + " answered " + SwHex(sw),
+                         std::string("Thẻ từ chối xác thực. ") + kRetry);
+    };
+    Bytes mse = EncodeTlv(0x80, oid);
+    Append(mse, Bytes{0x83, 0x01, 0x02});  // password: the CAN
+    Append(mse, Bytes{0x84, 0x01, static_cast<uint8_t>(offer.parameter_id)});
+    auto r = Plain(Apdu{0x00, 0x22, 0xC1, 0xA4, mse});
+    if (!r.ok()) return r.status();
+    if (r->sw != 0x9000) return fail("MSE:Set AT", r->sw);
+
+    // One GENERAL AUTHENTICATE: 7C { tag value } in, 7C { answer_tag ... } out. Ok(nullopt): the
+    // chip refused the password.
+    auto step = [&](uint8_t cla, uint32_t tag, ByteView value, uint32_t answer_tag) -> Result<std::optional<Bytes>> {
+      Bytes data = value.empty() ? Bytes{0x7C, 0x00} : EncodeTlv(0x7C, EncodeTlv(tag, value));
+      auto a = Plain(Apdu{cla, 0x86, 0x00, 0x00, data, 256, true});
+      if (!a.ok()) return a.status();
+      if (refused(a->sw)) return std::optional<Bytes>();
+      if (a->sw != 0x9000) return fail("GENERAL AUTHENTICATE", a->sw);
+      auto outer = ParseTlv(a->data);
+      if (!outer.ok() || outer->tag != 0x7C) return fail("GENERAL AUTHENTICATE (no 7C)", a->sw);
+      auto inner = FindChild(outer->value, answer_tag);
+      if (!inner.ok() || !*inner) return fail("GENERAL AUTHENTICATE (no answer object)", a->sw);
+      return std::optional<Bytes>(Bytes((*inner)->value.begin(), (*inner)->value.end()));
+    };
+    // Step 1: the encrypted nonce.
+    auto z = step(0x10, 0, {}, 0x80);
+    if (!z.ok()) return z.status();
+    if (!*z) return false;
+    if ((*z)->size() != 16) return fail("nonce of " + std::to_string((*z)->size()) + " bytes", 0x9000);
+    Bytes k_pi = PaceCanKey(can);
+    Bytes s = AesCbcDecrypt(k_pi, Bytes(16, 0), **z);
+    SecureZero(k_pi.data(), k_pi.size());
+
+    // Step 2: generic mapping.
+    Bytes sk_map = curve->NewPrivateKey(opt_.random);
+    auto pk_map = curve->PublicKey(sk_map);
+    if (!pk_map.ok()) return pk_map.status();
+    auto pk_map_ic = step(0x10, 0x81, *pk_map, 0x82);
+    if (!pk_map_ic.ok()) return pk_map_ic.status();
+    if (!*pk_map_ic) return false;
+    auto h = curve->MapGenerator(s, sk_map, **pk_map_ic);
+    SecureZero(s.data(), s.size());
+    SecureZero(sk_map.data(), sk_map.size());
+    if (!h.ok()) return h.status();
+
+    // Step 3: key agreement on the mapped generator.
+    Bytes sk_eph = curve->NewPrivateKey(opt_.random);
+    auto pk_eph = curve->PublicKey(sk_eph);
+    if (!pk_eph.ok()) return pk_eph.status();
+    auto pk_eph_ic_r = step(0x10, 0x83, *pk_eph, 0x84);
+    if (!pk_eph_ic_r.ok()) return pk_eph_ic_r.status();
+    if (!*pk_eph_ic_r) return false;
+    const Bytes pk_eph_ic = std::move(**pk_eph_ic_r);
+    if (pk_eph_ic == *pk_eph) return fail("chip echoed the terminal's key", 0x9000);
+    auto shared = curve->SharedSecret(sk_eph, pk_eph_ic);
+    SecureZero(sk_eph.data(), sk_eph.size());
+    if (!shared.ok()) return shared.status();
+    KeyPair keys{KdfAes128(*shared, 1), KdfAes128(*shared, 2)};
+    SecureZero(shared->data(), shared->size());
+
+    // Step 4: mutual authentication.
+    auto t_ic = step(0x00, 0x85, PaceAuthToken(keys.mac, oid, pk_eph_ic), 0x86);
+    if (!t_ic.ok()) return t_ic.status();
+    if (!*t_ic) return false;
+    if (**t_ic != PaceAuthToken(keys.mac, oid, *pk_eph)) {
+      return CardFailure(CardProblem::kCardError, "PACE: the chip's authentication token does not verify",
+                         std::string("Không xác thực được thẻ. ") + kRetry);
+    }
+    sm_.emplace(std::move(keys), Bytes(16, 0), SmCipher::kAes128);
+    return true;
+  }
+
+  bool secure() const { return sm_.has_value(); }
+  void DropSession() { sm_.reset(); }
 
   // One BAC attempt. Ok(true): session up; Ok(false): the chip refused the key.
   Result<bool> Bac(const std::string& mrz_info) {
@@ -227,28 +356,73 @@ Result<std::vector<std::string>> BacKeyCandidates(const AccessKey& key, CivilDat
   return infos;
 }
 
+Status CheckAccessKey(const AccessKey& key, CivilDate today) {
+  const bool has_can = key.can && !key.can->empty();
+  if (has_can && (key.can->size() != 6 ||
+                  !std::all_of(key.can->begin(), key.can->end(), [](char c) { return c >= '0' && c <= '9'; }))) {
+    return CardFailure(CardProblem::kBadKey, "CAN is not 6 digits", "Số truy cập thẻ (CAN) phải gồm 6 chữ số.");
+  }
+  // With a CAN and no BAC data, PACE alone may open the card.
+  if (has_can && key.document_number.empty()) return Status::Ok();
+  auto candidates = BacKeyCandidates(key, today);
+  return candidates.ok() ? Status::Ok() : candidates.status();
+}
+
 Result<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, const EmrtdOptions& opt,
                            const ReadProgress& progress, EmrtdStats* stats) {
   // The access data first: a malformed key is the caller's to fix, before any card I/O.
+  MCK_RETURN_IF_ERROR(CheckAccessKey(key, opt.today));
+  const bool has_can = key.can && !key.can->empty();
   auto candidates = BacKeyCandidates(key, opt.today);
-  if (!candidates.ok()) return candidates.status();
-  const std::vector<std::string>& infos = *candidates;
+  const std::vector<std::string> infos = candidates.ok() ? *candidates : std::vector<std::string>{};
 
   Session s(transport, opt, progress, stats);
-  MCK_RETURN_IF_ERROR(s.SelectApplication());
-  bool authenticated = false;
-  for (const auto& info : infos) {
-    auto ok = s.Bac(info);
-    if (!ok.ok()) return ok.status();
-    if (*ok) {
-      authenticated = true;
-      break;
+  bool pace_refused = false;
+  if (has_can) {
+    auto ca = s.ReadCardAccess();
+    if (!ca.ok()) return ca.status();
+    std::optional<PaceOffer> offer;
+    if (*ca) offer = ParseCardAccess(**ca);
+    if (offer) {
+      if (stats) stats->pace_attempts++;
+      auto ok = s.Pace(*key.can, *offer);
+      if (!ok.ok()) {
+        const CardProblem p = CardProblemOf(ok.status());
+        if (p == CardProblem::kCardRemoved || p == CardProblem::kReaderUnplugged || p == CardProblem::kServiceDown ||
+            p == CardProblem::kCancelled || infos.empty()) {
+          return ok.status();
+        }
+        s.DropSession();  // a PACE that broke down: BAC may still open the card
+      } else if (!*ok) {
+        pace_refused = true;
+      }
     }
   }
-  if (!authenticated) {
-    return CardFailure(CardProblem::kWrongKey, "the chip refused the BAC key (6300)",
-                       "Thẻ không chấp nhận thông tin mở khoá (số định danh, ngày sinh, ngày hết hạn). "
-                       "Vui lòng kiểm tra lại ngày sinh hoặc nhập ngày hết hạn in trên thẻ.");
+  if (!s.secure() && infos.empty()) {
+    if (pace_refused) {
+      return CardFailure(CardProblem::kWrongKey, "the chip refused the CAN (PACE)",
+                         "Thẻ không chấp nhận số truy cập (CAN, 6 số cuối của số định danh). "
+                         "Vui lòng kiểm tra lại số định danh cá nhân.");
+    }
+    return CardFailure(CardProblem::kBadKey, "no PACE on this card and no BAC data",
+                       "Thẻ cần ngày sinh để mở khoá. Vui lòng nhập ngày sinh hoặc quét mã QR trên thẻ.");
+  }
+  MCK_RETURN_IF_ERROR(s.SelectApplication());  // under AES SM after PACE, in the clear for BAC
+  if (!s.secure()) {
+    bool authenticated = false;
+    for (const auto& info : infos) {
+      auto ok = s.Bac(info);
+      if (!ok.ok()) return ok.status();
+      if (*ok) {
+        authenticated = true;
+        break;
+      }
+    }
+    if (!authenticated) {
+      return CardFailure(CardProblem::kWrongKey, "the chip refused the BAC key (6300)",
+                         "Thẻ không chấp nhận thông tin mở khoá (số định danh, ngày sinh, ngày hết hạn). "
+                         "Vui lòng kiểm tra lại ngày sinh hoặc nhập ngày hết hạn in trên thẻ.");
+    }
   }
 
   // EF.COM tells which data groups exist; without it, try the ones a CCCD has.

@@ -3,8 +3,9 @@
 // none is given), 3DES secure messaging, EF.COM, DG1 (MRZ), DG13 (Vietnam's citizen data), DG2
 // (the face, optional), EF.SOD, and passive authentication (sod.h).
 //
-// PACE is NOT implemented: BAC is done fully first. A chip that offers only PACE fails with
-// kWrongKey-free "card_error" naming PACE; see docs/card.md.
+// PACE-CAN (generic mapping, ECDH on P-256 or brainpoolP256r1, AES-128; pace_crypto.h) when the
+// key has a CAN and EF.CardAccess offers it, then AES secure messaging; BAC when it does not, or
+// when PACE breaks down (a refused CAN falls back to BAC too when BAC data is given).
 //
 // READ BINARY: each file's first 8 bytes give its length (one APDU), then the rest in chunks of
 // `max_chunk` bytes: 0xDF (223) fits a short APDU's 256-byte answer with SM; with extended length
@@ -46,6 +47,7 @@ struct EmrtdStats {
   int apdus = 0;
   size_t bytes_sent = 0, bytes_received = 0;
   int bac_attempts = 0;
+  int pace_attempts = 0;
   // Sizes of the files read (EF.COM, DG1, ...), for the benchmark's minimum-APDU figure.
   std::vector<std::pair<std::string, size_t>> files;
 };
@@ -58,6 +60,10 @@ Result<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, const
 // The BAC "MRZ information" strings to try, in order (one when the expiry is known, else the
 // renewal-age candidates). CardProblem::kBadKey when the access data is malformed.
 Result<std::vector<std::string>> BacKeyCandidates(const AccessKey& key, CivilDate today);
+
+// Checks the access data before any I/O: a CAN must be 6 digits; BAC data, when given (or when
+// there is no CAN), must be well-formed. CardProblem::kBadKey otherwise.
+Status CheckAccessKey(const AccessKey& key, CivilDate today);
 
 // Extended length support from the ATR's historical bytes (ISO 7816-4 §8.1.1.2.7: card
 // capabilities, third software function table, bit b7).

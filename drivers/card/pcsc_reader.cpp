@@ -240,8 +240,7 @@ Result<Identity> PcscCardReader::Read(const std::string& wanted, const AccessKey
   cancelled_ = false;
   stats_ = EmrtdStats{};
   // A malformed key is the caller's to fix: say so before touching the reader.
-  auto candidates = BacKeyCandidates(key, VietnamDate(clock_->Now()));
-  if (!candidates.ok()) return candidates.status();
+  MCK_RETURN_IF_ERROR(CheckAccessKey(key, VietnamDate(clock_->Now())));
   auto reader = PickReader(wanted);
   if (!reader.ok()) return reader.status();
   used_extended_ = false;

@@ -166,6 +166,7 @@ TEST_CASE("pcsc: a CCCD is read end to end: BAC, secure messaging, DG1/DG13/SOD 
   CHECK(last_done <= last_total);
   const EmrtdStats& s = reader.last_stats();
   CHECK(s.bac_attempts == 1);  // the first renewal-age expiry (2030, age 40) is the card's
+  CHECK(s.pace_attempts == 0);  // no EF.CardAccess on this (BAC-only) card: straight to BAC
   CHECK(s.files.size() == 4);  // EF.COM, DG1, DG13, EF.SOD
 
   SECTION("a CSCA that did not sign it: hashes still match, the signature does not verify") {
@@ -244,6 +245,73 @@ TEST_CASE("pcsc: the ICAO specimen passport (TD3) with the worked example's nonc
   CHECK_FALSE(id->ethnicity.has_value());  // no DG13 on a passport
   // The card saw the worked example's EXTERNAL AUTHENTICATE and protected SELECT EF.COM.
   CHECK(card.Output().find("ICAO-EXAMPLE-MATCH") != std::string::npos);
+}
+
+TEST_CASE("pcsc: PACE-CAN end to end: EF.CardAccess, generic mapping on P-256, AES secure messaging, SOD verified",
+          "[pcsc][pace]") {
+  VirtualCard card({"--profile", "cccd", "--pki", Env("MCK_PKI"), "--pace"});
+  PcscCardReader reader(Options(Env("MCK_PKI") + "/csca.pem"));
+  AccessKey can_only;
+  can_only.can = "000017";  // the last 6 digits of 024090000017; no date of birth needed
+  auto id = reader.Read("", can_only, nullptr);
+  INFO((id.ok() ? std::string() : id.status().ToString()));
+  REQUIRE(id.ok());
+  CHECK(id->id_number == "024090000017");
+  CHECK(id->full_name == "Nguyễn Văn Thử");
+  CHECK(id->date_of_expiry.value() == "2030-03-15");
+  CHECK(id->chip_verified);
+  CHECK(id->sod_signature_valid.value_or(false));
+  CHECK(reader.last_stats().pace_attempts == 1);
+  CHECK(reader.last_stats().bac_attempts == 0);
+  CHECK(reader.last_stats().files.size() == 4);
+
+  SECTION("with the full CCCD key (CAN and BAC data), PACE is used and BAC is not") {
+    auto both = reader.Read("", CccdKey(), nullptr);
+    REQUIRE(both.ok());
+    CHECK(both->chip_verified);
+    CHECK(reader.last_stats().pace_attempts == 1);
+    CHECK(reader.last_stats().bac_attempts == 0);
+  }
+  SECTION("the face in extended-length chunks under AES secure messaging") {
+    PcscOptions o = Options();
+    o.read_face = true;
+    PcscCardReader face(o);
+    auto f = face.Read("", can_only, nullptr);
+    REQUIRE(f.ok());
+    CHECK(f->chip_verified);
+    CHECK(f->face_jp2.size() > 12000);
+  }
+  SECTION("a wrong CAN is refused by the chip, distinctly") {
+    AccessKey wrong;
+    wrong.can = "000018";
+    auto w = reader.Read("", wrong, nullptr);
+    REQUIRE_FALSE(w.ok());
+    CHECK(CardProblemOf(w.status()) == CardProblem::kWrongKey);
+    CHECK(w.status().code() == mck::Code::kRejected);
+    CHECK(w.status().message_vi().find("CAN") != std::string::npos);
+    CHECK(reader.last_stats().pace_attempts == 1);
+  }
+  SECTION("a wrong CAN with right BAC data falls back to BAC") {
+    AccessKey k = CccdKey();
+    k.can = "999999";
+    auto b = reader.Read("", k, nullptr);
+    INFO((b.ok() ? std::string() : b.status().ToString()));
+    REQUIRE(b.ok());
+    CHECK(b->chip_verified);
+    CHECK(reader.last_stats().pace_attempts == 1);
+    CHECK(reader.last_stats().bac_attempts == 1);
+  }
+}
+
+TEST_CASE("pcsc: a BAC-only card read with only a CAN asks for the date of birth", "[pcsc][pace]") {
+  VirtualCard card({"--profile", "cccd", "--pki", Env("MCK_PKI")});
+  PcscCardReader reader(Options());
+  AccessKey can_only;
+  can_only.can = "000017";
+  auto id = reader.Read("", can_only, nullptr);
+  REQUIRE_FALSE(id.ok());
+  CHECK(CardProblemOf(id.status()) == CardProblem::kBadKey);
+  CHECK(reader.last_stats().pace_attempts == 0);
 }
 
 TEST_CASE("pcsc: a wrong key is refused by the chip (6300), distinctly", "[pcsc]") {

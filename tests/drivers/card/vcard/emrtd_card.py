@@ -23,6 +23,10 @@ the values of ICAO 9303-11 Appendix D, and the card checks that the reader's EXT
 AUTHENTICATE and first protected APDU equal the worked example when the reader pins RND.IFD and
 K.IFD too; it prints "ICAO-EXAMPLE-MATCH" when they do).
 
+--pace: the cccd card also offers EF.CardAccess (PACEInfo: id-PACE-ECDH-GM-AES-CBC-CMAC-128,
+version 2, parameterId 12 = NIST P-256) and PACE-CAN with CAN 000017 (the last 6 digits of its ID
+number), then AES secure messaging; BAC keeps working on it.
+
 Run --self-test to check this card's cryptography against the ICAO worked examples.
 """
 import argparse
@@ -35,7 +39,9 @@ import sys
 import tempfile
 import time
 
-from Cryptodome.Cipher import DES, DES3
+from Cryptodome.Cipher import AES, DES, DES3
+from Cryptodome.Hash import CMAC
+from Cryptodome.PublicKey import ECC
 
 # ---------------------------------------------------------------- crypto (9303-11 §9.7, §9.8)
 
@@ -113,7 +119,60 @@ def bac_keys(mrz_info):
 
 
 def inc(ssc):
-    return (int.from_bytes(ssc, "big") + 1).to_bytes(8, "big")
+    return (int.from_bytes(ssc, "big") + 1).to_bytes(len(ssc), "big")
+
+
+# ---------------------------------------------------------------- PACE and AES SM (9303-11 §4.4, §9.7, §9.8)
+
+PACE_OID = bytes.fromhex("04007F00070202040202")  # id-PACE-ECDH-GM-AES-CBC-CMAC-128
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+P256_G = ECC.construct(curve="P-256", d=1).pointQ
+
+
+def kdf_aes(secret, counter):
+    return hashlib.sha1(secret + struct.pack(">I", counter)).digest()[:16]
+
+
+def pad16(data):
+    data = data + b"\x80"
+    while len(data) % 16:
+        data += b"\x00"
+    return data
+
+
+def cmac8(key, data):
+    return CMAC.new(key, msg=data, ciphermod=AES).digest()[:8]
+
+
+def aes_cbc(key, iv, data, encrypt):
+    c = AES.new(key, AES.MODE_CBC, iv=iv)
+    return c.encrypt(data) if encrypt else c.decrypt(data)
+
+
+def point_bytes(p):
+    return b"\x04" + int(p.x).to_bytes(32, "big") + int(p.y).to_bytes(32, "big")
+
+
+def point_from(b):
+    if len(b) != 65 or b[0] != 4:
+        raise ValueError("not an uncompressed point")
+    return ECC.EccPoint(int.from_bytes(b[1:33], "big"), int.from_bytes(b[33:], "big"), "P-256")
+
+
+def pace_token(ks_mac, point):
+    return cmac8(ks_mac, tlv(0x7F49, tlv(0x06, PACE_OID) + tlv(0x86, point)))
+
+
+def card_access():
+    """EF.CardAccess: SecurityInfos { PACEInfo { OID, version 2, parameterId 12 (NIST P-256) } }."""
+    return tlv(0x31, tlv(0x30, tlv(0x06, PACE_OID) + tlv(0x02, b"\x02") + tlv(0x02, b"\x0C")))
+
+
+def random_scalar():
+    while True:
+        k = int.from_bytes(os.urandom(32), "big")
+        if 0 < k < P256_ORDER:
+            return k
 
 
 # ---------------------------------------------------------------- TLV
@@ -269,6 +328,8 @@ class Chip:
         self.files = {0x011E: self.com, 0x0101: self.dgs.get(1), 0x0102: self.dgs.get(2), 0x010D: self.dgs.get(13),
                       0x011D: sod}
         self.kenc, self.kmac = bac_keys(self.mrz_info)
+        # PACE-CAN (--pace): the CAN is the last 6 digits of the ID number (VN convention, UNCONFIRMED).
+        self.can = "000017" if args.pace and args.profile == "cccd" else None
         self.reset()
 
     def reset(self):
@@ -277,6 +338,9 @@ class Chip:
         self.session = None  # (ks_enc, ks_mac, ssc)
         self.current = None
         self.first_sm = True
+        self.aes = False
+        self.pace = None  # the PACE exchange in progress: a dict of its state
+        self.plain_file = None
 
     # -- plain APDUs
     def apdu(self, c):
@@ -293,6 +357,10 @@ class Chip:
                 self.selected_app = True
                 return b"\x90\x00"
             return b"\x6A\x82"
+        if self.can and not self.selected_app:
+            r = self.pace_apdu(c)
+            if r is not None:
+                return r
         if not self.selected_app:
             return b"\x6D\x00" if ins != 0xA4 else b"\x6A\x82"
         if ins == 0x84:
@@ -317,11 +385,94 @@ class Chip:
             r = tdes_enc(self.kenc, rnd_ic + rnd_ifd + k_ic)
             seed = bytes(x ^ y for x, y in zip(k_ifd, k_ic))
             self.session = [kdf(seed, 1), kdf(seed, 2), rnd_ic[4:] + rnd_ifd[4:]]
+            self.aes = False
             self.rnd_ic = None
             return r + retail_mac(self.kmac, pad(r)) + b"\x90\x00"
         return b"\x69\x82"  # security status not satisfied: plain access to files is refused
 
-    # -- secure messaging
+    # -- EF.CardAccess (readable in the clear) and PACE-CAN with generic mapping on P-256
+    def pace_apdu(self, c):
+        cla, ins, p1, p2 = c[0], c[1], c[2], c[3]
+        data, le = body(c)
+        if ins == 0xA4 and p1 == 0x02:
+            if data == b"\x01\x1C":
+                self.plain_file = card_access()
+                return b"\x90\x00"
+            return b"\x6A\x82"
+        if ins == 0xB0 and self.plain_file is not None:
+            offset = p1 << 8 | p2
+            if offset >= len(self.plain_file):
+                return b"\x6B\x00"
+            chunk = self.plain_file[offset : offset + le]
+            return chunk + (b"\x90\x00" if len(chunk) == le else b"\x62\x82")
+        if ins == 0x22 and p1 == 0xC1 and p2 == 0xA4:
+            objs = dict(parse_tlvs(data))
+            if objs.get(0x80) != PACE_OID or objs.get(0x83) != b"\x02" or objs.get(0x84, b"\x0C") != b"\x0C":
+                return b"\x6A\x80"
+            self.pace = {"step": 0}
+            self.session = None
+            return b"\x90\x00"
+        if ins != 0x86:
+            return None
+        st = self.pace
+        if st is None:
+            return b"\x69\x85"
+        try:
+            (outer_tag, outer), = parse_tlvs(data)
+            objs = dict(parse_tlvs(outer)) if outer else {}
+            if outer_tag != 0x7C:
+                raise ValueError("no 7C")
+            step = st["step"]
+            if step == 0:
+                st["s"] = int.from_bytes(os.urandom(16), "big")
+                k_pi = kdf_aes(self.can.encode("latin-1"), 3)
+                z = aes_cbc(k_pi, b"\x00" * 16, st["s"].to_bytes(16, "big"), True)
+                answer = tlv(0x80, z)
+            elif step == 1:
+                pk_map_ifd = point_from(objs[0x81])
+                sk = random_scalar()
+                h = pk_map_ifd * sk
+                st["g"] = P256_G * st["s"] + h
+                answer = tlv(0x82, point_bytes(P256_G * sk))
+            elif step == 2:
+                st["pk_ifd"] = objs[0x83]
+                pk_ifd = point_from(objs[0x83])
+                sk = random_scalar()
+                st["pk_ic"] = point_bytes(st["g"] * sk)
+                if st["pk_ic"] == st["pk_ifd"]:
+                    raise ValueError("same key")
+                shared = int((pk_ifd * sk).x).to_bytes(32, "big")
+                st["ks"] = (kdf_aes(shared, 1), kdf_aes(shared, 2))
+                answer = tlv(0x84, st["pk_ic"])
+            else:
+                ks_enc, ks_mac = st["ks"]
+                self.pace = None
+                if objs.get(0x85) != pace_token(ks_mac, st["pk_ic"]):
+                    return b"\x63\x00"  # wrong CAN: the tokens disagree
+                self.session = [ks_enc, ks_mac, b"\x00" * 16]
+                self.aes = True
+                return tlv(0x7C, tlv(0x86, pace_token(ks_mac, st["pk_ifd"]))) + b"\x90\x00"
+        except (ValueError, KeyError):
+            self.pace = None
+            return b"\x6A\x80"
+        if (cla & 0x10) == 0:
+            self.pace = None
+            return b"\x69\x85"  # the chain ended too early
+        st["step"] += 1
+        return tlv(0x7C, answer) + b"\x90\x00"
+
+    # -- secure messaging (3DES after BAC, AES after PACE)
+    def wrap(self, ks_enc, ssc, data, encrypt):
+        if getattr(self, "aes", False):
+            iv = AES.new(ks_enc, AES.MODE_ECB).encrypt(ssc)
+            return aes_cbc(ks_enc, iv, data, encrypt)
+        return tdes_enc(ks_enc, data) if encrypt else tdes_dec(ks_enc, data)
+
+    def mac(self, ks_mac, data):
+        if getattr(self, "aes", False):
+            return cmac8(ks_mac, pad16(data))
+        return retail_mac(ks_mac, pad(data))
+
     def secure(self, c):
         if not self.session:
             return b"\x69\x82"
@@ -333,7 +484,8 @@ class Chip:
         data, _ = body(c)
         objs = parse_tlvs(data)
         ssc = inc(ssc)
-        mac_input = ssc + pad(bytes(c[:4]))
+        aes = getattr(self, "aes", False)
+        mac_input = ssc + (pad16 if aes else pad)(bytes(c[:4]))
         do87 = do97 = do8e = None
         for tag, value in objs:
             if tag == 0x87:
@@ -344,16 +496,23 @@ class Chip:
                 mac_input += tlv(0x97, value)
             elif tag == 0x8E:
                 do8e = value
-        if do8e is None or retail_mac(ks_mac, pad(mac_input)) != do8e:
+        if do8e is None or self.mac(ks_mac, mac_input) != do8e:
             self.session = None
             return b"\x69\x88"
-        plain = unpad(tdes_dec(ks_enc, do87[1:])) if do87 else b""
+        plain = unpad(self.wrap(ks_enc, ssc, do87[1:], False)) if do87 else b""
         le = int.from_bytes(do97, "big") if do97 else 0
         if do97 is not None and le == 0:
             le = 65536 if len(do97) == 2 else 256
         ins, p1, p2 = c[1], c[2], c[3]
         rdata, sw = b"", b"\x90\x00"
-        if ins == 0xA4 and p1 == 0x02:
+        if ins == 0xA4 and p1 == 0x04:
+            if self.args.profile == "not-emrtd" or plain != bytes.fromhex("A0000002471001"):
+                sw = b"\x6A\x82"
+            else:
+                self.selected_app = True
+        elif not self.selected_app:
+            sw = b"\x69\x82"
+        elif ins == 0xA4 and p1 == 0x02:
             fid = int.from_bytes(plain, "big")
             if self.files.get(fid) is None:
                 sw = b"\x6A\x82"
@@ -374,10 +533,11 @@ class Chip:
             sw = b"\x6D\x00"
         resp = b""
         if rdata:
-            resp += tlv(0x87, b"\x01" + tdes_enc(ks_enc, pad(rdata)))
+            ssc_r = inc(ssc)
+            resp += tlv(0x87, b"\x01" + self.wrap(ks_enc, ssc_r, (pad16 if aes else pad)(rdata), True))
         resp += tlv(0x99, sw)
         ssc = inc(ssc)
-        resp += tlv(0x8E, retail_mac(ks_mac, pad(ssc + resp)))
+        resp += tlv(0x8E, self.mac(ks_mac, ssc + resp))
         self.session[2] = ssc
         return resp + sw
 
@@ -481,6 +641,22 @@ def self_test():
     assert bytes.fromhex("0CA4020C15") + do87 + tlv(0x8E, cc) + b"\x00" == ICAO_PROTECTED_SELECT
     assert td3("UTO", "ERIKSSON", "ANNA MARIA", "L898902C", "UTO", "690806", "F", "940623", "ZE184226B")[44:] == \
         "L898902C<3UTO6908061F9406236ZE184226B<<<<<14"
+    # PACE, ICAO 9303-11 Appendix G.1 (the parts that do not depend on the curve: Cryptodome has
+    # no brainpoolP256r1): K_pi, the nonce, the session keys and the authentication tokens.
+    k_pi = kdf_aes(hashlib.sha1(b"T22000129364081251010318").digest(), 3)
+    assert k_pi.hex().upper() == "89DED1B26624EC1E634C1989302849DD"
+    assert aes_cbc(k_pi, b"\x00" * 16, bytes.fromhex("95A3A016522EE98D01E76CB6B98B42C3"), False).hex().upper() == \
+        "3F00C4D39D153F2B2A214A078D899B22"
+    shared = bytes.fromhex("28768D20701247DAE81804C9E780EDE582A9996DB4A315020B2733197DB84925")
+    ks_mac = kdf_aes(shared, 2)
+    assert kdf_aes(shared, 1).hex().upper() == "F5F0E35C0D7161EE6724EE513A0D9A7F"
+    assert ks_mac.hex().upper() == "FE251C7858B356B24514B3BD5F4297D1"
+    pk_dh_ic = bytes.fromhex("049E880F842905B8B3181F7AF7CAA9F0EFB743847F44A306D2D28C1D9EC65DF6DB"
+                             "7764B22277A2EDDC3C265A9F018F9CB852E111B768B326904B59A0193776F094")
+    pk_dh_ifd = bytes.fromhex("042DB7A64C0355044EC9DF190514C625CBA2CEA48754887122F3A5EF0D5EDD301C"
+                              "3556F3B3B186DF10B857B58F6A7EB80F20BA5DC7BE1D43D9BF850149FBB36462")
+    assert pace_token(ks_mac, pk_dh_ic).hex().upper() == "C2B0BD78D94BA866"
+    assert pace_token(ks_mac, pk_dh_ifd).hex().upper() == "3ABB9674BCE93C08"
     print("emrtd_card self-test: ICAO 9303-11 worked examples OK")
     return 0
 
@@ -496,6 +672,8 @@ def main():
     p.add_argument("--refuse-extended", action="store_true",
                    help="advertise extended length in the ATR but answer 6700 to extended APDUs")
     p.add_argument("--icao-example", action="store_true")
+    p.add_argument("--pace", action="store_true",
+                   help="cccd profile: offer EF.CardAccess with PACE-CAN (P-256, AES-128); BAC still answered")
     p.add_argument("--trace", action="store_true")
     p.add_argument("--connect-timeout", type=float, default=10.0)
     p.add_argument("--self-test", action="store_true")
