@@ -267,6 +267,18 @@ Syncer::ItemResult Syncer::SendSimple(const OutboxItem& item, SteadyPoint lease_
                                              "Quyết định sẽ được gửi sau khi hồ sơ được cổng tiếp nhận")};
     }
   }
+  if (item.kind == "rating" && (*body)["dossier_code"].is_string()) {
+    // The kiosk keys a rating to the code the citizen holds, often the provisional one; the
+    // portal knows dossiers by their official code: send the rating once the dossier has one.
+    auto rec = store_->GetDossier((*body)["dossier_code"].get<std::string>());
+    if (rec.ok()) {
+      if (!rec->dossier_code) {
+        return {Outcome::kDefer, Status::Error(Code::kUnavailable, "rating waits until its dossier is accepted",
+                                               "Đánh giá sẽ được gửi sau khi hồ sơ được cổng tiếp nhận")};
+      }
+      (*body)["dossier_code"] = *rec->dossier_code;
+    }
+  }
   const std::string path = item.kind == "rating" ? std::string("/api/v1/ratings")
                                                  : "/api/v1/dossiers/" + item.ref + "/decisions";
   auto resp = Send("POST", path, body->dump(),

@@ -1,5 +1,6 @@
 // The sync engine against the portal simulator over real HTTPS: enrolment, delivery, the
 // portal's answers, status polling, catalog and heartbeat.
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -177,6 +178,38 @@ TEST_CASE("ratings and counter decisions are delivered once and a decision's sta
   CHECK(stats["counters"]["idempotency.replay"].get<int>() >= 2);  // the resends were replays
   auto rec = store->GetDossier(ids[0]);
   CHECK(rec->portal_status == "processing");
+}
+
+TEST_CASE("a rating keyed to the provisional code reaches the portal with the official code") {
+  Setup s;
+  auto store = s.kiosk.OpenStore();
+  std::mt19937_64 rng(5);
+  auto ids = s.kiosk.SubmitDossiers(*store, 1, 0, rng);
+  const std::string provisional = store->GetDossier(ids[0])->provisional_code;
+  Rating r;
+  r.dossier_code = provisional;  // what the citizen holds right after submitting
+  r.counter = "HT";
+  r.scores = {{"tong_the", 5}};
+  REQUIRE(store->SubmitRating(r).ok());
+  Syncer syncer(s.kiosk.sync_options());
+  auto sum = syncer.Drain();
+  REQUIRE(sum.ok());
+  CHECK(sum->accepted == 1);
+  CHECK(sum->delivered == 1);
+  const std::string official = *store->GetDossier(ids[0])->dossier_code;
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2((s.dir.path() / "sim.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT body FROM ratings", -1, &st, nullptr) == SQLITE_OK);
+  std::vector<json> bodies;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    bodies.push_back(json::parse(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  REQUIRE(bodies.size() == 1);
+  CHECK(bodies[0]["dossier_code"] == official);
+  CHECK(official != provisional);
 }
 
 TEST_CASE("status polling brings the back office's decisions to the kiosk and look-up asks the portal") {
