@@ -8,22 +8,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "../serial_baud.h"
+
 namespace mck::card {
 namespace {
-
-speed_t BaudConstant(int baud) {
-  switch (baud) {
-    case 1200: return B1200;
-    case 2400: return B2400;
-    case 4800: return B4800;
-    case 9600: return B9600;
-    case 19200: return B19200;
-    case 38400: return B38400;
-    case 57600: return B57600;
-    case 115200: return B115200;
-    default: return 0;
-  }
-}
 
 constexpr size_t kMaxLine = 4096;
 
@@ -38,7 +26,7 @@ Result<std::unique_ptr<SerialQrScanner>> SerialQrScanner::Open(const std::string
     path = path.substr(0, q);
     if (query.rfind("baud=", 0) == 0) baud = atoi(query.c_str() + 5);
   }
-  const speed_t speed = BaudConstant(baud);
+  const speed_t speed = SerialBaudConstant(baud);
   if (!speed) {
     return Status::Error(Code::kInvalidArgument, "QR scanner: unsupported baud rate " + std::to_string(baud),
                          "Máy quét QR: tốc độ baud không hỗ trợ " + std::to_string(baud));

@@ -1,5 +1,7 @@
 #include "transport.h"
 
+#include "../serial_baud.h"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <charconv>
@@ -146,21 +148,6 @@ class FdTransport final : public Transport {
   milliseconds io_timeout_;
 };
 
-speed_t BaudConstant(int baud) {
-  switch (baud) {
-    case 1200: return B1200;
-    case 2400: return B2400;
-    case 4800: return B4800;
-    case 9600: return B9600;
-    case 19200: return B19200;
-    case 38400: return B38400;
-    case 57600: return B57600;
-    case 115200: return B115200;
-    case 230400: return B230400;
-    default: return B0;
-  }
-}
-
 Result<int> OpenDevice(const std::string& path, int flags) {
   const int fd = ::open(path.c_str(), flags | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0644);
   if (fd < 0) return ErrnoStatus(errno, "open " + path, "Mở thiết bị máy in " + path);
@@ -184,8 +171,8 @@ Result<std::unique_ptr<Transport>> OpenSerial(const PrinterUri& uri, millisecond
   if (uri.flow == PrinterUri::Flow::kXonXoff) t.c_iflag |= IXON | IXOFF;
   t.c_cc[VMIN] = 0;
   t.c_cc[VTIME] = 0;
-  ::cfsetispeed(&t, BaudConstant(uri.baud));
-  ::cfsetospeed(&t, BaudConstant(uri.baud));
+  ::cfsetispeed(&t, SerialBaudConstant(uri.baud));
+  ::cfsetospeed(&t, SerialBaudConstant(uri.baud));
   if (::tcsetattr(*fd, TCSANOW, &t) != 0) {
     Status st = ErrnoStatus(errno, "tcsetattr " + uri.path, "Cài đặt cổng nối tiếp " + uri.path);
     ::close(*fd);
@@ -313,7 +300,7 @@ Result<PrinterUri> ParsePrinterUri(const std::string& uri) {
       u.status = value == "1";
     } else if (key == "timeout_ms" && ParseInt(value, &n) && n >= 100 && n <= 600000) {
       u.timeout = std::chrono::milliseconds(n);
-    } else if (key == "baud" && u.kind == PrinterUri::Kind::kSerial && ParseInt(value, &n) && BaudConstant(n) != B0) {
+    } else if (key == "baud" && u.kind == PrinterUri::Kind::kSerial && ParseInt(value, &n) && SerialBaudConstant(n) != B0) {
       u.baud = n;
     } else if (key == "flow" && u.kind == PrinterUri::Kind::kSerial &&
                (value == "none" || value == "rtscts" || value == "xonxoff")) {
