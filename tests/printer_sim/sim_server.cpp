@@ -242,12 +242,15 @@ void PrinterSim::Record(SimJob job) {
                            {"printed", job.printed}, {"cuts", job.decoded.cuts}, {"pages", pages},
                            {"status_queries", job.decoded.status_queries.size()},
                            {"unknown_bytes", job.decoded.unknown_bytes}, {"text_bytes", job.decoded.text_bytes}};
-    std::ofstream(base.string() + ".json") << meta.dump(2) << "\n";
     if (!job.decoded.pages.empty()) {
       const Raster paper = escpos::StackPages(job.decoded.pages);
       (void)WritePng(paper, base.string() + ".png");
       (void)WritePng(paper, options_.out_dir / "last.png");
     }
+    // The .json is the "job complete" marker readers wait for: written last, and atomically.
+    const std::string meta_tmp = base.string() + ".json.tmp";
+    std::ofstream(meta_tmp) << meta.dump(2) << "\n";
+    std::filesystem::rename(meta_tmp, base.string() + ".json");
     summary = ", saved " + base.string() + ".{bin,png,json}";
   }
   if (options_.log) std::cerr << "printer-sim: job " << job.index << ": " << job.bytes.size() << " bytes, " << job.decoded.pages.size()
