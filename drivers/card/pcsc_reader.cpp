@@ -21,6 +21,13 @@ Status PcscFailure(LONG rc, const char* call, Phase phase) {
     case SCARD_E_INVALID_HANDLE:
       return CardFailure(CardProblem::kServiceDown, en,
                          "Dịch vụ đầu đọc thẻ (pcscd) không chạy. Vui lòng báo cán bộ kỹ thuật.");
+    case SCARD_W_SECURITY_VIOLATION:
+      // pcsc-lite's client turns ECONNRESET on the daemon's socket into this code ("Access
+      // denied."): pcscd closed the connection, because it was stopped mid-call or because its
+      // polkit rules refused this program. Either way the reader service is not usable.
+      return CardFailure(CardProblem::kServiceDown, en,
+                         "Dịch vụ đầu đọc thẻ (pcscd) đã ngắt kết nối hoặc từ chối chương trình. "
+                         "Vui lòng báo cán bộ kỹ thuật.");
     case SCARD_F_COMM_ERROR:
       if (phase == Phase::kList) {  // the daemon's socket broke: pcscd died between two calls
         return CardFailure(CardProblem::kServiceDown, en,
@@ -60,8 +67,11 @@ Status PcscFailure(LONG rc, const char* call, Phase phase) {
   }
 }
 
+// The context is dead and a new one may work: pcscd went away or restarted. A reset connection
+// (SCARD_W_SECURITY_VIOLATION) counts: that is what a call in flight gets when pcscd is killed.
 bool ContextLost(LONG rc) {
-  return rc == SCARD_E_NO_SERVICE || rc == SCARD_E_SERVICE_STOPPED || rc == SCARD_E_INVALID_HANDLE;
+  return rc == SCARD_E_NO_SERVICE || rc == SCARD_E_SERVICE_STOPPED || rc == SCARD_E_INVALID_HANDLE ||
+         rc == SCARD_W_SECURITY_VIOLATION;
 }
 
 class PcscTransport final : public ApduTransport {

@@ -5,8 +5,10 @@
 //   plug/unplug all wake it. The first call reports what is already there (readers added, cards
 //   inserted) so the caller starts from a known state.
 // - pcscd may exit when idle and contexts die when it restarts (pyscard#153): on
-//   SCARD_E_NO_SERVICE / SCARD_E_SERVICE_STOPPED / SCARD_E_INVALID_HANDLE the context is
-//   re-established and the call retried once; still down is CardProblem::kServiceDown.
+//   SCARD_E_NO_SERVICE / SCARD_E_SERVICE_STOPPED / SCARD_E_INVALID_HANDLE, and on
+//   SCARD_W_SECURITY_VIOLATION (pcsc-lite's name for a connection pcscd reset, as when it is
+//   killed while a call is in flight) the context is re-established and the call retried
+//   once; still down is CardProblem::kServiceDown.
 // - Extended-length READ BINARY when the card's ATR says it supports it; if that read fails for
 //   a reason other than a pulled card or a wrong key, the card is reset and read again with short
 //   APDUs.
