@@ -112,8 +112,9 @@ Layout BuildKioskSlip(const KioskSlip& s) {
   l.Qr(s.client_id)
       .Text(s.client_id, kSmallCentre)
       .Rule(2)
-      .Text("Máy kiosk số " + Two(s.kiosk_number) + " - " + FormatVnDateTime(s.submitted_at), kSmallCentre)
-      .Text("Vui lòng giữ phiếu này đến khi nhận kết quả.", kSmallCentre);
+      .Text("Máy kiosk số " + Two(s.kiosk_number) + " - " + FormatVnDateTime(s.submitted_at), kSmallCentre);
+  if (!s.reprinted_at.empty()) l.Text("Bản in lại - " + FormatVnDateTime(s.reprinted_at), Style(size::kSmall, true, Align::kCenter));
+  l.Text("Vui lòng giữ phiếu này đến khi nhận kết quả.", kSmallCentre);
   return l;
 }
 

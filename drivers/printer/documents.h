@@ -42,6 +42,7 @@ struct KioskSlip {
   std::string lookup_hint;       // an extra look-up line (portal address); may be empty
   int kiosk_number = 0;
   std::string submitted_at;      // RFC 3339
+  std::string reprinted_at;      // RFC 3339 when staff reprint it ("Bản in lại - ..."); empty: first print
 };
 
 struct ReceivedDocument {

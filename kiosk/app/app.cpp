@@ -360,6 +360,12 @@ void App::Apply(const Intent& in) {
     case Intent::Kind::kCallNext:
       if (staff_unlocked_ && screen_ == ScreenId::kStaff) CallNext(in.key);
       break;
+    case Intent::Kind::kStaffReprintReceipt:
+      if (staff_unlocked_ && screen_ == ScreenId::kStaff) StaffReprintReceipt(in.key);
+      break;
+    case Intent::Kind::kStaffReprintTicket:
+      if (staff_unlocked_ && screen_ == ScreenId::kStaff) StaffReprintTicket(in.number);
+      break;
     case Intent::Kind::kToggleInputMethod:
       method_ = method_ == text::InputMethod::kTelex ? text::InputMethod::kVni : text::InputMethod::kTelex;
       composer_->SetMethod(method_);

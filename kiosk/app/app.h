@@ -86,6 +86,8 @@ struct Intent {
     kToggleInputMethod,
     kStaffUnlock,      // check the PIN typed in "staff.pin"
     kCallNext,         // key = counter
+    kStaffReprintReceipt,  // key = client id: the dossier's kiosk slip again
+    kStaffReprintTicket,   // number = ticket id: a number whose ticket did not print
   };
   explicit Intent(Kind k) : kind(k) {}
   Kind kind;
@@ -124,9 +126,17 @@ struct StaffView {
     int waiting = 0;
   };
   std::vector<Counter> counters;
-  std::vector<DossierSummary> dossiers;  // codes, procedure, state: never the applicant's data
+  // Today's dossiers and older ones the portal has not accepted, newest first: codes, procedure,
+  // state; never the applicant's data (a reprint reads it from the store and sends it to the
+  // printer worker without showing it).
+  std::vector<DossierSummary> dossiers;
+  int pending = 0;                       // of those, not yet accepted by the portal
+  std::vector<Store::Ticket> failed_tickets;  // today's numbers whose ticket did not print
   std::string called;                    // "HT-003" just called, shown large
   std::string message_key;               // i18n key of a calm message ("staff.none_waiting", ...)
+  std::string message_arg;               // its {0}: a code or a number
+  JobState reprint = JobState::kNone;    // the last reprint
+  std::string detail_vi, detail_en;      // the printer's own words when it failed
 };
 
 // The rating criteria (shared/domain/vn-facts.md §7.1) the kiosk asks; ids are sent to the portal.
@@ -219,6 +229,8 @@ class App {
   void StaffUnlock();
   void RefreshStaff();
   void CallNext(const std::string& counter);
+  void StaffReprintReceipt(const std::string& client_id);
+  void StaffReprintTicket(int64_t ticket_id);
   void SetError(const std::string& key, const std::string& vi, const std::string& en);
 
   AppDeps deps_;
@@ -249,6 +261,8 @@ class App {
   int sessions_wiped_ = 0;
   bool staff_unlocked_ = false;
   StaffView staff_;
+  uint64_t staff_job_ = 0;        // the staff reprint in the printer's queue
+  int64_t staff_ticket_id_ = 0;   // the ticket it reprints (0: a receipt); survives the wipe
   std::string pin_message_;
   int pin_message_number_ = 0;
 };

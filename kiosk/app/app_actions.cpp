@@ -1,6 +1,8 @@
 // The App's actions that reach the Store: submit, queue tickets, look-up, rating, staff mode.
 #include "app.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <iostream>
 
 #include "app_internal.h"
@@ -186,11 +188,14 @@ void App::StaffUnlock() {
 }
 
 void App::RefreshStaff() {
-  std::string called = staff_.called;
-  std::string message = staff_.message_key;
-  staff_ = StaffView{};
-  staff_.called = called;
-  staff_.message_key = message;
+  StaffView next;
+  next.called = staff_.called;
+  next.message_key = staff_.message_key;
+  next.message_arg = staff_.message_arg;
+  next.reprint = staff_.reprint;
+  next.detail_vi = staff_.detail_vi;
+  next.detail_en = staff_.detail_en;
+  staff_ = std::move(next);
   for (const auto& c : catalog_.Counters()) {
     StaffView::Counter row;
     row.counter = c;
@@ -201,22 +206,136 @@ void App::RefreshStaff() {
     row.waiting = w.ok() ? *w : 0;
     staff_.counters.push_back(row);
   }
+  const std::string today = FormatDate(VietnamDate(deps_.clock->Now()));
   auto list = deps_.store->ListDossiers();
   if (list.ok()) {
     for (auto& d : *list) {
-      if (d.state != DossierState::kAccepted) staff_.dossiers.push_back(std::move(d));
+      const bool pending = d.state != DossierState::kAccepted;
+      if (!pending && d.submitted_at.compare(0, today.size(), today) != 0) continue;
+      staff_.pending += pending ? 1 : 0;
+      staff_.dossiers.push_back(std::move(d));
     }
+    std::sort(staff_.dossiers.begin(), staff_.dossiers.end(),
+              [](const DossierSummary& a, const DossierSummary& b) { return a.id > b.id; });
+  } else {
+    std::cerr << "kiosk: staff list: " << list.status().ToString() << "\n";
   }
+  auto failed = deps_.store->TodaysTickets("print_failed");
+  if (failed.ok()) staff_.failed_tickets = std::move(*failed);
+}
+
+namespace {
+// "HT-003", as tickets and the staff screen show a number.
+std::string TicketLabel(const std::string& counter, int number) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s-%03d", counter.c_str(), number);
+  return buf;
+}
+
+// Zeroes every string in a decrypted dossier body before it is freed.
+void WipeJson(json& j) {
+  if (j.is_string()) {
+    SecureWipe(j.get_ref<std::string&>());
+  } else if (j.is_structured()) {
+    for (auto& v : j) WipeJson(v);
+  }
+}
+}  // namespace
+
+void App::StaffReprintReceipt(const std::string& client_id) {
+  staff_.called.clear();
+  staff_.detail_vi.clear();
+  staff_.detail_en.clear();
+  if (!deps_.printer) {
+    staff_.message_key = "printer.not_configured";
+    staff_.reprint = JobState::kFailed;
+    return;
+  }
+  if (staff_job_ != 0) return;  // one reprint at a time: a second tap does not print twice
+  auto rec = deps_.store->GetDossier(client_id);
+  if (!rec.ok()) {
+    std::cerr << "kiosk: staff reprint: " << rec.status().ToString() << "\n";
+    staff_.message_key = "staff.reprint_failed";
+    staff_.reprint = JobState::kFailed;
+    return;
+  }
+  staff_.message_arg = rec->provisional_code;
+  if (rec->purged || !rec->body.is_object()) {
+    staff_.message_key = "staff.reprint_purged";
+    staff_.reprint = JobState::kFailed;
+    return;
+  }
+  ReceiptData r;
+  r.commune_name = config().commune_name;
+  r.provisional_code = rec->provisional_code;
+  r.client_id = rec->client_id;
+  r.procedure_code = rec->procedure_code;
+  r.submitted_at = rec->submitted_at;
+  r.reprinted_at = FormatRfc3339Vietnam(deps_.clock->Now());
+  if (const Procedure* p = catalog_.Find(rec->procedure_code)) {
+    r.procedure_name = p->name;
+    r.processing_days = p->processing_days;
+    r.field = p->field;
+    r.counter = p->counter;
+    r.fee_vnd = p->fee_vnd;
+    for (const auto& d : p->documents) {
+      if (d.required) r.documents_to_present.push_back(d.name);
+    }
+  } else {  // the catalog changed since: print what the dossier itself knows
+    r.procedure_name = "Thủ tục " + rec->procedure_code;
+  }
+  if (rec->body.contains("applicant") && rec->body["applicant"].is_object()) {
+    r.applicant_name = rec->body["applicant"].value("full_name", "");
+  }
+  WipeJson(rec->body);
+  staff_job_ = deps_.printer->PrintReceipt(r);  // the worker wipes its copy of the name
+  SecureWipe(r.applicant_name);
+  staff_ticket_id_ = 0;
+  staff_.reprint = JobState::kRunning;
+  staff_.message_key = "staff.reprinting_receipt";
+  (void)deps_.store->Audit("staff", "receipt.reprint", rec->provisional_code, "");
+}
+
+void App::StaffReprintTicket(int64_t ticket_id) {
+  staff_.called.clear();
+  staff_.detail_vi.clear();
+  staff_.detail_en.clear();
+  if (!deps_.printer) {
+    staff_.message_key = "printer.not_configured";
+    staff_.reprint = JobState::kFailed;
+    return;
+  }
+  if (staff_job_ != 0) return;
+  const auto it = std::find_if(staff_.failed_tickets.begin(), staff_.failed_tickets.end(),
+                               [&](const Store::Ticket& t) { return t.id == ticket_id; });
+  if (it == staff_.failed_tickets.end()) return;  // already reprinted, or yesterday's
+  TicketData data;
+  data.commune_name = config().commune_name;
+  data.counter = it->counter;
+  for (const auto& c : staff_.counters) {
+    if (c.counter == it->counter) data.counter_name = c.name;
+  }
+  data.number = it->number;
+  auto waiting = deps_.store->WaitingTickets(it->counter);
+  data.waiting_before = waiting.ok() ? *waiting : 0;
+  data.issued_at = it->issued_at;
+  if (it->dossier_client_id) {
+    if (auto d = deps_.store->GetDossier(*it->dossier_client_id); d.ok()) data.provisional_code = d->provisional_code;
+  }
+  staff_job_ = deps_.printer->PrintTicket(data);
+  staff_ticket_id_ = it->id;
+  staff_.reprint = JobState::kRunning;
+  staff_.message_key = "staff.reprinting_ticket";
+  staff_.message_arg = TicketLabel(it->counter, it->number);
 }
 
 void App::CallNext(const std::string& counter) {
   auto t = deps_.store->CallNextTicket(counter);
   staff_.called.clear();
   staff_.message_key.clear();
+  staff_.reprint = JobState::kNone;
   if (t.ok()) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%s-%03d", t->counter.c_str(), t->number);
-    staff_.called = buf;
+    staff_.called = TicketLabel(t->counter, t->number);
   } else if (t.status().code() == Code::kNotFound) {
     staff_.message_key = "staff.none_waiting";
   } else {

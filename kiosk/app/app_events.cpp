@@ -35,7 +35,26 @@ void App::ApplyIdentity(const card::Identity& id) {
 
 void App::OnEvent(const UiEvent& event) {
   if (const auto* p = std::get_if<PrintFinished>(&event)) {
-    if (p->kind == PrintJobKind::kTicket && p->job_id == ticket_job_ && ticket_id_ != 0) {
+    if (p->job_id != 0 && p->job_id == staff_job_) {
+      // A staff reprint. A reprinted ticket's number now waits in its place; recorded even when
+      // staff mode has been locked meanwhile.
+      const bool ok = p->status.ok();
+      if (staff_ticket_id_ != 0 && ok) {
+        Status st = deps_.store->SetTicketState(staff_ticket_id_, "issued");
+        if (!st.ok()) std::cerr << "kiosk: reprinted ticket state: " << st.ToString() << "\n";
+      }
+      if (!ok) std::cerr << "kiosk: staff reprint failed: " << p->status.ToString() << "\n";
+      const bool was_ticket = staff_ticket_id_ != 0;
+      staff_job_ = 0;
+      staff_ticket_id_ = 0;
+      if (staff_unlocked_) {
+        staff_.reprint = ok ? JobState::kDone : JobState::kFailed;
+        staff_.message_key = !ok ? "staff.reprint_failed" : was_ticket ? "staff.ticket_reprinted" : "staff.receipt_reprinted";
+        staff_.detail_vi = ok ? "" : p->status.message_vi();
+        staff_.detail_en = ok ? "" : p->status.message_en();
+        RefreshStaff();
+      }
+    } else if (p->kind == PrintJobKind::kTicket && p->job_id == ticket_job_ && ticket_id_ != 0) {
       // Recorded even when the citizen has already left: the ticket's state is the counter's.
       const bool ok = p->status.ok();
       Status st = deps_.store->SetTicketState(ticket_id_, ok ? "issued" : "print_failed");

@@ -35,6 +35,7 @@ class PrinterPages final : public PageBuilder {
     s.fee_vnd = r.fee_vnd;
     s.kiosk_number = kiosk_number_;
     s.submitted_at = r.submitted_at;
+    s.reprinted_at = r.reprinted_at;
     auto page = printer::Render(printer::BuildKioskSlip(s), *fonts_, options_);
     SecureWipe(s.applicant_name);
     return page;

@@ -26,6 +26,7 @@ struct ReceiptData {
   int64_t fee_vnd = -1;           // -1: not stated
   std::string applicant_name;
   std::string submitted_at;       // RFC 3339, Vietnam time
+  std::string reprinted_at;       // set by a staff reprint: the slip says "Bản in lại"
   int processing_days = 0;
   std::vector<std::string> documents_to_present;
 };

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <set>
 
+#include "clock.h"
 #include "command.h"
 #include "documents.h"
 #include "dossier_documents.h"
@@ -251,6 +252,7 @@ int PrintReceipt(Context& ctx) {
   } else {
     auto s = KioskSlipFromDossier(*rec, *procedure, pc);
     if (!s.ok()) return ctx.Fail(s.status());
+    s->reprinted_at = FormatRfc3339Vietnam(SystemClock().Now());  // the kiosk printed the first
     layout = BuildKioskSlip(*s);
   }
   auto printer = OpenConfiguredPrinter(*setup);

@@ -791,6 +791,18 @@ Result<int> Store::WaitingTickets(const std::string& counter) {
   return static_cast<int>(s->Int(0));
 }
 
+Result<std::vector<Store::Ticket>> Store::TodaysTickets(const std::string& state) {
+  auto s = db_->Prepare(std::string("SELECT ") + kTicketColumns +
+                        " FROM tickets WHERE day = ? AND state = ? ORDER BY counter, number");
+  if (!s.ok()) return s.status();
+  s->Bind(1, FormatDate(VietnamDate(Now()))).Bind(2, state);
+  std::vector<Ticket> out;
+  Status st;
+  while (s->Step(&st)) out.push_back(ReadTicket(*s));
+  MCK_RETURN_IF_ERROR(st);
+  return out;
+}
+
 // ---- retention and checks ---------------------------------------------------------------------
 
 Result<int> Store::PurgeExpired() {

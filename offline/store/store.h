@@ -213,6 +213,9 @@ class Store {
   // Calls the lowest waiting (issued) number at `counter` today; kNotFound when none waits.
   Result<Ticket> CallNextTicket(const std::string& counter);
   Result<int> WaitingTickets(const std::string& counter);
+  // Today's tickets in `state` ("print_failed": the numbers staff must reprint), by counter and
+  // number.
+  Result<std::vector<Ticket>> TodaysTickets(const std::string& state);
 
   // ---- retention and checks -------------------------------------------------------------------
   // Purges personal data of dossiers accepted more than retention_days ago: bodies, attachment

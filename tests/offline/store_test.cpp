@@ -108,7 +108,20 @@ TEST_CASE("queue ticket numbers count per counter, restart daily, and only issue
   CHECK(called->number == 1);
   CHECK(called->state == "called");
   CHECK(store->CallNextTicket("HT").status().code() == Code::kNotFound);
+  // The number whose ticket did not print is listed for staff to reprint; once reprinted it
+  // waits in its place.
+  auto failed = store->TodaysTickets("print_failed");
+  REQUIRE(failed.ok());
+  REQUIRE(failed->size() == 1);
+  CHECK(failed->front().id == t2.id);
+  CHECK(failed->front().counter == "HT");
+  CHECK(failed->front().number == 2);
+  REQUIRE(store->SetTicketState(t2.id, "issued").ok());
+  CHECK(store->TodaysTickets("print_failed")->empty());
+  CHECK(store->CallNextTicket("HT").value().number == 2);
+  REQUIRE(store->SetTicketState(c1.id, "print_failed").ok());
   clock.Advance(std::chrono::hours(24));
+  CHECK(store->TodaysTickets("print_failed")->empty());  // yesterday's are not today's queue
   CHECK(store->ReserveTicket("HT", std::nullopt).value().number == 1);
 }
 

@@ -356,6 +356,61 @@ TEST_CASE("staff mode opens only with the PIN, locks after wrong tries, calls th
   CHECK(f.app->screen() == ScreenId::kMenu);
 }
 
+TEST_CASE("staff reprint a number whose ticket did not print and a dossier's slip, one job at a time") {
+  const auto paper = TempDir() / "printer.bin";
+  Fixture f("file:" + paper.string());
+  {
+    StaffAuth auth(*f.store, f.clock, PinPolicy{});
+    REQUIRE(auth.SetPin("246810").ok());
+  }
+  auto t = f.store->ReserveTicket("CT", std::nullopt);
+  REQUIRE(t.ok());
+  REQUIRE(f.store->SetTicketState(t->id, "print_failed").ok());
+  const nlohmann::json body = {{"procedure_code", "2.000815"},
+                               {"applicant", {{"full_name", "Nguyễn Thị Hoà"}, {"id_number", "024190001234"}}},
+                               {"fields", {{"pages", 2}}}};
+  auto d = f.store->SubmitDossier(body, {}, "test");
+  REQUIRE(d.ok());
+  // Not before staff mode is unlocked.
+  Intent early(Intent::Kind::kStaffReprintReceipt);
+  early.key = d->client_id;
+  f.app->Apply(early);
+  CHECK_FALSE(std::filesystem::exists(paper));
+
+  f.Do(Intent::Kind::kStart);
+  f.Go(ScreenId::kStaffPin);
+  for (char c : std::string("246810")) f.Do(Intent::Kind::kKey, "", std::string(1, c));
+  f.Do(Intent::Kind::kStaffUnlock);
+  REQUIRE(f.app->screen() == ScreenId::kStaff);
+  REQUIRE(f.app->staff().failed_tickets.size() == 1);
+  REQUIRE(f.app->staff().dossiers.size() == 1);
+  CHECK(f.app->staff().pending == 1);
+
+  Intent ticket(Intent::Kind::kStaffReprintTicket);
+  ticket.number = static_cast<int>(t->id);
+  f.app->Apply(ticket);
+  CHECK(f.app->staff().reprint == JobState::kRunning);
+  CHECK(f.app->staff().message_arg == "CT-001");
+  Intent receipt(Intent::Kind::kStaffReprintReceipt);
+  receipt.key = d->client_id;
+  f.app->Apply(receipt);  // a tap while the ticket prints is not queued behind it
+  CHECK(f.app->staff().message_key == "staff.reprinting_ticket");
+  REQUIRE(f.PumpUntil([&] { return f.app->staff().reprint != JobState::kRunning; }));
+  CHECK(f.app->staff().reprint == JobState::kDone);
+  CHECK(f.app->staff().message_key == "staff.ticket_reprinted");
+  CHECK(f.app->staff().failed_tickets.empty());
+  CHECK(*f.store->WaitingTickets("CT") == 1);  // the number now waits in its place
+  const auto after_ticket = std::filesystem::file_size(paper);
+
+  f.app->Apply(receipt);
+  CHECK(f.app->staff().message_key == "staff.reprinting_receipt");
+  CHECK(f.app->staff().message_arg == d->provisional_code);
+  REQUIRE(f.PumpUntil([&] { return f.app->staff().reprint != JobState::kRunning; }));
+  CHECK(f.app->staff().message_key == "staff.receipt_reprinted");
+  CHECK(std::filesystem::file_size(paper) > after_ticket + 10000);  // a whole slip's raster
+  std::filesystem::remove_all(paper.parent_path());
+}
+
 TEST_CASE("staff PIN lock-out after the configured number of wrong tries") {
   Fixture f;
   f.config.pin_max_attempts = 2;

@@ -114,6 +114,46 @@ TEST_CASE("staff mode: a wrong PIN is refused, the right one opens the queue, an
   CHECK(Job(out, 1)["printed"] == true);
 }
 
+TEST_CASE("out of paper, then staff mode reprints the number and the receipt slip once paper is back") {
+  const auto out = OutDir("staff-reprint");
+  // The printer is out of paper: the dossier is stored, the ticket's number is not issued.
+  REQUIRE(RunScript("paper-out-ticket.script", out, "--printer-mode paper-out") == 0);
+  std::string client_id;
+  {
+    auto store = OpenStore(out);
+    auto list = store->ListDossiers();
+    REQUIRE(list->size() == 1);
+    client_id = list->front().client_id;
+    auto failed = store->TodaysTickets("print_failed");
+    REQUIRE(failed.ok());
+    REQUIRE(failed->size() == 1);
+    CHECK(failed->front().counter == "CT");
+    CHECK(*store->WaitingTickets("CT") == 0);
+  }
+  // Paper is back (the kiosk restarted on the same data): staff reprint both, then call CT.
+  REQUIRE(RunScript("staff-reprint.script", out,
+                    std::string("--keep-data --kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810") == 0);
+  auto store = OpenStore(out);
+  CHECK(store->TodaysTickets("print_failed")->empty());
+  CHECK(*store->WaitingTickets("CT") == 0);  // reprinted, so issued; then called by the script
+  const auto ticket = Job(out, 1);
+  REQUIRE(ticket.is_object());
+  CHECK(ticket["printed"] == true);
+  const auto receipt = Job(out, 2);
+  REQUIRE(receipt.is_object());
+  CHECK(receipt["printed"] == true);
+  // The reprinted slip's QR carries the dossier's client id, as the first print would have.
+  const std::string cmd = "zbarimg --raw -q " + (out / "printer" / "job-0002.png").string() + " 2>/dev/null";
+  std::string decoded;
+  if (FILE* f = popen(cmd.c_str(), "r")) {
+    char buf[256];
+    while (fgets(buf, sizeof buf, f)) decoded += buf;
+    pclose(f);
+  }
+  CHECK(decoded.find(client_id) != std::string::npos);
+  CHECK(std::filesystem::file_size(out / "shots" / "staff-reprint-done.png") > 10000);
+}
+
 #ifdef PORTAL_SIM_BIN
 TEST_CASE("enrolled with the portal simulator: the submitted dossier is delivered and the look-up shows the portal's answer") {
   const auto out = OutDir("portal");

@@ -1,7 +1,11 @@
 // Staff mode (civil servants at the counter): unlocked with the staff PIN (offline/store
 // StaffAuth: PBKDF2, lock-out after failures that survives restarts, audit rows). Shows each
-// counter's waiting tickets with "call the next number", and the dossiers not yet accepted by the
-// portal (codes and states only). It locks again with the inactivity wipe or "Khoá".
+// counter's waiting tickets with "call the next number", today's numbers whose ticket did not
+// print with "reprint" (the number then waits in its place), and today's dossiers plus older ones
+// not yet accepted by the portal (codes and states only) with "reprint the slip" for a citizen
+// whose receipt did not print. It locks again with the inactivity wipe or "Khoá".
+#include <cstdio>
+
 #include "screens/screens.h"
 #include "ui/widgets.h"
 
@@ -29,31 +33,78 @@ void DrawStaff(Ui& ui) {
   if (!v.called.empty()) {
     Centered(ui, ui.app.strings().Format("staff.called", {v.called}), ui.F().title, colors::kPrimary);
   }
-  if (!v.message_key.empty()) Wrapped(ui, ui.T(v.message_key), ui.F().bold, colors::kMuted);
+  if (!v.message_key.empty()) {
+    const ImU32 color = v.reprint == JobState::kFailed ? colors::kError : colors::kMuted;
+    Wrapped(ui, ui.app.strings().Format(v.message_key, {v.message_arg}), ui.F().bold, color);
+    MarkItem(ui, v.message_key);  // the script waits for "staff.ticket_reprinted" and the like
+    if (v.reprint == JobState::kFailed) {
+      const std::string& detail = ui.app.strings().language() == Language::kEn ? v.detail_en : v.detail_vi;
+      if (!detail.empty()) Wrapped(ui, detail, ui.F().small, colors::kText);
+    }
+  }
   BeginDragList(ui, "staff.list", ImVec2(0, BodyHeight(ui)));
   const float w = ImGui::GetContentRegionAvail().x - ui.S(24);
   const float bw = std::min(w * 0.4f, ui.S(480));
-  for (const auto& c : v.counters) {
+  // A line of text with a button at its right.
+  auto row = [&](const std::string& text, ImFont* font, const std::string& id, const std::string& label,
+                 bool primary) {
     const float y = ImGui::GetCursorPosY();
-    Wrapped(ui, ui.app.strings().Format("staff.counter_row", {c.counter, c.name, std::to_string(c.waiting)}),
-            ui.F().body, colors::kText, w - bw - ui.S(24));
+    Wrapped(ui, text, font, colors::kText, w - bw - ui.S(24));
+    const float after = ImGui::GetCursorPosY();
     ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + w - bw, y));
-    if (TouchButton(ui, "staff.call." + c.counter, ui.T("staff.call_next"), ImVec2(bw, ui.S(84)),
-                    c.waiting > 0 ? ButtonKind::kPrimary : ButtonKind::kSecondary)) {
+    const bool tapped = TouchButton(ui, id, label, ImVec2(bw, ui.S(84)),
+                                    primary ? ButtonKind::kPrimary : ButtonKind::kSecondary);
+    if (ImGui::GetCursorPosY() < after) ImGui::SetCursorPosY(after);
+    return tapped;
+  };
+  for (const auto& c : v.counters) {
+    if (row(ui.app.strings().Format("staff.counter_row", {c.counter, c.name, std::to_string(c.waiting)}), ui.F().body,
+            "staff.call." + c.counter, ui.T("staff.call_next"), c.waiting > 0)) {
       Intent in(Intent::Kind::kCallNext);
       in.key = c.counter;
       ui.Emit(in);
     }
   }
+  const bool busy = v.reprint == JobState::kRunning;
+  if (!v.failed_tickets.empty()) {
+    ImGui::Dummy(ImVec2(0, ui.S(16)));
+    ImGui::PushFont(ui.F().bold);
+    ImGui::TextUnformatted(
+        ui.app.strings().Format("staff.failed_tickets_title", {std::to_string(v.failed_tickets.size())}).c_str());
+    ImGui::PopFont();
+    for (const auto& t : v.failed_tickets) {
+      char label[48];
+      std::snprintf(label, sizeof label, "%s-%03d", t.counter.c_str(), t.number);
+      const std::string time = t.issued_at.size() >= 16 ? t.issued_at.substr(11, 5) : t.issued_at;
+      if (row(ui.app.strings().Format("staff.failed_ticket_row", {label, time}), ui.F().body,
+              std::string("staff.reprint_ticket.") + label, ui.T("staff.reprint_ticket"), !busy)) {
+        Intent in(Intent::Kind::kStaffReprintTicket);
+        in.number = static_cast<int>(t.id);
+        ui.Emit(in);
+      }
+    }
+  }
   ImGui::Dummy(ImVec2(0, ui.S(16)));
   ImGui::PushFont(ui.F().bold);
-  ImGui::TextUnformatted(ui.app.strings().Format("staff.dossiers_title", {std::to_string(v.dossiers.size())}).c_str());
+  ImGui::TextUnformatted(
+      ui.app.strings().Format("staff.dossiers_title", {std::to_string(v.dossiers.size()), std::to_string(v.pending)}).c_str());
   ImGui::PopFont();
   if (v.dossiers.empty()) Wrapped(ui, ui.T("staff.no_dossiers"), ui.F().small, colors::kMuted);
+  int n = 0;  // rows are tapped by position, newest first: "staff.reprint.1"
   for (const auto& d : v.dossiers) {
-    std::string line = d.provisional_code + "   " + d.procedure_code + "   " + ui.T(std::string("state.") + DossierStateName(d.state));
-    if (d.attempts > 0) line += "   (" + ui.app.strings().Format("staff.attempts", {std::to_string(d.attempts)}) + ")";
-    Wrapped(ui, line, ui.F().small, colors::kText, w);
+    std::string line = d.dossier_code.value_or(d.provisional_code) + "   " + d.procedure_code + "   " +
+                       ui.T(std::string("state.") + DossierStateName(d.state));
+    if (d.attempts > 0 && d.state != DossierState::kAccepted) {
+      line += "   (" + ui.app.strings().Format("staff.attempts", {std::to_string(d.attempts)}) + ")";
+    }
+    const std::string id = "staff.reprint." + std::to_string(++n);
+    if (d.purged) {
+      Wrapped(ui, line, ui.F().small, colors::kText, w);
+    } else if (row(line, ui.F().small, id, ui.T("staff.reprint_receipt"), false)) {
+      Intent in(Intent::Kind::kStaffReprintReceipt);
+      in.key = d.client_id;
+      ui.Emit(in);
+    }
   }
   EndDragList(ui, "staff.list");
   if (NavRow(ui, false, "staff.lock", ui.T("staff.lock"))) ui.Emit(Intent{Intent::Kind::kStartOver});

@@ -53,6 +53,8 @@ bool Pressable(Ui& ui, const std::string& id, ImVec2 size, bool* held) {
 
 }  // namespace
 
+void MarkItem(Ui& ui, const std::string& id) { Register(ui, id); }
+
 bool TouchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2 size, ButtonKind kind, ImFont* font) {
   if (!font) font = ui.F().bold;
   if (size.y <= 0) size.y = ui.S(96);

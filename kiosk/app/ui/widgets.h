@@ -32,6 +32,9 @@ void EndDragList(Ui& ui, const std::string& id);
 
 void Title(Ui& ui, const std::string& text);
 void Wrapped(Ui& ui, const std::string& text, ImFont* font, ImU32 color, float width = 0);
+// Makes the last drawn item findable by id (the script's `wait_widget`), e.g. a status line
+// that only shows once a job has finished.
+void MarkItem(Ui& ui, const std::string& id);
 // Text centred horizontally in the current window.
 void Centered(Ui& ui, const std::string& text, ImFont* font, ImU32 color);
 // The bottom navigation row: Back (optional) on the left, the main action on the right.

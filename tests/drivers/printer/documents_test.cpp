@@ -103,6 +103,21 @@ TEST_CASE("the kiosk slip (80 mm): the QR gives the client id and OCR reads the 
   CHECK(Contains(text, "09:14 ngày 22/11/2026"));
 }
 
+TEST_CASE("a slip reprinted by staff says so with the time of the reprint, and the first print does not") {
+  TempDir dir;
+  KioskSlip s = Slip();
+  const std::string first = Ocr(PrintToPng(BuildKioskSlip(s), 576, dir, "first"));
+  CAPTURE(first);
+  CHECK_FALSE(Contains(first, "Bản in lại"));
+  s.reprinted_at = "2026-11-22T03:40:00Z";  // 10:40 in Vietnam
+  const auto png = PrintToPng(BuildKioskSlip(s), 576, dir, "reprint");
+  CHECK(ZbarDecode(png) == kClientId);
+  const std::string text = Ocr(png);
+  CAPTURE(text);
+  CHECK(Contains(text, "Bản in lại - 10:40 ngày 22/11/2026"));
+  CHECK(Contains(text, "09:14 ngày 22/11/2026"));  // still the time it was submitted
+}
+
 TEST_CASE("the kiosk slip (58 mm): the QR still decodes and the name is still readable") {
   TempDir dir;
   const auto png = PrintToPng(BuildKioskSlip(Slip()), 384, dir, "slip58");
