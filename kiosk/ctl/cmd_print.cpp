@@ -2,8 +2,10 @@
 // (docs/printer.md). The printer URI defaults to the config's [devices] printer; the paper width
 // to [devices] printer_width_mm. A queue number counts as issued only when the printer confirmed
 // the ticket; otherwise it is recorded as print_failed and shown large for staff.
+#include <algorithm>
 #include <iostream>
 #include <set>
+#include <tuple>
 
 #include "clock.h"
 #include "command.h"
@@ -135,9 +137,103 @@ int TakeTicket(Context& ctx, const char* usage) {
             << "                  " << shown << "\n\n"
             << "  ************************************************\n"
             << printed.message_vi() << "\n(" << printed.ToString() << ")\n"
-            << "Nhân viên: kiểm tra máy in rồi lấy số lại; số " << shown
-            << " được ghi là print_failed và sẽ không được gọi.\n";
+            << "Nhân viên: kiểm tra máy in rồi in lại số này (kioskctl ticket reprint " << shown
+            << ", hoặc ở chế độ cán bộ); đến lúc đó số được ghi là print_failed và không được gọi.\n";
   return kExitFailed;
+}
+
+// kioskctl ticket reprint HT-003|TICKET_ID: today's number whose ticket did not print, printed
+// again; once the printer confirms it is issued and waits in its place.
+int TicketReprint(Context& ctx) {
+  auto setup = TakePrintOptions(ctx);
+  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
+  if (!setup.ok()) return ctx.Fail(setup.status());
+  if (ctx.args().size() != 1) {
+    std::cerr << "Usage: kioskctl ticket reprint COUNTER-NUMBER|TICKET_ID [--printer URI] [--preview FILE.png]\n";
+    return kExitBadInput;
+  }
+  const std::string wanted = ctx.args()[0];
+  auto cfg = ctx.Config();
+  auto store = ctx.OpenStore();
+  if (!store.ok()) return ctx.Fail(store.status());
+  auto failed = (*store)->TodaysTickets("print_failed");
+  if (!failed.ok()) return ctx.Fail(failed.status());
+  const Store::Ticket* ticket = nullptr;
+  for (const auto& t : *failed) {
+    if (wanted == FormatTicketNumber(t.counter, t.number) || wanted == std::to_string(t.id)) ticket = &t;
+  }
+  if (!ticket) {
+    return ctx.Fail(Status::Error(Code::kNotFound, "no ticket " + wanted + " waiting for a reprint today",
+                                  "Hôm nay không có số " + wanted + " đang chờ in lại"));
+  }
+  auto catalog = (*store)->LoadCatalog();
+  if (!catalog.ok()) return ctx.Fail(catalog.status());
+  std::string provisional_code;
+  if (ticket->dossier_client_id) {
+    if (auto rec = (*store)->GetDossier(*ticket->dossier_client_id); rec.ok()) provisional_code = rec->provisional_code;
+  }
+  auto waiting = (*store)->WaitingTickets(ticket->counter);
+  if (!waiting.ok()) return ctx.Fail(waiting.status());
+  auto printer = OpenConfiguredPrinter(*setup);
+  if (!printer.ok()) return ctx.Fail(printer.status());
+  const QueueTicketInfo info{(*cfg)->commune_name, ticket->counter, CounterLabel(*catalog, ticket->counter),
+                             ticket->number, *waiting, ticket->issued_at, provisional_code};
+  const std::string shown = FormatTicketNumber(ticket->counter, ticket->number);
+  Status printed = RenderAndPrint(BuildQueueTicket(info), *setup, **printer);
+  if (printed.ok()) {
+    if (Status st = (*store)->SetTicketState(ticket->id, "issued"); !st.ok()) return ctx.Fail(st);
+  }
+  if (ctx.json()) {
+    json j = {{"ticket_id", ticket->id}, {"counter", ticket->counter}, {"number", ticket->number}, {"display", shown},
+              {"state", printed.ok() ? "issued" : "print_failed"}, {"printer", setup->uri}};
+    if (!printed.ok()) j["error"] = {{"code", CodeName(printed.code())}, {"message", printed.message_vi()},
+                                     {"message_en", printed.message_en()}};
+    PrintJson(j);
+  }
+  if (!printed.ok()) return ctx.Fail(printed);
+  if (!ctx.json()) std::cout << "Đã in lại số thứ tự / ticket reprinted: " << shown << "\n";
+  return kExitOk;
+}
+
+// kioskctl ticket list [--state S]: today's numbers.
+int TicketList(Context& ctx) {
+  auto state = ctx.TakeOption("--state");
+  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
+  if (!ctx.args().empty()) {
+    std::cerr << "Usage: kioskctl ticket list [--state pending|issued|print_failed|called|done] [--json]\n";
+    return kExitBadInput;
+  }
+  static const std::vector<std::string> kStates = {"pending", "issued", "print_failed", "called", "done"};
+  if (state && std::find(kStates.begin(), kStates.end(), *state) == kStates.end()) {
+    std::cerr << "Unknown --state " << *state << " (pending, issued, print_failed, called, done)\n";
+    return kExitBadInput;
+  }
+  auto store = ctx.OpenStore();
+  if (!store.ok()) return ctx.Fail(store.status());
+  std::vector<Store::Ticket> all;
+  for (const auto& s : kStates) {
+    if (state && *state != s) continue;
+    auto t = (*store)->TodaysTickets(s);
+    if (!t.ok()) return ctx.Fail(t.status());
+    all.insert(all.end(), t->begin(), t->end());
+  }
+  std::sort(all.begin(), all.end(), [](const Store::Ticket& a, const Store::Ticket& b) {
+    return std::tie(a.counter, a.number) < std::tie(b.counter, b.number);
+  });
+  if (ctx.json()) {
+    json arr = json::array();
+    for (const auto& t : all) {
+      arr.push_back({{"ticket_id", t.id}, {"counter", t.counter}, {"number", t.number},
+                     {"display", FormatTicketNumber(t.counter, t.number)}, {"state", t.state}, {"issued_at", t.issued_at},
+                     {"called_at", t.called_at ? json(*t.called_at) : json()}});
+    }
+    PrintJson(arr);
+    return kExitOk;
+  }
+  for (const auto& t : all) {
+    std::cout << FormatTicketNumber(t.counter, t.number) << "  " << t.state << "  " << t.issued_at << "\n";
+  }
+  return kExitOk;
 }
 
 int TicketTake(Context& ctx) { return TakeTicket(ctx, "ticket take COUNTER [--printer URI] [--preview FILE.png] [--dossier ID]"); }
@@ -278,6 +374,11 @@ int PrintReceipt(Context& ctx) {
 const CommandRegistration kTicketTake({"ticket take", "COUNTER [--printer URI] [--preview FILE.png] [--dossier ID] [--json]",
                                        "Take a queue number and print its ticket (issued only if the printer confirms)",
                                        TicketTake});
+const CommandRegistration kTicketReprint({"ticket reprint", "COUNTER-NUMBER|TICKET_ID [--printer URI] [--preview FILE.png] [--json]",
+                                          "Reprint today's number whose ticket did not print; issued once it prints",
+                                          TicketReprint});
+const CommandRegistration kTicketList({"ticket list", "[--state S] [--json]", "Today's queue numbers and their states",
+                                      TicketList});
 const CommandRegistration kTicketCall({"ticket call", "COUNTER [--json]", "Call the next waiting number at a counter", TicketCall});
 const CommandRegistration kPrintTest({"print test", "[--printer URI] [--preview FILE.png] [--width-mm 58|80]",
                                       "Print the test page (every Vietnamese letter, a QR) and show the printer state",

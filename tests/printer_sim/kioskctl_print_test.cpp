@@ -104,6 +104,35 @@ TEST_CASE("a ticket the printer cannot print is not issued: shown large, recorde
   CHECK(nlohmann::json::parse(r.out)["called"]["number"] == 2);
 }
 
+TEST_CASE("ticket reprint prints a print_failed number again and then it waits in its place") {
+  Cli cli;
+  cli.sim->SetMode(SimMode::kPaperOut);
+  auto r = cli("ticket take HT");
+  REQUIRE(r.exit_code == 1);
+  CHECK(r.out.find("kioskctl ticket reprint HT-001") != std::string::npos);
+  r = cli("ticket list --state print_failed --json");
+  REQUIRE(r.exit_code == 0);
+  auto listed = nlohmann::json::parse(r.out);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["display"] == "HT-001");
+  r = cli("ticket reprint HT-001");  // still no paper: still not issued
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("hết giấy") != std::string::npos);
+  CHECK(cli("ticket call HT").exit_code == 1);
+
+  cli.sim->SetMode(SimMode::kOk);
+  r = cli("ticket reprint HT-001 --json");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out)["state"] == "issued");
+  REQUIRE(cli.sim->WaitForJobs(1, 2s));
+  CHECK(cli("ticket reprint HT-001").exit_code == 2);  // nothing left to reprint (not found)
+  r = cli("ticket call HT --json");
+  REQUIRE(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out)["called"]["number"] == 1);
+  CHECK(cli("ticket list --state nonsense").exit_code == 2);
+}
+
 TEST_CASE("an unknown counter is refused before a number is taken") {
   Cli cli;
   auto r = cli("ticket take XYZ");
