@@ -626,6 +626,25 @@ Result<std::string> Store::SubmitDecision(const std::string& dossier_ref, const 
   return key;
 }
 
+Result<std::vector<Store::StoredDecision>> Store::DecisionsFor(const DossierSummary& dossier) {
+  auto s = db_->Prepare(
+      "SELECT idempotency_key, decision, state, decided_at, body_sealed FROM decisions "
+      "WHERE dossier_ref IN (?1, ?2, ?3) ORDER BY id");
+  if (!s.ok()) return s.status();
+  s->Bind(1, dossier.client_id).Bind(2, dossier.provisional_code).Bind(3, dossier.dossier_code.value_or(dossier.client_id));
+  std::vector<StoredDecision> out;
+  Status st;
+  while (s->Step(&st)) {
+    StoredDecision d{s->Text(0), s->Text(1), s->Text(2), s->Text(3), nullptr};
+    auto plain = sealer_->Open(s->Blob(4), "decision:" + d.idempotency_key);
+    if (!plain.ok()) return plain.status();
+    d.body = json::parse(*plain, nullptr, false);
+    out.push_back(std::move(d));
+  }
+  MCK_RETURN_IF_ERROR(st);
+  return out;
+}
+
 // ---- catalog ----------------------------------------------------------------------------------
 
 Result<CachedCatalog> Store::CachedCatalogRaw() {
@@ -811,20 +830,37 @@ Result<int> Store::PurgeExpired() {
   Transaction txn(*db_);
   MCK_RETURN_IF_ERROR(txn.Begin());
   auto sel = db_->Prepare(
-      "SELECT client_id, provisional_code FROM dossiers WHERE state = 'accepted' AND body_sealed IS NOT NULL "
+      "SELECT client_id, provisional_code, dossier_code FROM dossiers WHERE state = 'accepted' AND body_sealed IS NOT NULL "
       "AND accepted_unix <= ?");
   if (!sel.ok()) return sel.status();
   sel->Bind(1, cutoff);
-  std::vector<std::pair<std::string, std::string>> victims;
+  struct Victim {
+    std::string client_id, code, official;
+  };
+  std::vector<Victim> victims;
   Status st;
-  while (sel->Step(&st)) victims.emplace_back(sel->Text(0), sel->Text(1));
+  while (sel->Step(&st)) victims.push_back({sel->Text(0), sel->Text(1), sel->OptText(2).value_or(sel->Text(0))});
   MCK_RETURN_IF_ERROR(st);
   const std::string at = FormatRfc3339Vietnam(now);
-  for (const auto& [client_id, code] : victims) {
+  for (const auto& [client_id, code, official] : victims) {
     auto up = db_->Prepare("UPDATE dossiers SET body_sealed = NULL, attention_details = NULL, purged_at = ? WHERE client_id = ?");
     if (!up.ok()) return up.status();
     up->Bind(1, at).Bind(2, client_id);
     MCK_RETURN_IF_ERROR(up->Run());
+    // Its delivered decisions keep their word only: a reason or a list of papers may describe
+    // the citizen. (A decision still queued is left whole so it can still be sent.)
+    auto dec = db_->Prepare("SELECT idempotency_key, decision FROM decisions WHERE state = 'sent' AND dossier_ref IN (?1, ?2, ?3)");
+    if (!dec.ok()) return dec.status();
+    dec->Bind(1, client_id).Bind(2, code).Bind(3, official);
+    std::vector<std::pair<std::string, std::string>> decided;
+    while (dec->Step(&st)) decided.emplace_back(dec->Text(0), dec->Text(1));
+    MCK_RETURN_IF_ERROR(st);
+    for (const auto& [key, word] : decided) {
+      auto w = db_->Prepare("UPDATE decisions SET body_sealed = ? WHERE idempotency_key = ?");
+      if (!w.ok()) return w.status();
+      w->BindBlob(1, sealer_->Seal(json{{"decision", word}, {"purged", true}}.dump(), "decision:" + key)).Bind(2, key);
+      MCK_RETURN_IF_ERROR(w->Run());
+    }
     MCK_RETURN_IF_ERROR(AppendAudit(*db_, at, kActorKiosk, "dossier.purged", code,
                                     "retention_days=" + std::to_string(options_.retention_days)));
   }

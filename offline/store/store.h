@@ -184,6 +184,17 @@ class Store {
   // sync engine knows where to post it. Returns the idempotency key. The body is sealed (the
   // reason may name the citizen's circumstances); the audit row holds only the decision word.
   Result<std::string> SubmitDecision(const std::string& dossier_ref, const nlohmann::json& decision);
+  // The decisions taken on a dossier (by any of its codes), oldest first, bodies opened: for
+  // staff and for the Mẫu 01 receipt (documents received, officer). Once the dossier's personal
+  // data is purged a sent decision keeps only its word (`{"decision": ..., "purged": true}`).
+  struct StoredDecision {
+    std::string idempotency_key;
+    std::string decision;   // accept | request_supplement | refuse
+    std::string state;      // queued | sent | needs_attention
+    std::string decided_at;
+    nlohmann::json body;
+  };
+  Result<std::vector<StoredDecision>> DecisionsFor(const DossierSummary& dossier);
 
   // ---- catalog cache --------------------------------------------------------------------------
   // The cached catalog, else the seed file (stored on first use), else kNotFound.

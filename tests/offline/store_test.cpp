@@ -159,6 +159,46 @@ TEST_CASE("personal data is purged after the retention period - codes, states an
   CHECK(check.audit_rows == audit_before + 1);
 }
 
+TEST_CASE("counter decisions read back by any of the dossier's codes, and purge keeps only their word") {
+  TempDir dir;
+  ManualClock clock(TestEpoch());
+  auto store = OpenStore(TestOptions(dir, &clock));
+  auto d = store->SubmitDossier(SampleBody(), {}, "v").value();
+  auto items = store->LeaseDue("test", 10, std::chrono::seconds(60)).value();
+  REQUIRE(items.size() == 1);
+  REQUIRE(store->RecordDossierAccepted(items[0], "000.00.24.H03-261126-0009", "2026-11-27", "received").ok());
+  const json refuse_reason = "Bà Hoà thiếu giấy chứng sinh";
+  REQUIRE(store->SubmitDecision(d.client_id, {{"decision", "request_supplement"}, {"officer", "CB01"},
+                                              {"reason", refuse_reason}, {"supplement", {"Giấy chứng sinh"}}})
+              .ok());
+  REQUIRE(store->SubmitDecision("000.00.24.H03-261126-0009",
+                                {{"decision", "accept"}, {"officer", "CB01"},
+                                 {"documents_received", {{{"id", "birth_certificate"}, {"form", "original"}, {"count", 1}}}}})
+              .ok());
+  auto rec = store->GetDossier(d.provisional_code).value();
+  auto decisions = store->DecisionsFor(rec);
+  REQUIRE(decisions.ok());
+  REQUIRE(decisions->size() == 2);
+  CHECK((*decisions)[0].decision == "request_supplement");
+  CHECK((*decisions)[0].body["reason"] == refuse_reason);
+  CHECK((*decisions)[1].decision == "accept");
+  CHECK((*decisions)[1].state == "queued");
+  CHECK((*decisions)[1].body["documents_received"][0]["id"] == "birth_certificate");
+  CHECK_FALSE((*decisions)[1].decided_at.empty());
+  // Deliver the first; the second stays queued.
+  auto out = store->LeaseDue("test", 10, std::chrono::seconds(60)).value();
+  REQUIRE(out.size() == 2);
+  REQUIRE(store->RecordDelivered(out[0]).ok());
+  REQUIRE(store->RecordRetry(out[1], "portal unreachable", clock.Now()).ok());
+  clock.Advance(std::chrono::hours(24 * 31));
+  CHECK(store->PurgeExpired().value() == 1);
+  decisions = store->DecisionsFor(rec);
+  REQUIRE(decisions->size() == 2);
+  CHECK((*decisions)[0].body == json{{"decision", "request_supplement"}, {"purged", true}});
+  CHECK((*decisions)[1].body["documents_received"].is_array());  // still to be sent: whole
+  CHECK(store->Check().value().ok());
+}
+
 TEST_CASE("ratings are validated, stored and queued for the portal") {
   TempDir dir;
   auto store = OpenStore(TestOptions(dir, nullptr));
