@@ -1,5 +1,7 @@
 #include "dossier_documents.h"
 
+#include "decision.h"
+
 namespace mck::printer {
 namespace {
 
@@ -27,12 +29,7 @@ std::string DocumentName(const Procedure& p, const std::string& id) {
   return id;
 }
 
-std::string FormName(const std::string& form) {
-  if (form == "original") return "Bản chính";
-  if (form == "certified_copy") return "Bản sao chứng thực";
-  if (form == "copy") return "Bản sao";
-  return form;
-}
+std::string FormName(const std::string& form) { return PaperFormVi(form); }
 
 }  // namespace
 

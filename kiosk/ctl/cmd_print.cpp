@@ -342,6 +342,16 @@ int PrintReceipt(Context& ctx) {
   pc.copy_label = official ? "Liên 2: Giao người nộp hồ sơ" : "";
   Layout layout;
   if (official) {
+    // The counter's accept decision, when one was recorded, says which papers were received,
+    // by whom and when: the receipt prints what the officer checked.
+    auto decisions = (*store)->DecisionsFor(*rec);
+    if (!decisions.ok()) return ctx.Fail(decisions.status());
+    for (const auto& d : *decisions) {
+      if (d.decision != "accept" || d.body.value("purged", false) || rec->purged) continue;
+      if (d.body.contains("documents_received")) rec->body["documents_received"] = d.body["documents_received"];
+      if (pc.officer_name.empty()) pc.officer_name = d.body.value("officer", "");
+      pc.received_at = d.decided_at;
+    }
     auto r = OfficialReceiptFromDossier(*rec, *procedure, pc);
     if (!r.ok()) return ctx.Fail(r.status());
     layout = BuildOfficialReceipt(*r);

@@ -187,6 +187,51 @@ TEST_CASE("print receipt prints the kiosk slip and the Mẫu 01 receipt of a sto
   CHECK(r.exit_code == 2);
 }
 
+TEST_CASE("dossier decide records a counter decision, checks it like the staff screen, and Mẫu 01 prints what was received") {
+  Cli cli;
+  const auto file = cli.dir / "d.json";
+  std::ofstream(file) << nlohmann::json{
+      {"procedure_code", "1.001193"},
+      {"channel", "kiosk"},
+      {"applicant", {{"id_number", "024190001234"}, {"full_name", "Nguyễn Thị Hoà"}, {"date_of_birth", "1990-03-15"},
+                     {"gender", "Nữ"}, {"identity_source", "manual"}, {"chip_verified", false}}},
+      {"fields", {{"child_name", "Trần Văn An"}, {"child_dob", "2026-11-02"}, {"child_gender", "Nam"}}},
+      {"documents", {{{"id", "birth_certificate"}, {"presented_at_counter", true}}}}}
+                             .dump();
+  auto r = cli("dossier submit " + Quote(file.string()) + " --json");
+  REQUIRE(r.exit_code == 0);
+  const std::string code = nlohmann::json::parse(r.out)["provisional_code"];
+
+  // Every problem at once, nothing recorded.
+  r = cli("dossier decide " + code + " refuse --received passport:photo");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("Cần ghi cán bộ tiếp nhận") != std::string::npos);
+  CHECK(r.out.find("Cần ghi lý do") != std::string::npos);
+  CHECK(r.out.find("\"photo\" không hợp lệ") != std::string::npos);
+  CHECK(r.out.find("không có giấy tờ \"passport\"") != std::string::npos);
+  CHECK(cli("dossier decide " + code + " approve --officer CB01").exit_code == 2);
+  CHECK(cli("dossier decide " + code + " accept --officer CB01 --received birth_certificate:original:x").exit_code == 2);
+
+  r = cli("dossier decide " + code + " accept --officer " + Quote("Phạm Văn Tâm") +
+          " --received birth_certificate:certified_copy:2 --json");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const auto decided = nlohmann::json::parse(r.out);
+  CHECK(decided["decision"] == "accept");
+  CHECK(decided["state"] == "queued");
+  CHECK(decided["ref"].get<std::string>().size() == 36);  // not synced yet: the client id
+
+  // Mẫu 01 lists the papers as the officer recorded them, and signs with the officer's name.
+  const auto png = cli.dir / "mau01.png";
+  r = cli("print receipt " + code + " --official --preview " + Quote(png.string()));
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(cli.sim->WaitForJobs(1, 2s));
+  const std::string text = testing::Ocr(png);
+  CAPTURE(text);
+  CHECK(text.find(testing::NormaliseText("Bản sao chứng thực")) != std::string::npos);
+  CHECK(text.find(testing::NormaliseText("Phạm Văn Tâm")) != std::string::npos);
+}
+
 TEST_CASE("print test and print status report the printer's state, and a stalled printer is an error, not a hang") {
   Cli cli;
   auto r = cli("print status --json");

@@ -1,0 +1,88 @@
+// kioskctl dossier decide: a civil servant's decision on a dossier at the counter (accept with the
+// papers received, request a supplement, refuse), queued for the portal like dossiers. The same
+// checks as the staff screen (offline/domain/decision.h).
+#include <iostream>
+
+#include "command.h"
+#include "decision.h"
+#include "json_out.h"
+#include "store/store.h"
+
+namespace mck::ctl {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kUsage =
+    "Usage: kioskctl dossier decide ID accept|request_supplement|refuse --officer NAME\n"
+    "         [--received DOC_ID[:original|certified_copy|copy[:COUNT]]]... [--reason TEXT]\n"
+    "         [--supplement TEXT]... [--json]\n";
+
+// "birth_certificate:certified_copy:2" -> a ReceivedPaper; false when COUNT is not a number.
+bool ParsePaper(const std::string& spec, ReceivedPaper* out) {
+  const auto a = spec.find(':');
+  out->id = spec.substr(0, a);
+  if (a == std::string::npos) return !out->id.empty();
+  const auto b = spec.find(':', a + 1);
+  out->form = spec.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
+  if (b == std::string::npos) return !out->id.empty();
+  const std::string n = spec.substr(b + 1);
+  if (n.empty() || n.size() > 2 || n.find_first_not_of("0123456789") != std::string::npos) return false;
+  out->count = std::stoi(n);
+  return !out->id.empty();
+}
+
+int DossierDecide(Context& ctx) {
+  CounterDecision d;
+  auto officer = ctx.TakeOption("--officer");
+  auto reason = ctx.TakeOption("--reason");
+  while (auto r = ctx.TakeOption("--received")) {
+    ReceivedPaper p;
+    if (!ParsePaper(*r, &p)) {
+      std::cerr << "--received " << *r << ": expected DOC_ID[:FORM[:COUNT]]\n" << kUsage;
+      return kExitBadInput;
+    }
+    d.received.push_back(p);
+  }
+  while (auto s = ctx.TakeOption("--supplement")) d.supplement.push_back(*s);
+  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
+  if (ctx.args().size() != 2) {
+    std::cerr << kUsage;
+    return kExitBadInput;
+  }
+  d.decision = ctx.args()[1];
+  d.officer = officer.value_or("");
+  d.reason = reason.value_or("");
+  auto store = ctx.OpenStore();
+  if (!store.ok()) return ctx.Fail(store.status());
+  auto rec = (*store)->GetDossier(ctx.args()[0]);
+  if (!rec.ok()) return ctx.Fail(rec.status());
+  auto catalog = (*store)->LoadCatalog();
+  if (!catalog.ok()) return ctx.Fail(catalog.status());
+  auto body = BuildDecisionBody(d, catalog->Find(rec->procedure_code));
+  if (!body.ok()) return ctx.Fail(body.status());
+  // The portal knows the dossier by its official code once it has one, else by the client id.
+  const std::string ref = rec->dossier_code.value_or(rec->client_id);
+  auto key = (*store)->SubmitDecision(ref, *body);
+  if (!key.ok()) return ctx.Fail(key.status());
+  if (ctx.json()) {
+    PrintJson({{"dossier", rec->provisional_code}, {"ref", ref}, {"decision", d.decision}, {"idempotency_key", *key},
+               {"state", "queued"}});
+    return kExitOk;
+  }
+  std::cout << "Đã ghi quyết định / decision recorded: " << d.decision << " — " << rec->provisional_code
+            << " (gửi lên cổng khi có mạng / queued for the portal)\n";
+  if (d.decision == "accept") {
+    std::cout << "In giấy tiếp nhận (Mẫu 01) / print the official receipt: kioskctl print receipt "
+              << rec->provisional_code << " --official\n";
+  }
+  return kExitOk;
+}
+
+const CommandRegistration kDecide({"dossier decide",
+                                   "ID accept|request_supplement|refuse --officer NAME [--received DOC[:FORM[:N]]]... "
+                                   "[--reason TEXT] [--supplement TEXT]... [--json]",
+                                   "Record a counter decision on a dossier (queued for the portal)", DossierDecide});
+
+}  // namespace
+}  // namespace mck::ctl
