@@ -26,6 +26,7 @@ constexpr ScreenNameEntry kScreenNames[] = {
     {ScreenId::kDocuments, "documents"}, {ScreenId::kReview, "review"},     {ScreenId::kSubmitted, "submitted"},
     {ScreenId::kLookup, "lookup"},       {ScreenId::kTicket, "ticket"},     {ScreenId::kRating, "rating"},
     {ScreenId::kThanks, "thanks"},       {ScreenId::kStaffPin, "staff_pin"}, {ScreenId::kStaff, "staff"},
+    {ScreenId::kStaffDossier, "staff_dossier"},
 };
 
 int MaxDigitsFor(const std::string& key) {
@@ -190,7 +191,7 @@ void App::Apply(const Intent& in) {
       history_.clear();
       break;
     case Intent::Kind::kGo:
-      if (in.screen == ScreenId::kStaff && !staff_unlocked_) break;  // only through the PIN
+      if ((in.screen == ScreenId::kStaff || in.screen == ScreenId::kStaffDossier) && !staff_unlocked_) break;
       if (in.screen == ScreenId::kStaffPin) {
         pin_message_.clear();
         Go(ScreenId::kStaffPin);
@@ -207,6 +208,7 @@ void App::Apply(const Intent& in) {
         screen_ = history_.back();
         history_.pop_back();
       }
+      if (screen_ != ScreenId::kStaffDossier) CloseStaffDossier();
       notice_.clear();
       break;
     case Intent::Kind::kStartOver:
@@ -365,6 +367,26 @@ void App::Apply(const Intent& in) {
       break;
     case Intent::Kind::kStaffReprintTicket:
       if (staff_unlocked_ && screen_ == ScreenId::kStaff) StaffReprintTicket(in.number);
+      break;
+    case Intent::Kind::kStaffOpenDossier:
+      if (staff_unlocked_ && screen_ == ScreenId::kStaff) StaffOpenDossier(in.key);
+      break;
+    case Intent::Kind::kStaffTogglePaper:
+    case Intent::Kind::kStaffPaperForm:
+      if (staff_unlocked_ && screen_ == ScreenId::kStaffDossier && staff_dossier_ && staff_dossier_->decided.empty()) {
+        for (auto& p : staff_dossier_->papers) {
+          if (p.id != in.key) continue;
+          if (in.kind == Intent::Kind::kStaffTogglePaper) {
+            p.received = !p.received;
+          } else {
+            p.form = p.form == "original" ? "certified_copy" : p.form == "certified_copy" ? "copy" : "original";
+            p.received = true;  // choosing its form means the paper is there
+          }
+        }
+      }
+      break;
+    case Intent::Kind::kStaffDecide:
+      if (staff_unlocked_ && screen_ == ScreenId::kStaffDossier) StaffDecide(in.text);
       break;
     case Intent::Kind::kToggleInputMethod:
       method_ = method_ == text::InputMethod::kTelex ? text::InputMethod::kVni : text::InputMethod::kTelex;

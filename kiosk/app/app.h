@@ -43,6 +43,7 @@ enum class ScreenId {
   kThanks,      // after a rating
   kStaffPin,    // staff: enter the PIN (lock-out after failures)
   kStaff,       // staff: queue per counter, call the next ticket, dossiers waiting to sync
+  kStaffDossier,  // staff: one dossier, the papers checked, and the counter's decision
 };
 const char* ScreenName(ScreenId s);  // "attract", "menu", ... (the script's `wait` uses these)
 std::optional<ScreenId> ParseScreenName(std::string_view s);
@@ -88,6 +89,10 @@ struct Intent {
     kCallNext,         // key = counter
     kStaffReprintReceipt,  // key = client id: the dossier's kiosk slip again
     kStaffReprintTicket,   // number = ticket id: a number whose ticket did not print
+    kStaffOpenDossier,     // key = client id
+    kStaffTogglePaper,     // key = document id: received at the counter or not
+    kStaffPaperForm,       // key = document id: next form (original, certified copy, copy)
+    kStaffDecide,          // text = accept | request_supplement | refuse
   };
   explicit Intent(Kind k) : kind(k) {}
   Kind kind;
@@ -137,6 +142,30 @@ struct StaffView {
   std::string message_arg;               // its {0}: a code or a number
   JobState reprint = JobState::kNone;    // the last reprint
   std::string detail_vi, detail_en;      // the printer's own words when it failed
+};
+
+// Staff mode's view of one dossier, opened from the list: what the citizen submitted (personal
+// data, behind the staff PIN, wiped with the session) and the papers the officer checks.
+struct StaffDossierView {
+  std::string client_id, provisional_code, dossier_code, procedure_code, procedure_name, state_key, portal_status,
+      appointment_date, submitted_at;
+  std::vector<std::pair<std::string, std::string>> applicant;  // i18n label key, value
+  std::vector<std::pair<std::string, std::string>> fields;     // form label, value
+  struct Paper {
+    std::string id, name;
+    bool required = false;
+    bool brought = false;   // the citizen ticked it at the kiosk
+    bool received = false;  // the officer checked it at the counter
+    std::string form = "original";
+  };
+  std::vector<Paper> papers;
+  struct Decided {
+    std::string decision, state, decided_at;  // accept, sent, RFC 3339
+  };
+  std::vector<Decided> decisions;      // earlier decisions on this dossier, oldest first
+  bool purged = false;
+  std::string error_vi, error_en;      // why the decision was not recorded
+  std::string decided;                 // the decision recorded in this visit
 };
 
 // The rating criteria (shared/domain/vn-facts.md §7.1) the kiosk asks; ids are sent to the portal.
@@ -206,6 +235,7 @@ class App {
   // A dossier body from the session (what would be submitted); used by review and tests.
   nlohmann::json BuildDossierBody() const;
   const StaffView& staff() const { return staff_; }
+  const std::optional<StaffDossierView>& staff_dossier() const { return staff_dossier_; }
   // The PIN screen's message (i18n key) and its number (attempts left, minutes locked).
   const std::string& pin_message() const { return pin_message_; }
   int pin_message_number() const { return pin_message_number_; }
@@ -231,6 +261,9 @@ class App {
   void CallNext(const std::string& counter);
   void StaffReprintReceipt(const std::string& client_id);
   void StaffReprintTicket(int64_t ticket_id);
+  void StaffOpenDossier(const std::string& client_id);
+  void StaffDecide(const std::string& decision);
+  void CloseStaffDossier();
   void SetError(const std::string& key, const std::string& vi, const std::string& en);
 
   AppDeps deps_;
@@ -263,6 +296,8 @@ class App {
   StaffView staff_;
   uint64_t staff_job_ = 0;        // the staff reprint in the printer's queue
   int64_t staff_ticket_id_ = 0;   // the ticket it reprints (0: a receipt); survives the wipe
+  bool staff_official_ = false;   // the job is a Mẫu 01 receipt
+  std::optional<StaffDossierView> staff_dossier_;
   std::string pin_message_;
   int pin_message_number_ = 0;
 };

@@ -4,8 +4,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include "app_internal.h"
+#include "decision.h"
+#include "dossier_documents.h"
 #include "ids.h"
 #include "store/staff_auth.h"
 #include "utf8.h"
@@ -291,9 +294,178 @@ void App::StaffReprintReceipt(const std::string& client_id) {
   staff_job_ = deps_.printer->PrintReceipt(r);  // the worker wipes its copy of the name
   SecureWipe(r.applicant_name);
   staff_ticket_id_ = 0;
+  staff_official_ = false;
   staff_.reprint = JobState::kRunning;
   staff_.message_key = "staff.reprinting_receipt";
   (void)deps_.store->Audit("staff", "receipt.reprint", rec->provisional_code, "");
+}
+
+namespace {
+void WipeView(StaffDossierView& v) {
+  for (auto& [k, value] : v.applicant) SecureWipe(value);
+  for (auto& [k, value] : v.fields) SecureWipe(value);
+  v = StaffDossierView{};
+}
+
+std::string JsonText(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "Có" : "Không";
+  if (v.is_null()) return "";
+  return v.dump();
+}
+}  // namespace
+
+void App::CloseStaffDossier() {
+  if (staff_dossier_) WipeView(*staff_dossier_);
+  staff_dossier_.reset();
+}
+
+void App::StaffOpenDossier(const std::string& client_id) {
+  auto rec = deps_.store->GetDossier(client_id);
+  if (!rec.ok()) {
+    std::cerr << "kiosk: staff open dossier: " << rec.status().ToString() << "\n";
+    staff_.message_key = "staff.open_failed";
+    staff_.message_arg.clear();
+    staff_.reprint = JobState::kFailed;
+    return;
+  }
+  CloseStaffDossier();
+  StaffDossierView v;
+  v.client_id = rec->client_id;
+  v.provisional_code = rec->provisional_code;
+  v.dossier_code = rec->dossier_code.value_or("");
+  v.procedure_code = rec->procedure_code;
+  v.state_key = std::string("state.") + DossierStateName(rec->state);
+  v.portal_status = rec->portal_status.value_or("");
+  v.appointment_date = rec->appointment_date.value_or("");
+  v.submitted_at = rec->submitted_at;
+  v.purged = rec->purged || !rec->body.is_object();
+  const Procedure* p = catalog_.Find(rec->procedure_code);
+  v.procedure_name = p ? p->name : "Thủ tục " + rec->procedure_code;
+  if (!v.purged) {
+    const json applicant = rec->body.value("applicant", json::object());
+    for (const char* k : {"full_name", "id_number", "date_of_birth", "gender", "phone", "email", "address"}) {
+      if (applicant.contains(k) && !JsonText(applicant[k]).empty()) {
+        v.applicant.emplace_back(std::string("applicant.") + k, JsonText(applicant[k]));
+      }
+    }
+    const json fields = rec->body.value("fields", json::object());
+    if (p) {
+      for (const auto& f : p->form) {
+        if (fields.contains(f.id)) v.fields.emplace_back(f.label, JsonText(fields[f.id]));
+      }
+    }
+    std::map<std::string, bool> brought;
+    if (rec->body.contains("documents") && rec->body["documents"].is_array()) {
+      for (const auto& d : rec->body["documents"]) {
+        if (d.is_object()) brought[d.value("id", "")] = d.value("presented_at_counter", false);
+      }
+    }
+    if (p) {
+      for (const auto& d : p->documents) {
+        StaffDossierView::Paper paper;
+        paper.id = d.id;
+        paper.name = d.name;
+        paper.required = d.required;
+        paper.brought = brought[d.id];
+        paper.received = paper.brought;
+        v.papers.push_back(std::move(paper));
+      }
+    }
+  }
+  WipeJson(rec->body);
+  if (auto decisions = deps_.store->DecisionsFor(*rec); decisions.ok()) {
+    for (const auto& d : *decisions) {
+      v.decisions.push_back({d.decision, d.state, d.decided_at});
+    }
+  }
+  staff_dossier_ = std::move(v);
+  // The officer's name, as last typed on this kiosk (staff data, not a citizen's).
+  if (auto officer = deps_.store->GetSetting("staff.officer"); officer.ok() && *officer) {
+    session_.values["staff.officer"] = **officer;
+  }
+  session_.values.erase("staff.reason");
+  staff_.message_key.clear();
+  staff_.reprint = JobState::kNone;
+  Go(ScreenId::kStaffDossier);
+}
+
+void App::StaffDecide(const std::string& word) {
+  if (!staff_dossier_ || !staff_dossier_->decided.empty() || staff_dossier_->purged) return;
+  Unfocus();
+  StaffDossierView& v = *staff_dossier_;
+  CounterDecision d;
+  d.decision = word;
+  d.officer = Value("staff.officer");
+  d.reason = Value("staff.reason");
+  for (const auto& p : v.papers) {
+    if (p.received) {
+      d.received.push_back({p.id, p.form, 1});
+    } else if (p.required && word == "request_supplement") {
+      d.supplement.push_back(p.name);
+    }
+  }
+  const Procedure* procedure = catalog_.Find(v.procedure_code);
+  auto body = BuildDecisionBody(d, procedure);
+  v.error_vi.clear();
+  v.error_en.clear();
+  if (!body.ok()) {
+    v.error_vi = body.status().message_vi();
+    v.error_en = body.status().message_en();
+    return;
+  }
+  const std::string ref = v.dossier_code.empty() ? v.client_id : v.dossier_code;
+  auto key = deps_.store->SubmitDecision(ref, *body);
+  if (!key.ok()) {
+    std::cerr << "kiosk: staff decision: " << key.status().ToString() << "\n";
+    v.error_vi = key.status().message_vi();
+    v.error_en = key.status().message_en();
+    return;
+  }
+  v.decided = word;
+  v.decisions.push_back({word, "queued", FormatRfc3339Vietnam(deps_.clock->Now())});
+  (void)deps_.store->PutSetting("staff.officer", (*body)["officer"].get<std::string>());
+  if (deps_.outbox_changed) deps_.outbox_changed();
+  staff_.message_arg = v.provisional_code;
+  staff_.message_key = word == "accept" ? "staff.decided_accept" : word == "refuse" ? "staff.decided_refuse"
+                                                                                  : "staff.decided_supplement";
+  staff_.reprint = JobState::kNone;
+  if (word != "accept") return;
+  // Accepted: the Mẫu 01 receipt for the citizen, with the papers as the officer checked them.
+  if (!deps_.printer) {
+    staff_.reprint = JobState::kFailed;
+    staff_.message_key = "printer.not_configured";
+    return;
+  }
+  auto rec = deps_.store->GetDossier(v.client_id);
+  if (!rec.ok() || !procedure || staff_job_ != 0) {
+    staff_.reprint = JobState::kFailed;
+    staff_.message_key = "staff.reprint_failed";
+    if (rec.ok()) WipeJson(rec->body);
+    return;
+  }
+  rec->body["documents_received"] = (*body)["documents_received"];
+  printer::DossierPrintContext pc;
+  pc.commune_name = config().commune_name;
+  pc.kiosk_number = config().kiosk_number;
+  pc.officer_name = (*body)["officer"].get<std::string>();
+  pc.received_at = FormatRfc3339Vietnam(deps_.clock->Now());
+  pc.copy_label = "Liên 2: Giao người nộp hồ sơ";
+  auto receipt = printer::OfficialReceiptFromDossier(*rec, *procedure, pc);
+  WipeJson(rec->body);
+  if (!receipt.ok()) {
+    staff_.reprint = JobState::kFailed;
+    staff_.message_key = "staff.reprint_failed";
+    return;
+  }
+  staff_job_ = deps_.printer->PrintOfficialReceipt(*receipt);
+  for (auto* s : {&receipt->applicant_name, &receipt->applicant_address, &receipt->applicant_phone,
+                  &receipt->applicant_email}) {
+    SecureWipe(*s);
+  }
+  staff_ticket_id_ = 0;
+  staff_official_ = true;
+  staff_.reprint = JobState::kRunning;
 }
 
 void App::StaffReprintTicket(int64_t ticket_id) {
@@ -324,6 +496,7 @@ void App::StaffReprintTicket(int64_t ticket_id) {
   }
   staff_job_ = deps_.printer->PrintTicket(data);
   staff_ticket_id_ = it->id;
+  staff_official_ = false;
   staff_.reprint = JobState::kRunning;
   staff_.message_key = "staff.reprinting_ticket";
   staff_.message_arg = TicketLabel(it->counter, it->number);

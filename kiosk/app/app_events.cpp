@@ -45,11 +45,16 @@ void App::OnEvent(const UiEvent& event) {
       }
       if (!ok) std::cerr << "kiosk: staff reprint failed: " << p->status.ToString() << "\n";
       const bool was_ticket = staff_ticket_id_ != 0;
+      const bool was_official = staff_official_;
       staff_job_ = 0;
       staff_ticket_id_ = 0;
+      staff_official_ = false;
       if (staff_unlocked_) {
         staff_.reprint = ok ? JobState::kDone : JobState::kFailed;
-        staff_.message_key = !ok ? "staff.reprint_failed" : was_ticket ? "staff.ticket_reprinted" : "staff.receipt_reprinted";
+        staff_.message_key = !ok           ? "staff.reprint_failed"
+                             : was_ticket   ? "staff.ticket_reprinted"
+                             : was_official ? "staff.official_printed"
+                                            : "staff.receipt_reprinted";
         staff_.detail_vi = ok ? "" : p->status.message_vi();
         staff_.detail_en = ok ? "" : p->status.message_en();
         RefreshStaff();
@@ -161,6 +166,7 @@ void App::WipeSession() {
   composer_->SetMethod(method_);
   staff_unlocked_ = false;  // staff mode locks with the session
   staff_ = StaffView{};
+  CloseStaffDossier();
   pin_message_.clear();
   if (inactivity_.in_session()) ++sessions_wiped_;
   inactivity_.EndSession();

@@ -53,6 +53,10 @@ class PrinterPages final : public PageBuilder {
     return printer::Render(printer::BuildQueueTicket(q), *fonts_, options_);
   }
 
+  Result<printer::Raster> Official(const printer::OfficialReceipt& r) override {
+    return printer::Render(printer::BuildOfficialReceipt(r), *fonts_, options_);
+  }
+
  private:
   std::unique_ptr<printer::Fonts> fonts_;
   printer::RenderOptions options_;

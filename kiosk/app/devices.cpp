@@ -36,6 +36,14 @@ uint64_t PrinterWorker::PrintReceipt(const ReceiptData& receipt) {
   });
 }
 
+uint64_t PrinterWorker::PrintOfficialReceipt(const printer::OfficialReceipt& receipt) {
+  return Enqueue(PrintJobKind::kReceipt, [this, r = receipt]() mutable {
+    auto page = pages_->Official(r);
+    for (auto* s : {&r.applicant_name, &r.applicant_address, &r.applicant_phone, &r.applicant_email}) SecureWipe(*s);
+    return page;
+  });
+}
+
 uint64_t PrinterWorker::PrintTicket(const TicketData& ticket) {
   return Enqueue(PrintJobKind::kTicket, [this, ticket] { return pages_->Ticket(ticket); });
 }

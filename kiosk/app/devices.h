@@ -32,6 +32,7 @@ class PageBuilder {
   virtual ~PageBuilder() = default;
   virtual Result<printer::Raster> Receipt(const ReceiptData& r) = 0;
   virtual Result<printer::Raster> Ticket(const TicketData& t) = 0;
+  virtual Result<printer::Raster> Official(const printer::OfficialReceipt& r) = 0;
 };
 
 class PrinterWorker final : public PrintService {
@@ -40,6 +41,7 @@ class PrinterWorker final : public PrintService {
   ~PrinterWorker() override;
   uint64_t PrintReceipt(const ReceiptData& receipt) override;
   uint64_t PrintTicket(const TicketData& ticket) override;
+  uint64_t PrintOfficialReceipt(const printer::OfficialReceipt& receipt) override;
 
  private:
   struct Job {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "card_reader.h"
+#include "documents.h"
 
 namespace mck::app {
 
@@ -47,6 +48,8 @@ class PrintService {
   // Queues a job; PrintFinished{job_id} follows. Jobs print in order.
   virtual uint64_t PrintReceipt(const ReceiptData& receipt) = 0;
   virtual uint64_t PrintTicket(const TicketData& ticket) = 0;
+  // The official receipt (Mẫu 01) when an officer accepts a dossier at the counter.
+  virtual uint64_t PrintOfficialReceipt(const printer::OfficialReceipt& receipt) = 0;
 };
 
 class CardService {

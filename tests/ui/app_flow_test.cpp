@@ -411,6 +411,62 @@ TEST_CASE("staff reprint a number whose ticket did not print and a dossier's sli
   std::filesystem::remove_all(paper.parent_path());
 }
 
+TEST_CASE("staff request a supplement: a reason is required, missing required papers are listed, the officer is remembered") {
+  Fixture f;
+  {
+    StaffAuth auth(*f.store, f.clock, PinPolicy{});
+    REQUIRE(auth.SetPin("246810").ok());
+  }
+  const nlohmann::json body = {{"procedure_code", "1.001193"},
+                               {"applicant", {{"full_name", "Nguyễn Thị Hoà"}, {"id_number", "024190001234"}}},
+                               {"fields", {{"child_name", "Nguyễn Văn An"}}},
+                               {"documents", {{{"id", "birth_certificate"}, {"presented_at_counter", false}}}}};
+  auto d = f.store->SubmitDossier(body, {}, "test");
+  REQUIRE(d.ok());
+  f.Do(Intent::Kind::kStart);
+  f.Go(ScreenId::kStaffDossier);
+  CHECK(f.app->screen() == ScreenId::kMenu);  // not without the PIN
+  f.Go(ScreenId::kStaffPin);
+  for (char c : std::string("246810")) f.Do(Intent::Kind::kKey, "", std::string(1, c));
+  f.Do(Intent::Kind::kStaffUnlock);
+  REQUIRE(f.app->screen() == ScreenId::kStaff);
+  f.Do(Intent::Kind::kStaffOpenDossier, d->client_id);
+  REQUIRE(f.app->screen() == ScreenId::kStaffDossier);
+  REQUIRE(f.app->staff_dossier());
+  const auto& v = *f.app->staff_dossier();
+  CHECK(v.provisional_code == d->provisional_code);
+  REQUIRE(v.papers.size() == 2);
+  CHECK_FALSE(v.papers[0].received);  // not ticked by the citizen: not assumed received
+
+  f.Type("staff.officer", InputKind::kText, "CB01");
+  f.Do(Intent::Kind::kStaffDecide, "", "request_supplement");
+  CHECK(f.app->staff_dossier()->decided.empty());
+  CHECK(f.app->staff_dossier()->error_vi.find("Cần ghi lý do") != std::string::npos);
+  f.Type("staff.reason", InputKind::kText, "Thieeus giaays chuwngs sinh");
+  f.Do(Intent::Kind::kStaffDecide, "", "request_supplement");
+  CHECK(f.app->staff_dossier()->decided == "request_supplement");
+  CHECK(f.app->staff().message_key == "staff.decided_supplement");
+  CHECK(f.outbox_nudges == 1);
+  f.Do(Intent::Kind::kStaffDecide, "", "accept");  // one decision a visit
+  auto rec = f.store->GetDossier(d->client_id).value();
+  auto decisions = f.store->DecisionsFor(rec).value();
+  REQUIRE(decisions.size() == 1);
+  CHECK(decisions[0].body["reason"] == "Thiếu giấy chứng sinh");
+  CHECK(decisions[0].body["supplement"] == nlohmann::json::array({"Giấy chứng sinh"}));
+
+  // Back to the list: the dossier's personal data leaves memory; the officer's name stays.
+  f.Do(Intent::Kind::kBack);
+  CHECK(f.app->screen() == ScreenId::kStaff);
+  CHECK_FALSE(f.app->staff_dossier());
+  f.Do(Intent::Kind::kStaffOpenDossier, d->client_id);
+  CHECK(f.app->Value("staff.officer") == "CB01");
+  CHECK(f.app->Value("staff.reason").empty());
+  REQUIRE(f.app->staff_dossier()->decisions.size() == 1);
+  // The wipe closes it too.
+  f.Do(Intent::Kind::kStartOver);
+  CHECK_FALSE(f.app->staff_dossier());
+}
+
 TEST_CASE("staff PIN lock-out after the configured number of wrong tries") {
   Fixture f;
   f.config.pin_max_attempts = 2;

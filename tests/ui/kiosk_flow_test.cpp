@@ -154,6 +154,39 @@ TEST_CASE("out of paper, then staff mode reprints the number and the receipt sli
   CHECK(std::filesystem::file_size(out / "shots" / "staff-reprint-done.png") > 10000);
 }
 
+TEST_CASE("staff open a submitted dossier, check the papers and accept it: the decision is queued and Mẫu 01 prints") {
+  const auto out = OutDir("staff-decide");
+  REQUIRE(RunScript("submit-dossier.script", out) == 0);
+  REQUIRE(RunScript("staff-decide.script", out,
+                    std::string("--keep-data --kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810") == 0);
+  auto store = OpenStore(out);
+  auto list = store->ListDossiers();
+  REQUIRE(list->size() == 1);
+  auto rec = store->GetDossier(list->front().client_id).value();
+  auto decisions = store->DecisionsFor(rec);
+  REQUIRE(decisions.ok());
+  REQUIRE(decisions->size() == 1);  // the refusal without a reason was not recorded
+  const auto& d = decisions->front();
+  CHECK(d.decision == "accept");
+  CHECK(d.state == "queued");  // not enrolled here: it waits for the portal
+  CHECK(d.body["officer"] == "Phạm Văn Tâm");
+  const nlohmann::json received = {{{"id", "birth_certificate"}, {"form", "original"}, {"count", 1}},
+                                   {{"id", "marriage_certificate"}, {"form", "certified_copy"}, {"count", 1}}};
+  CHECK(d.body["documents_received"] == received);
+  // The Mẫu 01 receipt went to the printer; with no official code yet its QR has the client id.
+  const auto job = Job(out, 1);
+  REQUIRE(job.is_object());
+  CHECK(job["printed"] == true);
+  const std::string cmd = "zbarimg --raw -q " + (out / "printer" / "job-0001.png").string() + " 2>/dev/null";
+  std::string decoded;
+  if (FILE* f = popen(cmd.c_str(), "r")) {
+    char buf[256];
+    while (fgets(buf, sizeof buf, f)) decoded += buf;
+    pclose(f);
+  }
+  CHECK(decoded.find(rec.client_id) != std::string::npos);
+}
+
 #ifdef PORTAL_SIM_BIN
 TEST_CASE("enrolled with the portal simulator: the submitted dossier is delivered and the look-up shows the portal's answer") {
   const auto out = OutDir("portal");

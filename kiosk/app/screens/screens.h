@@ -23,6 +23,7 @@ void DrawRating(Ui& ui);
 void DrawThanks(Ui& ui);
 void DrawStaffPin(Ui& ui);
 void DrawStaff(Ui& ui);
+void DrawStaffDossier(Ui& ui);
 // The "Bạn còn ở đó không?" overlay during the inactivity countdown.
 void DrawStillThere(Ui& ui);
 

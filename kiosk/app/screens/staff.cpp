@@ -92,18 +92,24 @@ void DrawStaff(Ui& ui) {
   if (v.dossiers.empty()) Wrapped(ui, ui.T("staff.no_dossiers"), ui.F().small, colors::kMuted);
   int n = 0;  // rows are tapped by position, newest first: "staff.reprint.1"
   for (const auto& d : v.dossiers) {
-    std::string line = d.dossier_code.value_or(d.provisional_code) + "   " + d.procedure_code + "   " +
-                       ui.T(std::string("state.") + DossierStateName(d.state));
+    std::string line = ui.T(std::string("state.") + DossierStateName(d.state));
     if (d.attempts > 0 && d.state != DossierState::kAccepted) {
       line += "   (" + ui.app.strings().Format("staff.attempts", {std::to_string(d.attempts)}) + ")";
     }
-    const std::string id = "staff.reprint." + std::to_string(++n);
-    if (d.purged) {
-      Wrapped(ui, line, ui.F().small, colors::kText, w);
-    } else if (row(line, ui.F().small, id, ui.T("staff.reprint_receipt"), false)) {
-      Intent in(Intent::Kind::kStaffReprintReceipt);
+    ++n;
+    if (TileButton(ui, "staff.open." + std::to_string(n), d.dossier_code.value_or(d.provisional_code) + "   " + d.procedure_code,
+                   line, ImVec2(d.purged ? w : w - bw - ui.S(16), ui.S(104)))) {
+      Intent in(Intent::Kind::kStaffOpenDossier);
       in.key = d.client_id;
       ui.Emit(in);
+    }
+    if (!d.purged) {
+      ImGui::SameLine();
+      if (TouchButton(ui, "staff.reprint." + std::to_string(n), ui.T("staff.reprint_receipt"), ImVec2(bw, ui.S(104)))) {
+        Intent in(Intent::Kind::kStaffReprintReceipt);
+        in.key = d.client_id;
+        ui.Emit(in);
+      }
     }
   }
   EndDragList(ui, "staff.list");

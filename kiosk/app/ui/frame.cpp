@@ -81,6 +81,7 @@ void DrawBody(Ui& ui) {
     case ScreenId::kThanks: DrawThanks(ui); break;
     case ScreenId::kStaffPin: DrawStaffPin(ui); break;
     case ScreenId::kStaff: DrawStaff(ui); break;
+    case ScreenId::kStaffDossier: DrawStaffDossier(ui); break;
   }
   ImGui::End();
   ImGui::PopStyleVar(2);

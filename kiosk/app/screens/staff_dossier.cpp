@@ -1,0 +1,113 @@
+// Staff mode, one dossier (opened from the staff list, behind the PIN): what the citizen
+// submitted, the papers the officer checks at the counter (received or not, and in which form),
+// the earlier decisions, and the decision: accept (the Mẫu 01 receipt prints), request a
+// supplement, or refuse with a reason. The decision is stored and queued for the portal.
+#include "screens/screens.h"
+#include "ui/widgets.h"
+
+namespace mck::app::ui {
+
+namespace {
+// "2026-11-26T10:42:00+07:00" -> "10:42 26/11/2026"
+std::string ShortTime(const std::string& t) {
+  if (t.size() < 16) return t;
+  return t.substr(11, 5) + " " + t.substr(8, 2) + "/" + t.substr(5, 2) + "/" + t.substr(0, 4);
+}
+
+void Section(Ui& ui, const std::string& title) {
+  ImGui::Dummy(ImVec2(0, ui.S(8)));
+  ImGui::PushFont(ui.F().bold);
+  ImGui::TextUnformatted(title.c_str());
+  ImGui::PopFont();
+}
+}  // namespace
+
+void DrawStaffDossier(Ui& ui) {
+  const App& app = ui.app;
+  if (!app.staff_dossier()) return;
+  const StaffDossierView& v = *app.staff_dossier();
+  const StaffView& staff = app.staff();
+  Title(ui, app.strings().Format("staff_dossier.title", {v.provisional_code}));
+  std::string line = v.procedure_name + " (" + v.procedure_code + ") · " + ui.T(v.state_key);
+  if (!v.dossier_code.empty()) line += " · " + app.strings().Format("staff_dossier.official_code", {v.dossier_code});
+  Wrapped(ui, line, ui.F().body, colors::kText);
+  if (!staff.message_key.empty()) {
+    const ImU32 color = staff.reprint == JobState::kFailed ? colors::kError : colors::kOk;
+    Wrapped(ui, app.strings().Format(staff.message_key, {staff.message_arg}), ui.F().bold, color);
+    MarkItem(ui, staff.message_key);
+  }
+  BeginDragList(ui, "staff_dossier.list", ImVec2(0, BodyHeight(ui)));
+  const float w = ImGui::GetContentRegionAvail().x - ui.S(24);
+  Wrapped(ui, app.strings().Format("staff_dossier.submitted_at", {ShortTime(v.submitted_at)}), ui.F().small,
+          colors::kMuted);
+  if (v.purged) Wrapped(ui, ui.T("staff_dossier.purged"), ui.F().bold, colors::kMuted, w);
+  if (!v.applicant.empty()) {
+    Section(ui, ui.T("staff_dossier.applicant"));
+    for (const auto& [key, value] : v.applicant) Wrapped(ui, ui.T(key) + ": " + value, ui.F().body, colors::kText, w);
+  }
+  if (!v.fields.empty()) {
+    Section(ui, ui.T("staff_dossier.fields"));
+    for (const auto& [label, value] : v.fields) Wrapped(ui, label + ": " + value, ui.F().body, colors::kText, w);
+  }
+  if (!v.papers.empty()) {
+    Section(ui, ui.T("staff_dossier.papers"));
+    const float fw = std::min(w * 0.32f, ui.S(420));
+    for (const auto& p : v.papers) {
+      const std::string sub = (p.required ? ui.T("documents.required") : ui.T("documents.optional")) + " · " +
+                              (p.brought ? ui.T("staff_dossier.brought") : ui.T("staff_dossier.not_brought")) + " · " +
+                              (p.received ? ui.T("staff_dossier.received") : ui.T("staff_dossier.not_received"));
+      if (TileButton(ui, "paper." + p.id, p.name, sub, ImVec2(w - fw - ui.S(16), ui.S(120)),
+                     p.received ? ButtonKind::kSelected : ButtonKind::kSecondary)) {
+        Intent in(Intent::Kind::kStaffTogglePaper);
+        in.key = p.id;
+        ui.Emit(in);
+      }
+      ImGui::SameLine();
+      if (TouchButton(ui, "form." + p.id, ui.T("paper." + p.form), ImVec2(fw, ui.S(120)),
+                      p.received ? ButtonKind::kSecondary : ButtonKind::kSecondary)) {
+        Intent in(Intent::Kind::kStaffPaperForm);
+        in.key = p.id;
+        ui.Emit(in);
+      }
+    }
+  }
+  if (!v.decisions.empty()) {
+    Section(ui, ui.T("staff_dossier.decisions"));
+    for (const auto& d : v.decisions) {
+      Wrapped(ui, ui.T("decision." + d.decision) + " — " + ui.T("decision_state." + d.state) + " — " +
+                      ShortTime(d.decided_at),
+              ui.F().body, colors::kText, w);
+    }
+  }
+  if (!v.purged && v.decided.empty()) {
+    Section(ui, ui.T("staff_dossier.decide"));
+    const float fw = std::min(w, ui.S(900));
+    TextField(ui, "staff.officer", ui.T("staff_dossier.officer"), InputKind::kText, fw);
+    TextField(ui, "staff.reason", ui.T("staff_dossier.reason"), InputKind::kText, fw);
+    if (!v.error_vi.empty()) {
+      Wrapped(ui, app.strings().language() == Language::kEn ? v.error_en : v.error_vi, ui.F().bold, colors::kError, w);
+      MarkItem(ui, "staff_dossier.error");
+    }
+    const float bw = (w - ui.S(32)) / 3;
+    const struct {
+      const char* word;
+      const char* label;
+      ButtonKind kind;
+    } actions[] = {{"accept", "staff_dossier.accept", ButtonKind::kPrimary},
+                   {"request_supplement", "staff_dossier.supplement", ButtonKind::kSecondary},
+                   {"refuse", "staff_dossier.refuse", ButtonKind::kDanger}};
+    for (int i = 0; i < 3; ++i) {
+      if (i) ImGui::SameLine();
+      if (TouchButton(ui, std::string("decide.") + actions[i].word, ui.T(actions[i].label), ImVec2(bw, ui.S(96)),
+                      actions[i].kind)) {
+        Intent in(Intent::Kind::kStaffDecide);
+        in.text = actions[i].word;
+        ui.Emit(in);
+      }
+    }
+  }
+  EndDragList(ui, "staff_dossier.list");
+  if (app.focused_key().empty()) NavRow(ui, true, "", "");
+}
+
+}  // namespace mck::app::ui
