@@ -105,6 +105,11 @@ void DrawStaffDossier(Ui& ui) {
         ui.Emit(in);
       }
     }
+    // A new refusal of the decision scrolls the list to its end: the message and the buttons show.
+    if (v.error_en != ui.shown_error) {
+      ui.shown_error = v.error_en;
+      if (!v.error_en.empty()) ImGui::SetScrollHereY(1.0f);
+    }
   }
   EndDragList(ui, "staff_dossier.list");
   if (app.focused_key().empty()) NavRow(ui, true, "", "");

@@ -58,6 +58,7 @@ struct Ui {
   ScreenId last_screen = ScreenId::kAttract;
   std::string last_focused;      // to notice a focus change
   bool scroll_to_focus = false;  // the newly focused field scrolls itself into view
+  std::string shown_error;       // a screen's error last scrolled into view (staff decision)
   size_t last_value_len = static_cast<size_t>(-1);  // focused value's length last frame (no text kept)
 
   const FontSet& F() const { return fonts.For(app.large_text()); }
