@@ -388,6 +388,9 @@ void App::Apply(const Intent& in) {
     case Intent::Kind::kStaffDecide:
       if (staff_unlocked_ && screen_ == ScreenId::kStaffDossier) StaffDecide(in.text);
       break;
+    case Intent::Kind::kStaffRequeue:
+      if (staff_unlocked_ && screen_ == ScreenId::kStaffDossier) StaffRequeue();
+      break;
     case Intent::Kind::kToggleInputMethod:
       method_ = method_ == text::InputMethod::kTelex ? text::InputMethod::kVni : text::InputMethod::kTelex;
       composer_->SetMethod(method_);

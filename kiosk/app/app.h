@@ -93,6 +93,7 @@ struct Intent {
     kStaffTogglePaper,     // key = document id: received at the counter or not
     kStaffPaperForm,       // key = document id: next form (original, certified copy, copy)
     kStaffDecide,          // text = accept | request_supplement | refuse
+    kStaffRequeue,         // send the open dossier, which the portal refused, again
   };
   explicit Intent(Kind k) : kind(k) {}
   Kind kind;
@@ -163,6 +164,8 @@ struct StaffDossierView {
     std::string decision, state, decided_at;  // accept, sent, RFC 3339
   };
   std::vector<Decided> decisions;      // earlier decisions on this dossier, oldest first
+  bool needs_attention = false;        // the portal refused it (422/409): staff act, then resend
+  std::vector<std::string> portal_reasons;  // the portal's reasons, fields named as on the form
   bool purged = false;
   std::string error_vi, error_en;      // why the decision was not recorded
   std::string decided;                 // the decision recorded in this visit
@@ -264,6 +267,7 @@ class App {
   void StaffOpenDossier(const std::string& client_id);
   void StaffDecide(const std::string& decision);
   void CloseStaffDossier();
+  void StaffRequeue();
   void SetError(const std::string& key, const std::string& vi, const std::string& en);
 
   AppDeps deps_;

@@ -373,6 +373,28 @@ void App::StaffOpenDossier(const std::string& client_id) {
       }
     }
   }
+  v.needs_attention = rec->state == DossierState::kNeedsAttention;
+  if (v.needs_attention) {
+    // The portal's reasons name fields by their JSON path: show the form's own labels.
+    auto label_of = [&](const std::string& path) -> std::string {
+      if (p && path.rfind("fields.", 0) == 0) {
+        for (const auto& f : p->form) {
+          if ("fields." + f.id == path) return f.label;
+        }
+      }
+      if (path.rfind("applicant.", 0) == 0 && deps_.strings->vi().count(path)) return deps_.strings->Get(path);
+      return path;
+    };
+    if (rec->needs_attention_details.is_array()) {
+      for (const auto& d : rec->needs_attention_details) {
+        if (!d.is_object()) continue;
+        const std::string field = d.value("field", "");
+        const std::string message = d.value("message", "");
+        v.portal_reasons.push_back(field.empty() ? message : label_of(field) + ": " + message);
+      }
+    }
+    if (v.portal_reasons.empty() && rec->last_error) v.portal_reasons.push_back(*rec->last_error);
+  }
   WipeJson(rec->body);
   if (auto decisions = deps_.store->DecisionsFor(*rec); decisions.ok()) {
     for (const auto& d : *decisions) {
@@ -388,6 +410,25 @@ void App::StaffOpenDossier(const std::string& client_id) {
   staff_.message_key.clear();
   staff_.reprint = JobState::kNone;
   Go(ScreenId::kStaffDossier);
+}
+
+void App::StaffRequeue() {
+  if (!staff_dossier_ || !staff_dossier_->needs_attention) return;
+  StaffDossierView& v = *staff_dossier_;
+  staff_.message_arg = v.provisional_code;
+  Status st = deps_.store->Requeue(v.client_id);
+  if (!st.ok()) {
+    std::cerr << "kiosk: staff requeue: " << st.ToString() << "\n";
+    staff_.message_key = "staff.requeue_failed";
+    staff_.reprint = JobState::kFailed;
+    return;
+  }
+  v.needs_attention = false;
+  v.portal_reasons.clear();
+  v.state_key = "state.queued";
+  staff_.message_key = "staff.requeued";
+  staff_.reprint = JobState::kNone;
+  if (deps_.outbox_changed) deps_.outbox_changed();
 }
 
 void App::StaffDecide(const std::string& word) {

@@ -467,6 +467,43 @@ TEST_CASE("staff request a supplement: a reason is required, missing required pa
   CHECK_FALSE(f.app->staff_dossier());
 }
 
+TEST_CASE("staff see why the portal refused a dossier, in the form's words, and send it again") {
+  Fixture f;
+  {
+    StaffAuth auth(*f.store, f.clock, PinPolicy{});
+    REQUIRE(auth.SetPin("246810").ok());
+  }
+  const nlohmann::json body = {{"procedure_code", "1.001193"},
+                               {"applicant", {{"full_name", "Nguyễn Thị Hoà"}, {"id_number", "024190001234"}}},
+                               {"fields", {{"child_name", "Nguyễn Văn An"}, {"child_dob", "2026-11-02"}}}};
+  auto d = f.store->SubmitDossier(body, {}, "test");
+  REQUIRE(d.ok());
+  auto items = f.store->LeaseDue("test", 10, std::chrono::seconds(60)).value();
+  REQUIRE(items.size() == 1);
+  REQUIRE(f.store->RecordNeedsAttention(items[0], "422 validation failed",
+                                        nlohmann::json::array({{{"field", "fields.child_dob"},
+                                                                {"message", "Ngày sinh sau ngày cấp giấy chứng sinh"}}}))
+              .ok());
+  f.Do(Intent::Kind::kStart);
+  f.Go(ScreenId::kStaffPin);
+  for (char c : std::string("246810")) f.Do(Intent::Kind::kKey, "", std::string(1, c));
+  f.Do(Intent::Kind::kStaffUnlock);
+  REQUIRE(f.app->screen() == ScreenId::kStaff);
+  f.Do(Intent::Kind::kStaffOpenDossier, d->client_id);
+  REQUIRE(f.app->staff_dossier());
+  CHECK(f.app->staff_dossier()->needs_attention);
+  REQUIRE(f.app->staff_dossier()->portal_reasons.size() == 1);
+  CHECK(f.app->staff_dossier()->portal_reasons[0] == "Ngày sinh của trẻ: Ngày sinh sau ngày cấp giấy chứng sinh");
+  f.Do(Intent::Kind::kStaffRequeue);
+  CHECK(f.app->staff().message_key == "staff.requeued");
+  CHECK_FALSE(f.app->staff_dossier()->needs_attention);
+  CHECK(f.outbox_nudges == 1);
+  CHECK(f.store->GetDossier(d->client_id)->state == DossierState::kQueued);
+  CHECK(f.store->LeaseDue("test", 10, std::chrono::seconds(60))->size() == 1);  // in the outbox again
+  f.Do(Intent::Kind::kStaffRequeue);  // only a refused dossier is sent again
+  CHECK(f.outbox_nudges == 1);
+}
+
 TEST_CASE("staff PIN lock-out after the configured number of wrong tries") {
   Fixture f;
   f.config.pin_max_attempts = 2;

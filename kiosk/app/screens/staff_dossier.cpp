@@ -41,6 +41,15 @@ void DrawStaffDossier(Ui& ui) {
   Wrapped(ui, app.strings().Format("staff_dossier.submitted_at", {ShortTime(v.submitted_at)}), ui.F().small,
           colors::kMuted);
   if (v.purged) Wrapped(ui, ui.T("staff_dossier.purged"), ui.F().bold, colors::kMuted, w);
+  if (v.needs_attention) {
+    // What the portal refused, in its words, and "send again" once the officer has dealt with it.
+    Section(ui, ui.T("staff_dossier.portal_refused"));
+    for (const auto& r : v.portal_reasons) Wrapped(ui, "• " + r, ui.F().body, colors::kError, w);
+    if (TouchButton(ui, "staff_dossier.requeue", ui.T("staff_dossier.requeue"), ImVec2(std::min(w, ui.S(560)), ui.S(96)),
+                    ButtonKind::kPrimary)) {
+      ui.Emit(Intent{Intent::Kind::kStaffRequeue});
+    }
+  }
   if (!v.applicant.empty()) {
     Section(ui, ui.T("staff_dossier.applicant"));
     for (const auto& [key, value] : v.applicant) Wrapped(ui, ui.T(key) + ": " + value, ui.F().body, colors::kText, w);
