@@ -383,6 +383,7 @@ void App::StaffOpenDossier(const std::string& client_id) {
         }
       }
       if (path.rfind("applicant.", 0) == 0 && deps_.strings->vi().count(path)) return deps_.strings->Get(path);
+      if (path == "procedure_code") return deps_.strings->Get("staff_dossier.procedure");
       return path;
     };
     if (rec->needs_attention_details.is_array()) {
