@@ -209,6 +209,7 @@ void App::Apply(const Intent& in) {
         history_.pop_back();
       }
       if (screen_ != ScreenId::kStaffDossier) CloseStaffDossier();
+      if (screen_ == ScreenId::kStaff && staff_unlocked_) RefreshStaff();  // back from a dossier
       notice_.clear();
       break;
     case Intent::Kind::kStartOver:

@@ -52,7 +52,11 @@ struct PortalLookupFinished {
   Status result;
 };
 
-using UiEvent = std::variant<PrintFinished, CardPresence, CardReadFinished, QrScanned, PortalLookupFinished>;
+// The sync worker changed what the store says about the queue (a dossier accepted or refused, a
+// decision delivered, a portal status): staff mode's list refreshes. Codes only, no data.
+struct QueueChanged {};
+
+using UiEvent = std::variant<PrintFinished, CardPresence, CardReadFinished, QrScanned, PortalLookupFinished, QueueChanged>;
 
 class EventQueue {
  public:

@@ -116,9 +116,14 @@ std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const Sto
   so.transfer_timeout = std::chrono::seconds(config.transfer_timeout_s);
   so.software_version = MCK_VERSION;
   auto syncer = std::make_unique<Syncer>(so);
-  syncer->SetSink([](const SyncEvent& e) {
+  syncer->SetSink([&events](const SyncEvent& e) {
     // Codes and counts only (never personal data), for the technician's log.
     if (e.kind == SyncEvent::Kind::kStopped) std::cerr << "kiosk: sync stopped: " << e.status.ToString() << "\n";
+    // What staff mode shows changed: let its list refresh (the UI sleeps otherwise).
+    if (e.kind == SyncEvent::Kind::kAccepted || e.kind == SyncEvent::Kind::kNeedsAttention ||
+        e.kind == SyncEvent::Kind::kDelivered || e.kind == SyncEvent::Kind::kStatusChanged) {
+      events.Push(QueueChanged{});
+    }
   });
   syncer->Start();
   std::unique_ptr<LookupWorker> lookup;

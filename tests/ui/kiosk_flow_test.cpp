@@ -198,6 +198,19 @@ TEST_CASE("enrolled with the portal simulator: the submitted dossier is delivere
   CHECK(list->front().state == DossierState::kAccepted);
   CHECK(list->front().dossier_code.has_value());
 }
+
+TEST_CASE("a dossier the portal refuses turns red in staff mode, and staff read the reason and send it again") {
+  const auto out = OutDir("portal-refused");
+  REQUIRE(RunScript("portal-refused.script", out,
+                    std::string("--kioskctl ") + KIOSKCTL_BIN + " --portal-sim " + PORTAL_SIM_BIN +
+                        " --staff-pin 246810 --portal-arg --fail-procedure --portal-arg 2.000815") == 0);
+  auto store = OpenStore(out);
+  auto list = store->ListDossiers();
+  REQUIRE(list->size() == 1);
+  CHECK(list->front().state == DossierState::kNeedsAttention);
+  CHECK(list->front().attempts >= 2);  // sent, refused, sent again by staff, refused again
+  CHECK(std::filesystem::file_size(out / "shots" / "staff-portal-refused.png") > 10000);
+}
 #endif
 
 TEST_CASE("out of paper: the dossier is safe and the screen says so calmly") {

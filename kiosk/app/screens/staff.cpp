@@ -97,12 +97,15 @@ void DrawStaff(Ui& ui) {
       line += "   (" + ui.app.strings().Format("staff.attempts", {std::to_string(d.attempts)}) + ")";
     }
     ++n;
+    const bool attention = d.state == DossierState::kNeedsAttention;
     if (TileButton(ui, "staff.open." + std::to_string(n), d.dossier_code.value_or(d.provisional_code) + "   " + d.procedure_code,
-                   line, ImVec2(d.purged ? w : w - bw - ui.S(16), ui.S(104)))) {
+                   line, ImVec2(d.purged ? w : w - bw - ui.S(16), ui.S(104)),
+                   attention ? ButtonKind::kDanger : ButtonKind::kSecondary)) {
       Intent in(Intent::Kind::kStaffOpenDossier);
       in.key = d.client_id;
       ui.Emit(in);
     }
+    if (attention) MarkItem(ui, "staff.attention." + std::to_string(n));  // the portal refused it
     if (!d.purged) {
       ImGui::SameLine();
       if (TouchButton(ui, "staff.reprint." + std::to_string(n), ui.T("staff.reprint_receipt"), ImVec2(bw, ui.S(104)))) {
