@@ -2,7 +2,6 @@
 #include "app.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <iostream>
 #include <map>
 
@@ -228,13 +227,6 @@ void App::RefreshStaff() {
 }
 
 namespace {
-// "HT-003", as tickets and the staff screen show a number.
-std::string TicketLabel(const std::string& counter, int number) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%s-%03d", counter.c_str(), number);
-  return buf;
-}
-
 // Zeroes every string in a decrypted dossier body before it is freed.
 void WipeJson(json& j) {
   if (j.is_string()) {
@@ -343,14 +335,16 @@ void App::StaffOpenDossier(const std::string& client_id) {
   const Procedure* p = catalog_.Find(rec->procedure_code);
   v.procedure_name = p ? p->name : "Thủ tục " + rec->procedure_code;
   if (!v.purged) {
-    const json applicant = rec->body.value("applicant", json::object());
+    // References into the body (wiped below), never copies of the citizen's data.
+    static const json kNone = json::object();
+    const json& applicant = rec->body.contains("applicant") ? rec->body["applicant"] : kNone;
     for (const char* k : {"full_name", "id_number", "date_of_birth", "gender", "phone", "email", "address"}) {
-      if (applicant.contains(k) && !JsonText(applicant[k]).empty()) {
-        v.applicant.emplace_back(std::string("applicant.") + k, JsonText(applicant[k]));
-      }
+      if (!applicant.is_object() || !applicant.contains(k)) continue;
+      std::string text = JsonText(applicant[k]);
+      if (!text.empty()) v.applicant.emplace_back(std::string("applicant.") + k, std::move(text));
     }
-    const json fields = rec->body.value("fields", json::object());
-    if (p) {
+    const json& fields = rec->body.contains("fields") ? rec->body["fields"] : kNone;
+    if (p && fields.is_object()) {
       for (const auto& f : p->form) {
         if (fields.contains(f.id)) v.fields.emplace_back(f.label, JsonText(fields[f.id]));
       }
@@ -541,7 +535,7 @@ void App::StaffReprintTicket(int64_t ticket_id) {
   staff_official_ = false;
   staff_.reprint = JobState::kRunning;
   staff_.message_key = "staff.reprinting_ticket";
-  staff_.message_arg = TicketLabel(it->counter, it->number);
+  staff_.message_arg = printer::FormatTicketNumber(it->counter, it->number);
 }
 
 void App::CallNext(const std::string& counter) {
@@ -550,7 +544,7 @@ void App::CallNext(const std::string& counter) {
   staff_.message_key.clear();
   staff_.reprint = JobState::kNone;
   if (t.ok()) {
-    staff_.called = TicketLabel(t->counter, t->number);
+    staff_.called = printer::FormatTicketNumber(t->counter, t->number);
   } else if (t.status().code() == Code::kNotFound) {
     staff_.message_key = "staff.none_waiting";
   } else {

@@ -4,8 +4,7 @@
 // print with "reprint" (the number then waits in its place), and today's dossiers plus older ones
 // not yet accepted by the portal (codes and states only) with "reprint the slip" for a citizen
 // whose receipt did not print. It locks again with the inactivity wipe or "Khoá".
-#include <cstdio>
-
+#include "documents.h"
 #include "screens/screens.h"
 #include "ui/widgets.h"
 
@@ -73,8 +72,7 @@ void DrawStaff(Ui& ui) {
         ui.app.strings().Format("staff.failed_tickets_title", {std::to_string(v.failed_tickets.size())}).c_str());
     ImGui::PopFont();
     for (const auto& t : v.failed_tickets) {
-      char label[48];
-      std::snprintf(label, sizeof label, "%s-%03d", t.counter.c_str(), t.number);
+      const std::string label = printer::FormatTicketNumber(t.counter, t.number);
       const std::string time = t.issued_at.size() >= 16 ? t.issued_at.substr(11, 5) : t.issued_at;
       if (row(ui.app.strings().Format("staff.failed_ticket_row", {label, time}), ui.F().body,
               std::string("staff.reprint_ticket.") + label, ui.T("staff.reprint_ticket"), !busy)) {
