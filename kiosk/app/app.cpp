@@ -389,6 +389,17 @@ void App::Apply(const Intent& in) {
     case Intent::Kind::kStaffDecide:
       if (staff_unlocked_ && screen_ == ScreenId::kStaffDossier) StaffDecide(in.text);
       break;
+    case Intent::Kind::kStaffSyncNow:
+      if (staff_unlocked_ && screen_ == ScreenId::kStaff && enrolled()) {
+        auto n = deps_.store->MakeOutboxDueNow();
+        if (!n.ok()) std::cerr << "kiosk: send now: " << n.status().ToString() << "\n";
+        if (deps_.sync_now) deps_.sync_now();
+        staff_.called.clear();
+        staff_.message_key = "staff.sync_started";
+        staff_.message_arg.clear();
+        staff_.reprint = JobState::kNone;
+      }
+      break;
     case Intent::Kind::kStaffRequeue:
       if (staff_unlocked_ && screen_ == ScreenId::kStaffDossier) StaffRequeue();
       break;

@@ -94,6 +94,7 @@ struct Intent {
     kStaffPaperForm,       // key = document id: next form (original, certified copy, copy)
     kStaffDecide,          // text = accept | request_supplement | refuse
     kStaffRequeue,         // send the open dossier, which the portal refused, again
+    kStaffSyncNow,         // send what waits now, without waiting out a retry
   };
   explicit Intent(Kind k) : kind(k) {}
   Kind kind;
@@ -183,6 +184,7 @@ struct AppDeps {
   CardService* card = nullptr;      // null: no card reader (identify by typing only)
   PortalLookupService* portal = nullptr;  // null: not enrolled (local state only)
   std::function<void()> outbox_changed;   // a dossier or rating was queued (wakes the sync worker)
+  std::function<void()> sync_now;         // staff's "send now" (a pass at once, no backoff wait)
 };
 
 class App {
@@ -239,6 +241,9 @@ class App {
   nlohmann::json BuildDossierBody() const;
   const StaffView& staff() const { return staff_; }
   const std::optional<StaffDossierView>& staff_dossier() const { return staff_dossier_; }
+  // The sync worker's last reported state (none yet, or not enrolled: nullopt).
+  const std::optional<SyncStatus>& sync_status() const { return sync_status_; }
+  bool enrolled() const { return deps_.portal != nullptr; }
   // The PIN screen's message (i18n key) and its number (attempts left, minutes locked).
   const std::string& pin_message() const { return pin_message_; }
   int pin_message_number() const { return pin_message_number_; }
@@ -302,6 +307,7 @@ class App {
   int64_t staff_ticket_id_ = 0;   // the ticket it reprints (0: a receipt); survives the wipe
   bool staff_official_ = false;   // the job is a Mẫu 01 receipt
   std::optional<StaffDossierView> staff_dossier_;
+  std::optional<SyncStatus> sync_status_;
   std::string pin_message_;
   int pin_message_number_ = 0;
 };

@@ -100,6 +100,8 @@ void App::OnEvent(const UiEvent& event) {
                                                             : "card.read_failed";
       std::cerr << "kiosk: card read failed: " << r->status.ToString() << "\n";
     }
+  } else if (const auto* s = std::get_if<SyncStatus>(&event)) {
+    sync_status_ = *s;
   } else if (std::holds_alternative<QueueChanged>(event)) {
     if (staff_unlocked_ && screen_ == ScreenId::kStaff && staff_job_ == 0) RefreshStaff();
   } else if (const auto* l = std::get_if<PortalLookupFinished>(&event)) {

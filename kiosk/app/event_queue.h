@@ -56,7 +56,17 @@ struct PortalLookupFinished {
 // decision delivered, a portal status): staff mode's list refreshes. Codes only, no data.
 struct QueueChanged {};
 
-using UiEvent = std::variant<PrintFinished, CardPresence, CardReadFinished, QrScanned, PortalLookupFinished, QueueChanged>;
+// The sync worker's state, posted when it changes (not every pass, so an idle kiosk sleeps):
+// how many dossiers wait, whether the portal answered, and why not.
+struct SyncStatus {
+  int64_t remaining = 0;
+  bool reachable = true;
+  std::string error_vi, error_en;  // the last pass's problem, when there was one
+  std::string since;               // RFC 3339: when this state began
+};
+
+using UiEvent =
+    std::variant<PrintFinished, CardPresence, CardReadFinished, QrScanned, PortalLookupFinished, QueueChanged, SyncStatus>;
 
 class EventQueue {
  public:

@@ -266,6 +266,7 @@ int main(int argc, char** argv) {
   deps.card = devices.card.get();
   deps.portal = portal->lookup();
   deps.outbox_changed = [&portal] { portal->Nudge(); };
+  deps.sync_now = [&portal] { portal->SyncNow(); };
   App app(deps);
   if (Status st = app.Init(); !st.ok()) {
     std::cerr << "kiosk: " << st.ToString() << "\n";

@@ -4,7 +4,10 @@
 #include <deque>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
+
+#include "clock.h"
 
 #if MCK_HAVE_SYNC
 #include "enrolment.h"
@@ -20,6 +23,7 @@ class OfflineLink final : public PortalLink {
  public:
   PortalLookupService* lookup() override { return nullptr; }
   void Nudge() override {}
+  void SyncNow() override {}
 };
 
 #if MCK_HAVE_SYNC
@@ -91,6 +95,7 @@ class EnrolledLink final : public PortalLink {
   }
   PortalLookupService* lookup() override { return lookup_.get(); }
   void Nudge() override { syncer_->Nudge(); }
+  void SyncNow() override { syncer_->ForceNow(); }
 
  private:
   std::unique_ptr<Syncer> syncer_;
@@ -116,7 +121,23 @@ std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const Sto
   so.transfer_timeout = std::chrono::seconds(config.transfer_timeout_s);
   so.software_version = MCK_VERSION;
   auto syncer = std::make_unique<Syncer>(so);
-  syncer->SetSink([&events](const SyncEvent& e) {
+  // Called on the sync worker's thread only: `last` needs no lock.
+  syncer->SetSink([&events, last = std::optional<SyncStatus>()](const SyncEvent& e) mutable {
+    if (e.kind == SyncEvent::Kind::kPassFinished) {
+      SyncStatus now;
+      now.remaining = e.summary.remaining;
+      now.reachable = !e.summary.portal_pause.has_value() && e.status.ok();
+      if (!e.status.ok() && e.status.code() != Code::kUnavailable) {  // not just "unreachable": say why
+        now.error_vi = e.status.message_vi();
+        now.error_en = e.status.message_en();
+      }
+      if (!last || last->remaining != now.remaining || last->reachable != now.reachable ||
+          last->error_en != now.error_en) {
+        now.since = FormatRfc3339Vietnam(std::chrono::system_clock::now());
+        last = now;
+        events.Push(std::move(now));
+      }
+    }
     // Codes and counts only (never personal data), for the technician's log.
     if (e.kind == SyncEvent::Kind::kStopped) std::cerr << "kiosk: sync stopped: " << e.status.ToString() << "\n";
     // What staff mode shows changed: let its list refresh (the UI sleeps otherwise).

@@ -22,6 +22,8 @@ class PortalLink {
   virtual PortalLookupService* lookup() = 0;
   // Asks the sync worker to run a pass soon (after a submission).
   virtual void Nudge() = 0;
+  // Staff's "send now": a pass at once, without waiting out a backoff pause.
+  virtual void SyncNow() = 0;
 };
 
 // Starts what it can; logs why it could not. Never null.

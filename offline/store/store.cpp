@@ -534,6 +534,22 @@ int64_t Store::QueueDepth() {
   return (s.ok() && s->Step(&st)) ? s->Int(0) : 0;
 }
 
+Result<int> Store::MakeOutboxDueNow() {
+  const int64_t now = UnixSeconds(Now());
+  Transaction txn(*db_);
+  MCK_RETURN_IF_ERROR(txn.Begin());
+  auto up = db_->Prepare(
+      "UPDATE outbox SET due_unix = ?1 WHERE due_unix > ?1 AND (lease_expires IS NULL OR lease_expires <= ?1)");
+  if (!up.ok()) return up.status();
+  up->Bind(1, now);
+  MCK_RETURN_IF_ERROR(up->Run());
+  const int n = sqlite3_changes(db_->raw());
+  MCK_RETURN_IF_ERROR(AppendAudit(*db_, FormatRfc3339Vietnam(Now()), "staff", "outbox.send_now", "",
+                                  "items=" + std::to_string(n)));
+  MCK_RETURN_IF_ERROR(txn.Commit());
+  return n;
+}
+
 Result<std::optional<TimePoint>> Store::NextOutboxDue() {
   auto s = db_->Prepare(
       "SELECT min(CASE WHEN lease_expires IS NOT NULL AND lease_expires > due_unix THEN lease_expires "

@@ -171,6 +171,9 @@ class Store {
   // runner's lease if later); nullopt when the outbox is empty. Lets a sync worker sleep until
   // there is work instead of polling.
   Result<std::optional<TimePoint>> NextOutboxDue();
+  // Staff's "send now": every item waiting for a later retry is due at once (leases held by a
+  // runner are left alone). Returns how many were brought forward; audited.
+  Result<int> MakeOutboxDueNow();
   // Age in seconds of the oldest dossier not yet accepted (0 when none).
   int64_t OldestUnsyncedAgeSeconds();
 

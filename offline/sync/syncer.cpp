@@ -318,6 +318,7 @@ Result<SyncSummary> Syncer::Pass() {
   if (Status st = Prepare(); !st.ok()) return st;
   Emit({SyncEvent::Kind::kPassStarted, "", "", {}, {}});
   bool end_pass = false;
+  if (force_.exchange(false)) paused_until_.reset();  // staff asked to send now
   if (paused_until_ && Now() < *paused_until_) {
     sum.portal_pause = std::chrono::duration_cast<milliseconds>(*paused_until_ - Now());
     end_pass = true;
@@ -472,6 +473,11 @@ void Syncer::Nudge() {
     nudged_ = true;
   }
   cv_.notify_all();
+}
+
+void Syncer::ForceNow() {
+  force_ = true;
+  Nudge();
 }
 
 void Syncer::Stop() {

@@ -143,6 +143,8 @@ class Syncer {
   // or Nudge() is called, until Stop().
   void Start();
   void Nudge();
+  // Staff's "send now": like Nudge(), and the next pass does not wait out a backoff pause.
+  void ForceNow();
   void Stop();
   bool running() const { return worker_.joinable(); }
 
@@ -191,6 +193,7 @@ class Syncer {
   std::unique_ptr<HttpClient> http_;
   std::mt19937_64 rng_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> force_{false};
 
   // Portal-wide pause (after 429/503 or an unreachable portal), in the injected clock's time.
   std::optional<TimePoint> paused_until_;

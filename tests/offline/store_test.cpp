@@ -199,6 +199,25 @@ TEST_CASE("counter decisions read back by any of the dossier's codes, and purge 
   CHECK(store->Check().value().ok());
 }
 
+TEST_CASE("send now brings retries forward but leaves a runner's lease alone") {
+  TempDir dir;
+  ManualClock clock(TestEpoch());
+  auto store = OpenStore(TestOptions(dir, &clock));
+  store->SubmitDossier(SampleBody(), {}, "v").value();
+  store->SubmitDossier(SampleBody("Lê Văn Bình"), {}, "v").value();
+  auto items = store->LeaseDue("a", 10, std::chrono::seconds(60)).value();
+  REQUIRE(items.size() == 2);
+  REQUIRE(store->RecordRetry(items[0], "portal unreachable", clock.Now() + std::chrono::minutes(30)).ok());
+  // items[1] stays leased by runner "a".
+  CHECK(store->LeaseDue("b", 10, std::chrono::seconds(60))->empty());
+  CHECK(store->MakeOutboxDueNow().value() == 1);
+  auto now_due = store->LeaseDue("b", 10, std::chrono::seconds(60)).value();
+  REQUIRE(now_due.size() == 1);
+  CHECK(now_due[0].ref == items[0].ref);
+  CHECK(store->MakeOutboxDueNow().value() == 0);
+  CHECK(store->Check().value().ok());
+}
+
 TEST_CASE("ratings are validated, stored and queued for the portal") {
   TempDir dir;
   auto store = OpenStore(TestOptions(dir, nullptr));

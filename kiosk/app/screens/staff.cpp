@@ -56,6 +56,27 @@ void DrawStaff(Ui& ui) {
     if (ImGui::GetCursorPosY() < after) ImGui::SetCursorPosY(after);
     return tapped;
   };
+  // The link to the portal: what waits, whether the portal answers, and "send now".
+  if (!app.enrolled()) {
+    Wrapped(ui, ui.T("staff.sync_not_enrolled"), ui.F().body, colors::kMuted, w);
+  } else {
+    const auto& s = app.sync_status();
+    std::string text;
+    if (!s) {
+      text = ui.T("staff.sync_unknown");
+    } else {
+      const std::string since = s->since.size() >= 16 ? s->since.substr(11, 5) : s->since;
+      text = app.strings().Format(s->reachable ? "staff.sync_ok" : "staff.sync_down",
+                                  {std::to_string(s->remaining), since});
+      if (!s->reachable) {
+        const std::string& why = app.strings().language() == Language::kEn ? s->error_en : s->error_vi;
+        if (!why.empty()) text += " " + why;
+      }
+    }
+    if (row(text, ui.F().body, "staff.sync_now", ui.T("staff.sync_now"), s && !s->reachable)) {
+      ui.Emit(Intent{Intent::Kind::kStaffSyncNow});
+    }
+  }
   for (const auto& c : v.counters) {
     if (row(ui.app.strings().Format("staff.counter_row", {c.counter, c.name, std::to_string(c.waiting)}), ui.F().body,
             "staff.call." + c.counter, ui.T("staff.call_next"), c.waiting > 0)) {
