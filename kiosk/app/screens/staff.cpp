@@ -41,9 +41,7 @@ void DrawStaff(Ui& ui) {
       if (!detail.empty()) Wrapped(ui, detail, ui.F().small, colors::kText);
     }
   }
-  BeginDragList(ui, "staff.list", ImVec2(0, BodyHeight(ui)));
-  const float w = ImGui::GetContentRegionAvail().x - ui.S(24);
-  const float bw = std::min(w * 0.4f, ui.S(480));
+  float w = 0, bw = 0;  // the column's width and its buttons', set by begin_column
   // A line of text with a button at its right.
   auto row = [&](const std::string& text, ImFont* font, const std::string& id, const std::string& label,
                  bool primary) {
@@ -56,85 +54,112 @@ void DrawStaff(Ui& ui) {
     if (ImGui::GetCursorPosY() < after) ImGui::SetCursorPosY(after);
     return tapped;
   };
-  // The link to the portal: what waits, whether the portal answers, and "send now".
-  if (!app.enrolled()) {
-    Wrapped(ui, ui.T("staff.sync_not_enrolled"), ui.F().body, colors::kMuted, w);
-  } else {
-    const auto& s = app.sync_status();
-    std::string text;
-    if (!s) {
-      text = ui.T("staff.sync_unknown");
-    } else {
-      const std::string since = s->since.size() >= 16 ? s->since.substr(11, 5) : s->since;
-      text = app.strings().Format(s->reachable ? "staff.sync_ok" : "staff.sync_down",
-                                  {std::to_string(s->remaining), since});
-      if (!s->reachable) {
-        const std::string& why = app.strings().language() == Language::kEn ? s->error_en : s->error_vi;
-        if (!why.empty()) text += " " + why;
+  auto begin_column = [&](const char* id, float width) {
+    BeginDragList(ui, id, ImVec2(width, BodyHeight(ui)));
+    w = ImGui::GetContentRegionAvail().x - ui.S(24);
+    bw = std::min(w * 0.4f, ui.S(480));
+  };
+  // The counters' queue; then the link to the portal and the dossiers. Side by side on a landscape
+  // screen, so the dossiers show without scrolling past the counters; one list on a portrait one.
+  auto draw_queue = [&] {
+    for (const auto& c : v.counters) {
+      if (row(ui.app.strings().Format("staff.counter_row", {c.counter, c.name, std::to_string(c.waiting)}), ui.F().body,
+              "staff.call." + c.counter, ui.T("staff.call_next"), c.waiting > 0)) {
+        Intent in(Intent::Kind::kCallNext);
+        in.key = c.counter;
+        ui.Emit(in);
       }
     }
-    if (row(text, ui.F().body, "staff.sync_now", ui.T("staff.sync_now"), s && !s->reachable)) {
-      ui.Emit(Intent{Intent::Kind::kStaffSyncNow});
+    const bool busy = v.reprint == JobState::kRunning;
+    if (!v.failed_tickets.empty()) {
+      ImGui::Dummy(ImVec2(0, ui.S(16)));
+      ImGui::PushFont(ui.F().bold);
+      ImGui::TextUnformatted(
+          ui.app.strings().Format("staff.failed_tickets_title", {std::to_string(v.failed_tickets.size())}).c_str());
+      ImGui::PopFont();
+      for (const auto& t : v.failed_tickets) {
+        const std::string label = printer::FormatTicketNumber(t.counter, t.number);
+        const std::string time = t.issued_at.size() >= 16 ? t.issued_at.substr(11, 5) : t.issued_at;
+        if (row(ui.app.strings().Format("staff.failed_ticket_row", {label, time}), ui.F().body,
+                std::string("staff.reprint_ticket.") + label, ui.T("staff.reprint_ticket"), !busy)) {
+          Intent in(Intent::Kind::kStaffReprintTicket);
+          in.number = static_cast<int>(t.id);
+          ui.Emit(in);
+        }
+      }
     }
-  }
-  for (const auto& c : v.counters) {
-    if (row(ui.app.strings().Format("staff.counter_row", {c.counter, c.name, std::to_string(c.waiting)}), ui.F().body,
-            "staff.call." + c.counter, ui.T("staff.call_next"), c.waiting > 0)) {
-      Intent in(Intent::Kind::kCallNext);
-      in.key = c.counter;
-      ui.Emit(in);
+  };
+  auto draw_dossiers = [&] {
+    // The link to the portal: what waits, whether the portal answers, and "send now".
+    if (!app.enrolled()) {
+      Wrapped(ui, ui.T("staff.sync_not_enrolled"), ui.F().body, colors::kMuted, w);
+    } else {
+      const auto& s = app.sync_status();
+      std::string text;
+      if (!s) {
+        text = ui.T("staff.sync_unknown");
+      } else {
+        const std::string since = s->since.size() >= 16 ? s->since.substr(11, 5) : s->since;
+        text = app.strings().Format(s->reachable ? "staff.sync_ok" : "staff.sync_down",
+                                    {std::to_string(s->remaining), since});
+        if (!s->reachable) {
+          const std::string& why = app.strings().language() == Language::kEn ? s->error_en : s->error_vi;
+          if (!why.empty()) text += " " + why;
+        }
+      }
+      if (row(text, ui.F().body, "staff.sync_now", ui.T("staff.sync_now"), s && !s->reachable)) {
+        ui.Emit(Intent{Intent::Kind::kStaffSyncNow});
+      }
     }
-  }
-  const bool busy = v.reprint == JobState::kRunning;
-  if (!v.failed_tickets.empty()) {
     ImGui::Dummy(ImVec2(0, ui.S(16)));
     ImGui::PushFont(ui.F().bold);
     ImGui::TextUnformatted(
-        ui.app.strings().Format("staff.failed_tickets_title", {std::to_string(v.failed_tickets.size())}).c_str());
+        ui.app.strings().Format("staff.dossiers_title", {std::to_string(v.dossiers.size()), std::to_string(v.pending)}).c_str());
     ImGui::PopFont();
-    for (const auto& t : v.failed_tickets) {
-      const std::string label = printer::FormatTicketNumber(t.counter, t.number);
-      const std::string time = t.issued_at.size() >= 16 ? t.issued_at.substr(11, 5) : t.issued_at;
-      if (row(ui.app.strings().Format("staff.failed_ticket_row", {label, time}), ui.F().body,
-              std::string("staff.reprint_ticket.") + label, ui.T("staff.reprint_ticket"), !busy)) {
-        Intent in(Intent::Kind::kStaffReprintTicket);
-        in.number = static_cast<int>(t.id);
-        ui.Emit(in);
+    if (v.dossiers.empty()) Wrapped(ui, ui.T("staff.no_dossiers"), ui.F().small, colors::kMuted);
+    int n = 0;  // rows are tapped by position, newest first: "staff.reprint.1"
+    for (const auto& d : v.dossiers) {
+      std::string line = ui.T(std::string("state.") + DossierStateName(d.state));
+      if (d.attempts > 0 && d.state != DossierState::kAccepted) {
+        line += "   (" + ui.app.strings().Format("staff.attempts", {std::to_string(d.attempts)}) + ")";
       }
-    }
-  }
-  ImGui::Dummy(ImVec2(0, ui.S(16)));
-  ImGui::PushFont(ui.F().bold);
-  ImGui::TextUnformatted(
-      ui.app.strings().Format("staff.dossiers_title", {std::to_string(v.dossiers.size()), std::to_string(v.pending)}).c_str());
-  ImGui::PopFont();
-  if (v.dossiers.empty()) Wrapped(ui, ui.T("staff.no_dossiers"), ui.F().small, colors::kMuted);
-  int n = 0;  // rows are tapped by position, newest first: "staff.reprint.1"
-  for (const auto& d : v.dossiers) {
-    std::string line = ui.T(std::string("state.") + DossierStateName(d.state));
-    if (d.attempts > 0 && d.state != DossierState::kAccepted) {
-      line += "   (" + ui.app.strings().Format("staff.attempts", {std::to_string(d.attempts)}) + ")";
-    }
-    ++n;
-    const bool attention = d.state == DossierState::kNeedsAttention;
-    if (TileButton(ui, "staff.open." + std::to_string(n), d.dossier_code.value_or(d.provisional_code) + "   " + d.procedure_code,
-                   line, ImVec2(d.purged ? w : w - bw - ui.S(16), ui.S(104)),
-                   attention ? ButtonKind::kDanger : ButtonKind::kSecondary)) {
-      Intent in(Intent::Kind::kStaffOpenDossier);
-      in.key = d.client_id;
-      ui.Emit(in);
-    }
-    if (attention) MarkItem(ui, "staff.attention." + std::to_string(n));  // the portal refused it
-    if (!d.purged) {
-      ImGui::SameLine();
-      if (TouchButton(ui, "staff.reprint." + std::to_string(n), ui.T("staff.reprint_receipt"), ImVec2(bw, ui.S(104)))) {
-        Intent in(Intent::Kind::kStaffReprintReceipt);
+      ++n;
+      const bool attention = d.state == DossierState::kNeedsAttention;
+      if (TileButton(ui, "staff.open." + std::to_string(n), d.dossier_code.value_or(d.provisional_code) + "   " + d.procedure_code,
+                     line, ImVec2(d.purged ? w : w - bw - ui.S(16), ui.S(104)),
+                     attention ? ButtonKind::kDanger : ButtonKind::kSecondary)) {
+        Intent in(Intent::Kind::kStaffOpenDossier);
         in.key = d.client_id;
         ui.Emit(in);
       }
+      if (attention) MarkItem(ui, "staff.attention." + std::to_string(n));  // the portal refused it
+      if (!d.purged) {
+        ImGui::SameLine();
+        if (TouchButton(ui, "staff.reprint." + std::to_string(n), ui.T("staff.reprint_receipt"), ImVec2(bw, ui.S(104)))) {
+          Intent in(Intent::Kind::kStaffReprintReceipt);
+          in.key = d.client_id;
+          ui.Emit(in);
+        }
+      }
     }
+  };
+  if (ui.portrait()) {
+    begin_column("staff.list", 0);
+    draw_queue();
+    ImGui::Dummy(ImVec2(0, ui.S(16)));
+    draw_dossiers();
+    EndDragList(ui, "staff.list");
+  } else {
+    const float gap = ui.S(32);
+    const float left = (ImGui::GetContentRegionAvail().x - gap) * 0.45f;
+    begin_column("staff.queue", left);
+    draw_queue();
+    EndDragList(ui, "staff.queue");
+    ImGui::SameLine(0, gap);
+    begin_column("staff.list", 0);
+    draw_dossiers();
+    EndDragList(ui, "staff.list");
   }
-  EndDragList(ui, "staff.list");
   if (NavRow(ui, false, "staff.lock", ui.T("staff.lock"))) ui.Emit(Intent{Intent::Kind::kStartOver});
 }
 
