@@ -406,3 +406,34 @@ TEST_CASE("the injected clock decides when the portal is tried again") {
   REQUIRE(later.ok());
   CHECK(later->accepted == 1);
 }
+
+TEST_CASE("staff's send now: the item's retry and the portal's pause are not waited out") {
+  Setup s;
+  auto store = s.kiosk.OpenStore();
+  std::mt19937_64 rng(17);
+  s.kiosk.SubmitDossiers(*store, 1, 0, rng);
+  ManualClock clock(std::chrono::system_clock::now());
+  SyncOptions o = s.kiosk.sync_options(&clock);
+  o.backoff.base = std::chrono::milliseconds(60000);  // far longer than the test runs in real time
+  o.backoff.cap = std::chrono::milliseconds(60000);
+  Syncer syncer(o);
+  s.sim.SetFaults({{"down", true}});
+  auto down = syncer.RunOnce();
+  REQUIRE(down.ok());
+  REQUIRE(down->portal_pause);
+  s.sim.SetFaults({{"down", false}});
+  auto paused = syncer.RunOnce();  // without staff: nothing is sent before the pause ends
+  REQUIRE(paused.ok());
+  CHECK(paused->sent == 0);
+  // "Gửi ngay": the UI's store makes the item due, the worker drops its pause.
+  StoreOptions so = o.store;
+  so.clock = &clock;
+  auto ui_store = Store::Open(so);
+  REQUIRE(ui_store.ok());
+  CHECK((*ui_store)->MakeOutboxDueNow().value() == 1);
+  syncer.ForceNow();
+  auto forced = syncer.RunOnce();
+  REQUIRE(forced.ok());
+  CHECK(forced->accepted == 1);
+  CHECK(s.sim.Admin("GET", "/admin/stats")["dossier_posts"] == 2);
+}
