@@ -400,6 +400,9 @@ void App::Apply(const Intent& in) {
         staff_.reprint = JobState::kNone;
       }
       break;
+    case Intent::Kind::kStaffPrintOfficial:
+      if (staff_unlocked_ && screen_ == ScreenId::kStaffDossier) StaffPrintOfficial();
+      break;
     case Intent::Kind::kStaffRequeue:
       if (staff_unlocked_ && screen_ == ScreenId::kStaffDossier) StaffRequeue();
       break;

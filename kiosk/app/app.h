@@ -95,6 +95,7 @@ struct Intent {
     kStaffDecide,          // text = accept | request_supplement | refuse
     kStaffRequeue,         // send the open dossier, which the portal refused, again
     kStaffSyncNow,         // send what waits now, without waiting out a retry
+    kStaffPrintOfficial,   // the open dossier's Mẫu 01 receipt, from its recorded accept
   };
   explicit Intent(Kind k) : kind(k) {}
   Kind kind;
@@ -273,6 +274,7 @@ class App {
   void StaffDecide(const std::string& decision);
   void CloseStaffDossier();
   void StaffRequeue();
+  void StaffPrintOfficial();
   void SetError(const std::string& key, const std::string& vi, const std::string& en);
 
   AppDeps deps_;

@@ -468,32 +468,51 @@ void App::StaffDecide(const std::string& word) {
   staff_.reprint = JobState::kNone;
   if (word != "accept") return;
   // Accepted: the Mẫu 01 receipt for the citizen, with the papers as the officer checked them.
+  StaffPrintOfficial();
+  if (staff_.reprint == JobState::kRunning) staff_.message_key = "staff.decided_accept";
+}
+
+void App::StaffPrintOfficial() {
+  if (!staff_dossier_ || staff_dossier_->purged) return;
+  StaffDossierView& v = *staff_dossier_;
+  staff_.message_arg = v.provisional_code;
   if (!deps_.printer) {
     staff_.reprint = JobState::kFailed;
     staff_.message_key = "printer.not_configured";
     return;
   }
-  auto rec = deps_.store->GetDossier(v.client_id);
-  if (!rec.ok() || !procedure || staff_job_ != 0) {
+  if (staff_job_ != 0) return;  // one print at a time
+  auto fail = [&] {
     staff_.reprint = JobState::kFailed;
-    staff_.message_key = "staff.reprint_failed";
-    if (rec.ok()) WipeJson(rec->body);
-    return;
+    staff_.message_key = "staff.official_failed";
+  };
+  const Procedure* procedure = catalog_.Find(v.procedure_code);
+  auto rec = deps_.store->GetDossier(v.client_id);
+  if (!rec.ok() || !procedure) return fail();
+  // The latest accept recorded for this dossier: its papers, officer and time.
+  auto decisions = deps_.store->DecisionsFor(*rec);
+  const Store::StoredDecision* accept = nullptr;
+  if (decisions.ok()) {
+    for (const auto& d : *decisions) {
+      if (d.decision == "accept" && !d.body.value("purged", false)) accept = &d;
+    }
   }
-  rec->body["documents_received"] = (*body)["documents_received"];
+  if (!accept) {
+    WipeJson(rec->body);
+    return fail();
+  }
   printer::DossierPrintContext pc;
   pc.commune_name = config().commune_name;
   pc.kiosk_number = config().kiosk_number;
-  pc.officer_name = (*body)["officer"].get<std::string>();
-  pc.received_at = FormatRfc3339Vietnam(deps_.clock->Now());
+  pc.officer_name = accept->body.value("officer", "");
+  pc.received_at = accept->decided_at;
   pc.copy_label = "Liên 2: Giao người nộp hồ sơ";
+  if (rec->body.is_object() && accept->body.contains("documents_received")) {
+    rec->body["documents_received"] = accept->body["documents_received"];
+  }
   auto receipt = printer::OfficialReceiptFromDossier(*rec, *procedure, pc);
   WipeJson(rec->body);
-  if (!receipt.ok()) {
-    staff_.reprint = JobState::kFailed;
-    staff_.message_key = "staff.reprint_failed";
-    return;
-  }
+  if (!receipt.ok()) return fail();
   staff_job_ = deps_.printer->PrintOfficialReceipt(*receipt);
   for (auto* s : {&receipt->applicant_name, &receipt->applicant_address, &receipt->applicant_phone,
                   &receipt->applicant_email}) {
@@ -502,6 +521,7 @@ void App::StaffDecide(const std::string& word) {
   staff_ticket_id_ = 0;
   staff_official_ = true;
   staff_.reprint = JobState::kRunning;
+  staff_.message_key = "staff.official_printing";
 }
 
 void App::StaffReprintTicket(int64_t ticket_id) {

@@ -51,7 +51,7 @@ void App::OnEvent(const UiEvent& event) {
       staff_official_ = false;
       if (staff_unlocked_) {
         staff_.reprint = ok ? JobState::kDone : JobState::kFailed;
-        staff_.message_key = !ok           ? "staff.reprint_failed"
+        staff_.message_key = !ok           ? (was_official ? "staff.official_failed" : "staff.reprint_failed")
                              : was_ticket   ? "staff.ticket_reprinted"
                              : was_official ? "staff.official_printed"
                                             : "staff.receipt_reprinted";

@@ -185,6 +185,10 @@ TEST_CASE("staff open a submitted dossier, check the papers and accept it: the d
     pclose(f);
   }
   CHECK(decoded.find(rec.client_id) != std::string::npos);
+  // Printed again from the dossier screen ("In giấy tiếp nhận"), from the recorded accept.
+  const auto again = Job(out, 2);
+  REQUIRE(again.is_object());
+  CHECK(again["printed"] == true);
 }
 
 #ifdef PORTAL_SIM_BIN

@@ -82,10 +82,18 @@ void DrawStaffDossier(Ui& ui) {
   }
   if (!v.decisions.empty()) {
     Section(ui, ui.T("staff_dossier.decisions"));
+    bool accepted = false;
     for (const auto& d : v.decisions) {
       Wrapped(ui, ui.T("decision." + d.decision) + " — " + ui.T("decision_state." + d.state) + " — " +
                       ShortTime(d.decided_at),
               ui.F().body, colors::kText, w);
+      accepted = accepted || d.decision == "accept";
+    }
+    // The Mẫu 01 receipt again (paper ran out, the citizen lost it), from the recorded accept.
+    if (accepted && !v.purged &&
+        TouchButton(ui, "staff_dossier.print_official", ui.T("staff_dossier.print_official"),
+                    ImVec2(std::min(w, ui.S(560)), ui.S(96)), ButtonKind::kSecondary)) {
+      ui.Emit(Intent{Intent::Kind::kStaffPrintOfficial});
     }
   }
   if (!v.purged && v.decided.empty()) {
