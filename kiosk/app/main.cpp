@@ -190,10 +190,9 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  EventQueue events;
-  Devices devices = SetUpDevices(*config, events);
-  std::unique_ptr<PortalLink> portal = StartPortalLink(*config, so, **store, events);
-
+  // SDL first, while this process has one thread: SDL_Init may fork (D-Bus autolaunch), and a
+  // fork while a worker thread holds a lock (malloc's, or a sanitizer's) can leave the child
+  // deadlocked and SDL_Init waiting for it forever. Seen under ASan with the sync worker running.
   // Software rendering by default: see docs/ui.md for the measurements behind this.
   SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
   SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
@@ -202,6 +201,7 @@ int main(int argc, char** argv) {
     std::cerr << "kiosk: SDL_Init: " << SDL_GetError() << "\n";
     return 1;
   }
+  EventQueue events;
   const Uint32 wake_event = SDL_RegisterEvents(1);
   events.SetWake([wake_event] {
     SDL_Event e{};
@@ -236,6 +236,9 @@ int main(int argc, char** argv) {
   SDL_GetRendererInfo(renderer, &ri);
   SDL_GetWindowSize(window, &w, &h);
   std::cerr << "kiosk: renderer " << ri.name << ", window " << w << "x" << h << "\n";
+  // The device and portal workers start only now that SDL is up (see SDL_Init above).
+  Devices devices = SetUpDevices(*config, events);
+  std::unique_ptr<PortalLink> portal = StartPortalLink(*config, so, **store, events);
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -396,6 +399,7 @@ int main(int argc, char** argv) {
   ImGui::DestroyContext();
   SDL_DestroyRenderer(renderer);
   SDL_DestroyWindow(window);
+  events.SetWake({});  // the workers still running until main returns no longer wake SDL
   SDL_Quit();
   return exit_code;
 }
