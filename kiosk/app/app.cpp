@@ -319,17 +319,7 @@ void App::Apply(const Intent& in) {
         r.commune_name = config().commune_name;
         r.provisional_code = session_.submitted->provisional_code;
         r.client_id = session_.submitted->client_id;
-        if (const Procedure* p = procedure()) {
-          r.procedure_code = p->code;
-          r.procedure_name = p->name;
-          r.processing_days = p->processing_days;
-          r.field = p->field;
-          r.counter = p->counter;
-          r.fee_vnd = p->fee_vnd;
-          for (const auto& d : p->documents) {
-            if (d.required) r.documents_to_present.push_back(d.name);
-          }
-        }
+        if (const Procedure* p = procedure()) internal::FillReceiptProcedure(r, *p);
         r.applicant_name = Value("applicant.full_name");
         r.submitted_at = session_.submitted->submitted_at;
         receipt_job_ = deps_.printer->PrintReceipt(r);

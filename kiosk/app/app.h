@@ -8,6 +8,7 @@
 // local transactions (SubmitDossier is a few ms, DESIGN.md allows it on the UI thread).
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -138,7 +139,11 @@ struct StaffView {
   // state; never the applicant's data (a reprint reads it from the store and sends it to the
   // printer worker without showing it).
   std::vector<DossierSummary> dossiers;
-  int pending = 0;                       // of those, not yet accepted by the portal
+  // Of those, how many the portal has not accepted yet.
+  int Pending() const {
+    return static_cast<int>(std::count_if(dossiers.begin(), dossiers.end(),
+                                          [](const DossierSummary& d) { return d.state != DossierState::kAccepted; }));
+  }
   std::vector<Store::Ticket> failed_tickets;  // today's numbers whose ticket did not print
   std::string called;                    // "HT-003" just called, shown large
   std::string message_key;               // i18n key of a calm message ("staff.none_waiting", ...)
@@ -275,6 +280,9 @@ class App {
   void CloseStaffDossier();
   void StaffRequeue();
   void StaffPrintOfficial();
+  // Before a staff print: false (with the reason on screen) when there is no printer or another
+  // staff print is still running.
+  bool StaffMayPrint();
   void SetError(const std::string& key, const std::string& vi, const std::string& en);
 
   AppDeps deps_;

@@ -190,14 +190,10 @@ void App::StaffUnlock() {
 }
 
 void App::RefreshStaff() {
-  StaffView next;
-  next.called = staff_.called;
-  next.message_key = staff_.message_key;
-  next.message_arg = staff_.message_arg;
-  next.reprint = staff_.reprint;
-  next.detail_vi = staff_.detail_vi;
-  next.detail_en = staff_.detail_en;
-  staff_ = std::move(next);
+  // Only what is read from the store is rebuilt; the last message and reprint state stay.
+  staff_.counters.clear();
+  staff_.dossiers.clear();
+  staff_.failed_tickets.clear();
   for (const auto& c : catalog_.Counters()) {
     StaffView::Counter row;
     row.counter = c;
@@ -214,7 +210,6 @@ void App::RefreshStaff() {
     for (auto& d : *list) {
       const bool pending = d.state != DossierState::kAccepted;
       if (!pending && d.submitted_at.compare(0, today.size(), today) != 0) continue;
-      staff_.pending += pending ? 1 : 0;
       staff_.dossiers.push_back(std::move(d));
     }
     std::sort(staff_.dossiers.begin(), staff_.dossiers.end(),
@@ -237,16 +232,21 @@ void WipeJson(json& j) {
 }
 }  // namespace
 
-void App::StaffReprintReceipt(const std::string& client_id) {
+bool App::StaffMayPrint() {
+  if (staff_job_ != 0) return false;  // one staff print at a time: a second tap does not print twice
   staff_.called.clear();
   staff_.detail_vi.clear();
   staff_.detail_en.clear();
   if (!deps_.printer) {
     staff_.message_key = "printer.not_configured";
     staff_.reprint = JobState::kFailed;
-    return;
+    return false;
   }
-  if (staff_job_ != 0) return;  // one reprint at a time: a second tap does not print twice
+  return true;
+}
+
+void App::StaffReprintReceipt(const std::string& client_id) {
+  if (!StaffMayPrint()) return;
   auto rec = deps_.store->GetDossier(client_id);
   if (!rec.ok()) {
     std::cerr << "kiosk: staff reprint: " << rec.status().ToString() << "\n";
@@ -268,14 +268,7 @@ void App::StaffReprintReceipt(const std::string& client_id) {
   r.submitted_at = rec->submitted_at;
   r.reprinted_at = FormatRfc3339Vietnam(deps_.clock->Now());
   if (const Procedure* p = catalog_.Find(rec->procedure_code)) {
-    r.procedure_name = p->name;
-    r.processing_days = p->processing_days;
-    r.field = p->field;
-    r.counter = p->counter;
-    r.fee_vnd = p->fee_vnd;
-    for (const auto& d : p->documents) {
-      if (d.required) r.documents_to_present.push_back(d.name);
-    }
+    internal::FillReceiptProcedure(r, *p);
   } else {  // the catalog changed since: print what the dossier itself knows
     r.procedure_name = "Thủ tục " + rec->procedure_code;
   }
@@ -469,19 +462,18 @@ void App::StaffDecide(const std::string& word) {
   if (word != "accept") return;
   // Accepted: the Mẫu 01 receipt for the citizen, with the papers as the officer checked them.
   StaffPrintOfficial();
-  if (staff_.reprint == JobState::kRunning) staff_.message_key = "staff.decided_accept";
+  if (staff_.reprint == JobState::kRunning) {
+    staff_.message_key = "staff.decided_accept";
+  } else if (staff_.reprint == JobState::kNone) {  // another staff print is still running
+    staff_.message_key = "staff.decided_accept_print_later";
+  }
 }
 
 void App::StaffPrintOfficial() {
   if (!staff_dossier_ || staff_dossier_->purged) return;
   StaffDossierView& v = *staff_dossier_;
   staff_.message_arg = v.provisional_code;
-  if (!deps_.printer) {
-    staff_.reprint = JobState::kFailed;
-    staff_.message_key = "printer.not_configured";
-    return;
-  }
-  if (staff_job_ != 0) return;  // one print at a time
+  if (!StaffMayPrint()) return;
   auto fail = [&] {
     staff_.reprint = JobState::kFailed;
     staff_.message_key = "staff.official_failed";
@@ -525,15 +517,7 @@ void App::StaffPrintOfficial() {
 }
 
 void App::StaffReprintTicket(int64_t ticket_id) {
-  staff_.called.clear();
-  staff_.detail_vi.clear();
-  staff_.detail_en.clear();
-  if (!deps_.printer) {
-    staff_.message_key = "printer.not_configured";
-    staff_.reprint = JobState::kFailed;
-    return;
-  }
-  if (staff_job_ != 0) return;
+  if (!StaffMayPrint()) return;
   const auto it = std::find_if(staff_.failed_tickets.begin(), staff_.failed_tickets.end(),
                                [&](const Store::Ticket& t) { return t.id == ticket_id; });
   if (it == staff_.failed_tickets.end()) return;  // already reprinted, or yesterday's

@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <string>
 
+#include "catalog.h"
+#include "services.h"
+
 namespace mck::app::internal {
 
 inline bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
@@ -19,6 +22,20 @@ inline std::string DateDigitsToIso(const std::string& d) {
 inline std::string IsoToDateDigits(const std::string& iso) {
   if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return {};
   return iso.substr(8, 2) + iso.substr(5, 2) + iso.substr(0, 4);
+}
+
+// What a receipt says about its procedure (name, field, counter, fee, time, papers to bring):
+// the same for the citizen's first print and a staff reprint.
+inline void FillReceiptProcedure(ReceiptData& r, const Procedure& p) {
+  r.procedure_code = p.code;
+  r.procedure_name = p.name;
+  r.processing_days = p.processing_days;
+  r.field = p.field;
+  r.counter = p.counter;
+  r.fee_vnd = p.fee_vnd;
+  for (const auto& d : p.documents) {
+    if (d.required) r.documents_to_present.push_back(d.name);
+  }
 }
 
 }  // namespace mck::app::internal

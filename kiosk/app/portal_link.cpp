@@ -124,6 +124,9 @@ std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const Sto
   // Called on the sync worker's thread only: `last` needs no lock.
   syncer->SetSink([&events, last = std::optional<SyncStatus>()](const SyncEvent& e) mutable {
     if (e.kind == SyncEvent::Kind::kPassFinished) {
+      // What staff mode shows changed: one wake per pass, not per item (each wake draws a frame).
+      const SyncSummary& sum = e.summary;
+      if (sum.accepted || sum.needs_attention || sum.delivered || sum.status_updates) events.Push(QueueChanged{});
       SyncStatus now;
       now.remaining = e.summary.remaining;
       now.reachable = !e.summary.portal_pause.has_value() && e.status.ok();
@@ -140,11 +143,6 @@ std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const Sto
     }
     // Codes and counts only (never personal data), for the technician's log.
     if (e.kind == SyncEvent::Kind::kStopped) std::cerr << "kiosk: sync stopped: " << e.status.ToString() << "\n";
-    // What staff mode shows changed: let its list refresh (the UI sleeps otherwise).
-    if (e.kind == SyncEvent::Kind::kAccepted || e.kind == SyncEvent::Kind::kNeedsAttention ||
-        e.kind == SyncEvent::Kind::kDelivered || e.kind == SyncEvent::Kind::kStatusChanged) {
-      events.Push(QueueChanged{});
-    }
   });
   syncer->Start();
   std::unique_ptr<LookupWorker> lookup;

@@ -9,16 +9,9 @@ namespace mck {
 namespace {
 // NFC and trimmed; *bad set when the text is not valid UTF-8.
 std::string Clean(const std::string& s, bool* bad) {
-  auto nfc = ToNfc(s);
-  if (!nfc) {
-    *bad = true;
-    return "";
-  }
-  const std::string& out = *nfc;
-  const auto b = out.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  const auto e = out.find_last_not_of(" \t\r\n");
-  return out.substr(b, e - b + 1);
+  auto nfc = ToNfc(Trim(s));
+  if (!nfc) *bad = true;
+  return nfc.value_or("");
 }
 }  // namespace
 

@@ -381,58 +381,54 @@ TEST_CASE("a 428 for an attachment the portal lost: it is uploaded again and the
   for (const auto& a : s.sim.Admin("GET", "/admin/attachments")) CHECK(a["data_sha256"] == a["sha256"]);
 }
 
+namespace {
+// One queued dossier; a pass while the portal is down, then one after it came back: with a 60 s
+// backoff (far longer than a test runs in real time) the second pass sends nothing.
+struct PausedByAnOutage {
+  ManualClock clock{std::chrono::system_clock::now()};
+  SyncOptions options;
+  std::unique_ptr<Syncer> syncer;
+
+  explicit PausedByAnOutage(Setup& s) {
+    auto store = s.kiosk.OpenStore();
+    std::mt19937_64 rng(13);
+    s.kiosk.SubmitDossiers(*store, 1, 0, rng);
+    options = s.kiosk.sync_options(&clock);
+    options.backoff.base = std::chrono::milliseconds(60000);
+    options.backoff.cap = std::chrono::milliseconds(60000);
+    syncer = std::make_unique<Syncer>(options);
+    s.sim.SetFaults({{"down", true}});
+    auto down = syncer->RunOnce();
+    REQUIRE(down.ok());
+    CHECK(down->retried == 1);
+    REQUIRE(down->portal_pause);
+    s.sim.SetFaults({{"down", false}});
+    auto paused = syncer->RunOnce();  // the portal is back, but the kiosk's clock says "not yet"
+    REQUIRE(paused.ok());
+    CHECK(paused->sent == 0);
+    CHECK(s.sim.Admin("GET", "/admin/stats")["dossier_posts"] == 1);
+  }
+};
+}  // namespace
+
 TEST_CASE("the injected clock decides when the portal is tried again") {
   Setup s;
-  auto store = s.kiosk.OpenStore();
-  std::mt19937_64 rng(13);
-  s.kiosk.SubmitDossiers(*store, 1, 0, rng);
-  ManualClock clock(std::chrono::system_clock::now());
-  SyncOptions o = s.kiosk.sync_options(&clock);
-  o.backoff.base = std::chrono::milliseconds(60000);  // far longer than the test runs in real time
-  o.backoff.cap = std::chrono::milliseconds(60000);
-  Syncer syncer(o);
-  s.sim.SetFaults({{"down", true}});
-  auto down = syncer.RunOnce();
-  REQUIRE(down.ok());
-  CHECK(down->retried == 1);
-  REQUIRE(down->portal_pause);
-  s.sim.SetFaults({{"down", false}});
-  auto paused = syncer.RunOnce();  // the portal is back, but the kiosk's clock says "not yet"
-  REQUIRE(paused.ok());
-  CHECK(paused->sent == 0);
-  CHECK(s.sim.Admin("GET", "/admin/stats")["dossier_posts"] == 1);
-  clock.Advance(std::chrono::milliseconds(121000));  // past the pause and the item's own backoff
-  auto later = syncer.RunOnce();
+  PausedByAnOutage p(s);
+  p.clock.Advance(std::chrono::milliseconds(121000));  // past the pause and the item's own backoff
+  auto later = p.syncer->RunOnce();
   REQUIRE(later.ok());
   CHECK(later->accepted == 1);
 }
 
 TEST_CASE("staff's send now: the item's retry and the portal's pause are not waited out") {
   Setup s;
-  auto store = s.kiosk.OpenStore();
-  std::mt19937_64 rng(17);
-  s.kiosk.SubmitDossiers(*store, 1, 0, rng);
-  ManualClock clock(std::chrono::system_clock::now());
-  SyncOptions o = s.kiosk.sync_options(&clock);
-  o.backoff.base = std::chrono::milliseconds(60000);  // far longer than the test runs in real time
-  o.backoff.cap = std::chrono::milliseconds(60000);
-  Syncer syncer(o);
-  s.sim.SetFaults({{"down", true}});
-  auto down = syncer.RunOnce();
-  REQUIRE(down.ok());
-  REQUIRE(down->portal_pause);
-  s.sim.SetFaults({{"down", false}});
-  auto paused = syncer.RunOnce();  // without staff: nothing is sent before the pause ends
-  REQUIRE(paused.ok());
-  CHECK(paused->sent == 0);
+  PausedByAnOutage p(s);
   // "Gửi ngay": the UI's store makes the item due, the worker drops its pause.
-  StoreOptions so = o.store;
-  so.clock = &clock;
-  auto ui_store = Store::Open(so);
+  auto ui_store = Store::Open(p.options.store);
   REQUIRE(ui_store.ok());
   CHECK((*ui_store)->MakeOutboxDueNow().value() == 1);
-  syncer.ForceNow();
-  auto forced = syncer.RunOnce();
+  p.syncer->ForceNow();
+  auto forced = p.syncer->RunOnce();
   REQUIRE(forced.ok());
   CHECK(forced->accepted == 1);
   CHECK(s.sim.Admin("GET", "/admin/stats")["dossier_posts"] == 2);

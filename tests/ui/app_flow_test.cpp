@@ -384,7 +384,7 @@ TEST_CASE("staff reprint a number whose ticket did not print and a dossier's sli
   REQUIRE(f.app->screen() == ScreenId::kStaff);
   REQUIRE(f.app->staff().failed_tickets.size() == 1);
   REQUIRE(f.app->staff().dossiers.size() == 1);
-  CHECK(f.app->staff().pending == 1);
+  CHECK(f.app->staff().Pending() == 1);
 
   Intent ticket(Intent::Kind::kStaffReprintTicket);
   ticket.number = static_cast<int>(t->id);

@@ -114,7 +114,7 @@ void DrawStaff(Ui& ui) {
     ImGui::Dummy(ImVec2(0, ui.S(16)));
     ImGui::PushFont(ui.F().bold);
     ImGui::TextUnformatted(
-        ui.app.strings().Format("staff.dossiers_title", {std::to_string(v.dossiers.size()), std::to_string(v.pending)}).c_str());
+        ui.app.strings().Format("staff.dossiers_title", {std::to_string(v.dossiers.size()), std::to_string(v.Pending())}).c_str());
     ImGui::PopFont();
     if (v.dossiers.empty()) Wrapped(ui, ui.T("staff.no_dossiers"), ui.F().small, colors::kMuted);
     int n = 0;  // rows are tapped by position, newest first: "staff.reprint.1"
