@@ -1,4 +1,4 @@
-#include "bac_crypto.h"
+#include "drivers/card/bac_crypto.h"
 
 #include <openssl/evp.h>
 
@@ -6,9 +6,9 @@
 #include <cstring>
 #include <memory>
 
-#include "ids.h"
-#include "pace_crypto.h"
-#include "tlv.h"
+#include "drivers/card/pace_crypto.h"
+#include "drivers/card/tlv.h"
+#include "offline/domain/ids.h"
 
 namespace mck::card {
 namespace {
@@ -69,7 +69,9 @@ Bytes BacKeySeed(std::string_view mrz_information) {
   return h;
 }
 
-KeyPair DeriveKeys(ByteView seed) { return {DeriveKey3Des(seed, 1), DeriveKey3Des(seed, 2)}; }
+KeyPair DeriveKeys(ByteView seed) {
+  return {DeriveKey3Des(seed, 1), DeriveKey3Des(seed, 2)};
+}
 
 Bytes Pad(ByteView data) {
   Bytes out(data.begin(), data.end());
@@ -85,8 +87,12 @@ std::optional<Bytes> Unpad(ByteView data, size_t block) {
   return Bytes(data.begin(), data.begin() + static_cast<long>(n - 1));
 }
 
-Bytes TdesEncrypt(ByteView key, ByteView data) { return Tdes(key, data, true, EVP_des_ede_cbc()); }
-Bytes TdesDecrypt(ByteView key, ByteView data) { return Tdes(key, data, false, EVP_des_ede_cbc()); }
+Bytes TdesEncrypt(ByteView key, ByteView data) {
+  return Tdes(key, data, true, EVP_des_ede_cbc());
+}
+Bytes TdesDecrypt(ByteView key, ByteView data) {
+  return Tdes(key, data, false, EVP_des_ede_cbc());
+}
 
 Bytes RetailMac(ByteView key, ByteView padded) {
   assert(key.size() == 16 && padded.size() % 8 == 0 && !padded.empty());
@@ -111,8 +117,8 @@ Bytes BacAuthenticateData(const KeyPair& keys, ByteView rnd_ic, ByteView rnd_ifd
   return e;
 }
 
-Result<BacSession> BacCompleteSession(const KeyPair& keys, ByteView response, ByteView rnd_ic,
-                                      ByteView rnd_ifd, ByteView k_ifd) {
+Result<BacSession> BacCompleteSession(const KeyPair& keys, ByteView response, ByteView rnd_ic, ByteView rnd_ifd,
+                                      ByteView k_ifd) {
   auto fail = [](const char* why) {
     return Status::Error(Code::kSecurity, std::string("card_error: BAC: ") + why,
                          "Thẻ trả lời xác thực không hợp lệ. Vui lòng đặt lại thẻ và thử lại.");
@@ -240,8 +246,7 @@ Apdu SecureMessaging::Protect(const Apdu& plain) {
 Result<Response> SecureMessaging::Unprotect(const Response& resp) {
   IncrementSsc();
   const uint8_t sw1 = static_cast<uint8_t>(resp.sw >> 8);
-  if (resp.data.empty() && resp.sw != 0x9000 && sw1 != 0x62 && sw1 != 0x61 && resp.sw != 0x6987 &&
-      resp.sw != 0x6988) {
+  if (resp.data.empty() && resp.sw != 0x9000 && sw1 != 0x62 && sw1 != 0x61 && resp.sw != 0x6987 && resp.sw != 0x6988) {
     return Response{{}, resp.sw};  // a plain error status: nothing to verify, nothing to trust but the SW
   }
   auto objects = ParseTlvList(resp.data);
@@ -254,9 +259,12 @@ Result<Response> SecureMessaging::Unprotect(const Response& resp) {
   Bytes mac_input = ssc_;
   std::optional<Tlv> do87, do99, do8e;
   for (const Tlv& t : *objects) {
-    if (t.tag == 0x87) do87 = t;
-    else if (t.tag == 0x99) do99 = t;
-    else if (t.tag == 0x8E) do8e = t;
+    if (t.tag == 0x87)
+      do87 = t;
+    else if (t.tag == 0x99)
+      do99 = t;
+    else if (t.tag == 0x8E)
+      do8e = t;
   }
   if (!do8e || do8e->value.size() != 8 || !do99 || do99->value.size() != 2) {
     return Status::Error(Code::kIo, "card_error: response lacks DO99 or DO8E",

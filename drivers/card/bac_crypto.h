@@ -12,8 +12,8 @@
 #include <optional>
 #include <string_view>
 
-#include "bytes.h"
-#include "status.h"
+#include "drivers/card/bytes.h"
+#include "offline/domain/status.h"
 
 namespace mck::card {
 

@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "status.h"
+#include "offline/domain/status.h"
 
 namespace mck::card {
 
@@ -23,14 +23,14 @@ struct Mrz {
   std::string document_number;  // 9 digits for a CCCD: the last 9 of the ID number
   std::string surname;
   std::string given_names;
-  std::string date_of_birth;    // YYYY-MM-DD
-  std::string date_of_expiry;   // YYYY-MM-DD
-  std::string nationality;      // "VNM"
-  std::string sex;              // "M" | "F" | "<"
+  std::string date_of_birth;   // YYYY-MM-DD
+  std::string date_of_expiry;  // YYYY-MM-DD
+  std::string nationality;     // "VNM"
+  std::string sex;             // "M" | "F" | "<"
   // Added for the chip reader: a CCCD's TD1 optional data holds the full 12-digit ID number.
-  std::string document_code;    // "ID", "P"
-  std::string issuing_state;    // "VNM"
-  std::string optional_data;    // fillers turned to spaces and trimmed
+  std::string document_code;  // "ID", "P"
+  std::string issuing_state;  // "VNM"
+  std::string optional_data;  // fillers turned to spaces and trimmed
 };
 
 // The identity read from a card, with its provenance. Dates are YYYY-MM-DD. Absent fields stay
@@ -40,13 +40,13 @@ struct Identity {
   std::string id_number;
   std::string full_name;
   std::optional<std::string> date_of_birth, gender, nationality, ethnicity, religion, place_of_origin,
-      place_of_residence, identifying_marks, date_of_issue, date_of_expiry, father_name, mother_name,
-      spouse_name, old_id_number;
+      place_of_residence, identifying_marks, date_of_issue, date_of_expiry, father_name, mother_name, spouse_name,
+      old_id_number;
   std::optional<Mrz> mrz;
-  std::string source = "chip";     // "chip" | "qr"
-  bool chip_verified = false;      // every data group's hash matched the SOD
+  std::string source = "chip";              // "chip" | "qr"
+  bool chip_verified = false;               // every data group's hash matched the SOD
   std::optional<bool> sod_signature_valid;  // set only when a CSCA was configured
-  std::string face_jp2;            // DG2 image bytes (JPEG 2000), may be empty; never stored
+  std::string face_jp2;                     // DG2 image bytes (JPEG 2000), may be empty; never stored
 };
 
 // The keys of `kioskctl card read --json` (absent keys for absent fields).
@@ -56,10 +56,10 @@ nlohmann::json IdentityToJson(const Identity& id);
 // (and the QR or typed date of birth); see shared/domain/vn-facts.md §2.2.
 // AccessKeyFromIdNumber (mrz.h) and AccessKeyFromQr (qr.h) build one for a CCCD.
 struct AccessKey {
-  std::optional<std::string> can;          // PACE card access number
-  std::string document_number;             // BAC
-  std::string date_of_birth;               // YYMMDD
-  std::string date_of_expiry;              // YYMMDD; empty: try the dates the renewal ages allow
+  std::optional<std::string> can;  // PACE card access number
+  std::string document_number;     // BAC
+  std::string date_of_birth;       // YYMMDD
+  std::string date_of_expiry;      // YYMMDD; empty: try the dates the renewal ages allow
   // Added: the 12-digit ID number when known (the simulator matches on it), and the card's issue
   // date (YYYY-MM-DD, from the QR) which narrows the expiry dates to try.
   std::string id_number;

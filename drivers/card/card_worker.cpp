@@ -1,6 +1,6 @@
-#include "card_worker.h"
+#include "drivers/card/card_worker.h"
 
-#include "ids.h"
+#include "offline/domain/ids.h"
 
 namespace mck::card {
 

@@ -15,7 +15,7 @@
 #include <optional>
 #include <thread>
 
-#include "card_reader.h"
+#include "drivers/card/card_reader.h"
 
 namespace mck::card {
 

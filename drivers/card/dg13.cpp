@@ -1,11 +1,11 @@
-#include "dg13.h"
+#include "drivers/card/dg13.h"
 
 #include <algorithm>
 
-#include "clock.h"
-#include "qr.h"
-#include "tlv.h"
-#include "utf8.h"
+#include "drivers/card/qr.h"
+#include "drivers/card/tlv.h"
+#include "offline/domain/clock.h"
+#include "offline/domain/utf8.h"
 
 namespace mck::card {
 namespace {
@@ -87,8 +87,10 @@ Status Walk(ByteView data, int depth, Dg13Fields* out) {
 std::optional<std::string> Dg13Date(const std::string& s) {
   std::string digits;
   for (char c : s) {
-    if (c >= '0' && c <= '9') digits += c;
-    else if (c != '/' && c != '-' && c != '.' && c != ' ') return std::nullopt;
+    if (c >= '0' && c <= '9')
+      digits += c;
+    else if (c != '/' && c != '-' && c != '.' && c != ' ')
+      return std::nullopt;
   }
   if (digits.size() != 8) return std::nullopt;
   if (s.size() == 10 && s[4] == '-') {  // YYYY-MM-DD
@@ -108,7 +110,8 @@ std::optional<std::string> First(const Dg13Fields& f, int n, size_t index = 0) {
 }
 
 bool IsOldIdShape(const std::string& s) {
-  return (s.size() == 9 || s.size() == 12) && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return (s.size() == 9 || s.size() == 12) &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "bytes.h"
-#include "card_reader.h"
+#include "drivers/card/bytes.h"
+#include "drivers/card/card_reader.h"
 
 namespace mck::card {
 

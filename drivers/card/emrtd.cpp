@@ -1,13 +1,13 @@
-#include "emrtd.h"
+#include "drivers/card/emrtd.h"
 
 #include <algorithm>
 
-#include "dg13.h"
-#include "ids.h"
-#include "mrz.h"
-#include "pace_crypto.h"
-#include "sod.h"
-#include "tlv.h"
+#include "drivers/card/dg13.h"
+#include "drivers/card/mrz.h"
+#include "drivers/card/pace_crypto.h"
+#include "drivers/card/sod.h"
+#include "drivers/card/tlv.h"
+#include "offline/domain/ids.h"
 
 namespace mck::card {
 namespace {
@@ -100,7 +100,8 @@ class Session {
     if (sel->sw != 0x9000) return std::optional<Bytes>();
     Bytes data;
     while (data.size() < 0x7FFF) {
-      auto r = Plain(Apdu{0x00, 0xB0, static_cast<uint8_t>(data.size() >> 8), static_cast<uint8_t>(data.size() & 0xFF), {}, 256, true});
+      auto r = Plain(Apdu{
+          0x00, 0xB0, static_cast<uint8_t>(data.size() >> 8), static_cast<uint8_t>(data.size() & 0xFF), {}, 256, true});
       if (!r.ok()) return r.status();
       if ((r->sw != 0x9000 && r->sw != 0x6282) || r->data.empty()) break;
       Append(data, r->data);
@@ -263,13 +264,15 @@ class Session {
 
  private:
   Status ReadBinary(const FileSpec& f, size_t offset, size_t n, Bytes* out) {
-    auto r = Secure(Apdu{0x00, 0xB0, static_cast<uint8_t>(offset >> 8), static_cast<uint8_t>(offset & 0xFF), {}, n, true});
+    auto r =
+        Secure(Apdu{0x00, 0xB0, static_cast<uint8_t>(offset >> 8), static_cast<uint8_t>(offset & 0xFF), {}, n, true});
     if (!r.ok()) return r.status();
     const bool ok = r->sw == 0x9000 || r->sw == 0x6282;  // 6282: end of file before Le bytes
     if (!ok || r->data.empty()) {
-      return CardFailure(CardProblem::kCardError,
-                         std::string("READ BINARY ") + f.name + " at " + std::to_string(offset) + " answered " + SwHex(r->sw),
-                         std::string("Đọc dữ liệu từ thẻ bị lỗi. ") + kRetry);
+      return CardFailure(
+          CardProblem::kCardError,
+          std::string("READ BINARY ") + f.name + " at " + std::to_string(offset) + " answered " + SwHex(r->sw),
+          std::string("Đọc dữ liệu từ thẻ bị lỗi. ") + kRetry);
     }
     Append(*out, r->data);
     return Status::Ok();
@@ -470,7 +473,8 @@ Result<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, const
     if (mrz->sex == "M") id.gender = "Nam";
     if (mrz->sex == "F") id.gender = "Nữ";
     if (mrz->document_code.rfind("I", 0) == 0 && mrz->optional_data.size() >= 12 &&
-        std::all_of(mrz->optional_data.begin(), mrz->optional_data.begin() + 12, [](char c) { return c >= '0' && c <= '9'; })) {
+        std::all_of(mrz->optional_data.begin(), mrz->optional_data.begin() + 12,
+                    [](char c) { return c >= '0' && c <= '9'; })) {
       id.id_number = mrz->optional_data.substr(0, 12);
     } else {
       id.id_number = mrz->document_number;

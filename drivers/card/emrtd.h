@@ -17,9 +17,9 @@
 #include <functional>
 #include <string>
 
-#include "bac_crypto.h"
-#include "card_reader.h"
-#include "clock.h"
+#include "drivers/card/bac_crypto.h"
+#include "drivers/card/card_reader.h"
+#include "offline/domain/clock.h"
 
 namespace mck::card {
 
@@ -36,9 +36,9 @@ constexpr size_t kExtendedChunk = 0x0800;
 
 struct EmrtdOptions {
   size_t max_chunk = kShortChunk;
-  bool read_face = false;       // DG2: large; the staff screen asks for it
-  std::string csca_file;        // empty: hashes only, sod_signature_valid stays unset
-  CivilDate today;              // for the expiry candidates and the MRZ century
+  bool read_face = false;  // DG2: large; the staff screen asks for it
+  std::string csca_file;   // empty: hashes only, sod_signature_valid stays unset
+  CivilDate today;         // for the expiry candidates and the MRZ century
   // Source of RND.IFD and K.IFD; SecureRandom when empty. Tests pin the ICAO example values.
   std::function<void(uint8_t*, size_t)> random;
 };

@@ -1,8 +1,8 @@
 // MakeCardReader: the one place a composition root turns the config into a reader.
-#include "card_reader.h"
-#include "config.h"
-#include "pcsc_reader.h"
-#include "sim_reader.h"
+#include "drivers/card/card_reader.h"
+#include "drivers/card/pcsc_reader.h"
+#include "drivers/card/sim_reader.h"
+#include "offline/domain/config.h"
 
 namespace mck::card {
 

@@ -1,7 +1,7 @@
 // IdentityToJson and the CardProblem convention declared in card_reader.h.
 #include <cstring>
 
-#include "card_reader.h"
+#include "drivers/card/card_reader.h"
 
 namespace mck::card {
 

@@ -1,8 +1,8 @@
-#include "mrz.h"
+#include "drivers/card/mrz.h"
 
 #include <algorithm>
 
-#include "id_number.h"
+#include "offline/domain/id_number.h"
 
 namespace mck::card {
 namespace {
@@ -52,7 +52,9 @@ CivilDate Birthday(const CivilDate& dob, int age) {
   return d;
 }
 
-CivilDate AddYears(const CivilDate& d, int years) { return Birthday(d, years); }
+CivilDate AddYears(const CivilDate& d, int years) {
+  return Birthday(d, years);
+}
 
 }  // namespace
 
@@ -62,10 +64,14 @@ int MrzCheckDigit(std::string_view field) {
   for (size_t i = 0; i < field.size(); ++i) {
     const char c = field[i];
     int v;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'A' && c <= 'Z') v = c - 'A' + 10;
-    else if (c == '<') v = 0;
-    else return -1;
+    if (c >= '0' && c <= '9')
+      v = c - '0';
+    else if (c >= 'A' && c <= 'Z')
+      v = c - 'A' + 10;
+    else if (c == '<')
+      v = 0;
+    else
+      return -1;
     sum += v * kWeights[i % 3];
   }
   return sum % 10;
@@ -136,8 +142,8 @@ Result<Mrz> ParseMrz(std::string_view text, CivilDate today) {
     if (l2[42] != '<' || l2.substr(28, 14).find_first_not_of('<') != std::string_view::npos) {
       if (!CheckField(l2.substr(28, 14), l2[42])) return BadMrz("personal number check digit");
     }
-    std::string composite = std::string(l2.substr(0, 10)) + std::string(l2.substr(13, 7)) +
-                            std::string(l2.substr(21, 22));
+    std::string composite =
+        std::string(l2.substr(0, 10)) + std::string(l2.substr(13, 7)) + std::string(l2.substr(21, 22));
     if (!CheckField(composite, l2[43])) return BadMrz("composite check digit");
     m.document_code = Fillers(l1.substr(0, 2));
     m.issuing_state = Fillers(l1.substr(2, 3));
@@ -155,8 +161,7 @@ Result<Mrz> ParseMrz(std::string_view text, CivilDate today) {
   return m;
 }
 
-Result<std::string> BacMrzInformation(std::string_view document_number, std::string_view dob,
-                                      std::string_view expiry) {
+Result<std::string> BacMrzInformation(std::string_view document_number, std::string_view dob, std::string_view expiry) {
   std::string doc(document_number);
   while (doc.size() < 9) doc += '<';
   const bool doc_ok = MrzCheckDigit(doc) >= 0;
@@ -210,9 +215,9 @@ std::vector<std::string> ExpiryCandidates(const CivilDate& dob, std::optional<Ci
     }
   }
   if (auto i = milestone_after(today)) {
-    add(Birthday(dob, kAges[*i]));                                            // current card
-    if (*i + 1 < std::size(kAges)) add(Birthday(dob, kAges[*i + 1]));         // renewed early
-    if (*i > 0) add(Birthday(dob, kAges[*i - 1]));                             // expired card
+    add(Birthday(dob, kAges[*i]));                                     // current card
+    if (*i + 1 < std::size(kAges)) add(Birthday(dob, kAges[*i + 1]));  // renewed early
+    if (*i > 0) add(Birthday(dob, kAges[*i - 1]));                     // expired card
   } else {
     add(Birthday(dob, kAges[std::size(kAges) - 1]));
   }

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "card_reader.h"
-#include "clock.h"
+#include "drivers/card/card_reader.h"
+#include "offline/domain/clock.h"
 
 namespace mck::card {
 

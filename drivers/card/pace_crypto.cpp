@@ -1,4 +1,4 @@
-#include "pace_crypto.h"
+#include "drivers/card/pace_crypto.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -8,17 +8,25 @@
 
 #include <cassert>
 
-#include "bac_crypto.h"
-#include "ids.h"
-#include "tlv.h"
+#include "drivers/card/bac_crypto.h"
+#include "drivers/card/tlv.h"
+#include "offline/domain/ids.h"
 
 namespace mck::card {
 namespace {
 
-struct BnFree { void operator()(BIGNUM* b) const { BN_clear_free(b); } };
-struct PointFree { void operator()(EC_POINT* p) const { EC_POINT_clear_free(p); } };
-struct GroupFree { void operator()(EC_GROUP* g) const { EC_GROUP_free(g); } };
-struct CtxFree { void operator()(BN_CTX* c) const { BN_CTX_free(c); } };
+struct BnFree {
+  void operator()(BIGNUM* b) const { BN_clear_free(b); }
+};
+struct PointFree {
+  void operator()(EC_POINT* p) const { EC_POINT_clear_free(p); }
+};
+struct GroupFree {
+  void operator()(EC_GROUP* g) const { EC_GROUP_free(g); }
+};
+struct CtxFree {
+  void operator()(BN_CTX* c) const { BN_CTX_free(c); }
+};
 using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
 using PointPtr = std::unique_ptr<EC_POINT, PointFree>;
 using GroupPtr = std::unique_ptr<EC_GROUP, GroupFree>;
@@ -28,7 +36,9 @@ Status CryptoError(const char* what) {
                        "Không xác thực được với thẻ. Vui lòng đặt lại thẻ và thử lại.");
 }
 
-BnPtr ToBn(ByteView b) { return BnPtr(BN_bin2bn(b.data(), static_cast<int>(b.size()), nullptr)); }
+BnPtr ToBn(ByteView b) {
+  return BnPtr(BN_bin2bn(b.data(), static_cast<int>(b.size()), nullptr));
+}
 
 Bytes AesCbc(ByteView key, ByteView iv, ByteView data, bool encrypt) {
   assert(key.size() == 16 && iv.size() == 16 && data.size() % 16 == 0);
@@ -45,7 +55,9 @@ Bytes AesCbc(ByteView key, ByteView iv, ByteView data, bool encrypt) {
 
 }  // namespace
 
-Bytes PaceEcdhGmAes128Oid() { return FromHex("04007F00070202040202"); }
+Bytes PaceEcdhGmAes128Oid() {
+  return FromHex("04007F00070202040202");
+}
 
 Bytes KdfAes128(ByteView secret, uint32_t counter) {
   Bytes in(secret.begin(), secret.end());
@@ -56,16 +68,23 @@ Bytes KdfAes128(ByteView secret, uint32_t counter) {
   return h;
 }
 
-Bytes PaceCanKey(std::string_view can) { return KdfAes128(ToBytes(can), 3); }
+Bytes PaceCanKey(std::string_view can) {
+  return KdfAes128(ToBytes(can), 3);
+}
 
-Bytes AesCbcEncrypt(ByteView key, ByteView iv, ByteView data) { return AesCbc(key, iv, data, true); }
-Bytes AesCbcDecrypt(ByteView key, ByteView iv, ByteView data) { return AesCbc(key, iv, data, false); }
+Bytes AesCbcEncrypt(ByteView key, ByteView iv, ByteView data) {
+  return AesCbc(key, iv, data, true);
+}
+Bytes AesCbcDecrypt(ByteView key, ByteView iv, ByteView data) {
+  return AesCbc(key, iv, data, false);
+}
 
 Bytes AesCmac(ByteView key, ByteView data) {
   std::unique_ptr<EVP_MAC, decltype(&EVP_MAC_free)> mac(EVP_MAC_fetch(nullptr, "CMAC", nullptr), EVP_MAC_free);
   std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx(EVP_MAC_CTX_new(mac.get()), EVP_MAC_CTX_free);
   char cipher[] = "AES-128-CBC";
-  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, cipher, 0), OSSL_PARAM_construct_end()};
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, cipher, 0),
+                         OSSL_PARAM_construct_end()};
   Bytes out(16);
   size_t n = 0;
   EVP_MAC_init(ctx.get(), key.data(), key.size(), params);
@@ -109,13 +128,17 @@ Result<PaceCurve> PaceCurve::Create(int parameter_id) {
   return PaceCurve(std::move(s));
 }
 
-size_t PaceCurve::field_size() const { return static_cast<size_t>((EC_GROUP_get_degree(s_->group.get()) + 7) / 8); }
+size_t PaceCurve::field_size() const {
+  return static_cast<size_t>((EC_GROUP_get_degree(s_->group.get()) + 7) / 8);
+}
 
 Bytes PaceCurve::NewPrivateKey(const std::function<void(uint8_t*, size_t)>& random) const {
   Bytes k(field_size());
   for (;;) {
-    if (random) random(k.data(), k.size());
-    else SecureRandom(k.data(), k.size());
+    if (random)
+      random(k.data(), k.size());
+    else
+      SecureRandom(k.data(), k.size());
     BnPtr bn = ToBn(k);
     if (!BN_is_zero(bn.get()) && BN_cmp(bn.get(), s_->order.get()) < 0) return k;
   }
@@ -140,7 +163,8 @@ static Result<PointPtr> Decode(const EC_GROUP* g, ByteView b, BN_CTX* ctx) {
 Result<Bytes> PaceCurve::PublicKey(ByteView private_key) const {
   BnPtr k = ToBn(private_key);
   PointPtr p(EC_POINT_new(s_->group.get()));
-  if (!EC_POINT_mul(s_->group.get(), p.get(), k.get(), nullptr, nullptr, s_->ctx.get())) return CryptoError("EC_POINT_mul");
+  if (!EC_POINT_mul(s_->group.get(), p.get(), k.get(), nullptr, nullptr, s_->ctx.get()))
+    return CryptoError("EC_POINT_mul");
   return Encode(s_->group.get(), p.get(), s_->ctx.get());
 }
 

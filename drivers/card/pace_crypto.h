@@ -14,8 +14,8 @@
 #include <memory>
 #include <string_view>
 
-#include "bytes.h"
-#include "status.h"
+#include "drivers/card/bytes.h"
+#include "offline/domain/status.h"
 
 namespace mck::card {
 

@@ -1,4 +1,4 @@
-#include "pcsc_reader.h"
+#include "drivers/card/pcsc_reader.h"
 
 #include <PCSC/pcsclite.h>
 
@@ -40,8 +40,9 @@ Status PcscFailure(LONG rc, const char* call, Phase phase) {
     case SCARD_E_UNKNOWN_READER:
     case SCARD_E_READER_UNAVAILABLE:
       if (phase == Phase::kList) {
-        return CardFailure(CardProblem::kNoReader, en,
-                           "Không tìm thấy đầu đọc thẻ. Vui lòng báo cán bộ kiểm tra đầu đọc, hoặc quét mã QR trên thẻ.");
+        return CardFailure(
+            CardProblem::kNoReader, en,
+            "Không tìm thấy đầu đọc thẻ. Vui lòng báo cán bộ kiểm tra đầu đọc, hoặc quét mã QR trên thẻ.");
       }
       return CardFailure(CardProblem::kReaderUnplugged, en,
                          "Đầu đọc thẻ vừa bị ngắt kết nối. Vui lòng báo cán bộ cắm lại đầu đọc, rồi đặt thẻ lại.");
@@ -76,7 +77,8 @@ bool ContextLost(LONG rc) {
 
 class PcscTransport final : public ApduTransport {
  public:
-  PcscTransport(SCARDCONTEXT ctx, SCARDHANDLE card, DWORD protocol, std::string reader, const std::atomic<bool>& cancelled)
+  PcscTransport(SCARDCONTEXT ctx, SCARDHANDLE card, DWORD protocol, std::string reader,
+                const std::atomic<bool>& cancelled)
       : ctx_(ctx), card_(card), protocol_(protocol), reader_(std::move(reader)), cancelled_(cancelled) {}
 
   Result<Bytes> Transmit(ByteView apdu) override {
@@ -99,7 +101,8 @@ class PcscTransport final : public ApduTransport {
       out.insert(out.end(), raw.begin(), raw.end());
       return out;
     }
-    return CardFailure(CardProblem::kCardError, "GET RESPONSE loop", "Đọc thẻ bị lỗi. Vui lòng đặt thẻ lại và thử lại.");
+    return CardFailure(CardProblem::kCardError, "GET RESPONSE loop",
+                       "Đọc thẻ bị lỗi. Vui lòng đặt thẻ lại và thử lại.");
   }
 
  private:
@@ -108,7 +111,8 @@ class PcscTransport final : public ApduTransport {
     const SCARD_IO_REQUEST* pci = protocol_ == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
     Bytes rx(MAX_BUFFER_SIZE_EXTENDED);
     DWORD n = static_cast<DWORD>(rx.size());
-    const LONG rc = SCardTransmit(card_, pci, command.data(), static_cast<DWORD>(command.size()), nullptr, rx.data(), &n);
+    const LONG rc =
+        SCardTransmit(card_, pci, command.data(), static_cast<DWORD>(command.size()), nullptr, rx.data(), &n);
     if (rc == SCARD_S_SUCCESS && n >= 2) {
       rx.resize(n);
       return rx;
@@ -128,7 +132,8 @@ class PcscTransport final : public ApduTransport {
       prc = SCardGetStatusChange(ctx_, 500, &st, 1);
       if (prc == SCARD_E_TIMEOUT) prc = SCARD_S_SUCCESS;
     }
-    if (prc == SCARD_E_UNKNOWN_READER || (prc == SCARD_S_SUCCESS && (st.dwEventState & (SCARD_STATE_UNKNOWN | SCARD_STATE_IGNORE)))) {
+    if (prc == SCARD_E_UNKNOWN_READER ||
+        (prc == SCARD_S_SUCCESS && (st.dwEventState & (SCARD_STATE_UNKNOWN | SCARD_STATE_IGNORE)))) {
       return PcscFailure(SCARD_E_READER_UNAVAILABLE, "SCardTransmit", Phase::kTransmit);
     }
     if (prc == SCARD_S_SUCCESS && (st.dwEventState & SCARD_STATE_EMPTY)) {
@@ -164,7 +169,9 @@ std::vector<std::string> SplitMultiString(const char* p, DWORD len) {
 PcscCardReader::PcscCardReader(PcscOptions options, const Clock* clock)
     : options_(std::move(options)), clock_(clock ? clock : &system_clock_) {}
 
-PcscCardReader::~PcscCardReader() { DropContext(); }
+PcscCardReader::~PcscCardReader() {
+  DropContext();
+}
 
 Status PcscCardReader::EnsureContext() {
   std::lock_guard<std::mutex> lock(context_mu_);
@@ -272,7 +279,8 @@ Result<Identity> PcscCardReader::ReadOnce(const std::string& reader, const Acces
                                           bool allow_extended) {
   SCARDHANDLE card = 0;
   DWORD protocol = 0;
-  LONG rc = SCardConnect(context_, reader.c_str(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &card, &protocol);
+  LONG rc = SCardConnect(context_, reader.c_str(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &card,
+                         &protocol);
   if (rc != SCARD_S_SUCCESS) {
     if (ContextLost(rc)) DropContext();
     return PcscFailure(rc, "SCardConnect", Phase::kConnect);
@@ -296,8 +304,9 @@ Result<Identity> PcscCardReader::ReadOnce(const std::string& reader, const Acces
   PcscTransport transport(context_, card, protocol, reader, cancelled_);
   stats_ = EmrtdStats{};
   rc = SCardBeginTransaction(card);
-  Result<Identity> result = rc == SCARD_S_SUCCESS ? ReadEmrtd(transport, key, opt, progress, &stats_)
-                                                  : Result<Identity>(PcscFailure(rc, "SCardBeginTransaction", Phase::kTransmit));
+  Result<Identity> result = rc == SCARD_S_SUCCESS
+                                ? ReadEmrtd(transport, key, opt, progress, &stats_)
+                                : Result<Identity>(PcscFailure(rc, "SCardBeginTransaction", Phase::kTransmit));
   if (rc == SCARD_S_SUCCESS) SCardEndTransaction(card, SCARD_LEAVE_CARD);
   // Reset the chip: the session keys die with it, and the next read starts clean.
   SCardDisconnect(card, SCARD_RESET_CARD);
@@ -337,7 +346,8 @@ Result<std::vector<CardEvent>> PcscCardReader::WaitForChange(std::chrono::millis
     }
     st.back().szReader = kPnp;
     st.back().dwCurrentState = pnp_state_;
-    long remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    long remaining =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     // Report what is already known (first call, new readers) without blocking.
     if (!events.empty() || !primed_) remaining = 0;
     const LONG rc = SCardGetStatusChange(context_, static_cast<DWORD>(std::max(0L, remaining)), st.data(),

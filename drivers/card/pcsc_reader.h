@@ -24,16 +24,16 @@
 #include <map>
 #include <mutex>
 
-#include "card_reader.h"
-#include "clock.h"
-#include "emrtd.h"
+#include "drivers/card/card_reader.h"
+#include "drivers/card/emrtd.h"
+#include "offline/domain/clock.h"
 
 namespace mck::card {
 
 struct PcscOptions {
-  std::string reader_name;   // substring of the reader to use when Read() is given none
-  std::string csca_file;     // see sod.h
-  bool read_face = false;    // DG2
+  std::string reader_name;  // substring of the reader to use when Read() is given none
+  std::string csca_file;    // see sod.h
+  bool read_face = false;   // DG2
   bool allow_extended = true;
   // Source of RND.IFD and K.IFD (tests pin the ICAO worked example); SecureRandom when empty.
   std::function<void(uint8_t*, size_t)> random;
@@ -64,7 +64,7 @@ class PcscCardReader final : public CardReader {
   PcscOptions options_;
   const Clock* clock_;
   SystemClock system_clock_;
-  std::mutex context_mu_;            // guards context_ against Cancel() from another thread
+  std::mutex context_mu_;  // guards context_ against Cancel() from another thread
   SCARDCONTEXT context_ = 0;
   bool have_context_ = false;
   std::atomic<bool> cancelled_{false};

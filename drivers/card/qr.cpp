@@ -1,11 +1,11 @@
-#include "qr.h"
+#include "drivers/card/qr.h"
 
 #include <algorithm>
 #include <vector>
 
-#include "id_number.h"
-#include "mrz.h"
-#include "utf8.h"
+#include "drivers/card/mrz.h"
+#include "offline/domain/id_number.h"
+#include "offline/domain/utf8.h"
 
 namespace mck::card {
 namespace {
@@ -71,8 +71,7 @@ Result<Identity> ParseCccdQr(std::string_view raw) {
   std::string text = Trim(raw);
   while (!text.empty() && (text.back() == '\r' || text.back() == '\n')) text.pop_back();
   if (!IsValidUtf8(text)) {
-    return BadQr("not UTF-8 (set the scanner to UTF-8 output)",
-                 "không phải UTF-8 (cần đặt máy quét ở chế độ UTF-8)");
+    return BadQr("not UTF-8 (set the scanner to UTF-8 output)", "không phải UTF-8 (cần đặt máy quét ở chế độ UTF-8)");
   }
   if (auto repaired = RepairLatin1Mojibake(text)) text = *repaired;
   auto nfc = ToNfc(text);
@@ -98,10 +97,12 @@ Result<Identity> ParseCccdQr(std::string_view raw) {
     return BadQr("field 2 (old ID) is not 9 or 12 digits", "số CMND cũ phải gồm 9 hoặc 12 chữ số");
   }
   if (id.full_name.empty()) return BadQr("field 3 (name) is empty", "thiếu họ và tên");
-  if (dob.empty()) return BadQr("field 4 (date of birth) is not a ddmmyyyy date", "ngày sinh không đúng dạng ngày/tháng/năm");
+  if (dob.empty())
+    return BadQr("field 4 (date of birth) is not a ddmmyyyy date", "ngày sinh không đúng dạng ngày/tháng/năm");
   auto g = ParseGenderVi(gender);
   if (!g) return BadQr("field 5 (gender) is neither Nam nor Nữ", "giới tính phải là Nam hoặc Nữ");
-  if (issue.empty()) return BadQr("field 7 (issue date) is not a ddmmyyyy date", "ngày cấp không đúng dạng ngày/tháng/năm");
+  if (issue.empty())
+    return BadQr("field 7 (issue date) is not a ddmmyyyy date", "ngày cấp không đúng dạng ngày/tháng/năm");
   const CivilDate dob_date = *ParseDate(dob);
   if (Status st = CheckIdNumber(number, dob_date, gender); !st.ok()) {
     return Status::Error(Code::kInvalidArgument, "QR: " + st.message_en(), "Mã QR không hợp lệ: " + st.message_vi());

@@ -10,7 +10,7 @@
 
 #include <string_view>
 
-#include "card_reader.h"
+#include "drivers/card/card_reader.h"
 
 namespace mck::card {
 

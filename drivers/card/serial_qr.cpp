@@ -1,4 +1,4 @@
-#include "serial_qr.h"
+#include "drivers/card/serial_qr.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "../serial_baud.h"
+#include "drivers/serial_baud.h"
 
 namespace mck::card {
 namespace {
@@ -93,7 +93,8 @@ Result<std::optional<std::string>> SerialQrScanner::ReadLine(std::chrono::millis
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     if (auto line = TakeLine()) return std::optional<std::string>(std::move(*line));
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::optional<std::string>();
     pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_read_, POLLIN, 0}};
     const int rc = poll(fds, 2, static_cast<int>(left.count()));

@@ -1,19 +1,21 @@
-#include "sim_reader.h"
+#include "drivers/card/sim_reader.h"
 
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "clock.h"
-#include "id_number.h"
+#include "offline/domain/clock.h"
+#include "offline/domain/id_number.h"
 
 namespace mck::card {
 namespace {
 
 using nlohmann::json;
 
-Status Bad(const std::string& en, const std::string& vi) { return Status::Error(Code::kInvalidArgument, en, vi); }
+Status Bad(const std::string& en, const std::string& vi) {
+  return Status::Error(Code::kInvalidArgument, en, vi);
+}
 
 std::string Yymmdd(const std::optional<std::string>& iso) {
   if (!iso) return {};
@@ -40,8 +42,9 @@ Status WriteSimState(const std::filesystem::path& path, const SimState& s) {
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status::Error(Code::kIo, "cannot rename to " + path.string() + ": " + ec.message(),
-                               "Không ghi được tệp trạng thái đầu đọc mô phỏng");
+  if (ec)
+    return Status::Error(Code::kIo, "cannot rename to " + path.string() + ": " + ec.message(),
+                         "Không ghi được tệp trạng thái đầu đọc mô phỏng");
   return Status::Ok();
 }
 
@@ -92,7 +95,8 @@ Result<Identity> IdentityFromJson(const json& j) {
   }
   std::optional<CivilDate> dob;
   if (id.date_of_birth) dob = ParseDate(*id.date_of_birth);
-  if (Status st = CheckIdNumber(id.id_number, dob, id.gender ? std::optional<std::string_view>(*id.gender) : std::nullopt);
+  if (Status st =
+          CheckIdNumber(id.id_number, dob, id.gender ? std::optional<std::string_view>(*id.gender) : std::nullopt);
       !st.ok()) {
     return st;
   }
@@ -113,7 +117,8 @@ Result<Identity> IdentityFromJson(const json& j) {
   return id;
 }
 
-Result<std::unique_ptr<SimCardReader>> SimCardReader::Open(const std::filesystem::path& file, std::filesystem::path state) {
+Result<std::unique_ptr<SimCardReader>> SimCardReader::Open(const std::filesystem::path& file,
+                                                           std::filesystem::path state) {
   std::ifstream in(file);
   if (!in) {
     return Status::Error(Code::kNotFound, file.string() + ": cannot open the simulated identities",
@@ -132,8 +137,9 @@ Result<std::unique_ptr<SimCardReader>> SimCardReader::Open(const std::filesystem
   for (const auto& item : j["identities"]) {
     ++n;
     auto id = IdentityFromJson(item);
-    if (!id.ok()) return id.status().WithContext(file.string() + ": identity " + std::to_string(n) + ": ",
-                                                 file.string() + ": danh tính " + std::to_string(n) + ": ");
+    if (!id.ok())
+      return id.status().WithContext(file.string() + ": identity " + std::to_string(n) + ": ",
+                                     file.string() + ": danh tính " + std::to_string(n) + ": ");
     r->identities_.push_back(std::move(*id));
   }
   return r;

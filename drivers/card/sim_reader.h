@@ -22,14 +22,14 @@
 #include <filesystem>
 #include <mutex>
 
-#include "card_reader.h"
+#include "drivers/card/card_reader.h"
 
 namespace mck::card {
 
 struct SimState {
   bool reader = true;
-  int card = 0;        // 1-based identity index; 0 = no card
-  std::string fault;   // "", "wrong_key", "not_emrtd", "card_removed", "reader_unplugged"
+  int card = 0;       // 1-based identity index; 0 = no card
+  std::string fault;  // "", "wrong_key", "not_emrtd", "card_removed", "reader_unplugged"
   bool operator==(const SimState&) const = default;
 };
 

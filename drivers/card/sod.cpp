@@ -1,4 +1,4 @@
-#include "sod.h"
+#include "drivers/card/sod.h"
 
 #include <openssl/cms.h>
 #include <openssl/err.h>
@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "tlv.h"
+#include "drivers/card/tlv.h"
 
 namespace mck::card {
 namespace {
@@ -78,8 +78,7 @@ Result<SodContent> ParseSod(ByteView ef_sod) {
     if (h.tag != 0x30) return Corrupt("data group hash is not a SEQUENCE");
     auto fields = ParseTlvList(h.value);
     if (!fields.ok()) return fields.status();
-    if (fields->size() != 2 || (*fields)[0].tag != 0x02 || (*fields)[0].value.size() != 1 ||
-        (*fields)[1].tag != 0x04) {
+    if (fields->size() != 2 || (*fields)[0].tag != 0x02 || (*fields)[0].value.size() != 1 || (*fields)[1].tag != 0x04) {
       return Corrupt("data group hash has the wrong shape");
     }
     const int dg = (*fields)[0].value[0];

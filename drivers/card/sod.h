@@ -15,14 +15,14 @@
 #include <map>
 #include <string>
 
-#include "bytes.h"
-#include "status.h"
+#include "drivers/card/bytes.h"
+#include "offline/domain/status.h"
 
 namespace mck::card {
 
 struct SodContent {
-  std::string digest_name;          // OpenSSL's name: "SHA256"
-  std::map<int, Bytes> dg_hashes;   // data group number -> hash
+  std::string digest_name;         // OpenSSL's name: "SHA256"
+  std::map<int, Bytes> dg_hashes;  // data group number -> hash
 };
 
 // Parses EF.SOD (tag 77 around a CMS ContentInfo). kCorrupt when malformed.

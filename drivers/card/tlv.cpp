@@ -1,4 +1,4 @@
-#include "tlv.h"
+#include "drivers/card/tlv.h"
 
 namespace mck::card {
 namespace {

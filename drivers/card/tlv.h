@@ -11,16 +11,16 @@
 #include <optional>
 #include <vector>
 
-#include "bytes.h"
-#include "status.h"
+#include "drivers/card/bytes.h"
+#include "offline/domain/status.h"
 
 namespace mck::card {
 
 struct Tlv {
-  uint32_t tag = 0;        // the tag bytes as a big-endian number: 0x5F1F, 0x7F61, 0x30
+  uint32_t tag = 0;  // the tag bytes as a big-endian number: 0x5F1F, 0x7F61, 0x30
   bool constructed = false;
   ByteView value;
-  size_t size = 0;         // header + value: how many bytes this TLV took
+  size_t size = 0;  // header + value: how many bytes this TLV took
 };
 
 // Parses the TLV at the start of `in`. Trailing bytes after it are allowed (see size).

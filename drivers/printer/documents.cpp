@@ -1,9 +1,9 @@
-#include "documents.h"
+#include "drivers/printer/documents.h"
 
 #include <cstdio>
 
-#include "clock.h"
-#include "utf8.h"
+#include "offline/domain/clock.h"
+#include "offline/domain/utf8.h"
 
 namespace mck::printer {
 namespace {
@@ -35,7 +35,9 @@ std::optional<LocalTime> ToVietnam(const std::string& rfc3339) {
   return LocalTime{CivilFromDays(day), static_cast<int>(sec / 3600), static_cast<int>(sec / 60 % 60)};
 }
 
-std::string DateText(const CivilDate& d) { return Two(d.day) + "/" + Two(d.month) + "/" + std::to_string(d.year); }
+std::string DateText(const CivilDate& d) {
+  return Two(d.day) + "/" + Two(d.month) + "/" + std::to_string(d.year);
+}
 
 // Upper case for the Vietnamese letters a heading uses (ASCII and the precomposed Latin
 // Extended / Vietnamese ranges); anything else is left as it is.
@@ -86,8 +88,7 @@ Layout BuildKioskSlip(const KioskSlip& s) {
       .Space(8)
       .Text("Mã hồ sơ tạm", Style(size::kBody, false, Align::kCenter))
       .Text(s.provisional_code, Style(size::kCode, true, Align::kCenter))
-      .Text("(Mã tạm, chưa phải mã hồ sơ chính thức. Mã chính thức được cấp khi cán bộ tiếp nhận hồ sơ.)",
-            kSmallCentre)
+      .Text("(Mã tạm, chưa phải mã hồ sơ chính thức. Mã chính thức được cấp khi cán bộ tiếp nhận hồ sơ.)", kSmallCentre)
       .Rule(1, true)
       .Row("Người nộp:", s.applicant_name, kBody, kBodyBold)
       .Text("Thủ tục: " + s.procedure_name + (s.procedure_code.empty() ? "" : " (" + s.procedure_code + ")"), kBody);
@@ -103,17 +104,19 @@ Layout BuildKioskSlip(const KioskSlip& s) {
     l.Rule(1, true).Text("Giấy tờ cần mang đến quầy:", kBodyBold);
     int i = 1;
     for (const auto& d : s.documents_to_bring) {
-      l.Text(std::to_string(i++) + ". " + d.name + (d.required ? "" : " (nếu có)"), Style(size::kBody, false, Align::kLeft, 12));
+      l.Text(std::to_string(i++) + ". " + d.name + (d.required ? "" : " (nếu có)"),
+             Style(size::kBody, false, Align::kLeft, 12));
     }
   }
-  l.Rule(1, true)
-      .Text("Tra cứu hồ sơ: quét mã QR dưới đây tại máy kiosk, hoặc nhập mã hồ sơ tạm ở mục \"Tra cứu hồ sơ\".", kBody);
+  l.Rule(1, true).Text(
+      "Tra cứu hồ sơ: quét mã QR dưới đây tại máy kiosk, hoặc nhập mã hồ sơ tạm ở mục \"Tra cứu hồ sơ\".", kBody);
   if (!s.lookup_hint.empty()) l.Text(s.lookup_hint, kBody);
   l.Qr(s.client_id)
       .Text(s.client_id, kSmallCentre)
       .Rule(2)
       .Text("Máy kiosk số " + Two(s.kiosk_number) + " - " + FormatVnDateTime(s.submitted_at), kSmallCentre);
-  if (!s.reprinted_at.empty()) l.Text("Bản in lại - " + FormatVnDateTime(s.reprinted_at), Style(size::kSmall, true, Align::kCenter));
+  if (!s.reprinted_at.empty())
+    l.Text("Bản in lại - " + FormatVnDateTime(s.reprinted_at), Style(size::kSmall, true, Align::kCenter));
   l.Text("Vui lòng giữ phiếu này đến khi nhận kết quả.", kSmallCentre);
   return l;
 }
@@ -157,7 +160,8 @@ Layout BuildOfficialReceipt(const OfficialReceipt& r) {
   if (r.documents.empty()) l.Text("(không có giấy tờ kèm theo)", Style(size::kBody, false, Align::kLeft, 16));
   l.Text("2. Số lượng hồ sơ: " + Two(r.sets) + " bộ", kBody);
   if (r.processing_days > 0) {
-    l.Text("3. Thời gian giải quyết hồ sơ theo quy định: " + std::to_string(r.processing_days) + " ngày làm việc", kBody);
+    l.Text("3. Thời gian giải quyết hồ sơ theo quy định: " + std::to_string(r.processing_days) + " ngày làm việc",
+           kBody);
   } else {
     l.Text("3. Thời gian giải quyết hồ sơ theo quy định: theo quy định của thủ tục", kBody);
   }
@@ -178,7 +182,8 @@ Layout BuildOfficialReceipt(const OfficialReceipt& r) {
            kBody);
   }
   l.Rule(1, true)
-      .Text("Tra cứu tình trạng hồ sơ: quét mã QR tại máy kiosk hoặc nhập mã hồ sơ.", Style(size::kSmall, false, Align::kCenter))
+      .Text("Tra cứu tình trạng hồ sơ: quét mã QR tại máy kiosk hoặc nhập mã hồ sơ.",
+            Style(size::kSmall, false, Align::kCenter))
       .Qr(r.dossier_code.value_or(r.client_id))
       .Columns({"NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ"}, Style(size::kSmall, true))
       .Columns({"(Ký và ghi rõ họ tên)", "(Ký và ghi rõ họ tên)"}, Style(size::kSmall))
@@ -215,7 +220,8 @@ Layout BuildTestPage(const TestPage& p) {
       .Text("Một Cửa Kiosk", kSmallCentre)
       .Rule(2)
       .Row("Máy in:", p.uri, kBody, kBody)
-      .Row("Khổ in:", std::to_string(p.width_dots) + " điểm (" + (p.width_dots <= 384 ? "58" : "80") + " mm)", kBody, kBody)
+      .Row("Khổ in:", std::to_string(p.width_dots) + " điểm (" + (p.width_dots <= 384 ? "58" : "80") + " mm)", kBody,
+           kBody)
       .Row("Trạng thái:", p.state_text, kBody, kBody)
       .Row("Thời gian:", FormatVnDateTime(p.printed_at), kBody, kBody)
       .Rule(1, true)

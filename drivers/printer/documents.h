@@ -18,12 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "layout.h"
+#include "drivers/printer/layout.h"
 
 namespace mck::printer {
 
 struct DocumentToBring {
-  std::string name;       // "Giấy chứng sinh"
+  std::string name;  // "Giấy chứng sinh"
   bool required = true;
 };
 
@@ -34,15 +34,15 @@ struct KioskSlip {
   std::string applicant_name;
   std::string procedure_name;
   std::string procedure_code;
-  std::string field;             // lĩnh vực
-  std::string counter;           // queue counter
+  std::string field;    // lĩnh vực
+  std::string counter;  // queue counter
   std::vector<DocumentToBring> documents_to_bring;
-  int processing_days = 0;       // 0: not stated
-  int64_t fee_vnd = -1;          // -1: not stated; 0: free
-  std::string lookup_hint;       // an extra look-up line (portal address); may be empty
+  int processing_days = 0;  // 0: not stated
+  int64_t fee_vnd = -1;     // -1: not stated; 0: free
+  std::string lookup_hint;  // an extra look-up line (portal address); may be empty
   int kiosk_number = 0;
-  std::string submitted_at;      // RFC 3339
-  std::string reprinted_at;      // RFC 3339 when staff reprint it ("Bản in lại - ..."); empty: first print
+  std::string submitted_at;  // RFC 3339
+  std::string reprinted_at;  // RFC 3339 when staff reprint it ("Bản in lại - ..."); empty: first print
 };
 
 struct ReceivedDocument {
@@ -52,25 +52,25 @@ struct ReceivedDocument {
 };
 
 struct OfficialReceipt {
-  std::string agency_name;                       // "UBND xã Mẫu" (printed upper-case)
+  std::string agency_name;  // "UBND xã Mẫu" (printed upper-case)
   std::string office_name = "Bộ phận tiếp nhận và trả kết quả";
-  std::string receipt_number;                    // "Số: 17/TNHS"; empty: line omitted
-  std::optional<std::string> dossier_code;       // official, once the portal gave it
+  std::string receipt_number;               // "Số: 17/TNHS"; empty: line omitted
+  std::optional<std::string> dossier_code;  // official, once the portal gave it
   std::string provisional_code;
-  std::string client_id;                         // QR content when there is no official code
-  std::string copy_label;                        // "Liên 2: Giao người nộp hồ sơ"; may be empty
+  std::string client_id;   // QR content when there is no official code
+  std::string copy_label;  // "Liên 2: Giao người nộp hồ sơ"; may be empty
   std::string applicant_name;
   std::string applicant_address, applicant_phone, applicant_email;  // may be empty
   std::string procedure_name;
   std::vector<ReceivedDocument> documents;
-  int sets = 1;                                  // số lượng hồ sơ (bộ)
+  int sets = 1;  // số lượng hồ sơ (bộ)
   int processing_days = 0;
-  std::string received_at;                       // RFC 3339
-  std::optional<std::string> appointment_date;   // YYYY-MM-DD, once fixed
-  std::string appointment_time;                  // "HH:MM"; empty: date only
-  std::string result_place;                      // "Bộ phận một cửa UBND xã Mẫu"
-  std::string officer_name;                      // under the officer's signature; may be empty
-  std::string ledger_book, ledger_entry;         // "Vào Sổ theo dõi hồ sơ": empty: line omitted
+  std::string received_at;                      // RFC 3339
+  std::optional<std::string> appointment_date;  // YYYY-MM-DD, once fixed
+  std::string appointment_time;                 // "HH:MM"; empty: date only
+  std::string result_place;                     // "Bộ phận một cửa UBND xã Mẫu"
+  std::string officer_name;                     // under the officer's signature; may be empty
+  std::string ledger_book, ledger_entry;        // "Vào Sổ theo dõi hồ sơ": empty: line omitted
 };
 
 struct QueueTicketInfo {
@@ -78,8 +78,8 @@ struct QueueTicketInfo {
   std::string counter;        // "HT"
   std::string counter_label;  // the fields served there, "Hộ tịch"; may be empty
   int number = 0;
-  int waiting_before = -1;    // people waiting ahead; -1: not shown
-  std::string issued_at;      // RFC 3339
+  int waiting_before = -1;       // people waiting ahead; -1: not shown
+  std::string issued_at;         // RFC 3339
   std::string provisional_code;  // the dossier the ticket is for; may be empty
 };
 

@@ -1,6 +1,6 @@
-#include "dossier_documents.h"
+#include "drivers/printer/dossier_documents.h"
 
-#include "decision.h"
+#include "offline/domain/decision.h"
 
 namespace mck::printer {
 namespace {
@@ -9,9 +9,10 @@ using nlohmann::json;
 
 Status CheckNotPurged(const DossierRecord& d) {
   if (d.purged || !d.body.is_object()) {
-    return Status::Error(Code::kFailedPrecondition,
-                         "dossier " + d.provisional_code + " has no personal data left (purged after retention)",
-                         "Hồ sơ " + d.provisional_code + " đã hết thời hạn lưu dữ liệu cá nhân, không in lại phiếu được");
+    return Status::Error(
+        Code::kFailedPrecondition,
+        "dossier " + d.provisional_code + " has no personal data left (purged after retention)",
+        "Hồ sơ " + d.provisional_code + " đã hết thời hạn lưu dữ liệu cá nhân, không in lại phiếu được");
   }
   return Status::Ok();
 }
@@ -29,7 +30,9 @@ std::string DocumentName(const Procedure& p, const std::string& id) {
   return id;
 }
 
-std::string FormName(const std::string& form) { return PaperFormVi(form); }
+std::string FormName(const std::string& form) {
+  return PaperFormVi(form);
+}
 
 }  // namespace
 

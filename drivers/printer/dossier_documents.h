@@ -6,20 +6,20 @@
 
 #include <string>
 
-#include "catalog.h"
-#include "documents.h"
-#include "store/store.h"
+#include "drivers/printer/documents.h"
+#include "offline/domain/catalog.h"
+#include "offline/store/store.h"
 
 namespace mck::printer {
 
 struct DossierPrintContext {
-  std::string commune_name;   // config [kiosk] commune_name
+  std::string commune_name;  // config [kiosk] commune_name
   int kiosk_number = 0;
-  std::string lookup_hint;    // extra look-up line for the slip; may be empty
-  std::string result_place;   // where the result is handed over; empty: "Bộ phận một cửa <commune>"
-  std::string officer_name;   // Mẫu 01 signature line; may be empty
-  std::string received_at;    // Mẫu 01 "thời gian nhận hồ sơ"; empty: accepted_at, else submitted_at
-  std::string copy_label;     // "Liên 2: Giao người nộp hồ sơ"; may be empty
+  std::string lookup_hint;   // extra look-up line for the slip; may be empty
+  std::string result_place;  // where the result is handed over; empty: "Bộ phận một cửa <commune>"
+  std::string officer_name;  // Mẫu 01 signature line; may be empty
+  std::string received_at;   // Mẫu 01 "thời gian nhận hồ sơ"; empty: accepted_at, else submitted_at
+  std::string copy_label;    // "Liên 2: Giao người nộp hồ sơ"; may be empty
 };
 
 // kFailedPrecondition (Vietnamese message) when the dossier's personal data has been purged:

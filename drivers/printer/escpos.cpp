@@ -1,4 +1,4 @@
-#include "escpos.h"
+#include "drivers/printer/escpos.h"
 
 #include <algorithm>
 #include <cassert>
@@ -7,39 +7,56 @@ namespace mck::printer {
 
 const char* PaperStateName(PaperState s) {
   switch (s) {
-    case PaperState::kOk: return "ok";
-    case PaperState::kPaperLow: return "paper_low";
-    case PaperState::kPaperOut: return "paper_out";
-    case PaperState::kCoverOpen: return "cover_open";
-    case PaperState::kOffline: return "offline";
-    case PaperState::kUnknown: return "unknown";
+    case PaperState::kOk:
+      return "ok";
+    case PaperState::kPaperLow:
+      return "paper_low";
+    case PaperState::kPaperOut:
+      return "paper_out";
+    case PaperState::kCoverOpen:
+      return "cover_open";
+    case PaperState::kOffline:
+      return "offline";
+    case PaperState::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
 
 const char* PaperStateTextVi(PaperState s) {
   switch (s) {
-    case PaperState::kOk: return "Máy in sẵn sàng";
-    case PaperState::kPaperLow: return "Máy in sắp hết giấy";
-    case PaperState::kPaperOut: return "Máy in hết giấy";
-    case PaperState::kCoverOpen: return "Nắp máy in đang mở";
-    case PaperState::kOffline: return "Máy in đang ngoại tuyến hoặc bị lỗi";
-    case PaperState::kUnknown: return "Không rõ trạng thái máy in";
+    case PaperState::kOk:
+      return "Máy in sẵn sàng";
+    case PaperState::kPaperLow:
+      return "Máy in sắp hết giấy";
+    case PaperState::kPaperOut:
+      return "Máy in hết giấy";
+    case PaperState::kCoverOpen:
+      return "Nắp máy in đang mở";
+    case PaperState::kOffline:
+      return "Máy in đang ngoại tuyến hoặc bị lỗi";
+    case PaperState::kUnknown:
+      return "Không rõ trạng thái máy in";
   }
   return "Không rõ trạng thái máy in";
 }
 
 int DotsForPaperWidthMm(int width_mm) {
   switch (width_mm) {
-    case 58: return 384;
-    case 80: return 576;
-    default: return 0;
+    case 58:
+      return 384;
+    case 80:
+      return 576;
+    default:
+      return 0;
   }
 }
 
 namespace escpos {
 
-void AppendInitialize(Bytes& out) { out.insert(out.end(), {kEsc, '@'}); }
+void AppendInitialize(Bytes& out) {
+  out.insert(out.end(), {kEsc, '@'});
+}
 
 void AppendFeedLines(Bytes& out, int lines) {
   out.insert(out.end(), {kEsc, 'd', static_cast<uint8_t>(std::clamp(lines, 0, 255))});
@@ -71,9 +88,13 @@ Bytes EncodeJob(const Raster& page, int feed_lines) {
   return out;
 }
 
-Bytes StatusQuery(StatusRequest n) { return {kDle, kEot, static_cast<uint8_t>(n)}; }
+Bytes StatusQuery(StatusRequest n) {
+  return {kDle, kEot, static_cast<uint8_t>(n)};
+}
 
-bool IsStatusByte(uint8_t b) { return (b & 0x93) == 0x12; }
+bool IsStatusByte(uint8_t b) {
+  return (b & 0x93) == 0x12;
+}
 
 bool DecodeStatusByte(StatusRequest n, uint8_t b, PrinterStatus* s) {
   if (!IsStatusByte(b)) return false;

@@ -16,7 +16,7 @@
 #include <optional>
 #include <vector>
 
-#include "printer.h"
+#include "drivers/printer/printer.h"
 
 namespace mck::printer::escpos {
 
@@ -25,9 +25,9 @@ using Bytes = std::vector<uint8_t>;
 constexpr int kMaxBandRows = 128;
 constexpr uint8_t kEsc = 0x1B, kGs = 0x1D, kDle = 0x10, kEot = 0x04;
 
-void AppendInitialize(Bytes& out);                       // 1B 40
-void AppendFeedLines(Bytes& out, int lines);             // 1B 64 n (0..255, clamped)
-void AppendCut(Bytes& out, int extra_feed_dots = 0);     // 1D 56 42 n
+void AppendInitialize(Bytes& out);                    // 1B 40
+void AppendFeedLines(Bytes& out, int lines);          // 1B 64 n (0..255, clamped)
+void AppendCut(Bytes& out, int extra_feed_dots = 0);  // 1D 56 42 n
 // GS v 0 (m = 0, normal scale), split into bands of band_rows rows.
 // REQUIRES: raster.Valid(), 1 <= band_rows <= 65535, raster.stride() <= 65535.
 void AppendRaster(Bytes& out, const Raster& raster, int band_rows = kMaxBandRows);
@@ -40,13 +40,13 @@ enum class StatusRequest : uint8_t { kPrinter = 1, kOfflineCause = 2, kErrorCaus
 Bytes StatusQuery(StatusRequest n);  // 10 04 n
 
 struct PrinterStatus {
-  bool offline = false;        // n=1 bit 3
-  bool cover_open = false;     // n=2 bit 2
-  bool feed_button = false;    // n=2 bit 3
-  bool paper_out = false;      // n=2 bit 5 (printing stopped: paper end) or n=4 bits 5+6
-  bool error = false;          // n=2 bit 6, or n=3 bits 3/5 (unrecoverable / auto-recoverable)
-  bool cutter_error = false;   // n=3 bit 2
-  bool paper_low = false;      // n=4 bits 2+3 (near end)
+  bool offline = false;       // n=1 bit 3
+  bool cover_open = false;    // n=2 bit 2
+  bool feed_button = false;   // n=2 bit 3
+  bool paper_out = false;     // n=2 bit 5 (printing stopped: paper end) or n=4 bits 5+6
+  bool error = false;         // n=2 bit 6, or n=3 bits 3/5 (unrecoverable / auto-recoverable)
+  bool cutter_error = false;  // n=3 bit 2
+  bool paper_low = false;     // n=4 bits 2+3 (near end)
 };
 
 // Every DLE EOT answer has bit 0 = 0, bit 1 = 1, bit 4 = 1, bit 7 = 0; a byte that breaks that

@@ -1,4 +1,4 @@
-#include "escpos_decode.h"
+#include "drivers/printer/escpos_decode.h"
 
 #include <algorithm>
 
@@ -86,7 +86,17 @@ void EscPosDecoder::Step(uint8_t b) {
       case '2':
         line_spacing_ = 30;
         return done();
-      case 'd': case 'J': case '3': case 'a': case 'E': case '!': case 'M': case 't': case 'R': case 'G': case '-':
+      case 'd':
+      case 'J':
+      case '3':
+      case 'a':
+      case 'E':
+      case '!':
+      case 'M':
+      case 't':
+      case 'R':
+      case 'G':
+      case '-':
         if (n < 3) return;
         if (cmd == 'd') AddBlankRows(pending_[2] * line_spacing_);
         if (cmd == 'J') AddBlankRows(pending_[2]);
@@ -101,7 +111,8 @@ void EscPosDecoder::Step(uint8_t b) {
       case '!':
         if (n < 3) return;
         return done();
-      case 'L': case 'W':
+      case 'L':
+      case 'W':
         if (n < 4) return;
         return done();
       case 'V': {

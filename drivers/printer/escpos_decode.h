@@ -14,16 +14,16 @@
 #include <functional>
 #include <vector>
 
-#include "escpos.h"
+#include "drivers/printer/escpos.h"
 
 namespace mck::printer::escpos {
 
 struct DecodedJob {
-  std::vector<Raster> pages;   // one per cut; the last one also when the stream ends uncut
+  std::vector<Raster> pages;  // one per cut; the last one also when the stream ends uncut
   int cuts = 0;
   int raster_commands = 0;
   int initialisations = 0;
-  size_t text_bytes = 0;       // printable bytes sent as text (this project sends none)
+  size_t text_bytes = 0;  // printable bytes sent as text (this project sends none)
   size_t unknown_bytes = 0;
   std::vector<StatusRequest> status_queries;
 };

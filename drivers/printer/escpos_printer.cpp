@@ -3,9 +3,9 @@
 // restart of the kiosk, and a network printer is free for other clients between jobs.
 #include <cstdio>
 
-#include "escpos.h"
-#include "printer.h"
-#include "transport.h"
+#include "drivers/printer/escpos.h"
+#include "drivers/printer/printer.h"
+#include "drivers/printer/transport.h"
 
 namespace mck::printer {
 namespace {
@@ -59,7 +59,8 @@ class EscPosPrinter final : public Printer {
 
   static Status Refuse(PaperState s, bool during) {
     if (s != PaperState::kPaperOut && s != PaperState::kCoverOpen && s != PaperState::kOffline) return Status::Ok();
-    const std::string en = std::string("printer reports ") + PaperStateName(s) + (during ? " after the job" : "; nothing sent");
+    const std::string en =
+        std::string("printer reports ") + PaperStateName(s) + (during ? " after the job" : "; nothing sent");
     const std::string vi = std::string(PaperStateTextVi(s)) +
                            (during ? ": phiếu có thể chưa in đủ, vui lòng báo nhân viên kiểm tra và in lại"
                                    : ": chưa in được phiếu, vui lòng báo nhân viên");
@@ -81,7 +82,8 @@ class EscPosPrinter final : public Printer {
         if (tries == 8) {
           char hex[8];
           std::snprintf(hex, sizeof hex, "%02X", *b);
-          return Status::Error(Code::kUnavailable, std::string("printer answered DLE EOT with 0x") + hex + ", not a status byte",
+          return Status::Error(Code::kUnavailable,
+                               std::string("printer answered DLE EOT with 0x") + hex + ", not a status byte",
                                "Máy in trả lời trạng thái không đúng chuẩn ESC/POS");
         }
       }

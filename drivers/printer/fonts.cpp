@@ -1,4 +1,4 @@
-#include "fonts.h"
+#include "drivers/printer/fonts.h"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -30,19 +30,20 @@ Result<FontFiles> FindFonts() {
   std::vector<fs::path> tried;
   if (const char* env = std::getenv("MCK_FONT_DIR"); env && *env) {
     if (HasFonts(env)) return FontFiles{fs::path(env) / "NotoSans-Regular.ttf", fs::path(env) / "NotoSans-Bold.ttf"};
-    return Status::Error(Code::kNotFound,
-                         std::string("MCK_FONT_DIR=") + env + " has no NotoSans-Regular.ttf and NotoSans-Bold.ttf",
-                         std::string("Thư mục phông chữ MCK_FONT_DIR=") + env +
-                             " không có NotoSans-Regular.ttf và NotoSans-Bold.ttf");
+    return Status::Error(
+        Code::kNotFound, std::string("MCK_FONT_DIR=") + env + " has no NotoSans-Regular.ttf and NotoSans-Bold.ttf",
+        std::string("Thư mục phông chữ MCK_FONT_DIR=") + env + " không có NotoSans-Regular.ttf và NotoSans-Bold.ttf");
   }
-  for (const fs::path& dir : {fs::path(MCK_SOURCE_DIR) / "assets" / "fonts", fs::path("/usr/share/fonts/truetype/noto")}) {
+  for (const fs::path& dir :
+       {fs::path(MCK_SOURCE_DIR) / "assets" / "fonts", fs::path("/usr/share/fonts/truetype/noto")}) {
     if (HasFonts(dir)) return FontFiles{dir / "NotoSans-Regular.ttf", dir / "NotoSans-Bold.ttf"};
     tried.push_back(dir);
   }
   std::string where;
   for (const auto& d : tried) where += (where.empty() ? "" : ", ") + d.string();
-  return Status::Error(Code::kNotFound, "Noto Sans not found in " + where + " (install Debian package fonts-noto-core)",
-                       "Không tìm thấy phông chữ Noto Sans để in tiếng Việt (cài gói fonts-noto-core hoặc đặt MCK_FONT_DIR)");
+  return Status::Error(
+      Code::kNotFound, "Noto Sans not found in " + where + " (install Debian package fonts-noto-core)",
+      "Không tìm thấy phông chữ Noto Sans để in tiếng Việt (cài gói fonts-noto-core hoặc đặt MCK_FONT_DIR)");
 }
 
 struct Fonts::Impl {
@@ -123,7 +124,8 @@ int Fonts::Kerning(char32_t left, char32_t right, int size_px, bool bold) {
   FT_Face face = impl_->Sized(size_px, bold);
   if (!FT_HAS_KERNING(face)) return 0;
   FT_Vector k{};
-  if (FT_Get_Kerning(face, FT_Get_Char_Index(face, left), FT_Get_Char_Index(face, right), FT_KERNING_DEFAULT, &k) != 0) {
+  if (FT_Get_Kerning(face, FT_Get_Char_Index(face, left), FT_Get_Char_Index(face, right), FT_KERNING_DEFAULT, &k) !=
+      0) {
     return 0;
   }
   return static_cast<int>(k.x >> 6);

@@ -20,7 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "status.h"
+#include "offline/domain/status.h"
 
 namespace mck::printer {
 
@@ -33,10 +33,10 @@ struct FontFiles {
 Result<FontFiles> FindFonts();
 
 struct Glyph {
-  int left = 0;      // from the pen position to the bitmap's left edge, dots
-  int top = 0;       // from the baseline up to the bitmap's top row, dots
+  int left = 0;  // from the pen position to the bitmap's left edge, dots
+  int top = 0;   // from the baseline up to the bitmap's top row, dots
   int width = 0, rows = 0;
-  int advance = 0;   // pen advance, dots
+  int advance = 0;            // pen advance, dots
   std::vector<uint8_t> mask;  // rows * width, 1 = black
 };
 

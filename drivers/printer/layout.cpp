@@ -1,9 +1,9 @@
-#include "layout.h"
+#include "drivers/printer/layout.h"
 
 #include <algorithm>
 
-#include "qr.h"
-#include "utf8.h"
+#include "drivers/printer/qr.h"
+#include "offline/domain/utf8.h"
 
 namespace mck::printer {
 namespace {
@@ -45,7 +45,9 @@ std::string Encode(const std::u32string& s) {
   return out;
 }
 
-std::u32string Nfc32(const std::string& s) { return Decode(ToNfc(s).value_or(s)); }
+std::u32string Nfc32(const std::string& s) {
+  return Decode(ToNfc(s).value_or(s));
+}
 
 int Measure32(const std::u32string& s, Fonts& fonts, int size, bool bold) {
   int w = 0;
@@ -143,9 +145,12 @@ class Canvas {
 
 int AlignX(Align a, int left, int avail, int w) {
   switch (a) {
-    case Align::kLeft: return left;
-    case Align::kCenter: return left + std::max(0, (avail - w) / 2);
-    case Align::kRight: return left + std::max(0, avail - w);
+    case Align::kLeft:
+      return left;
+    case Align::kCenter:
+      return left + std::max(0, (avail - w) / 2);
+    case Align::kRight:
+      return left + std::max(0, avail - w);
   }
   return left;
 }
@@ -181,7 +186,8 @@ struct Renderer {
     if (lw + gap + rw <= content - b.left_style.indent) {
       const int asc = std::max(fonts.Ascender(b.left_style.size, b.left_style.bold),
                                fonts.Ascender(b.right_style.size, b.right_style.bold));
-      const int h1 = canvas.DrawLine(l, fonts, b.left_style.size, b.left_style.bold, o.margin + b.left_style.indent, y, asc);
+      const int h1 =
+          canvas.DrawLine(l, fonts, b.left_style.size, b.left_style.bold, o.margin + b.left_style.indent, y, asc);
       const int h2 = canvas.DrawLine(r, fonts, b.right_style.size, b.right_style.bold, o.margin + content - rw, y, asc);
       y += std::max(h1, h2);
     } else {
@@ -297,7 +303,8 @@ Result<Raster> Render(const Layout& layout, Fonts& fonts, const RenderOptions& o
   }
   for (const auto& b : layout.blocks()) {
     if (!CheckText(b)) {
-      return Status::Error(Code::kInvalidArgument, "text to print is not valid UTF-8", "Nội dung in có ký tự không hợp lệ");
+      return Status::Error(Code::kInvalidArgument, "text to print is not valid UTF-8",
+                           "Nội dung in có ký tự không hợp lệ");
     }
   }
   Renderer r{fonts, o, Canvas(o.width), o.top, o.width - 2 * o.margin};

@@ -14,8 +14,8 @@
 #include <variant>
 #include <vector>
 
-#include "fonts.h"
-#include "printer.h"
+#include "drivers/printer/fonts.h"
+#include "drivers/printer/printer.h"
 
 namespace mck::printer {
 
@@ -33,16 +33,34 @@ namespace size {
 constexpr int kSmall = 22, kBody = 26, kHeading = 30, kTitle = 34, kCode = 40, kHuge = 150;
 }
 
-struct TextBlock { std::string text; TextStyle style; };
+struct TextBlock {
+  std::string text;
+  TextStyle style;
+};
 // `left` at the left edge and `right` flush right on the same line when both fit; otherwise
 // `left` wraps over the full width and `right` follows on its own line(s), flush right.
-struct RowBlock { std::string left, right; TextStyle left_style, right_style; };
+struct RowBlock {
+  std::string left, right;
+  TextStyle left_style, right_style;
+};
 // Equal-width columns, each cell wrapped and centred in its column (signature blocks).
-struct ColumnsBlock { std::vector<std::string> cells; TextStyle style; };
-struct RuleBlock { int thickness = 2; bool dashed = false; };
+struct ColumnsBlock {
+  std::vector<std::string> cells;
+  TextStyle style;
+};
+struct RuleBlock {
+  int thickness = 2;
+  bool dashed = false;
+};
 // module = dots per QR module; 0 picks the largest of 4..8 that fits in half the width.
-struct QrBlock { std::string content; int module = 0; Align align = Align::kCenter; };
-struct SpaceBlock { int dots = 0; };
+struct QrBlock {
+  std::string content;
+  int module = 0;
+  Align align = Align::kCenter;
+};
+struct SpaceBlock {
+  int dots = 0;
+};
 
 using Block = std::variant<TextBlock, RowBlock, ColumnsBlock, RuleBlock, QrBlock, SpaceBlock>;
 
@@ -61,8 +79,8 @@ class Layout {
 };
 
 struct RenderOptions {
-  int width = 576;        // dots: 576 for 80 mm, 384 for 58 mm (DotsForPaperWidthMm)
-  int margin = 8;         // dots left and right
+  int width = 576;  // dots: 576 for 80 mm, 384 for 58 mm (DotsForPaperWidthMm)
+  int margin = 8;   // dots left and right
   int top = 8, bottom = 16;
 };
 

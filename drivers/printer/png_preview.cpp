@@ -1,4 +1,4 @@
-#include "png_preview.h"
+#include "drivers/printer/png_preview.h"
 
 #include <png.h>
 
@@ -15,7 +15,6 @@ void AppendToString(png_structp png, png_bytep data, png_size_t n) {
   out->append(reinterpret_cast<const char*>(data), n);
 }
 void NoFlush(png_structp) {}
-
 
 // All libpng calls live here: libpng reports errors by longjmp back to the setjmp below, so
 // this function creates no object with a destructor. False on any libpng error.
@@ -43,7 +42,8 @@ bool WriteRows(png_structp png, png_infop info, const Raster& raster, int scale,
 
 Result<std::string> EncodePng(const Raster& raster, int scale) {
   if (!raster.Valid() || scale < 1 || scale > 8) {
-    return Status::Error(Code::kInvalidArgument, "cannot make a PNG of an empty raster", "Không tạo được ảnh xem trước");
+    return Status::Error(Code::kInvalidArgument, "cannot make a PNG of an empty raster",
+                         "Không tạo được ảnh xem trước");
   }
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png ? png_create_info_struct(png) : nullptr;

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "printer.h"
+#include "drivers/printer/printer.h"
 
 namespace mck::printer {
 

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "status.h"
+#include "offline/domain/status.h"
 
 namespace mck::printer {
 
@@ -48,9 +48,7 @@ struct Raster {
   }
   int stride() const { return (width + 7) / 8; }
   // REQUIRES: 0 <= x < width, 0 <= y < height.
-  bool Dot(int x, int y) const {
-    return (bits[static_cast<size_t>(y) * stride() + x / 8] >> (7 - x % 8)) & 1;
-  }
+  bool Dot(int x, int y) const { return (bits[static_cast<size_t>(y) * stride() + x / 8] >> (7 - x % 8)) & 1; }
   void SetDot(int x, int y) { bits[static_cast<size_t>(y) * stride() + x / 8] |= uint8_t(0x80 >> (x % 8)); }
   bool Valid() const {
     return width > 0 && height > 0 && bits.size() == static_cast<size_t>(height) * static_cast<size_t>(stride());

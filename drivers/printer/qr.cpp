@@ -1,4 +1,4 @@
-#include "qr.h"
+#include "drivers/printer/qr.h"
 
 #include <qrencode.h>
 
@@ -9,10 +9,11 @@ Result<QrMatrix> EncodeQr(const std::string& content) {
     return Status::Error(Code::kInvalidArgument, "empty QR content", "Mã QR không có nội dung");
   }
   // 8-bit mode keeps the bytes exactly as given; version 0 = the smallest that fits.
-  QRcode* code = QRcode_encodeData(static_cast<int>(content.size()), reinterpret_cast<const unsigned char*>(content.data()),
-                                   0, QR_ECLEVEL_M);
+  QRcode* code = QRcode_encodeData(static_cast<int>(content.size()),
+                                   reinterpret_cast<const unsigned char*>(content.data()), 0, QR_ECLEVEL_M);
   if (!code) {
-    return Status::Error(Code::kInvalidArgument, "content too long for a QR code (" + std::to_string(content.size()) + " bytes)",
+    return Status::Error(Code::kInvalidArgument,
+                         "content too long for a QR code (" + std::to_string(content.size()) + " bytes)",
                          "Nội dung quá dài để in thành mã QR");
   }
   QrMatrix m;

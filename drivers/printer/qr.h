@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "status.h"
+#include "offline/domain/status.h"
 
 namespace mck::printer {
 
 struct QrMatrix {
-  int size = 0;                 // modules per side (without the quiet zone)
-  std::vector<uint8_t> dark;    // size * size, 1 = dark module
+  int size = 0;               // modules per side (without the quiet zone)
+  std::vector<uint8_t> dark;  // size * size, 1 = dark module
   bool Dark(int x, int y) const { return dark[static_cast<size_t>(y) * size + x] != 0; }
 };
 

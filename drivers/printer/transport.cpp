@@ -1,11 +1,8 @@
-#include "transport.h"
+#include "drivers/printer/transport.h"
 
-#include "../serial_baud.h"
+#include "drivers/serial_baud.h"
 
 #include <arpa/inet.h>
-#include <cerrno>
-#include <charconv>
-#include <cstring>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -15,6 +12,9 @@
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
 
 namespace mck::printer {
 namespace {
@@ -31,16 +31,29 @@ Status Invalid(const std::string& uri, const std::string& en, const std::string&
 Status ErrnoStatus(int err, const std::string& what_en, const std::string& what_vi) {
   const std::string en = what_en + ": " + std::strerror(err);
   switch (err) {
-    case EPIPE: case ECONNRESET: case ECONNREFUSED: case ECONNABORTED: case ENODEV: case ENXIO:
-    case ENOENT: case EHOSTUNREACH: case ENETUNREACH: case ENETDOWN: case EIO: case EBUSY:
-    case ENOTCONN: case EHOSTDOWN:
+    case EPIPE:
+    case ECONNRESET:
+    case ECONNREFUSED:
+    case ECONNABORTED:
+    case ENODEV:
+    case ENXIO:
+    case ENOENT:
+    case EHOSTUNREACH:
+    case ENETUNREACH:
+    case ENETDOWN:
+    case EIO:
+    case EBUSY:
+    case ENOTCONN:
+    case EHOSTDOWN:
       return Status::Error(Code::kUnavailable, en,
                            what_vi + ": không kết nối được máy in (máy tắt, rút cáp hoặc mất mạng)");
     case ETIMEDOUT:
       return Status::Error(Code::kTimeout, en, what_vi + ": máy in không phản hồi");
-    case EACCES: case EPERM:
+    case EACCES:
+    case EPERM:
       return Status::Error(Code::kIo, en, what_vi + ": không có quyền truy cập thiết bị máy in");
-    case ENOSPC: case EDQUOT:
+    case ENOSPC:
+    case EDQUOT:
       return Status::Error(Code::kIo, en, what_vi + ": hết dung lượng đĩa");
     default:
       return Status::Error(Code::kIo, en, what_vi + ": lỗi thiết bị máy in");
@@ -79,10 +92,11 @@ class FdTransport final : public Transport {
       auto ready = PollUntil(fd_, POLLOUT, SteadyClock::now() + io_timeout_, &rev);
       if (!ready.ok()) return ready.status();
       if (!*ready) {
-        return Status::Error(Code::kTimeout,
-                             "printer accepted no data for " + std::to_string(io_timeout_.count()) + " ms (" +
-                                 std::to_string(done) + "/" + std::to_string(n) + " bytes sent)",
-                             "Máy in ngừng nhận dữ liệu giữa chừng (kẹt giấy, hết giấy hoặc mất kết nối); phiếu chưa in xong");
+        return Status::Error(
+            Code::kTimeout,
+            "printer accepted no data for " + std::to_string(io_timeout_.count()) + " ms (" + std::to_string(done) +
+                "/" + std::to_string(n) + " bytes sent)",
+            "Máy in ngừng nhận dữ liệu giữa chừng (kẹt giấy, hết giấy hoặc mất kết nối); phiếu chưa in xong");
       }
       if (rev & (POLLERR | POLLHUP | POLLNVAL)) {
         if (!(rev & POLLOUT)) {
@@ -112,17 +126,16 @@ class FdTransport final : public Transport {
       auto ready = PollUntil(fd_, POLLIN, deadline, &rev);
       if (!ready.ok()) return ready.status();
       if (!*ready) {
-        return Status::Error(Code::kTimeout, "printer did not answer the status query within " +
-                                                 std::to_string(timeout.count()) + " ms",
-                             "Máy in không trả lời khi hỏi trạng thái (máy bận, kẹt hoặc mất kết nối)");
+        return Status::Error(
+            Code::kTimeout, "printer did not answer the status query within " + std::to_string(timeout.count()) + " ms",
+            "Máy in không trả lời khi hỏi trạng thái (máy bận, kẹt hoặc mất kết nối)");
       }
       uint8_t b = 0;
       const ssize_t r = ::read(fd_, &b, 1);
       if (r == 1) return b;
       if (r == 0) {
         if (!is_socket_ && !(rev & POLLHUP)) continue;  // a tty with nothing to say yet
-        return Status::Error(Code::kUnavailable, "printer closed the connection",
-                             "Máy in đã đóng kết nối");
+        return Status::Error(Code::kUnavailable, "printer closed the connection", "Máy in đã đóng kết nối");
       }
       if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
       return ErrnoStatus(errno, "read from printer", "Đọc trạng thái máy in");
@@ -192,7 +205,8 @@ Result<std::unique_ptr<Transport>> ConnectTcp(const PrinterUri& uri, const Print
     return Status::Error(Code::kUnavailable, "resolve printer host " + uri.host + ": " + ::gai_strerror(rc),
                          "Không tìm thấy máy in mạng " + uri.host);
   }
-  Status last = Status::Error(Code::kUnavailable, "no address for " + uri.host, "Không tìm thấy máy in mạng " + uri.host);
+  Status last =
+      Status::Error(Code::kUnavailable, "no address for " + uri.host, "Không tìm thấy máy in mạng " + uri.host);
   const auto deadline = SteadyClock::now() + o.connect_timeout;
   for (addrinfo* ai = res; ai; ai = ai->ai_next) {
     const int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
@@ -300,15 +314,19 @@ Result<PrinterUri> ParsePrinterUri(const std::string& uri) {
       u.status = value == "1";
     } else if (key == "timeout_ms" && ParseInt(value, &n) && n >= 100 && n <= 600000) {
       u.timeout = std::chrono::milliseconds(n);
-    } else if (key == "baud" && u.kind == PrinterUri::Kind::kSerial && ParseInt(value, &n) && SerialBaudConstant(n) != B0) {
+    } else if (key == "baud" && u.kind == PrinterUri::Kind::kSerial && ParseInt(value, &n) &&
+               SerialBaudConstant(n) != B0) {
       u.baud = n;
     } else if (key == "flow" && u.kind == PrinterUri::Kind::kSerial &&
                (value == "none" || value == "rtscts" || value == "xonxoff")) {
-      u.flow = value == "none" ? PrinterUri::Flow::kNone
-                               : value == "rtscts" ? PrinterUri::Flow::kRtsCts : PrinterUri::Flow::kXonXoff;
+      u.flow = value == "none"     ? PrinterUri::Flow::kNone
+               : value == "rtscts" ? PrinterUri::Flow::kRtsCts
+                                   : PrinterUri::Flow::kXonXoff;
     } else {
-      return Invalid(uri, "bad option '" + kv + "' (status=0|1, timeout_ms=100..600000, baud=1200..230400, flow=none|rtscts|xonxoff)",
-                     "tuỳ chọn '" + kv + "' không đúng");
+      return Invalid(
+          uri,
+          "bad option '" + kv + "' (status=0|1, timeout_ms=100..600000, baud=1200..230400, flow=none|rtscts|xonxoff)",
+          "tuỳ chọn '" + kv + "' không đúng");
     }
   }
   return u;
@@ -319,7 +337,7 @@ Result<std::unique_ptr<Transport>> OpenTransport(const PrinterUri& uri, const Pr
   switch (uri.kind) {
     case PrinterUri::Kind::kFile: {
       // Regular files are appended to; device nodes and FIFOs are opened for writing as-is.
-      struct stat st{};
+      struct stat st {};
       const bool regular = ::stat(uri.path.c_str(), &st) != 0 || S_ISREG(st.st_mode);
       auto fd = OpenDevice(uri.path, O_WRONLY | (regular ? O_CREAT | O_APPEND : 0));
       if (!fd.ok()) return fd.status();

@@ -19,17 +19,17 @@
 #include <string>
 #include <vector>
 
-#include "printer.h"
+#include "drivers/printer/printer.h"
 
 namespace mck::printer {
 
 struct PrinterUri {
   enum class Kind { kFile, kUsb, kSerial, kTcp };
   Kind kind = Kind::kFile;
-  std::string path;       // file, usb, serial
-  std::string host;       // tcp
-  int port = 9100;        // tcp
-  int baud = 19200;       // serial
+  std::string path;  // file, usb, serial
+  std::string host;  // tcp
+  int port = 9100;   // tcp
+  int baud = 19200;  // serial
   enum class Flow { kNone, kRtsCts, kXonXoff };
   Flow flow = Flow::kNone;
   std::optional<bool> status;                        // ?status=0|1; unset: the kind's default

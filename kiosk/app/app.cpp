@@ -1,18 +1,18 @@
-#include "app.h"
+#include "kiosk/app/app.h"
 
 #include <iostream>
 
-#include "app_internal.h"
-#include "ids.h"
-#include "utf8.h"
-#include "validation.h"
+#include "kiosk/app/app_internal.h"
+#include "offline/domain/ids.h"
+#include "offline/domain/utf8.h"
+#include "offline/domain/validation.h"
 
 namespace mck::app {
 
-using nlohmann::json;
 using internal::DateDigitsToIso;
 using internal::IsoToDateDigits;
 using internal::StartsWith;
+using nlohmann::json;
 
 namespace {
 
@@ -21,12 +21,14 @@ struct ScreenNameEntry {
   const char* name;
 };
 constexpr ScreenNameEntry kScreenNames[] = {
-    {ScreenId::kAttract, "attract"},     {ScreenId::kMenu, "menu"},         {ScreenId::kIdentify, "identify"},
-    {ScreenId::kApplicant, "applicant"}, {ScreenId::kProcedure, "procedure"}, {ScreenId::kForm, "form"},
-    {ScreenId::kDocuments, "documents"}, {ScreenId::kReview, "review"},     {ScreenId::kSubmitted, "submitted"},
-    {ScreenId::kLookup, "lookup"},       {ScreenId::kTicket, "ticket"},     {ScreenId::kRating, "rating"},
-    {ScreenId::kThanks, "thanks"},       {ScreenId::kStaffPin, "staff_pin"}, {ScreenId::kStaff, "staff"},
-    {ScreenId::kStaffDossier, "staff_dossier"},
+    {ScreenId::kAttract, "attract"},     {ScreenId::kMenu, "menu"},
+    {ScreenId::kIdentify, "identify"},   {ScreenId::kApplicant, "applicant"},
+    {ScreenId::kProcedure, "procedure"}, {ScreenId::kForm, "form"},
+    {ScreenId::kDocuments, "documents"}, {ScreenId::kReview, "review"},
+    {ScreenId::kSubmitted, "submitted"}, {ScreenId::kLookup, "lookup"},
+    {ScreenId::kTicket, "ticket"},       {ScreenId::kRating, "rating"},
+    {ScreenId::kThanks, "thanks"},       {ScreenId::kStaffPin, "staff_pin"},
+    {ScreenId::kStaff, "staff"},         {ScreenId::kStaffDossier, "staff_dossier"},
 };
 
 int MaxDigitsFor(const std::string& key) {
@@ -35,7 +37,9 @@ int MaxDigitsFor(const std::string& key) {
   return 20;
 }
 
-bool IsApplicantDate(const std::string& key) { return key == "applicant.date_of_birth"; }
+bool IsApplicantDate(const std::string& key) {
+  return key == "applicant.date_of_birth";
+}
 
 }  // namespace
 
@@ -70,7 +74,9 @@ App::App(AppDeps deps)
   deps_.strings->SetLanguage(deps_.config->language == "en" ? Language::kEn : Language::kVi);
 }
 
-App::~App() { WipeSession(); }
+App::~App() {
+  WipeSession();
+}
 
 Status App::Init() {
   auto catalog = deps_.store->LoadCatalog();
@@ -117,7 +123,9 @@ std::string App::ErrorFor(const std::string& key) const {
   return en;
 }
 
-const Procedure* App::procedure() const { return catalog_.Find(session_.procedure_code); }
+const Procedure* App::procedure() const {
+  return catalog_.Find(session_.procedure_code);
+}
 
 std::vector<const Procedure*> App::VisibleProcedures() const {
   std::vector<const Procedure*> out;
@@ -164,11 +172,15 @@ json App::BuildDossierBody() const {
     }
     for (const auto& d : p->documents) {
       auto it = session_.documents_presented.find(d.id);
-      documents.push_back({{"id", d.id}, {"presented_at_counter", it != session_.documents_presented.end() && it->second}});
+      documents.push_back(
+          {{"id", d.id}, {"presented_at_counter", it != session_.documents_presented.end() && it->second}});
     }
   }
-  return json{{"procedure_code", session_.procedure_code}, {"channel", "kiosk"}, {"applicant", applicant},
-              {"fields", fields}, {"documents", documents}};
+  return json{{"procedure_code", session_.procedure_code},
+              {"channel", "kiosk"},
+              {"applicant", applicant},
+              {"fields", fields},
+              {"documents", documents}};
 }
 
 // ---- intents --------------------------------------------------------------------------------
@@ -434,7 +446,8 @@ void App::TypeKey(const std::string& utf8) {
       if (Utf8Length(v) < 254) v += utf8;
       break;
     case InputKind::kDigits:
-      if (utf8.size() == 1 && utf8[0] >= '0' && utf8[0] <= '9' && static_cast<int>(v.size()) < MaxDigitsFor(focused_key_)) {
+      if (utf8.size() == 1 && utf8[0] >= '0' && utf8[0] <= '9' &&
+          static_cast<int>(v.size()) < MaxDigitsFor(focused_key_)) {
         v += utf8;
       }
       break;

@@ -15,35 +15,35 @@
 #include <string>
 #include <vector>
 
-#include "catalog.h"
-#include "clock.h"
-#include "config.h"
-#include "event_queue.h"
-#include "i18n.h"
-#include "inactivity.h"
-#include "services.h"
-#include "session.h"
-#include "store/store.h"
-#include "text/ime.h"
+#include "kiosk/app/event_queue.h"
+#include "kiosk/app/i18n.h"
+#include "kiosk/app/inactivity.h"
+#include "kiosk/app/services.h"
+#include "kiosk/app/session.h"
+#include "kiosk/text/ime.h"
+#include "offline/domain/catalog.h"
+#include "offline/domain/clock.h"
+#include "offline/domain/config.h"
+#include "offline/store/store.h"
 
 namespace mck::app {
 
 enum class ScreenId {
-  kAttract,     // "Chạm để bắt đầu"
-  kMenu,        // submit / look up / ticket / rate
-  kIdentify,    // card, typed ID, or no card
-  kApplicant,   // the applicant's details (typed or from the card)
-  kProcedure,   // pick a procedure: by field or search
-  kForm,        // the procedure's form
-  kDocuments,   // papers to bring to the counter
-  kReview,      // everything once more, then "Nộp hồ sơ"
-  kSubmitted,   // "Đã nộp hồ sơ": code, QR, receipt printing
-  kLookup,      // type or scan a code
-  kTicket,      // take a queue number
-  kRating,      // rate the service
-  kThanks,      // after a rating
-  kStaffPin,    // staff: enter the PIN (lock-out after failures)
-  kStaff,       // staff: queue per counter, call the next ticket, dossiers waiting to sync
+  kAttract,       // "Chạm để bắt đầu"
+  kMenu,          // submit / look up / ticket / rate
+  kIdentify,      // card, typed ID, or no card
+  kApplicant,     // the applicant's details (typed or from the card)
+  kProcedure,     // pick a procedure: by field or search
+  kForm,          // the procedure's form
+  kDocuments,     // papers to bring to the counter
+  kReview,        // everything once more, then "Nộp hồ sơ"
+  kSubmitted,     // "Đã nộp hồ sơ": code, QR, receipt printing
+  kLookup,        // type or scan a code
+  kTicket,        // take a queue number
+  kRating,        // rate the service
+  kThanks,        // after a rating
+  kStaffPin,      // staff: enter the PIN (lock-out after failures)
+  kStaff,         // staff: queue per counter, call the next ticket, dossiers waiting to sync
   kStaffDossier,  // staff: one dossier, the papers checked, and the counter's decision
 };
 const char* ScreenName(ScreenId s);  // "attract", "menu", ... (the script's `wait` uses these)
@@ -59,19 +59,19 @@ enum class InputKind {
 
 struct Intent {
   enum class Kind {
-    kStart,            // attract → menu
-    kGo,               // to `screen` (menu choices, Back buttons)
+    kStart,  // attract → menu
+    kGo,     // to `screen` (menu choices, Back buttons)
     kBack,
-    kStartOver,        // wipe the session, attract screen
-    kStillHere,        // answered the inactivity question
-    kFocus,            // key, input
-    kKey,              // text: one character (UTF-8)
+    kStartOver,  // wipe the session, attract screen
+    kStillHere,  // answered the inactivity question
+    kFocus,      // key, input
+    kKey,        // text: one character (UTF-8)
     kBackspace,
-    kSetValue,         // key, text (selects, radio buttons)
-    kToggleDocument,   // key = document id
-    kIdentifyTyped,    // continue from identify with a typed ID
-    kIdentifyNoCard,   // continue with everything typed
-    kReadChip,         // confirm the typed ID with the chip
+    kSetValue,        // key, text (selects, radio buttons)
+    kToggleDocument,  // key = document id
+    kIdentifyTyped,   // continue from identify with a typed ID
+    kIdentifyNoCard,  // continue with everything typed
+    kReadChip,        // confirm the typed ID with the chip
     kApplicantDone,
     kFilterField,      // text = lĩnh vực or ""
     kChooseProcedure,  // key = code
@@ -80,14 +80,14 @@ struct Intent {
     kSubmit,
     kReprintReceipt,
     kLookup,
-    kTakeTicket,       // key = counter
-    kSetScore,         // key = criterion, number = score
+    kTakeTicket,  // key = counter
+    kSetScore,    // key = criterion, number = score
     kSubmitRating,
-    kSetLanguage,      // number: 0 vi, 1 en
+    kSetLanguage,  // number: 0 vi, 1 en
     kToggleLargeText,
     kToggleInputMethod,
-    kStaffUnlock,      // check the PIN typed in "staff.pin"
-    kCallNext,         // key = counter
+    kStaffUnlock,          // check the PIN typed in "staff.pin"
+    kCallNext,             // key = counter
     kStaffReprintReceipt,  // key = client id: the dossier's kiosk slip again
     kStaffReprintTicket,   // number = ticket id: a number whose ticket did not print
     kStaffOpenDossier,     // key = client id
@@ -115,15 +115,15 @@ struct TicketView {
   std::string counter, counter_name;
   int waiting_before = 0;
   JobState print = JobState::kNone;
-  std::string error_key;                 // i18n key of the calm message, when it failed
-  std::string detail_vi, detail_en;      // the device's own message (e.g. "out of paper")
+  std::string error_key;             // i18n key of the calm message, when it failed
+  std::string detail_vi, detail_en;  // the device's own message (e.g. "out of paper")
 };
 
 struct LookupView {
   bool found = false;
   bool searched = false;
   std::string provisional_code, dossier_code, procedure_name, state, portal_status, appointment_date, submitted_at;
-  std::string error_key;  // i18n key when not found or failed
+  std::string error_key;              // i18n key when not found or failed
   JobState portal = JobState::kNone;  // the portal look-up, when the kiosk is enrolled
   std::string portal_status_text;     // the portal's own words (Vietnamese)
 };
@@ -145,11 +145,11 @@ struct StaffView {
                                           [](const DossierSummary& d) { return d.state != DossierState::kAccepted; }));
   }
   std::vector<Store::Ticket> failed_tickets;  // today's numbers whose ticket did not print
-  std::string called;                    // "HT-003" just called, shown large
-  std::string message_key;               // i18n key of a calm message ("staff.none_waiting", ...)
-  std::string message_arg;               // its {0}: a code or a number
-  JobState reprint = JobState::kNone;    // the last reprint
-  std::string detail_vi, detail_en;      // the printer's own words when it failed
+  std::string called;                         // "HT-003" just called, shown large
+  std::string message_key;                    // i18n key of a calm message ("staff.none_waiting", ...)
+  std::string message_arg;                    // its {0}: a code or a number
+  JobState reprint = JobState::kNone;         // the last reprint
+  std::string detail_vi, detail_en;           // the printer's own words when it failed
 };
 
 // Staff mode's view of one dossier, opened from the list: what the citizen submitted (personal
@@ -170,12 +170,12 @@ struct StaffDossierView {
   struct Decided {
     std::string decision, state, decided_at;  // accept, sent, RFC 3339
   };
-  std::vector<Decided> decisions;      // earlier decisions on this dossier, oldest first
-  bool needs_attention = false;        // the portal refused it (422/409): staff act, then resend
+  std::vector<Decided> decisions;           // earlier decisions on this dossier, oldest first
+  bool needs_attention = false;             // the portal refused it (422/409): staff act, then resend
   std::vector<std::string> portal_reasons;  // the portal's reasons, fields named as on the form
   bool purged = false;
-  std::string error_vi, error_en;      // why the decision was not recorded
-  std::string decided;                 // the decision recorded in this visit
+  std::string error_vi, error_en;  // why the decision was not recorded
+  std::string decided;             // the decision recorded in this visit
 };
 
 // The rating criteria (shared/domain/vn-facts.md §7.1) the kiosk asks; ids are sent to the portal.
@@ -186,8 +186,8 @@ struct AppDeps {
   Store* store = nullptr;
   const Clock* clock = nullptr;
   Strings* strings = nullptr;
-  PrintService* printer = nullptr;  // null: no printer configured (every print fails calmly)
-  CardService* card = nullptr;      // null: no card reader (identify by typing only)
+  PrintService* printer = nullptr;        // null: no printer configured (every print fails calmly)
+  CardService* card = nullptr;            // null: no card reader (identify by typing only)
   PortalLookupService* portal = nullptr;  // null: not enrolled (local state only)
   std::function<void()> outbox_changed;   // a dossier or rating was queued (wakes the sync worker)
   std::function<void()> sync_now;         // staff's "send now" (a pass at once, no backoff wait)
@@ -313,9 +313,9 @@ class App {
   int sessions_wiped_ = 0;
   bool staff_unlocked_ = false;
   StaffView staff_;
-  uint64_t staff_job_ = 0;        // the staff reprint in the printer's queue
-  int64_t staff_ticket_id_ = 0;   // the ticket it reprints (0: a receipt); survives the wipe
-  bool staff_official_ = false;   // the job is a Mẫu 01 receipt
+  uint64_t staff_job_ = 0;       // the staff reprint in the printer's queue
+  int64_t staff_ticket_id_ = 0;  // the ticket it reprints (0: a receipt); survives the wipe
+  bool staff_official_ = false;  // the job is a Mẫu 01 receipt
   std::optional<StaffDossierView> staff_dossier_;
   std::optional<SyncStatus> sync_status_;
   std::string pin_message_;

@@ -1,24 +1,24 @@
 // The App's actions that reach the Store: submit, queue tickets, look-up, rating, staff mode.
-#include "app.h"
+#include "kiosk/app/app.h"
 
 #include <algorithm>
 #include <iostream>
 #include <map>
 
-#include "app_internal.h"
-#include "decision.h"
-#include "dossier_documents.h"
-#include "ids.h"
-#include "store/staff_auth.h"
-#include "utf8.h"
-#include "validation.h"
+#include "drivers/printer/dossier_documents.h"
+#include "kiosk/app/app_internal.h"
+#include "offline/domain/decision.h"
+#include "offline/domain/ids.h"
+#include "offline/domain/utf8.h"
+#include "offline/domain/validation.h"
+#include "offline/store/staff_auth.h"
 
 namespace mck::app {
 
-using nlohmann::json;
 using internal::DateDigitsToIso;
 using internal::IsoToDateDigits;
 using internal::StartsWith;
+using nlohmann::json;
 
 void App::Submit() {
   if (session_.submitted) return;  // a second tap never makes a second dossier
@@ -198,7 +198,8 @@ void App::RefreshStaff() {
     StaffView::Counter row;
     row.counter = c;
     for (const auto& p : catalog_.procedures) {
-      if (p.counter == c && row.name.find(p.field) == std::string::npos) row.name += (row.name.empty() ? "" : ", ") + p.field;
+      if (p.counter == c && row.name.find(p.field) == std::string::npos)
+        row.name += (row.name.empty() ? "" : ", ") + p.field;
     }
     auto w = deps_.store->WaitingTickets(c);
     row.waiting = w.ok() ? *w : 0;
@@ -456,8 +457,9 @@ void App::StaffDecide(const std::string& word) {
   (void)deps_.store->PutSetting("staff.officer", (*body)["officer"].get<std::string>());
   if (deps_.outbox_changed) deps_.outbox_changed();
   staff_.message_arg = v.provisional_code;
-  staff_.message_key = word == "accept" ? "staff.decided_accept" : word == "refuse" ? "staff.decided_refuse"
-                                                                                  : "staff.decided_supplement";
+  staff_.message_key = word == "accept"   ? "staff.decided_accept"
+                       : word == "refuse" ? "staff.decided_refuse"
+                                          : "staff.decided_supplement";
   staff_.reprint = JobState::kNone;
   if (word != "accept") return;
   // Accepted: the Mẫu 01 receipt for the citizen, with the papers as the officer checked them.
@@ -506,8 +508,8 @@ void App::StaffPrintOfficial() {
   WipeJson(rec->body);
   if (!receipt.ok()) return fail();
   staff_job_ = deps_.printer->PrintOfficialReceipt(*receipt);
-  for (auto* s : {&receipt->applicant_name, &receipt->applicant_address, &receipt->applicant_phone,
-                  &receipt->applicant_email}) {
+  for (auto* s :
+       {&receipt->applicant_name, &receipt->applicant_address, &receipt->applicant_phone, &receipt->applicant_email}) {
     SecureWipe(*s);
   }
   staff_ticket_id_ = 0;

@@ -1,19 +1,19 @@
 // The App's reactions to worker events (print, card, QR, portal) and to time (inactivity).
-#include "app.h"
+#include "kiosk/app/app.h"
 
 #include <iostream>
 
-#include "app_internal.h"
-#include "ids.h"
-#include "qr.h"
-#include "utf8.h"
+#include "drivers/card/qr.h"
+#include "kiosk/app/app_internal.h"
+#include "offline/domain/ids.h"
+#include "offline/domain/utf8.h"
 
 namespace mck::app {
 
-using nlohmann::json;
 using internal::DateDigitsToIso;
 using internal::IsoToDateDigits;
 using internal::StartsWith;
+using nlohmann::json;
 
 void App::ApplyIdentity(const card::Identity& id) {
   auto set = [&](const char* key, const std::string& v) {
@@ -51,7 +51,7 @@ void App::OnEvent(const UiEvent& event) {
       staff_official_ = false;
       if (staff_unlocked_) {
         staff_.reprint = ok ? JobState::kDone : JobState::kFailed;
-        staff_.message_key = !ok           ? (was_official ? "staff.official_failed" : "staff.reprint_failed")
+        staff_.message_key = !ok            ? (was_official ? "staff.official_failed" : "staff.reprint_failed")
                              : was_ticket   ? "staff.ticket_reprinted"
                              : was_official ? "staff.official_printed"
                                             : "staff.receipt_reprinted";
@@ -96,8 +96,8 @@ void App::OnEvent(const UiEvent& event) {
     } else {
       card_read_ = JobState::kFailed;
       card_message_ = r->status.code() == Code::kUnavailable ? "card.removed_mid_read"
-                      : r->status.code() == Code::kRejected ? "card.wrong_key"
-                                                            : "card.read_failed";
+                      : r->status.code() == Code::kRejected  ? "card.wrong_key"
+                                                             : "card.read_failed";
       std::cerr << "kiosk: card read failed: " << r->status.ToString() << "\n";
     }
   } else if (const auto* s = std::get_if<SyncStatus>(&event)) {

@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <string>
 
-#include "catalog.h"
-#include "services.h"
+#include "kiosk/app/services.h"
+#include "offline/domain/catalog.h"
 
 namespace mck::app::internal {
 
-inline bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+inline bool StartsWith(const std::string& s, const char* prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
 
 // DDMMYYYY (as typed on the pad) → YYYY-MM-DD; anything else is passed on unchanged so that
 // validation reports it as an invalid date.

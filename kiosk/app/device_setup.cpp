@@ -1,11 +1,11 @@
-#include "device_setup.h"
+#include "kiosk/app/device_setup.h"
 
 #include <iostream>
 
-#include "documents.h"
-#include "fonts.h"
-#include "ids.h"
-#include "layout.h"
+#include "drivers/printer/documents.h"
+#include "drivers/printer/fonts.h"
+#include "drivers/printer/layout.h"
+#include "offline/domain/ids.h"
 
 namespace mck::app {
 namespace {
@@ -78,7 +78,8 @@ Devices SetUpDevices(const KioskConfig& config, EventQueue& events) {
     } else if (!fonts.ok()) {
       std::cerr << "kiosk: printer fonts: " << fonts.status().ToString() << "\n";
     } else {
-      auto pages = std::make_unique<PrinterPages>(std::move(fonts.value()), printer::DotsForPaperWidthMm(config.printer_width_mm),
+      auto pages = std::make_unique<PrinterPages>(std::move(fonts.value()),
+                                                  printer::DotsForPaperWidthMm(config.printer_width_mm),
                                                   config.kiosk_number, std::vector<std::pair<std::string, int64_t>>{});
       d.printer = std::make_unique<PrinterWorker>(std::move(p.value()), std::move(pages), events);
     }

@@ -6,9 +6,9 @@
 
 #include <memory>
 
-#include "config.h"
-#include "devices.h"
-#include "event_queue.h"
+#include "kiosk/app/devices.h"
+#include "kiosk/app/event_queue.h"
+#include "offline/domain/config.h"
 
 namespace mck::app {
 

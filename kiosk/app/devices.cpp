@@ -1,6 +1,6 @@
-#include "devices.h"
+#include "kiosk/app/devices.h"
 
-#include "ids.h"
+#include "offline/domain/ids.h"
 
 namespace mck::app {
 
@@ -96,8 +96,12 @@ CardWorkerService::CardWorkerService(std::unique_ptr<card::CardReader> reader, E
 
 CardWorkerService::~CardWorkerService() = default;
 
-uint64_t CardWorkerService::Read(const card::AccessKey& key) { return worker_->RequestRead(key); }
+uint64_t CardWorkerService::Read(const card::AccessKey& key) {
+  return worker_->RequestRead(key);
+}
 
-void CardWorkerService::Cancel() { worker_->CancelRead(); }
+void CardWorkerService::Cancel() {
+  worker_->CancelRead();
+}
 
 }  // namespace mck::app

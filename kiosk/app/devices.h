@@ -17,11 +17,11 @@
 #include <mutex>
 #include <thread>
 
-#include "card_reader.h"
-#include "card_worker.h"
-#include "event_queue.h"
-#include "printer.h"
-#include "services.h"
+#include "drivers/card/card_reader.h"
+#include "drivers/card/card_worker.h"
+#include "drivers/printer/printer.h"
+#include "kiosk/app/event_queue.h"
+#include "kiosk/app/services.h"
 
 namespace mck::app {
 

@@ -1,4 +1,4 @@
-#include "drag_scroll.h"
+#include "kiosk/app/drag_scroll.h"
 
 #include <cmath>
 

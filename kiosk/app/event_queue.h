@@ -14,8 +14,8 @@
 #include <variant>
 #include <vector>
 
-#include "card_reader.h"
-#include "status.h"
+#include "drivers/card/card_reader.h"
+#include "offline/domain/status.h"
 
 namespace mck::app {
 
@@ -65,8 +65,8 @@ struct SyncStatus {
   std::string since;               // RFC 3339: when this state began
 };
 
-using UiEvent =
-    std::variant<PrintFinished, CardPresence, CardReadFinished, QrScanned, PortalLookupFinished, QueueChanged, SyncStatus>;
+using UiEvent = std::variant<PrintFinished, CardPresence, CardReadFinished, QrScanned, PortalLookupFinished,
+                             QueueChanged, SyncStatus>;
 
 class EventQueue {
  public:

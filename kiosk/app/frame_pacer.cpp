@@ -1,4 +1,4 @@
-#include "frame_pacer.h"
+#include "kiosk/app/frame_pacer.h"
 
 #include <algorithm>
 

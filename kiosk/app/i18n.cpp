@@ -1,4 +1,4 @@
-#include "i18n.h"
+#include "kiosk/app/i18n.h"
 
 #include <nlohmann/json.hpp>
 
@@ -6,7 +6,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "utf8.h"
+#include "offline/domain/utf8.h"
 
 namespace mck::app {
 namespace {

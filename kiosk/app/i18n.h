@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "status.h"
+#include "offline/domain/status.h"
 
 namespace mck::app {
 

@@ -1,4 +1,4 @@
-#include "inactivity.h"
+#include "kiosk/app/inactivity.h"
 
 namespace mck::app {
 

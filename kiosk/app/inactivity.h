@@ -8,7 +8,7 @@
 
 #include <chrono>
 
-#include "clock.h"
+#include "offline/domain/clock.h"
 
 namespace mck::app {
 

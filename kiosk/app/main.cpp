@@ -21,18 +21,18 @@
 #include <optional>
 #include <string>
 
-#include "app.h"
-#include "config.h"
-#include "device_setup.h"
-#include "portal_link.h"
-#include "event_queue.h"
-#include "frame_pacer.h"
-#include "i18n.h"
-#include "ids.h"
-#include "store/store.h"
-#include "ui/fonts.h"
-#include "ui/frame.h"
-#include "ui/script.h"
+#include "kiosk/app/app.h"
+#include "kiosk/app/device_setup.h"
+#include "kiosk/app/event_queue.h"
+#include "kiosk/app/frame_pacer.h"
+#include "kiosk/app/i18n.h"
+#include "kiosk/app/portal_link.h"
+#include "kiosk/app/ui/fonts.h"
+#include "kiosk/app/ui/frame.h"
+#include "kiosk/app/ui/script.h"
+#include "offline/domain/config.h"
+#include "offline/domain/ids.h"
+#include "offline/store/store.h"
 
 namespace {
 
@@ -59,13 +59,19 @@ std::optional<Args> ParseArgs(int argc, char** argv) {
       return std::string(argv[++i]);
     };
     std::optional<std::string> v;
-    if (k == "--config" && (v = value())) a.config = *v;
-    else if (k == "--data-dir" && (v = value())) a.data_dir = *v;
-    else if (k == "--script" && (v = value())) a.script = *v;
-    else if (k == "--shots" && (v = value())) a.shots = *v;
-    else if (k == "--frame-log" && (v = value())) a.frame_log = *v;
+    if (k == "--config" && (v = value()))
+      a.config = *v;
+    else if (k == "--data-dir" && (v = value()))
+      a.data_dir = *v;
+    else if (k == "--script" && (v = value()))
+      a.script = *v;
+    else if (k == "--shots" && (v = value()))
+      a.shots = *v;
+    else if (k == "--frame-log" && (v = value()))
+      a.frame_log = *v;
     else if (k == "--windowed" && (v = value())) {
-      if (std::sscanf(v->c_str(), "%dx%d", &a.width, &a.height) != 2 || a.width < 320 || a.height < 320) return std::nullopt;
+      if (std::sscanf(v->c_str(), "%dx%d", &a.width, &a.height) != 2 || a.width < 320 || a.height < 320)
+        return std::nullopt;
     } else {
       return std::nullopt;
     }
@@ -328,8 +334,7 @@ int main(int argc, char** argv) {
           app.Apply(in);
         } else if (ev.type == SDL_KEYDOWN && ev.key.keysym.sym == SDLK_BACKSPACE) {
           app.Apply(Intent{Intent::Kind::kBackspace});
-        } else if (ev.type == SDL_KEYDOWN &&
-                   (ev.key.keysym.sym == SDLK_RETURN || ev.key.keysym.sym == SDLK_KP_ENTER)) {
+        } else if (ev.type == SDL_KEYDOWN && (ev.key.keysym.sym == SDLK_RETURN || ev.key.keysym.sym == SDLK_KP_ENTER)) {
           if (!wedge.empty()) {
             app.OnEvent(QrScanned{wedge});  // the scanner's line is complete
             SecureWipe(wedge);
@@ -375,7 +380,8 @@ int main(int argc, char** argv) {
       std::cerr << "kiosk: first-frame-unix-ms=" << UnixMs() << "\n";
       first_frame = false;
     }
-    if (frame_log.is_open() && view.log_frames) frame_log << std::chrono::duration_cast<std::chrono::microseconds>(t1 - t0).count() << "\n";
+    if (frame_log.is_open() && view.log_frames)
+      frame_log << std::chrono::duration_cast<std::chrono::microseconds>(t1 - t0).count() << "\n";
 
     // ---- 5. dispatch ----
     if (!view.intents.empty()) {

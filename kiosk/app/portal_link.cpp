@@ -1,4 +1,4 @@
-#include "portal_link.h"
+#include "kiosk/app/portal_link.h"
 
 #include <condition_variable>
 #include <deque>
@@ -7,13 +7,13 @@
 #include <optional>
 #include <thread>
 
-#include "clock.h"
+#include "offline/domain/clock.h"
 
 #if MCK_HAVE_SYNC
-#include "enrolment.h"
-#include "http.h"
-#include "lookup.h"
-#include "syncer.h"
+#include "offline/sync/enrolment.h"
+#include "offline/sync/http.h"
+#include "offline/sync/lookup.h"
+#include "offline/sync/syncer.h"
 #endif
 
 namespace mck::app {

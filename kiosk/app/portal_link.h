@@ -8,10 +8,10 @@
 
 #include <memory>
 
-#include "config.h"
-#include "event_queue.h"
-#include "services.h"
-#include "store/store.h"
+#include "kiosk/app/event_queue.h"
+#include "kiosk/app/services.h"
+#include "offline/domain/config.h"
+#include "offline/store/store.h"
 
 namespace mck::app {
 

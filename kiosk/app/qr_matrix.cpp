@@ -1,4 +1,4 @@
-#include "qr_matrix.h"
+#include "kiosk/app/qr_matrix.h"
 
 #include <qrencode.h>
 

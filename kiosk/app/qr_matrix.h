@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "status.h"
+#include "offline/domain/status.h"
 
 namespace mck::app {
 
 struct QrMatrix {
-  int size = 0;                 // modules per side, without the quiet zone
-  std::vector<bool> dark;       // size*size, row-major
+  int size = 0;            // modules per side, without the quiet zone
+  std::vector<bool> dark;  // size*size, row-major
   bool Dark(int x, int y) const { return dark[static_cast<size_t>(y * size + x)]; }
 };
 

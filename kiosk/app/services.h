@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "card_reader.h"
-#include "documents.h"
+#include "drivers/card/card_reader.h"
+#include "drivers/printer/documents.h"
 
 namespace mck::app {
 
@@ -19,27 +19,27 @@ namespace mck::app {
 struct ReceiptData {
   std::string commune_name;
   std::string provisional_code;
-  std::string client_id;          // carried by the QR
+  std::string client_id;  // carried by the QR
   std::string procedure_code;
   std::string procedure_name;
-  std::string field;              // lĩnh vực
-  std::string counter;            // where to go next
-  int64_t fee_vnd = -1;           // -1: not stated
+  std::string field;     // lĩnh vực
+  std::string counter;   // where to go next
+  int64_t fee_vnd = -1;  // -1: not stated
   std::string applicant_name;
-  std::string submitted_at;       // RFC 3339, Vietnam time
-  std::string reprinted_at;       // set by a staff reprint: the slip says "Bản in lại"
+  std::string submitted_at;  // RFC 3339, Vietnam time
+  std::string reprinted_at;  // set by a staff reprint: the slip says "Bản in lại"
   int processing_days = 0;
   std::vector<std::string> documents_to_present;
 };
 
 struct TicketData {
   std::string commune_name;
-  std::string counter;            // "HT"
-  std::string counter_name;       // "Hộ tịch"
+  std::string counter;       // "HT"
+  std::string counter_name;  // "Hộ tịch"
   int number = 0;
   int waiting_before = 0;
-  std::string issued_at;          // RFC 3339
-  std::string provisional_code;   // the linked dossier, when there is one
+  std::string issued_at;         // RFC 3339
+  std::string provisional_code;  // the linked dossier, when there is one
 };
 
 class PrintService {

@@ -1,14 +1,17 @@
-#include "session.h"
+#include "kiosk/app/session.h"
 
-#include "ids.h"
+#include "offline/domain/ids.h"
 
 namespace mck::app {
 
 const char* IdentitySourceName(IdentitySource s) {
   switch (s) {
-    case IdentitySource::kManual: return "manual";
-    case IdentitySource::kQr: return "qr";
-    case IdentitySource::kChip: return "chip";
+    case IdentitySource::kManual:
+      return "manual";
+    case IdentitySource::kQr:
+      return "qr";
+    case IdentitySource::kChip:
+      return "chip";
   }
   return "manual";
 }

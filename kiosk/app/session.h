@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "store/store.h"
+#include "offline/store/store.h"
 
 namespace mck::app {
 

@@ -7,15 +7,15 @@
 #include <fstream>
 #include <iostream>
 
-#include "card_reader.h"
-#include "command.h"
-#include "config.h"
-#include "json_out.h"
-#include "mrz.h"
-#include "pcsc_reader.h"
-#include "qr.h"
-#include "serial_qr.h"
-#include "sim_reader.h"
+#include "drivers/card/card_reader.h"
+#include "drivers/card/mrz.h"
+#include "drivers/card/pcsc_reader.h"
+#include "drivers/card/qr.h"
+#include "drivers/card/serial_qr.h"
+#include "drivers/card/sim_reader.h"
+#include "kiosk/ctl/command.h"
+#include "kiosk/ctl/json_out.h"
+#include "offline/domain/config.h"
 
 namespace mck::ctl {
 namespace {
@@ -47,15 +47,22 @@ void PrintIdentity(const Identity& id, bool as_json) {
     PrintJson(j);
     return;
   }
-  static const std::pair<const char*, const char*> kLabels[] = {
-      {"id_number", "Số định danh"},         {"full_name", "Họ và tên"},
-      {"date_of_birth", "Ngày sinh"},        {"gender", "Giới tính"},
-      {"nationality", "Quốc tịch"},          {"ethnicity", "Dân tộc"},
-      {"religion", "Tôn giáo"},              {"place_of_origin", "Quê quán"},
-      {"place_of_residence", "Nơi thường trú"}, {"identifying_marks", "Đặc điểm nhận dạng"},
-      {"date_of_issue", "Ngày cấp"},         {"date_of_expiry", "Có giá trị đến"},
-      {"father_name", "Họ tên cha"},         {"mother_name", "Họ tên mẹ"},
-      {"spouse_name", "Họ tên vợ/chồng"},    {"old_id_number", "Số CMND cũ"}};
+  static const std::pair<const char*, const char*> kLabels[] = {{"id_number", "Số định danh"},
+                                                                {"full_name", "Họ và tên"},
+                                                                {"date_of_birth", "Ngày sinh"},
+                                                                {"gender", "Giới tính"},
+                                                                {"nationality", "Quốc tịch"},
+                                                                {"ethnicity", "Dân tộc"},
+                                                                {"religion", "Tôn giáo"},
+                                                                {"place_of_origin", "Quê quán"},
+                                                                {"place_of_residence", "Nơi thường trú"},
+                                                                {"identifying_marks", "Đặc điểm nhận dạng"},
+                                                                {"date_of_issue", "Ngày cấp"},
+                                                                {"date_of_expiry", "Có giá trị đến"},
+                                                                {"father_name", "Họ tên cha"},
+                                                                {"mother_name", "Họ tên mẹ"},
+                                                                {"spouse_name", "Họ tên vợ/chồng"},
+                                                                {"old_id_number", "Số CMND cũ"}};
   for (const auto& [key, label] : kLabels) {
     if (j.contains(key)) std::cout << label << " (" << key << "): " << j[key].get<std::string>() << "\n";
   }
@@ -92,9 +99,7 @@ int CardList(Context& ctx) {
 }
 
 Result<AccessKey> KeyFromOptions(Context& ctx) {
-  auto bad = [](const std::string& en, const std::string& vi) {
-    return CardFailure(CardProblem::kBadKey, en, vi);
-  };
+  auto bad = [](const std::string& en, const std::string& vi) { return CardFailure(CardProblem::kBadKey, en, vi); };
   auto mrz = ctx.TakeOption("--mrz");
   auto qr = ctx.TakeOption("--qr");
   auto id = ctx.TakeOption("--id");
@@ -189,10 +194,14 @@ int CardRead(Context& ctx) {
 
 const char* EventName(CardEventKind k) {
   switch (k) {
-    case CardEventKind::kReaderAdded: return "reader_added";
-    case CardEventKind::kReaderRemoved: return "reader_removed";
-    case CardEventKind::kCardInserted: return "card_inserted";
-    case CardEventKind::kCardRemoved: return "card_removed";
+    case CardEventKind::kReaderAdded:
+      return "reader_added";
+    case CardEventKind::kReaderRemoved:
+      return "reader_removed";
+    case CardEventKind::kCardInserted:
+      return "card_inserted";
+    case CardEventKind::kCardRemoved:
+      return "card_removed";
   }
   return "?";
 }

@@ -3,10 +3,10 @@
 // checks as the staff screen (offline/domain/decision.h).
 #include <iostream>
 
-#include "command.h"
-#include "decision.h"
-#include "json_out.h"
-#include "store/store.h"
+#include "kiosk/ctl/command.h"
+#include "kiosk/ctl/json_out.h"
+#include "offline/domain/decision.h"
+#include "offline/store/store.h"
 
 namespace mck::ctl {
 namespace {
@@ -66,7 +66,10 @@ int DossierDecide(Context& ctx) {
   auto key = (*store)->SubmitDecision(ref, *body);
   if (!key.ok()) return ctx.Fail(key.status());
   if (ctx.json()) {
-    PrintJson({{"dossier", rec->provisional_code}, {"ref", ref}, {"decision", d.decision}, {"idempotency_key", *key},
+    PrintJson({{"dossier", rec->provisional_code},
+               {"ref", ref},
+               {"decision", d.decision},
+               {"idempotency_key", *key},
                {"state", "queued"}});
     return kExitOk;
   }

@@ -3,12 +3,12 @@
 #include <iostream>
 #include <sstream>
 
-#include "command.h"
-#include "json_out.h"
-#include "store/store.h"
-#include "ids.h"
-#include "utf8.h"
-#include "validation.h"
+#include "kiosk/ctl/command.h"
+#include "kiosk/ctl/json_out.h"
+#include "offline/domain/ids.h"
+#include "offline/domain/utf8.h"
+#include "offline/domain/validation.h"
+#include "offline/store/store.h"
 
 namespace mck::ctl {
 namespace {
@@ -79,11 +79,13 @@ int DossierSubmit(Context& ctx) {
   if (!validated.ok()) {
     if (ctx.json()) {
       json errs = json::array();
-      for (const auto& e : validated.errors) errs.push_back({{"field", e.field}, {"message", e.message_vi}, {"message_en", e.message_en}});
+      for (const auto& e : validated.errors)
+        errs.push_back({{"field", e.field}, {"message", e.message_vi}, {"message_en", e.message_en}});
       std::cout << json{{"errors", errs}}.dump(2) << "\n";
     }
     std::cerr << "Hồ sơ chưa hợp lệ (" << validated.errors.size() << " lỗi) / dossier is not valid:\n";
-    for (const auto& e : validated.errors) std::cerr << "  " << e.field << ": " << e.message_vi << " (" << e.message_en << ")\n";
+    for (const auto& e : validated.errors)
+      std::cerr << "  " << e.field << ": " << e.message_vi << " (" << e.message_en << ")\n";
     return kExitBadInput;
   }
   auto stored = (*store)->SubmitDossier(validated.body, attachments, catalog->version);
@@ -117,9 +119,13 @@ int QueueList(Context& ctx) {
     json arr = json::array();
     for (const auto& d : *list) {
       json j = SummaryJson(d);
-      arr.push_back({{"client_id", j["client_id"]}, {"provisional_code", j["provisional_code"]},
-                     {"procedure_code", j["procedure_code"]}, {"state", j["state"]},
-                     {"dossier_code", j["dossier_code"]}, {"attempts", j["attempts"]}, {"last_error", j["last_error"]}});
+      arr.push_back({{"client_id", j["client_id"]},
+                     {"provisional_code", j["provisional_code"]},
+                     {"procedure_code", j["procedure_code"]},
+                     {"state", j["state"]},
+                     {"dossier_code", j["dossier_code"]},
+                     {"attempts", j["attempts"]},
+                     {"last_error", j["last_error"]}});
     }
     PrintJson(arr);
     return kExitOk;
@@ -181,9 +187,14 @@ int CatalogList(Context& ctx) {
   if (ctx.json()) {
     json arr = json::array();
     for (const auto* p : found) {
-      arr.push_back({{"code", p->code}, {"name", p->name}, {"field", p->field}, {"counter", p->counter},
-                     {"processing_days", p->processing_days}, {"fee_vnd", p->fee_vnd},
-                     {"fields", p->form.size()}, {"documents", p->documents.size()}});
+      arr.push_back({{"code", p->code},
+                     {"name", p->name},
+                     {"field", p->field},
+                     {"counter", p->counter},
+                     {"processing_days", p->processing_days},
+                     {"fee_vnd", p->fee_vnd},
+                     {"fields", p->form.size()},
+                     {"documents", p->documents.size()}});
     }
     PrintJson({{"version", catalog->version}, {"procedures", arr}});
     return kExitOk;
@@ -203,8 +214,11 @@ int DbCheck(Context& ctx) {
   auto check = (*store)->Check();
   if (!check.ok()) return ctx.Fail(check.status());
   if (ctx.json()) {
-    PrintJson({{"integrity_ok", check->integrity_ok}, {"integrity", check->integrity_message},
-               {"audit_ok", check->audit_ok}, {"audit_rows", check->audit_rows}, {"audit", check->audit_message},
+    PrintJson({{"integrity_ok", check->integrity_ok},
+               {"integrity", check->integrity_message},
+               {"audit_ok", check->audit_ok},
+               {"audit_rows", check->audit_rows},
+               {"audit", check->audit_message},
                {"ok", check->ok()}});
   } else {
     std::cout << "integrity_check: " << check->integrity_message << "\n"
@@ -220,18 +234,23 @@ int DbPurge(Context& ctx) {
   if (!store.ok()) return ctx.Fail(store.status());
   auto n = (*store)->PurgeExpired();
   if (!n.ok()) return ctx.Fail(n.status());
-  if (ctx.json()) PrintJson({{"purged", *n}});
-  else std::cout << "Đã xoá dữ liệu cá nhân của " << *n << " hồ sơ hết hạn lưu / purged " << *n << " dossiers\n";
+  if (ctx.json())
+    PrintJson({{"purged", *n}});
+  else
+    std::cout << "Đã xoá dữ liệu cá nhân của " << *n << " hồ sơ hết hạn lưu / purged " << *n << " dossiers\n";
   return kExitOk;
 }
 
-const CommandRegistration kSubmit({"dossier submit", "FILE.json [--json]",
-                                   "Validate a dossier against the catalog and store it (assigns client id and provisional code)",
-                                   DossierSubmit});
-const CommandRegistration kList({"queue list", "[--state S] [--json]", "List stored dossiers and their sync state", QueueList});
-const CommandRegistration kShow({"queue show", "ID [--json]", "Show one dossier (client id, provisional or official code)", QueueShow});
+const CommandRegistration kSubmit(
+    {"dossier submit", "FILE.json [--json]",
+     "Validate a dossier against the catalog and store it (assigns client id and provisional code)", DossierSubmit});
+const CommandRegistration kList({"queue list", "[--state S] [--json]", "List stored dossiers and their sync state",
+                                 QueueList});
+const CommandRegistration kShow({"queue show", "ID [--json]",
+                                 "Show one dossier (client id, provisional or official code)", QueueShow});
 const CommandRegistration kRequeue({"queue requeue", "ID", "Send a dossier that needed attention again", QueueRequeue});
-const CommandRegistration kCatalog({"catalog list", "[--search WORDS] [--json]", "List the procedure catalog (search ignores diacritics)", CatalogList});
+const CommandRegistration kCatalog({"catalog list", "[--search WORDS] [--json]",
+                                    "List the procedure catalog (search ignores diacritics)", CatalogList});
 const CommandRegistration kCheck({"db check", "[--json]", "PRAGMA integrity_check and the audit-chain check", DbCheck});
 const CommandRegistration kPurge({"db purge", "[--json]", "Purge personal data past its retention period", DbPurge});
 

@@ -2,9 +2,9 @@
 // Vietnamese input composes from a key sequence, for technicians checking keyboards.
 #include <iostream>
 
-#include "command.h"
-#include "json_out.h"
-#include "text/ime.h"
+#include "kiosk/ctl/command.h"
+#include "kiosk/ctl/json_out.h"
+#include "kiosk/text/ime.h"
 
 namespace mck::ctl {
 namespace {
@@ -47,9 +47,9 @@ int Ime(Context& ctx) {
   return kExitOk;
 }
 
-const CommandRegistration kIme({"ime", "telex|vni \"KEYS\" [--tone-style new|old] [--json]",
-                                "Print what Telex or VNI input composes from KEYS (tone style: option, else config ui.tone_style)",
-                                Ime});
+const CommandRegistration kIme(
+    {"ime", "telex|vni \"KEYS\" [--tone-style new|old] [--json]",
+     "Print what Telex or VNI input composes from KEYS (tone style: option, else config ui.tone_style)", Ime});
 
 }  // namespace
 }  // namespace mck::ctl

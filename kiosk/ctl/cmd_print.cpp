@@ -7,14 +7,14 @@
 #include <set>
 #include <tuple>
 
-#include "clock.h"
-#include "command.h"
-#include "documents.h"
-#include "dossier_documents.h"
-#include "json_out.h"
-#include "png_preview.h"
-#include "printer.h"
-#include "store/store.h"
+#include "drivers/printer/documents.h"
+#include "drivers/printer/dossier_documents.h"
+#include "drivers/printer/png_preview.h"
+#include "drivers/printer/printer.h"
+#include "kiosk/ctl/command.h"
+#include "kiosk/ctl/json_out.h"
+#include "offline/domain/clock.h"
+#include "offline/store/store.h"
 
 namespace mck::ctl {
 namespace {
@@ -49,7 +49,9 @@ Result<PrintSetup> TakePrintOptions(Context& ctx) {
   return s;
 }
 
-std::string NowRfc3339() { return FormatRfc3339Vietnam(std::chrono::system_clock::now()); }
+std::string NowRfc3339() {
+  return FormatRfc3339Vietnam(std::chrono::system_clock::now());
+}
 
 // Renders, writes the preview if asked, prints. The preview is written first, so it exists
 // even when the printer fails.
@@ -62,14 +64,17 @@ Status RenderAndPrint(const Layout& layout, const PrintSetup& setup, Printer& pr
   return printer.Print(*raster);
 }
 
-Result<std::unique_ptr<Printer>> OpenConfiguredPrinter(const PrintSetup& setup) { return OpenPrinter(setup.uri); }
+Result<std::unique_ptr<Printer>> OpenConfiguredPrinter(const PrintSetup& setup) {
+  return OpenPrinter(setup.uri);
+}
 
 // The fields served at a counter, from the catalog: "Hộ tịch, Chứng thực".
 std::string CounterLabel(const Catalog& c, const std::string& counter) {
   std::string out;
   std::set<std::string> seen;
   for (const auto& p : c.procedures) {
-    if (p.counter == counter && !p.field.empty() && seen.insert(p.field).second) out += (out.empty() ? "" : ", ") + p.field;
+    if (p.counter == counter && !p.field.empty() && seen.insert(p.field).second)
+      out += (out.empty() ? "" : ", ") + p.field;
   }
   return out;
 }
@@ -93,7 +98,8 @@ int TakeTicket(Context& ctx, const char* usage) {
   if (std::find(counters.begin(), counters.end(), counter) == counters.end()) {
     std::string list;
     for (const auto& c : counters) list += (list.empty() ? "" : ", ") + c;
-    return ctx.Fail(Status::Error(Code::kInvalidArgument, "no counter '" + counter + "' in the catalog (have: " + list + ")",
+    return ctx.Fail(Status::Error(Code::kInvalidArgument,
+                                  "no counter '" + counter + "' in the catalog (have: " + list + ")",
                                   "Không có quầy '" + counter + "' trong danh mục (các quầy: " + list + ")"));
   }
   std::optional<std::string> dossier_client_id;
@@ -111,17 +117,19 @@ int TakeTicket(Context& ctx, const char* usage) {
   auto ticket = (*store)->ReserveTicket(counter, dossier_client_id);
   if (!ticket.ok()) return ctx.Fail(ticket.status());
 
-  const QueueTicketInfo info{(*cfg)->commune_name, counter, CounterLabel(*catalog, counter), ticket->number, *waiting,
-                             ticket->issued_at, provisional_code};
+  const QueueTicketInfo info{(*cfg)->commune_name, counter,  CounterLabel(*catalog, counter),
+                             ticket->number,       *waiting, ticket->issued_at,
+                             provisional_code};
   const std::string shown = FormatTicketNumber(counter, ticket->number);
   Status printed = RenderAndPrint(BuildQueueTicket(info), *setup, **printer);
   const std::string state = printed.ok() ? "issued" : "print_failed";
   if (Status st = (*store)->SetTicketState(ticket->id, state); !st.ok()) return ctx.Fail(st);
   if (ctx.json()) {
-    json j = {{"ticket_id", ticket->id}, {"counter", counter}, {"number", ticket->number}, {"display", shown},
-              {"day", ticket->day}, {"state", state}, {"waiting_before", *waiting}, {"printer", setup->uri}};
-    if (!printed.ok()) j["error"] = {{"code", CodeName(printed.code())}, {"message", printed.message_vi()},
-                                     {"message_en", printed.message_en()}};
+    json j = {{"ticket_id", ticket->id}, {"counter", counter}, {"number", ticket->number},   {"display", shown},
+              {"day", ticket->day},      {"state", state},     {"waiting_before", *waiting}, {"printer", setup->uri}};
+    if (!printed.ok())
+      j["error"] = {
+          {"code", CodeName(printed.code())}, {"message", printed.message_vi()}, {"message_en", printed.message_en()}};
     PrintJson(j);
   }
   if (printed.ok()) {
@@ -177,17 +185,23 @@ int TicketReprint(Context& ctx) {
   auto printer = OpenConfiguredPrinter(*setup);
   if (!printer.ok()) return ctx.Fail(printer.status());
   const QueueTicketInfo info{(*cfg)->commune_name, ticket->counter, CounterLabel(*catalog, ticket->counter),
-                             ticket->number, *waiting, ticket->issued_at, provisional_code};
+                             ticket->number,       *waiting,        ticket->issued_at,
+                             provisional_code};
   const std::string shown = FormatTicketNumber(ticket->counter, ticket->number);
   Status printed = RenderAndPrint(BuildQueueTicket(info), *setup, **printer);
   if (printed.ok()) {
     if (Status st = (*store)->SetTicketState(ticket->id, "issued"); !st.ok()) return ctx.Fail(st);
   }
   if (ctx.json()) {
-    json j = {{"ticket_id", ticket->id}, {"counter", ticket->counter}, {"number", ticket->number}, {"display", shown},
-              {"state", printed.ok() ? "issued" : "print_failed"}, {"printer", setup->uri}};
-    if (!printed.ok()) j["error"] = {{"code", CodeName(printed.code())}, {"message", printed.message_vi()},
-                                     {"message_en", printed.message_en()}};
+    json j = {{"ticket_id", ticket->id},
+              {"counter", ticket->counter},
+              {"number", ticket->number},
+              {"display", shown},
+              {"state", printed.ok() ? "issued" : "print_failed"},
+              {"printer", setup->uri}};
+    if (!printed.ok())
+      j["error"] = {
+          {"code", CodeName(printed.code())}, {"message", printed.message_vi()}, {"message_en", printed.message_en()}};
     PrintJson(j);
   }
   if (!printed.ok()) return ctx.Fail(printed);
@@ -223,8 +237,12 @@ int TicketList(Context& ctx) {
   if (ctx.json()) {
     json arr = json::array();
     for (const auto& t : all) {
-      arr.push_back({{"ticket_id", t.id}, {"counter", t.counter}, {"number", t.number},
-                     {"display", FormatTicketNumber(t.counter, t.number)}, {"state", t.state}, {"issued_at", t.issued_at},
+      arr.push_back({{"ticket_id", t.id},
+                     {"counter", t.counter},
+                     {"number", t.number},
+                     {"display", FormatTicketNumber(t.counter, t.number)},
+                     {"state", t.state},
+                     {"issued_at", t.issued_at},
                      {"called_at", t.called_at ? json(*t.called_at) : json()}});
     }
     PrintJson(arr);
@@ -236,8 +254,12 @@ int TicketList(Context& ctx) {
   return kExitOk;
 }
 
-int TicketTake(Context& ctx) { return TakeTicket(ctx, "ticket take COUNTER [--printer URI] [--preview FILE.png] [--dossier ID]"); }
-int PrintTicket(Context& ctx) { return TakeTicket(ctx, "print ticket COUNTER [--printer URI] [--preview FILE.png] [--dossier ID]"); }
+int TicketTake(Context& ctx) {
+  return TakeTicket(ctx, "ticket take COUNTER [--printer URI] [--preview FILE.png] [--dossier ID]");
+}
+int PrintTicket(Context& ctx) {
+  return TakeTicket(ctx, "print ticket COUNTER [--printer URI] [--preview FILE.png] [--dossier ID]");
+}
 
 int TicketCall(Context& ctx) {
   if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
@@ -258,9 +280,10 @@ int TicketCall(Context& ctx) {
   auto waiting = (*store)->WaitingTickets(counter);
   const std::string shown = FormatTicketNumber(counter, t->number);
   if (ctx.json()) {
-    PrintJson({{"counter", counter}, {"called", {{"ticket_id", t->id}, {"number", t->number}, {"display", shown},
-                                                  {"called_at", *t->called_at}}},
-               {"waiting", waiting.ok() ? json(*waiting) : json()}});
+    PrintJson(
+        {{"counter", counter},
+         {"called", {{"ticket_id", t->id}, {"number", t->number}, {"display", shown}, {"called_at", *t->called_at}}},
+         {"waiting", waiting.ok() ? json(*waiting) : json()}});
   } else {
     std::cout << "Mời số " << shown << " đến quầy " << counter << " / now serving " << shown;
     if (waiting.ok()) std::cout << " (" << *waiting << " người còn chờ)";
@@ -281,10 +304,13 @@ int PrintTest(Context& ctx) {
   if (!printer.ok()) return ctx.Fail(printer.status());
   auto state = (*printer)->QueryStatus();
   const std::string state_text = state.ok() ? PaperStateTextVi(*state) : state.status().message_vi();
-  Status st = RenderAndPrint(BuildTestPage({setup->uri, state_text, setup->width_dots, NowRfc3339()}), *setup, **printer);
+  Status st =
+      RenderAndPrint(BuildTestPage({setup->uri, state_text, setup->width_dots, NowRfc3339()}), *setup, **printer);
   if (ctx.json()) {
-    PrintJson({{"printer", setup->uri}, {"state", state.ok() ? PaperStateName(*state) : CodeName(state.status().code())},
-               {"printed", st.ok()}, {"error", st.ok() ? json() : json(st.message_vi())}});
+    PrintJson({{"printer", setup->uri},
+               {"state", state.ok() ? PaperStateName(*state) : CodeName(state.status().code())},
+               {"printed", st.ok()},
+               {"error", st.ok() ? json() : json(st.message_vi())}});
   }
   if (!st.ok()) return ctx.Fail(st);
   if (!ctx.json()) std::cout << "Đã in trang thử / test page printed on " << setup->uri << " (" << state_text << ")\n";
@@ -318,7 +344,8 @@ int PrintReceipt(Context& ctx) {
   if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
   if (!setup.ok()) return ctx.Fail(setup.status());
   if (ctx.args().size() != 1) {
-    std::cerr << "Usage: kioskctl print receipt ID [--official] [--officer NAME] [--printer URI] [--preview FILE.png]\n";
+    std::cerr
+        << "Usage: kioskctl print receipt ID [--official] [--officer NAME] [--printer URI] [--preview FILE.png]\n";
     return kExitBadInput;
   }
   auto cfg = ctx.Config();
@@ -368,8 +395,11 @@ int PrintReceipt(Context& ctx) {
   (void)(*store)->Audit("kioskctl", what + (st.ok() ? "" : ".failed"), rec->provisional_code,
                         st.ok() ? "" : CodeName(st.code()));
   if (ctx.json()) {
-    PrintJson({{"dossier", rec->provisional_code}, {"document", official ? "official_receipt" : "kiosk_slip"},
-               {"printer", setup->uri}, {"printed", st.ok()}, {"error", st.ok() ? json() : json(st.message_vi())},
+    PrintJson({{"dossier", rec->provisional_code},
+               {"document", official ? "official_receipt" : "kiosk_slip"},
+               {"printer", setup->uri},
+               {"printed", st.ok()},
+               {"error", st.ok() ? json() : json(st.message_vi())},
                {"preview", setup->preview ? json(*setup->preview) : json()}});
   }
   if (!st.ok()) return ctx.Fail(st);
@@ -381,26 +411,29 @@ int PrintReceipt(Context& ctx) {
   return kExitOk;
 }
 
-const CommandRegistration kTicketTake({"ticket take", "COUNTER [--printer URI] [--preview FILE.png] [--dossier ID] [--json]",
+const CommandRegistration kTicketTake({"ticket take",
+                                       "COUNTER [--printer URI] [--preview FILE.png] [--dossier ID] [--json]",
                                        "Take a queue number and print its ticket (issued only if the printer confirms)",
                                        TicketTake});
-const CommandRegistration kTicketReprint({"ticket reprint", "COUNTER-NUMBER|TICKET_ID [--printer URI] [--preview FILE.png] [--json]",
+const CommandRegistration kTicketReprint({"ticket reprint",
+                                          "COUNTER-NUMBER|TICKET_ID [--printer URI] [--preview FILE.png] [--json]",
                                           "Reprint today's number whose ticket did not print; issued once it prints",
                                           TicketReprint});
 const CommandRegistration kTicketList({"ticket list", "[--state S] [--json]", "Today's queue numbers and their states",
-                                      TicketList});
-const CommandRegistration kTicketCall({"ticket call", "COUNTER [--json]", "Call the next waiting number at a counter", TicketCall});
+                                       TicketList});
+const CommandRegistration kTicketCall({"ticket call", "COUNTER [--json]", "Call the next waiting number at a counter",
+                                       TicketCall});
 const CommandRegistration kPrintTest({"print test", "[--printer URI] [--preview FILE.png] [--width-mm 58|80]",
                                       "Print the test page (every Vietnamese letter, a QR) and show the printer state",
                                       PrintTest});
-const CommandRegistration kPrintReceipt({"print receipt",
-                                         "ID [--official] [--officer NAME] [--printer URI] [--preview FILE.png] [--width-mm 58|80]",
-                                         "Print a dossier's kiosk slip, or with --official its Mẫu 01 receipt", PrintReceipt});
+const CommandRegistration kPrintReceipt(
+    {"print receipt", "ID [--official] [--officer NAME] [--printer URI] [--preview FILE.png] [--width-mm 58|80]",
+     "Print a dossier's kiosk slip, or with --official its Mẫu 01 receipt", PrintReceipt});
 const CommandRegistration kPrintTicket({"print ticket", "COUNTER [--printer URI] [--preview FILE.png] [--dossier ID]",
                                         "Same as 'ticket take': take a number and print its ticket", PrintTicket});
-const CommandRegistration kPrintStatus({"print status", "[--printer URI] [--json]",
-                                        "Ask the printer its state (DLE EOT): ok, paper_low, paper_out, cover_open, offline",
-                                        PrintStatus});
+const CommandRegistration kPrintStatus(
+    {"print status", "[--printer URI] [--json]",
+     "Ask the printer its state (DLE EOT): ok, paper_low, paper_out, cover_open, offline", PrintStatus});
 
 }  // namespace
 }  // namespace mck::ctl

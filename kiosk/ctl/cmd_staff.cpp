@@ -3,9 +3,9 @@
 #include <iostream>
 #include <string>
 
-#include "command.h"
-#include "ids.h"
-#include "store/staff_auth.h"
+#include "kiosk/ctl/command.h"
+#include "offline/domain/ids.h"
+#include "offline/store/staff_auth.h"
 
 namespace mck::ctl {
 namespace {
@@ -56,8 +56,12 @@ int CheckPin(Context& ctx) {
     auto r = auth.Verify(pin);
     if (!r.ok()) return ctx.Fail(r.status());
     switch (r->check) {
-      case PinCheck::kOk: std::cout << "Mã PIN đúng / PIN ok\n"; return kExitOk;
-      case PinCheck::kNotSet: std::cerr << "Chưa đặt mã PIN cán bộ / no staff PIN set\n"; return kExitFailed;
+      case PinCheck::kOk:
+        std::cout << "Mã PIN đúng / PIN ok\n";
+        return kExitOk;
+      case PinCheck::kNotSet:
+        std::cerr << "Chưa đặt mã PIN cán bộ / no staff PIN set\n";
+        return kExitFailed;
       case PinCheck::kLocked:
         std::cerr << "Mã PIN đang bị khoá thêm " << r->locked_for_s << " giây / PIN locked for " << r->locked_for_s
                   << " s\n";
@@ -71,8 +75,10 @@ int CheckPin(Context& ctx) {
   });
 }
 
-const CommandRegistration kSetPin({"staff set-pin", "(PIN on standard input)", "Set the staff-mode PIN (6-12 digits)", SetPin});
-const CommandRegistration kCheckPin({"staff check-pin", "(PIN on standard input)", "Check a staff PIN (counts towards the lock-out)", CheckPin});
+const CommandRegistration kSetPin({"staff set-pin", "(PIN on standard input)", "Set the staff-mode PIN (6-12 digits)",
+                                   SetPin});
+const CommandRegistration kCheckPin({"staff check-pin", "(PIN on standard input)",
+                                     "Check a staff PIN (counts towards the lock-out)", CheckPin});
 
 }  // namespace
 }  // namespace mck::ctl

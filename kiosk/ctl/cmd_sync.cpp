@@ -4,12 +4,12 @@
 
 #include <iostream>
 
-#include "command.h"
-#include "enrolment.h"
-#include "json_out.h"
-#include "lookup.h"
-#include "store/store.h"
-#include "syncer.h"
+#include "kiosk/ctl/command.h"
+#include "kiosk/ctl/json_out.h"
+#include "offline/store/store.h"
+#include "offline/sync/enrolment.h"
+#include "offline/sync/lookup.h"
+#include "offline/sync/syncer.h"
 
 namespace mck::ctl {
 namespace {
@@ -23,8 +23,8 @@ bool TakeInt(Context& ctx, const std::string& name, long min, long max, long* ou
   char* end = nullptr;
   const long n = std::strtol(v->c_str(), &end, 10);
   if (v->empty() || *end || n < min || n > max) {
-    std::cerr << "Giá trị không hợp lệ cho " << name << " / " << name << " needs a number from " << min << " to "
-              << max << "\n";
+    std::cerr << "Giá trị không hợp lệ cho " << name << " / " << name << " needs a number from " << min << " to " << max
+              << "\n";
     return false;
   }
   *out = n;
@@ -45,8 +45,8 @@ json SummaryToJson(const SyncSummary& s) {
             {"clock_skew_s", s.clock_skew_s ? json(*s.clock_skew_s) : json()},
             {"error", json()}};
   if (!s.error.ok()) {
-    j["error"] = {{"code", CodeName(s.error.code())}, {"message", s.error.message_en()},
-                  {"message_vi", s.error.message_vi()}};
+    j["error"] = {
+        {"code", CodeName(s.error.code())}, {"message", s.error.message_en()}, {"message_vi", s.error.message_vi()}};
   }
   return j;
 }
@@ -55,7 +55,8 @@ void PrintSummary(const SyncSummary& s) {
   std::cout << "Đã gửi / sent: " << s.sent << ", được tiếp nhận / accepted: " << s.accepted
             << ", cần xử lý / needs_attention: " << s.needs_attention << ", thử lại / retried: " << s.retried
             << ", còn lại / remaining: " << s.remaining << "\n";
-  if (s.delivered) std::cout << "Đánh giá, quyết định đã gửi / ratings and decisions delivered: " << s.delivered << "\n";
+  if (s.delivered)
+    std::cout << "Đánh giá, quyết định đã gửi / ratings and decisions delivered: " << s.delivered << "\n";
   if (s.clock_skew_s && (*s.clock_skew_s > 60 || *s.clock_skew_s < -60)) {
     std::cout << "Cảnh báo: đồng hồ kiosk lệch " << *s.clock_skew_s << " giây so với cổng dịch vụ công / clock skew "
               << *s.clock_skew_s << " s\n";
@@ -102,8 +103,10 @@ int Sync(Context& ctx) {
   if (once || drain) {
     auto s = once ? syncer.RunOnce() : syncer.Drain();
     if (!s.ok()) return ctx.Fail(s.status());
-    if (ctx.json()) PrintJson(SummaryToJson(*s));
-    else PrintSummary(*s);
+    if (ctx.json())
+      PrintJson(SummaryToJson(*s));
+    else
+      PrintSummary(*s);
     return s->error.ok() ? kExitOk : kExitFailed;
   }
 
@@ -115,8 +118,10 @@ int Sync(Context& ctx) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before the worker starts, so it inherits the mask
   syncer.SetSink([&ctx](const SyncEvent& e) {
     if (e.kind == SyncEvent::Kind::kPassFinished) {
-      if (ctx.json()) std::cout << SummaryToJson(e.summary).dump() << std::endl;
-      else PrintSummary(e.summary);
+      if (ctx.json())
+        std::cout << SummaryToJson(e.summary).dump() << std::endl;
+      else
+        PrintSummary(e.summary);
     } else if (e.kind == SyncEvent::Kind::kStopped) {
       std::cerr << "Dừng / stopped: " << e.status.message_vi() << " (" << e.status.message_en() << ")" << std::endl;
     }
@@ -157,8 +162,11 @@ int Enroll(Context& ctx) {
   auto e = Enrol(**store, (*cfg)->data_dir, req);
   if (!e.ok()) return ctx.Fail(e.status());
   if (ctx.json()) {
-    PrintJson({{"kiosk_id", e->kiosk_id}, {"commune_code", e->commune_code}, {"commune_name", e->commune_name},
-               {"portal_url", e->portal_url}, {"certificate_expires_at", e->cert_expires_at},
+    PrintJson({{"kiosk_id", e->kiosk_id},
+               {"commune_code", e->commune_code},
+               {"commune_name", e->commune_name},
+               {"portal_url", e->portal_url},
+               {"certificate_expires_at", e->cert_expires_at},
                {"key_file", e->key_file.string()}});
   } else {
     std::cout << "Đã đăng ký kiosk / enrolled: " << e->kiosk_id << " — " << e->commune_name << " (" << e->commune_code
@@ -194,10 +202,12 @@ int Lookup(Context& ctx) {
   if (ctx.json()) {
     json j = {{"local", local.ok() ? SummaryJson(*local) : json()}, {"portal", json()}, {"error", json()}};
     if (st.ok()) {
-      j["portal"] = {{"dossier_code", st->dossier_code}, {"status", st->status}, {"status_text", st->status_text},
-                     {"updated_at", st->updated_at}, {"appointment_date", st->appointment_date}, {"note", st->note}};
+      j["portal"] = {{"dossier_code", st->dossier_code},         {"status", st->status},
+                     {"status_text", st->status_text},           {"updated_at", st->updated_at},
+                     {"appointment_date", st->appointment_date}, {"note", st->note}};
     } else {
-      j["error"] = {{"code", CodeName(st.status().code())}, {"message", st.status().message_en()},
+      j["error"] = {{"code", CodeName(st.status().code())},
+                    {"message", st.status().message_en()},
                     {"message_vi", st.status().message_vi()}};
     }
     PrintJson(j);

@@ -1,21 +1,25 @@
-#include "command.h"
+#include "kiosk/ctl/command.h"
 
 #include <cstdlib>
 #include <iostream>
 
-#include "store/store.h"
+#include "offline/store/store.h"
 
 namespace mck::ctl {
 
 int ExitCodeFor(const Status& st) {
   switch (st.code()) {
-    case Code::kOk: return kExitOk;
+    case Code::kOk:
+      return kExitOk;
     case Code::kInvalidArgument:
     case Code::kNotFound:
-    case Code::kAlreadyExists: return kExitBadInput;
+    case Code::kAlreadyExists:
+      return kExitBadInput;
     case Code::kCorrupt:
-    case Code::kFailedPrecondition: return kExitDataFault;
-    default: return kExitFailed;
+    case Code::kFailedPrecondition:
+      return kExitDataFault;
+    default:
+      return kExitFailed;
   }
 }
 
@@ -106,8 +110,12 @@ static std::vector<CommandSpec>& Table() {
   return table;
 }
 
-CommandRegistration::CommandRegistration(CommandSpec spec) { Table().push_back(spec); }
+CommandRegistration::CommandRegistration(CommandSpec spec) {
+  Table().push_back(spec);
+}
 
-const std::vector<CommandSpec>& Commands() { return Table(); }
+const std::vector<CommandSpec>& Commands() {
+  return Table();
+}
 
 }  // namespace mck::ctl

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "config.h"
-#include "status.h"
+#include "offline/domain/config.h"
+#include "offline/domain/status.h"
 
 namespace mck {
 class Store;

@@ -5,7 +5,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "command.h"
+#include "kiosk/ctl/command.h"
 
 using mck::ctl::CommandSpec;
 
@@ -22,9 +22,8 @@ void PrintUsage(std::ostream& out) {
   out << "kioskctl " << MCK_VERSION << " — Một Cửa Kiosk command line\n\n"
       << "Usage: kioskctl [--config FILE] [--data-dir DIR] [--json] COMMAND ...\n\nCommands:\n";
   std::vector<CommandSpec> cmds = mck::ctl::Commands();
-  std::sort(cmds.begin(), cmds.end(), [](const CommandSpec& a, const CommandSpec& b) {
-    return std::string(a.words) < b.words;
-  });
+  std::sort(cmds.begin(), cmds.end(),
+            [](const CommandSpec& a, const CommandSpec& b) { return std::string(a.words) < b.words; });
   for (const auto& c : cmds) {
     out << "  " << c.words << (c.usage[0] ? " " : "") << c.usage << "\n      " << c.summary << "\n";
   }
@@ -48,10 +47,16 @@ int main(int argc, char** argv) {
       return std::nullopt;
     };
     if (auto v = value("--config")) {
-      if (v->empty()) { std::cerr << "--config cần đường dẫn tệp / needs a FILE\n"; return 2; }
+      if (v->empty()) {
+        std::cerr << "--config cần đường dẫn tệp / needs a FILE\n";
+        return 2;
+      }
       config = *v;
     } else if (auto d = value("--data-dir")) {
-      if (d->empty()) { std::cerr << "--data-dir cần thư mục / needs a DIR\n"; return 2; }
+      if (d->empty()) {
+        std::cerr << "--data-dir cần thư mục / needs a DIR\n";
+        return 2;
+      }
       data_dir = *d;
     } else if (a == "--json") {
       json = true;
@@ -89,7 +94,7 @@ int main(int argc, char** argv) {
     std::cout << "Usage: kioskctl " << best->words << " " << best->usage << "\n" << best->summary << "\n";
     return 0;
   }
-  mck::ctl::Context ctx(std::vector<std::string>(args.begin() + static_cast<long>(best_len), args.end()),
-                        config, data_dir, json);
+  mck::ctl::Context ctx(std::vector<std::string>(args.begin() + static_cast<long>(best_len), args.end()), config,
+                        data_dir, json);
   return best->fn(ctx);
 }

@@ -3,12 +3,12 @@
 // a modifier key applies only where the result can still be Vietnamese, otherwise it is typed
 // as a letter; pressing a modifier again undoes it and types the key ("aaa" → "aa", "ass" → "as",
 // "ww" → "w", "ddd" → "dd"), and the rest of that word is then typed as is.
-#include "ime.h"
+#include "kiosk/text/ime.h"
 
 #include <string.h>  // explicit_bzero
 
-#include "ids.h"
-#include "utf8.h"
+#include "offline/domain/ids.h"
+#include "offline/domain/utf8.h"
 
 namespace mck::text {
 namespace {
@@ -17,8 +17,12 @@ using detail::Letter;
 using detail::Mark;
 using detail::Word;
 
-bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
-char ToLowerAscii(char c) { return IsAsciiUpper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
+bool IsAsciiUpper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+char ToLowerAscii(char c) {
+  return IsAsciiUpper(c) ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 Letter LiteralLetter(char key) {
   if (auto l = detail::LetterFromCodePoint(static_cast<unsigned char>(key))) return *l;
@@ -177,35 +181,59 @@ bool TryStroke(Word* w, char key) {
 
 bool TelexKey(Word* w, char key, ToneStyle style) {
   switch (ToLowerAscii(key)) {
-    case 's': return TryTone(w, detail::kSac, key, style);
-    case 'f': return TryTone(w, detail::kHuyen, key, style);
-    case 'r': return TryTone(w, detail::kHoi, key, style);
-    case 'x': return TryTone(w, detail::kNga, key, style);
-    case 'j': return TryTone(w, detail::kNang, key, style);
-    case 'z': return RemoveTone(w);
-    case 'a': return TryCircumflex(w, 'a', key);
-    case 'e': return TryCircumflex(w, 'e', key);
-    case 'o': return TryCircumflex(w, 'o', key);
-    case 'w': return TryHornBreve(w, true, true, key) || TryBareW(w, key);
-    case 'd': return TryStroke(w, key);
-    default: return false;
+    case 's':
+      return TryTone(w, detail::kSac, key, style);
+    case 'f':
+      return TryTone(w, detail::kHuyen, key, style);
+    case 'r':
+      return TryTone(w, detail::kHoi, key, style);
+    case 'x':
+      return TryTone(w, detail::kNga, key, style);
+    case 'j':
+      return TryTone(w, detail::kNang, key, style);
+    case 'z':
+      return RemoveTone(w);
+    case 'a':
+      return TryCircumflex(w, 'a', key);
+    case 'e':
+      return TryCircumflex(w, 'e', key);
+    case 'o':
+      return TryCircumflex(w, 'o', key);
+    case 'w':
+      return TryHornBreve(w, true, true, key) || TryBareW(w, key);
+    case 'd':
+      return TryStroke(w, key);
+    default:
+      return false;
   }
 }
 
 bool VniKey(Word* w, char key, ToneStyle style) {
   switch (key) {
-    case '1': case '2': case '3': case '4': case '5':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
       return TryTone(w, static_cast<uint8_t>(key - '0'), key, style);
-    case '0': return RemoveTone(w);
-    case '6': return TryCircumflex(w, 0, key);
-    case '7': return TryHornBreve(w, true, false, key);
-    case '8': return TryHornBreve(w, false, true, key);
-    case '9': return TryStroke(w, key);
-    default: return false;
+    case '0':
+      return RemoveTone(w);
+    case '6':
+      return TryCircumflex(w, 0, key);
+    case '7':
+      return TryHornBreve(w, true, false, key);
+    case '8':
+      return TryHornBreve(w, false, true, key);
+    case '9':
+      return TryStroke(w, key);
+    default:
+      return false;
   }
 }
 
-bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAsciiLetter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 // Zeroes a string's whole buffer, not only its current size.
 void WipeString(std::string* s) {
@@ -230,7 +258,9 @@ std::string Compose(InputMethod method, ToneStyle style, std::string_view keys) 
 
 Composer::Composer(InputMethod method, ToneStyle style) : method_(method), style_(style) {}
 
-Composer::~Composer() { Clear(); }
+Composer::~Composer() {
+  Clear();
+}
 
 void Composer::Key(std::string_view utf8) {
   for (char32_t cp : detail::DecodeUtf8(utf8)) {

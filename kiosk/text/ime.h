@@ -25,7 +25,7 @@
 #include <string>
 #include <string_view>
 
-#include "syllable.h"
+#include "kiosk/text/syllable.h"
 
 namespace mck::text {
 
@@ -66,8 +66,8 @@ class Composer {
   void KeyAscii(char key);
   void KeyOther(char32_t cp);
   void EndWord(char separator);
-  void Rebuild();   // text_ = prefix_ + the rendered word
-  void Reparse();   // splits text_ into prefix_ and the word after the last non-letter
+  void Rebuild();  // text_ = prefix_ + the rendered word
+  void Reparse();  // splits text_ into prefix_ and the word after the last non-letter
 
   std::string text_;
   std::string prefix_;  // everything before the word being typed

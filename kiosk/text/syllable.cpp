@@ -1,21 +1,20 @@
 // Vietnamese spelling rules for the composer: letters, syllable structure, vowel clusters and
 // tone placement. See syllable.h.
-#include "syllable.h"
+#include "kiosk/text/syllable.h"
 
 #include <array>
 
-#include "ime.h"
+#include "kiosk/text/ime.h"
 
 namespace mck::text::detail {
 namespace {
 
 // The twelve vowels, each in the six tones (none, sắc, huyền, hỏi, ngã, nặng); lower then upper
 // case. Checked against Unicode normalisation by tests/text.
-constexpr std::array<std::string_view, 24> kVowelRows = {
-    "aáàảãạ", "ăắằẳẵặ", "âấầẩẫậ", "eéèẻẽẹ", "êếềểễệ", "iíìỉĩị",
-    "oóòỏõọ", "ôốồổỗộ", "ơớờởỡợ", "uúùủũụ", "ưứừửữự", "yýỳỷỹỵ",
-    "AÁÀẢÃẠ", "ĂẮẰẲẴẶ", "ÂẤẦẨẪẬ", "EÉÈẺẼẸ", "ÊẾỀỂỄỆ", "IÍÌỈĨỊ",
-    "OÓÒỎÕỌ", "ÔỐỒỔỖỘ", "ƠỚỜỞỠỢ", "UÚÙỦŨỤ", "ƯỨỪỬỮỰ", "YÝỲỶỸỴ"};
+constexpr std::array<std::string_view, 24> kVowelRows = {"aáàảãạ", "ăắằẳẵặ", "âấầẩẫậ", "eéèẻẽẹ", "êếềểễệ", "iíìỉĩị",
+                                                         "oóòỏõọ", "ôốồổỗộ", "ơớờởỡợ", "uúùủũụ", "ưứừửữự", "yýỳỷỹỵ",
+                                                         "AÁÀẢÃẠ", "ĂẮẰẲẴẶ", "ÂẤẦẨẪẬ", "EÉÈẺẼẸ", "ÊẾỀỂỄỆ", "IÍÌỈĨỊ",
+                                                         "OÓÒỎÕỌ", "ÔỐỒỔỖỘ", "ƠỚỜỞỠỢ", "UÚÙỦŨỤ", "ƯỨỪỬỮỰ", "YÝỲỶỸỴ"};
 struct VowelKey {
   char base;
   Mark mark;
@@ -57,18 +56,23 @@ int VowelRow(const Letter& l) {
 
 // Every vowel cluster of standard Vietnamese spelling (after the "gi"/"qu" initials are split
 // off), with its marks. "uơ" is here for thuở, huơ.
-constexpr std::string_view kClusters[] = {
-    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y",
-    "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe", "oi", "ôi",
-    "ơi", "oo", "ua", "uâ", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi", "ươ", "ưu", "yê",
-    "iêu", "yêu", "oai", "oay", "oao", "oeo", "uây", "uôi", "ươi", "ươu", "uya", "uyê", "uyu"};
+constexpr std::string_view kClusters[] = {"a",   "ă",   "â",   "e",   "ê",   "i",   "o",   "ô",   "ơ",   "u",   "ư",
+                                          "y",   "ai",  "ao",  "au",  "ay",  "âu",  "ây",  "eo",  "êu",  "ia",  "iê",
+                                          "iu",  "oa",  "oă",  "oe",  "oi",  "ôi",  "ơi",  "oo",  "ua",  "uâ",  "uê",
+                                          "ui",  "uô",  "uơ",  "uy",  "ưa",  "ưi",  "ươ",  "ưu",  "yê",  "iêu", "yêu",
+                                          "oai", "oay", "oao", "oeo", "uây", "uôi", "ươi", "ươu", "uya", "uyê", "uyu"};
 
 bool IsConsonantLetter(const Letter& l) {
   if (l.ch > 0x7F || l.ch < 'a' || l.ch > 'z') return false;
   if (IsVowel(l)) return false;
   switch (l.ch) {
-    case 'f': case 'j': case 'w': case 'z': return false;
-    default: return true;
+    case 'f':
+    case 'j':
+    case 'w':
+    case 'z':
+      return false;
+    default:
+      return true;
   }
 }
 
@@ -84,14 +88,23 @@ bool MatchesCluster(const Word& w, size_t b, size_t e, std::string_view pattern)
   return true;
 }
 
-bool IsBase(const Letter& l, char c) { return l.ch == static_cast<char32_t>(c); }
+bool IsBase(const Letter& l, char c) {
+  return l.ch == static_cast<char32_t>(c);
+}
 
 }  // namespace
 
 bool IsVowel(const Letter& l) {
   switch (l.ch) {
-    case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': return true;
-    default: return false;
+    case 'a':
+    case 'e':
+    case 'i':
+    case 'o':
+    case 'u':
+    case 'y':
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -211,7 +224,7 @@ int TonePosition(const Word& w, const Syllable& s, ToneStyle style) {
   const char32_t c0 = w.letters[b].ch, c1 = w.letters[b + 1].ch;
   const bool glide_pair = (c0 == 'o' && (c1 == 'a' || c1 == 'e')) || (c0 == 'u' && c1 == 'y');
   if (glide_pair && style == ToneStyle::kNew) return static_cast<int>(b + 1);  // hoà, thuý
-  return static_cast<int>(b);                                                   // hòa, mùa, tía
+  return static_cast<int>(b);                                                  // hòa, mùa, tía
 }
 
 int TonedLetter(const Word& w) {
@@ -243,16 +256,30 @@ std::vector<char32_t> DecodeUtf8(std::string_view s) {
     const auto c = static_cast<unsigned char>(s[i]);
     size_t len = 0;
     char32_t cp = 0;
-    if (c < 0x80) { len = 1; cp = c; }
-    else if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-    else { ++i; continue; }
+    if (c < 0x80) {
+      len = 1;
+      cp = c;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      ++i;
+      continue;
+    }
     if (i + len > s.size()) break;
     bool ok = true;
     for (size_t k = 1; k < len; ++k) {
       const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) { ok = false; break; }
+      if ((cc & 0xC0) != 0x80) {
+        ok = false;
+        break;
+      }
       cp = (cp << 6) | (cc & 0x3F);
     }
     static constexpr char32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};

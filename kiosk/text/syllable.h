@@ -43,10 +43,10 @@ struct Word {
 
 // The parts of a word that reads as a Vietnamese syllable (or the start of one).
 struct Syllable {
-  size_t vowel_begin = 0;  // letters [0, vowel_begin) are the initial, "gi"/"qu" included
-  size_t vowel_end = 0;    // [vowel_begin, vowel_end) the vowel cluster (may be empty)
-  bool final_ok = false;   // the rest is "", c, ch, k, m, n, ng, nh, p or t
-  bool stop_final = false; // c, ch, k, p, t: only sắc and nặng are possible
+  size_t vowel_begin = 0;   // letters [0, vowel_begin) are the initial, "gi"/"qu" included
+  size_t vowel_end = 0;     // [vowel_begin, vowel_end) the vowel cluster (may be empty)
+  bool final_ok = false;    // the rest is "", c, ch, k, m, n, ng, nh, p or t
+  bool stop_final = false;  // c, ch, k, p, t: only sắc and nặng are possible
   bool initial_qu = false;
 };
 

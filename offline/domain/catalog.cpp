@@ -1,8 +1,8 @@
-#include "catalog.h"
+#include "offline/domain/catalog.h"
 
 #include <regex>
 
-#include "utf8.h"
+#include "offline/domain/utf8.h"
 
 namespace mck {
 
@@ -10,35 +10,45 @@ using nlohmann::json;
 
 const char* FieldTypeName(FieldType t) {
   switch (t) {
-    case FieldType::kText: return "text";
-    case FieldType::kMultiline: return "multiline";
-    case FieldType::kDate: return "date";
-    case FieldType::kNumber: return "number";
-    case FieldType::kPhone: return "phone";
-    case FieldType::kEmail: return "email";
-    case FieldType::kIdNumber: return "id_number";
-    case FieldType::kSelect: return "select";
-    case FieldType::kCheckbox: return "checkbox";
+    case FieldType::kText:
+      return "text";
+    case FieldType::kMultiline:
+      return "multiline";
+    case FieldType::kDate:
+      return "date";
+    case FieldType::kNumber:
+      return "number";
+    case FieldType::kPhone:
+      return "phone";
+    case FieldType::kEmail:
+      return "email";
+    case FieldType::kIdNumber:
+      return "id_number";
+    case FieldType::kSelect:
+      return "select";
+    case FieldType::kCheckbox:
+      return "checkbox";
   }
   return "text";
 }
 
 std::optional<FieldType> ParseFieldType(std::string_view s) {
-  for (FieldType t : {FieldType::kText, FieldType::kMultiline, FieldType::kDate, FieldType::kNumber,
-                      FieldType::kPhone, FieldType::kEmail, FieldType::kIdNumber, FieldType::kSelect,
-                      FieldType::kCheckbox}) {
+  for (FieldType t : {FieldType::kText, FieldType::kMultiline, FieldType::kDate, FieldType::kNumber, FieldType::kPhone,
+                      FieldType::kEmail, FieldType::kIdNumber, FieldType::kSelect, FieldType::kCheckbox}) {
     if (s == FieldTypeName(t)) return t;
   }
   return std::nullopt;
 }
 
 const FormField* Procedure::FindField(std::string_view id) const {
-  for (const auto& f : form) if (f.id == id) return &f;
+  for (const auto& f : form)
+    if (f.id == id) return &f;
   return nullptr;
 }
 
 const Procedure* Catalog::Find(std::string_view code) const {
-  for (const auto& p : procedures) if (p.code == code) return &p;
+  for (const auto& p : procedures)
+    if (p.code == code) return &p;
   return nullptr;
 }
 
@@ -58,8 +68,7 @@ Status Bad(const std::string& path, const std::string& en, const std::string& vi
   return Status::Error(Code::kInvalidArgument, path + ": " + en, path + ": " + vi);
 }
 
-Status GetString(const json& obj, const char* key, const std::string& path, bool required,
-                 std::string* out) {
+Status GetString(const json& obj, const char* key, const std::string& path, bool required, std::string* out) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) {
     if (required) return Bad(path + "." + key, "is missing", "thiếu trường bắt buộc");
@@ -113,7 +122,8 @@ Status ParseField(const json& j, const std::string& path, FormField* f) {
     if (!j["options"].is_array()) return Bad(path + ".options", "must be an array", "phải là một mảng");
     for (size_t i = 0; i < j["options"].size(); ++i) {
       const auto& o = j["options"][i];
-      if (!o.is_string()) return Bad(path + ".options[" + std::to_string(i) + "]", "must be a string", "phải là chuỗi ký tự");
+      if (!o.is_string())
+        return Bad(path + ".options[" + std::to_string(i) + "]", "must be a string", "phải là chuỗi ký tự");
       auto nfc = ToNfc(o.get<std::string>());
       if (!nfc) return Bad(path + ".options", "is not valid UTF-8", "không phải UTF-8 hợp lệ");
       f->options.push_back(*nfc);
@@ -145,7 +155,8 @@ Status ParseProcedure(const json& j, const std::string& path, Procedure* p) {
     FormField f;
     const std::string fp = path + ".form[" + std::to_string(i) + "]";
     MCK_RETURN_IF_ERROR(ParseField(j["form"][i], fp, &f));
-    if (p->FindField(f.id)) return Bad(fp + ".id", "duplicate field id '" + f.id + "'", "mã trường bị trùng '" + f.id + "'");
+    if (p->FindField(f.id))
+      return Bad(fp + ".id", "duplicate field id '" + f.id + "'", "mã trường bị trùng '" + f.id + "'");
     p->form.push_back(std::move(f));
   }
   if (j.contains("documents")) {
@@ -177,7 +188,8 @@ Result<Catalog> ParseCatalog(const json& doc) {
     Procedure p;
     const std::string path = "procedures[" + std::to_string(i) + "]";
     MCK_RETURN_IF_ERROR(ParseProcedure(doc["procedures"][i], path, &p));
-    if (c.Find(p.code)) return Bad(path + ".code", "duplicate procedure code '" + p.code + "'", "mã thủ tục bị trùng '" + p.code + "'");
+    if (c.Find(p.code))
+      return Bad(path + ".code", "duplicate procedure code '" + p.code + "'", "mã thủ tục bị trùng '" + p.code + "'");
     c.procedures.push_back(std::move(p));
   }
   return c;
@@ -186,7 +198,8 @@ Result<Catalog> ParseCatalog(const json& doc) {
 Result<Catalog> ParseCatalogText(std::string_view text) {
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
-    return Status::Error(Code::kInvalidArgument, "catalog is not valid JSON", "danh mục thủ tục không phải JSON hợp lệ");
+    return Status::Error(Code::kInvalidArgument, "catalog is not valid JSON",
+                         "danh mục thủ tục không phải JSON hợp lệ");
   }
   return ParseCatalog(doc);
 }
@@ -207,9 +220,14 @@ json CatalogToJson(const Catalog& c) {
     }
     json docs = json::array();
     for (const auto& d : p.documents) docs.push_back({{"id", d.id}, {"name", d.name}, {"required", d.required}});
-    procs.push_back({{"code", p.code}, {"name", p.name}, {"field", p.field},
-                     {"processing_days", p.processing_days}, {"fee_vnd", p.fee_vnd},
-                     {"counter", p.counter}, {"form", std::move(form)}, {"documents", std::move(docs)}});
+    procs.push_back({{"code", p.code},
+                     {"name", p.name},
+                     {"field", p.field},
+                     {"processing_days", p.processing_days},
+                     {"fee_vnd", p.fee_vnd},
+                     {"counter", p.counter},
+                     {"form", std::move(form)},
+                     {"documents", std::move(docs)}});
   }
   return {{"version", c.version}, {"procedures", std::move(procs)}};
 }

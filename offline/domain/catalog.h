@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "status.h"
+#include "offline/domain/status.h"
 
 namespace mck {
 
@@ -23,10 +23,10 @@ struct FormField {
   std::string label;
   FieldType type = FieldType::kText;
   bool required = false;
-  std::optional<int> max_len;       // code points
+  std::optional<int> max_len;          // code points
   std::optional<std::string> pattern;  // ECMAScript regex, whole-value match
-  std::optional<double> min, max;   // numbers: value; dates: not used
-  std::vector<std::string> options; // select
+  std::optional<double> min, max;      // numbers: value; dates: not used
+  std::vector<std::string> options;    // select
   std::string help;
 };
 
@@ -37,7 +37,7 @@ struct RequiredDocument {
 };
 
 struct Procedure {
-  std::string code;   // "1.001193"
+  std::string code;  // "1.001193"
   std::string name;
   std::string field;  // lĩnh vực, "Hộ tịch"
   int processing_days = 0;

@@ -1,4 +1,4 @@
-#include "clock.h"
+#include "offline/domain/clock.h"
 
 #include <cstdio>
 
@@ -31,9 +31,13 @@ CivilDate CivilFromDays(int64_t z) {
 int64_t UnixSeconds(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
-TimePoint FromUnixSeconds(int64_t s) { return TimePoint(std::chrono::seconds(s)); }
+TimePoint FromUnixSeconds(int64_t s) {
+  return TimePoint(std::chrono::seconds(s));
+}
 
-static int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+static int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 CivilDate VietnamDate(TimePoint t) {
   return CivilFromDays(FloorDiv(UnixSeconds(t) + kVietnamUtcOffsetSeconds, 86400));
@@ -96,8 +100,8 @@ std::optional<TimePoint> ParseRfc3339(const std::string& s) {
   auto date = ParseDate(s.substr(0, 10));
   if (!date || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')) return std::nullopt;
   int hh, mm, ss;
-  if (!Digits(s, 11, 2, &hh) || s[13] != ':' || !Digits(s, 14, 2, &mm) || s[16] != ':' ||
-      !Digits(s, 17, 2, &ss) || hh > 23 || mm > 59 || ss > 60) {
+  if (!Digits(s, 11, 2, &hh) || s[13] != ':' || !Digits(s, 14, 2, &mm) || s[16] != ':' || !Digits(s, 17, 2, &ss) ||
+      hh > 23 || mm > 59 || ss > 60) {
     return std::nullopt;
   }
   size_t pos = 19;
@@ -110,8 +114,7 @@ std::optional<TimePoint> ParseRfc3339(const std::string& s) {
     ++pos;
   } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
     int oh, om;
-    if (!Digits(s, pos + 1, 2, &oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
-        !Digits(s, pos + 4, 2, &om)) {
+    if (!Digits(s, pos + 1, 2, &oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !Digits(s, pos + 4, 2, &om)) {
       return std::nullopt;
     }
     offset = (oh * 3600 + om * 60) * (s[pos] == '-' ? -1 : 1);

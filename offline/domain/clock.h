@@ -25,9 +25,7 @@ class Clock {
 class SystemClock final : public Clock {
  public:
   TimePoint Now() const override { return std::chrono::system_clock::now(); }
-  std::chrono::steady_clock::time_point Steady() const override {
-    return std::chrono::steady_clock::now();
-  }
+  std::chrono::steady_clock::time_point Steady() const override { return std::chrono::steady_clock::now(); }
 };
 
 // A clock tests move by hand. Thread-safe: the offset is atomic.

@@ -1,8 +1,8 @@
-#include "config.h"
+#include "offline/domain/config.h"
 
+#include <toml++/toml.h>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace mck {
 
@@ -57,7 +57,8 @@ struct Reader {
     const toml::node* n = t.get(key);
     if (!n) return Status::Ok();
     if (!n->is_boolean()) {
-      return At(file, n->source(), std::string(key) + " must be true or false", std::string(key) + " phải là true hoặc false");
+      return At(file, n->source(), std::string(key) + " must be true or false",
+                std::string(key) + " phải là true hoặc false");
     }
     *out = *n->value<bool>();
     return Status::Ok();
@@ -80,7 +81,8 @@ struct Reader {
     const toml::node* n = root.get(name);
     if (!n) return nullptr;
     if (!n->is_table()) {
-      *st = At(file, n->source(), std::string("[") + name + "] must be a table", std::string("[") + name + "] phải là một bảng");
+      *st = At(file, n->source(), std::string("[") + name + "] must be a table",
+               std::string("[") + name + "] phải là một bảng");
       return nullptr;
     }
     return n->as_table();
@@ -111,7 +113,9 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   Status st;
   const std::filesystem::path base = name.has_parent_path() ? name.parent_path() : std::filesystem::path(".");
   if (auto* t = r.Section("kiosk", &st)) {
-    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"number", "commune_code", "commune_name", "province_name", "data_dir", "language", "catalog_seed"}, "kiosk."));
+    MCK_RETURN_IF_ERROR(r.CheckKeys(
+        *t, {"number", "commune_code", "commune_name", "province_name", "data_dir", "language", "catalog_seed"},
+        "kiosk."));
     MCK_RETURN_IF_ERROR(r.Int(*t, "number", 1, 99, &c.kiosk_number));
     MCK_RETURN_IF_ERROR(r.Str(*t, "commune_code", &c.commune_code));
     MCK_RETURN_IF_ERROR(r.Str(*t, "commune_name", &c.commune_name));
@@ -125,7 +129,8 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   }
   MCK_RETURN_IF_ERROR(st);
   if (auto* t = r.Section("portal", &st)) {
-    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"url", "connect_timeout_s", "transfer_timeout_s", "sync_interval_s", "heartbeat_interval_s"}, "portal."));
+    MCK_RETURN_IF_ERROR(r.CheckKeys(
+        *t, {"url", "connect_timeout_s", "transfer_timeout_s", "sync_interval_s", "heartbeat_interval_s"}, "portal."));
     MCK_RETURN_IF_ERROR(r.Str(*t, "url", &c.portal_url));
     if (!c.portal_url.empty() && c.portal_url.rfind("https://", 0) != 0) {
       return At(name, t->get("url")->source(), "portal.url must start with https:// (TLS is mandatory)",
@@ -143,7 +148,8 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   }
   MCK_RETURN_IF_ERROR(st);
   if (auto* t = r.Section("ui", &st)) {
-    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"inactivity_timeout_s", "inactivity_countdown_s", "tone_style", "large_text"}, "ui."));
+    MCK_RETURN_IF_ERROR(
+        r.CheckKeys(*t, {"inactivity_timeout_s", "inactivity_countdown_s", "tone_style", "large_text"}, "ui."));
     MCK_RETURN_IF_ERROR(r.Int(*t, "inactivity_timeout_s", 10, 3600, &c.inactivity_timeout_s));
     MCK_RETURN_IF_ERROR(r.Int(*t, "inactivity_countdown_s", 3, 120, &c.inactivity_countdown_s));
     MCK_RETURN_IF_ERROR(r.OneOf(*t, "tone_style", {"new", "old"}, &c.tone_style));
@@ -157,11 +163,15 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   }
   MCK_RETURN_IF_ERROR(st);
   if (auto* t = r.Section("devices", &st)) {
-    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"printer", "printer_width_mm", "card_reader", "card_reader_name", "card_sim_file", "qr_scanner", "csca_file"}, "devices."));
+    MCK_RETURN_IF_ERROR(r.CheckKeys(
+        *t,
+        {"printer", "printer_width_mm", "card_reader", "card_reader_name", "card_sim_file", "qr_scanner", "csca_file"},
+        "devices."));
     MCK_RETURN_IF_ERROR(r.Str(*t, "printer", &c.printer));
     MCK_RETURN_IF_ERROR(r.Int(*t, "printer_width_mm", 58, 80, &c.printer_width_mm));
     if (c.printer_width_mm != 58 && c.printer_width_mm != 80) {
-      return At(name, t->get("printer_width_mm")->source(), "printer_width_mm must be 58 or 80", "printer_width_mm phải là 58 hoặc 80");
+      return At(name, t->get("printer_width_mm")->source(), "printer_width_mm must be 58 or 80",
+                "printer_width_mm phải là 58 hoặc 80");
     }
     MCK_RETURN_IF_ERROR(r.OneOf(*t, "card_reader", {"pcsc", "sim"}, &c.card_reader));
     MCK_RETURN_IF_ERROR(r.Str(*t, "card_reader_name", &c.card_reader_name));

@@ -6,46 +6,47 @@
 #include <filesystem>
 #include <string>
 
-#include "status.h"
+#include "offline/domain/status.h"
 
 namespace mck {
 
 struct KioskConfig {
   // [kiosk]
-  int kiosk_number = 1;                 // 1..99; provisional codes start with K<number, 2 digits>
-  std::string commune_code;             // agency electronic identifier, "000.00.24.H03"
-  std::string commune_name;             // "UBND xã Mẫu"
+  int kiosk_number = 1;      // 1..99; provisional codes start with K<number, 2 digits>
+  std::string commune_code;  // agency electronic identifier, "000.00.24.H03"
+  std::string commune_name;  // "UBND xã Mẫu"
   std::string province_name;
   std::filesystem::path data_dir = "/var/lib/mot-cua-kiosk";
-  std::string language = "vi";          // "vi" or "en"
+  std::string language = "vi";  // "vi" or "en"
   // [portal]
-  std::string portal_url;               // "https://portal.example.gov.vn"; empty: not enrolled
+  std::string portal_url;  // "https://portal.example.gov.vn"; empty: not enrolled
   int connect_timeout_s = 10;
   int transfer_timeout_s = 60;
   int sync_interval_s = 30;
   int heartbeat_interval_s = 300;
   // [privacy]
-  int retention_days = 30;              // personal data purged this long after acceptance
+  int retention_days = 30;  // personal data purged this long after acceptance
   // [ui]
-  int inactivity_timeout_s = 90;        // then the "Bạn còn ở đó không?" countdown
+  int inactivity_timeout_s = 90;  // then the "Bạn còn ở đó không?" countdown
   int inactivity_countdown_s = 15;
-  std::string tone_style = "new";       // Telex tone placement: "new" (hoà) or "old" (hòa)
+  std::string tone_style = "new";  // Telex tone placement: "new" (hoà) or "old" (hòa)
   bool large_text = false;
   // [staff]
   int pin_max_attempts = 5;
   int pin_lockout_s = 300;
   // [devices]
-  std::string printer = "file:receipts.bin";  // file:PATH | usb:/dev/usb/lp0 | serial:/dev/ttyUSB0?baud=19200 | tcp://HOST:9100
-  int printer_width_mm = 80;                  // 58 or 80
-  std::string card_reader = "sim";            // "pcsc" or "sim"
-  std::string card_reader_name;               // PC/SC reader name substring; empty: first reader
-  std::string card_sim_file;                  // identities for the simulated reader (JSON)
-  std::string qr_scanner = "wedge";           // "wedge" | "serial:/dev/ttyACM0?baud=9600" | "none"
-  std::string csca_file;                      // CSCA certificate(s) for SOD signatures; empty: hashes only
+  std::string printer =
+      "file:receipts.bin";           // file:PATH | usb:/dev/usb/lp0 | serial:/dev/ttyUSB0?baud=19200 | tcp://HOST:9100
+  int printer_width_mm = 80;         // 58 or 80
+  std::string card_reader = "sim";   // "pcsc" or "sim"
+  std::string card_reader_name;      // PC/SC reader name substring; empty: first reader
+  std::string card_sim_file;         // identities for the simulated reader (JSON)
+  std::string qr_scanner = "wedge";  // "wedge" | "serial:/dev/ttyACM0?baud=9600" | "none"
+  std::string csca_file;             // CSCA certificate(s) for SOD signatures; empty: hashes only
 
   // Where the catalog seed lives (config/procedures.json next to the config file by default).
   std::filesystem::path catalog_seed;
-  std::filesystem::path source_file;          // the file this was read from, for messages
+  std::filesystem::path source_file;  // the file this was read from, for messages
 };
 
 // Reads and checks a config file. Relative paths in it are resolved against the file's folder.

@@ -1,8 +1,8 @@
-#include "decision.h"
+#include "offline/domain/decision.h"
 
 #include <algorithm>
 
-#include "utf8.h"
+#include "offline/domain/utf8.h"
 
 namespace mck {
 

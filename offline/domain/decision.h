@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "catalog.h"
-#include "status.h"
+#include "offline/domain/catalog.h"
+#include "offline/domain/status.h"
 
 namespace mck {
 
@@ -21,11 +21,11 @@ struct ReceivedPaper {
 };
 
 struct CounterDecision {
-  std::string decision;                  // accept | request_supplement | refuse
-  std::string officer;                   // the officer's staff id or name, as the portal knows them
-  std::vector<ReceivedPaper> received;   // papers checked at the counter (accept)
-  std::string reason;                    // required unless accept
-  std::vector<std::string> supplement;   // what to bring (request_supplement)
+  std::string decision;                 // accept | request_supplement | refuse
+  std::string officer;                  // the officer's staff id or name, as the portal knows them
+  std::vector<ReceivedPaper> received;  // papers checked at the counter (accept)
+  std::string reason;                   // required unless accept
+  std::vector<std::string> supplement;  // what to bring (request_supplement)
 };
 
 // The portal's decision body, NFC and trimmed; `decided_at` is left to the store. Every problem

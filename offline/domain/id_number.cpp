@@ -1,4 +1,4 @@
-#include "id_number.h"
+#include "offline/domain/id_number.h"
 
 namespace mck {
 
@@ -22,13 +22,11 @@ Result<IdNumberInfo> ParseIdNumber(std::string_view id) {
   return info;
 }
 
-Status CheckIdNumber(std::string_view id, std::optional<CivilDate> dob,
-                     std::optional<std::string_view> gender) {
+Status CheckIdNumber(std::string_view id, std::optional<CivilDate> dob, std::optional<std::string_view> gender) {
   auto info = ParseIdNumber(id);
   if (!info.ok()) return info.status();
   if (dob && dob->year != info->birth_year) {
-    return Status::Error(Code::kInvalidArgument,
-                         "ID number's birth year does not match the date of birth",
+    return Status::Error(Code::kInvalidArgument, "ID number's birth year does not match the date of birth",
                          "Năm sinh trong số định danh không khớp với ngày sinh");
   }
   if (gender) {
@@ -41,7 +39,9 @@ Status CheckIdNumber(std::string_view id, std::optional<CivilDate> dob,
   return Status::Ok();
 }
 
-const char* GenderVi(Gender g) { return g == Gender::kFemale ? "Nữ" : "Nam"; }
+const char* GenderVi(Gender g) {
+  return g == Gender::kFemale ? "Nữ" : "Nam";
+}
 
 std::optional<Gender> ParseGenderVi(std::string_view s) {
   if (s == "Nam") return Gender::kMale;

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "clock.h"
-#include "status.h"
+#include "offline/domain/clock.h"
+#include "offline/domain/status.h"
 
 namespace mck {
 
@@ -17,7 +17,7 @@ enum class Gender { kMale, kFemale };
 struct IdNumberInfo {
   std::string province_code;  // "024"
   Gender gender;
-  int birth_year;             // 1990
+  int birth_year;  // 1990
 };
 
 // Decodes a syntactically valid number: exactly 12 ASCII digits. Every G digit is meaningful.

@@ -1,4 +1,4 @@
-#include "ids.h"
+#include "offline/domain/ids.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -16,7 +16,9 @@ void SecureRandom(void* out, size_t n) {
   }
 }
 
-void SecureZero(void* p, size_t n) { OPENSSL_cleanse(p, n); }
+void SecureZero(void* p, size_t n) {
+  OPENSSL_cleanse(p, n);
+}
 
 void SecureWipe(std::string& s) {
   if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
@@ -41,8 +43,8 @@ std::string NewUuidV4() {
   b[6] = (b[6] & 0x0F) | 0x40;
   b[8] = (b[8] & 0x3F) | 0x80;
   std::string hex = HexEncode(std::string_view(reinterpret_cast<char*>(b), 16));
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
+         hex.substr(20);
 }
 
 bool IsUuid(std::string_view s) {

@@ -16,16 +16,16 @@ namespace mck {
 
 enum class Code {
   kOk = 0,
-  kInvalidArgument,   // bad input from a person or a file: fix the input
+  kInvalidArgument,  // bad input from a person or a file: fix the input
   kNotFound,
   kAlreadyExists,
   kFailedPrecondition,  // the world is not in the state the call needs (schema too new, ...)
-  kCorrupt,           // stored data failed an integrity check
-  kIo,                // disk full, read-only, permission: the operation may succeed later
-  kUnavailable,       // a peer (portal, printer, card) cannot be reached now: retry later
+  kCorrupt,             // stored data failed an integrity check
+  kIo,                  // disk full, read-only, permission: the operation may succeed later
+  kUnavailable,         // a peer (portal, printer, card) cannot be reached now: retry later
   kTimeout,
-  kRejected,          // a peer refused on purpose (4xx, card said 6300): a person must act
-  kSecurity,          // TLS or authentication failure: stop and alert, never retry blindly
+  kRejected,  // a peer refused on purpose (4xx, card said 6300): a person must act
+  kSecurity,  // TLS or authentication failure: stop and alert, never retry blindly
   kInternal,
 };
 
@@ -63,15 +63,24 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}           // NOLINT: implicit by design
-  Result(Status status) : status_(std::move(status)) {    // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
+  Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
     assert(!status_.ok() && "a Result built from a Status must be an error");
   }
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
-  T& value() & { assert(ok()); return *value_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
@@ -84,8 +93,8 @@ class [[nodiscard]] Result {
 
 }  // namespace mck
 
-#define MCK_RETURN_IF_ERROR(expr)          \
-  do {                                     \
-    ::mck::Status _mck_st = (expr);        \
-    if (!_mck_st.ok()) return _mck_st;     \
+#define MCK_RETURN_IF_ERROR(expr)      \
+  do {                                 \
+    ::mck::Status _mck_st = (expr);    \
+    if (!_mck_st.ok()) return _mck_st; \
   } while (0)

@@ -1,4 +1,4 @@
-#include "utf8.h"
+#include "offline/domain/utf8.h"
 
 #include <utf8proc.h>
 
@@ -30,8 +30,7 @@ static std::optional<std::string> Map(std::string_view s, int options) {
   if (!IsValidUtf8(s)) return std::nullopt;
   utf8proc_uint8_t* out = nullptr;
   const utf8proc_ssize_t n =
-      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
-                   static_cast<utf8proc_ssize_t>(s.size()), &out,
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()), static_cast<utf8proc_ssize_t>(s.size()), &out,
                    static_cast<utf8proc_option_t>(options));
   if (n < 0) return std::nullopt;
   std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> holder(out, &std::free);
@@ -43,8 +42,7 @@ std::optional<std::string> ToNfc(std::string_view s) {
 }
 
 std::string FoldForSearch(std::string_view s) {
-  auto folded = Map(s, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK |
-                           UTF8PROC_CASEFOLD | UTF8PROC_COMPAT);
+  auto folded = Map(s, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD | UTF8PROC_COMPAT);
   if (!folded) return {};
   std::string out;
   out.reserve(folded->size());

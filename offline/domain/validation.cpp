@@ -1,10 +1,10 @@
-#include "validation.h"
+#include "offline/domain/validation.h"
 
 #include <regex>
 
-#include "id_number.h"
-#include "ids.h"
-#include "utf8.h"
+#include "offline/domain/id_number.h"
+#include "offline/domain/ids.h"
+#include "offline/domain/utf8.h"
 
 namespace mck {
 
@@ -59,7 +59,8 @@ std::optional<FieldError> ValidateFieldValue(const FormField& f, const json& val
         n = value.get<double>();
       } else if (value.is_string() && FullMatch("-?[0-9]+([.,][0-9]+)?", value.get<std::string>())) {
         std::string s = value.get<std::string>();
-        for (auto& c : s) if (c == ',') c = '.';
+        for (auto& c : s)
+          if (c == ',') c = '.';
         n = std::stod(s);
       } else {
         return Err(path, label + " phải là một số", "must be a number");
@@ -68,7 +69,8 @@ std::optional<FieldError> ValidateFieldValue(const FormField& f, const json& val
       if (f.max && n > *f.max) return Err(path, label + " không được lớn hơn " + json(*f.max).dump(), "above maximum");
       return std::nullopt;
     }
-    default: break;
+    default:
+      break;
   }
   if (!value.is_string()) return Err(path, label + " phải là chữ", "must be a string");
   const std::string s = Trim(value.get<std::string>());
@@ -86,17 +88,20 @@ std::optional<FieldError> ValidateFieldValue(const FormField& f, const json& val
       break;
     }
     case FieldType::kDate: {
-      if (!ParseDate(s)) return Err(path, label + ": ngày không hợp lệ (ngày/tháng/năm)", "not a valid date YYYY-MM-DD");
+      if (!ParseDate(s))
+        return Err(path, label + ": ngày không hợp lệ (ngày/tháng/năm)", "not a valid date YYYY-MM-DD");
       (void)today;
       break;
     }
     case FieldType::kPhone:
       if (!FullMatch(kPhonePattern, s)) {
-        return Err(path, label + ": số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng số 0", "not a Vietnamese phone number");
+        return Err(path, label + ": số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng số 0",
+                   "not a Vietnamese phone number");
       }
       break;
     case FieldType::kEmail:
-      if (!FullMatch(kEmailPattern, s) || s.size() > 254) return Err(path, label + ": địa chỉ email không hợp lệ", "not an e-mail address");
+      if (!FullMatch(kEmailPattern, s) || s.size() > 254)
+        return Err(path, label + ": địa chỉ email không hợp lệ", "not an e-mail address");
       break;
     case FieldType::kIdNumber: {
       Status st = CheckIdNumber(s);
@@ -110,7 +115,8 @@ std::optional<FieldError> ValidateFieldValue(const FormField& f, const json& val
       if (!found) return Err(path, label + ": vui lòng chọn một trong các lựa chọn có sẵn", "not one of the options");
       break;
     }
-    default: break;
+    default:
+      break;
   }
   if (f.pattern && !FullMatch(*f.pattern, s)) {
     return Err(path, label + ": " + (f.help.empty() ? "không đúng định dạng" : f.help), "does not match the pattern");
@@ -134,13 +140,14 @@ void ValidateApplicant(json& a, const CivilDate& today, std::vector<FieldError>&
     errors.push_back(Err("applicant", "Thiếu thông tin người nộp hồ sơ", "applicant must be an object"));
     return;
   }
-  static const char* kKnown[] = {"id_number", "full_name", "date_of_birth", "gender", "address",
-                                 "phone", "email", "identity_source", "chip_verified"};
+  static const char* kKnown[] = {"id_number", "full_name", "date_of_birth",   "gender",       "address",
+                                 "phone",     "email",     "identity_source", "chip_verified"};
   for (auto it = a.begin(); it != a.end(); ++it) {
     bool known = false;
     for (const char* k : kKnown) known = known || it.key() == k;
     if (!known) errors.push_back(Err("applicant." + it.key(), "Trường không được hỗ trợ", "unknown applicant field"));
-    if (!NormaliseString(it.value())) errors.push_back(Err("applicant." + it.key(), "Có ký tự không hợp lệ", "not valid UTF-8"));
+    if (!NormaliseString(it.value()))
+      errors.push_back(Err("applicant." + it.key(), "Có ký tự không hợp lệ", "not valid UTF-8"));
   }
   auto str = [&](const char* k) -> std::string {
     return a.contains(k) && a[k].is_string() ? a[k].get<std::string>() : std::string();
@@ -151,7 +158,8 @@ void ValidateApplicant(json& a, const CivilDate& today, std::vector<FieldError>&
   } else if (Utf8Length(name) > 100) {
     errors.push_back(Err("applicant.full_name", "Họ và tên dài quá 100 ký tự", "full name longer than 100"));
   } else if (FullMatch(".*[0-9<>\"{}|].*", name)) {
-    errors.push_back(Err("applicant.full_name", "Họ và tên không được chứa chữ số hay ký hiệu", "full name has digits or symbols"));
+    errors.push_back(
+        Err("applicant.full_name", "Họ và tên không được chứa chữ số hay ký hiệu", "full name has digits or symbols"));
   }
   std::optional<CivilDate> dob;
   const std::string dob_s = str("date_of_birth");
@@ -171,14 +179,16 @@ void ValidateApplicant(json& a, const CivilDate& today, std::vector<FieldError>&
   }
   const std::string id = str("id_number");
   if (id.empty()) {
-    errors.push_back(Err("applicant.id_number", "Vui lòng nhập số định danh cá nhân (12 số trên thẻ căn cước)", "ID number is required"));
+    errors.push_back(Err("applicant.id_number", "Vui lòng nhập số định danh cá nhân (12 số trên thẻ căn cước)",
+                         "ID number is required"));
   } else {
     Status st = CheckIdNumber(id, dob, ParseGenderVi(gender) ? std::optional<std::string_view>(gender) : std::nullopt);
     if (!st.ok()) errors.push_back(Err("applicant.id_number", st.message_vi(), st.message_en()));
   }
   const std::string phone = str("phone");
   if (!phone.empty() && !FullMatch(kPhonePattern, phone)) {
-    errors.push_back(Err("applicant.phone", "Số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng số 0", "not a Vietnamese phone number"));
+    errors.push_back(Err("applicant.phone", "Số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng số 0",
+                         "not a Vietnamese phone number"));
   }
   const std::string email = str("email");
   if (!email.empty() && !FullMatch(kEmailPattern, email)) {
@@ -193,13 +203,15 @@ void ValidateApplicant(json& a, const CivilDate& today, std::vector<FieldError>&
     a["identity_source"] = source;
   }
   if (source != "chip" && source != "qr" && source != "manual") {
-    errors.push_back(Err("applicant.identity_source", "Nguồn thông tin không hợp lệ", "identity_source must be chip, qr or manual"));
+    errors.push_back(
+        Err("applicant.identity_source", "Nguồn thông tin không hợp lệ", "identity_source must be chip, qr or manual"));
   }
   if (!a.contains("chip_verified")) a["chip_verified"] = false;
   if (!a["chip_verified"].is_boolean()) {
     errors.push_back(Err("applicant.chip_verified", "Giá trị không hợp lệ", "chip_verified must be a boolean"));
   } else if (a["chip_verified"].get<bool>() && source != "chip") {
-    errors.push_back(Err("applicant.chip_verified", "Chỉ dữ liệu đọc từ chip mới được xác thực", "chip_verified needs identity_source chip"));
+    errors.push_back(Err("applicant.chip_verified", "Chỉ dữ liệu đọc từ chip mới được xác thực",
+                         "chip_verified needs identity_source chip"));
   }
 }
 
@@ -218,9 +230,8 @@ ValidatedDossier ValidateDossier(const Catalog& catalog, const json& input, cons
       errors.push_back(Err(assigned, "Trường này do máy tự cấp", std::string(assigned) + " is assigned by the kiosk"));
     }
   }
-  static const char* kKnown[] = {"procedure_code", "channel", "applicant", "fields", "documents",
-                                 "attachments", "catalog_version", "client_id", "provisional_code",
-                                 "submitted_at"};
+  static const char* kKnown[] = {"procedure_code", "channel",         "applicant", "fields",           "documents",
+                                 "attachments",    "catalog_version", "client_id", "provisional_code", "submitted_at"};
   for (auto it = body.begin(); it != body.end(); ++it) {
     bool known = false;
     for (const char* k : kKnown) known = known || it.key() == k;
@@ -243,7 +254,8 @@ ValidatedDossier ValidateDossier(const Catalog& catalog, const json& input, cons
   } else if (proc) {
     for (auto it = fields.begin(); it != fields.end(); ++it) {
       if (!proc->FindField(it.key())) {
-        errors.push_back(Err("fields." + it.key(), "Trường không có trong tờ khai", "field not in the procedure's form"));
+        errors.push_back(
+            Err("fields." + it.key(), "Trường không có trong tờ khai", "field not in the procedure's form"));
       } else if (!NormaliseString(it.value())) {
         errors.push_back(Err("fields." + it.key(), "Có ký tự không hợp lệ", "not valid UTF-8"));
       }
@@ -268,7 +280,9 @@ ValidatedDossier ValidateDossier(const Catalog& catalog, const json& input, cons
       }
       bool known = false;
       for (const auto& rd : proc->documents) known = known || rd.id == d["id"].get<std::string>();
-      if (!known) errors.push_back(Err(p + ".id", "Giấy tờ không có trong danh mục của thủ tục", "document not in the procedure"));
+      if (!known)
+        errors.push_back(
+            Err(p + ".id", "Giấy tờ không có trong danh mục của thủ tục", "document not in the procedure"));
       if (d.contains("presented_at_counter") && !d["presented_at_counter"].is_boolean()) {
         errors.push_back(Err(p + ".presented_at_counter", "Giá trị không hợp lệ", "must be a boolean"));
       }

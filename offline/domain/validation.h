@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "catalog.h"
-#include "clock.h"
+#include "offline/domain/catalog.h"
+#include "offline/domain/clock.h"
 
 namespace mck {
 
 struct FieldError {
-  std::string field;       // JSON path: "applicant.id_number", "fields.child_dob", "procedure_code"
+  std::string field;  // JSON path: "applicant.id_number", "fields.child_dob", "procedure_code"
   std::string message_vi;
   std::string message_en;
 };
@@ -26,15 +26,14 @@ std::optional<FieldError> ValidateFieldValue(const FormField& field, const nlohm
                                              const CivilDate& today);
 
 struct ValidatedDossier {
-  nlohmann::json body;               // normalised: strings NFC and trimmed, channel set
-  std::vector<FieldError> errors;    // empty when the dossier may be stored
+  nlohmann::json body;             // normalised: strings NFC and trimmed, channel set
+  std::vector<FieldError> errors;  // empty when the dossier may be stored
   bool ok() const { return errors.empty(); }
 };
 
 // Checks a dossier body (the portal's dossier body without client_id, provisional_code and
 // submitted_at) against the catalog: procedure, applicant, every form field, documents and
 // attachment descriptors. Reports every error, not just the first.
-ValidatedDossier ValidateDossier(const Catalog& catalog, const nlohmann::json& body,
-                                 const CivilDate& today);
+ValidatedDossier ValidateDossier(const Catalog& catalog, const nlohmann::json& body, const CivilDate& today);
 
 }  // namespace mck

@@ -1,6 +1,6 @@
-#include "audit.h"
+#include "offline/store/audit.h"
 
-#include "ids.h"
+#include "offline/domain/ids.h"
 
 namespace mck {
 
@@ -9,8 +9,8 @@ const std::string kGenesis(64, '0');
 
 std::string RowHash(const std::string& prev, int64_t id, const std::string& at, const std::string& actor,
                     const std::string& action, const std::string& subject, const std::string& detail) {
-  const std::string material = prev + '\x1f' + std::to_string(id) + '\x1f' + at + '\x1f' + actor + '\x1f' + action + '\x1f' + subject +
-              '\x1f' + detail;
+  const std::string material = prev + '\x1f' + std::to_string(id) + '\x1f' + at + '\x1f' + actor + '\x1f' + action +
+                               '\x1f' + subject + '\x1f' + detail;
   return Sha256Hex(material);
 }
 }  // namespace

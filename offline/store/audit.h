@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "sqlite.h"
+#include "offline/store/sqlite.h"
 
 namespace mck {
 

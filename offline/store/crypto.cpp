@@ -1,4 +1,4 @@
-#include "crypto.h"
+#include "offline/store/crypto.h"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <memory>
 
-#include "ids.h"
+#include "offline/domain/ids.h"
 
 namespace mck {
 
@@ -29,7 +29,9 @@ Result<std::unique_ptr<Sealer>> Sealer::LoadOrCreate(const std::filesystem::path
     SecureRandom(key.data(), key.size());
     const std::string tmp = key_file.string() + ".tmp";
     fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return KeyError(key_file, std::string("cannot create key file: ") + std::strerror(errno), "không tạo được tệp khoá mã hoá");
+    if (fd < 0)
+      return KeyError(key_file, std::string("cannot create key file: ") + std::strerror(errno),
+                      "không tạo được tệp khoá mã hoá");
     const bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
     ::close(fd);
     if (!ok || ::rename(tmp.c_str(), key_file.c_str()) != 0) {
@@ -38,10 +40,15 @@ Result<std::unique_ptr<Sealer>> Sealer::LoadOrCreate(const std::filesystem::path
     }
     // Make the rename durable before any data is sealed under this key.
     int dfd = ::open(key_file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) { ::fsync(dfd); ::close(dfd); }
+    if (dfd >= 0) {
+      ::fsync(dfd);
+      ::close(dfd);
+    }
     return std::make_unique<Sealer>(key);
   }
-  if (fd < 0) return KeyError(key_file, std::string("cannot open key file: ") + std::strerror(errno), "không mở được tệp khoá mã hoá");
+  if (fd < 0)
+    return KeyError(key_file, std::string("cannot open key file: ") + std::strerror(errno),
+                    "không mở được tệp khoá mã hoá");
   struct stat st {};
   ::fstat(fd, &st);
   if ((st.st_mode & 077) != 0) {
@@ -62,7 +69,9 @@ Result<std::unique_ptr<Sealer>> Sealer::LoadOrCreate(const std::filesystem::path
   return sealer;
 }
 
-Sealer::~Sealer() { SecureZero(key_.data(), key_.size()); }
+Sealer::~Sealer() {
+  SecureZero(key_.data(), key_.size());
+}
 
 std::string Sealer::Seal(std::string_view plaintext, std::string_view associated) const {
   std::string out(1 + kNonce + plaintext.size() + kTag, '\0');
@@ -93,7 +102,8 @@ Result<std::string> Sealer::Open(std::string_view sealed, std::string_view assoc
   EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), in + 1);
   EVP_DecryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(associated.data()),
                     static_cast<int>(associated.size()));
-  EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, in + 1 + kNonce, static_cast<int>(n));
+  EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, in + 1 + kNonce,
+                    static_cast<int>(n));
   EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, const_cast<unsigned char*>(in + 1 + kNonce + n));
   if (EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + len, &len) != 1) {
     SecureWipe(out);

@@ -1,4 +1,4 @@
-#include "migrations.h"
+#include "offline/store/migrations.h"
 
 #include <vector>
 
@@ -142,7 +142,9 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 
 }  // namespace
 
-int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+int LatestSchemaVersion() {
+  return static_cast<int>(kMigrations.size());
+}
 
 Result<int> SchemaVersion(Db& db) {
   auto stmt = db.Prepare("PRAGMA user_version");
@@ -157,13 +159,12 @@ Result<int> Migrate(Db& db) {
   if (!current.ok()) return current.status();
   const int latest = LatestSchemaVersion();
   if (*current > latest) {
-    return Status::Error(
-        Code::kFailedPrecondition,
-        "database schema version " + std::to_string(*current) + " is newer than this program knows (" +
-            std::to_string(latest) + "); it was left untouched: install the newer kiosk software",
-        "Cơ sở dữ liệu thuộc phiên bản phần mềm mới hơn (lược đồ " + std::to_string(*current) +
-            ", phần mềm này chỉ biết đến " + std::to_string(latest) +
-            "). Dữ liệu được giữ nguyên; hãy cài phiên bản phần mềm mới hơn.");
+    return Status::Error(Code::kFailedPrecondition,
+                         "database schema version " + std::to_string(*current) + " is newer than this program knows (" +
+                             std::to_string(latest) + "); it was left untouched: install the newer kiosk software",
+                         "Cơ sở dữ liệu thuộc phiên bản phần mềm mới hơn (lược đồ " + std::to_string(*current) +
+                             ", phần mềm này chỉ biết đến " + std::to_string(latest) +
+                             "). Dữ liệu được giữ nguyên; hãy cài phiên bản phần mềm mới hơn.");
   }
   for (int v = *current; v < latest; ++v) {
     Transaction txn(db);

@@ -3,7 +3,7 @@
 // newest migration here came from a newer program: it is refused and left untouched.
 #pragma once
 
-#include "sqlite.h"
+#include "offline/store/sqlite.h"
 
 namespace mck {
 

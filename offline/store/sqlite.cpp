@@ -1,4 +1,4 @@
-#include "sqlite.h"
+#include "offline/store/sqlite.h"
 
 #include <memory>
 
@@ -10,7 +10,8 @@ Status SqliteStatus(int rc, sqlite3* db, std::string_view what) {
   const std::string en = std::string(what) + ": " + detail;
   switch (rc & 0xFF) {
     case SQLITE_FULL:
-      return Status::Error(Code::kIo, en, "Ổ đĩa đã đầy: không lưu được dữ liệu. Hãy giải phóng dung lượng rồi thử lại.");
+      return Status::Error(Code::kIo, en,
+                           "Ổ đĩa đã đầy: không lưu được dữ liệu. Hãy giải phóng dung lượng rồi thử lại.");
     case SQLITE_READONLY:
       return Status::Error(Code::kIo, en, "Thư mục dữ liệu chỉ cho phép đọc: không lưu được dữ liệu.");
     case SQLITE_CANTOPEN:
@@ -18,7 +19,9 @@ Status SqliteStatus(int rc, sqlite3* db, std::string_view what) {
     case SQLITE_AUTH:
       return Status::Error(Code::kIo, en, "Không mở được tệp cơ sở dữ liệu (kiểm tra đường dẫn và quyền truy cập).");
     case SQLITE_IOERR:
-      return Status::Error(Code::kIo, en, "Lỗi đọc/ghi đĩa khi lưu dữ liệu (đĩa có thể đã đầy hoặc bị lỗi). Dữ liệu đã lưu trước đó vẫn an toàn.");
+      return Status::Error(
+          Code::kIo, en,
+          "Lỗi đọc/ghi đĩa khi lưu dữ liệu (đĩa có thể đã đầy hoặc bị lỗi). Dữ liệu đã lưu trước đó vẫn an toàn.");
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       return Status::Error(Code::kCorrupt, en, "Cơ sở dữ liệu bị hỏng hoặc không phải tệp dữ liệu của kiosk.");
@@ -46,7 +49,10 @@ Stmt::~Stmt() {
   if (s_) sqlite3_finalize(s_);
 }
 
-Stmt& Stmt::Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
+Stmt& Stmt::Bind(int i, int64_t v) {
+  sqlite3_bind_int64(s_, i, v);
+  return *this;
+}
 Stmt& Stmt::Bind(int i, std::string_view v) {
   sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   return *this;
@@ -55,7 +61,10 @@ Stmt& Stmt::BindBlob(int i, std::string_view v) {
   sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   return *this;
 }
-Stmt& Stmt::BindNull(int i) { sqlite3_bind_null(s_, i); return *this; }
+Stmt& Stmt::BindNull(int i) {
+  sqlite3_bind_null(s_, i);
+  return *this;
+}
 
 bool Stmt::Step(Status* st) {
   const int rc = sqlite3_step(s_);
@@ -71,8 +80,12 @@ Status Stmt::Run() {
   return st;
 }
 
-bool Stmt::IsNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
-int64_t Stmt::Int(int col) const { return sqlite3_column_int64(s_, col); }
+bool Stmt::IsNull(int col) const {
+  return sqlite3_column_type(s_, col) == SQLITE_NULL;
+}
+int64_t Stmt::Int(int col) const {
+  return sqlite3_column_int64(s_, col);
+}
 std::string Stmt::Text(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string();
@@ -83,7 +96,8 @@ std::optional<std::string> Stmt::OptText(int col) const {
 }
 std::string Stmt::Blob(int col) const {
   const void* p = sqlite3_column_blob(s_, col);
-  return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string();
+  return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, col)))
+           : std::string();
 }
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
@@ -114,8 +128,14 @@ Result<Stmt> Db::Prepare(std::string_view sql) {
   return Stmt(db_, s);
 }
 
-Status Db::Begin() { return Exec("BEGIN IMMEDIATE"); }
-Status Db::Commit() { return Exec("COMMIT"); }
-void Db::Rollback() { (void)Exec("ROLLBACK"); }
+Status Db::Begin() {
+  return Exec("BEGIN IMMEDIATE");
+}
+Status Db::Commit() {
+  return Exec("COMMIT");
+}
+void Db::Rollback() {
+  (void)Exec("ROLLBACK");
+}
 
 }  // namespace mck

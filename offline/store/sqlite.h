@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "status.h"
+#include "offline/domain/status.h"
 
 namespace mck {
 
@@ -69,9 +69,19 @@ class Db {
 class Transaction {
  public:
   explicit Transaction(Db& db) : db_(db) {}
-  Status Begin() { MCK_RETURN_IF_ERROR(db_.Begin()); open_ = true; return Status::Ok(); }
-  Status Commit() { MCK_RETURN_IF_ERROR(db_.Commit()); open_ = false; return Status::Ok(); }
-  ~Transaction() { if (open_) db_.Rollback(); }
+  Status Begin() {
+    MCK_RETURN_IF_ERROR(db_.Begin());
+    open_ = true;
+    return Status::Ok();
+  }
+  Status Commit() {
+    MCK_RETURN_IF_ERROR(db_.Commit());
+    open_ = false;
+    return Status::Ok();
+  }
+  ~Transaction() {
+    if (open_) db_.Rollback();
+  }
 
  private:
   Db& db_;

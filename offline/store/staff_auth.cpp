@@ -1,4 +1,4 @@
-#include "staff_auth.h"
+#include "offline/store/staff_auth.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -6,7 +6,7 @@
 #include <sstream>
 #include <vector>
 
-#include "ids.h"
+#include "offline/domain/ids.h"
 
 namespace mck {
 
@@ -43,8 +43,8 @@ Status StaffAuth::SetPin(const std::string& pin) {
   unsigned char salt_bytes[16];
   SecureRandom(salt_bytes, sizeof salt_bytes);
   const std::string salt = HexEncode(std::string_view(reinterpret_cast<char*>(salt_bytes), sizeof salt_bytes));
-  const std::string record = "pbkdf2-sha256$" + std::to_string(policy_.iterations) + "$" + salt + "$" +
-                             Derive(pin, salt, policy_.iterations);
+  const std::string record =
+      "pbkdf2-sha256$" + std::to_string(policy_.iterations) + "$" + salt + "$" + Derive(pin, salt, policy_.iterations);
   MCK_RETURN_IF_ERROR(store_.PutSetting(kPinKey, record));
   MCK_RETURN_IF_ERROR(store_.PutSetting(kFailuresKey, "0"));
   MCK_RETURN_IF_ERROR(store_.PutSetting(kLockedUntilKey, "0"));

@@ -9,7 +9,7 @@
 #include <chrono>
 #include <string>
 
-#include "store.h"
+#include "offline/store/store.h"
 
 namespace mck {
 
@@ -23,8 +23,8 @@ enum class PinCheck { kOk, kWrong, kLocked, kNotSet };
 
 struct PinResult {
   PinCheck check = PinCheck::kWrong;
-  int attempts_left = 0;         // after a wrong PIN
-  int64_t locked_for_s = 0;      // while locked
+  int attempts_left = 0;     // after a wrong PIN
+  int64_t locked_for_s = 0;  // while locked
 };
 
 class StaffAuth {

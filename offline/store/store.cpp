@@ -1,4 +1,4 @@
-#include "store.h"
+#include "offline/store/store.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -8,11 +8,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "audit.h"
-#include "crypto.h"
-#include "ids.h"
-#include "migrations.h"
-#include "sqlite.h"
+#include "offline/domain/ids.h"
+#include "offline/store/audit.h"
+#include "offline/store/crypto.h"
+#include "offline/store/migrations.h"
+#include "offline/store/sqlite.h"
 
 namespace mck {
 
@@ -20,16 +20,21 @@ using nlohmann::json;
 
 const char* DossierStateName(DossierState s) {
   switch (s) {
-    case DossierState::kQueued: return "queued";
-    case DossierState::kSending: return "sending";
-    case DossierState::kAccepted: return "accepted";
-    case DossierState::kNeedsAttention: return "needs_attention";
+    case DossierState::kQueued:
+      return "queued";
+    case DossierState::kSending:
+      return "sending";
+    case DossierState::kAccepted:
+      return "accepted";
+    case DossierState::kNeedsAttention:
+      return "needs_attention";
   }
   return "queued";
 }
 
 std::optional<DossierState> ParseDossierState(std::string_view s) {
-  for (auto st : {DossierState::kQueued, DossierState::kSending, DossierState::kAccepted, DossierState::kNeedsAttention}) {
+  for (auto st :
+       {DossierState::kQueued, DossierState::kSending, DossierState::kAccepted, DossierState::kNeedsAttention}) {
     if (s == DossierStateName(st)) return st;
   }
   return std::nullopt;
@@ -39,8 +44,12 @@ namespace {
 
 constexpr const char* kActorKiosk = "kiosk";
 
-std::string DossierAd(const std::string& client_id) { return "dossier:" + client_id; }
-std::string AttachmentAd(const std::string& sha) { return "attachment:" + sha; }
+std::string DossierAd(const std::string& client_id) {
+  return "dossier:" + client_id;
+}
+std::string AttachmentAd(const std::string& sha) {
+  return "attachment:" + sha;
+}
 
 // Reads the next value of a daily sequence inside the caller's transaction.
 Result<int> NextInSequence(Db& db, const std::string& scope, const std::string& day) {
@@ -82,7 +91,9 @@ constexpr const char* kSummaryColumns =
 
 Store::~Store() = default;
 
-TimePoint Store::Now() const { return options_.clock ? options_.clock->Now() : system_clock_.Now(); }
+TimePoint Store::Now() const {
+  return options_.clock ? options_.clock->Now() : system_clock_.Now();
+}
 
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   if (options.data_dir.empty()) {
@@ -160,7 +171,9 @@ Result<SubmittedDossier> Store::SubmitDossier(const json& body_in, const std::ve
   for (const auto& a : attachments) {
     const std::string sha = Sha256Hex(a.data);
     shas.push_back(sha);
-    atts.push_back({{"sha256", sha}, {"name", a.name}, {"media_type", a.media_type},
+    atts.push_back({{"sha256", sha},
+                    {"name", a.name},
+                    {"media_type", a.media_type},
                     {"size", static_cast<int64_t>(a.data.size())}});
   }
   body["attachments"] = atts;
@@ -169,7 +182,8 @@ Result<SubmittedDossier> Store::SubmitDossier(const json& body_in, const std::ve
   // Seal outside the transaction: it is CPU work and needs only the client id.
   const std::vector<std::string> sealed_data = [&] {
     std::vector<std::string> v;
-    for (size_t i = 0; i < attachments.size(); ++i) v.push_back(sealer_->Seal(attachments[i].data, AttachmentAd(shas[i])));
+    for (size_t i = 0; i < attachments.size(); ++i)
+      v.push_back(sealer_->Seal(attachments[i].data, AttachmentAd(shas[i])));
     return v;
   }();
 
@@ -213,9 +227,9 @@ Result<SubmittedDossier> Store::SubmitDossier(const json& body_in, const std::ve
   if (!ob.ok()) return ob.status();
   ob->Bind(1, out.client_id).Bind(2, out.client_id).Bind(3, UnixSeconds(now));
   MCK_RETURN_IF_ERROR(ob->Run());
-  MCK_RETURN_IF_ERROR(AppendAudit(*db_, out.submitted_at, kActorKiosk, "dossier.submitted", out.provisional_code,
-                                  "procedure=" + body.value("procedure_code", "") +
-                                      " attachments=" + std::to_string(attachments.size())));
+  MCK_RETURN_IF_ERROR(AppendAudit(
+      *db_, out.submitted_at, kActorKiosk, "dossier.submitted", out.provisional_code,
+      "procedure=" + body.value("procedure_code", "") + " attachments=" + std::to_string(attachments.size())));
   MCK_RETURN_IF_ERROR(txn.Commit());
   return out;
 }
@@ -257,7 +271,8 @@ Result<DossierRecord> Store::GetDossier(const std::string& key) {
     if (!plain.ok()) return plain.status();
     r.body = json::parse(*plain, nullptr, false);
     SecureWipe(*plain);
-    if (r.body.is_discarded()) return Status::Error(Code::kCorrupt, "stored dossier body is not JSON", "Dữ liệu hồ sơ bị hỏng");
+    if (r.body.is_discarded())
+      return Status::Error(Code::kCorrupt, "stored dossier body is not JSON", "Dữ liệu hồ sơ bị hỏng");
   }
   return r;
 }
@@ -391,7 +406,8 @@ Status Store::RecordNeedsAttention(const OutboxItem& item, const std::string& er
     auto code = ProvisionalCodeOf(*db_, item.ref);
     if (code.ok()) subject = *code;
   }
-  MCK_RETURN_IF_ERROR(AppendAudit(*db_, FormatRfc3339Vietnam(now), "sync", item.kind + ".needs_attention", subject, error));
+  MCK_RETURN_IF_ERROR(
+      AppendAudit(*db_, FormatRfc3339Vietnam(now), "sync", item.kind + ".needs_attention", subject, error));
   return txn.Commit();
 }
 
@@ -426,7 +442,8 @@ Status Store::RecordDelivered(const OutboxItem& item) {
     MCK_RETURN_IF_ERROR(up->Run());
   }
   MCK_RETURN_IF_ERROR(DeleteOutbox(*db_, item.id));
-  MCK_RETURN_IF_ERROR(AppendAudit(*db_, FormatRfc3339Vietnam(Now()), "sync", item.kind + ".delivered", item.idempotency_key, ""));
+  MCK_RETURN_IF_ERROR(
+      AppendAudit(*db_, FormatRfc3339Vietnam(Now()), "sync", item.kind + ".delivered", item.idempotency_key, ""));
   return txn.Commit();
 }
 
@@ -463,12 +480,14 @@ Status Store::Requeue(const std::string& key) {
   if (!ob.ok()) return ob.status();
   ob->Bind(1, rec->client_id).Bind(2, rec->client_id).Bind(3, UnixSeconds(Now()));
   MCK_RETURN_IF_ERROR(ob->Run());
-  MCK_RETURN_IF_ERROR(AppendAudit(*db_, FormatRfc3339Vietnam(Now()), "staff", "dossier.requeued", rec->provisional_code, ""));
+  MCK_RETURN_IF_ERROR(
+      AppendAudit(*db_, FormatRfc3339Vietnam(Now()), "staff", "dossier.requeued", rec->provisional_code, ""));
   return txn.Commit();
 }
 
-Status Store::UpdatePortalStatus(const std::string& client_id, const std::string& status, const std::string& status_text,
-                                 const std::string& updated_at, const std::string& appointment_date) {
+Status Store::UpdatePortalStatus(const std::string& client_id, const std::string& status,
+                                 const std::string& status_text, const std::string& updated_at,
+                                 const std::string& appointment_date) {
   Transaction txn(*db_);
   MCK_RETURN_IF_ERROR(txn.Begin());
   auto up = db_->Prepare(
@@ -482,7 +501,8 @@ Status Store::UpdatePortalStatus(const std::string& client_id, const std::string
   if (sqlite3_changes(db_->raw()) > 0) {
     auto code = ProvisionalCodeOf(*db_, client_id);
     if (!code.ok()) return code.status();
-    MCK_RETURN_IF_ERROR(AppendAudit(*db_, FormatRfc3339Vietnam(Now()), "sync", "dossier.status", *code, "status=" + status));
+    MCK_RETURN_IF_ERROR(
+        AppendAudit(*db_, FormatRfc3339Vietnam(Now()), "sync", "dossier.status", *code, "status=" + status));
   }
   return txn.Commit();
 }
@@ -497,7 +517,8 @@ Result<json> Store::OutboxBody(const OutboxItem& item) {
     return body;
   }
   if (item.kind == "rating") {
-    auto s = db_->Prepare("SELECT dossier_code, counter, scores, comment_sealed, rated_at FROM ratings WHERE idempotency_key = ?");
+    auto s = db_->Prepare(
+        "SELECT dossier_code, counter, scores, comment_sealed, rated_at FROM ratings WHERE idempotency_key = ?");
     if (!s.ok()) return s.status();
     s->Bind(1, item.idempotency_key);
     Status st;
@@ -511,8 +532,11 @@ Result<json> Store::OutboxBody(const OutboxItem& item) {
       if (!c.ok()) return c.status();
       comment = *c;
     }
-    json body = {{"dossier_code", s->IsNull(0) ? json() : json(s->Text(0))}, {"counter", s->Text(1)},
-                 {"scores", json::parse(s->Text(2), nullptr, false)}, {"comment", comment}, {"rated_at", s->Text(4)}};
+    json body = {{"dossier_code", s->IsNull(0) ? json() : json(s->Text(0))},
+                 {"counter", s->Text(1)},
+                 {"scores", json::parse(s->Text(2), nullptr, false)},
+                 {"comment", comment},
+                 {"rated_at", s->Text(4)}};
     return body;
   }
   auto s = db_->Prepare("SELECT body_sealed FROM decisions WHERE idempotency_key = ?");
@@ -544,8 +568,8 @@ Result<int> Store::MakeOutboxDueNow() {
   up->Bind(1, now);
   MCK_RETURN_IF_ERROR(up->Run());
   const int n = sqlite3_changes(db_->raw());
-  MCK_RETURN_IF_ERROR(AppendAudit(*db_, FormatRfc3339Vietnam(Now()), "staff", "outbox.send_now", "",
-                                  "items=" + std::to_string(n)));
+  MCK_RETURN_IF_ERROR(
+      AppendAudit(*db_, FormatRfc3339Vietnam(Now()), "staff", "outbox.send_now", "", "items=" + std::to_string(n)));
   MCK_RETURN_IF_ERROR(txn.Commit());
   return n;
 }
@@ -575,11 +599,13 @@ int64_t Store::OldestUnsyncedAgeSeconds() {
 
 Result<std::string> Store::SubmitRating(const Rating& r) {
   if (!r.scores.is_object() || r.scores.empty()) {
-    return Status::Error(Code::kInvalidArgument, "a rating needs at least one score", "Vui lòng chọn ít nhất một mức đánh giá");
+    return Status::Error(Code::kInvalidArgument, "a rating needs at least one score",
+                         "Vui lòng chọn ít nhất một mức đánh giá");
   }
   for (auto it = r.scores.begin(); it != r.scores.end(); ++it) {
     if (!it->is_number_integer() || it->get<int>() < 1 || it->get<int>() > 5) {
-      return Status::Error(Code::kInvalidArgument, "scores must be whole numbers from 1 to 5", "Mức đánh giá phải từ 1 đến 5");
+      return Status::Error(Code::kInvalidArgument, "scores must be whole numbers from 1 to 5",
+                           "Mức đánh giá phải từ 1 đến 5");
     }
   }
   const std::string key = NewUuidV4();
@@ -591,15 +617,18 @@ Result<std::string> Store::SubmitRating(const Rating& r) {
       "VALUES(?,?,?,?,?,?,'queued')");
   if (!ins.ok()) return ins.status();
   ins->Bind(1, key).Bind(2, r.dossier_code).Bind(3, r.counter).Bind(4, r.scores.dump());
-  if (r.comment.empty()) ins->BindNull(5); else ins->BindBlob(5, sealer_->Seal(r.comment, "rating:" + key));
+  if (r.comment.empty())
+    ins->BindNull(5);
+  else
+    ins->BindBlob(5, sealer_->Seal(r.comment, "rating:" + key));
   ins->Bind(6, FormatRfc3339Vietnam(now));
   MCK_RETURN_IF_ERROR(ins->Run());
   auto ob = db_->Prepare("INSERT INTO outbox(kind, ref, idempotency_key, due_unix) VALUES('rating', ?, ?, ?)");
   if (!ob.ok()) return ob.status();
   ob->Bind(1, key).Bind(2, key).Bind(3, UnixSeconds(now));
   MCK_RETURN_IF_ERROR(ob->Run());
-  MCK_RETURN_IF_ERROR(AppendAudit(*db_, FormatRfc3339Vietnam(now), kActorKiosk, "rating.submitted", key,
-                                  "counter=" + r.counter));
+  MCK_RETURN_IF_ERROR(
+      AppendAudit(*db_, FormatRfc3339Vietnam(now), kActorKiosk, "rating.submitted", key, "counter=" + r.counter));
   MCK_RETURN_IF_ERROR(txn.Commit());
   return key;
 }
@@ -636,8 +665,8 @@ Result<std::string> Store::SubmitDecision(const std::string& dossier_ref, const 
   if (!ob.ok()) return ob.status();
   ob->Bind(1, dossier_ref).Bind(2, key).Bind(3, UnixSeconds(now));
   MCK_RETURN_IF_ERROR(ob->Run());
-  MCK_RETURN_IF_ERROR(AppendAudit(*db_, FormatRfc3339Vietnam(now), "staff", "decision.submitted", dossier_ref,
-                                  "decision=" + word));
+  MCK_RETURN_IF_ERROR(
+      AppendAudit(*db_, FormatRfc3339Vietnam(now), "staff", "decision.submitted", dossier_ref, "decision=" + word));
   MCK_RETURN_IF_ERROR(txn.Commit());
   return key;
 }
@@ -647,7 +676,9 @@ Result<std::vector<Store::StoredDecision>> Store::DecisionsFor(const DossierSumm
       "SELECT idempotency_key, decision, state, decided_at, body_sealed FROM decisions "
       "WHERE dossier_ref IN (?1, ?2, ?3) ORDER BY id");
   if (!s.ok()) return s.status();
-  s->Bind(1, dossier.client_id).Bind(2, dossier.provisional_code).Bind(3, dossier.dossier_code.value_or(dossier.client_id));
+  s->Bind(1, dossier.client_id)
+      .Bind(2, dossier.provisional_code)
+      .Bind(3, dossier.dossier_code.value_or(dossier.client_id));
   std::vector<StoredDecision> out;
   Status st;
   while (s->Step(&st)) {
@@ -725,7 +756,8 @@ Result<std::optional<std::string>> Store::GetSetting(const std::string& key) {
 }
 
 Status Store::PutSetting(const std::string& key, const std::string& value) {
-  auto s = db_->Prepare("INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  auto s = db_->Prepare(
+      "INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   if (!s.ok()) return s.status();
   s->Bind(1, key).Bind(2, value);
   return s->Run();
@@ -749,7 +781,8 @@ Store::Ticket ReadTicket(const Stmt& s) {
 }
 }  // namespace
 
-Result<Store::Ticket> Store::ReserveTicket(const std::string& counter, const std::optional<std::string>& dossier_client_id) {
+Result<Store::Ticket> Store::ReserveTicket(const std::string& counter,
+                                           const std::optional<std::string>& dossier_client_id) {
   if (counter.empty()) return Status::Error(Code::kInvalidArgument, "no counter given", "Chưa chọn quầy");
   const TimePoint now = Now();
   const std::string day = FormatDate(VietnamDate(now));
@@ -770,7 +803,8 @@ Result<Store::Ticket> Store::ReserveTicket(const std::string& counter, const std
   ins->Bind(1, counter).Bind(2, day).Bind(3, t.number).Bind(4, t.issued_at).Bind(5, dossier_client_id);
   MCK_RETURN_IF_ERROR(ins->Run());
   t.id = sqlite3_last_insert_rowid(db_->raw());
-  MCK_RETURN_IF_ERROR(AppendAudit(*db_, t.issued_at, kActorKiosk, "ticket.reserved", counter + "-" + std::to_string(t.number), ""));
+  MCK_RETURN_IF_ERROR(
+      AppendAudit(*db_, t.issued_at, kActorKiosk, "ticket.reserved", counter + "-" + std::to_string(t.number), ""));
   MCK_RETURN_IF_ERROR(txn.Commit());
   return t;
 }
@@ -803,7 +837,8 @@ Result<Store::Ticket> Store::CallNextTicket(const std::string& counter) {
   Status st;
   if (!sel->Step(&st)) {
     MCK_RETURN_IF_ERROR(st);
-    return Status::Error(Code::kNotFound, "nobody is waiting at counter " + counter, "Không còn ai chờ ở quầy " + counter);
+    return Status::Error(Code::kNotFound, "nobody is waiting at counter " + counter,
+                         "Không còn ai chờ ở quầy " + counter);
   }
   Ticket t = ReadTicket(*sel);
   t.state = "called";
@@ -812,7 +847,8 @@ Result<Store::Ticket> Store::CallNextTicket(const std::string& counter) {
   if (!up.ok()) return up.status();
   up->Bind(1, *t.called_at).Bind(2, t.id);
   MCK_RETURN_IF_ERROR(up->Run());
-  MCK_RETURN_IF_ERROR(AppendAudit(*db_, *t.called_at, "staff", "ticket.called", counter + "-" + std::to_string(t.number), ""));
+  MCK_RETURN_IF_ERROR(
+      AppendAudit(*db_, *t.called_at, "staff", "ticket.called", counter + "-" + std::to_string(t.number), ""));
   MCK_RETURN_IF_ERROR(txn.Commit());
   return t;
 }
@@ -846,7 +882,8 @@ Result<int> Store::PurgeExpired() {
   Transaction txn(*db_);
   MCK_RETURN_IF_ERROR(txn.Begin());
   auto sel = db_->Prepare(
-      "SELECT client_id, provisional_code, dossier_code FROM dossiers WHERE state = 'accepted' AND body_sealed IS NOT NULL "
+      "SELECT client_id, provisional_code, dossier_code FROM dossiers WHERE state = 'accepted' AND body_sealed IS NOT "
+      "NULL "
       "AND accepted_unix <= ?");
   if (!sel.ok()) return sel.status();
   sel->Bind(1, cutoff);
@@ -859,13 +896,15 @@ Result<int> Store::PurgeExpired() {
   MCK_RETURN_IF_ERROR(st);
   const std::string at = FormatRfc3339Vietnam(now);
   for (const auto& [client_id, code, official] : victims) {
-    auto up = db_->Prepare("UPDATE dossiers SET body_sealed = NULL, attention_details = NULL, purged_at = ? WHERE client_id = ?");
+    auto up = db_->Prepare(
+        "UPDATE dossiers SET body_sealed = NULL, attention_details = NULL, purged_at = ? WHERE client_id = ?");
     if (!up.ok()) return up.status();
     up->Bind(1, at).Bind(2, client_id);
     MCK_RETURN_IF_ERROR(up->Run());
     // Its delivered decisions keep their word only: a reason or a list of papers may describe
     // the citizen. (A decision still queued is left whole so it can still be sent.)
-    auto dec = db_->Prepare("SELECT idempotency_key, decision FROM decisions WHERE state = 'sent' AND dossier_ref IN (?1, ?2, ?3)");
+    auto dec = db_->Prepare(
+        "SELECT idempotency_key, decision FROM decisions WHERE state = 'sent' AND dossier_ref IN (?1, ?2, ?3)");
     if (!dec.ok()) return dec.status();
     dec->Bind(1, client_id).Bind(2, code).Bind(3, official);
     std::vector<std::pair<std::string, std::string>> decided;
@@ -881,12 +920,13 @@ Result<int> Store::PurgeExpired() {
                                     "retention_days=" + std::to_string(options_.retention_days)));
   }
   // Attachment bytes go when no dossier that still holds personal data refers to them.
-  MCK_RETURN_IF_ERROR(db_->Exec(
-      "UPDATE attachments SET data_sealed = NULL WHERE data_sealed IS NOT NULL AND sha256 NOT IN ("
-      "SELECT da.sha256 FROM dossier_attachments da JOIN dossiers d ON d.id = da.dossier_id "
-      "WHERE d.body_sealed IS NOT NULL)"));
-  auto rc = db_->Prepare("UPDATE ratings SET comment_sealed = NULL WHERE state = 'sent' AND comment_sealed IS NOT NULL "
-                         "AND rated_at <= ?");
+  MCK_RETURN_IF_ERROR(
+      db_->Exec("UPDATE attachments SET data_sealed = NULL WHERE data_sealed IS NOT NULL AND sha256 NOT IN ("
+                "SELECT da.sha256 FROM dossier_attachments da JOIN dossiers d ON d.id = da.dossier_id "
+                "WHERE d.body_sealed IS NOT NULL)"));
+  auto rc = db_->Prepare(
+      "UPDATE ratings SET comment_sealed = NULL WHERE state = 'sent' AND comment_sealed IS NOT NULL "
+      "AND rated_at <= ?");
   if (!rc.ok()) return rc.status();
   rc->Bind(1, FormatRfc3339Vietnam(FromUnixSeconds(cutoff)));
   MCK_RETURN_IF_ERROR(rc->Run());

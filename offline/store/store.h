@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-#include "catalog.h"
-#include "clock.h"
-#include "status.h"
+#include "offline/domain/catalog.h"
+#include "offline/domain/clock.h"
+#include "offline/domain/status.h"
 
 namespace mck {
 
@@ -65,7 +65,7 @@ struct DossierSummary {
   std::optional<std::string> appointment_date;  // YYYY-MM-DD
   std::optional<std::string> portal_status;     // received, processing, ...
   int attempts = 0;
-  std::optional<std::string> last_error;        // for staff; never personal data
+  std::optional<std::string> last_error;  // for staff; never personal data
   std::string submitted_at;
   bool purged = false;
 };
@@ -90,15 +90,15 @@ struct AttachmentInfo {
 // One item of work for the sync engine, leased to one runner until `lease_expires_at`.
 struct OutboxItem {
   int64_t id = 0;
-  std::string kind;             // "dossier" | "rating" | "decision"
+  std::string kind;  // "dossier" | "rating" | "decision"
   std::string idempotency_key;
-  std::string ref;              // dossier client_id, rating key, decision key
+  std::string ref;  // dossier client_id, rating key, decision key
   int attempts = 0;
 };
 
 struct CachedCatalog {
-  std::string etag;       // may be empty for the seed
-  std::string body;       // the portal's JSON
+  std::string etag;  // may be empty for the seed
+  std::string body;  // the portal's JSON
   std::string fetched_at;
 };
 
@@ -107,7 +107,7 @@ struct StoreCheck {
   std::string integrity_message;  // "ok" or SQLite's report
   bool audit_ok = false;
   int64_t audit_rows = 0;
-  std::string audit_message;      // where the chain breaks
+  std::string audit_message;  // where the chain breaks
   bool ok() const { return integrity_ok && audit_ok; }
 };
 
@@ -192,8 +192,8 @@ class Store {
   // data is purged a sent decision keeps only its word (`{"decision": ..., "purged": true}`).
   struct StoredDecision {
     std::string idempotency_key;
-    std::string decision;   // accept | request_supplement | refuse
-    std::string state;      // queued | sent | needs_attention
+    std::string decision;  // accept | request_supplement | refuse
+    std::string state;     // queued | sent | needs_attention
     std::string decided_at;
     nlohmann::json body;
   };
@@ -216,8 +216,8 @@ class Store {
     int64_t id = 0;
     std::string counter;
     int number = 0;
-    std::string day;          // YYYY-MM-DD
-    std::string state;        // pending | issued | print_failed | called | done
+    std::string day;    // YYYY-MM-DD
+    std::string state;  // pending | issued | print_failed | called | done
     std::string issued_at;
     std::optional<std::string> called_at;
     std::optional<std::string> dossier_client_id;

@@ -1,9 +1,9 @@
-#include "backoff.h"
+#include "offline/sync/backoff.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "http.h"
+#include "offline/sync/http.h"
 
 namespace mck {
 
@@ -23,8 +23,8 @@ std::chrono::milliseconds BackoffDelay(const BackoffPolicy& policy, int attempt,
   return d;
 }
 
-std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value_in, std::optional<TimePoint> server_now,
-                                                         TimePoint local_now) {
+std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value_in,
+                                                         std::optional<TimePoint> server_now, TimePoint local_now) {
   std::string value = value_in;
   while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
   while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.erase(value.begin());

@@ -12,7 +12,7 @@
 #include <random>
 #include <string>
 
-#include "clock.h"
+#include "offline/domain/clock.h"
 
 namespace mck {
 

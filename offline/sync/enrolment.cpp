@@ -1,23 +1,23 @@
-#include "enrolment.h"
+#include "offline/sync/enrolment.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <memory>
 #include <sstream>
 
-#include "http.h"
-#include "ids.h"
-#include "portal_errors.h"
-#include "store/store.h"
+#include "offline/domain/ids.h"
+#include "offline/store/store.h"
+#include "offline/sync/http.h"
+#include "offline/sync/portal_errors.h"
 
 namespace mck {
 
@@ -25,10 +25,18 @@ using nlohmann::json;
 
 namespace {
 
-struct BioFree { void operator()(BIO* b) const { BIO_free(b); } };
-struct PkeyFree { void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); } };
-struct ReqFree { void operator()(X509_REQ* r) const { X509_REQ_free(r); } };
-struct X509Free { void operator()(X509* x) const { X509_free(x); } };
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct PkeyFree {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+struct ReqFree {
+  void operator()(X509_REQ* r) const { X509_REQ_free(r); }
+};
+struct X509Free {
+  void operator()(X509* x) const { X509_free(x); }
+};
 
 std::string BioString(BIO* bio) {
   char* data = nullptr;
@@ -115,7 +123,8 @@ Result<KeyAndCsr> MakeKeyAndCsr(const std::string& common_name) {
   if (!req || X509_REQ_set_version(req.get(), 0) != 1) return OpenSslError("X509_REQ_new");
   X509_NAME* name = X509_REQ_get_subject_name(req.get());
   const std::string cn = common_name.empty() ? "kiosk" : common_name.substr(0, 64);
-  if (X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("VN"), -1, -1, 0) != 1 ||
+  if (X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("VN"), -1, -1, 0) !=
+          1 ||
       X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1,
                                  0) != 1) {
     return OpenSslError("CSR subject");
@@ -140,7 +149,8 @@ Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, con
     auto existing = Setting(store, settings::kPortalUrl);
     if (!existing.ok()) return existing.status();
     if (!existing->empty()) {
-      return Status::Error(Code::kAlreadyExists, "kiosk is already enrolled with " + *existing + " (use --force to re-enrol)",
+      return Status::Error(Code::kAlreadyExists,
+                           "kiosk is already enrolled with " + *existing + " (use --force to re-enrol)",
                            "Kiosk đã đăng ký với " + *existing + " (thêm --force để đăng ký lại)");
     }
   }
@@ -157,7 +167,9 @@ Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, con
 
   auto kc = MakeKeyAndCsr(request.hostname);
   if (!kc.ok()) return kc.status();
-  const json body = {{"token", request.token}, {"csr", kc->csr_pem}, {"hostname", request.hostname},
+  const json body = {{"token", request.token},
+                     {"csr", kc->csr_pem},
+                     {"hostname", request.hostname},
                      {"software_version", request.software_version}};
   HttpRequest req;
   req.method = "POST";
@@ -189,7 +201,8 @@ Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, con
   {
     std::unique_ptr<BIO, BioFree> cb(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
     std::unique_ptr<X509, X509Free> cert(PEM_read_bio_X509(cb.get(), nullptr, nullptr, nullptr));
-    std::unique_ptr<BIO, BioFree> kb(BIO_new_mem_buf(kc->private_key_pem.data(), static_cast<int>(kc->private_key_pem.size())));
+    std::unique_ptr<BIO, BioFree> kb(
+        BIO_new_mem_buf(kc->private_key_pem.data(), static_cast<int>(kc->private_key_pem.size())));
     std::unique_ptr<EVP_PKEY, PkeyFree> key(PEM_read_bio_PrivateKey(kb.get(), nullptr, nullptr, nullptr));
     if (!cert || !key || X509_check_private_key(cert.get(), key.get()) != 1) {
       SecureWipe(kc->private_key_pem);
@@ -218,13 +231,14 @@ Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, con
   MCK_RETURN_IF_ERROR(WriteFileAtomic(e.ca_file, *ca_pem, 0644));
   MCK_RETURN_IF_ERROR(WriteFileAtomic(dir / "client-chain.pem", answer.value("ca_chain", ""), 0644));
 
-  for (auto [k, v] : {std::pair{settings::kKioskId, e.kiosk_id}, std::pair{settings::kCommuneCode, e.commune_code},
-                      std::pair{settings::kCommuneName, e.commune_name}, std::pair{settings::kCaFile, e.ca_file.string()},
-                      std::pair{settings::kCertFile, e.cert_file.string()}, std::pair{settings::kKeyFile, e.key_file.string()},
-                      std::pair{settings::kCertExpiresAt, e.cert_expires_at},
-                      std::pair{settings::kEnrolledAt, FormatRfc3339Vietnam(std::chrono::system_clock::now())},
-                      // The URL last: its presence means "enrolled", so it is written once the rest is.
-                      std::pair{settings::kPortalUrl, e.portal_url}}) {
+  for (auto [k, v] :
+       {std::pair{settings::kKioskId, e.kiosk_id}, std::pair{settings::kCommuneCode, e.commune_code},
+        std::pair{settings::kCommuneName, e.commune_name}, std::pair{settings::kCaFile, e.ca_file.string()},
+        std::pair{settings::kCertFile, e.cert_file.string()}, std::pair{settings::kKeyFile, e.key_file.string()},
+        std::pair{settings::kCertExpiresAt, e.cert_expires_at},
+        std::pair{settings::kEnrolledAt, FormatRfc3339Vietnam(std::chrono::system_clock::now())},
+        // The URL last: its presence means "enrolled", so it is written once the rest is.
+        std::pair{settings::kPortalUrl, e.portal_url}}) {
     MCK_RETURN_IF_ERROR(store.PutSetting(k, v));
   }
   MCK_RETURN_IF_ERROR(store.Audit("technician", "kiosk.enrolled", e.kiosk_id, "portal=" + e.portal_url));

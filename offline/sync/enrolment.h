@@ -16,7 +16,7 @@
 #include <optional>
 #include <string>
 
-#include "status.h"
+#include "offline/domain/status.h"
 
 namespace mck {
 

@@ -1,4 +1,4 @@
-#include "http.h"
+#include "offline/sync/http.h"
 
 #include <curl/curl.h>
 
@@ -51,7 +51,9 @@ int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return (t->stop && t->stop->load()) ? 1 : 0;
 }
 
-bool Contains(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
+bool Contains(const std::string& s, const char* needle) {
+  return s.find(needle) != std::string::npos;
+}
 
 // The one place CURLcode becomes a Status. `detail` is libcurl's error buffer: host names and
 // certificate reasons, never request data.
@@ -63,8 +65,9 @@ Status CurlStatus(CURLcode rc, const std::string& detail_in) {
 #if LIBCURL_VERSION_NUM < 0x073e00
     case CURLE_SSL_CACERT:
 #endif
-      return Status::Error(Code::kSecurity, en + " (server certificate not trusted: not issued by the enrolled province CA, "
-                                               "self-signed, expired, or for another host name)",
+      return Status::Error(Code::kSecurity,
+                           en + " (server certificate not trusted: not issued by the enrolled province CA, "
+                                "self-signed, expired, or for another host name)",
                            "Chứng chỉ của máy chủ cổng dịch vụ công không hợp lệ (không do CA của tỉnh cấp, tự ký, "
                            "hết hạn hoặc sai tên máy). Chưa gửi dữ liệu nào. Báo cho kỹ thuật viên.");
     case CURLE_SSL_CACERT_BADFILE:
@@ -77,8 +80,9 @@ Status CurlStatus(CURLcode rc, const std::string& detail_in) {
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_SSL_CRL_BADFILE:
     case CURLE_USE_SSL_FAILED:
-      return Status::Error(Code::kSecurity, en + " (the kiosk's CA file or client certificate cannot be used)",
-                           "Không dùng được chứng chỉ của kiosk hoặc tệp CA của tỉnh. Báo cho kỹ thuật viên (cần đăng ký lại).");
+      return Status::Error(
+          Code::kSecurity, en + " (the kiosk's CA file or client certificate cannot be used)",
+          "Không dùng được chứng chỉ của kiosk hoặc tệp CA của tỉnh. Báo cho kỹ thuật viên (cần đăng ký lại).");
     case CURLE_SSL_CONNECT_ERROR:
       // A reset or EOF during the handshake is the network; anything else is the TLS peer
       // refusing us (bad client certificate, no common protocol): a security stop.

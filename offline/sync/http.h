@@ -30,26 +30,26 @@
 #include <utility>
 #include <vector>
 
-#include "clock.h"
-#include "status.h"
+#include "offline/domain/clock.h"
+#include "offline/domain/status.h"
 
 namespace mck {
 
 struct HttpOptions {
-  std::string base_url;                      // "https://portal.example.gov.vn" (no trailing '/')
-  std::filesystem::path ca_file;             // required: the pinned province CA (PEM)
-  std::filesystem::path client_cert;         // PEM; empty before enrolment
-  std::filesystem::path client_key;          // PEM, 0600; empty before enrolment
+  std::string base_url;               // "https://portal.example.gov.vn" (no trailing '/')
+  std::filesystem::path ca_file;      // required: the pinned province CA (PEM)
+  std::filesystem::path client_cert;  // PEM; empty before enrolment
+  std::filesystem::path client_key;   // PEM, 0600; empty before enrolment
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds transfer_timeout{60};
-  const std::atomic<bool>* stop = nullptr;   // optional; see above
+  const std::atomic<bool>* stop = nullptr;  // optional; see above
   // false only for the benchmark's naive baseline: a new connection (TCP + TLS) per request.
   bool reuse_connections = true;
 };
 
 struct HttpRequest {
-  std::string method = "GET";   // GET, HEAD, POST, PATCH
-  std::string path;             // "/api/v1/dossiers"
+  std::string method = "GET";  // GET, HEAD, POST, PATCH
+  std::string path;            // "/api/v1/dossiers"
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   // When set and shorter than the transfer timeout: the whole request must finish in this time
@@ -61,8 +61,8 @@ struct HttpResponse {
   long status = 0;
   std::map<std::string, std::string> headers;  // names lower-case; last value wins
   std::string body;
-  std::optional<TimePoint> date;               // the server's Date header, when valid
-  std::string http_version;                    // "1.1" or "2"
+  std::optional<TimePoint> date;  // the server's Date header, when valid
+  std::string http_version;       // "1.1" or "2"
   std::string Header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
     return it == headers.end() ? std::string() : it->second;

@@ -1,9 +1,9 @@
-#include "lookup.h"
+#include "offline/sync/lookup.h"
 
 #include <curl/curl.h>
 
-#include "ids.h"
-#include "portal_errors.h"
+#include "offline/domain/ids.h"
+#include "offline/sync/portal_errors.h"
 
 namespace mck {
 
@@ -47,8 +47,8 @@ Result<PortalDossierStatus> LookupDossier(HttpClient& http, const std::string& k
                          "Câu trả lời của cổng dịch vụ công không hợp lệ");
   }
   auto str = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
-  return PortalDossierStatus{str("dossier_code"), str("status"), str("status_text"),
-                             str("updated_at"),  str("appointment_date"), str("note")};
+  return PortalDossierStatus{str("dossier_code"), str("status"),           str("status_text"),
+                             str("updated_at"),   str("appointment_date"), str("note")};
 }
 
 const char* PortalStatusVi(const std::string& s) {

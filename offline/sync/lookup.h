@@ -9,16 +9,16 @@
 #include <memory>
 #include <string>
 
-#include "enrolment.h"
-#include "http.h"
-#include "status.h"
+#include "offline/domain/status.h"
+#include "offline/sync/enrolment.h"
+#include "offline/sync/http.h"
 
 namespace mck {
 
 struct PortalDossierStatus {
   std::string dossier_code;
-  std::string status;           // received, processing, supplement_requested, completed, returned, ...
-  std::string status_text;      // the portal's words (Vietnamese)
+  std::string status;       // received, processing, supplement_requested, completed, returned, ...
+  std::string status_text;  // the portal's words (Vietnamese)
   std::string updated_at;
   std::string appointment_date;
   std::string note;

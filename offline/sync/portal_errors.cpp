@@ -1,4 +1,4 @@
-#include "portal_errors.h"
+#include "offline/sync/portal_errors.h"
 
 namespace mck {
 

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "http.h"
-#include "status.h"
+#include "offline/domain/status.h"
+#include "offline/sync/http.h"
 
 namespace mck {
 

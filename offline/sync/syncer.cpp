@@ -1,15 +1,15 @@
 // The sync engine's outbox pass. Status polling, catalog and heartbeat are in syncer_extras.cpp.
-#include "syncer.h"
+#include "offline/sync/syncer.h"
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 
-#include "enrolment.h"
-#include "http.h"
-#include "ids.h"
-#include "portal_errors.h"
+#include "offline/domain/ids.h"
+#include "offline/sync/enrolment.h"
+#include "offline/sync/http.h"
+#include "offline/sync/portal_errors.h"
 
 namespace mck {
 
@@ -37,7 +37,9 @@ Syncer::Syncer(SyncOptions options) : options_(std::move(options)) {
   options_.chunk_bytes = std::max<size_t>(1024, options_.chunk_bytes);
 }
 
-Syncer::~Syncer() { Stop(); }
+Syncer::~Syncer() {
+  Stop();
+}
 
 void Syncer::SetSink(SyncEventSink sink) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -53,8 +55,12 @@ void Syncer::Emit(SyncEvent event) {
   if (sink) sink(event);
 }
 
-TimePoint Syncer::Now() const { return options_.clock->Now(); }
-SteadyPoint Syncer::Steady() const { return options_.clock->Steady(); }
+TimePoint Syncer::Now() const {
+  return options_.clock->Now();
+}
+SteadyPoint Syncer::Steady() const {
+  return options_.clock->Steady();
+}
 
 Status Syncer::Prepare() {
   if (!store_) {
@@ -131,7 +137,10 @@ Syncer::ItemResult Syncer::UploadAttachment(const AttachmentInfo& att, SteadyPoi
   ItemResult result;
   for (int conflicts = 0; conflicts < 3; ++conflicts) {
     auto head = Send("HEAD", path, "", {{"Tus-Resumable", "1.0.0"}}, lease_end);
-    if (!head.ok()) { result = Classify(head); break; }
+    if (!head.ok()) {
+      result = Classify(head);
+      break;
+    }
     int64_t offset = 0;
     if (head->status == 200) {
       offset = std::strtoll(head->Header("upload-offset").c_str(), nullptr, 10);
@@ -158,7 +167,10 @@ Syncer::ItemResult Syncer::UploadAttachment(const AttachmentInfo& att, SteadyPoi
                         {"Upload-Offset", std::to_string(offset)},
                         {"Upload-Length", std::to_string(att.size)}},
                        lease_end);
-      if (!resp.ok()) { SecureWipe(*data); return Classify(resp); }
+      if (!resp.ok()) {
+        SecureWipe(*data);
+        return Classify(resp);
+      }
       if (resp->status == 204 || resp->status == 200) {
         int64_t next = std::strtoll(resp->Header("upload-offset").c_str(), nullptr, 10);
         if (next <= offset || next > att.size) next = offset + static_cast<int64_t>(n);
@@ -170,8 +182,9 @@ Syncer::ItemResult Syncer::UploadAttachment(const AttachmentInfo& att, SteadyPoi
       } else if (resp->status == 422) {
         SecureWipe(*data);
         return {Outcome::kRetryItem,
-                Status::Error(Code::kCorrupt, "portal: attachment " + att.sha256.substr(0, 12) +
-                                                  " failed its SHA-256 check on arrival; uploading again later",
+                Status::Error(Code::kCorrupt,
+                              "portal: attachment " + att.sha256.substr(0, 12) +
+                                  " failed its SHA-256 check on arrival; uploading again later",
                               "Tệp đính kèm bị hỏng trên đường truyền; sẽ gửi lại"),
                 std::nullopt};
       } else {
@@ -214,7 +227,8 @@ Syncer::ItemResult Syncer::SendDossier(const OutboxItem& item, SteadyPoint lease
       json ans = json::parse(resp->body, nullptr, false);
       if (!ans.is_object() || !ans.contains("dossier_code") || !ans["dossier_code"].is_string()) {
         return {Outcome::kRetryItem,
-                Status::Error(Code::kUnavailable, "portal accepted the dossier but sent no dossier_code"), std::nullopt};
+                Status::Error(Code::kUnavailable, "portal accepted the dossier but sent no dossier_code"),
+                std::nullopt};
       }
       const std::string official = ans["dossier_code"].get<std::string>();
       Status st = store_->RecordDossierAccepted(item, official, ans.value("appointment_date", ""),
@@ -279,8 +293,8 @@ Syncer::ItemResult Syncer::SendSimple(const OutboxItem& item, SteadyPoint lease_
       (*body)["dossier_code"] = *rec->dossier_code;
     }
   }
-  const std::string path = item.kind == "rating" ? std::string("/api/v1/ratings")
-                                                 : "/api/v1/dossiers/" + item.ref + "/decisions";
+  const std::string path =
+      item.kind == "rating" ? std::string("/api/v1/ratings") : "/api/v1/dossiers/" + item.ref + "/decisions";
   auto resp = Send("POST", path, body->dump(),
                    {{"Content-Type", "application/json"}, {"Idempotency-Key", item.idempotency_key}}, lease_end);
   if (Reached(resp)) ++sum.sent;
@@ -295,8 +309,8 @@ Syncer::ItemResult Syncer::SendSimple(const OutboxItem& item, SteadyPoint lease_
       json ans = json::parse(resp->body, nullptr, false);
       auto rec = store_->GetDossier(item.ref);
       if (ans.is_object() && rec.ok() && ans.contains("status") && ans["status"].is_string()) {
-        (void)store_->UpdatePortalStatus(rec->client_id, ans["status"].get<std::string>(), "", FormatRfc3339Vietnam(Now()),
-                                         ans.value("appointment_date", ""));
+        (void)store_->UpdatePortalStatus(rec->client_id, ans["status"].get<std::string>(), "",
+                                         FormatRfc3339Vietnam(Now()), ans.value("appointment_date", ""));
       }
     }
     Emit({SyncEvent::Kind::kDelivered, item.idempotency_key, item.kind, {}, {}});
@@ -335,7 +349,8 @@ Result<SyncSummary> Syncer::Pass() {
     auto items = store_->LeaseDue(options_.owner, options_.batch, options_.lease);
     if (!items.ok()) return items.status();
     if (items->empty()) break;
-    const auto margin = std::max<milliseconds>(milliseconds(2000), std::chrono::duration_cast<milliseconds>(options_.lease) / 10);
+    const auto margin =
+        std::max<milliseconds>(milliseconds(2000), std::chrono::duration_cast<milliseconds>(options_.lease) / 10);
     const SteadyPoint lease_end = Steady() + options_.lease - margin;
     for (const OutboxItem& item : *items) {
       if (end_pass || stop_ || lease_end - Steady() < kMinRequestTime) {
@@ -412,7 +427,9 @@ Result<SyncSummary> Syncer::Pass() {
   return sum;
 }
 
-Result<SyncSummary> Syncer::RunOnce() { return Pass(); }
+Result<SyncSummary> Syncer::RunOnce() {
+  return Pass();
+}
 
 namespace {
 void Merge(SyncSummary& total, const SyncSummary& s) {
@@ -441,8 +458,8 @@ Result<SyncSummary> Syncer::Drain() {
     auto s = Pass();
     if (!s.ok()) return s.status();
     Merge(total, *s);
-    if (s->error.code() == Code::kSecurity || s->error.code() == Code::kIo ||
-        s->error.code() == Code::kCorrupt || s->error.code() == Code::kInternal) {
+    if (s->error.code() == Code::kSecurity || s->error.code() == Code::kIo || s->error.code() == Code::kCorrupt ||
+        s->error.code() == Code::kInternal) {
       break;
     }
     auto next = store_->NextOutboxDue();

@@ -42,10 +42,10 @@
 #include <string>
 #include <thread>
 
-#include "backoff.h"
-#include "clock.h"
-#include "status.h"
-#include "store/store.h"
+#include "offline/domain/clock.h"
+#include "offline/domain/status.h"
+#include "offline/store/store.h"
+#include "offline/sync/backoff.h"
 
 namespace mck {
 
@@ -54,13 +54,13 @@ struct HttpResponse;
 struct Enrolment;
 
 struct SyncOptions {
-  StoreOptions store;                 // the kiosk's data directory (the Syncer opens its own Store)
-  const Clock* clock = nullptr;       // backoff, leases, skew; null: the system clock
-  std::string owner;                  // lease owner; empty: "sync-<pid>-<random>"
-  int batch = 16;                     // rows leased at once
+  StoreOptions store;            // the kiosk's data directory (the Syncer opens its own Store)
+  const Clock* clock = nullptr;  // backoff, leases, skew; null: the system clock
+  std::string owner;             // lease owner; empty: "sync-<pid>-<random>"
+  int batch = 16;                // rows leased at once
   std::chrono::seconds lease{180};
-  BackoffPolicy backoff;              // per item, and for the portal as a whole
-  int failures_before_pause = 3;      // consecutive item failures that end a pass
+  BackoffPolicy backoff;          // per item, and for the portal as a whole
+  int failures_before_pause = 3;  // consecutive item failures that end a pass
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds transfer_timeout{60};
   size_t chunk_bytes = 256 * 1024;    // attachment PATCH size
@@ -68,12 +68,12 @@ struct SyncOptions {
   std::chrono::seconds heartbeat_interval{300};
   std::chrono::seconds catalog_interval{3600};
   std::chrono::seconds status_poll_interval{900};  // per dossier
-  int status_poll_batch = 50;         // dossiers polled per pass at most
+  int status_poll_batch = 50;                      // dossiers polled per pass at most
   bool poll_status = true;
   bool send_heartbeat = true;
   bool refresh_catalog = true;
-  bool reuse_connections = true;      // false only for the benchmark's naive baseline
-  uint64_t seed = 0;                  // jitter; 0: random
+  bool reuse_connections = true;  // false only for the benchmark's naive baseline
+  uint64_t seed = 0;              // jitter; 0: random
   std::string software_version = "0";
   // Device states for the heartbeat ("ok", "paper_low", ...); called on the sync thread.
   std::function<std::string()> printer_state;
@@ -81,37 +81,37 @@ struct SyncOptions {
 };
 
 struct SyncSummary {
-  int sent = 0;               // POSTs of dossiers, ratings and decisions that left on a verified
-                              // connection (answered or not; not when the portal was unreachable)
-  int accepted = 0;           // dossiers the portal accepted in this run
+  int sent = 0;      // POSTs of dossiers, ratings and decisions that left on a verified
+                     // connection (answered or not; not when the portal was unreachable)
+  int accepted = 0;  // dossiers the portal accepted in this run
   int needs_attention = 0;
-  int retried = 0;            // items put back for a later try
-  int delivered = 0;          // ratings and decisions delivered
+  int retried = 0;    // items put back for a later try
+  int delivered = 0;  // ratings and decisions delivered
   int attachments_uploaded = 0;
   int64_t bytes_uploaded = 0;
   int status_updates = 0;
   bool catalog_updated = false;
-  int64_t remaining = 0;      // dossiers not yet accepted (queued + sending)
-  long connections_opened = 0;  // TCP+TLS connections made so far by this Syncer (reuse keeps it low)
-  double seconds_in_transfers = 0;  // time spent in HTTPS requests so far by this Syncer
-  long requests = 0;                // HTTPS requests so far by this Syncer
-  std::optional<int64_t> clock_skew_s;      // portal time minus kiosk time
+  int64_t remaining = 0;                // dossiers not yet accepted (queued + sending)
+  long connections_opened = 0;          // TCP+TLS connections made so far by this Syncer (reuse keeps it low)
+  double seconds_in_transfers = 0;      // time spent in HTTPS requests so far by this Syncer
+  long requests = 0;                    // HTTPS requests so far by this Syncer
+  std::optional<int64_t> clock_skew_s;  // portal time minus kiosk time
   std::optional<std::chrono::milliseconds> portal_pause;  // when the pass ended waiting for the portal
-  Status error;               // the reason the run stopped early (kSecurity, kUnavailable, ...)
+  Status error;  // the reason the run stopped early (kSecurity, kUnavailable, ...)
 };
 
 // What the UI hears from the sync thread. Messages carry codes and counts, never personal data.
 struct SyncEvent {
   enum class Kind {
     kPassStarted,
-    kAccepted,         // subject: provisional code; detail: official code
-    kNeedsAttention,   // subject: provisional code (or rating/decision key); detail: reason
-    kRetry,            // subject: provisional code; detail: reason
-    kDelivered,        // rating/decision delivered; subject: idempotency key
-    kStatusChanged,    // subject: official code; detail: new status
-    kCatalogUpdated,   // detail: version
-    kPassFinished,     // summary filled
-    kStopped,          // a security or configuration error stopped sync: status says why
+    kAccepted,        // subject: provisional code; detail: official code
+    kNeedsAttention,  // subject: provisional code (or rating/decision key); detail: reason
+    kRetry,           // subject: provisional code; detail: reason
+    kDelivered,       // rating/decision delivered; subject: idempotency key
+    kStatusChanged,   // subject: official code; detail: new status
+    kCatalogUpdated,  // detail: version
+    kPassFinished,    // summary filled
+    kStopped,         // a security or configuration error stopped sync: status says why
   };
   Kind kind = Kind::kPassStarted;
   std::string subject;
@@ -160,9 +160,9 @@ class Syncer {
                nlohmann::json d = nlohmann::json())
         : outcome(o), status(std::move(s)), retry_after(ra), details(std::move(d)) {}
     Outcome outcome = Outcome::kDone;
-    Status status;                                   // why (for all but kDone)
+    Status status;  // why (for all but kDone)
     std::optional<std::chrono::milliseconds> retry_after;
-    nlohmann::json details;                          // the portal's reasons, for kPark
+    nlohmann::json details;  // the portal's reasons, for kPark
   };
 
   Status Prepare();  // opens the store and the HTTP client on this thread

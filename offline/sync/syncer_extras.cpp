@@ -4,18 +4,20 @@
 
 #include <algorithm>
 
-#include "enrolment.h"
-#include "http.h"
-#include "ids.h"
-#include "portal_errors.h"
-#include "syncer.h"
+#include "offline/domain/ids.h"
+#include "offline/sync/enrolment.h"
+#include "offline/sync/http.h"
+#include "offline/sync/portal_errors.h"
+#include "offline/sync/syncer.h"
 
 namespace mck {
 
 using nlohmann::json;
 
 namespace {
-bool IsFinalStatus(const std::string& s) { return s == "returned" || s == "rejected" || s == "withdrawn"; }
+bool IsFinalStatus(const std::string& s) {
+  return s == "returned" || s == "rejected" || s == "withdrawn";
+}
 }  // namespace
 
 void Syncer::PollStatuses(SyncSummary& sum) {
@@ -103,7 +105,8 @@ void Syncer::Heartbeat(SyncSummary& sum) {
   if (last_heartbeat_ && now - *last_heartbeat_ < options_.heartbeat_interval) return;
   struct statvfs vfs {};
   int64_t disk_free = -1;
-  if (::statvfs(options_.store.data_dir.c_str(), &vfs) == 0) disk_free = static_cast<int64_t>(vfs.f_bavail) * vfs.f_frsize;
+  if (::statvfs(options_.store.data_dir.c_str(), &vfs) == 0)
+    disk_free = static_cast<int64_t>(vfs.f_bavail) * vfs.f_frsize;
   // Counts, states and versions only: never a name, number or code of a citizen.
   const json body = {
       {"software_version", options_.software_version},

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "store/store.h"
+#include "offline/store/store.h"
 
 using Clock = std::chrono::steady_clock;
 
@@ -34,7 +34,10 @@ Stats Summarise(std::vector<double> ms, double total_s) {
 Stats FsyncLoop(const std::filesystem::path& dir, int n) {
   const auto file = dir / "fsync-probe.bin";
   int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) { std::perror("open"); std::exit(1); }
+  if (fd < 0) {
+    std::perror("open");
+    std::exit(1);
+  }
   std::vector<double> ms;
   char block[512] = {1};
   const auto start = Clock::now();
@@ -54,21 +57,32 @@ Stats FsyncLoop(const std::filesystem::path& dir, int n) {
 
 Stats SubmitLoop(mck::Store& store, int n, size_t attachment_bytes) {
   nlohmann::json body = {
-      {"procedure_code", "1.001193"}, {"channel", "kiosk"},
-      {"applicant", {{"id_number", "024190001234"}, {"full_name", "Nguyễn Thị Hoà"}, {"date_of_birth", "1990-03-15"},
-                     {"gender", "Nữ"}, {"address", "Thôn Ví Dụ, xã Mẫu, tỉnh Bắc Ninh"}, {"phone", "0912345678"},
-                     {"identity_source", "manual"}, {"chip_verified", false}}},
+      {"procedure_code", "1.001193"},
+      {"channel", "kiosk"},
+      {"applicant",
+       {{"id_number", "024190001234"},
+        {"full_name", "Nguyễn Thị Hoà"},
+        {"date_of_birth", "1990-03-15"},
+        {"gender", "Nữ"},
+        {"address", "Thôn Ví Dụ, xã Mẫu, tỉnh Bắc Ninh"},
+        {"phone", "0912345678"},
+        {"identity_source", "manual"},
+        {"chip_verified", false}}},
       {"fields", {{"child_name", "Trần Văn An"}, {"child_dob", "2026-11-02"}, {"child_gender", "Nam"}}},
       {"documents", {{{"id", "birth_certificate"}, {"presented_at_counter", true}}}}};
   std::vector<double> ms;
   const auto start = Clock::now();
   for (int i = 0; i < n; ++i) {
     std::vector<mck::NewAttachment> atts;
-    if (attachment_bytes) atts.push_back({"scan.jpg", "image/jpeg", std::string(attachment_bytes, 'j') + std::to_string(i)});
+    if (attachment_bytes)
+      atts.push_back({"scan.jpg", "image/jpeg", std::string(attachment_bytes, 'j') + std::to_string(i)});
     const auto t0 = Clock::now();
     auto r = store.SubmitDossier(body, atts, "bench");
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-    if (!r.ok()) { std::fprintf(stderr, "submit failed: %s\n", r.status().ToString().c_str()); std::exit(1); }
+    if (!r.ok()) {
+      std::fprintf(stderr, "submit failed: %s\n", r.status().ToString().c_str());
+      std::exit(1);
+    }
   }
   return Summarise(ms, std::chrono::duration<double>(Clock::now() - start).count());
 }
@@ -83,7 +97,8 @@ int main(int argc, char** argv) {
   const std::filesystem::path catalog = dir / "procedures.json";
   std::FILE* f = std::fopen(catalog.c_str(), "w");
   std::fputs(R"({"version":"bench","procedures":[{"code":"1.001193","name":"Đăng ký khai sinh","field":"Hộ tịch",
-    "processing_days":1,"fee_vnd":0,"counter":"HT","form":[],"documents":[]}]})", f);
+    "processing_days":1,"fee_vnd":0,"counter":"HT","form":[],"documents":[]}]})",
+             f);
   std::fclose(f);
 
   mck::StoreOptions opts;
@@ -91,7 +106,10 @@ int main(int argc, char** argv) {
   opts.kiosk_number = 7;
   opts.catalog_seed = catalog;
   auto store = mck::Store::Open(opts);
-  if (!store.ok()) { std::fprintf(stderr, "%s\n", store.status().ToString().c_str()); return 1; }
+  if (!store.ok()) {
+    std::fprintf(stderr, "%s\n", store.status().ToString().c_str());
+    return 1;
+  }
 
   const Stats disk = FsyncLoop(dir, n);
   const Stats plain = SubmitLoop(**store, n, 0);

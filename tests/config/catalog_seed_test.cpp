@@ -6,9 +6,9 @@
 #include <set>
 #include <sstream>
 
-#include "catalog.h"
-#include "utf8.h"
-#include "validation.h"
+#include "offline/domain/catalog.h"
+#include "offline/domain/utf8.h"
+#include "offline/domain/validation.h"
 
 namespace {
 

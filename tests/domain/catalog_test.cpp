@@ -4,7 +4,7 @@
 #include <functional>
 #include <sstream>
 
-#include "catalog.h"
+#include "offline/domain/catalog.h"
 
 using namespace mck;
 using nlohmann::json;
@@ -48,7 +48,10 @@ TEST_CASE("a catalog round-trips through JSON") {
 }
 
 TEST_CASE("catalog errors name the JSON path and the reason") {
-  struct Case { std::function<void(json&)> mutate; std::string path; };
+  struct Case {
+    std::function<void(json&)> mutate;
+    std::string path;
+  };
   const std::vector<Case> cases = {
       {[](json& j) { j.erase("version"); }, "catalog.version"},
       {[](json& j) { j["procedures"] = 3; }, "procedures"},
@@ -56,7 +59,8 @@ TEST_CASE("catalog errors name the JSON path and the reason") {
       {[](json& j) { j["procedures"][0]["form"][0]["pattern"] = "([a-"; }, "procedures[0].form[0].pattern"},
       {[](json& j) { j["procedures"][1]["code"] = "1.001193"; }, "procedures[1].code"},
       {[](json& j) { j["procedures"][0]["processing_days"] = -1; }, "procedures[0].processing_days"},
-      {[](json& j) { j["procedures"][0]["form"].push_back(j["procedures"][0]["form"][0]); }, "procedures[0].form[1].id"},
+      {[](json& j) { j["procedures"][0]["form"].push_back(j["procedures"][0]["form"][0]); },
+       "procedures[0].form[1].id"},
       {[](json& j) { j["procedures"][0]["form"][0]["type"] = "select"; }, "procedures[0].form[0].options"},
       {[](json& j) { j["procedures"][1]["name"] = ""; }, "procedures[1].name"},
   };

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "clock.h"
+#include "offline/domain/clock.h"
 
 using namespace mck;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "config.h"
+#include "offline/domain/config.h"
 
 using namespace mck;
 
@@ -22,7 +22,11 @@ TEST_CASE("defaults apply to an empty config, relative paths resolve against the
 }
 
 TEST_CASE("config errors give the file, the line and the reason") {
-  struct Case { const char* text; int line; const char* words; };
+  struct Case {
+    const char* text;
+    int line;
+    const char* words;
+  };
   const Case cases[] = {
       {"[kiosk]\nnumber = 7\nnumbr = 8\n", 3, "unknown key 'kiosk.numbr'"},
       {"[kiosk]\nnumber = 100\n", 2, "number must be a whole number from 1 to 99"},

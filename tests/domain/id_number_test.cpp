@@ -1,17 +1,21 @@
 #include <catch2/catch.hpp>
 
-#include "id_number.h"
+#include "offline/domain/id_number.h"
 
 using namespace mck;
 
 TEST_CASE("an ID number decodes province, gender and birth year for every century digit") {
-  struct Case { const char* id; Gender g; int year; };
+  struct Case {
+    const char* id;
+    Gender g;
+    int year;
+  };
   const Case cases[] = {
-      {"024090000017", Gender::kMale, 1990},   {"001190001234", Gender::kFemale, 1990},
-      {"079203000001", Gender::kMale, 2003},   {"027305000001", Gender::kFemale, 2005},
-      {"001401000000", Gender::kMale, 2101},   {"001599000000", Gender::kFemale, 2199},
-      {"001600000000", Gender::kMale, 2200},   {"001799000000", Gender::kFemale, 2299},
-      {"001800000000", Gender::kMale, 2300},   {"001999000000", Gender::kFemale, 2399},
+      {"024090000017", Gender::kMale, 1990}, {"001190001234", Gender::kFemale, 1990},
+      {"079203000001", Gender::kMale, 2003}, {"027305000001", Gender::kFemale, 2005},
+      {"001401000000", Gender::kMale, 2101}, {"001599000000", Gender::kFemale, 2199},
+      {"001600000000", Gender::kMale, 2200}, {"001799000000", Gender::kFemale, 2299},
+      {"001800000000", Gender::kMale, 2300}, {"001999000000", Gender::kFemale, 2399},
   };
   for (const auto& c : cases) {
     auto info = ParseIdNumber(c.id);
@@ -23,7 +27,8 @@ TEST_CASE("an ID number decodes province, gender and birth year for every centur
 }
 
 TEST_CASE("an ID number must be exactly 12 ASCII digits") {
-  for (const char* bad : {"", "02409000001", "0240900000171", "02409000001a", "024 90000017", "０２４０９０００００１７"}) {
+  for (const char* bad :
+       {"", "02409000001", "0240900000171", "02409000001a", "024 90000017", "０２４０９０００００１７"}) {
     auto r = ParseIdNumber(bad);
     CHECK_FALSE(r.ok());
     CHECK(r.status().code() == Code::kInvalidArgument);

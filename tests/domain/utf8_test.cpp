@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "ids.h"
-#include "utf8.h"
+#include "offline/domain/ids.h"
+#include "offline/domain/utf8.h"
 
 using namespace mck;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "validation.h"
+#include "offline/domain/validation.h"
 
 using namespace mck;
 using nlohmann::json;
@@ -70,9 +70,9 @@ TEST_CASE("every field error is reported at once, with its path") {
   d["fields"]["unknown"] = "x";
   auto v = ValidateDossier(TestCatalog(), d, kToday);
   const auto f = Fields(v);
-  for (const char* expected : {"applicant.id_number", "applicant.phone", "fields.child_name", "fields.child_dob",
-                               "fields.child_gender", "fields.copies", "fields.email", "fields.father_id",
-                               "fields.agree", "fields.book_no", "fields.unknown"}) {
+  for (const char* expected :
+       {"applicant.id_number", "applicant.phone", "fields.child_name", "fields.child_dob", "fields.child_gender",
+        "fields.copies", "fields.email", "fields.father_id", "fields.agree", "fields.book_no", "fields.unknown"}) {
     INFO(expected);
     CHECK(std::find(f.begin(), f.end(), expected) != f.end());
   }

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "qr.h"
+#include "drivers/card/qr.h"
 
 using namespace mck::card;
 

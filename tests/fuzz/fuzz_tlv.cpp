@@ -5,12 +5,12 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "bac_crypto.h"
-#include "dg13.h"
-#include "emrtd.h"
-#include "mrz.h"
-#include "sod.h"
-#include "tlv.h"
+#include "drivers/card/bac_crypto.h"
+#include "drivers/card/dg13.h"
+#include "drivers/card/emrtd.h"
+#include "drivers/card/mrz.h"
+#include "drivers/card/sod.h"
+#include "drivers/card/tlv.h"
 
 using namespace mck::card;
 
@@ -31,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size >= 2) {
     SecureMessaging sm({FromHex("979EC13B1CBFE9DCD01AB0FED307EAE5"), FromHex("F1CB1F1FB5ADF208806B89DC579DC1F8")},
                        FromHex("887022120C06C227"));
-    (void)sm.Unprotect(Response{Bytes(data, data + size - 2), static_cast<uint16_t>(data[size - 2] << 8 | data[size - 1])});
+    (void)sm.Unprotect(
+        Response{Bytes(data, data + size - 2), static_cast<uint16_t>(data[size - 2] << 8 | data[size - 1])});
   }
   return 0;
 }

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "store_fixture.h"
+#include "tests/offline/store_fixture.h"
 
 using namespace mck;
 using namespace mck::test;
@@ -56,7 +56,9 @@ struct Cli {
   }
 };
 
-bool Has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool Has(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
 
 }  // namespace
 
@@ -95,7 +97,8 @@ TEST_CASE("kioskctl submit with attachments given by path") {
   Cli cli;
   cli.Write("scan.jpg", "JPEG bytes of a birth certificate");
   json body = SampleBody();
-  body["attachments"] = json::array({{{"path", "scan.jpg"}, {"name", "giay-chung-sinh.jpg"}, {"media_type", "image/jpeg"}}});
+  body["attachments"] =
+      json::array({{{"path", "scan.jpg"}, {"name", "giay-chung-sinh.jpg"}, {"media_type", "image/jpeg"}}});
   auto r = cli("dossier submit " + cli.Write("d.json", body.dump()).string() + " --json");
   INFO(r.err);
   REQUIRE(r.code == 0);
@@ -163,8 +166,8 @@ TEST_CASE("kioskctl db check fails with exit 3 on a tampered audit chain") {
   REQUIRE(cli("dossier submit " + file.string()).code == 0);
   sqlite3* h = nullptr;
   REQUIRE(sqlite3_open((cli.data() / "kiosk.db").c_str(), &h) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(h, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'x' WHERE id = 1",
-                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(h, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'x' WHERE id = 1", nullptr,
+                       nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(h);
   auto r = cli("db check --json");
   CHECK(r.code == 3);
@@ -223,10 +226,10 @@ TEST_CASE("kioskctl on a really full file system says the disk is full and loses
   const std::string k = Quote(KIOSKCTL_PATH) + " --config " + Quote(cli.config) + " ";
   // In a private mount namespace: a 1 MiB tmpfs as the data directory, one dossier that fits,
   // one that cannot, then the state of the store — all before the mount goes away.
-  const std::string script =
-      "mount -t tmpfs -o size=1m tmpfs " + Quote(cli.data()) + " && " + k + "dossier submit " + Quote(small) +
-      " >/dev/null && { " + k + "dossier submit " + Quote(big) + "; echo \"big=$?\" >&2; } && " + k +
-      "queue list --json && " + k + "db check >/dev/null && echo check-ok >&2";
+  const std::string script = "mount -t tmpfs -o size=1m tmpfs " + Quote(cli.data()) + " && " + k + "dossier submit " +
+                             Quote(small) + " >/dev/null && { " + k + "dossier submit " + Quote(big) +
+                             "; echo \"big=$?\" >&2; } && " + k + "queue list --json && " + k +
+                             "db check >/dev/null && echo check-ok >&2";
   std::filesystem::create_directories(cli.data());
   auto r = Shell("unshare -m /bin/bash -c " + Quote(script), cli.dir.path());
   INFO(r.err);

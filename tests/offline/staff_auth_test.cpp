@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "store/staff_auth.h"
-#include "store_fixture.h"
+#include "offline/store/staff_auth.h"
+#include "tests/offline/store_fixture.h"
 
 using namespace mck;
 using namespace mck::test;

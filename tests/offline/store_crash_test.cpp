@@ -13,8 +13,8 @@
 #include <sstream>
 #include <thread>
 
-#include "ids.h"
-#include "store_fixture.h"
+#include "offline/domain/ids.h"
+#include "tests/offline/store_fixture.h"
 
 using namespace mck;
 using namespace mck::test;
@@ -54,7 +54,11 @@ TEST_CASE("a dossier survives SIGKILL during submit: wholly there or wholly abse
   { OpenStore(opts); }  // create the schema once, so kills land in submits, not in set-up
 
   std::mt19937 rng(20261126);
-  struct Reported { std::string code; std::vector<std::string> shas; std::string tag; };
+  struct Reported {
+    std::string code;
+    std::vector<std::string> shas;
+    std::string tag;
+  };
   std::map<std::string, Reported> reported;
   const int kRuns = 40;
   for (int run = 0; run < kRuns; ++run) {

@@ -1,4 +1,4 @@
-#include "store_fixture.h"
+#include "tests/offline/store_fixture.h"
 
 #include <catch2/catch.hpp>
 
@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "validation.h"
+#include "offline/domain/validation.h"
 
 namespace mck::test {
 
@@ -23,7 +23,9 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-TimePoint TestEpoch() { return *ParseRfc3339("2026-11-26T09:00:00+07:00"); }
+TimePoint TestEpoch() {
+  return *ParseRfc3339("2026-11-26T09:00:00+07:00");
+}
 
 std::filesystem::path WriteTestCatalog(const std::filesystem::path& dir) {
   const auto path = dir / "procedures.json";
@@ -58,9 +60,15 @@ nlohmann::json SampleBody(const std::string& name, const std::string& id, const 
   nlohmann::json body = {
       {"procedure_code", "1.001193"},
       {"channel", "kiosk"},
-      {"applicant", {{"id_number", id}, {"full_name", name}, {"date_of_birth", "1990-03-15"}, {"gender", "Nữ"},
-                     {"address", "Thôn Ví Dụ, xã Mẫu"}, {"phone", phone}, {"identity_source", "manual"},
-                     {"chip_verified", false}}},
+      {"applicant",
+       {{"id_number", id},
+        {"full_name", name},
+        {"date_of_birth", "1990-03-15"},
+        {"gender", "Nữ"},
+        {"address", "Thôn Ví Dụ, xã Mẫu"},
+        {"phone", phone},
+        {"identity_source", "manual"},
+        {"chip_verified", false}}},
       {"fields", {{"child_name", "Trần Văn An"}, {"child_dob", "2026-11-02"}, {"child_gender", "Nam"}}},
       {"documents", {{{"id", "birth_certificate"}, {"presented_at_counter", true}}}},
       {"attachments", nlohmann::json::array()}};

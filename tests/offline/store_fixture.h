@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "store/store.h"
+#include "offline/store/store.h"
 
 namespace mck::test {
 

@@ -1,7 +1,7 @@
 // The outbox: leases, answers recorded in one transaction, retries, staff re-queue.
 #include <catch2/catch.hpp>
 
-#include "store_fixture.h"
+#include "tests/offline/store_fixture.h"
 
 using namespace mck;
 using namespace mck::test;
@@ -18,7 +18,8 @@ TEST_CASE("two runners never hold the same outbox item at once") {
   auto second = b->LeaseDue("runner-b", 10, std::chrono::seconds(60)).value();
   CHECK(first.size() == 4);
   CHECK(second.size() == 2);
-  for (const auto& x : first) for (const auto& y : second) CHECK(x.ref != y.ref);
+  for (const auto& x : first)
+    for (const auto& y : second) CHECK(x.ref != y.ref);
   CHECK(a->ListDossiers(DossierState::kSending).value().size() == 6);
   // Nothing more until a lease expires; then the item goes to whoever asks.
   CHECK(b->LeaseDue("runner-b", 10, std::chrono::seconds(60)).value().empty());

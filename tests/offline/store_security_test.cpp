@@ -6,8 +6,8 @@
 
 #include <fstream>
 
-#include "ids.h"
-#include "store_fixture.h"
+#include "offline/domain/ids.h"
+#include "tests/offline/store_fixture.h"
 
 using namespace mck;
 using namespace mck::test;
@@ -25,7 +25,9 @@ void RawExec(const std::filesystem::path& db, const std::string& sql) {
   REQUIRE(rc == SQLITE_OK);
 }
 
-bool Contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool Contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
 
 }  // namespace
 

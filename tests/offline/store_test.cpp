@@ -3,8 +3,8 @@
 
 #include <regex>
 
-#include "ids.h"
-#include "store_fixture.h"
+#include "offline/domain/ids.h"
+#include "tests/offline/store_fixture.h"
 
 using namespace mck;
 using namespace mck::test;
@@ -168,12 +168,18 @@ TEST_CASE("counter decisions read back by any of the dossier's codes, and purge 
   REQUIRE(items.size() == 1);
   REQUIRE(store->RecordDossierAccepted(items[0], "000.00.24.H03-261126-0009", "2026-11-27", "received").ok());
   const json refuse_reason = "Bà Hoà thiếu giấy chứng sinh";
-  REQUIRE(store->SubmitDecision(d.client_id, {{"decision", "request_supplement"}, {"officer", "CB01"},
-                                              {"reason", refuse_reason}, {"supplement", {"Giấy chứng sinh"}}})
+  REQUIRE(store
+              ->SubmitDecision(d.client_id, {{"decision", "request_supplement"},
+                                             {"officer", "CB01"},
+                                             {"reason", refuse_reason},
+                                             {"supplement", {"Giấy chứng sinh"}}})
               .ok());
-  REQUIRE(store->SubmitDecision("000.00.24.H03-261126-0009",
-                                {{"decision", "accept"}, {"officer", "CB01"},
-                                 {"documents_received", {{{"id", "birth_certificate"}, {"form", "original"}, {"count", 1}}}}})
+  REQUIRE(store
+              ->SubmitDecision(
+                  "000.00.24.H03-261126-0009",
+                  {{"decision", "accept"},
+                   {"officer", "CB01"},
+                   {"documents_received", {{{"id", "birth_certificate"}, {"form", "original"}, {"count", 1}}}}})
               .ok());
   auto rec = store->GetDossier(d.provisional_code).value();
   auto decisions = store->DecisionsFor(rec);
@@ -223,7 +229,8 @@ TEST_CASE("ratings are validated, stored and queued for the portal") {
   auto store = OpenStore(TestOptions(dir, nullptr));
   Rating bad{std::nullopt, "HT", json{{"overall", 6}}, ""};
   CHECK(store->SubmitRating(bad).status().code() == Code::kInvalidArgument);
-  Rating good{std::string("000.00.24.H03-261126-0001"), "HT", json{{"overall", 5}, {"attitude", 4}}, "Cán bộ nhiệt tình"};
+  Rating good{std::string("000.00.24.H03-261126-0001"), "HT", json{{"overall", 5}, {"attitude", 4}},
+              "Cán bộ nhiệt tình"};
   auto key = store->SubmitRating(good);
   REQUIRE(key.ok());
   auto items = store->LeaseDue("t", 10, std::chrono::seconds(30)).value();

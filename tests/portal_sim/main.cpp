@@ -19,7 +19,7 @@
 #include <sstream>
 #include <thread>
 
-#include "sim.h"
+#include "tests/portal_sim/sim.h"
 
 namespace {
 
@@ -60,30 +60,54 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     auto number = [&](const std::string& v) { return std::strtod(v.c_str(), nullptr); };
-    if (a == "--certs") certs_dir = next();
-    else if (a == "--server-cert") server_cert_name = next();
-    else if (a == "--db") cfg.db_path = next();
-    else if (a == "--port") cfg.port = std::atoi(next().c_str());
-    else if (a == "--admin-port") cfg.admin_port = std::atoi(next().c_str());
-    else if (a == "--ready-file") cfg.ready_file = next();
-    else if (a == "--catalog") cfg.catalog_path = next();
-    else if (a == "--token") tokens.push_back(next());
-    else if (a == "--commune-code") cfg.default_commune_code = next();
-    else if (a == "--commune-name") cfg.default_commune_name = next();
-    else if (a == "--seed") cfg.seed = std::strtoull(next().c_str(), nullptr, 10);
-    else if (a == "--threads") cfg.threads = std::max(2, std::atoi(next().c_str()));
-    else if (a == "--p500") faults["p500"] = number(next());
-    else if (a == "--p503") faults["p503"] = number(next());
-    else if (a == "--p429") faults["p429"] = number(next());
-    else if (a == "--retry-after") faults["retry_after_s"] = std::atoi(next().c_str());
-    else if (a == "--p-drop-request") faults["p_drop_request"] = number(next());
-    else if (a == "--p-drop-response") faults["p_drop_response"] = number(next());
-    else if (a == "--p-slow") faults["p_slow"] = number(next());
-    else if (a == "--slow-ms") faults["slow_ms"] = std::atoi(next().c_str());
-    else if (a == "--fail-procedure") faults["fail_procedure"] = next();
-    else if (a == "--down") faults["down"] = true;
-    else if (a == "--help" || a == "-h") return Usage("help") == 2 ? 0 : 0;
-    else return Usage("unknown argument " + a);
+    if (a == "--certs")
+      certs_dir = next();
+    else if (a == "--server-cert")
+      server_cert_name = next();
+    else if (a == "--db")
+      cfg.db_path = next();
+    else if (a == "--port")
+      cfg.port = std::atoi(next().c_str());
+    else if (a == "--admin-port")
+      cfg.admin_port = std::atoi(next().c_str());
+    else if (a == "--ready-file")
+      cfg.ready_file = next();
+    else if (a == "--catalog")
+      cfg.catalog_path = next();
+    else if (a == "--token")
+      tokens.push_back(next());
+    else if (a == "--commune-code")
+      cfg.default_commune_code = next();
+    else if (a == "--commune-name")
+      cfg.default_commune_name = next();
+    else if (a == "--seed")
+      cfg.seed = std::strtoull(next().c_str(), nullptr, 10);
+    else if (a == "--threads")
+      cfg.threads = std::max(2, std::atoi(next().c_str()));
+    else if (a == "--p500")
+      faults["p500"] = number(next());
+    else if (a == "--p503")
+      faults["p503"] = number(next());
+    else if (a == "--p429")
+      faults["p429"] = number(next());
+    else if (a == "--retry-after")
+      faults["retry_after_s"] = std::atoi(next().c_str());
+    else if (a == "--p-drop-request")
+      faults["p_drop_request"] = number(next());
+    else if (a == "--p-drop-response")
+      faults["p_drop_response"] = number(next());
+    else if (a == "--p-slow")
+      faults["p_slow"] = number(next());
+    else if (a == "--slow-ms")
+      faults["slow_ms"] = std::atoi(next().c_str());
+    else if (a == "--fail-procedure")
+      faults["fail_procedure"] = next();
+    else if (a == "--down")
+      faults["down"] = true;
+    else if (a == "--help" || a == "-h")
+      return Usage("help") == 2 ? 0 : 0;
+    else
+      return Usage("unknown argument " + a);
   }
   if (certs_dir.empty()) return Usage("--certs DIR is required (make it with scripts/make-certs DIR)");
   cfg.server_cert = certs_dir + "/" + server_cert_name + ".pem";
@@ -111,7 +135,8 @@ int main(int argc, char** argv) {
     SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
     if (SSL_CTX_use_certificate_chain_file(&ctx, cfg.server_cert.c_str()) != 1 ||
         SSL_CTX_use_PrivateKey_file(&ctx, cfg.server_key.c_str(), SSL_FILETYPE_PEM) != 1 ||
-        SSL_CTX_check_private_key(&ctx) != 1 || SSL_CTX_load_verify_locations(&ctx, cfg.ca_cert.c_str(), nullptr) != 1) {
+        SSL_CTX_check_private_key(&ctx) != 1 ||
+        SSL_CTX_load_verify_locations(&ctx, cfg.ca_cert.c_str(), nullptr) != 1) {
       return false;
     }
     SSL_CTX_set_client_CA_list(&ctx, SSL_load_client_CA_file(cfg.ca_cert.c_str()));
@@ -144,8 +169,8 @@ int main(int argc, char** argv) {
   portal_sim::RegisterAdmin(admin, sim);
 
   const int port = cfg.port ? (api.bind_to_port(cfg.host, cfg.port) ? cfg.port : -1) : api.bind_to_any_port(cfg.host);
-  const int admin_port =
-      cfg.admin_port ? (admin.bind_to_port(cfg.host, cfg.admin_port) ? cfg.admin_port : -1) : admin.bind_to_any_port(cfg.host);
+  const int admin_port = cfg.admin_port ? (admin.bind_to_port(cfg.host, cfg.admin_port) ? cfg.admin_port : -1)
+                                        : admin.bind_to_any_port(cfg.host);
   if (port <= 0 || admin_port <= 0) return Usage("cannot bind the listeners on " + cfg.host);
 
   // Stop cleanly on SIGTERM/SIGINT: a thread waits for the signal and stops both servers.

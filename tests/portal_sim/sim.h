@@ -25,23 +25,23 @@
 #include <string>
 #include <vector>
 
-#include "catalog.h"
-#include "store/sqlite.h"
+#include "offline/domain/catalog.h"
+#include "offline/store/sqlite.h"
 
 namespace portal_sim {
 
 struct Faults {
-  double p500 = 0;           // share of API requests answered 500
-  double p503 = 0;           // ... 503 (with Retry-After when retry_after_s > 0)
-  double p429 = 0;           // ... 429 with Retry-After
-  int retry_after_s = 1;       // on every 429, and on 503s when retry_after_on_503
+  double p500 = 0;        // share of API requests answered 500
+  double p503 = 0;        // ... 503 (with Retry-After when retry_after_s > 0)
+  double p429 = 0;        // ... 429 with Retry-After
+  int retry_after_s = 1;  // on every 429, and on 503s when retry_after_on_503
   bool retry_after_on_503 = true;
   double p_drop_request = 0;   // connection cut before the request is processed (PATCH: halfway)
   double p_drop_response = 0;  // processed and committed, then the answer is cut off midway
   double p_slow = 0;
   int slow_ms = 0;
-  std::string fail_procedure;  // 422 for every dossier of this procedure
-  bool down = false;           // every API request 503 (maintenance), no Retry-After
+  std::string fail_procedure;     // 422 for every dossier of this procedure
+  bool down = false;              // every API request 503 (maintenance), no Retry-After
   bool lose_next_upload = false;  // the next upload to complete is lost after its 204 (→ 428)
   nlohmann::json ToJson() const;
   // Applies the keys present in j (same names as ToJson); unknown keys are an error.
@@ -75,8 +75,8 @@ struct Sim {
   std::optional<mck::Catalog> catalog;
   std::string ca_pem;
   // Request arrival times (ms since the epoch) at the API listener, for the storm test.
-  std::vector<std::pair<int64_t, std::string>> arrivals;  // (ms, kiosk id or "")
-  std::map<std::string, int64_t> counters;                // "requests", "fault.500", ...
+  std::vector<std::pair<int64_t, std::string>> arrivals;             // (ms, kiosk id or "")
+  std::map<std::string, int64_t> counters;                           // "requests", "fault.500", ...
   std::map<std::string, std::vector<std::string>> pending_commands;  // kiosk id → heartbeat commands
 
   // Under mu: rolls the dice for one request.

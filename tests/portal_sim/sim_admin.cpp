@@ -13,9 +13,9 @@
 //   POST /admin/commands             {"kiosk_id", "command"}: delivered with the next heartbeat
 #include <algorithm>
 
-#include "clock.h"
-#include "ids.h"
-#include "sim.h"
+#include "offline/domain/clock.h"
+#include "offline/domain/ids.h"
+#include "tests/portal_sim/sim.h"
 
 namespace portal_sim {
 
@@ -25,7 +25,9 @@ using nlohmann::json;
 
 namespace {
 
-void Reply(Response& res, const json& j) { res.set_content(j.dump(), "application/json"); }
+void Reply(Response& res, const json& j) {
+  res.set_content(j.dump(), "application/json");
+}
 
 json Stats(Sim& sim) {
   json counters = json::object();
@@ -59,7 +61,8 @@ void RegisterAdmin(httplib::Server& admin, Sim& sim) {
   admin.Post("/admin/faults", [&](const Request& req, Response& res) {
     std::lock_guard<std::mutex> lock(sim.mu);
     std::string error;
-    if (!sim.faults.Apply(json::parse(req.body, nullptr, false), &error)) return SendError(res, 400, "bad_faults", error);
+    if (!sim.faults.Apply(json::parse(req.body, nullptr, false), &error))
+      return SendError(res, 400, "bad_faults", error);
     Reply(res, sim.faults.ToJson());
   });
   admin.Post("/admin/tokens", [&](const Request& req, Response& res) {
@@ -85,8 +88,12 @@ void RegisterAdmin(httplib::Server& admin, Sim& sim) {
       if (body.is_object()) {
         for (const auto& a : body.value("attachments", json::array())) shas.push_back(a.value("sha256", ""));
       }
-      out.push_back({{"dossier_code", s->Text(0)}, {"client_id", s->Text(1)}, {"kiosk_id", s->Text(2)},
-                     {"procedure_code", s->Text(3)}, {"status", s->Text(4)}, {"appointment_date", s->Text(5)},
+      out.push_back({{"dossier_code", s->Text(0)},
+                     {"client_id", s->Text(1)},
+                     {"kiosk_id", s->Text(2)},
+                     {"procedure_code", s->Text(3)},
+                     {"status", s->Text(4)},
+                     {"appointment_date", s->Text(5)},
                      {"attachments", shas}});
     }
     Reply(res, out);
@@ -98,8 +105,11 @@ void RegisterAdmin(httplib::Server& admin, Sim& sim) {
     json out = json::array();
     mck::Status st;
     while (s->Step(&st)) {
-      out.push_back({{"kiosk_id", s->Text(0)}, {"commune_code", s->Text(1)}, {"enrolled_at", s->Text(2)},
-                     {"heartbeats", s->Int(3)}, {"last_heartbeat", s->OptText(4).value_or("null")},
+      out.push_back({{"kiosk_id", s->Text(0)},
+                     {"commune_code", s->Text(1)},
+                     {"enrolled_at", s->Text(2)},
+                     {"heartbeats", s->Int(3)},
+                     {"last_heartbeat", s->OptText(4).value_or("null")},
                      {"last_heartbeat_at", s->OptText(5).value_or("")}});
     }
     Reply(res, out);
@@ -120,8 +130,11 @@ void RegisterAdmin(httplib::Server& admin, Sim& sim) {
     json out = json::array();
     mck::Status st;
     while (s->Step(&st)) {
-      out.push_back({{"sha256", s->Text(0)}, {"length", s->Int(1)}, {"offset", s->Int(2)},
-                     {"complete", s->Int(3) != 0}, {"data_sha256", mck::Sha256Hex(s->Blob(4))}});
+      out.push_back({{"sha256", s->Text(0)},
+                     {"length", s->Int(1)},
+                     {"offset", s->Int(2)},
+                     {"complete", s->Int(3) != 0},
+                     {"data_sha256", mck::Sha256Hex(s->Blob(4))}});
     }
     Reply(res, out);
   });
@@ -148,11 +161,17 @@ void RegisterAdmin(httplib::Server& admin, Sim& sim) {
     }
     auto up = sim.db->Prepare(
         "UPDATE dossiers SET status = ?, status_text = ?, note = ?, updated_at = ? WHERE dossier_code = ?");
-    const char* text = status == "completed" ? "Đã có kết quả" : status == "returned" ? "Đã trả kết quả"
-                       : status == "processing" ? "Đang giải quyết" : status == "received" ? "Đã tiếp nhận"
-                       : status == "rejected" ? "Không tiếp nhận" : status == "withdrawn" ? "Đã rút hồ sơ"
-                       : "Yêu cầu bổ sung hồ sơ";
-    up->Bind(1, status).Bind(2, text).Bind(3, j.value("note", "")).Bind(4, mck::FormatRfc3339Vietnam(std::chrono::system_clock::now()));
+    const char* text = status == "completed"    ? "Đã có kết quả"
+                       : status == "returned"   ? "Đã trả kết quả"
+                       : status == "processing" ? "Đang giải quyết"
+                       : status == "received"   ? "Đã tiếp nhận"
+                       : status == "rejected"   ? "Không tiếp nhận"
+                       : status == "withdrawn"  ? "Đã rút hồ sơ"
+                                                : "Yêu cầu bổ sung hồ sơ";
+    up->Bind(1, status)
+        .Bind(2, text)
+        .Bind(3, j.value("note", ""))
+        .Bind(4, mck::FormatRfc3339Vietnam(std::chrono::system_clock::now()));
     up->Bind(5, j.value("dossier_code", ""));
     if (!up->Run().ok()) return SendError(res, 500, "db", "update failed");
     Reply(res, {{"ok", true}});

@@ -1,9 +1,9 @@
 // The kiosk gateway contract (portal-api.md) on the HTTPS listener, with fault injection.
-#include "clock.h"
-#include "ids.h"
-#include "sim.h"
-#include "sim_http.h"
-#include "validation.h"
+#include "offline/domain/clock.h"
+#include "offline/domain/ids.h"
+#include "offline/domain/validation.h"
+#include "tests/portal_sim/sim.h"
+#include "tests/portal_sim/sim_http.h"
 
 namespace portal_sim {
 
@@ -13,7 +13,9 @@ using nlohmann::json;
 
 namespace {
 
-mck::CivilDate TodayVn() { return mck::VietnamDate(std::chrono::system_clock::now()); }
+mck::CivilDate TodayVn() {
+  return mck::VietnamDate(std::chrono::system_clock::now());
+}
 
 const char* StatusTextVi(const std::string& s) {
   if (s == "received") return "Đã tiếp nhận";
@@ -37,7 +39,9 @@ mck::CivilDate AddWorkingDays(mck::CivilDate from, int days) {
   return mck::CivilFromDays(d);
 }
 
-std::string BodyHash(const json& body) { return mck::Sha256Hex(body.dump()); }
+std::string BodyHash(const json& body) {
+  return mck::Sha256Hex(body.dump());
+}
 
 // Under sim.mu: answers from the idempotency record when the key is known. true: answered.
 bool Replay(Sim& sim, const std::string& scope, const std::string& key, const std::string& hash, Response& res,
@@ -61,7 +65,8 @@ bool Replay(Sim& sim, const std::string& scope, const std::string& key, const st
 
 mck::Status Bind(Sim& sim, const std::string& scope, const std::string& key, const std::string& hash, int status,
                  const std::string& response) {
-  auto ins = sim.db->Prepare("INSERT INTO idempotency(scope, key, body_hash, status, response, at) VALUES(?,?,?,?,?,?)");
+  auto ins =
+      sim.db->Prepare("INSERT INTO idempotency(scope, key, body_hash, status, response, at) VALUES(?,?,?,?,?,?)");
   if (!ins.ok()) return ins.status();
   ins->Bind(1, scope).Bind(2, key).Bind(3, hash).Bind(4, status).Bind(5, response).Bind(6, NowVn());
   return ins->Run();
@@ -124,10 +129,11 @@ void Enroll(Sim& sim, const Request& req, Response& res) {
   auto use = sim.db->Prepare("UPDATE tokens SET used_by = ?, used_at = ? WHERE token = ?");
   use->Bind(1, id).Bind(2, NowVn()).Bind(3, token);
   auto ins = sim.db->Prepare(
-      "INSERT INTO kiosks(kiosk_id, commune_code, commune_name, hostname, software_version, enrolled_at) VALUES(?,?,?,?,?,?)");
+      "INSERT INTO kiosks(kiosk_id, commune_code, commune_name, hostname, software_version, enrolled_at) "
+      "VALUES(?,?,?,?,?,?)");
   ins->Bind(1, id).Bind(2, commune_code).Bind(3, commune_name).Bind(4, body.value("hostname", ""));
   ins->Bind(5, body.value("software_version", "")).Bind(6, NowVn());
-  const json answer = {{"kiosk_id", id},          {"commune_code", commune_code}, {"commune_name", commune_name},
+  const json answer = {{"kiosk_id", id},           {"commune_code", commune_code}, {"commune_name", commune_name},
                        {"certificate", cert->pem}, {"ca_chain", sim.ca_pem},       {"expires_at", cert->expires_at}};
   if (!use->Run().ok() || !ins->Run().ok() || !Bind(sim, "enroll", key, hash, 201, answer.dump()).ok() ||
       !txn.Commit().ok()) {
@@ -237,8 +243,8 @@ void PostDossier(Sim& sim, const Request& req, Response& res) {
       "status, status_text, updated_at) VALUES(?,?,?,?,?,?,?,'received',?,?)");
   ins->Bind(1, code).Bind(2, key).Bind(3, c->kiosk_id).Bind(4, procedure).Bind(5, body.dump()).Bind(6, now);
   ins->Bind(7, appointment).Bind(8, StatusTextVi("received")).Bind(9, now);
-  const json answer = {{"dossier_code", code}, {"received_at", now}, {"appointment_date", appointment},
-                       {"status", "received"}};
+  const json answer = {
+      {"dossier_code", code}, {"received_at", now}, {"appointment_date", appointment}, {"status", "received"}};
   mck::Status ins_st = ins->Run();
   if (!ins_st.ok()) {
     // client_id already known under another kiosk's scope: a replay from a re-enrolled kiosk.
@@ -284,7 +290,8 @@ void PostDecision(Sim& sim, const Request& req, Response& res) {
   const std::string scope = c->kiosk_id + ":decisions";
   const std::string hash = BodyHash(body);
   if (Replay(sim, scope, key, hash, res, false)) return Finish(req, res, *c);
-  auto d = sim.db->Prepare("SELECT dossier_code, procedure_code, decision FROM dossiers WHERE dossier_code = ?1 OR client_id = ?1");
+  auto d = sim.db->Prepare(
+      "SELECT dossier_code, procedure_code, decision FROM dossiers WHERE dossier_code = ?1 OR client_id = ?1");
   d->Bind(1, ref);
   mck::Status st;
   if (!d->Step(&st)) return SendError(res, 404, "not_found", "no dossier with this code or client_id");
@@ -303,7 +310,9 @@ void PostDecision(Sim& sim, const Request& req, Response& res) {
   if (previous && *previous != decision) {
     return SendError(res, 409, "already_decided", "this dossier was already decided: " + *previous);
   }
-  const std::string status = decision == "accept" ? "processing" : decision == "refuse" ? "rejected" : "supplement_requested";
+  const std::string status = decision == "accept"   ? "processing"
+                             : decision == "refuse" ? "rejected"
+                                                    : "supplement_requested";
   const mck::Procedure* proc = sim.catalog->Find(procedure);
   std::string appointment;
   auto cur = sim.db->Prepare("SELECT appointment_date FROM dossiers WHERE dossier_code = ?");

@@ -1,8 +1,8 @@
 // Resumable attachments (tus 1.0 core, as the contract says): HEAD for the offset, PATCH chunks,
 // SHA-256 checked when the last byte arrives.
-#include "clock.h"
-#include "ids.h"
-#include "sim_http.h"
+#include "offline/domain/clock.h"
+#include "offline/domain/ids.h"
+#include "tests/portal_sim/sim_http.h"
 
 namespace portal_sim {
 
@@ -48,7 +48,8 @@ int64_t Append(Sim& sim, const std::string& sha, int64_t offset, const std::stri
     sim.Count("attachments.checksum_mismatch");
     return -1;
   }
-  auto up = sim.db->Prepare("UPDATE attachments SET data = ?, offset = ?, complete = ?, updated_at = ? WHERE sha256 = ?");
+  auto up =
+      sim.db->Prepare("UPDATE attachments SET data = ?, offset = ?, complete = ?, updated_at = ? WHERE sha256 = ?");
   up->BindBlob(1, data).Bind(2, next).Bind(3, next == length ? 1 : 0).Bind(4, NowVn()).Bind(5, sha);
   (void)up->Run();
   if (next == length) sim.Count("attachments.completed");
@@ -98,10 +99,12 @@ void PatchAttachment(Sim& sim, const Request& req, Response& res, const httplib:
       return SendError(res, 400, "upload_length_mismatch", "Upload-Length differs from the upload's");
     }
   } else {
-    if (!req.has_header("Upload-Length")) return SendError(res, 400, "upload_length_required", "first PATCH needs Upload-Length");
+    if (!req.has_header("Upload-Length"))
+      return SendError(res, 400, "upload_length_required", "first PATCH needs Upload-Length");
     length = static_cast<int64_t>(HeaderU64(req, "Upload-Length"));
     if (length <= 0 || length > 64 * 1024 * 1024) return SendError(res, 413, "too_large", "attachments up to 64 MiB");
-    auto ins = sim.db->Prepare("INSERT INTO attachments(sha256, length, offset, data, complete, updated_at) VALUES(?,?,0,?,0,?)");
+    auto ins = sim.db->Prepare(
+        "INSERT INTO attachments(sha256, length, offset, data, complete, updated_at) VALUES(?,?,0,?,0,?)");
     ins->Bind(1, sha).Bind(2, length).BindBlob(3, "").Bind(4, NowVn());
     (void)ins->Run();
   }
@@ -135,11 +138,11 @@ void PatchAttachment(Sim& sim, const Request& req, Response& res, const httplib:
 }  // namespace
 
 void RegisterAttachments(httplib::Server& server, Sim& sim) {
-  server.Get(R"(/api/v1/attachments/([0-9a-f]{64}))", [&](const Request& q, Response& r) { HeadAttachment(sim, q, r); });
-  server.Patch(R"(/api/v1/attachments/([0-9a-f]{64}))",
-               [&](const Request& q, Response& r, const httplib::ContentReader& reader) {
-                 PatchAttachment(sim, q, r, reader);
-               });
+  server.Get(R"(/api/v1/attachments/([0-9a-f]{64}))",
+             [&](const Request& q, Response& r) { HeadAttachment(sim, q, r); });
+  server.Patch(
+      R"(/api/v1/attachments/([0-9a-f]{64}))",
+      [&](const Request& q, Response& r, const httplib::ContentReader& reader) { PatchAttachment(sim, q, r, reader); });
 }
 
 }  // namespace portal_sim

@@ -10,16 +10,24 @@
 #include <memory>
 #include <sstream>
 
-#include "clock.h"
-#include "sim.h"
+#include "offline/domain/clock.h"
+#include "tests/portal_sim/sim.h"
 
 namespace portal_sim {
 
 namespace {
-struct BioFree { void operator()(BIO* b) const { BIO_free(b); } };
-struct X509Free { void operator()(X509* x) const { X509_free(x); } };
-struct ReqFree { void operator()(X509_REQ* r) const { X509_REQ_free(r); } };
-struct PkeyFree { void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); } };
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct X509Free {
+  void operator()(X509* x) const { X509_free(x); }
+};
+struct ReqFree {
+  void operator()(X509_REQ* r) const { X509_REQ_free(r); }
+};
+struct PkeyFree {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -1,4 +1,4 @@
-#include "sim_http.h"
+#include "tests/portal_sim/sim_http.h"
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -6,7 +6,7 @@
 
 #include <thread>
 
-#include "clock.h"
+#include "offline/domain/clock.h"
 
 namespace portal_sim {
 
@@ -26,14 +26,15 @@ void CutResponse(const Request& req, Response& res) {
   }
   auto body = std::make_shared<std::string>(std::move(res.body));
   res.body.clear();
-  res.set_content_provider(body->size(), "application/json",
-                           [body](size_t, size_t, httplib::DataSink& sink) {
-                             sink.write(body->data(), body->size() / 2);
-                             return false;  // httplib aborts the write and closes the connection
-                           });
+  res.set_content_provider(body->size(), "application/json", [body](size_t, size_t, httplib::DataSink& sink) {
+    sink.write(body->data(), body->size() / 2);
+    return false;  // httplib aborts the write and closes the connection
+  });
 }
 
-std::string NowVn() { return mck::FormatRfc3339Vietnam(std::chrono::system_clock::now()); }
+std::string NowVn() {
+  return mck::FormatRfc3339Vietnam(std::chrono::system_clock::now());
+}
 
 // The kiosk id (CN) of the verified client certificate, if any.
 static std::optional<std::string> PeerKioskId(const Request& req) {
@@ -65,7 +66,8 @@ std::optional<Caller> Begin(Sim& sim, const Request& req, Response& res, const s
     if (!post_endpoint.empty()) {
       const std::string key = req.get_header_value("Idempotency-Key");
       auto up = sim.db->Prepare(
-          "INSERT INTO posts(endpoint, key, count) VALUES(?, ?, 1) ON CONFLICT(endpoint, key) DO UPDATE SET count = count + 1");
+          "INSERT INTO posts(endpoint, key, count) VALUES(?, ?, 1) ON CONFLICT(endpoint, key) DO UPDATE SET count = "
+          "count + 1");
       if (up.ok()) {
         up->Bind(1, post_endpoint).Bind(2, key);
         (void)up->Run();
@@ -130,7 +132,5 @@ void Finish(const Request& req, Response& res, const Caller& c) {
 uint64_t HeaderU64(const Request& req, const char* name) {
   return std::strtoull(req.get_header_value(name).c_str(), nullptr, 10);
 }
-
-
 
 }  // namespace portal_sim

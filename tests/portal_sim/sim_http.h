@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "sim.h"
+#include "tests/portal_sim/sim.h"
 
 namespace portal_sim {
 

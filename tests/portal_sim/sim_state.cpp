@@ -1,8 +1,8 @@
 // The simulator's state: its SQLite file, the fault dice, the catalog.
 #include <chrono>
 
-#include "ids.h"
-#include "sim.h"
+#include "offline/domain/ids.h"
+#include "tests/portal_sim/sim.h"
 
 namespace portal_sim {
 
@@ -50,19 +50,32 @@ bool Faults::Apply(const json& j, std::string* error) {
       return true;
     };
     bool ok = true;
-    if (k == "p500") ok = prob(&f.p500);
-    else if (k == "p503") ok = prob(&f.p503);
-    else if (k == "p429") ok = prob(&f.p429);
-    else if (k == "p_drop_request") ok = prob(&f.p_drop_request);
-    else if (k == "p_drop_response") ok = prob(&f.p_drop_response);
-    else if (k == "p_slow") ok = prob(&f.p_slow);
-    else if (k == "retry_after_s" && v.is_number_integer() && v.get<int>() >= 0) f.retry_after_s = v.get<int>();
-    else if (k == "slow_ms" && v.is_number_integer() && v.get<int>() >= 0) f.slow_ms = v.get<int>();
-    else if (k == "fail_procedure" && v.is_string()) f.fail_procedure = v.get<std::string>();
-    else if (k == "down" && v.is_boolean()) f.down = v.get<bool>();
-    else if (k == "retry_after_on_503" && v.is_boolean()) f.retry_after_on_503 = v.get<bool>();
-    else if (k == "lose_next_upload" && v.is_boolean()) f.lose_next_upload = v.get<bool>();
-    else ok = false;
+    if (k == "p500")
+      ok = prob(&f.p500);
+    else if (k == "p503")
+      ok = prob(&f.p503);
+    else if (k == "p429")
+      ok = prob(&f.p429);
+    else if (k == "p_drop_request")
+      ok = prob(&f.p_drop_request);
+    else if (k == "p_drop_response")
+      ok = prob(&f.p_drop_response);
+    else if (k == "p_slow")
+      ok = prob(&f.p_slow);
+    else if (k == "retry_after_s" && v.is_number_integer() && v.get<int>() >= 0)
+      f.retry_after_s = v.get<int>();
+    else if (k == "slow_ms" && v.is_number_integer() && v.get<int>() >= 0)
+      f.slow_ms = v.get<int>();
+    else if (k == "fail_procedure" && v.is_string())
+      f.fail_procedure = v.get<std::string>();
+    else if (k == "down" && v.is_boolean())
+      f.down = v.get<bool>();
+    else if (k == "retry_after_on_503" && v.is_boolean())
+      f.retry_after_on_503 = v.get<bool>();
+    else if (k == "lose_next_upload" && v.is_boolean())
+      f.lose_next_upload = v.get<bool>();
+    else
+      ok = false;
     if (!ok) {
       *error = "bad or unknown fault setting: " + k;
       return false;

@@ -7,9 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "png_preview.h"
-#include "sim_server.h"
-#include "test_support.h"
+#include "drivers/printer/png_preview.h"
+#include "tests/drivers/printer/test_support.h"
+#include "tests/printer_sim/sim_server.h"
 
 using namespace mck;
 using namespace mck::printer;
@@ -143,15 +143,23 @@ TEST_CASE("an unknown counter is refused before a number is taken") {
 TEST_CASE("print receipt prints the kiosk slip and the Mẫu 01 receipt of a stored dossier, with a preview") {
   Cli cli;
   const auto file = cli.dir / "d.json";
-  std::ofstream(file) << nlohmann::json{
-      {"procedure_code", "1.001193"},
-      {"channel", "kiosk"},
-      {"applicant", {{"id_number", "024190001234"}, {"full_name", "Nguyễn Thị Hoà"}, {"date_of_birth", "1990-03-15"},
-                     {"gender", "Nữ"}, {"address", "Thôn Ví Dụ, xã Mẫu"}, {"phone", "0912345678"},
-                     {"identity_source", "manual"}, {"chip_verified", false}}},
-      {"fields", {{"child_name", "Trần Văn An"}, {"child_dob", "2026-11-02"}, {"child_gender", "Nam"}}},
-      {"documents", {{{"id", "birth_certificate"}, {"presented_at_counter", true}}}},
-      {"attachments", nlohmann::json::array()}}.dump();
+  std::ofstream(file)
+      << nlohmann::json{{"procedure_code", "1.001193"},
+                        {"channel", "kiosk"},
+                        {"applicant",
+                         {{"id_number", "024190001234"},
+                          {"full_name", "Nguyễn Thị Hoà"},
+                          {"date_of_birth", "1990-03-15"},
+                          {"gender", "Nữ"},
+                          {"address", "Thôn Ví Dụ, xã Mẫu"},
+                          {"phone", "0912345678"},
+                          {"identity_source", "manual"},
+                          {"chip_verified", false}}},
+                        {"fields",
+                         {{"child_name", "Trần Văn An"}, {"child_dob", "2026-11-02"}, {"child_gender", "Nam"}}},
+                        {"documents", {{{"id", "birth_certificate"}, {"presented_at_counter", true}}}},
+                        {"attachments", nlohmann::json::array()}}
+             .dump();
   auto r = cli("dossier submit " + Quote(file.string()) + " --json");
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
@@ -187,17 +195,25 @@ TEST_CASE("print receipt prints the kiosk slip and the Mẫu 01 receipt of a sto
   CHECK(r.exit_code == 2);
 }
 
-TEST_CASE("dossier decide records a counter decision, checks it like the staff screen, and Mẫu 01 prints what was received") {
+TEST_CASE(
+    "dossier decide records a counter decision, checks it like the staff screen, and Mẫu 01 prints what was received") {
   Cli cli;
   const auto file = cli.dir / "d.json";
   std::ofstream(file) << nlohmann::json{
       {"procedure_code", "1.001193"},
       {"channel", "kiosk"},
-      {"applicant", {{"id_number", "024190001234"}, {"full_name", "Nguyễn Thị Hoà"}, {"date_of_birth", "1990-03-15"},
-                     {"gender", "Nữ"}, {"identity_source", "manual"}, {"chip_verified", false}}},
+      {"applicant",
+       {{"id_number", "024190001234"},
+        {"full_name", "Nguyễn Thị Hoà"},
+        {"date_of_birth", "1990-03-15"},
+        {"gender", "Nữ"},
+        {"identity_source", "manual"},
+        {"chip_verified", false}}},
       {"fields", {{"child_name", "Trần Văn An"}, {"child_dob", "2026-11-02"}, {"child_gender", "Nam"}}},
-      {"documents", {{{"id", "birth_certificate"}, {"presented_at_counter", true}}}}}
-                             .dump();
+      {"documents",
+       {{{"id", "birth_certificate"},
+         {"presented_at_counter",
+          true}}}}}.dump();
   auto r = cli("dossier submit " + Quote(file.string()) + " --json");
   REQUIRE(r.exit_code == 0);
   const std::string code = nlohmann::json::parse(r.out)["provisional_code"];
@@ -210,7 +226,8 @@ TEST_CASE("dossier decide records a counter decision, checks it like the staff s
   CHECK(r.out.find("\"photo\" không hợp lệ") != std::string::npos);
   CHECK(r.out.find("không có giấy tờ \"passport\"") != std::string::npos);
   CHECK(cli("dossier decide " + code + " approve --officer CB01").exit_code == 2);
-  CHECK(cli("dossier decide " + code + " accept --officer CB01 --received birth_certificate:original:x").exit_code == 2);
+  CHECK(cli("dossier decide " + code + " accept --officer CB01 --received birth_certificate:original:x").exit_code ==
+        2);
 
   r = cli("dossier decide " + code + " accept --officer " + Quote("Phạm Văn Tâm") +
           " --received birth_certificate:certified_copy:2 --json");

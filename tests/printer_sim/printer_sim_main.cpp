@@ -6,19 +6,19 @@
 //
 // Prints "printer-sim: listening on tcp://HOST:PORT" once ready (and writes PORT to --port-file),
 // logs one line per job on stderr, and runs until SIGINT or SIGTERM.
+#include <pthread.h>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <pthread.h>
 #include <string>
 
-#include "sim_server.h"
+#include "tests/printer_sim/sim_server.h"
 
 using mck::printer::sim::PrinterSim;
-using mck::printer::sim::SimOptions;
 using mck::printer::sim::SimModeName;
+using mck::printer::sim::SimOptions;
 
 namespace {
 
@@ -46,13 +46,20 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     try {
-      if (a == "--port") o.port = std::stoi(next());
-      else if (a == "--host") o.host = next();
-      else if (a == "--out") o.out_dir = next();
-      else if (a == "--width") o.width_dots = std::stoi(next());
-      else if (a == "--after") o.after_bytes = std::stol(next());
-      else if (a == "--control") o.control_file = next();
-      else if (a == "--port-file") port_file = next();
+      if (a == "--port")
+        o.port = std::stoi(next());
+      else if (a == "--host")
+        o.host = next();
+      else if (a == "--out")
+        o.out_dir = next();
+      else if (a == "--width")
+        o.width_dots = std::stoi(next());
+      else if (a == "--after")
+        o.after_bytes = std::stol(next());
+      else if (a == "--control")
+        o.control_file = next();
+      else if (a == "--port-file")
+        port_file = next();
       else if (a == "--mode") {
         auto m = mck::printer::sim::ParseSimMode(next());
         if (!m.ok()) {
@@ -60,7 +67,8 @@ int main(int argc, char** argv) {
           return 2;
         }
         o.mode = *m;
-      } else if (a == "--help" || a == "-h") return Usage(std::cout, 0);
+      } else if (a == "--help" || a == "-h")
+        return Usage(std::cout, 0);
       else {
         std::cerr << "unknown option " << a << "\n";
         return Usage(std::cerr, 2);

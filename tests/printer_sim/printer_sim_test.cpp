@@ -12,9 +12,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "escpos.h"
-#include "printer.h"
-#include "test_support.h"
+#include "drivers/printer/escpos.h"
+#include "drivers/printer/printer.h"
+#include "tests/drivers/printer/test_support.h"
 
 extern char** environ;
 
@@ -78,7 +78,8 @@ TEST_CASE("printer-sim prints jobs into its folder and follows its control file"
   REQUIRE(*(*p)->QueryStatus() == PaperState::kOk);
   REQUIRE((*p)->Print(Block(576, 120)).ok());
   // The job is saved when the connection closes, which Print does before returning.
-  for (int i = 0; i < 100 && !std::filesystem::exists(dir / "jobs" / "job-0001.json"); ++i) std::this_thread::sleep_for(20ms);
+  for (int i = 0; i < 100 && !std::filesystem::exists(dir / "jobs" / "job-0001.json"); ++i)
+    std::this_thread::sleep_for(20ms);
   REQUIRE(std::filesystem::exists(dir / "jobs" / "job-0001.bin"));
   REQUIRE(std::filesystem::exists(dir / "jobs" / "job-0001.png"));
   REQUIRE(std::filesystem::exists(dir / "jobs" / "last.png"));
@@ -120,7 +121,8 @@ TEST_CASE("printer-sim started in stall mode makes a print time out, and 58 mm p
   SimProcess sim58(dir, {"--width", "384", "--out", (dir / "j58").string()});
   auto p = OpenPrinter(sim58.Uri());
   REQUIRE((*p)->Print(Block(384, 40)).ok());
-  for (int i = 0; i < 100 && !std::filesystem::exists(dir / "j58" / "job-0001.json"); ++i) std::this_thread::sleep_for(20ms);
+  for (int i = 0; i < 100 && !std::filesystem::exists(dir / "j58" / "job-0001.json"); ++i)
+    std::this_thread::sleep_for(20ms);
   std::ifstream meta(dir / "j58" / "job-0001.json");
   CHECK(nlohmann::json::parse(meta)["pages"][0]["width"] == 384);
 }

@@ -1,4 +1,4 @@
-#include "sim_server.h"
+#include "tests/printer_sim/sim_server.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "png_preview.h"
+#include "drivers/printer/png_preview.h"
 
 namespace mck::printer::sim {
 namespace {
@@ -23,11 +23,23 @@ namespace {
 escpos::PrinterStatus StatusFor(SimMode m) {
   escpos::PrinterStatus s;
   switch (m) {
-    case SimMode::kPaperLow: s.paper_low = true; break;
-    case SimMode::kPaperOut: s.paper_out = true; s.paper_low = true; s.offline = true; break;
-    case SimMode::kCoverOpen: s.cover_open = true; s.offline = true; break;
-    case SimMode::kOffline: s.offline = true; break;
-    default: break;
+    case SimMode::kPaperLow:
+      s.paper_low = true;
+      break;
+    case SimMode::kPaperOut:
+      s.paper_out = true;
+      s.paper_low = true;
+      s.offline = true;
+      break;
+    case SimMode::kCoverOpen:
+      s.cover_open = true;
+      s.offline = true;
+      break;
+    case SimMode::kOffline:
+      s.offline = true;
+      break;
+    default:
+      break;
   }
   return s;
 }
@@ -36,14 +48,22 @@ escpos::PrinterStatus StatusFor(SimMode m) {
 
 const char* SimModeName(SimMode m) {
   switch (m) {
-    case SimMode::kOk: return "ok";
-    case SimMode::kPaperLow: return "paper-low";
-    case SimMode::kPaperOut: return "paper-out";
-    case SimMode::kCoverOpen: return "cover-open";
-    case SimMode::kOffline: return "offline";
-    case SimMode::kStall: return "stall";
-    case SimMode::kSilent: return "silent";
-    case SimMode::kDrop: return "drop";
+    case SimMode::kOk:
+      return "ok";
+    case SimMode::kPaperLow:
+      return "paper-low";
+    case SimMode::kPaperOut:
+      return "paper-out";
+    case SimMode::kCoverOpen:
+      return "cover-open";
+    case SimMode::kOffline:
+      return "offline";
+    case SimMode::kStall:
+      return "stall";
+    case SimMode::kSilent:
+      return "silent";
+    case SimMode::kDrop:
+      return "drop";
   }
   return "ok";
 }
@@ -55,9 +75,10 @@ Result<SimMode> ParseSimMode(const std::string& text) {
                     SimMode::kStall, SimMode::kSilent, SimMode::kDrop}) {
     if (s == SimModeName(m)) return m;
   }
-  return Status::Error(Code::kInvalidArgument,
-                       "unknown printer-sim mode '" + text + "' (ok, paper-low, paper-out, cover-open, offline, stall, silent, drop)",
-                       "Chế độ máy in giả lập không hợp lệ: " + text);
+  return Status::Error(
+      Code::kInvalidArgument,
+      "unknown printer-sim mode '" + text + "' (ok, paper-low, paper-out, cover-open, offline, stall, silent, drop)",
+      "Chế độ máy in giả lập không hợp lệ: " + text);
 }
 
 Result<std::unique_ptr<PrinterSim>> PrinterSim::Start(const SimOptions& options) {
@@ -88,8 +109,8 @@ Result<std::unique_ptr<PrinterSim>> PrinterSim::Start(const SimOptions& options)
     return Status::Error(Code::kInvalidArgument, "host must be an IPv4 address: " + options.host);
   }
   if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 8) != 0) {
-    Status st = Status::Error(Code::kUnavailable, "cannot listen on " + options.host + ":" + std::to_string(options.port) +
-                                                      ": " + std::strerror(errno));
+    Status st = Status::Error(Code::kUnavailable, "cannot listen on " + options.host + ":" +
+                                                      std::to_string(options.port) + ": " + std::strerror(errno));
     ::close(fd);
     return st;
   }
@@ -102,7 +123,9 @@ Result<std::unique_ptr<PrinterSim>> PrinterSim::Start(const SimOptions& options)
   return sim;
 }
 
-PrinterSim::~PrinterSim() { Stop(); }
+PrinterSim::~PrinterSim() {
+  Stop();
+}
 
 void PrinterSim::Stop() {
   stop_ = true;
@@ -159,8 +182,9 @@ void PrinterSim::ReadControlFile() {
     return;
   }
   SetMode(*mode, after);
-  if (options_.log) std::cerr << "printer-sim: mode " << SimModeName(*mode) << (after ? " after " + std::to_string(after) + " bytes" : "")
-            << "\n";
+  if (options_.log)
+    std::cerr << "printer-sim: mode " << SimModeName(*mode)
+              << (after ? " after " + std::to_string(after) + " bytes" : "") << "\n";
 }
 
 void PrinterSim::Run() {
@@ -238,10 +262,15 @@ void PrinterSim::Record(SimJob job) {
         .write(reinterpret_cast<const char*>(job.bytes.data()), static_cast<std::streamsize>(job.bytes.size()));
     nlohmann::json pages = nlohmann::json::array();
     for (const auto& p : job.decoded.pages) pages.push_back({{"width", p.width}, {"height", p.height}});
-    nlohmann::json meta = {{"job", job.index}, {"bytes", job.bytes.size()}, {"mode", job.mode},
-                           {"printed", job.printed}, {"cuts", job.decoded.cuts}, {"pages", pages},
+    nlohmann::json meta = {{"job", job.index},
+                           {"bytes", job.bytes.size()},
+                           {"mode", job.mode},
+                           {"printed", job.printed},
+                           {"cuts", job.decoded.cuts},
+                           {"pages", pages},
                            {"status_queries", job.decoded.status_queries.size()},
-                           {"unknown_bytes", job.decoded.unknown_bytes}, {"text_bytes", job.decoded.text_bytes}};
+                           {"unknown_bytes", job.decoded.unknown_bytes},
+                           {"text_bytes", job.decoded.text_bytes}};
     if (!job.decoded.pages.empty()) {
       const Raster paper = escpos::StackPages(job.decoded.pages);
       (void)WritePng(paper, base.string() + ".png");
@@ -253,9 +282,10 @@ void PrinterSim::Record(SimJob job) {
     std::filesystem::rename(meta_tmp, base.string() + ".json");
     summary = ", saved " + base.string() + ".{bin,png,json}";
   }
-  if (options_.log) std::cerr << "printer-sim: job " << job.index << ": " << job.bytes.size() << " bytes, " << job.decoded.pages.size()
-            << " page(s), " << job.decoded.cuts << " cut(s), mode " << job.mode << (job.printed ? ", printed" : ", NOT printed")
-            << summary << "\n";
+  if (options_.log)
+    std::cerr << "printer-sim: job " << job.index << ": " << job.bytes.size() << " bytes, " << job.decoded.pages.size()
+              << " page(s), " << job.decoded.cuts << " cut(s), mode " << job.mode
+              << (job.printed ? ", printed" : ", NOT printed") << summary << "\n";
   std::lock_guard<std::mutex> lock(mu_);
   jobs_.push_back(std::move(job));
   cv_.notify_all();

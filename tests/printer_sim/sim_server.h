@@ -23,8 +23,8 @@
 #include <thread>
 #include <vector>
 
-#include "escpos_decode.h"
-#include "status.h"
+#include "drivers/printer/escpos_decode.h"
+#include "offline/domain/status.h"
 
 namespace mck::printer::sim {
 
@@ -38,29 +38,30 @@ enum class SimMode {
   kSilent,     // reads everything, never answers a status query
   kDrop,       // after `after_bytes` bytes of a connection: hangs up
 };
-const char* SimModeName(SimMode m);  // "ok", "paper-low", "paper-out", "cover-open", "offline", "stall", "silent", "drop"
+const char* SimModeName(
+    SimMode m);  // "ok", "paper-low", "paper-out", "cover-open", "offline", "stall", "silent", "drop"
 // Accepts the names above (and with '_' for '-'). kInvalidArgument otherwise.
 Result<SimMode> ParseSimMode(const std::string& s);
 
 struct SimOptions {
   std::string host = "127.0.0.1";
-  int port = 0;                        // 0: any free port (see PrinterSim::port())
-  std::filesystem::path out_dir;       // empty: jobs kept in memory only
-  int width_dots = 576;                // paper width for decoding: 576 (80 mm) or 384 (58 mm)
+  int port = 0;                   // 0: any free port (see PrinterSim::port())
+  std::filesystem::path out_dir;  // empty: jobs kept in memory only
+  int width_dots = 576;           // paper width for decoding: 576 (80 mm) or 384 (58 mm)
   SimMode mode = SimMode::kOk;
-  long after_bytes = 0;                // for stall and drop
+  long after_bytes = 0;  // for stall and drop
   // A file holding "MODE [AFTER_BYTES]" (e.g. "paper-out", "stall 4096"); re-read whenever it
   // changes, so a demo or a test can flip the printer's state while it runs. Empty: none.
   std::filesystem::path control_file;
-  bool log = true;                     // one line per job and mode change on stderr
+  bool log = true;  // one line per job and mode change on stderr
 };
 
 struct SimJob {
-  int index = 0;                    // 1, 2, ...
+  int index = 0;  // 1, 2, ...
   std::vector<uint8_t> bytes;
   escpos::DecodedJob decoded;
-  std::string mode;                 // the mode while it was received
-  bool printed = false;             // ended with a cut while the printer could print
+  std::string mode;      // the mode while it was received
+  bool printed = false;  // ended with a cut while the printer could print
 };
 
 class PrinterSim {
@@ -97,9 +98,9 @@ class PrinterSim {
   std::atomic<int> connections_{0};
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
-  SimMode mode_ = SimMode::kOk;      // guarded by mu_
-  long after_bytes_ = 0;             // guarded by mu_
-  std::vector<SimJob> jobs_;         // guarded by mu_
+  SimMode mode_ = SimMode::kOk;  // guarded by mu_
+  long after_bytes_ = 0;         // guarded by mu_
+  std::vector<SimJob> jobs_;     // guarded by mu_
   std::filesystem::file_time_type control_mtime_{};
   std::uintmax_t control_size_ = static_cast<std::uintmax_t>(-1);
 };

@@ -1,8 +1,8 @@
 // Backoff with full jitter, Retry-After and HTTP dates: pure functions.
 #include <catch2/catch.hpp>
 
-#include "backoff.h"
-#include "http.h"
+#include "offline/sync/backoff.h"
+#include "offline/sync/http.h"
 
 using namespace mck;
 using std::chrono::milliseconds;

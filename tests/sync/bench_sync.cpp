@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "harness.h"
-#include "syncer.h"
+#include "offline/sync/syncer.h"
+#include "tests/sync/harness.h"
 
 using namespace mck;
 using namespace mck::test;
@@ -87,9 +87,9 @@ void Pair(const char* where, const char* tmpdir, int n) {
   std::printf("bench-sync: drain %d dossiers, HTTPS + mTLS to portal-sim on 127.0.0.1, kiosk store on %s\n", n, where);
   Print("connection reuse (as shipped):", reuse, n);
   Print("naive, new connection per request:", naive, n);
-  std::printf("  ratio reuse/naive: %.2fx dossiers/s; %.2fx less time per HTTPS request\n",
-              naive.seconds / reuse.seconds,
-              (naive.https_seconds / std::max(1L, naive.requests)) / (reuse.https_seconds / std::max(1L, reuse.requests)));
+  std::printf(
+      "  ratio reuse/naive: %.2fx dossiers/s; %.2fx less time per HTTPS request\n", naive.seconds / reuse.seconds,
+      (naive.https_seconds / std::max(1L, naive.requests)) / (reuse.https_seconds / std::max(1L, reuse.requests)));
   std::fflush(stdout);
   auto stats = sim.Admin("GET", "/admin/stats");
   REQUIRE(stats["dossiers"] == 2 * n);
@@ -98,7 +98,8 @@ void Pair(const char* where, const char* tmpdir, int n) {
 
 }  // namespace
 
-TEST_CASE("bench: drain 10000 queued dossiers with connection reuse and with a new connection per request", "[.bench]") {
+TEST_CASE("bench: drain 10000 queued dossiers with connection reuse and with a new connection per request",
+          "[.bench]") {
   const int n = Count();
   const char* tmp = std::getenv("TMPDIR");
   const std::string disk = tmp && *tmp ? tmp : "/tmp";

@@ -12,7 +12,7 @@
 #include <set>
 #include <thread>
 
-#include "harness.h"
+#include "tests/sync/harness.h"
 
 using namespace mck;
 using namespace mck::test;
@@ -22,8 +22,8 @@ namespace {
 
 std::vector<std::string> RunnerArgs(const Kiosk& kiosk) {
   // Short leases and backoff so that the test finishes in well under a minute.
-  return {"--config", kiosk.config_file().string(), "sync", "--drain", "--json", "--lease-s", "6",
-          "--backoff-base-ms", "20", "--backoff-cap-ms", "400", "--batch", "8", "--chunk-kb", "16"};
+  return {"--config", kiosk.config_file().string(), "sync", "--drain", "--json", "--lease-s",  "6", "--backoff-base-ms",
+          "20",       "--backoff-cap-ms",           "400",  "--batch", "8",      "--chunk-kb", "16"};
 }
 
 // Every local dossier accepted, the portal holding each exactly once under the same code, the
@@ -70,7 +70,8 @@ void CheckExactlyOnce(Store& store, PortalSim& sim, size_t expected) {
 
 }  // namespace
 
-TEST_CASE("500 dossiers arrive exactly once through 5xx and 429 answers and dropped connections and SIGKILLed runners") {
+TEST_CASE(
+    "500 dossiers arrive exactly once through 5xx and 429 answers and dropped connections and SIGKILLed runners") {
   TempDir dir("mck-simdb");
   PortalSim sim({dir.path() / "sim.db", 0, "server", {"--seed", "2026"}});
   sim.AddToken("TOKEN-X");
@@ -83,8 +84,13 @@ TEST_CASE("500 dossiers arrive exactly once through 5xx and 429 answers and drop
   // 30% 5xx, 1% 429 with Retry-After: 1 (each one pauses the runner at least a second, so they
   // are kept rare to keep the test short), 8% dropped connections, before or after the portal
   // committed the request.
-  sim.SetFaults({{"p500", 0.20}, {"p503", 0.10}, {"retry_after_on_503", false}, {"p429", 0.01},
-                 {"retry_after_s", 1}, {"p_drop_request", 0.04}, {"p_drop_response", 0.04}});
+  sim.SetFaults({{"p500", 0.20},
+                 {"p503", 0.10},
+                 {"retry_after_on_503", false},
+                 {"p429", 0.01},
+                 {"retry_after_s", 1},
+                 {"p_drop_request", 0.04},
+                 {"p_drop_response", 0.04}});
 
   const std::filesystem::path log = dir.path() / "runner.log";
   std::uniform_int_distribution<int> pause_ms(300, 1200);
@@ -113,8 +119,8 @@ TEST_CASE("500 dossiers arrive exactly once through 5xx and 429 answers and drop
   CHECK(stats["counters"]["fault.429"].get<int>() > 0);
   CHECK(stats["counters"]["fault.drop_response"].get<int>() > 0);
   CHECK(stats["counters"]["idempotency.replay"].get<int>() > 0);  // answers lost, then replayed
-  CHECK(stats["max_posts_per_key"].get<int>() > 1);                // resends did happen...
-  CheckExactlyOnce(*store, sim, 500);                              // ...and changed nothing
+  CHECK(stats["max_posts_per_key"].get<int>() > 1);               // resends did happen...
+  CheckExactlyOnce(*store, sim, 500);                             // ...and changed nothing
 }
 
 TEST_CASE("two runners at once never post the same dossier twice") {
@@ -127,8 +133,8 @@ TEST_CASE("two runners at once never post the same dossier twice") {
   std::mt19937_64 rng(2);
   kiosk.SubmitDossiers(*store, 300, 10, rng);
 
-  std::vector<std::string> args = {"--config", kiosk.config_file().string(), "sync", "--drain", "--json",
-                                   "--batch", "4"};
+  std::vector<std::string> args = {"--config", kiosk.config_file().string(), "sync", "--drain", "--json", "--batch",
+                                   "4"};
   const pid_t a = SpawnKioskctl(args, dir.path() / "a.log");
   const pid_t b = SpawnKioskctl(args, dir.path() / "b.log");
   REQUIRE(WaitChild(a) == 0);
@@ -144,7 +150,8 @@ TEST_CASE("two runners at once never post the same dossier twice") {
   auto accepted = [](const std::filesystem::path& log) {
     std::ifstream in(log);
     std::string line, last;
-    while (std::getline(in, line)) if (!line.empty()) last += line;
+    while (std::getline(in, line))
+      if (!line.empty()) last += line;
     return json::parse(last)["accepted"].get<int>();
   };
   const int by_a = accepted(dir.path() / "a.log"), by_b = accepted(dir.path() / "b.log");

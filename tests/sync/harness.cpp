@@ -1,21 +1,21 @@
-#include "harness.h"
+#include "tests/sync/harness.h"
 
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
 #include <httplib.h>
+#include <catch2/catch.hpp>
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
-#include "clock.h"
-#include "enrolment.h"
-#include "ids.h"
+#include "offline/domain/clock.h"
+#include "offline/domain/ids.h"
+#include "offline/sync/enrolment.h"
 
 namespace mck::test {
 
@@ -40,15 +40,20 @@ const fs::path& CertsDir() {
   static TempDir dir("mck-certs");
   static bool made = false;
   if (!made) {
-    const std::string cmd = std::string(MCK_SOURCE_DIR) + "/scripts/make-certs '" + dir.path().string() + "' >/dev/null";
+    const std::string cmd =
+        std::string(MCK_SOURCE_DIR) + "/scripts/make-certs '" + dir.path().string() + "' >/dev/null";
     REQUIRE(std::system(cmd.c_str()) == 0);
     made = true;
   }
   return dir.path();
 }
 
-fs::path FixtureCatalog() { return fs::path(MCK_SOURCE_DIR) / "tests/sync/fixtures/catalog.json"; }
-fs::path KioskctlPath() { return fs::path(MCK_BINARY_DIR) / "kiosk/kioskctl"; }
+fs::path FixtureCatalog() {
+  return fs::path(MCK_SOURCE_DIR) / "tests/sync/fixtures/catalog.json";
+}
+fs::path KioskctlPath() {
+  return fs::path(MCK_BINARY_DIR) / "kiosk/kioskctl";
+}
 
 namespace {
 pid_t Spawn(const std::vector<std::string>& args, const fs::path& log) {
@@ -92,9 +97,18 @@ PortalSim::PortalSim(Options options) : options_(std::move(options)) {
   ready_file_ = options_.db.parent_path() / ("sim-ready-" + tag + ".json");
   log_file_ = options_.db.parent_path() / ("sim-" + tag + ".log");
   std::vector<std::string> args = {(fs::path(MCK_BINARY_DIR) / "tests/portal_sim/portal-sim").string(),
-                                   "--certs", CertsDir().string(), "--server-cert", options_.server_cert,
-                                   "--db", options_.db.string(), "--ready-file", ready_file_.string(),
-                                   "--catalog", FixtureCatalog().string(), "--port", std::to_string(options_.port)};
+                                   "--certs",
+                                   CertsDir().string(),
+                                   "--server-cert",
+                                   options_.server_cert,
+                                   "--db",
+                                   options_.db.string(),
+                                   "--ready-file",
+                                   ready_file_.string(),
+                                   "--catalog",
+                                   FixtureCatalog().string(),
+                                   "--port",
+                                   std::to_string(options_.port)};
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   pid_ = Spawn(args, log_file_);
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -113,7 +127,9 @@ PortalSim::PortalSim(Options options) : options_(std::move(options)) {
   fs::remove(ready_file_);
 }
 
-PortalSim::~PortalSim() { Stop(); }
+PortalSim::~PortalSim() {
+  Stop();
+}
 
 void PortalSim::Stop() {
   if (pid_ <= 0) return;
@@ -135,9 +151,9 @@ void PortalSim::Stop() {
 json PortalSim::Admin(const std::string& method, const std::string& path, const json& body) {
   httplib::Client cli("127.0.0.1", admin_port_);
   cli.set_read_timeout(30, 0);
-  httplib::Result r = method == "GET" ? cli.Get(path.c_str())
-                                      : cli.Post(path.c_str(), body.is_null() ? std::string("{}") : body.dump(),
-                                                 "application/json");
+  httplib::Result r =
+      method == "GET" ? cli.Get(path.c_str())
+                      : cli.Post(path.c_str(), body.is_null() ? std::string("{}") : body.dump(), "application/json");
   REQUIRE(r);
   INFO(path << ": " << r->body);
   REQUIRE(r->status / 100 == 2);
@@ -201,17 +217,22 @@ void Kiosk::Enrol(PortalSim& sim, const std::string& token) {
 json DossierBody(const std::string& procedure) {
   const CivilDate today = VietnamDate(std::chrono::system_clock::now());
   const std::string child_dob = FormatDate(CivilFromDays(DaysFromCivil(today) - 10));
-  json fields = procedure == "2.000815" ? json{{"copies", 2}}
-                                        : json{{"child_name", "Nguyễn Văn An"}, {"child_dob", child_dob},
-                                               {"child_gender", "Nam"}};
+  json fields = procedure == "2.000815"
+                    ? json{{"copies", 2}}
+                    : json{{"child_name", "Nguyễn Văn An"}, {"child_dob", child_dob}, {"child_gender", "Nam"}};
   json docs = procedure == "2.000815" ? json::array({{{"id", "original"}, {"presented_at_counter", true}}})
                                       : json::array({{{"id", "birth_certificate"}, {"presented_at_counter", true}}});
   return {{"procedure_code", procedure},
           {"channel", "kiosk"},
           {"applicant",
-           {{"id_number", "024190001234"}, {"full_name", "Nguyễn Thị Hoà"}, {"date_of_birth", "1990-03-15"},
-            {"gender", "Nữ"}, {"address", "Thôn Mẫu, xã Mẫu"}, {"phone", "0912345678"},
-            {"identity_source", "manual"}, {"chip_verified", false}}},
+           {{"id_number", "024190001234"},
+            {"full_name", "Nguyễn Thị Hoà"},
+            {"date_of_birth", "1990-03-15"},
+            {"gender", "Nữ"},
+            {"address", "Thôn Mẫu, xã Mẫu"},
+            {"phone", "0912345678"},
+            {"identity_source", "manual"},
+            {"chip_verified", false}}},
           {"fields", fields},
           {"documents", docs}};
 }

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "store/store.h"
-#include "syncer.h"
+#include "offline/store/store.h"
+#include "offline/sync/syncer.h"
 
 namespace mck::test {
 

@@ -8,8 +8,8 @@
 #include <map>
 #include <thread>
 
-#include "harness.h"
-#include "syncer.h"
+#include "offline/sync/syncer.h"
+#include "tests/sync/harness.h"
 
 using namespace mck;
 using namespace mck::test;
@@ -99,8 +99,8 @@ TEST_CASE("after a long outage the queues drain without a request storm") {
   std::string hist;
   for (const auto& [bin, n] : bins) hist += std::to_string(bin * 250) + "ms:" + std::to_string(n) + " ";
   INFO("first arrivals spread over " << (hi - lo) << " ms; histogram " << hist);
-  WARN("outage: first arrivals of " << kKiosks << " kiosks spread over " << (hi - lo) << " ms; requests per 250 ms: "
-                                    << hist);
+  WARN("outage: first arrivals of " << kKiosks << " kiosks spread over " << (hi - lo)
+                                    << " ms; requests per 250 ms: " << hist);
   // Full jitter: the kiosks' first attempts are spread over the backoff window, not bunched
   // into the same instant as a fixed retry interval would do.
   CHECK(hi - lo >= 500);

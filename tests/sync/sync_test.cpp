@@ -11,11 +11,11 @@
 #include <sstream>
 #include <thread>
 
-#include "enrolment.h"
-#include "harness.h"
-#include "http.h"
-#include "lookup.h"
-#include "syncer.h"
+#include "offline/sync/enrolment.h"
+#include "offline/sync/http.h"
+#include "offline/sync/lookup.h"
+#include "offline/sync/syncer.h"
+#include "tests/sync/harness.h"
 
 using namespace mck;
 using namespace mck::test;
@@ -117,7 +117,8 @@ TEST_CASE("dossiers with attachments are accepted once with official codes and t
   CHECK(s.sim.Admin("GET", "/admin/stats")["dossier_posts"] == 6);
 }
 
-TEST_CASE("a 422 parks the dossier with the portal's reasons and once staff re-queue it the same client_id is accepted") {
+TEST_CASE(
+    "a 422 parks the dossier with the portal's reasons and once staff re-queue it the same client_id is accepted") {
   Setup s;
   s.sim.SetFaults({{"fail_procedure", "2.000815"}});
   auto store = s.kiosk.OpenStore();
@@ -161,8 +162,10 @@ TEST_CASE("ratings and counter decisions are delivered once and a decision's sta
   REQUIRE(store->SubmitRating(r).ok());
   auto bad = store->SubmitDecision(code, {{"decision", "refuse"}, {"officer", "CB01"}});
   CHECK_FALSE(bad.ok());  // a refusal needs a reason, before anything is queued
-  auto key = store->SubmitDecision(code, {{"decision", "accept"}, {"officer", "CB01"},
-                                          {"documents_received", {{{"id", "birth_certificate"}, {"form", "original"}, {"count", 1}}}}});
+  auto key = store->SubmitDecision(
+      code, {{"decision", "accept"},
+             {"officer", "CB01"},
+             {"documents_received", {{{"id", "birth_certificate"}, {"form", "original"}, {"count", 1}}}}});
   REQUIRE(key.ok());
   s.sim.SetFaults({{"p_drop_response", 1.0}});  // first answers are lost on the way back
   auto lost = syncer.RunOnce();

@@ -1,8 +1,8 @@
 // TLS is never optional: a portal that cannot prove it is the province's gets nothing.
 #include <catch2/catch.hpp>
 
-#include "harness.h"
-#include "syncer.h"
+#include "offline/sync/syncer.h"
+#include "tests/sync/harness.h"
 
 using namespace mck;
 using namespace mck::test;
@@ -33,8 +33,8 @@ void CheckRefused(const std::string& server_cert, const std::string& reason) {
   INFO(sum->error.message_en());
   CHECK(sum->error.message_en().find(reason) != std::string::npos);
   CHECK(sum->error.message_vi().find("Chứng chỉ") != std::string::npos);
-  CHECK(sum->sent == 0);        // the first request failed and the run stopped: no dossier was posted
-  CHECK(sum->retried == 0);     // and nothing was rescheduled as if it were a network blip
+  CHECK(sum->sent == 0);     // the first request failed and the run stopped: no dossier was posted
+  CHECK(sum->retried == 0);  // and nothing was rescheduled as if it were a network blip
   CHECK(sum->remaining == 5);
   CHECK(store->ListDossiers(DossierState::kQueued)->size() == 5);  // leases handed back
   // Nothing reached the impostor's application: no request, no dossier, no attachment byte.

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "ime.h"
+#include "kiosk/text/ime.h"
 
 int main() {
   using Clock = std::chrono::steady_clock;
@@ -34,7 +34,8 @@ int main() {
   }
   const auto t0 = Clock::now();
   std::string out;
-  for (int i = 0; i < 1000; ++i) out = mck::text::Compose(mck::text::InputMethod::kTelex, mck::text::ToneStyle::kNew, sentence);
+  for (int i = 0; i < 1000; ++i)
+    out = mck::text::Compose(mck::text::InputMethod::kTelex, mck::text::ToneStyle::kNew, sentence);
   const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
   std::printf("Compose(%zu keys): %.1f us per call\n", sentence.size(), ms);
   return 0;

@@ -6,8 +6,8 @@
 #include <random>
 #include <string>
 
-#include "ime.h"
-#include "utf8.h"
+#include "kiosk/text/ime.h"
+#include "offline/domain/utf8.h"
 
 using mck::text::Composer;
 using mck::text::InputMethod;

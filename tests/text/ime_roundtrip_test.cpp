@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "ime.h"
-#include "utf8.h"
+#include "kiosk/text/ime.h"
+#include "offline/domain/utf8.h"
 
 using mck::text::Compose;
 using mck::text::InputMethod;
@@ -59,11 +59,23 @@ struct Pair {
   const char* new_style;
   const char* old_style;
 };
-const Pair kStylePairs[] = {{"Hoà", "Hòa"},   {"Khánh Hoà", "Khánh Hòa"}, {"Thanh Hoá", "Thanh Hóa"},
-                            {"Hoà Bình", "Hòa Bình"}, {"thuý", "thúy"}, {"Thuỷ", "Thủy"},
-                            {"khoẻ", "khỏe"}, {"xoá", "xóa"}, {"hoạ", "họa"}, {"tuỳ", "tùy"},
-                            {"luỹ", "lũy"}, {"loà", "lòa"}, {"toà", "tòa"}, {"hoè", "hòe"},
-                            {"thoả", "thỏa"}, {"Thuý Kiều", "Thúy Kiều"}, {"thuỵ", "thụy"}};
+const Pair kStylePairs[] = {{"Hoà", "Hòa"},
+                            {"Khánh Hoà", "Khánh Hòa"},
+                            {"Thanh Hoá", "Thanh Hóa"},
+                            {"Hoà Bình", "Hòa Bình"},
+                            {"thuý", "thúy"},
+                            {"Thuỷ", "Thủy"},
+                            {"khoẻ", "khỏe"},
+                            {"xoá", "xóa"},
+                            {"hoạ", "họa"},
+                            {"tuỳ", "tùy"},
+                            {"luỹ", "lũy"},
+                            {"loà", "lòa"},
+                            {"toà", "tòa"},
+                            {"hoè", "hòe"},
+                            {"thoả", "thỏa"},
+                            {"Thuý Kiều", "Thúy Kiều"},
+                            {"thuỵ", "thụy"}};
 
 std::vector<std::string> Words(std::string_view text) {
   std::istringstream in{std::string(text)};
@@ -74,9 +86,9 @@ std::vector<std::string> Words(std::string_view text) {
 
 std::vector<int32_t> Nfd(const std::string& s) {
   utf8proc_uint8_t* out = nullptr;
-  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
-                              static_cast<utf8proc_ssize_t>(s.size()), &out,
-                              static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE));
+  const auto n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()), static_cast<utf8proc_ssize_t>(s.size()), &out,
+                   static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE));
   REQUIRE(n >= 0);
   std::vector<int32_t> cps;
   utf8proc_ssize_t i = 0;
@@ -101,16 +113,36 @@ std::string Spell(const std::string& word, InputMethod method, Where tone_at) {
   for (int32_t cp : Nfd(word)) {
     std::string key;
     switch (cp) {
-      case 0x0302: key = telex ? std::string(1, last_base) : "6"; break;  // circumflex
-      case 0x0306: key = telex ? "w" : "8"; break;                         // breve
-      case 0x031B: key = telex ? "w" : "7"; break;                         // horn
-      case 0x0301: tone = telex ? "s" : "1"; break;
-      case 0x0300: tone = telex ? "f" : "2"; break;
-      case 0x0309: tone = telex ? "r" : "3"; break;
-      case 0x0303: tone = telex ? "x" : "4"; break;
-      case 0x0323: tone = telex ? "j" : "5"; break;
-      case 0x0111: key = telex ? "dd" : "d9"; break;
-      case 0x0110: key = telex ? "DD" : "D9"; break;
+      case 0x0302:
+        key = telex ? std::string(1, last_base) : "6";
+        break;  // circumflex
+      case 0x0306:
+        key = telex ? "w" : "8";
+        break;  // breve
+      case 0x031B:
+        key = telex ? "w" : "7";
+        break;  // horn
+      case 0x0301:
+        tone = telex ? "s" : "1";
+        break;
+      case 0x0300:
+        tone = telex ? "f" : "2";
+        break;
+      case 0x0309:
+        tone = telex ? "r" : "3";
+        break;
+      case 0x0303:
+        tone = telex ? "x" : "4";
+        break;
+      case 0x0323:
+        tone = telex ? "j" : "5";
+        break;
+      case 0x0111:
+        key = telex ? "dd" : "d9";
+        break;
+      case 0x0110:
+        key = telex ? "DD" : "D9";
+        break;
       default:
         REQUIRE(cp < 0x80);
         last_base = static_cast<char>(cp);

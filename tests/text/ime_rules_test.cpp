@@ -2,8 +2,8 @@
 // words, non-Vietnamese words, the Composer's Backspace / SetText / Clear.
 #include <catch2/catch.hpp>
 
-#include "ime.h"
-#include "utf8.h"
+#include "kiosk/text/ime.h"
+#include "offline/domain/utf8.h"
 
 using mck::text::Compose;
 using mck::text::Composer;
@@ -42,14 +42,28 @@ TEST_CASE("tone placement: qu and gi initials") {
 }
 
 TEST_CASE("tone placement: new and old styles for oa, oe, uy") {
-  struct Case { const char* keys; const char* new_style; const char* old_style; };
+  struct Case {
+    const char* keys;
+    const char* new_style;
+    const char* old_style;
+  };
   const Case cases[] = {
-      {"hoaf", "hoà", "hòa"},   {"thuys", "thuý", "thúy"}, {"khoer", "khoẻ", "khỏe"},
-      {"xoas", "xoá", "xóa"},   {"hoaj", "hoạ", "họa"},    {"tuyf", "tuỳ", "tùy"},
-      {"thuyr", "thuỷ", "thủy"}, {"oaf", "oà", "òa"},     {"HOAF", "HOÀ", "HÒA"},
+      {"hoaf", "hoà", "hòa"},
+      {"thuys", "thuý", "thúy"},
+      {"khoer", "khoẻ", "khỏe"},
+      {"xoas", "xoá", "xóa"},
+      {"hoaj", "hoạ", "họa"},
+      {"tuyf", "tuỳ", "tùy"},
+      {"thuyr", "thuỷ", "thủy"},
+      {"oaf", "oà", "òa"},
+      {"HOAF", "HOÀ", "HÒA"},
       // A final consonant or a third vowel decides alone: same in both styles.
-      {"hoanf", "hoàn", "hoàn"}, {"toans", "toán", "toán"}, {"huynhf", "huỳnh", "huỳnh"},
-      {"ngoaif", "ngoài", "ngoài"}, {"khuyru", "khuỷu", "khuỷu"}, {"quys", "quý", "quý"},
+      {"hoanf", "hoàn", "hoàn"},
+      {"toans", "toán", "toán"},
+      {"huynhf", "huỳnh", "huỳnh"},
+      {"ngoaif", "ngoài", "ngoài"},
+      {"khuyru", "khuỷu", "khuỷu"},
+      {"quys", "quý", "quý"},
   };
   for (const auto& c : cases) {
     INFO(c.keys);
@@ -167,12 +181,12 @@ TEST_CASE("keys that cannot make Vietnamese are typed as they are") {
   CHECK(Telex("email") == "email");
   CHECK(Telex("London") == "London");
   CHECK(Telex("Obama") == "Obama");
-  CHECK(Telex("matf") == "matf");     // huyền on a stop final: impossible
+  CHECK(Telex("matf") == "matf");  // huyền on a stop final: impossible
   CHECK(Telex("mats") == "mát");
   CHECK(Telex("matj") == "mạt");
-  CHECK(Telex("qws") == "qws");       // q without u
+  CHECK(Telex("qws") == "qws");  // q without u
   CHECK(Telex("iw") == "iw");
-  CHECK(Telex("hoaa") == "hoaa");     // "oâ" is no Vietnamese cluster
+  CHECK(Telex("hoaa") == "hoaa");  // "oâ" is no Vietnamese cluster
   CHECK(Telex("s") == "s");
   CHECK(Telex("xyz") == "xyz");
   CHECK(Vni("x2") == "x2");
@@ -239,13 +253,17 @@ TEST_CASE("SetText: keys compose onto the last word and text is kept NFC") {
   CHECK(c.Text() == "Nguyễn Van");
   c.Key("w");
   CHECK(c.Text() == "Nguyễn Văn");
-  c.SetText("Ho\xCC\x80""a");  // decomposed "Hòa"
+  c.SetText(
+      "Ho\xCC\x80"
+      "a");  // decomposed "Hòa"
   CHECK(c.Text() == "Hòa");
   c.Key("n");  // the tone moves per the rules
   CHECK(c.Text() == "Hoàn");
   c.SetText("Hòa");  // a word in the other style stays as it is until a key is typed
   CHECK(c.Text() == "Hòa");
-  c.SetText("ab\xFF" "c");  // not UTF-8: the bad byte is dropped
+  c.SetText(
+      "ab\xFF"
+      "c");  // not UTF-8: the bad byte is dropped
   CHECK(c.Text() == "abc");
   c.SetText("x\xC3\xA1\xC3\xA1");  // two tones in a word: keys are typed as they are
   c.Key("f");

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "ime.h"
-#include "utf8.h"
+#include "kiosk/text/ime.h"
+#include "offline/domain/utf8.h"
 
 using mck::text::Compose;
 using mck::text::InputMethod;
@@ -21,10 +21,10 @@ struct VowelSpec {
   const char* vni;
 };
 const VowelSpec kVowels[] = {
-    {'a', "", "a", "a"},           {'a', "\xCC\x86", "aw", "a8"}, {'a', "\xCC\x82", "aa", "a6"},
-    {'e', "", "e", "e"},           {'e', "\xCC\x82", "ee", "e6"}, {'i', "", "i", "i"},
-    {'o', "", "o", "o"},           {'o', "\xCC\x82", "oo", "o6"}, {'o', "\xCC\x9B", "ow", "o7"},
-    {'u', "", "u", "u"},           {'u', "\xCC\x9B", "uw", "u7"}, {'y', "", "y", "y"},
+    {'a', "", "a", "a"}, {'a', "\xCC\x86", "aw", "a8"}, {'a', "\xCC\x82", "aa", "a6"},
+    {'e', "", "e", "e"}, {'e', "\xCC\x82", "ee", "e6"}, {'i', "", "i", "i"},
+    {'o', "", "o", "o"}, {'o', "\xCC\x82", "oo", "o6"}, {'o', "\xCC\x9B", "ow", "o7"},
+    {'u', "", "u", "u"}, {'u', "\xCC\x9B", "uw", "u7"}, {'y', "", "y", "y"},
 };
 struct ToneSpec {
   const char* mark;
@@ -96,8 +96,8 @@ TEST_CASE("đ and Đ from dd and d9") {
 }
 
 TEST_CASE("composed text is always NFC") {
-  const std::vector<std::string> inputs = {"Nguyeenx Thij Hoaf", "truowngf", "DDaamf", "thuys", "khuyru",
-                                           "ngoaof", "aaa ass ww ddd", "hoawcj quaanf"};
+  const std::vector<std::string> inputs = {"Nguyeenx Thij Hoaf", "truowngf",     "DDaamf", "thuys", "khuyru", "ngoaof",
+                                           "aaa ass ww ddd",     "hoawcj quaanf"};
   for (const auto& keys : inputs) {
     for (auto style : {ToneStyle::kNew, ToneStyle::kOld}) {
       const std::string out = Compose(InputMethod::kTelex, style, keys);

@@ -8,9 +8,9 @@
 #include <fstream>
 #include <thread>
 
-#include "app.h"
-#include "device_setup.h"
-#include "store/staff_auth.h"
+#include "kiosk/app/app.h"
+#include "kiosk/app/device_setup.h"
+#include "offline/store/staff_auth.h"
 
 using namespace mck;
 using namespace mck::app;
@@ -72,7 +72,8 @@ struct Fixture {
     std::filesystem::remove_all(dir);
   }
 
-  void Do(Intent::Kind k, const std::string& key = "", const std::string& text = "", InputKind input = InputKind::kText) {
+  void Do(Intent::Kind k, const std::string& key = "", const std::string& text = "",
+          InputKind input = InputKind::kText) {
     Intent in(k);
     in.key = key;
     in.text = text;
@@ -273,7 +274,8 @@ TEST_CASE("the chip read: a card lifted mid-read is told calmly, laid down again
   Fixture f;
   REQUIRE(f.devices.card);
   const auto state = f.dir / "card-sim-state.json";
-  std::ofstream(state) << R"({"reader": true, "card": 2, "fault": "card_removed"})" << "\n";
+  std::ofstream(state) << R"({"reader": true, "card": 2, "fault": "card_removed"})"
+                       << "\n";
   f.Do(Intent::Kind::kStart);
   f.Do(Intent::Kind::kIdentifyTyped);
   f.Type("applicant.id_number", InputKind::kDigits, "027195003456");
@@ -285,7 +287,8 @@ TEST_CASE("the chip read: a card lifted mid-read is told calmly, laid down again
   CHECK(f.app->card_message() == "card.removed_mid_read");
   CHECK(f.app->Value("applicant.full_name").empty());
 
-  std::ofstream(state) << R"({"reader": true, "card": 2, "fault": ""})" << "\n";
+  std::ofstream(state) << R"({"reader": true, "card": 2, "fault": ""})"
+                       << "\n";
   f.Do(Intent::Kind::kReadChip);
   REQUIRE(f.PumpUntil([&] { return f.app->card_read() != JobState::kRunning; }));
   CHECK(f.app->card_read() == JobState::kDone);
@@ -309,7 +312,8 @@ TEST_CASE("a QR that is not a citizen ID card is refused calmly, a card QR fills
   CHECK_FALSE(f.app->session().chip_verified);
 }
 
-TEST_CASE("staff mode opens only with the PIN, locks after wrong tries, calls the next ticket, and locks with the wipe") {
+TEST_CASE(
+    "staff mode opens only with the PIN, locks after wrong tries, calls the next ticket, and locks with the wipe") {
   Fixture f;
   f.config.pin_max_attempts = 3;
   {
@@ -411,7 +415,8 @@ TEST_CASE("staff reprint a number whose ticket did not print and a dossier's sli
   std::filesystem::remove_all(paper.parent_path());
 }
 
-TEST_CASE("staff request a supplement: a reason is required, missing required papers are listed, the officer is remembered") {
+TEST_CASE(
+    "staff request a supplement: a reason is required, missing required papers are listed, the officer is remembered") {
   Fixture f;
   {
     StaffAuth auth(*f.store, f.clock, PinPolicy{});
@@ -480,9 +485,10 @@ TEST_CASE("staff see why the portal refused a dossier, in the form's words, and 
   REQUIRE(d.ok());
   auto items = f.store->LeaseDue("test", 10, std::chrono::seconds(60)).value();
   REQUIRE(items.size() == 1);
-  REQUIRE(f.store->RecordNeedsAttention(items[0], "422 validation failed",
-                                        nlohmann::json::array({{{"field", "fields.child_dob"},
-                                                                {"message", "Ngày sinh sau ngày cấp giấy chứng sinh"}}}))
+  REQUIRE(f.store
+              ->RecordNeedsAttention(items[0], "422 validation failed",
+                                     nlohmann::json::array({{{"field", "fields.child_dob"},
+                                                             {"message", "Ngày sinh sau ngày cấp giấy chứng sinh"}}}))
               .ok());
   f.Do(Intent::Kind::kStart);
   f.Go(ScreenId::kStaffPin);
@@ -500,7 +506,7 @@ TEST_CASE("staff see why the portal refused a dossier, in the form's words, and 
   CHECK(f.outbox_nudges == 1);
   CHECK(f.store->GetDossier(d->client_id)->state == DossierState::kQueued);
   CHECK(f.store->LeaseDue("test", 10, std::chrono::seconds(60))->size() == 1);  // in the outbox again
-  f.Do(Intent::Kind::kStaffRequeue);  // only a refused dossier is sent again
+  f.Do(Intent::Kind::kStaffRequeue);                                            // only a refused dossier is sent again
   CHECK(f.outbox_nudges == 1);
 }
 

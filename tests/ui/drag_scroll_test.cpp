@@ -1,7 +1,7 @@
 // Drag-to-scroll arithmetic: slop before a drag, following the finger, clamping, fling.
 #include <catch2/catch.hpp>
 
-#include "drag_scroll.h"
+#include "kiosk/app/drag_scroll.h"
 
 using mck::app::DragScroll;
 

@@ -9,8 +9,8 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "store/store.h"
-#include "test_support.h"
+#include "offline/store/store.h"
+#include "tests/drivers/printer/test_support.h"
 
 using namespace mck;
 using mck::printer::testing::ZbarDecode;
@@ -102,7 +102,8 @@ TEST_CASE("identify with the chip: the card on the simulated reader fills and ve
   CHECK(rec->body["applicant"]["chip_verified"] == true);
 }
 
-TEST_CASE("identify with the card's QR (scanner as keyboard), then the chip confirms, and an unknown QR is refused calmly") {
+TEST_CASE(
+    "identify with the card's QR (scanner as keyboard), then the chip confirms, and an unknown QR is refused calmly") {
   const auto out = OutDir("qr-card");
   REQUIRE(RunScript("qr-card.script", out, "--card 2") == 0);
   CHECK(std::filesystem::file_size(out / "shots" / "qr-unknown.png") > 10000);
@@ -180,7 +181,9 @@ TEST_CASE("staff open a submitted dossier, check the papers and accept it: the d
 }
 
 #ifdef PORTAL_SIM_BIN
-TEST_CASE("enrolled with the portal simulator: the submitted dossier is delivered and the look-up shows the portal's answer") {
+TEST_CASE(
+    "enrolled with the portal simulator: the submitted dossier is delivered and the look-up shows the portal's "
+    "answer") {
   const auto out = OutDir("portal");
   REQUIRE(RunScript("portal-lookup.script", out,
                     std::string("--kioskctl ") + KIOSKCTL_BIN + " --portal-sim " + PORTAL_SIM_BIN) == 0);

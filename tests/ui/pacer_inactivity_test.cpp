@@ -1,8 +1,8 @@
 // The frame pacer (when the UI loop may sleep) and the inactivity timer (with a ManualClock).
 #include <catch2/catch.hpp>
 
-#include "frame_pacer.h"
-#include "inactivity.h"
+#include "kiosk/app/frame_pacer.h"
+#include "kiosk/app/inactivity.h"
 
 using namespace mck;
 using namespace mck::app;

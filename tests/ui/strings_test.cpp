@@ -8,16 +8,18 @@
 #include <fstream>
 #include <sstream>
 
-#include "glyph_ranges.h"
-#include "i18n.h"
-#include "utf8.h"
+#include "kiosk/app/glyph_ranges.h"
+#include "kiosk/app/i18n.h"
+#include "offline/domain/utf8.h"
 
 using namespace mck;
 using namespace mck::app;
 
 namespace {
 
-std::filesystem::path Source() { return MCK_SOURCE_DIR; }
+std::filesystem::path Source() {
+  return MCK_SOURCE_DIR;
+}
 
 std::u32string Decode(const std::string& s) {
   std::u32string out;

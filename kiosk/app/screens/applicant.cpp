@@ -1,7 +1,7 @@
 // The applicant's details: typed on the keyboards, or filled from the card (then read-only and
 // marked). With a card reader, the typed ID number and date of birth open the chip to confirm.
-#include "screens/screens.h"
-#include "ui/widgets.h"
+#include "kiosk/app/screens/screens.h"
+#include "kiosk/app/ui/widgets.h"
 
 namespace mck::app::ui {
 

@@ -1,6 +1,6 @@
 // The attract screen: what a passer-by sees. One tap anywhere starts a session.
-#include "screens/screens.h"
-#include "ui/widgets.h"
+#include "kiosk/app/screens/screens.h"
+#include "kiosk/app/ui/widgets.h"
 
 namespace mck::app::ui {
 

@@ -1,6 +1,6 @@
 // The papers the procedure needs: the citizen ticks what they brought to show at the counter.
-#include "screens/screens.h"
-#include "ui/widgets.h"
+#include "kiosk/app/screens/screens.h"
+#include "kiosk/app/ui/widgets.h"
 
 namespace mck::app::ui {
 

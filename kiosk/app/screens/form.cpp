@@ -1,7 +1,7 @@
 // The procedure's form, generated from the catalog schema (portal-api.md field types), each
 // field validated as the citizen leaves it, with plain Vietnamese messages under it.
-#include "screens/screens.h"
-#include "ui/widgets.h"
+#include "kiosk/app/screens/screens.h"
+#include "kiosk/app/ui/widgets.h"
 
 namespace mck::app::ui {
 

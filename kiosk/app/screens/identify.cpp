@@ -1,7 +1,7 @@
 // How the citizen identifies: with the chip ID card (QR + chip), by typing the ID number and
 // date of birth (the chip then confirms), or with no card (everything typed, marked as typed).
-#include "screens/screens.h"
-#include "ui/widgets.h"
+#include "kiosk/app/screens/screens.h"
+#include "kiosk/app/ui/widgets.h"
 
 namespace mck::app::ui {
 

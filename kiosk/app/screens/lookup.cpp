@@ -1,7 +1,7 @@
 // Look up a dossier by its code (typed, or scanned from the receipt's QR through the scanner):
 // the local state, and the portal's status as last synchronised.
-#include "screens/screens.h"
-#include "ui/widgets.h"
+#include "kiosk/app/screens/screens.h"
+#include "kiosk/app/ui/widgets.h"
 
 namespace mck::app::ui {
 
@@ -32,8 +32,10 @@ void DrawLookup(Ui& ui) {
     row(ui.T("lookup.procedure"), r.procedure_name);
     row(ui.T("lookup.state"), ui.T("state." + r.state));
     if (!r.portal_status.empty()) row(ui.T("lookup.portal_status"), ui.T("portal." + r.portal_status));
-    if (!r.portal_status_text.empty() && (r.portal_status.empty() || r.portal_status_text != ui.T("portal." + r.portal_status))) {
-      Wrapped(ui, r.portal_status_text, ui.F().small, colors::kMuted, w);  // the portal's own words, when they add something
+    if (!r.portal_status_text.empty() &&
+        (r.portal_status.empty() || r.portal_status_text != ui.T("portal." + r.portal_status))) {
+      Wrapped(ui, r.portal_status_text, ui.F().small, colors::kMuted,
+              w);  // the portal's own words, when they add something
     }
     if (r.portal == JobState::kRunning) Wrapped(ui, ui.T("lookup.asking_portal"), ui.F().small, colors::kMuted, w);
     if (r.portal == JobState::kDone) {
@@ -44,7 +46,8 @@ void DrawLookup(Ui& ui) {
     // Dates for people: DD/MM/YYYY.
     const std::string& a = r.appointment_date;
     row(ui.T("lookup.appointment"), a.size() == 10 ? a.substr(8, 2) + "/" + a.substr(5, 2) + "/" + a.substr(0, 4) : a);
-    if (r.state == "queued" || r.state == "sending") Wrapped(ui, ui.T("lookup.queued_note"), ui.F().small, colors::kMuted, w);
+    if (r.state == "queued" || r.state == "sending")
+      Wrapped(ui, ui.T("lookup.queued_note"), ui.F().small, colors::kMuted, w);
   }
   EndDragList(ui, "lookup.list");
   NavRow(ui, true, "", "");

@@ -1,7 +1,7 @@
 // Pick a procedure: by field (lĩnh vực) or by a search that ignores diacritics
 // ("dang ky khai sinh" finds "Đăng ký khai sinh"). The list scrolls by dragging.
-#include "screens/screens.h"
-#include "ui/widgets.h"
+#include "kiosk/app/screens/screens.h"
+#include "kiosk/app/ui/widgets.h"
 
 namespace mck::app::ui {
 
@@ -17,8 +17,8 @@ void DrawProcedure(Ui& ui) {
     ImFont* f = ui.F().small;
     const float bw = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, label.c_str()).x + ui.S(48);
     if (ImGui::GetCursorPosX() + bw > w && ImGui::GetCursorPosX() > ui.S(200)) ImGui::NewLine();
-    if (TouchButton(ui, id, label, ImVec2(bw, ui.S(72)), current == value ? ButtonKind::kSelected : ButtonKind::kSecondary,
-                    f)) {
+    if (TouchButton(ui, id, label, ImVec2(bw, ui.S(72)),
+                    current == value ? ButtonKind::kSelected : ButtonKind::kSecondary, f)) {
       Intent in{Intent::Kind::kFilterField};
       in.text = value;
       ui.Emit(in);
@@ -34,7 +34,8 @@ void DrawProcedure(Ui& ui) {
   const float rw = ImGui::GetContentRegionAvail().x - ui.S(24);
   if (procs.empty()) Wrapped(ui, ui.T("procedure.none"), ui.F().body, colors::kMuted);
   for (const Procedure* p : procs) {
-    std::string sub = p->field + " · " + ui.app.strings().Format("procedure.days", {std::to_string(p->processing_days)});
+    std::string sub =
+        p->field + " · " + ui.app.strings().Format("procedure.days", {std::to_string(p->processing_days)});
     sub += " · " + (p->fee_vnd == 0 ? ui.T("procedure.free") : std::to_string(p->fee_vnd) + " ₫");
     if (TileButton(ui, "proc." + p->code, p->name, sub, ImVec2(rw, ui.S(150)))) {
       Intent in{Intent::Kind::kChooseProcedure};

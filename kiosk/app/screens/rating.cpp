@@ -1,8 +1,8 @@
 // Rate the service: the criteria provincial portals ask (vn-facts.md §7.1), three levels each
 // ("Rất hài lòng / Hài lòng / Không hài lòng", stored as 3/2/1), keyed to the dossier when the
 // citizen has just submitted one, stored and queued for the portal like dossiers.
-#include "screens/screens.h"
-#include "ui/widgets.h"
+#include "kiosk/app/screens/screens.h"
+#include "kiosk/app/ui/widgets.h"
 
 namespace mck::app::ui {
 
@@ -10,8 +10,8 @@ void DrawRating(Ui& ui) {
   const App& app = ui.app;
   Title(ui, ui.T("rating.title"));
   if (app.session().submitted) {
-    Wrapped(ui, ui.app.strings().Format("rating.for_dossier", {app.session().submitted->provisional_code}),
-            ui.F().body, colors::kMuted);
+    Wrapped(ui, ui.app.strings().Format("rating.for_dossier", {app.session().submitted->provisional_code}), ui.F().body,
+            colors::kMuted);
   }
   if (!app.notice().empty()) Wrapped(ui, ui.T(app.notice()), ui.F().bold, colors::kError);
   BeginDragList(ui, "rating.list", ImVec2(0, BodyHeight(ui)));

@@ -1,7 +1,7 @@
 // Everything once more before submitting. "Nộp hồ sơ" stores the dossier durably; only then
 // does the next screen say "Đã nộp hồ sơ".
-#include "screens/screens.h"
-#include "ui/widgets.h"
+#include "kiosk/app/screens/screens.h"
+#include "kiosk/app/ui/widgets.h"
 
 namespace mck::app::ui {
 namespace {
@@ -40,8 +40,9 @@ void DrawReview(Ui& ui) {
   }
   const IdentitySource src = app.session().identity_source;
   Row(ui, ui.T("review.identity_source"),
-      ui.T(src == IdentitySource::kChip ? "review.source_chip" : src == IdentitySource::kQr ? "review.source_qr"
-                                                                                          : "review.source_manual"),
+      ui.T(src == IdentitySource::kChip ? "review.source_chip"
+           : src == IdentitySource::kQr ? "review.source_qr"
+                                        : "review.source_manual"),
       lw);
   ImGui::Dummy(ImVec2(0, ui.S(12)));
   ImGui::PushFont(ui.F().bold);

@@ -4,7 +4,7 @@
 // reset whenever the screen changes, like an OnEnter).
 #pragma once
 
-#include "ui/frame.h"
+#include "kiosk/app/ui/frame.h"
 
 namespace mck::app::ui {
 

@@ -4,9 +4,9 @@
 // print with "reprint" (the number then waits in its place), and today's dossiers plus older ones
 // not yet accepted by the portal (codes and states only) with "reprint the slip" for a citizen
 // whose receipt did not print. It locks again with the inactivity wipe or "Khoá".
-#include "documents.h"
-#include "screens/screens.h"
-#include "ui/widgets.h"
+#include "drivers/printer/documents.h"
+#include "kiosk/app/screens/screens.h"
+#include "kiosk/app/ui/widgets.h"
 
 namespace mck::app::ui {
 
@@ -43,14 +43,13 @@ void DrawStaff(Ui& ui) {
   }
   float w = 0, bw = 0;  // the column's width and its buttons', set by begin_column
   // A line of text with a button at its right.
-  auto row = [&](const std::string& text, ImFont* font, const std::string& id, const std::string& label,
-                 bool primary) {
+  auto row = [&](const std::string& text, ImFont* font, const std::string& id, const std::string& label, bool primary) {
     const float y = ImGui::GetCursorPosY();
     Wrapped(ui, text, font, colors::kText, w - bw - ui.S(24));
     const float after = ImGui::GetCursorPosY();
     ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + w - bw, y));
-    const bool tapped = TouchButton(ui, id, label, ImVec2(bw, ui.S(84)),
-                                    primary ? ButtonKind::kPrimary : ButtonKind::kSecondary);
+    const bool tapped =
+        TouchButton(ui, id, label, ImVec2(bw, ui.S(84)), primary ? ButtonKind::kPrimary : ButtonKind::kSecondary);
     if (ImGui::GetCursorPosY() < after) ImGui::SetCursorPosY(after);
     return tapped;
   };
@@ -114,7 +113,9 @@ void DrawStaff(Ui& ui) {
     ImGui::Dummy(ImVec2(0, ui.S(16)));
     ImGui::PushFont(ui.F().bold);
     ImGui::TextUnformatted(
-        ui.app.strings().Format("staff.dossiers_title", {std::to_string(v.dossiers.size()), std::to_string(v.Pending())}).c_str());
+        ui.app.strings()
+            .Format("staff.dossiers_title", {std::to_string(v.dossiers.size()), std::to_string(v.Pending())})
+            .c_str());
     ImGui::PopFont();
     if (v.dossiers.empty()) Wrapped(ui, ui.T("staff.no_dossiers"), ui.F().small, colors::kMuted);
     int n = 0;  // rows are tapped by position, newest first: "staff.reprint.1"
@@ -125,8 +126,9 @@ void DrawStaff(Ui& ui) {
       }
       ++n;
       const bool attention = d.state == DossierState::kNeedsAttention;
-      if (TileButton(ui, "staff.open." + std::to_string(n), d.dossier_code.value_or(d.provisional_code) + "   " + d.procedure_code,
-                     line, ImVec2(d.purged ? w : w - bw - ui.S(16), ui.S(104)),
+      if (TileButton(ui, "staff.open." + std::to_string(n),
+                     d.dossier_code.value_or(d.provisional_code) + "   " + d.procedure_code, line,
+                     ImVec2(d.purged ? w : w - bw - ui.S(16), ui.S(104)),
                      attention ? ButtonKind::kDanger : ButtonKind::kSecondary)) {
         Intent in(Intent::Kind::kStaffOpenDossier);
         in.key = d.client_id;
@@ -135,7 +137,8 @@ void DrawStaff(Ui& ui) {
       if (attention) MarkItem(ui, "staff.attention." + std::to_string(n));  // the portal refused it
       if (!d.purged) {
         ImGui::SameLine();
-        if (TouchButton(ui, "staff.reprint." + std::to_string(n), ui.T("staff.reprint_receipt"), ImVec2(bw, ui.S(104)))) {
+        if (TouchButton(ui, "staff.reprint." + std::to_string(n), ui.T("staff.reprint_receipt"),
+                        ImVec2(bw, ui.S(104)))) {
           Intent in(Intent::Kind::kStaffReprintReceipt);
           in.key = d.client_id;
           ui.Emit(in);

@@ -2,8 +2,8 @@
 // submitted, the papers the officer checks at the counter (received or not, and in which form),
 // the earlier decisions, and the decision: accept (the Mẫu 01 receipt prints), request a
 // supplement, or refuse with a reason. The decision is stored and queued for the portal.
-#include "screens/screens.h"
-#include "ui/widgets.h"
+#include "kiosk/app/screens/screens.h"
+#include "kiosk/app/ui/widgets.h"
 
 namespace mck::app::ui {
 
@@ -45,8 +45,8 @@ void DrawStaffDossier(Ui& ui) {
     // What the portal refused, in its words, and "send again" once the officer has dealt with it.
     Section(ui, ui.T("staff_dossier.portal_refused"));
     for (const auto& r : v.portal_reasons) Wrapped(ui, "• " + r, ui.F().body, colors::kError, w);
-    if (TouchButton(ui, "staff_dossier.requeue", ui.T("staff_dossier.requeue"), ImVec2(std::min(w, ui.S(560)), ui.S(96)),
-                    ButtonKind::kPrimary)) {
+    if (TouchButton(ui, "staff_dossier.requeue", ui.T("staff_dossier.requeue"),
+                    ImVec2(std::min(w, ui.S(560)), ui.S(96)), ButtonKind::kPrimary)) {
       ui.Emit(Intent{Intent::Kind::kStaffRequeue});
     }
   }
@@ -84,9 +84,10 @@ void DrawStaffDossier(Ui& ui) {
     Section(ui, ui.T("staff_dossier.decisions"));
     bool accepted = false;
     for (const auto& d : v.decisions) {
-      Wrapped(ui, ui.T("decision." + d.decision) + " — " + ui.T("decision_state." + d.state) + " — " +
-                      ShortTime(d.decided_at),
-              ui.F().body, colors::kText, w);
+      Wrapped(
+          ui,
+          ui.T("decision." + d.decision) + " — " + ui.T("decision_state." + d.state) + " — " + ShortTime(d.decided_at),
+          ui.F().body, colors::kText, w);
       accepted = accepted || d.decision == "accept";
     }
     // The Mẫu 01 receipt again (paper ran out, the citizen lost it), from the recorded accept.

@@ -1,8 +1,8 @@
 // "Bạn còn ở đó không?": after the inactivity timeout, a countdown over the current screen. A tap
 // anywhere keeps the session; at zero the App wipes it and the attract screen returns. Opaque:
 // a passer-by must not read the walked-away citizen's details behind it.
-#include "screens/screens.h"
-#include "ui/widgets.h"
+#include "kiosk/app/screens/screens.h"
+#include "kiosk/app/ui/widgets.h"
 
 namespace mck::app::ui {
 

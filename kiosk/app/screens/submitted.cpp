@@ -1,9 +1,9 @@
 // "Đã nộp hồ sơ": shown only after Store::SubmitDossier committed. The provisional code, a QR
 // carrying the dossier's client id (to look it up here or at the counter), and the receipt's
 // printing state. A printer problem is calm: the dossier is safe, staff can reprint.
-#include "qr_matrix.h"
-#include "screens/screens.h"
-#include "ui/widgets.h"
+#include "kiosk/app/qr_matrix.h"
+#include "kiosk/app/screens/screens.h"
+#include "kiosk/app/ui/widgets.h"
 
 namespace mck::app::ui {
 namespace {

@@ -1,7 +1,7 @@
 // Take a queue number for a counter. The number is issued only when it has printed; a printer
 // problem says so calmly and sends the citizen to staff.
-#include "screens/screens.h"
-#include "ui/widgets.h"
+#include "kiosk/app/screens/screens.h"
+#include "kiosk/app/ui/widgets.h"
 
 namespace mck::app::ui {
 
@@ -22,7 +22,8 @@ void DrawTicket(Ui& ui) {
           name += (name.empty() ? "" : ", ") + p.field;
         }
       }
-      if (TileButton(ui, "ticket." + c, name, ui.app.strings().Format("ticket.counter", {c}), ImVec2(w - ui.S(24), ui.S(140)))) {
+      if (TileButton(ui, "ticket." + c, name, ui.app.strings().Format("ticket.counter", {c}),
+                     ImVec2(w - ui.S(24), ui.S(140)))) {
         Intent in{Intent::Kind::kTakeTicket};
         in.key = c;
         ui.Emit(in);
@@ -49,7 +50,8 @@ void DrawTicket(Ui& ui) {
     case JobState::kFailed:
       Wrapped(ui, ui.T(t->error_key), ui.F().title, colors::kError);
       if (!t->detail_vi.empty()) {
-        Wrapped(ui, app.strings().language() == Language::kEn ? t->detail_en : t->detail_vi, ui.F().body, colors::kMuted);
+        Wrapped(ui, app.strings().language() == Language::kEn ? t->detail_en : t->detail_vi, ui.F().body,
+                colors::kMuted);
       }
       Wrapped(ui, ui.T("ticket.ask_staff"), ui.F().body, colors::kText);
       break;

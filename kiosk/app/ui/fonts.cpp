@@ -1,10 +1,10 @@
-#include "ui/fonts.h"
+#include "kiosk/app/ui/fonts.h"
 
 #include <imgui.h>
 
 #include <cstdlib>
 
-#include "glyph_ranges.h"
+#include "kiosk/app/glyph_ranges.h"
 
 namespace mck::app::ui {
 namespace {

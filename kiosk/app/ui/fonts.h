@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <string>
 
-#include "status.h"
+#include "offline/domain/status.h"
 
 struct ImFont;
 
@@ -16,11 +16,11 @@ namespace mck::app::ui {
 
 // One set of faces for one text size.
 struct FontSet {
-  ImFont* body = nullptr;    // labels, values, list rows
-  ImFont* small = nullptr;   // hints, status lines
-  ImFont* bold = nullptr;    // buttons, field labels
-  ImFont* title = nullptr;   // screen titles, codes
-  ImFont* huge = nullptr;    // the ticket number, the countdown
+  ImFont* body = nullptr;   // labels, values, list rows
+  ImFont* small = nullptr;  // hints, status lines
+  ImFont* bold = nullptr;   // buttons, field labels
+  ImFont* title = nullptr;  // screen titles, codes
+  ImFont* huge = nullptr;   // the ticket number, the countdown
 };
 
 struct Fonts {

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "app.h"
-#include "drag_scroll.h"
-#include "frame_pacer.h"
-#include "ui/fonts.h"
+#include "kiosk/app/app.h"
+#include "kiosk/app/drag_scroll.h"
+#include "kiosk/app/frame_pacer.h"
+#include "kiosk/app/ui/fonts.h"
 
 namespace mck::app::ui {
 
@@ -47,18 +47,18 @@ struct Ui {
   App& app;
   const Fonts& fonts;
   FramePacer& pacer;
-  float scale = 1.0f;           // 1.0 for a 1080 px short side
-  ImVec2 size;                  // the window, pixels
-  double time = 0;              // seconds since start (ImGui::GetTime)
+  float scale = 1.0f;  // 1.0 for a 1080 px short side
+  ImVec2 size;         // the window, pixels
+  double time = 0;     // seconds since start (ImGui::GetTime)
   WidgetRegistry widgets;
   std::vector<Intent> intents;
   std::map<std::string, DragScroll> lists;
-  bool shift = false;           // on-screen keyboard: next letter upper case
-  bool log_frames = true;       // --frame-log: record this frame's time (scripts turn it off/on)
+  bool shift = false;      // on-screen keyboard: next letter upper case
+  bool log_frames = true;  // --frame-log: record this frame's time (scripts turn it off/on)
   ScreenId last_screen = ScreenId::kAttract;
-  std::string last_focused;      // to notice a focus change
-  bool scroll_to_focus = false;  // the newly focused field scrolls itself into view
-  std::string shown_error;       // a screen's error last scrolled into view (staff decision)
+  std::string last_focused;                         // to notice a focus change
+  bool scroll_to_focus = false;                     // the newly focused field scrolls itself into view
+  std::string shown_error;                          // a screen's error last scrolled into view (staff decision)
   size_t last_value_len = static_cast<size_t>(-1);  // focused value's length last frame (no text kept)
 
   const FontSet& F() const { return fonts.For(app.large_text()); }
@@ -86,7 +86,7 @@ namespace colors {
 constexpr ImU32 kBackground = IM_COL32(247, 248, 250, 255);
 constexpr ImU32 kText = IM_COL32(17, 24, 39, 255);
 constexpr ImU32 kMuted = IM_COL32(55, 65, 81, 255);
-constexpr ImU32 kPrimary = IM_COL32(176, 18, 32, 255);      // a deep red, white text on it 7:1
+constexpr ImU32 kPrimary = IM_COL32(176, 18, 32, 255);  // a deep red, white text on it 7:1
 constexpr ImU32 kPrimaryDown = IM_COL32(128, 10, 20, 255);
 constexpr ImU32 kSecondary = IM_COL32(255, 255, 255, 255);
 constexpr ImU32 kSecondaryDown = IM_COL32(220, 224, 230, 255);

@@ -1,10 +1,10 @@
-#include "ui/keyboard.h"
+#include "kiosk/app/ui/keyboard.h"
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
-#include "ui/widgets.h"
+#include "kiosk/app/ui/widgets.h"
 
 namespace mck::app::ui {
 namespace {
@@ -13,8 +13,12 @@ bool Numeric(const Ui& ui) {
   return ui.app.focused_input() == InputKind::kDigits || ui.app.focused_input() == InputKind::kDate;
 }
 
-float KeyH(const Ui& ui) { return ui.S(ui.portrait() ? 96 : 84); }
-float Gap(const Ui& ui) { return ui.S(10); }
+float KeyH(const Ui& ui) {
+  return ui.S(ui.portrait() ? 96 : 84);
+}
+float Gap(const Ui& ui) {
+  return ui.S(10);
+}
 
 void Key(Ui& ui, const std::string& id, const std::string& label, const std::string& text, float w,
          ButtonKind kind = ButtonKind::kSecondary) {

@@ -5,7 +5,7 @@
 // "key.done" (the script mode types by tapping them).
 #pragma once
 
-#include "ui/frame.h"
+#include "kiosk/app/ui/frame.h"
 
 namespace mck::app::ui {
 

@@ -1,4 +1,4 @@
-#include "ui/screenshot.h"
+#include "kiosk/app/ui/screenshot.h"
 
 #include <png.h>
 

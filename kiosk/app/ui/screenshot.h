@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "status.h"
+#include "offline/domain/status.h"
 
 namespace mck::app::ui {
 

@@ -1,10 +1,10 @@
-#include "ui/script.h"
+#include "kiosk/app/ui/script.h"
 
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
-#include "ui/screenshot.h"
+#include "kiosk/app/ui/screenshot.h"
 
 namespace mck::app::ui {
 namespace {
@@ -70,13 +70,17 @@ Result<ScriptRunner> ScriptRunner::Load(const std::filesystem::path& file, std::
     while (words >> w) s.args.push_back(w);
     const size_t after_verb = line.find_first_of(" \t");
     s.rest = after_verb == std::string::npos ? "" : line.substr(line.find_first_not_of(" \t", after_verb));
-    static const char* kVerbs[] = {"tap", "type", "keys", "press", "drag", "wait", "wait_widget", "expect_value",
-                                   "wait_value", "expect_screen", "sleep", "screenshot", "frames", "keys_code", "quit"};
+    static const char* kVerbs[] = {"tap",   "type",        "keys",         "press",      "drag",
+                                   "wait",  "wait_widget", "expect_value", "wait_value", "expect_screen",
+                                   "sleep", "screenshot",  "frames",       "keys_code",  "quit"};
     bool known = false;
     for (const char* v : kVerbs) known = known || s.verb == v;
-    if (!known) return Status::Error(Code::kInvalidArgument, file.string() + ":" + std::to_string(n) + ": unknown step '" + s.verb + "'");
+    if (!known)
+      return Status::Error(Code::kInvalidArgument,
+                           file.string() + ":" + std::to_string(n) + ": unknown step '" + s.verb + "'");
     if (s.verb != "quit" && s.verb != "keys_code" && s.args.empty()) {
-      return Status::Error(Code::kInvalidArgument, file.string() + ":" + std::to_string(n) + ": '" + s.verb + "' needs an argument");
+      return Status::Error(Code::kInvalidArgument,
+                           file.string() + ":" + std::to_string(n) + ": '" + s.verb + "' needs an argument");
     }
     r.steps_.push_back(std::move(s));
   }
@@ -158,7 +162,8 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
     if (s.verb == "expect_screen" && settled && frames_ > 3) {
       return Fail(s, std::string("screen is '") + ScreenName(ui.app.screen()) + "'"), state_;
     }
-    if (now >= deadline_) return Fail(s, std::string("timed out; screen is '") + ScreenName(ui.app.screen()) + "'"), state_;
+    if (now >= deadline_)
+      return Fail(s, std::string("timed out; screen is '") + ScreenName(ui.app.screen()) + "'"), state_;
     return state_;
   }
   if (s.verb == "wait_widget") {

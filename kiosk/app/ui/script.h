@@ -26,8 +26,8 @@
 #include <string>
 #include <vector>
 
-#include "status.h"
-#include "ui/frame.h"
+#include "kiosk/app/ui/frame.h"
+#include "offline/domain/status.h"
 
 namespace mck::app::ui {
 

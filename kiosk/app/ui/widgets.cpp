@@ -1,4 +1,4 @@
-#include "ui/widgets.h"
+#include "kiosk/app/ui/widgets.h"
 
 #include <algorithm>
 
@@ -53,7 +53,9 @@ bool Pressable(Ui& ui, const std::string& id, ImVec2 size, bool* held) {
 
 }  // namespace
 
-void MarkItem(Ui& ui, const std::string& id) { Register(ui, id); }
+void MarkItem(Ui& ui, const std::string& id) {
+  Register(ui, id);
+}
 
 bool TouchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2 size, ButtonKind kind, ImFont* font) {
   if (!font) font = ui.F().bold;
@@ -100,8 +102,7 @@ bool TileButton(Ui& ui, const std::string& id, const std::string& title, const s
   return tapped;
 }
 
-void TextField(Ui& ui, const std::string& key, const std::string& label, InputKind input, float width,
-               bool read_only) {
+void TextField(Ui& ui, const std::string& key, const std::string& label, InputKind input, float width, bool read_only) {
   const App& app = ui.app;
   ImGui::PushFont(ui.F().bold);
   ImGui::TextUnformatted(label.c_str());
@@ -111,8 +112,8 @@ void TextField(Ui& ui, const std::string& key, const std::string& label, InputKi
     ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kOk));
     ImGui::PushFont(ui.F().small);
-    ImGui::TextUnformatted(ui.T(app.session().identity_source == IdentitySource::kChip ? "field.from_chip"
-                                                                                       : "field.from_qr").c_str());
+    ImGui::TextUnformatted(
+        ui.T(app.session().identity_source == IdentitySource::kChip ? "field.from_chip" : "field.from_qr").c_str());
     ImGui::PopFont();
     ImGui::PopStyleColor();
   }
@@ -178,7 +179,8 @@ void OptionRow(Ui& ui, const std::string& key, const std::string& label, const s
     if (i % static_cast<size_t>(per_row) != 0) ImGui::SameLine(0, gap);
     const bool selected = value == options[i];
     if (TouchButton(ui, "opt." + key + "." + std::to_string(i), options[i], ImVec2(w, ui.S(84)),
-                    selected ? ButtonKind::kSelected : ButtonKind::kSecondary) && !from_card) {
+                    selected ? ButtonKind::kSelected : ButtonKind::kSecondary) &&
+        !from_card) {
       Intent in{Intent::Kind::kSetValue};
       in.key = key;
       in.text = options[i];
@@ -205,8 +207,8 @@ void BeginDragList(Ui& ui, const std::string& id, ImVec2 size) {
   const ImVec2 a = ImGui::GetWindowPos();
   const ImVec2 s = ImGui::GetWindowSize();
   ui.widgets.Add(id, Rect{a.x, a.y, s.x, s.y});  // the script mode drags lists by id
-  const bool inside = io.MousePos.x >= a.x && io.MousePos.x < a.x + s.x && io.MousePos.y >= a.y &&
-                      io.MousePos.y < a.y + s.y;
+  const bool inside =
+      io.MousePos.x >= a.x && io.MousePos.x < a.x + s.x && io.MousePos.y >= a.y && io.MousePos.y < a.y + s.y;
   ds.SetMax(ImGui::GetScrollMaxY());
   if (io.MouseClicked[0] && inside) {
     ds.SetOffset(ImGui::GetScrollY());
@@ -272,7 +274,9 @@ void Centered(Ui& ui, const std::string& text, ImFont* font, ImU32 color) {
   ImGui::PopFont();
 }
 
-float BodyHeight(Ui& ui) { return ImGui::GetContentRegionAvail().y - ui.S(96) - ui.S(24); }
+float BodyHeight(Ui& ui) {
+  return ImGui::GetContentRegionAvail().y - ui.S(96) - ui.S(24);
+}
 
 bool NavRow(Ui& ui, bool back, const std::string& next_id, const std::string& next_label) {
   const float w = ImGui::GetContentRegionAvail().x;

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "ui/frame.h"
+#include "kiosk/app/ui/frame.h"
 
 namespace mck::app::ui {
 

@@ -2,13 +2,15 @@
 // authentication, secure messaging), byte for byte.
 #include <catch2/catch.hpp>
 
-#include "bac_crypto.h"
-#include "mrz.h"
+#include "drivers/card/bac_crypto.h"
+#include "drivers/card/mrz.h"
 
 using namespace mck::card;
 
 namespace {
-std::string Hex(ByteView b) { return ToHex(b); }
+std::string Hex(ByteView b) {
+  return ToHex(b);
+}
 }  // namespace
 
 TEST_CASE("BAC key derivation matches ICAO 9303-11 D.2", "[card][icao]") {
@@ -29,8 +31,7 @@ TEST_CASE("BAC mutual authentication matches ICAO 9303-11 D.3", "[card][icao]") 
   const Bytes rnd_ifd = FromHex("781723860C06C226");
   const Bytes k_ifd = FromHex("0B795240CB7049B01C19B33E32804F0B");
   const Bytes cmd = BacAuthenticateData(k, rnd_ic, rnd_ifd, k_ifd);
-  CHECK(Hex(cmd) ==
-        "72C29C2371CC9BDB65B779B8E8D37B29ECC154AA56A8799FAE2F498F76ED92F25F1448EEA8AD90A7");
+  CHECK(Hex(cmd) == "72C29C2371CC9BDB65B779B8E8D37B29ECC154AA56A8799FAE2F498F76ED92F25F1448EEA8AD90A7");
   const Bytes apdu = EncodeApdu(Apdu{0x00, 0x82, 0x00, 0x00, cmd, 40, true});
   CHECK(Hex(apdu) == "0082000028" + Hex(cmd) + "28");
 

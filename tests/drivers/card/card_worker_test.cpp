@@ -8,9 +8,9 @@
 #include <mutex>
 #include <thread>
 
-#include "card_worker.h"
-#include "mrz.h"
-#include "sim_reader.h"
+#include "drivers/card/card_worker.h"
+#include "drivers/card/mrz.h"
+#include "drivers/card/sim_reader.h"
 
 using namespace mck::card;
 using namespace std::chrono_literals;
@@ -72,9 +72,8 @@ TEST_CASE("CardWorker: device events, a read with progress, a cancelled read", "
     }));
 
     const uint64_t r1 = worker.RequestRead(*key);
-    auto done = inbox.WaitFor([&](const CardWorkerEvent& e) {
-      return e.kind == CardWorkerEvent::Kind::kReadFinished && e.request == r1;
-    });
+    auto done = inbox.WaitFor(
+        [&](const CardWorkerEvent& e) { return e.kind == CardWorkerEvent::Kind::kReadFinished && e.request == r1; });
     REQUIRE(done);
     REQUIRE(done->identity);
     CHECK(done->identity->id_number == want.id_number);
@@ -83,9 +82,8 @@ TEST_CASE("CardWorker: device events, a read with progress, a cancelled read", "
     const uint64_t r2 = worker.RequestRead(*key);
     std::this_thread::sleep_for(150ms);  // the read is under way (the sim's takes 800 ms)
     worker.CancelRead();
-    auto cancelled = inbox.WaitFor([&](const CardWorkerEvent& e) {
-      return e.kind == CardWorkerEvent::Kind::kReadFinished && e.request == r2;
-    });
+    auto cancelled = inbox.WaitFor(
+        [&](const CardWorkerEvent& e) { return e.kind == CardWorkerEvent::Kind::kReadFinished && e.request == r2; });
     REQUIRE(cancelled);
     CHECK_FALSE(cancelled->identity);
     CHECK(CardProblemOf(cancelled->status) == CardProblem::kCancelled);

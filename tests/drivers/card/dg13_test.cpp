@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "dg13.h"
-#include "tlv.h"
+#include "drivers/card/dg13.h"
+#include "drivers/card/tlv.h"
 
 using namespace mck::card;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "mrz.h"
+#include "drivers/card/mrz.h"
 
 using namespace mck::card;
 using mck::CivilDate;

@@ -5,8 +5,8 @@
 // card's independent Python implementation in the pcsc integration test).
 #include <catch2/catch.hpp>
 
-#include "bac_crypto.h"
-#include "pace_crypto.h"
+#include "drivers/card/bac_crypto.h"
+#include "drivers/card/pace_crypto.h"
 
 using namespace mck::card;
 
@@ -67,7 +67,7 @@ TEST_CASE("PACE G.1: generic mapping, key agreement, session keys, tokens", "[pa
   CHECK(ToHex(ks_enc) == "F5F0E35C0D7161EE6724EE513A0D9A7F");
   CHECK(ToHex(ks_mac) == "FE251C7858B356B24514B3BD5F4297D1");
   const Bytes oid = PaceEcdhGmAes128Oid();
-  CHECK(ToHex(PaceAuthToken(ks_mac, oid, FromHex(kPkDhIc))) == "C2B0BD78D94BA866");  // T_IFD
+  CHECK(ToHex(PaceAuthToken(ks_mac, oid, FromHex(kPkDhIc))) == "C2B0BD78D94BA866");   // T_IFD
   CHECK(ToHex(PaceAuthToken(ks_mac, oid, FromHex(kPkDhIfd))) == "3ABB9674BCE93C08");  // T_IC
 }
 

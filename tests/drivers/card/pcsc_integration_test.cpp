@@ -18,9 +18,9 @@
 #include <sstream>
 #include <thread>
 
-#include "mrz.h"
-#include "pcsc_reader.h"
-#include "qr.h"
+#include "drivers/card/mrz.h"
+#include "drivers/card/pcsc_reader.h"
+#include "drivers/card/qr.h"
 
 extern char** environ;
 
@@ -165,9 +165,9 @@ TEST_CASE("pcsc: a CCCD is read end to end: BAC, secure messaging, DG1/DG13/SOD 
   CHECK(progress_calls > 0);
   CHECK(last_done <= last_total);
   const EmrtdStats& s = reader.last_stats();
-  CHECK(s.bac_attempts == 1);  // the first renewal-age expiry (2030, age 40) is the card's
+  CHECK(s.bac_attempts == 1);   // the first renewal-age expiry (2030, age 40) is the card's
   CHECK(s.pace_attempts == 0);  // no EF.CardAccess on this (BAC-only) card: straight to BAC
-  CHECK(s.files.size() == 4);  // EF.COM, DG1, DG13, EF.SOD
+  CHECK(s.files.size() == 4);   // EF.COM, DG1, DG13, EF.SOD
 
   SECTION("a CSCA that did not sign it: hashes still match, the signature does not verify") {
     PcscCardReader other(Options(Env("MCK_PKI") + "/other-csca.pem"));
@@ -203,8 +203,9 @@ TEST_CASE("pcsc: a CCCD is read end to end: BAC, secure messaging, DG1/DG13/SOD 
     const std::string ctl = Env("MCK_KIOSKCTL");
     if (ctl.empty()) return;
     const std::string out = "/tmp/mck-kioskctl-" + std::to_string(getpid()) + ".json";
-    const std::string cmd = ctl + " card read --driver pcsc --reader '" + kSlot0 +
-                            "' --qr '024090000017|121234567|Nguyễn Văn Thử|15031990|Nam|Thôn Ví Dụ|10052021' --json > " + out;
+    const std::string cmd =
+        ctl + " card read --driver pcsc --reader '" + kSlot0 +
+        "' --qr '024090000017|121234567|Nguyễn Văn Thử|15031990|Nam|Thôn Ví Dụ|10052021' --json > " + out;
     REQUIRE(system(cmd.c_str()) == 0);
     const auto j = nlohmann::json::parse(Slurp(out));
     unlink(out.c_str());
@@ -410,7 +411,8 @@ pid_t PcscdPid() {
 }
 void StartPcscd() {
   // The wrapper's pcscd is gone; start the next one the same way (the wrapper stops it at the end).
-  REQUIRE(system("(pcscd -f >/dev/null 2>&1 &) ; for i in $(seq 50); do [ -S /run/pcscd/pcscd.comm ] && break; sleep 0.1; done") == 0);
+  REQUIRE(system("(pcscd -f >/dev/null 2>&1 &) ; for i in $(seq 50); do [ -S /run/pcscd/pcscd.comm ] && break; sleep "
+                 "0.1; done") == 0);
   std::this_thread::sleep_for(300ms);
 }
 }  // namespace
@@ -424,7 +426,10 @@ TEST_CASE("pcsc: after pcscd restarts, the same reader object re-establishes its
     if (round % 2 == 0) {
       // pcscd stopped between two calls: the next call finds the socket closed (usually
       // SCARD_E_NO_SERVICE; now and then the close is a reset, see below).
-      REQUIRE(system("kill $(tr -d '\\0' < /run/pcscd/pcscd.pid) && while [ -e /run/pcscd/pcscd.pid ]; do sleep 0.1; done") == 0);
+      REQUIRE(
+          system(
+              "kill $(tr -d '\\0' < /run/pcscd/pcscd.pid) && while [ -e /run/pcscd/pcscd.pid ]; do sleep 0.1; done") ==
+          0);
     } else {
       // pcscd dies while a call is in flight: frozen, so our request sits unread in its socket,
       // then killed. The kernel resets such a socket and pcsc-lite reports the ECONNRESET as

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "card_reader.h"
-#include "qr.h"
+#include "drivers/card/card_reader.h"
+#include "drivers/card/qr.h"
 
 using namespace mck::card;
 
@@ -74,7 +74,8 @@ TEST_CASE("invalid QRs are refused naming the field, in Vietnamese", "[card][qr]
 TEST_CASE("UTF-8 read as Latin-1 by a scanner is repaired", "[card][qr]") {
   // "Trần Thị Mẫu" would not survive Latin-1 (ầ, ẫ are above U+00FF); "Hà Nội" does partly: use
   // a name made of Latin-1-range letters: "Lê Hà" -> bytes C3 AA, C3 A0 read as Latin-1.
-  const std::string mangled = "001195001234||L\xC3\x83\xC2\xAA H\xC3\x83\xC2\xA0|01021995|N\xC3\xA1\xC2\xBB\xC2\xAF|X|01072024";
+  const std::string mangled =
+      "001195001234||L\xC3\x83\xC2\xAA H\xC3\x83\xC2\xA0|01021995|N\xC3\xA1\xC2\xBB\xC2\xAF|X|01072024";
   auto id = ParseCccdQr(mangled);
   INFO((id.ok() ? std::string() : id.status().ToString()));
   // "Nữ" contains ữ (U+1EEF), whose UTF-8 bytes E1 BB AF read as Latin-1 are á » ¯: all <= U+00FF.

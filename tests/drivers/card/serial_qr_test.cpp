@@ -7,8 +7,8 @@
 
 #include <thread>
 
-#include "qr.h"
-#include "serial_qr.h"
+#include "drivers/card/qr.h"
+#include "drivers/card/serial_qr.h"
 
 using namespace mck::card;
 using namespace std::chrono_literals;

@@ -7,9 +7,9 @@
 #include <fstream>
 #include <thread>
 
-#include "config.h"
-#include "mrz.h"
-#include "sim_reader.h"
+#include "drivers/card/mrz.h"
+#include "drivers/card/sim_reader.h"
+#include "offline/domain/config.h"
 
 using namespace mck::card;
 using namespace std::chrono_literals;
@@ -20,7 +20,8 @@ struct SimFixture {
   std::filesystem::path dir;
   std::filesystem::path identities, state;
   SimFixture() {
-    dir = std::filesystem::temp_directory_path() / ("mck-sim-" + std::to_string(getpid()) + "-" + std::to_string(rand()));
+    dir =
+        std::filesystem::temp_directory_path() / ("mck-sim-" + std::to_string(getpid()) + "-" + std::to_string(rand()));
     std::filesystem::create_directories(dir);
     identities = std::string(MCK_SOURCE_DIR) + "/config/sim-identities.json";
     state = dir / "state.json";

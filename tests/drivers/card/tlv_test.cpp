@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "tlv.h"
+#include "drivers/card/tlv.h"
 
 using namespace mck::card;
 
@@ -31,17 +31,17 @@ TEST_CASE("BER-TLV parses short, long and multi-byte tags", "[card][tlv]") {
 TEST_CASE("BER-TLV never trusts a length", "[card][tlv]") {
   // Each of these is malformed or truncated; each must be a clean kCorrupt.
   const char* bad[] = {
-      "",            // nothing
-      "60",          // no length
-      "6005010203",  // value shorter than its length
-      "5F",          // truncated tag
-      "5F8F",        // tag continues past the end
-      "5F8F8F8F0100",  // tag longer than 4 bytes
-      "6080",        // indefinite length
-      "6082FF",      // truncated long length
+      "",                  // nothing
+      "60",                // no length
+      "6005010203",        // value shorter than its length
+      "5F",                // truncated tag
+      "5F8F",              // tag continues past the end
+      "5F8F8F8F0100",      // tag longer than 4 bytes
+      "6080",              // indefinite length
+      "6082FF",            // truncated long length
       "6085FFFFFFFFFF00",  // length field of 5 bytes
       "6084FFFFFFFF00",    // 4 GiB claimed
-      "00",          // padding byte as a tag
+      "00",                // padding byte as a tag
   };
   for (const char* h : bad) {
     INFO(h);
@@ -49,7 +49,9 @@ TEST_CASE("BER-TLV never trusts a length", "[card][tlv]") {
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().code() == mck::Code::kCorrupt);
   }
-  auto list = ParseTlvList(FromHex("020101" "0203"));
+  auto list =
+      ParseTlvList(FromHex("020101"
+                           "0203"));
   CHECK_FALSE(list.ok());
 }
 

@@ -13,17 +13,19 @@
 #include <numeric>
 #include <vector>
 
-#include "documents.h"
-#include "escpos.h"
-#include "sim_server.h"
-#include "transport.h"
+#include "drivers/printer/documents.h"
+#include "drivers/printer/escpos.h"
+#include "drivers/printer/transport.h"
+#include "tests/printer_sim/sim_server.h"
 
 using namespace mck::printer;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double Ms(Clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 struct Stats {
   std::vector<double> v;
@@ -159,13 +161,16 @@ int main(int argc, char** argv) {
     whole.Add(Ms(Clock::now() - d));
     (*sim)->WaitForJobs(static_cast<size_t>(2 * i + 2), std::chrono::seconds(5));
   }
-  std::printf("\nTCP to the loopback printer simulator (8 KiB receive buffer), kiosk slip 80 mm, %zu bytes:\n", job.size());
-  std::printf("  print -> last byte written (connect + status before + write into the socket): median %.2f ms, "
-              "max %.2f ms (the write alone: median %.2f ms)\n",
-              to_last_byte.Median(), to_last_byte.Max(), write_only.Median());
-  std::printf("  whole Print() (+ status after, answered only once the printer has read every byte): "
-              "median %.2f ms, max %.2f ms\n",
-              whole.Median(), whole.Max());
+  std::printf("\nTCP to the loopback printer simulator (8 KiB receive buffer), kiosk slip 80 mm, %zu bytes:\n",
+              job.size());
+  std::printf(
+      "  print -> last byte written (connect + status before + write into the socket): median %.2f ms, "
+      "max %.2f ms (the write alone: median %.2f ms)\n",
+      to_last_byte.Median(), to_last_byte.Max(), write_only.Median());
+  std::printf(
+      "  whole Print() (+ status after, answered only once the printer has read every byte): "
+      "median %.2f ms, max %.2f ms\n",
+      whole.Median(), whole.Max());
 
   const auto file = std::filesystem::temp_directory_path() / "mck-bench-printer.bin";
   auto fp = OpenPrinter("file:" + file.string());
@@ -177,8 +182,9 @@ int main(int argc, char** argv) {
   }
   std::filesystem::remove(file);
   std::printf("file: Print(): median %.2f ms, max %.2f ms\n", file_ms.Median(), file_ms.Max());
-  std::printf("\nSerial line time for the same %zu bytes (8N1, computed, not measured): 19200 baud %.1f s, "
-              "115200 baud %.1f s\n",
-              job.size(), job.size() * 10.0 / 19200, job.size() * 10.0 / 115200);
+  std::printf(
+      "\nSerial line time for the same %zu bytes (8N1, computed, not measured): 19200 baud %.1f s, "
+      "115200 baud %.1f s\n",
+      job.size(), job.size() * 10.0 / 19200, job.size() * 10.0 / 115200);
   return 0;
 }

@@ -4,11 +4,11 @@
 // wrong diacritic fails the test (see the negative control below).
 #include <catch2/catch.hpp>
 
-#include "documents.h"
-#include "escpos.h"
-#include "escpos_decode.h"
-#include "png_preview.h"
-#include "test_support.h"
+#include "drivers/printer/documents.h"
+#include "drivers/printer/escpos.h"
+#include "drivers/printer/escpos_decode.h"
+#include "drivers/printer/png_preview.h"
+#include "tests/drivers/printer/test_support.h"
 
 using namespace mck;
 using namespace mck::printer;
@@ -179,8 +179,8 @@ TEST_CASE("negative control: text printed without its diacritics does not pass a
 
 TEST_CASE("the test page prints every Vietnamese vowel with every tone") {
   TempDir dir;
-  const auto png = PrintToPng(BuildTestPage({"tcp://127.0.0.1:9100", "Máy in sẵn sàng", 576, "2026-11-22T09:14:03+07:00"}),
-                              576, dir, "test");
+  const auto png = PrintToPng(
+      BuildTestPage({"tcp://127.0.0.1:9100", "Máy in sẵn sàng", 576, "2026-11-22T09:14:03+07:00"}), 576, dir, "test");
   CHECK(ZbarDecode(png) == "MCK-TEST 2026-11-22T09:14:03+07:00");
   const std::string text = Ocr(png);
   CAPTURE(text);

@@ -1,7 +1,7 @@
 // Filling the documents from a stored dossier record (no Store needed: the record is a value).
 #include <catch2/catch.hpp>
 
-#include "dossier_documents.h"
+#include "drivers/printer/dossier_documents.h"
 
 using namespace mck;
 using namespace mck::printer;
@@ -16,7 +16,8 @@ Procedure BirthRegistration() {
   p.processing_days = 1;
   p.fee_vnd = 0;
   p.counter = "HT";
-  p.documents = {{"birth_certificate", "Giấy chứng sinh", true}, {"marriage_certificate", "Giấy chứng nhận kết hôn", false}};
+  p.documents = {{"birth_certificate", "Giấy chứng sinh", true},
+                 {"marriage_certificate", "Giấy chứng nhận kết hôn", false}};
   return p;
 }
 
@@ -27,8 +28,9 @@ DossierRecord Record() {
   d.procedure_code = "1.001193";
   d.submitted_at = "2026-11-22T09:14:03+07:00";
   d.body = {{"applicant", {{"full_name", "Lê Thị Hồng Nhung"}, {"address", "Thôn Đông"}, {"phone", "0912345678"}}},
-            {"documents", {{{"id", "birth_certificate"}, {"presented_at_counter", true}},
-                           {{"id", "marriage_certificate"}, {"presented_at_counter", false}}}}};
+            {"documents",
+             {{{"id", "birth_certificate"}, {"presented_at_counter", true}},
+              {{"id", "marriage_certificate"}, {"presented_at_counter", false}}}}};
   return d;
 }
 

@@ -3,8 +3,8 @@
 
 #include <random>
 
-#include "escpos.h"
-#include "escpos_decode.h"
+#include "drivers/printer/escpos.h"
+#include "drivers/printer/escpos_decode.h"
 
 using namespace mck::printer;
 using namespace mck::printer::escpos;
@@ -159,7 +159,8 @@ TEST_CASE("decoding our own job gives back the same dots, then the feed, then th
     REQUIRE(p.width == width);
     REQUIRE(p.height == 333 + 3 * 30);  // raster + ESC d 3 at 30-dot lines
     CHECK(std::equal(r.bits.begin(), r.bits.end(), p.bits.begin()));
-    CHECK(std::all_of(p.bits.begin() + static_cast<long>(r.bits.size()), p.bits.end(), [](uint8_t b) { return b == 0; }));
+    CHECK(
+        std::all_of(p.bits.begin() + static_cast<long>(r.bits.size()), p.bits.end(), [](uint8_t b) { return b == 0; }));
   }
 }
 

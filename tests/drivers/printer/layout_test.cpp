@@ -5,8 +5,8 @@
 #include <fstream>
 #include <optional>
 
-#include "layout.h"
-#include "test_support.h"
+#include "drivers/printer/layout.h"
+#include "tests/drivers/printer/test_support.h"
 
 using namespace mck;
 using namespace mck::printer;
@@ -55,8 +55,10 @@ class ScopedEnv {
     ::setenv(name, value.c_str(), 1);
   }
   ~ScopedEnv() {
-    if (old_) ::setenv(name_, old_->c_str(), 1);
-    else ::unsetenv(name_);
+    if (old_)
+      ::setenv(name_, old_->c_str(), 1);
+    else
+      ::unsetenv(name_);
   }
 
  private:

@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-#include "utf8.h"
+#include "offline/domain/utf8.h"
 
 namespace mck::printer::testing {
 

@@ -14,12 +14,12 @@
 #include <iterator>
 #include <thread>
 
-#include "escpos.h"
-#include "escpos_decode.h"
-#include "printer.h"
-#include "sim_server.h"
-#include "test_support.h"
-#include "transport.h"
+#include "drivers/printer/escpos.h"
+#include "drivers/printer/escpos_decode.h"
+#include "drivers/printer/printer.h"
+#include "drivers/printer/transport.h"
+#include "tests/drivers/printer/test_support.h"
+#include "tests/printer_sim/sim_server.h"
 
 using namespace mck;
 using namespace mck::printer;
