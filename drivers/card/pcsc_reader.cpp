@@ -53,8 +53,7 @@ Status PcscFailure(LONG rc, const char* call, Phase phase) {
                            "Thẻ đã bị rút ra khi đang đọc. Vui lòng đặt thẻ lại và giữ yên cho đến khi đọc xong.");
       }
       return CardFailure(CardProblem::kNoCard, en, "Chưa có thẻ trong đầu đọc. Vui lòng đặt thẻ căn cước vào đầu đọc.");
-    case SCARD_E_CANCELLED:
-      return CardFailure(CardProblem::kCancelled, en, "Đã huỷ đọc thẻ.");
+    case SCARD_E_CANCELLED: return CardFailure(CardProblem::kCancelled, en, "Đã huỷ đọc thẻ.");
     case SCARD_W_UNRESPONSIVE_CARD:
     case SCARD_W_UNPOWERED_CARD:
     case SCARD_W_UNSUPPORTED_CARD:
@@ -63,8 +62,7 @@ Status PcscFailure(LONG rc, const char* call, Phase phase) {
     case SCARD_E_SHARING_VIOLATION:
       return CardFailure(CardProblem::kCardError, en,
                          "Đầu đọc đang bận với chương trình khác. Vui lòng thử lại sau giây lát.");
-    default:
-      return CardFailure(CardProblem::kCardError, en, "Đọc thẻ bị lỗi. Vui lòng đặt thẻ lại và thử lại.");
+    default: return CardFailure(CardProblem::kCardError, en, "Đọc thẻ bị lỗi. Vui lòng đặt thẻ lại và thử lại.");
   }
 }
 

@@ -7,48 +7,33 @@ namespace mck::printer {
 
 const char* PaperStateName(PaperState s) {
   switch (s) {
-    case PaperState::kOk:
-      return "ok";
-    case PaperState::kPaperLow:
-      return "paper_low";
-    case PaperState::kPaperOut:
-      return "paper_out";
-    case PaperState::kCoverOpen:
-      return "cover_open";
-    case PaperState::kOffline:
-      return "offline";
-    case PaperState::kUnknown:
-      return "unknown";
+    case PaperState::kOk: return "ok";
+    case PaperState::kPaperLow: return "paper_low";
+    case PaperState::kPaperOut: return "paper_out";
+    case PaperState::kCoverOpen: return "cover_open";
+    case PaperState::kOffline: return "offline";
+    case PaperState::kUnknown: return "unknown";
   }
   return "unknown";
 }
 
 const char* PaperStateTextVi(PaperState s) {
   switch (s) {
-    case PaperState::kOk:
-      return "Máy in sẵn sàng";
-    case PaperState::kPaperLow:
-      return "Máy in sắp hết giấy";
-    case PaperState::kPaperOut:
-      return "Máy in hết giấy";
-    case PaperState::kCoverOpen:
-      return "Nắp máy in đang mở";
-    case PaperState::kOffline:
-      return "Máy in đang ngoại tuyến hoặc bị lỗi";
-    case PaperState::kUnknown:
-      return "Không rõ trạng thái máy in";
+    case PaperState::kOk: return "Máy in sẵn sàng";
+    case PaperState::kPaperLow: return "Máy in sắp hết giấy";
+    case PaperState::kPaperOut: return "Máy in hết giấy";
+    case PaperState::kCoverOpen: return "Nắp máy in đang mở";
+    case PaperState::kOffline: return "Máy in đang ngoại tuyến hoặc bị lỗi";
+    case PaperState::kUnknown: return "Không rõ trạng thái máy in";
   }
   return "Không rõ trạng thái máy in";
 }
 
 int DotsForPaperWidthMm(int width_mm) {
   switch (width_mm) {
-    case 58:
-      return 384;
-    case 80:
-      return 576;
-    default:
-      return 0;
+    case 58: return 384;
+    case 80: return 576;
+    default: return 0;
   }
 }
 
@@ -100,9 +85,7 @@ bool DecodeStatusByte(StatusRequest n, uint8_t b, PrinterStatus* s) {
   if (!IsStatusByte(b)) return false;
   auto bit = [b](int i) { return ((b >> i) & 1) != 0; };
   switch (n) {
-    case StatusRequest::kPrinter:
-      s->offline = bit(3);
-      break;
+    case StatusRequest::kPrinter: s->offline = bit(3); break;
     case StatusRequest::kOfflineCause:
       s->cover_open = bit(2);
       s->feed_button = bit(3);

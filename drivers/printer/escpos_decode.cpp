@@ -83,9 +83,7 @@ void EscPosDecoder::Step(uint8_t b) {
         ++job_.initialisations;
         line_spacing_ = 30;
         return done();
-      case '2':
-        line_spacing_ = 30;
-        return done();
+      case '2': line_spacing_ = 30; return done();
       case 'd':
       case 'J':
       case '3':
@@ -102,8 +100,7 @@ void EscPosDecoder::Step(uint8_t b) {
         if (cmd == 'J') AddBlankRows(pending_[2]);
         if (cmd == '3') line_spacing_ = pending_[2];
         return done();
-      default:
-        return unknown();
+      default: return unknown();
     }
   }
   if (lead == kGs) {
@@ -143,8 +140,7 @@ void EscPosDecoder::Step(uint8_t b) {
         if (raster_remaining_ == 0) ++job_.raster_commands;
         return;
       }
-      default:
-        return unknown();
+      default: return unknown();
     }
   }
   // DLE

@@ -145,12 +145,9 @@ class Canvas {
 
 int AlignX(Align a, int left, int avail, int w) {
   switch (a) {
-    case Align::kLeft:
-      return left;
-    case Align::kCenter:
-      return left + std::max(0, (avail - w) / 2);
-    case Align::kRight:
-      return left + std::max(0, avail - w);
+    case Align::kLeft: return left;
+    case Align::kCenter: return left + std::max(0, (avail - w) / 2);
+    case Align::kRight: return left + std::max(0, avail - w);
   }
   return left;
 }

@@ -47,16 +47,12 @@ Status ErrnoStatus(int err, const std::string& what_en, const std::string& what_
     case EHOSTDOWN:
       return Status::Error(Code::kUnavailable, en,
                            what_vi + ": không kết nối được máy in (máy tắt, rút cáp hoặc mất mạng)");
-    case ETIMEDOUT:
-      return Status::Error(Code::kTimeout, en, what_vi + ": máy in không phản hồi");
+    case ETIMEDOUT: return Status::Error(Code::kTimeout, en, what_vi + ": máy in không phản hồi");
     case EACCES:
-    case EPERM:
-      return Status::Error(Code::kIo, en, what_vi + ": không có quyền truy cập thiết bị máy in");
+    case EPERM: return Status::Error(Code::kIo, en, what_vi + ": không có quyền truy cập thiết bị máy in");
     case ENOSPC:
-    case EDQUOT:
-      return Status::Error(Code::kIo, en, what_vi + ": hết dung lượng đĩa");
-    default:
-      return Status::Error(Code::kIo, en, what_vi + ": lỗi thiết bị máy in");
+    case EDQUOT: return Status::Error(Code::kIo, en, what_vi + ": hết dung lượng đĩa");
+    default: return Status::Error(Code::kIo, en, what_vi + ": lỗi thiết bị máy in");
   }
 }
 
@@ -348,10 +344,8 @@ Result<std::unique_ptr<Transport>> OpenTransport(const PrinterUri& uri, const Pr
       if (!fd.ok()) return fd.status();
       return std::unique_ptr<Transport>(new FdTransport(*fd, false, true, io));
     }
-    case PrinterUri::Kind::kSerial:
-      return OpenSerial(uri, io);
-    case PrinterUri::Kind::kTcp:
-      return ConnectTcp(uri, o, io);
+    case PrinterUri::Kind::kSerial: return OpenSerial(uri, io);
+    case PrinterUri::Kind::kTcp: return ConnectTcp(uri, o, io);
   }
   return Status::Error(Code::kInternal, "unknown transport kind");
 }

@@ -88,8 +88,7 @@ CardWorkerService::CardWorkerService(std::unique_ptr<card::CardReader> reader, E
         break;
       }
       case card::CardWorkerEvent::Kind::kDeviceError:
-      case card::CardWorkerEvent::Kind::kProgress:
-        break;
+      case card::CardWorkerEvent::Kind::kProgress: break;
     }
   });
 }

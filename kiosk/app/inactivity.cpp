@@ -28,10 +28,8 @@ int InactivityTimer::CountdownSecondsLeft() const {
 InactivityTimer::Steady InactivityTimer::NextDeadline() const {
   const auto now = clock_.Steady();
   switch (Poll()) {
-    case Phase::kNoSession:
-      return Steady::max();
-    case Phase::kActive:
-      return last_touch_ + timeout_;
+    case Phase::kNoSession: return Steady::max();
+    case Phase::kActive: return last_touch_ + timeout_;
     case Phase::kCountdown: {
       // The next whole second of the countdown, so the number on screen ticks.
       const auto end = last_touch_ + timeout_ + countdown_;
@@ -39,8 +37,7 @@ InactivityTimer::Steady InactivityTimer::NextDeadline() const {
       const auto whole = std::chrono::floor<std::chrono::seconds>(left - std::chrono::nanoseconds(1));
       return end - whole;
     }
-    case Phase::kExpired:
-      return now;
+    case Phase::kExpired: return now;
   }
   return Steady::max();
 }

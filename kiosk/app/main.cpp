@@ -132,8 +132,7 @@ struct Pointer {
           pending_up = true;
         }
         break;
-      default:
-        break;
+      default: break;
     }
   }
   void ApplyToImGui() {

@@ -6,12 +6,9 @@ namespace mck::app {
 
 const char* IdentitySourceName(IdentitySource s) {
   switch (s) {
-    case IdentitySource::kManual:
-      return "manual";
-    case IdentitySource::kQr:
-      return "qr";
-    case IdentitySource::kChip:
-      return "chip";
+    case IdentitySource::kManual: return "manual";
+    case IdentitySource::kQr: return "qr";
+    case IdentitySource::kChip: return "chip";
   }
   return "manual";
 }

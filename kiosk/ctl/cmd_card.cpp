@@ -194,14 +194,10 @@ int CardRead(Context& ctx) {
 
 const char* EventName(CardEventKind k) {
   switch (k) {
-    case CardEventKind::kReaderAdded:
-      return "reader_added";
-    case CardEventKind::kReaderRemoved:
-      return "reader_removed";
-    case CardEventKind::kCardInserted:
-      return "card_inserted";
-    case CardEventKind::kCardRemoved:
-      return "card_removed";
+    case CardEventKind::kReaderAdded: return "reader_added";
+    case CardEventKind::kReaderRemoved: return "reader_removed";
+    case CardEventKind::kCardInserted: return "card_inserted";
+    case CardEventKind::kCardRemoved: return "card_removed";
   }
   return "?";
 }

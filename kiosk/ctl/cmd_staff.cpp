@@ -56,12 +56,8 @@ int CheckPin(Context& ctx) {
     auto r = auth.Verify(pin);
     if (!r.ok()) return ctx.Fail(r.status());
     switch (r->check) {
-      case PinCheck::kOk:
-        std::cout << "Mã PIN đúng / PIN ok\n";
-        return kExitOk;
-      case PinCheck::kNotSet:
-        std::cerr << "Chưa đặt mã PIN cán bộ / no staff PIN set\n";
-        return kExitFailed;
+      case PinCheck::kOk: std::cout << "Mã PIN đúng / PIN ok\n"; return kExitOk;
+      case PinCheck::kNotSet: std::cerr << "Chưa đặt mã PIN cán bộ / no staff PIN set\n"; return kExitFailed;
       case PinCheck::kLocked:
         std::cerr << "Mã PIN đang bị khoá thêm " << r->locked_for_s << " giây / PIN locked for " << r->locked_for_s
                   << " s\n";

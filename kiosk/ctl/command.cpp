@@ -9,17 +9,13 @@ namespace mck::ctl {
 
 int ExitCodeFor(const Status& st) {
   switch (st.code()) {
-    case Code::kOk:
-      return kExitOk;
+    case Code::kOk: return kExitOk;
     case Code::kInvalidArgument:
     case Code::kNotFound:
-    case Code::kAlreadyExists:
-      return kExitBadInput;
+    case Code::kAlreadyExists: return kExitBadInput;
     case Code::kCorrupt:
-    case Code::kFailedPrecondition:
-      return kExitDataFault;
-    default:
-      return kExitFailed;
+    case Code::kFailedPrecondition: return kExitDataFault;
+    default: return kExitFailed;
   }
 }
 

@@ -181,30 +181,18 @@ bool TryStroke(Word* w, char key) {
 
 bool TelexKey(Word* w, char key, ToneStyle style) {
   switch (ToLowerAscii(key)) {
-    case 's':
-      return TryTone(w, detail::kSac, key, style);
-    case 'f':
-      return TryTone(w, detail::kHuyen, key, style);
-    case 'r':
-      return TryTone(w, detail::kHoi, key, style);
-    case 'x':
-      return TryTone(w, detail::kNga, key, style);
-    case 'j':
-      return TryTone(w, detail::kNang, key, style);
-    case 'z':
-      return RemoveTone(w);
-    case 'a':
-      return TryCircumflex(w, 'a', key);
-    case 'e':
-      return TryCircumflex(w, 'e', key);
-    case 'o':
-      return TryCircumflex(w, 'o', key);
-    case 'w':
-      return TryHornBreve(w, true, true, key) || TryBareW(w, key);
-    case 'd':
-      return TryStroke(w, key);
-    default:
-      return false;
+    case 's': return TryTone(w, detail::kSac, key, style);
+    case 'f': return TryTone(w, detail::kHuyen, key, style);
+    case 'r': return TryTone(w, detail::kHoi, key, style);
+    case 'x': return TryTone(w, detail::kNga, key, style);
+    case 'j': return TryTone(w, detail::kNang, key, style);
+    case 'z': return RemoveTone(w);
+    case 'a': return TryCircumflex(w, 'a', key);
+    case 'e': return TryCircumflex(w, 'e', key);
+    case 'o': return TryCircumflex(w, 'o', key);
+    case 'w': return TryHornBreve(w, true, true, key) || TryBareW(w, key);
+    case 'd': return TryStroke(w, key);
+    default: return false;
   }
 }
 
@@ -214,20 +202,13 @@ bool VniKey(Word* w, char key, ToneStyle style) {
     case '2':
     case '3':
     case '4':
-    case '5':
-      return TryTone(w, static_cast<uint8_t>(key - '0'), key, style);
-    case '0':
-      return RemoveTone(w);
-    case '6':
-      return TryCircumflex(w, 0, key);
-    case '7':
-      return TryHornBreve(w, true, false, key);
-    case '8':
-      return TryHornBreve(w, false, true, key);
-    case '9':
-      return TryStroke(w, key);
-    default:
-      return false;
+    case '5': return TryTone(w, static_cast<uint8_t>(key - '0'), key, style);
+    case '0': return RemoveTone(w);
+    case '6': return TryCircumflex(w, 0, key);
+    case '7': return TryHornBreve(w, true, false, key);
+    case '8': return TryHornBreve(w, false, true, key);
+    case '9': return TryStroke(w, key);
+    default: return false;
   }
 }
 

@@ -69,10 +69,8 @@ bool IsConsonantLetter(const Letter& l) {
     case 'f':
     case 'j':
     case 'w':
-    case 'z':
-      return false;
-    default:
-      return true;
+    case 'z': return false;
+    default: return true;
   }
 }
 
@@ -101,10 +99,8 @@ bool IsVowel(const Letter& l) {
     case 'i':
     case 'o':
     case 'u':
-    case 'y':
-      return true;
-    default:
-      return false;
+    case 'y': return true;
+    default: return false;
   }
 }
 

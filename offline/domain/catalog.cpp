@@ -10,24 +10,15 @@ using nlohmann::json;
 
 const char* FieldTypeName(FieldType t) {
   switch (t) {
-    case FieldType::kText:
-      return "text";
-    case FieldType::kMultiline:
-      return "multiline";
-    case FieldType::kDate:
-      return "date";
-    case FieldType::kNumber:
-      return "number";
-    case FieldType::kPhone:
-      return "phone";
-    case FieldType::kEmail:
-      return "email";
-    case FieldType::kIdNumber:
-      return "id_number";
-    case FieldType::kSelect:
-      return "select";
-    case FieldType::kCheckbox:
-      return "checkbox";
+    case FieldType::kText: return "text";
+    case FieldType::kMultiline: return "multiline";
+    case FieldType::kDate: return "date";
+    case FieldType::kNumber: return "number";
+    case FieldType::kPhone: return "phone";
+    case FieldType::kEmail: return "email";
+    case FieldType::kIdNumber: return "id_number";
+    case FieldType::kSelect: return "select";
+    case FieldType::kCheckbox: return "checkbox";
   }
   return "text";
 }

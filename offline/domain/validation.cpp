@@ -69,8 +69,7 @@ std::optional<FieldError> ValidateFieldValue(const FormField& f, const json& val
       if (f.max && n > *f.max) return Err(path, label + " không được lớn hơn " + json(*f.max).dump(), "above maximum");
       return std::nullopt;
     }
-    default:
-      break;
+    default: break;
   }
   if (!value.is_string()) return Err(path, label + " phải là chữ", "must be a string");
   const std::string s = Trim(value.get<std::string>());
@@ -115,8 +114,7 @@ std::optional<FieldError> ValidateFieldValue(const FormField& f, const json& val
       if (!found) return Err(path, label + ": vui lòng chọn một trong các lựa chọn có sẵn", "not one of the options");
       break;
     }
-    default:
-      break;
+    default: break;
   }
   if (f.pattern && !FullMatch(*f.pattern, s)) {
     return Err(path, label + ": " + (f.help.empty() ? "không đúng định dạng" : f.help), "does not match the pattern");

@@ -26,12 +26,9 @@ Status SqliteStatus(int rc, sqlite3* db, std::string_view what) {
     case SQLITE_NOTADB:
       return Status::Error(Code::kCorrupt, en, "Cơ sở dữ liệu bị hỏng hoặc không phải tệp dữ liệu của kiosk.");
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Status::Error(Code::kUnavailable, en, "Cơ sở dữ liệu đang bận, hãy thử lại.");
-    case SQLITE_CONSTRAINT:
-      return Status::Error(Code::kAlreadyExists, en, "Dữ liệu trùng hoặc vi phạm ràng buộc.");
-    default:
-      return Status::Error(Code::kInternal, en, "Lỗi cơ sở dữ liệu.");
+    case SQLITE_LOCKED: return Status::Error(Code::kUnavailable, en, "Cơ sở dữ liệu đang bận, hãy thử lại.");
+    case SQLITE_CONSTRAINT: return Status::Error(Code::kAlreadyExists, en, "Dữ liệu trùng hoặc vi phạm ràng buộc.");
+    default: return Status::Error(Code::kInternal, en, "Lỗi cơ sở dữ liệu.");
   }
 }
 

@@ -20,14 +20,10 @@ using nlohmann::json;
 
 const char* DossierStateName(DossierState s) {
   switch (s) {
-    case DossierState::kQueued:
-      return "queued";
-    case DossierState::kSending:
-      return "sending";
-    case DossierState::kAccepted:
-      return "accepted";
-    case DossierState::kNeedsAttention:
-      return "needs_attention";
+    case DossierState::kQueued: return "queued";
+    case DossierState::kSending: return "sending";
+    case DossierState::kAccepted: return "accepted";
+    case DossierState::kNeedsAttention: return "needs_attention";
   }
   return "queued";
 }

@@ -93,15 +93,12 @@ Status CurlStatus(CURLcode rc, const std::string& detail_in) {
       return Status::Error(Code::kSecurity, en + " (TLS handshake refused)",
                            "Máy chủ cổng dịch vụ công từ chối kết nối bảo mật (chứng chỉ kiosk không được chấp nhận?). "
                            "Báo cho kỹ thuật viên.");
-    case CURLE_OPERATION_TIMEDOUT:
-      return Status::Error(Code::kTimeout, en, "Cổng dịch vụ công không trả lời kịp");
-    case CURLE_ABORTED_BY_CALLBACK:
-      return Status::Error(Code::kUnavailable, "stopped", "Đã dừng đồng bộ");
+    case CURLE_OPERATION_TIMEDOUT: return Status::Error(Code::kTimeout, en, "Cổng dịch vụ công không trả lời kịp");
+    case CURLE_ABORTED_BY_CALLBACK: return Status::Error(Code::kUnavailable, "stopped", "Đã dừng đồng bộ");
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
       return Status::Error(Code::kInvalidArgument, en, "Địa chỉ cổng dịch vụ công không hợp lệ");
-    default:
-      return Status::Error(Code::kUnavailable, en, "Không kết nối được tới cổng dịch vụ công");
+    default: return Status::Error(Code::kUnavailable, en, "Không kết nối được tới cổng dịch vụ công");
   }
 }
 

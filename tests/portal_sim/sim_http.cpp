@@ -112,14 +112,9 @@ std::optional<Caller> Begin(Sim& sim, const Request& req, Response& res, const s
       res.set_header("Retry-After", std::to_string(sim.faults.retry_after_s));
       SendError(res, 429, "rate_limited", "too many requests from this kiosk");
       return std::nullopt;
-    case Fault::kDropRequest:
-      sim.Count("fault.drop_request");
-      break;
-    case Fault::kDropResponse:
-      sim.Count("fault.drop_response");
-      break;
-    case Fault::kNone:
-      break;
+    case Fault::kDropRequest: sim.Count("fault.drop_request"); break;
+    case Fault::kDropResponse: sim.Count("fault.drop_response"); break;
+    case Fault::kNone: break;
   }
   return c;
 }

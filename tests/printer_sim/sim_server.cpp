@@ -23,9 +23,7 @@ namespace {
 escpos::PrinterStatus StatusFor(SimMode m) {
   escpos::PrinterStatus s;
   switch (m) {
-    case SimMode::kPaperLow:
-      s.paper_low = true;
-      break;
+    case SimMode::kPaperLow: s.paper_low = true; break;
     case SimMode::kPaperOut:
       s.paper_out = true;
       s.paper_low = true;
@@ -35,11 +33,8 @@ escpos::PrinterStatus StatusFor(SimMode m) {
       s.cover_open = true;
       s.offline = true;
       break;
-    case SimMode::kOffline:
-      s.offline = true;
-      break;
-    default:
-      break;
+    case SimMode::kOffline: s.offline = true; break;
+    default: break;
   }
   return s;
 }
@@ -48,22 +43,14 @@ escpos::PrinterStatus StatusFor(SimMode m) {
 
 const char* SimModeName(SimMode m) {
   switch (m) {
-    case SimMode::kOk:
-      return "ok";
-    case SimMode::kPaperLow:
-      return "paper-low";
-    case SimMode::kPaperOut:
-      return "paper-out";
-    case SimMode::kCoverOpen:
-      return "cover-open";
-    case SimMode::kOffline:
-      return "offline";
-    case SimMode::kStall:
-      return "stall";
-    case SimMode::kSilent:
-      return "silent";
-    case SimMode::kDrop:
-      return "drop";
+    case SimMode::kOk: return "ok";
+    case SimMode::kPaperLow: return "paper-low";
+    case SimMode::kPaperOut: return "paper-out";
+    case SimMode::kCoverOpen: return "cover-open";
+    case SimMode::kOffline: return "offline";
+    case SimMode::kStall: return "stall";
+    case SimMode::kSilent: return "silent";
+    case SimMode::kDrop: return "drop";
   }
   return "ok";
 }

@@ -113,36 +113,16 @@ std::string Spell(const std::string& word, InputMethod method, Where tone_at) {
   for (int32_t cp : Nfd(word)) {
     std::string key;
     switch (cp) {
-      case 0x0302:
-        key = telex ? std::string(1, last_base) : "6";
-        break;  // circumflex
-      case 0x0306:
-        key = telex ? "w" : "8";
-        break;  // breve
-      case 0x031B:
-        key = telex ? "w" : "7";
-        break;  // horn
-      case 0x0301:
-        tone = telex ? "s" : "1";
-        break;
-      case 0x0300:
-        tone = telex ? "f" : "2";
-        break;
-      case 0x0309:
-        tone = telex ? "r" : "3";
-        break;
-      case 0x0303:
-        tone = telex ? "x" : "4";
-        break;
-      case 0x0323:
-        tone = telex ? "j" : "5";
-        break;
-      case 0x0111:
-        key = telex ? "dd" : "d9";
-        break;
-      case 0x0110:
-        key = telex ? "DD" : "D9";
-        break;
+      case 0x0302: key = telex ? std::string(1, last_base) : "6"; break;  // circumflex
+      case 0x0306: key = telex ? "w" : "8"; break;                        // breve
+      case 0x031B: key = telex ? "w" : "7"; break;                        // horn
+      case 0x0301: tone = telex ? "s" : "1"; break;
+      case 0x0300: tone = telex ? "f" : "2"; break;
+      case 0x0309: tone = telex ? "r" : "3"; break;
+      case 0x0303: tone = telex ? "x" : "4"; break;
+      case 0x0323: tone = telex ? "j" : "5"; break;
+      case 0x0111: key = telex ? "dd" : "d9"; break;
+      case 0x0110: key = telex ? "DD" : "D9"; break;
       default:
         REQUIRE(cp < 0x80);
         last_base = static_cast<char>(cp);

@@ -20,9 +20,7 @@ void DrawForm(Ui& ui) {
     const std::string key = "fields." + f.id;
     const std::string label = f.label + (f.required ? " *" : "");
     switch (f.type) {
-      case FieldType::kSelect:
-        OptionRow(ui, key, label, f.options, w);
-        break;
+      case FieldType::kSelect: OptionRow(ui, key, label, f.options, w); break;
       case FieldType::kCheckbox: {
         const bool on = app.Value(key) == "true";
         if (TouchButton(ui, "check." + f.id, (on ? ui.T("form.checked") : ui.T("form.unchecked")) + "  " + label,
@@ -36,21 +34,13 @@ void DrawForm(Ui& ui) {
         if (!err.empty()) Wrapped(ui, err, ui.F().small, colors::kError, w);
         break;
       }
-      case FieldType::kDate:
-        TextField(ui, key, label, InputKind::kDate, w);
-        break;
+      case FieldType::kDate: TextField(ui, key, label, InputKind::kDate, w); break;
       case FieldType::kNumber:
       case FieldType::kPhone:
-      case FieldType::kIdNumber:
-        TextField(ui, key, label, InputKind::kDigits, w);
-        break;
-      case FieldType::kEmail:
-        TextField(ui, key, label, InputKind::kPlain, w);
-        break;
+      case FieldType::kIdNumber: TextField(ui, key, label, InputKind::kDigits, w); break;
+      case FieldType::kEmail: TextField(ui, key, label, InputKind::kPlain, w); break;
       case FieldType::kText:
-      case FieldType::kMultiline:
-        TextField(ui, key, label, InputKind::kText, w);
-        break;
+      case FieldType::kMultiline: TextField(ui, key, label, InputKind::kText, w); break;
     }
     if (!f.help.empty()) Wrapped(ui, f.help, ui.F().small, colors::kMuted, w);
   }

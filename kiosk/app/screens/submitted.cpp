@@ -50,12 +50,8 @@ void DrawSubmitted(Ui& ui) {
   Wrapped(ui, ui.T("submitted.safe"), ui.F().body, colors::kText, text_w);
   ImGui::Dummy(ImVec2(0, ui.S(16)));
   switch (app.receipt_print()) {
-    case JobState::kRunning:
-      Wrapped(ui, ui.T("receipt.printing"), ui.F().bold, colors::kMuted, text_w);
-      break;
-    case JobState::kDone:
-      Wrapped(ui, ui.T("receipt.printed"), ui.F().bold, colors::kOk, text_w);
-      break;
+    case JobState::kRunning: Wrapped(ui, ui.T("receipt.printing"), ui.F().bold, colors::kMuted, text_w); break;
+    case JobState::kDone: Wrapped(ui, ui.T("receipt.printed"), ui.F().bold, colors::kOk, text_w); break;
     case JobState::kFailed:
       Wrapped(ui, ui.T(app.receipt_error()), ui.F().bold, colors::kError, text_w);
       if (!app.receipt_detail().empty()) Wrapped(ui, app.receipt_detail(), ui.F().small, colors::kMuted, text_w);
@@ -65,8 +61,7 @@ void DrawSubmitted(Ui& ui) {
         ui.Emit(Intent{Intent::Kind::kReprintReceipt});
       }
       break;
-    case JobState::kNone:
-      break;
+    case JobState::kNone: break;
   }
   ImGui::EndGroup();
   if (!ui.portrait()) ImGui::SameLine(0, ui.S(48));

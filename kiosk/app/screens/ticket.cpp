@@ -34,9 +34,7 @@ void DrawTicket(Ui& ui) {
     return;
   }
   switch (t->print) {
-    case JobState::kRunning:
-      Centered(ui, ui.T("ticket.printing"), ui.F().title, colors::kMuted);
-      break;
+    case JobState::kRunning: Centered(ui, ui.T("ticket.printing"), ui.F().title, colors::kMuted); break;
     case JobState::kDone: {
       Centered(ui, ui.app.strings().Format("ticket.your_number", {t->counter_name}), ui.F().body, colors::kText);
       char num[32];
@@ -55,8 +53,7 @@ void DrawTicket(Ui& ui) {
       }
       Wrapped(ui, ui.T("ticket.ask_staff"), ui.F().body, colors::kText);
       break;
-    case JobState::kNone:
-      break;
+    case JobState::kNone: break;
   }
   ImGui::SetCursorPosY(ImGui::GetWindowHeight() - ui.S(96) - ImGui::GetStyle().WindowPadding.y);
   const float bw = std::min(ImGui::GetContentRegionAvail().x * 0.42f, ui.S(520));

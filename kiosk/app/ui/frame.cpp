@@ -68,54 +68,22 @@ void DrawBody(Ui& ui) {
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ui.S(16), ui.S(14)));
   ImGui::Begin("##body", nullptr, kFullFlags);
   switch (ui.app.screen()) {
-    case ScreenId::kAttract:
-      DrawAttract(ui);
-      break;
-    case ScreenId::kMenu:
-      DrawMenu(ui);
-      break;
-    case ScreenId::kIdentify:
-      DrawIdentify(ui);
-      break;
-    case ScreenId::kApplicant:
-      DrawApplicant(ui);
-      break;
-    case ScreenId::kProcedure:
-      DrawProcedure(ui);
-      break;
-    case ScreenId::kForm:
-      DrawForm(ui);
-      break;
-    case ScreenId::kDocuments:
-      DrawDocuments(ui);
-      break;
-    case ScreenId::kReview:
-      DrawReview(ui);
-      break;
-    case ScreenId::kSubmitted:
-      DrawSubmitted(ui);
-      break;
-    case ScreenId::kLookup:
-      DrawLookup(ui);
-      break;
-    case ScreenId::kTicket:
-      DrawTicket(ui);
-      break;
-    case ScreenId::kRating:
-      DrawRating(ui);
-      break;
-    case ScreenId::kThanks:
-      DrawThanks(ui);
-      break;
-    case ScreenId::kStaffPin:
-      DrawStaffPin(ui);
-      break;
-    case ScreenId::kStaff:
-      DrawStaff(ui);
-      break;
-    case ScreenId::kStaffDossier:
-      DrawStaffDossier(ui);
-      break;
+    case ScreenId::kAttract: DrawAttract(ui); break;
+    case ScreenId::kMenu: DrawMenu(ui); break;
+    case ScreenId::kIdentify: DrawIdentify(ui); break;
+    case ScreenId::kApplicant: DrawApplicant(ui); break;
+    case ScreenId::kProcedure: DrawProcedure(ui); break;
+    case ScreenId::kForm: DrawForm(ui); break;
+    case ScreenId::kDocuments: DrawDocuments(ui); break;
+    case ScreenId::kReview: DrawReview(ui); break;
+    case ScreenId::kSubmitted: DrawSubmitted(ui); break;
+    case ScreenId::kLookup: DrawLookup(ui); break;
+    case ScreenId::kTicket: DrawTicket(ui); break;
+    case ScreenId::kRating: DrawRating(ui); break;
+    case ScreenId::kThanks: DrawThanks(ui); break;
+    case ScreenId::kStaffPin: DrawStaffPin(ui); break;
+    case ScreenId::kStaff: DrawStaff(ui); break;
+    case ScreenId::kStaffDossier: DrawStaffDossier(ui); break;
   }
   ImGui::End();
   ImGui::PopStyleVar(2);
