@@ -11,25 +11,14 @@
 #include "drivers/card/bac_crypto.h"
 #include "drivers/card/tlv.h"
 #include "offline/domain/ids.h"
+#include "offline/domain/openssl_ptr.h"
 
 namespace mck::card {
 namespace {
 
-struct BnFree {
-  void operator()(BIGNUM* b) const { BN_clear_free(b); }
-};
-struct PointFree {
-  void operator()(EC_POINT* p) const { EC_POINT_clear_free(p); }
-};
-struct GroupFree {
-  void operator()(EC_GROUP* g) const { EC_GROUP_free(g); }
-};
-struct CtxFree {
-  void operator()(BN_CTX* c) const { BN_CTX_free(c); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
-using PointPtr = std::unique_ptr<EC_POINT, PointFree>;
-using GroupPtr = std::unique_ptr<EC_GROUP, GroupFree>;
+using BnPtr = ossl::Ptr<BIGNUM>;
+using PointPtr = ossl::Ptr<EC_POINT>;
+using GroupPtr = ossl::Ptr<EC_GROUP>;
 
 Status CryptoError(const char* what) {
   return Status::Error(Code::kSecurity, std::string("card_error: PACE: ") + what,
@@ -42,7 +31,7 @@ BnPtr ToBn(ByteView b) {
 
 Bytes AesCbc(ByteView key, ByteView iv, ByteView data, bool encrypt) {
   assert(key.size() == 16 && iv.size() == 16 && data.size() % 16 == 0);
-  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+  ossl::Ptr<EVP_CIPHER_CTX> ctx(EVP_CIPHER_CTX_new());
   Bytes out(data.size() + 16);
   int n1 = 0, n2 = 0;
   EVP_CipherInit_ex(ctx.get(), EVP_aes_128_cbc(), nullptr, key.data(), iv.data(), encrypt ? 1 : 0);
@@ -80,8 +69,8 @@ Bytes AesCbcDecrypt(ByteView key, ByteView iv, ByteView data) {
 }
 
 Bytes AesCmac(ByteView key, ByteView data) {
-  std::unique_ptr<EVP_MAC, decltype(&EVP_MAC_free)> mac(EVP_MAC_fetch(nullptr, "CMAC", nullptr), EVP_MAC_free);
-  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx(EVP_MAC_CTX_new(mac.get()), EVP_MAC_CTX_free);
+  ossl::Ptr<EVP_MAC> mac(EVP_MAC_fetch(nullptr, "CMAC", nullptr));
+  ossl::Ptr<EVP_MAC_CTX> ctx(EVP_MAC_CTX_new(mac.get()));
   char cipher[] = "AES-128-CBC";
   OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, cipher, 0),
                          OSSL_PARAM_construct_end()};
@@ -105,7 +94,7 @@ Bytes PaceAuthToken(ByteView ks_mac, ByteView oid, ByteView public_point) {
 struct PaceCurve::State {
   GroupPtr group;
   BnPtr order;
-  std::unique_ptr<BN_CTX, CtxFree> ctx{BN_CTX_new()};
+  ossl::Ptr<BN_CTX> ctx{BN_CTX_new()};
 };
 
 PaceCurve::PaceCurve(std::unique_ptr<State> s) : s_(std::move(s)) {}

@@ -11,24 +11,12 @@
 #include <sstream>
 
 #include "offline/domain/clock.h"
+#include "offline/domain/openssl_ptr.h"
 #include "tests/portal_sim/sim.h"
 
 namespace portal_sim {
 
 namespace {
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct ReqFree {
-  void operator()(X509_REQ* r) const { X509_REQ_free(r); }
-};
-struct PkeyFree {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -50,27 +38,27 @@ bool AddExt(X509* cert, X509* issuer, int nid, const char* value) {
 
 std::optional<IssuedCertificate> SignKioskCsr(const Sim& sim, const std::string& csr_pem, const std::string& kiosk_id,
                                               const std::string& commune_code, std::string* error) {
-  std::unique_ptr<BIO, BioFree> rb(BIO_new_mem_buf(csr_pem.data(), static_cast<int>(csr_pem.size())));
-  std::unique_ptr<X509_REQ, ReqFree> req(PEM_read_bio_X509_REQ(rb.get(), nullptr, nullptr, nullptr));
+  mck::ossl::Ptr<BIO> rb(BIO_new_mem_buf(csr_pem.data(), static_cast<int>(csr_pem.size())));
+  mck::ossl::Ptr<X509_REQ> req(PEM_read_bio_X509_REQ(rb.get(), nullptr, nullptr, nullptr));
   if (!req) {
     *error = "csr is not a PEM certificate request";
     return std::nullopt;
   }
-  std::unique_ptr<EVP_PKEY, PkeyFree> pub(X509_REQ_get_pubkey(req.get()));
+  mck::ossl::Ptr<EVP_PKEY> pub(X509_REQ_get_pubkey(req.get()));
   if (!pub || X509_REQ_verify(req.get(), pub.get()) != 1) {
     *error = "csr signature does not verify";
     return std::nullopt;
   }
   const std::string ca_pem = ReadFile(sim.config.ca_cert), ca_key_pem = ReadFile(sim.config.ca_key);
-  std::unique_ptr<BIO, BioFree> cb(BIO_new_mem_buf(ca_pem.data(), static_cast<int>(ca_pem.size())));
-  std::unique_ptr<X509, X509Free> ca(PEM_read_bio_X509(cb.get(), nullptr, nullptr, nullptr));
-  std::unique_ptr<BIO, BioFree> kb(BIO_new_mem_buf(ca_key_pem.data(), static_cast<int>(ca_key_pem.size())));
-  std::unique_ptr<EVP_PKEY, PkeyFree> ca_key(PEM_read_bio_PrivateKey(kb.get(), nullptr, nullptr, nullptr));
+  mck::ossl::Ptr<BIO> cb(BIO_new_mem_buf(ca_pem.data(), static_cast<int>(ca_pem.size())));
+  mck::ossl::Ptr<X509> ca(PEM_read_bio_X509(cb.get(), nullptr, nullptr, nullptr));
+  mck::ossl::Ptr<BIO> kb(BIO_new_mem_buf(ca_key_pem.data(), static_cast<int>(ca_key_pem.size())));
+  mck::ossl::Ptr<EVP_PKEY> ca_key(PEM_read_bio_PrivateKey(kb.get(), nullptr, nullptr, nullptr));
   if (!ca || !ca_key) {
     *error = "simulator CA certificate or key unreadable";
     return std::nullopt;
   }
-  std::unique_ptr<X509, X509Free> cert(X509_new());
+  mck::ossl::Ptr<X509> cert(X509_new());
   X509_set_version(cert.get(), 2);
   unsigned char serial[16];
   RAND_bytes(serial, sizeof serial);
@@ -96,7 +84,7 @@ std::optional<IssuedCertificate> SignKioskCsr(const Sim& sim, const std::string&
     *error = "signing failed";
     return std::nullopt;
   }
-  std::unique_ptr<BIO, BioFree> out(BIO_new(BIO_s_mem()));
+  mck::ossl::Ptr<BIO> out(BIO_new(BIO_s_mem()));
   PEM_write_bio_X509(out.get(), cert.get());
   char* data = nullptr;
   const long n = BIO_get_mem_data(out.get(), &data);
