@@ -188,6 +188,7 @@ CardStatus PcscCardReader::EnsureContext() {
 
 void PcscCardReader::DropContext() {
   std::lock_guard<std::mutex> lock(context_mu_);
+  // Dropped: the context is being discarded (often because pcscd already lost it).
   if (have_context_) SCardReleaseContext(context_);
   have_context_ = false;
   known_.clear();
@@ -198,6 +199,7 @@ void PcscCardReader::DropContext() {
 void PcscCardReader::Cancel() {
   cancelled_ = true;
   std::lock_guard<std::mutex> lock(context_mu_);
+  // Best effort: if it fails, a blocked wait still ends at its own timeout (250 ms in CardWorker).
   if (have_context_) SCardCancel(context_);
 }
 
@@ -312,6 +314,8 @@ CardResult<Identity> PcscCardReader::ReadOnce(const std::string& reader, const A
   CardResult<Identity> result = rc == SCARD_S_SUCCESS
                                     ? ReadEmrtd(transport, key, opt, progress, &stats_)
                                     : CardResult<Identity>(PcscFailure(rc, "SCardBeginTransaction", Phase::kTransmit));
+  // The read's result is what the caller needs. Ending the transaction and disconnecting fail only
+  // when the card or pcscd is already gone, which leaves nothing to clean up.
   if (rc == SCARD_S_SUCCESS) SCardEndTransaction(card, SCARD_LEAVE_CARD);
   // Reset the chip: the session keys die with it, and the next read starts clean.
   SCardDisconnect(card, SCARD_RESET_CARD);

@@ -1,5 +1,8 @@
 #include "kiosk/app/devices.h"
 
+#include <iostream>
+#include <optional>
+
 #include "offline/domain/ids.h"
 
 namespace mck::app {
@@ -56,9 +59,11 @@ uint64_t PrinterWorker::PrintTicket(const TicketData& ticket) {
 }
 
 CardWorkerService::CardWorkerService(std::unique_ptr<card::CardReader> reader, EventQueue& events) {
-  worker_ = std::make_unique<card::CardWorker>(std::move(reader), [&events](card::CardWorkerEvent e) {
+  // The sink runs on the card worker's thread only: `watch_failure` needs no lock.
+  auto sink = [&events, watch_failure = std::optional<card::CardFailure>()](card::CardWorkerEvent e) mutable {
     switch (e.kind) {
       case card::CardWorkerEvent::Kind::kDevice:
+        watch_failure.reset();
         if (e.device.kind == card::CardEventKind::kCardInserted) events.Push(CardPresence{true});
         if (e.device.kind == card::CardEventKind::kCardRemoved) events.Push(CardPresence{false});
         break;
@@ -79,10 +84,20 @@ CardWorkerService::CardWorkerService(std::unique_ptr<card::CardReader> reader, E
         break;
       }
       case card::CardWorkerEvent::Kind::kDeviceError:
-      case card::CardWorkerEvent::Kind::kProgress:
+        // Watching failed (pcscd down, no reader); retried every second. Logged once per kind,
+        // for the technician (codes only). A read asked for meanwhile fails with its own kind,
+        // which the screen tells the citizen.
+        if (e.error && watch_failure != e.error->kind) {
+          watch_failure = e.error->kind;
+          std::cerr << "kiosk: card reader watch (" << card::CardFailureName(e.error->kind)
+                    << "): " << e.error->status.ToString() << "\n";
+        }
         break;
+      case card::CardWorkerEvent::Kind::kProgress:
+        break;  // the screen shows "reading…" without a bar
     }
-  });
+  };
+  worker_ = std::make_unique<card::CardWorker>(std::move(reader), std::move(sink));
 }
 
 CardWorkerService::~CardWorkerService() = default;

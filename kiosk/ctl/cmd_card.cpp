@@ -217,7 +217,7 @@ int CardRead(Context& ctx) {
     for (const auto& [name, size] : s.files) std::cerr << " " << name << "=" << size;
     std::cerr << "\n";
   }
-  if (!id.ok()) return QrExit(ctx, id.status());
+  if (!id.ok()) return CardExit(ctx, id.error());
   if (face_out && !id->face_jp2.empty()) {
     std::ofstream(*face_out, std::ios::binary) << id->face_jp2;
   }

@@ -330,6 +330,20 @@ TEST_CASE("pcsc: a wrong key is refused by the chip (6300), distinctly", "[pcsc]
   // The right key still works on the same card afterwards.
   auto ok = reader.Read("", CccdKey(), nullptr);
   CHECK(ok.ok());
+  // kioskctl names the kind and exits 2 (the input is at fault).
+  const std::string ctl = Env("MCK_KIOSKCTL");
+  if (ctl.empty()) return;
+  const std::string out = "/tmp/mck-kioskctl-wrongkey-" + std::to_string(getpid()) + ".json";
+  const std::string cmd = ctl + " card read --driver pcsc --reader '" + kSlot0 +
+                          "' --id 024090000017 --dob 1990-03-16 --json > " + out + " 2> " + out + ".err";
+  const int rc = system(cmd.c_str());
+  INFO(Slurp(out + ".err"));
+  unlink((out + ".err").c_str());
+  REQUIRE(WIFEXITED(rc));
+  CHECK(WEXITSTATUS(rc) == 2);
+  const auto j = nlohmann::json::parse(Slurp(out));
+  unlink(out.c_str());
+  CHECK(j["card_failure"] == "wrong_key");
 }
 
 TEST_CASE("pcsc: a card pulled away mid-read is reported as removed", "[pcsc]") {
@@ -453,6 +467,11 @@ TEST_CASE("pcsc: after pcscd restarts, the same reader object re-establishes its
     REQUIRE_FALSE(down.ok());
     INFO(down.status().ToString());
     CHECK(down.failure() == CardFailure::kServiceDown);
+    // A read asked for while pcscd is down says so too: never "card removed" (the kiosk's
+    // message for it is "the card reader is paused").
+    auto read = reader.Read("", CccdKey(), nullptr);
+    REQUIRE_FALSE(read.ok());
+    CHECK(read.failure() == CardFailure::kServiceDown);
     StartPcscd();
     auto up = reader.ListReaders();
     INFO((up.ok() ? std::string() : up.status().ToString()));
