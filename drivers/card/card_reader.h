@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "drivers/card/card_failure.h"
 #include "offline/domain/status.h"
 
 namespace mck::card {
@@ -75,43 +76,19 @@ struct CardEvent {
 // Progress of a read, for the UI's progress bar: (bytes read so far, bytes expected, 0 if unknown).
 using ReadProgress = std::function<void(size_t done, size_t total)>;
 
-// What went wrong with a card, for the UI to branch on (each has its own Vietnamese message).
-// Every Status a CardReader returns starts its English message with the problem's name and ": "
-// ("card_removed: ..."), so CardProblemOf() can recover it across thread queues that carry only a
-// Status. Refinement of the first interface: the Code alone could not tell a pulled card from an
-// unplugged reader, and the UI must say different things.
-enum class CardProblem {
-  kNone,             // not a card failure (ok, or a Status from elsewhere)
-  kNoReader,         // no reader connected, or the named one is absent        (Code::kNotFound)
-  kReaderUnplugged,  // the reader went away during the read                  (Code::kNotFound)
-  kNoCard,           // no card in the reader                                 (Code::kFailedPrecondition)
-  kCardRemoved,      // the card was taken out mid-read                        (Code::kUnavailable)
-  kWrongKey,         // BAC/PACE refused the key: chip answered 6300           (Code::kRejected)
-  kNotEmrtd,         // no ICAO eMRTD application on the card                 (Code::kInvalidArgument)
-  kBadKey,           // the access data given is malformed (before any I/O)  (Code::kInvalidArgument)
-  kServiceDown,      // pcscd is not running / cannot be reached               (Code::kUnavailable)
-  kCardError,        // the chip answered an unexpected status word, SM broke  (Code::kIo)
-  kCorruptData,      // a data group is malformed                              (Code::kCorrupt)
-  kCancelled,        // Cancel() was called                                    (Code::kTimeout)
-};
-const char* CardProblemName(CardProblem p);  // "card_removed", ...
-CardProblem CardProblemOf(const Status& st);
-// Builds a Status in the convention above.
-Status CardFailure(CardProblem p, const std::string& detail_en, const std::string& message_vi);
-
 class CardReader {
  public:
   virtual ~CardReader() = default;
-  virtual Result<std::vector<std::string>> ListReaders() = 0;
-  // Reads and checks the card in `reader` (empty: the first reader with a card). Distinct
-  // results (see CardProblem): kRejected for a wrong access key (6300), kUnavailable for a card
-  // removed mid-read, kNotFound for a reader unplugged, kInvalidArgument for a card that is not
-  // an eMRTD; the Status's Vietnamese message tells the citizen what to do. A face (DG2) that
-  // cannot be extracted is never a failed read.
-  virtual Result<Identity> Read(const std::string& reader, const AccessKey& key, const ReadProgress& progress) = 0;
+  virtual CardResult<std::vector<std::string>> ListReaders() = 0;
+  // Reads and checks the card in `reader` (empty: the first reader with a card). A failure says
+  // its kind (card_failure.h): kWrongKey when the chip refuses the access key, kCardRemoved for
+  // a card pulled mid-read, kReaderGone for a reader unplugged, kServiceDown when pcscd is down,
+  // kNotAnIdCard for a card without the eMRTD application, ...; its Status's Vietnamese message
+  // tells the citizen what to do. A face (DG2) that cannot be extracted is never a failed read.
+  virtual CardResult<Identity> Read(const std::string& reader, const AccessKey& key, const ReadProgress& progress) = 0;
   // Blocks up to `timeout` for readers or cards to change; returns what changed (may be empty).
   // The first call reports what is already there (kReaderAdded, kCardInserted) without waiting.
-  virtual Result<std::vector<CardEvent>> WaitForChange(std::chrono::milliseconds timeout) = 0;
+  virtual CardResult<std::vector<CardEvent>> WaitForChange(std::chrono::milliseconds timeout) = 0;
   // Wakes a blocked WaitForChange or Read from another thread.
   virtual void Cancel() = 0;
 };

@@ -23,12 +23,12 @@
 
 namespace mck::card {
 
-// What the protocol needs from a reader. Transmit errors are CardFailure Statuses
-// (card_removed, reader_unplugged, service_down, cancelled ...).
+// What the protocol needs from a reader. A failed Transmit says its kind (kCardRemoved,
+// kReaderGone, kServiceDown, kCancelled ...); ReadEmrtd passes it on unchanged.
 class ApduTransport {
  public:
   virtual ~ApduTransport() = default;
-  virtual Result<Bytes> Transmit(ByteView command_apdu) = 0;
+  virtual CardResult<Bytes> Transmit(ByteView command_apdu) = 0;
 };
 
 constexpr size_t kShortChunk = 0xDF;
@@ -52,18 +52,23 @@ struct EmrtdStats {
   std::vector<std::pair<std::string, size_t>> files;
 };
 
-// Reads and checks the card. On success the identity has source "chip", DG13 fields when
+// Reads and checks the card. Failures: kWrongKey when the chip refuses every BAC key (6300, 63Cx,
+// 6982 on EXTERNAL AUTHENTICATE) or the CAN with no BAC data to fall back on; kNotAnIdCard when
+// the eMRTD application cannot be selected; kBadKey for malformed access data (before any I/O);
+// kReadError for other status words and broken secure messaging; kCorruptData for malformed
+// data groups; kSetupError when the configured CSCA file cannot be used; the transport's kinds
+// as they come. On success the identity has source "chip", DG13 fields when
 // present (else the MRZ's), chip_verified = every data group read hashes to the SOD's value.
-Result<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, const EmrtdOptions& options,
-                           const ReadProgress& progress, EmrtdStats* stats = nullptr);
+CardResult<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, const EmrtdOptions& options,
+                               const ReadProgress& progress, EmrtdStats* stats = nullptr);
 
 // The BAC "MRZ information" strings to try, in order (one when the expiry is known, else the
-// renewal-age candidates). CardProblem::kBadKey when the access data is malformed.
-Result<std::vector<std::string>> BacKeyCandidates(const AccessKey& key, CivilDate today);
+// renewal-age candidates). CardFailure::kBadKey when the access data is malformed.
+CardResult<std::vector<std::string>> BacKeyCandidates(const AccessKey& key, CivilDate today);
 
 // Checks the access data before any I/O: a CAN must be 6 digits; BAC data, when given (or when
-// there is no CAN), must be well-formed. CardProblem::kBadKey otherwise.
-Status CheckAccessKey(const AccessKey& key, CivilDate today);
+// there is no CAN), must be well-formed. CardFailure::kBadKey otherwise.
+CardStatus CheckAccessKey(const AccessKey& key, CivilDate today);
 
 // Extended length support from the ATR's historical bytes (ISO 7816-4 §8.1.1.2.7: card
 // capabilities, third software function table, bit b7).

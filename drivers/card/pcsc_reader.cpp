@@ -10,61 +10,76 @@ namespace {
 
 constexpr char kPnp[] = "\\\\?PnP?\\Notification";
 
-enum class Phase { kList, kConnect, kTransmit };
+using Phase = PcscPhase;
 
-// The one place where SCARD_* codes become Statuses.
-Status PcscFailure(LONG rc, const char* call, Phase phase) {
+}  // namespace
+
+CardError PcscFailure(LONG rc, const char* call, PcscPhase phase) {
   const std::string en = std::string(call) + ": " + pcsc_stringify_error(rc);
   switch (rc) {
     case SCARD_E_NO_SERVICE:
     case SCARD_E_SERVICE_STOPPED:
     case SCARD_E_INVALID_HANDLE:
-      return CardFailure(CardProblem::kServiceDown, en,
-                         "Dịch vụ đầu đọc thẻ (pcscd) không chạy. Vui lòng báo cán bộ kỹ thuật.");
+      return MakeCardError(CardFailure::kServiceDown, en,
+                           "Dịch vụ đầu đọc thẻ (pcscd) không chạy. Vui lòng báo cán bộ kỹ thuật.");
     case SCARD_W_SECURITY_VIOLATION:
       // pcsc-lite's client turns ECONNRESET on the daemon's socket into this code ("Access
       // denied."): pcscd closed the connection, because it was stopped mid-call or because its
       // polkit rules refused this program. Either way the reader service is not usable.
-      return CardFailure(CardProblem::kServiceDown, en,
-                         "Dịch vụ đầu đọc thẻ (pcscd) đã ngắt kết nối hoặc từ chối chương trình. "
-                         "Vui lòng báo cán bộ kỹ thuật.");
+      return MakeCardError(CardFailure::kServiceDown, en,
+                           "Dịch vụ đầu đọc thẻ (pcscd) đã ngắt kết nối hoặc từ chối chương trình. "
+                           "Vui lòng báo cán bộ kỹ thuật.");
     case SCARD_F_COMM_ERROR:
       if (phase == Phase::kList) {  // the daemon's socket broke: pcscd died between two calls
-        return CardFailure(CardProblem::kServiceDown, en,
-                           "Dịch vụ đầu đọc thẻ (pcscd) không chạy. Vui lòng báo cán bộ kỹ thuật.");
+        return MakeCardError(CardFailure::kServiceDown, en,
+                             "Dịch vụ đầu đọc thẻ (pcscd) không chạy. Vui lòng báo cán bộ kỹ thuật.");
       }
-      return CardFailure(CardProblem::kCardError, en, "Đọc thẻ bị lỗi. Vui lòng đặt thẻ lại và thử lại.");
+      return MakeCardError(CardFailure::kReadError, en, "Đọc thẻ bị lỗi. Vui lòng đặt thẻ lại và thử lại.");
     case SCARD_E_NO_READERS_AVAILABLE:
-      return CardFailure(CardProblem::kNoReader, en,
-                         "Chưa kết nối đầu đọc thẻ. Vui lòng báo cán bộ kiểm tra đầu đọc, hoặc quét mã QR trên thẻ.");
+      return MakeCardError(CardFailure::kNoReader, en,
+                           "Chưa kết nối đầu đọc thẻ. Vui lòng báo cán bộ kiểm tra đầu đọc, hoặc quét mã QR trên thẻ.");
     case SCARD_E_UNKNOWN_READER:
     case SCARD_E_READER_UNAVAILABLE:
       if (phase == Phase::kList) {
-        return CardFailure(
-            CardProblem::kNoReader, en,
+        return MakeCardError(
+            CardFailure::kNoReader, en,
             "Không tìm thấy đầu đọc thẻ. Vui lòng báo cán bộ kiểm tra đầu đọc, hoặc quét mã QR trên thẻ.");
       }
-      return CardFailure(CardProblem::kReaderUnplugged, en,
-                         "Đầu đọc thẻ vừa bị ngắt kết nối. Vui lòng báo cán bộ cắm lại đầu đọc, rồi đặt thẻ lại.");
+      return MakeCardError(CardFailure::kReaderGone, en,
+                           "Đầu đọc thẻ vừa bị ngắt kết nối. Vui lòng báo cán bộ cắm lại đầu đọc, rồi đặt thẻ lại.");
     case SCARD_E_NO_SMARTCARD:
     case SCARD_W_REMOVED_CARD:
       if (phase == Phase::kTransmit) {
-        return CardFailure(CardProblem::kCardRemoved, en,
-                           "Thẻ đã bị rút ra khi đang đọc. Vui lòng đặt thẻ lại và giữ yên cho đến khi đọc xong.");
+        return MakeCardError(CardFailure::kCardRemoved, en,
+                             "Thẻ đã bị rút ra khi đang đọc. Vui lòng đặt thẻ lại và giữ yên cho đến khi đọc xong.");
       }
+<<<<<<< HEAD
       return CardFailure(CardProblem::kNoCard, en, "Chưa có thẻ trong đầu đọc. Vui lòng đặt thẻ căn cước vào đầu đọc.");
     case SCARD_E_CANCELLED: return CardFailure(CardProblem::kCancelled, en, "Đã huỷ đọc thẻ.");
+=======
+      return MakeCardError(CardFailure::kNoCard, en,
+                           "Chưa có thẻ trong đầu đọc. Vui lòng đặt thẻ căn cước vào đầu đọc.");
+    case SCARD_E_CANCELLED: return MakeCardError(CardFailure::kCancelled, en, "Đã huỷ đọc thẻ.");
+>>>>>>> errors
     case SCARD_W_UNRESPONSIVE_CARD:
     case SCARD_W_UNPOWERED_CARD:
     case SCARD_W_UNSUPPORTED_CARD:
-      return CardFailure(CardProblem::kCardError, en,
-                         "Thẻ không phản hồi. Vui lòng đặt thẻ đúng chiều, mặt chíp hướng vào đầu đọc, rồi thử lại.");
+      return MakeCardError(CardFailure::kCardMute, en,
+                           "Thẻ không phản hồi. Vui lòng đặt thẻ đúng chiều, mặt chíp hướng vào đầu đọc, rồi thử lại.");
     case SCARD_E_SHARING_VIOLATION:
+<<<<<<< HEAD
       return CardFailure(CardProblem::kCardError, en,
                          "Đầu đọc đang bận với chương trình khác. Vui lòng thử lại sau giây lát.");
     default: return CardFailure(CardProblem::kCardError, en, "Đọc thẻ bị lỗi. Vui lòng đặt thẻ lại và thử lại.");
+=======
+      return MakeCardError(CardFailure::kReaderBusy, en,
+                           "Đầu đọc đang bận với chương trình khác. Vui lòng thử lại sau giây lát.");
+    default: return MakeCardError(CardFailure::kReadError, en, "Đọc thẻ bị lỗi. Vui lòng đặt thẻ lại và thử lại.");
+>>>>>>> errors
   }
 }
+
+namespace {
 
 // The context is dead and a new one may work: pcscd went away or restarted. A reset connection
 // (SCARD_W_SECURITY_VIOLATION) counts: that is what a call in flight gets when pcscd is killed.
@@ -79,12 +94,12 @@ class PcscTransport final : public ApduTransport {
                 const std::atomic<bool>& cancelled)
       : ctx_(ctx), card_(card), protocol_(protocol), reader_(std::move(reader)), cancelled_(cancelled) {}
 
-  Result<Bytes> Transmit(ByteView apdu) override {
+  CardResult<Bytes> Transmit(ByteView apdu) override {
     Bytes out;
     Bytes command(apdu.begin(), apdu.end());
     for (int round = 0; round < 64; ++round) {
       auto r = TransmitOnce(command);
-      if (!r.ok()) return r.status();
+      if (!r.ok()) return r.error();
       Bytes& raw = *r;
       const uint8_t sw1 = raw[raw.size() - 2], sw2 = raw[raw.size() - 1];
       if (sw1 == 0x61) {  // T=0: more data waiting, fetch it with GET RESPONSE
@@ -99,13 +114,13 @@ class PcscTransport final : public ApduTransport {
       out.insert(out.end(), raw.begin(), raw.end());
       return out;
     }
-    return CardFailure(CardProblem::kCardError, "GET RESPONSE loop",
-                       "Đọc thẻ bị lỗi. Vui lòng đặt thẻ lại và thử lại.");
+    return MakeCardError(CardFailure::kReadError, "GET RESPONSE loop",
+                         "Đọc thẻ bị lỗi. Vui lòng đặt thẻ lại và thử lại.");
   }
 
  private:
-  Result<Bytes> TransmitOnce(const Bytes& command) {
-    if (cancelled_) return CardFailure(CardProblem::kCancelled, "cancelled", "Đã huỷ đọc thẻ.");
+  CardResult<Bytes> TransmitOnce(const Bytes& command) {
+    if (cancelled_) return MakeCardError(CardFailure::kCancelled, "cancelled", "Đã huỷ đọc thẻ.");
     const SCARD_IO_REQUEST* pci = protocol_ == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
     Bytes rx(MAX_BUFFER_SIZE_EXTENDED);
     DWORD n = static_cast<DWORD>(rx.size());
@@ -138,8 +153,8 @@ class PcscTransport final : public ApduTransport {
       return PcscFailure(SCARD_W_REMOVED_CARD, "SCardTransmit", Phase::kTransmit);
     }
     if (rc == SCARD_S_SUCCESS) {
-      return CardFailure(CardProblem::kCardError, "SCardTransmit: response shorter than a status word",
-                         "Thẻ trả lời không đầy đủ. Vui lòng đặt thẻ lại và thử lại.");
+      return MakeCardError(CardFailure::kReadError, "SCardTransmit: response shorter than a status word",
+                           "Thẻ trả lời không đầy đủ. Vui lòng đặt thẻ lại và thử lại.");
     }
     return PcscFailure(rc, "SCardTransmit", Phase::kTransmit);
   }
@@ -171,17 +186,18 @@ PcscCardReader::~PcscCardReader() {
   DropContext();
 }
 
-Status PcscCardReader::EnsureContext() {
+CardStatus PcscCardReader::EnsureContext() {
   std::lock_guard<std::mutex> lock(context_mu_);
-  if (have_context_) return Status::Ok();
+  if (have_context_) return CardStatus::Ok();
   const LONG rc = SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &context_);
   if (rc != SCARD_S_SUCCESS) return PcscFailure(rc, "SCardEstablishContext", Phase::kList);
   have_context_ = true;
-  return Status::Ok();
+  return CardStatus::Ok();
 }
 
 void PcscCardReader::DropContext() {
   std::lock_guard<std::mutex> lock(context_mu_);
+  // Dropped: the context is being discarded (often because pcscd already lost it).
   if (have_context_) SCardReleaseContext(context_);
   have_context_ = false;
   known_.clear();
@@ -192,11 +208,12 @@ void PcscCardReader::DropContext() {
 void PcscCardReader::Cancel() {
   cancelled_ = true;
   std::lock_guard<std::mutex> lock(context_mu_);
+  // Best effort: if it fails, a blocked wait still ends at its own timeout (250 ms in CardWorker).
   if (have_context_) SCardCancel(context_);
 }
 
-Result<std::vector<std::string>> PcscCardReader::ListOnce() {
-  MCK_RETURN_IF_ERROR(EnsureContext());
+CardResult<std::vector<std::string>> PcscCardReader::ListOnce() {
+  MCK_RETURN_IF_CARD_ERROR(EnsureContext());
   DWORD len = 0;
   LONG rc = SCardListReaders(context_, nullptr, nullptr, &len);
   if (rc == SCARD_E_NO_READERS_AVAILABLE) return std::vector<std::string>();
@@ -214,18 +231,18 @@ Result<std::vector<std::string>> PcscCardReader::ListOnce() {
   return SplitMultiString(buf.data(), std::min<DWORD>(len, static_cast<DWORD>(buf.size())));
 }
 
-Result<std::vector<std::string>> PcscCardReader::ListReaders() {
+CardResult<std::vector<std::string>> PcscCardReader::ListReaders() {
   auto r = ListOnce();
-  if (!r.ok() && CardProblemOf(r.status()) == CardProblem::kServiceDown) {
+  if (!r.ok() && r.failure() == CardFailure::kServiceDown) {
     DropContext();  // pcscd restarted (or was socket-activated): a fresh context, one retry
     r = ListOnce();
   }
   return r;
 }
 
-Result<std::string> PcscCardReader::PickReader(const std::string& wanted) {
+CardResult<std::string> PcscCardReader::PickReader(const std::string& wanted) {
   auto readers = ListReaders();
-  if (!readers.ok()) return readers.status();
+  if (!readers.ok()) return readers.error();
   if (readers->empty()) return PcscFailure(SCARD_E_NO_READERS_AVAILABLE, "no reader", Phase::kList);
   const std::string& want = wanted.empty() ? options_.reader_name : wanted;
   if (!want.empty()) {
@@ -235,8 +252,8 @@ Result<std::string> PcscCardReader::PickReader(const std::string& wanted) {
     for (const auto& r : *readers) {
       if (r.find(want) != std::string::npos) return r;
     }
-    return CardFailure(CardProblem::kNoReader, "no reader matches the configured name",
-                       "Không tìm thấy đầu đọc thẻ đã cấu hình. Vui lòng báo cán bộ kiểm tra đầu đọc.");
+    return MakeCardError(CardFailure::kNoReader, "no reader matches the configured name",
+                         "Không tìm thấy đầu đọc thẻ đã cấu hình. Vui lòng báo cán bộ kiểm tra đầu đọc.");
   }
   std::vector<SCARD_READERSTATE> st(readers->size());
   for (size_t i = 0; i < st.size(); ++i) {
@@ -251,30 +268,31 @@ Result<std::string> PcscCardReader::PickReader(const std::string& wanted) {
   return readers->front();
 }
 
-Result<Identity> PcscCardReader::Read(const std::string& wanted, const AccessKey& key, const ReadProgress& progress) {
+CardResult<Identity> PcscCardReader::Read(const std::string& wanted, const AccessKey& key,
+                                          const ReadProgress& progress) {
   cancelled_ = false;
   stats_ = EmrtdStats{};
   // A malformed key is the caller's to fix: say so before touching the reader.
-  MCK_RETURN_IF_ERROR(CheckAccessKey(key, VietnamDate(clock_->Now())));
+  MCK_RETURN_IF_CARD_ERROR(CheckAccessKey(key, VietnamDate(clock_->Now())));
   auto reader = PickReader(wanted);
-  if (!reader.ok()) return reader.status();
+  if (!reader.ok()) return reader.error();
   used_extended_ = false;
   auto r = ReadOnce(*reader, key, progress, options_.allow_extended);
-  if (!r.ok() && used_extended_ && CardProblemOf(r.status()) == CardProblem::kCardError) {
+  if (!r.ok() && used_extended_ && r.failure() == CardFailure::kReadError) {
     // The reader or the card did not take extended APDUs after all: once more with short ones.
     Status first = r.status();
     r = ReadOnce(*reader, key, progress, false);
     // The card went away in between: that, not the connect failure, is what happened.
-    if (!r.ok() && CardProblemOf(r.status()) == CardProblem::kNoCard) {
-      return CardFailure(CardProblem::kCardRemoved, "card gone after: " + first.message_en(),
-                         "Thẻ đã bị rút ra khi đang đọc. Vui lòng đặt thẻ lại và giữ yên cho đến khi đọc xong.");
+    if (!r.ok() && r.failure() == CardFailure::kNoCard) {
+      return MakeCardError(CardFailure::kCardRemoved, "card gone after: " + first.message_en(),
+                           "Thẻ đã bị rút ra khi đang đọc. Vui lòng đặt thẻ lại và giữ yên cho đến khi đọc xong.");
     }
   }
   return r;
 }
 
-Result<Identity> PcscCardReader::ReadOnce(const std::string& reader, const AccessKey& key, const ReadProgress& progress,
-                                          bool allow_extended) {
+CardResult<Identity> PcscCardReader::ReadOnce(const std::string& reader, const AccessKey& key,
+                                              const ReadProgress& progress, bool allow_extended) {
   SCARDHANDLE card = 0;
   DWORD protocol = 0;
   LONG rc = SCardConnect(context_, reader.c_str(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &card,
@@ -302,22 +320,24 @@ Result<Identity> PcscCardReader::ReadOnce(const std::string& reader, const Acces
   PcscTransport transport(context_, card, protocol, reader, cancelled_);
   stats_ = EmrtdStats{};
   rc = SCardBeginTransaction(card);
-  Result<Identity> result = rc == SCARD_S_SUCCESS
-                                ? ReadEmrtd(transport, key, opt, progress, &stats_)
-                                : Result<Identity>(PcscFailure(rc, "SCardBeginTransaction", Phase::kTransmit));
+  CardResult<Identity> result = rc == SCARD_S_SUCCESS
+                                    ? ReadEmrtd(transport, key, opt, progress, &stats_)
+                                    : CardResult<Identity>(PcscFailure(rc, "SCardBeginTransaction", Phase::kTransmit));
+  // The read's result is what the caller needs. Ending the transaction and disconnecting fail only
+  // when the card or pcscd is already gone, which leaves nothing to clean up.
   if (rc == SCARD_S_SUCCESS) SCardEndTransaction(card, SCARD_LEAVE_CARD);
   // Reset the chip: the session keys die with it, and the next read starts clean.
   SCardDisconnect(card, SCARD_RESET_CARD);
   return result;
 }
 
-Result<std::vector<CardEvent>> PcscCardReader::WaitForChange(std::chrono::milliseconds timeout) {
+CardResult<std::vector<CardEvent>> PcscCardReader::WaitForChange(std::chrono::milliseconds timeout) {
   cancelled_ = false;
   std::vector<CardEvent> events;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (int attempt = 0;; ++attempt) {
     auto readers = ListReaders();
-    if (!readers.ok()) return readers.status();
+    if (!readers.ok()) return readers.error();
     // Readers that appeared or vanished since the last call.
     for (const auto& r : *readers) {
       if (!known_.count(r)) {

@@ -8,11 +8,12 @@
 //   SCARD_E_NO_SERVICE / SCARD_E_SERVICE_STOPPED / SCARD_E_INVALID_HANDLE, and on
 //   SCARD_W_SECURITY_VIOLATION (pcsc-lite's name for a connection pcscd reset, as when it is
 //   killed while a call is in flight) the context is re-established and the call retried
-//   once; still down is CardProblem::kServiceDown.
+//   once; still down is CardFailure::kServiceDown.
 // - Extended-length READ BINARY when the card's ATR says it supports it; if that read fails for
 //   a reason other than a pulled card or a wrong key, the card is reset and read again with short
 //   APDUs.
-// - Every native SCARD_* code is mapped to a CardFailure in one place (PcscFailure in the .cpp).
+// - Every native SCARD_* code is mapped to a CardError (kind + Status) in one place (PcscFailure in
+//   the .cpp).
 //
 // Threading: one worker thread makes every call except Cancel(), which may come from any thread
 // (SCardCancel is the one PC/SC call meant for that).
@@ -30,6 +31,13 @@
 
 namespace mck::card {
 
+// Where a PC/SC call failed: the same code means different things (SCARD_W_REMOVED_CARD while
+// connecting is "no card", while transmitting "card removed mid-read").
+enum class PcscPhase { kList, kConnect, kTransmit };
+// The one place where SCARD_* codes become CardErrors: the kind, an English message naming
+// `call` and the code, and the Vietnamese message for people.
+CardError PcscFailure(LONG rc, const char* call, PcscPhase phase);
+
 struct PcscOptions {
   std::string reader_name;  // substring of the reader to use when Read() is given none
   std::string csca_file;    // see sod.h
@@ -44,9 +52,9 @@ class PcscCardReader final : public CardReader {
   explicit PcscCardReader(PcscOptions options, const Clock* clock = nullptr);
   ~PcscCardReader() override;
 
-  Result<std::vector<std::string>> ListReaders() override;
-  Result<Identity> Read(const std::string& reader, const AccessKey& key, const ReadProgress& progress) override;
-  Result<std::vector<CardEvent>> WaitForChange(std::chrono::milliseconds timeout) override;
+  CardResult<std::vector<std::string>> ListReaders() override;
+  CardResult<Identity> Read(const std::string& reader, const AccessKey& key, const ReadProgress& progress) override;
+  CardResult<std::vector<CardEvent>> WaitForChange(std::chrono::milliseconds timeout) override;
   void Cancel() override;
 
   // Figures of the last Read (APDUs, bytes, files), for `kioskctl card read --stats` and the
@@ -54,12 +62,12 @@ class PcscCardReader final : public CardReader {
   const EmrtdStats& last_stats() const { return stats_; }
 
  private:
-  Status EnsureContext();
+  CardStatus EnsureContext();
   void DropContext();
-  Result<std::vector<std::string>> ListOnce();
-  Result<std::string> PickReader(const std::string& wanted);
-  Result<Identity> ReadOnce(const std::string& reader, const AccessKey& key, const ReadProgress& progress,
-                            bool allow_extended);
+  CardResult<std::vector<std::string>> ListOnce();
+  CardResult<std::string> PickReader(const std::string& wanted);
+  CardResult<Identity> ReadOnce(const std::string& reader, const AccessKey& key, const ReadProgress& progress,
+                                bool allow_extended);
 
   PcscOptions options_;
   const Clock* clock_;

@@ -45,17 +45,23 @@ Result<std::unique_ptr<SerialQrScanner>> SerialQrScanner::Open(const std::string
     tio.c_iflag &= ~(IXON | IXOFF | IXANY);
     cfsetispeed(&tio, speed);
     cfsetospeed(&tio, speed);
-    tcsetattr(fd, TCSANOW, &tio);
-  }
+    if (tcsetattr(fd, TCSANOW, &tio) != 0) {  // a scanner read at the wrong speed yields garbage
+      const int e = errno;
+      close(fd);  // the setup error is what matters; nothing was read from this fd
+      return Status::Error(Code::kIo, "QR scanner " + path + ": tcsetattr: " + strerror(e),
+                           "Không cài đặt được cổng của máy quét QR " + path + ". Vui lòng báo cán bộ kỹ thuật.");
+    }
+  }  // not a terminal (a FIFO in tests, a USB CDC device without termios): read it as it is
   int pipefd[2];
   if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) != 0) {
-    close(fd);
+    close(fd);  // read-only use: close cannot lose data; the pipe error is returned
     return Status::Error(Code::kIo, "QR scanner: pipe failed", "Máy quét QR: lỗi hệ thống");
   }
   return std::unique_ptr<SerialQrScanner>(new SerialQrScanner(fd, pipefd[0], pipefd[1]));
 }
 
 SerialQrScanner::~SerialQrScanner() {
+  // Read-only descriptors and our own wake pipe: a failed close loses nothing.
   close(fd_);
   close(wake_read_);
   close(wake_write_);

@@ -164,33 +164,34 @@ void SimCardReader::Cancel() {
   cv_.notify_all();
 }
 
-Result<std::vector<std::string>> SimCardReader::ListReaders() {
+CardResult<std::vector<std::string>> SimCardReader::ListReaders() {
   if (!Current().reader) return std::vector<std::string>();
   return std::vector<std::string>{kSimReaderName};
 }
 
-Result<Identity> SimCardReader::Read(const std::string& reader, const AccessKey& key, const ReadProgress& progress) {
+CardResult<Identity> SimCardReader::Read(const std::string& reader, const AccessKey& key,
+                                         const ReadProgress& progress) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     cancelled_ = false;
   }
   const SimState s = Current();
   if (!s.reader || (!reader.empty() && reader != kSimReaderName)) {
-    return CardFailure(CardProblem::kNoReader, "simulated reader absent",
-                       "Chưa kết nối đầu đọc thẻ. Vui lòng báo cán bộ kiểm tra đầu đọc, hoặc quét mã QR trên thẻ.");
+    return MakeCardError(CardFailure::kNoReader, "simulated reader absent",
+                         "Chưa kết nối đầu đọc thẻ. Vui lòng báo cán bộ kiểm tra đầu đọc, hoặc quét mã QR trên thẻ.");
   }
   if (s.card < 1 || s.card > static_cast<int>(identities_.size())) {
-    return CardFailure(CardProblem::kNoCard, "no card in the simulated reader",
-                       "Chưa có thẻ trong đầu đọc. Vui lòng đặt thẻ căn cước vào đầu đọc.");
+    return MakeCardError(CardFailure::kNoCard, "no card in the simulated reader",
+                         "Chưa có thẻ trong đầu đọc. Vui lòng đặt thẻ căn cước vào đầu đọc.");
   }
   const Identity& id = identities_[static_cast<size_t>(s.card - 1)];
   if (s.fault == "not_emrtd") {
-    return CardFailure(CardProblem::kNotEmrtd, "simulated: not an eMRTD",
-                       "Thẻ này không phải thẻ căn cước gắn chíp (hoặc hộ chiếu điện tử). "
-                       "Vui lòng dùng thẻ căn cước gắn chíp, hoặc quét mã QR trên thẻ.");
+    return MakeCardError(CardFailure::kNotAnIdCard, "simulated: not an eMRTD",
+                         "Thẻ này không phải thẻ căn cước gắn chíp (hoặc hộ chiếu điện tử). "
+                         "Vui lòng dùng thẻ căn cước gắn chíp, hoặc quét mã QR trên thẻ.");
   }
   if (key.document_number.empty() && !key.can) {
-    return CardFailure(CardProblem::kBadKey, "no access data", "Cần số định danh và ngày sinh để mở chíp.");
+    return MakeCardError(CardFailure::kBadKey, "no access data", "Cần số định danh và ngày sinh để mở chíp.");
   }
   const std::string docno = id.id_number.size() == 12 ? id.id_number.substr(3) : id.id_number;
   bool ok = false;
@@ -201,31 +202,31 @@ Result<Identity> SimCardReader::Read(const std::string& reader, const AccessKey&
     ok = id.id_number.size() == 12 && *key.can == id.id_number.substr(6);
   }
   if (!ok || s.fault == "wrong_key") {
-    return CardFailure(CardProblem::kWrongKey, "simulated: the chip refused the key (6300)",
-                       "Thẻ không chấp nhận thông tin mở khoá (số định danh, ngày sinh, ngày hết hạn). "
-                       "Vui lòng kiểm tra lại ngày sinh hoặc nhập ngày hết hạn in trên thẻ.");
+    return MakeCardError(CardFailure::kWrongKey, "simulated: the chip refused the key (6300)",
+                         "Thẻ không chấp nhận thông tin mở khoá (số định danh, ngày sinh, ngày hết hạn). "
+                         "Vui lòng kiểm tra lại ngày sinh hoặc nhập ngày hết hạn in trên thẻ.");
   }
   // Read "slowly", in steps, watching the state file as a chip session would feel a pulled card.
   const int steps = 8;
   for (int i = 1; i <= steps; ++i) {
     if (!Sleep(std::chrono::milliseconds(read_delay_ms_ / steps))) {
-      return CardFailure(CardProblem::kCancelled, "cancelled", "Đã huỷ đọc thẻ.");
+      return MakeCardError(CardFailure::kCancelled, "cancelled", "Đã huỷ đọc thẻ.");
     }
     const SimState now = Current();
     if (!now.reader || (i == steps / 2 && s.fault == "reader_unplugged")) {
-      return CardFailure(CardProblem::kReaderUnplugged, "simulated reader unplugged mid-read",
-                         "Đầu đọc thẻ vừa bị ngắt kết nối. Vui lòng báo cán bộ cắm lại đầu đọc, rồi đặt thẻ lại.");
+      return MakeCardError(CardFailure::kReaderGone, "simulated reader unplugged mid-read",
+                           "Đầu đọc thẻ vừa bị ngắt kết nối. Vui lòng báo cán bộ cắm lại đầu đọc, rồi đặt thẻ lại.");
     }
     if (now.card != s.card || (i == steps / 2 && s.fault == "card_removed")) {
-      return CardFailure(CardProblem::kCardRemoved, "simulated card removed mid-read",
-                         "Thẻ đã bị rút ra khi đang đọc. Vui lòng đặt thẻ lại và giữ yên cho đến khi đọc xong.");
+      return MakeCardError(CardFailure::kCardRemoved, "simulated card removed mid-read",
+                           "Thẻ đã bị rút ra khi đang đọc. Vui lòng đặt thẻ lại và giữ yên cho đến khi đọc xong.");
     }
     if (progress) progress(static_cast<size_t>(i), static_cast<size_t>(steps));
   }
   return id;
 }
 
-Result<std::vector<CardEvent>> SimCardReader::WaitForChange(std::chrono::milliseconds timeout) {
+CardResult<std::vector<CardEvent>> SimCardReader::WaitForChange(std::chrono::milliseconds timeout) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     cancelled_ = false;

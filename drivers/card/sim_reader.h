@@ -6,7 +6,8 @@
 // State file: $MCK_CARD_SIM_STATE, else /tmp/mck-card-sim-<uid>.json:
 //   {"reader": true, "card": 2, "fault": ""}
 // card is 1-based into "identities" (0: no card); fault makes the next reads fail the way a real
-// card does: "wrong_key", "not_emrtd", "card_removed" (mid-read), "reader_unplugged" (mid-read).
+// card does: "wrong_key" (kWrongKey), "not_emrtd" (kNotAnIdCard), "card_removed" (kCardRemoved,
+// mid-read), "reader_unplugged" (kReaderGone, mid-read).
 // Removing the card or unplugging the reader while a read is running fails it the same way.
 //
 // Identities file: {"read_delay_ms": 800, "identities": [ { identity keys as in IdentityToJson,
@@ -50,9 +51,9 @@ class SimCardReader final : public CardReader {
   static Result<std::unique_ptr<SimCardReader>> Open(const std::filesystem::path& identities_file,
                                                      std::filesystem::path state_file = DefaultSimStatePath());
 
-  Result<std::vector<std::string>> ListReaders() override;
-  Result<Identity> Read(const std::string& reader, const AccessKey& key, const ReadProgress& progress) override;
-  Result<std::vector<CardEvent>> WaitForChange(std::chrono::milliseconds timeout) override;
+  CardResult<std::vector<std::string>> ListReaders() override;
+  CardResult<Identity> Read(const std::string& reader, const AccessKey& key, const ReadProgress& progress) override;
+  CardResult<std::vector<CardEvent>> WaitForChange(std::chrono::milliseconds timeout) override;
   void Cancel() override;
 
   const std::vector<Identity>& identities() const { return identities_; }

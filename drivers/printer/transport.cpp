@@ -77,6 +77,7 @@ class FdTransport final : public Transport {
  public:
   FdTransport(int fd, bool is_socket, bool can_read, milliseconds io_timeout)
       : fd_(fd), is_socket_(is_socket), can_read_(can_read), io_timeout_(io_timeout) {}
+  // Every byte was written (and drained) by Write(); a failing close has nothing left to lose.
   ~FdTransport() override { ::close(fd_); }
 
   Status Write(const uint8_t* data, size_t n) override {
@@ -169,7 +170,7 @@ Result<std::unique_ptr<Transport>> OpenSerial(const PrinterUri& uri, millisecond
   termios t{};
   if (::tcgetattr(*fd, &t) != 0) {
     Status st = ErrnoStatus(errno, "tcgetattr " + uri.path, uri.path + " không phải cổng nối tiếp");
-    ::close(*fd);
+    ::close(*fd);  // nothing written yet: the setup error is what matters
     return st;
   }
   ::cfmakeraw(&t);
@@ -184,10 +185,10 @@ Result<std::unique_ptr<Transport>> OpenSerial(const PrinterUri& uri, millisecond
   ::cfsetospeed(&t, SerialBaudConstant(uri.baud));
   if (::tcsetattr(*fd, TCSANOW, &t) != 0) {
     Status st = ErrnoStatus(errno, "tcsetattr " + uri.path, "Cài đặt cổng nối tiếp " + uri.path);
-    ::close(*fd);
+    ::close(*fd);  // nothing written yet: the setup error is what matters
     return st;
   }
-  ::tcflush(*fd, TCIFLUSH);
+  ::tcflush(*fd, TCIFLUSH);  // best effort: drops stale status bytes; a failure only leaves them
   return std::unique_ptr<Transport>(new FdTransport(*fd, false, true, io));
 }
 
@@ -211,10 +212,10 @@ Result<std::unique_ptr<Transport>> ConnectTcp(const PrinterUri& uri, const Print
       continue;
     }
     int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // latency only: works without it
     if (::connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
       last = ErrnoStatus(errno, "connect " + uri.host + ":" + port, "Kết nối máy in mạng " + uri.host);
-      ::close(fd);
+      ::close(fd);  // never connected: nothing to lose; the next address is tried
       continue;
     }
     short rev = 0;
@@ -225,15 +226,15 @@ Result<std::unique_ptr<Transport>> ConnectTcp(const PrinterUri& uri, const Print
                                             std::to_string(o.connect_timeout.count()) + " ms",
                                         "Máy in mạng " + uri.host + " không trả lời (kiểm tra nguồn điện và dây mạng)")
                         : ready.status();
-      ::close(fd);
+      ::close(fd);  // never connected: nothing to lose
       continue;
     }
     int err = 0;
     socklen_t len = sizeof err;
-    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;  // unknown: not connected
     if (err != 0) {
       last = ErrnoStatus(err, "connect " + uri.host + ":" + port, "Kết nối máy in mạng " + uri.host);
-      ::close(fd);
+      ::close(fd);  // never connected: nothing to lose
       continue;
     }
     ::freeaddrinfo(res);

@@ -5,6 +5,7 @@
 
 #include "drivers/card/qr.h"
 #include "kiosk/app/app_internal.h"
+#include "kiosk/app/card_messages.h"
 #include "offline/domain/ids.h"
 #include "offline/domain/utf8.h"
 
@@ -95,10 +96,9 @@ void App::OnEvent(const UiEvent& event) {
       card_message_ = "card.read_ok";
     } else {
       card_read_ = JobState::kFailed;
-      card_message_ = r->status.code() == Code::kUnavailable ? "card.removed_mid_read"
-                      : r->status.code() == Code::kRejected  ? "card.wrong_key"
-                                                             : "card.read_failed";
-      std::cerr << "kiosk: card read failed: " << r->status.ToString() << "\n";
+      card_message_ = CardFailureMessageKey(r->failure);  // the kind, never the Status code, decides
+      std::cerr << "kiosk: card read failed (" << card::CardFailureName(r->failure) << "): " << r->status.ToString()
+                << "\n";
     }
   } else if (const auto* s = std::get_if<SyncStatus>(&event)) {
     sync_status_ = *s;

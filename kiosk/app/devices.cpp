@@ -1,30 +1,40 @@
 #include "kiosk/app/devices.h"
 
+#include <iostream>
+#include <optional>
+
 #include "offline/domain/ids.h"
 
 namespace mck::app {
 
 PrinterWorker::PrinterWorker(std::unique_ptr<printer::Printer> printer, std::unique_ptr<PageBuilder> pages,
                              EventQueue& events)
-    : printer_(std::move(printer)), pages_(std::move(pages)), events_(events), thread_([this] { Run(); }) {}
+    : printer_(std::move(printer)), pages_(std::move(pages)), events_(events) {}
 
 PrinterWorker::~PrinterWorker() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
+  worker_.Stop();  // prints what is queued, then joins: before the printer and pages go
 }
 
 uint64_t PrinterWorker::Enqueue(PrintJobKind kind, std::function<Result<printer::Raster>()> build) {
-  uint64_t id;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    id = next_id_++;
-    jobs_.push_back(Job{id, kind, std::move(build)});
+  const uint64_t id = next_id_++;
+  const bool queued = worker_.Post([this, id, kind, build = std::move(build)]() mutable {
+    PrintFinished done{id, kind, Status::Error(Code::kInternal, "print job ended without a result")};
+    try {
+      // Printer::Print asks the printer's state before (no byte sent when it cannot print: a
+      // ticket number is never swallowed, MADO-queue#21) and after the job.
+      auto page = build();
+      done.status = page.ok() ? printer_->Print(*page) : page.status();
+    } catch (...) {
+      build = nullptr;
+      events_.Push(std::move(done));  // the screen learns the job failed; the worker logs the throw
+      throw;
+    }
+    build = nullptr;  // drops the captured citizen data now
+    events_.Push(std::move(done));
+  });
+  if (!queued) {  // only while the destructor stops the worker: say so rather than leave it waiting
+    events_.Push(PrintFinished{id, kind, Status::Error(Code::kUnavailable, "printer worker stopping")});
   }
-  cv_.notify_all();
   return id;
 }
 
@@ -48,30 +58,12 @@ uint64_t PrinterWorker::PrintTicket(const TicketData& ticket) {
   return Enqueue(PrintJobKind::kTicket, [this, ticket] { return pages_->Ticket(ticket); });
 }
 
-void PrinterWorker::Run() {
-  for (;;) {
-    Job job;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
-      if (jobs_.empty()) return;  // stop requested and nothing left to print
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
-    }
-    PrintFinished done{job.id, job.kind, Status::Ok()};
-    // Printer::Print asks the printer's state before (no byte sent when it cannot print: a
-    // ticket number is never swallowed, MADO-queue#21) and after the job.
-    auto page = job.build();
-    done.status = page.ok() ? printer_->Print(*page) : page.status();
-    job.build = nullptr;  // drops the captured citizen data now
-    events_.Push(std::move(done));
-  }
-}
-
 CardWorkerService::CardWorkerService(std::unique_ptr<card::CardReader> reader, EventQueue& events) {
-  worker_ = std::make_unique<card::CardWorker>(std::move(reader), [&events](card::CardWorkerEvent e) {
+  // The sink runs on the card worker's thread only: `watch_failure` needs no lock.
+  auto sink = [&events, watch_failure = std::optional<card::CardFailure>()](card::CardWorkerEvent e) mutable {
     switch (e.kind) {
       case card::CardWorkerEvent::Kind::kDevice:
+        watch_failure.reset();
         if (e.device.kind == card::CardEventKind::kCardInserted) events.Push(CardPresence{true});
         if (e.device.kind == card::CardEventKind::kCardRemoved) events.Push(CardPresence{false});
         break;
@@ -81,16 +73,30 @@ CardWorkerService::CardWorkerService(std::unique_ptr<card::CardReader> reader, E
         if (e.identity) {
           done.identity = std::move(e.identity);
           done.identity->face_jp2.clear();  // not needed on screen; never leaves the worker
+        } else if (e.error) {
+          done.status = e.error->status;
+          done.failure = e.error->kind;
         } else {
-          done.status = e.status.ok() ? Status::Error(Code::kInternal, "read ended without identity") : e.status;
+          done.status = Status::Error(Code::kInternal, "read ended without identity or error");
+          done.failure = card::CardFailure::kReadError;
         }
         events.Push(std::move(done));
         break;
       }
       case card::CardWorkerEvent::Kind::kDeviceError:
-      case card::CardWorkerEvent::Kind::kProgress: break;
+        // Watching failed (pcscd down, no reader); retried every second. Logged once per kind,
+        // for the technician (codes only). A read asked for meanwhile fails with its own kind,
+        // which the screen tells the citizen.
+        if (e.error && watch_failure != e.error->kind) {
+          watch_failure = e.error->kind;
+          std::cerr << "kiosk: card reader watch (" << card::CardFailureName(e.error->kind)
+                    << "): " << e.error->status.ToString() << "\n";
+        }
+        break;
+      case card::CardWorkerEvent::Kind::kProgress: break;  // the screen shows "reading…" without a bar
     }
-  });
+  };
+  worker_ = std::make_unique<card::CardWorker>(std::move(reader), std::move(sink));
 }
 
 CardWorkerService::~CardWorkerService() = default;

@@ -6,22 +6,21 @@
 //                  out of paper or offline fails the job with the driver's Status.
 //   CardWorkerService  CardService over drivers/card's CardWorker: watches for cards
 //                  (CardPresence) and runs chip reads (CardReadFinished).
-// Both join their thread in the destructor (after Cancel()/draining), so no event is posted
-// into a destroyed queue. Pages are built on the worker: the UI thread never waits for them.
+// Both run on an mck::Worker and join it in the destructor (the printer after printing what was
+// already queued, the card reader after Cancel()), so no event is posted into a destroyed queue.
+// Pages are built on the worker: the UI thread never waits for them.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
+#include <atomic>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <thread>
 
 #include "drivers/card/card_reader.h"
 #include "drivers/card/card_worker.h"
 #include "drivers/printer/printer.h"
 #include "kiosk/app/event_queue.h"
 #include "kiosk/app/services.h"
+#include "offline/domain/worker.h"
 
 namespace mck::app {
 
@@ -44,23 +43,14 @@ class PrinterWorker final : public PrintService {
   uint64_t PrintOfficialReceipt(const printer::OfficialReceipt& receipt) override;
 
  private:
-  struct Job {
-    uint64_t id;
-    PrintJobKind kind;
-    std::function<Result<printer::Raster>()> build;
-  };
   uint64_t Enqueue(PrintJobKind kind, std::function<Result<printer::Raster>()> build);
-  void Run();
 
   std::unique_ptr<printer::Printer> printer_;
   std::unique_ptr<PageBuilder> pages_;
   EventQueue& events_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Job> jobs_;
-  uint64_t next_id_ = 1;
-  bool stop_ = false;
-  std::thread thread_;
+  std::atomic<uint64_t> next_id_{1};
+  // Last: its jobs use the members above. At stop it prints what was queued (a promised ticket).
+  Worker worker_{"printer", Worker::AtStop::kRunPending};
 };
 
 // CardService over drivers/card's CardWorker (its own thread per reader): device changes and

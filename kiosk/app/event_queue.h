@@ -33,11 +33,13 @@ struct CardPresence {
   bool present = false;
 };
 
-// A chip read finished: the identity, or why not (kUnavailable: card removed mid-read, ...).
+// A chip read finished: the identity, or why not: `failure` is the kind (the screen's message
+// follows it, card_messages.h), `status` the details for the log.
 struct CardReadFinished {
   uint64_t request_id = 0;
   std::optional<card::Identity> identity;
   Status status;
+  card::CardFailure failure = card::CardFailure::kReadError;  // meaningful only without identity
 };
 
 // A line from the QR scanner (keyboard wedge or serial): the raw payload.

@@ -1,13 +1,11 @@
 #include "kiosk/app/portal_link.h"
 
-#include <condition_variable>
-#include <deque>
+#include <atomic>
 #include <iostream>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 #include "offline/domain/clock.h"
+#include "offline/domain/worker.h"
 
 #if MCK_HAVE_SYNC
 #include "offline/sync/enrolment.h"
@@ -27,62 +25,37 @@ class OfflineLink final : public PortalLink {
 };
 
 #if MCK_HAVE_SYNC
-// One thread, one HttpClient (libcurl handles are never shared across threads).
+// One thread (an mck::Worker), one HttpClient (libcurl handles are never shared across threads).
+// Look-ups not started when the kiosk closes are dropped: nobody waits for them any more.
 class LookupWorker final : public PortalLookupService {
  public:
-  LookupWorker(std::unique_ptr<HttpClient> http, EventQueue& events)
-      : http_(std::move(http)), events_(events), thread_([this] { Run(); }) {}
-  ~LookupWorker() override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
+  LookupWorker(std::unique_ptr<HttpClient> http, EventQueue& events) : http_(std::move(http)), events_(events) {}
+  ~LookupWorker() override { worker_.Stop(); }
   uint64_t Lookup(const std::string& key) override {
-    uint64_t id;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      id = next_id_++;
-      pending_.emplace_back(id, key);
-    }
-    cv_.notify_all();
+    const uint64_t id = next_id_++;
+    // Refused only while the destructor stops the worker: the look-up is dropped with it.
+    worker_.Post([this, id, key] { Run(id, key); });
     return id;
   }
 
  private:
-  void Run() {
-    for (;;) {
-      std::pair<uint64_t, std::string> job;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [this] { return stop_ || !pending_.empty(); });
-        if (stop_) return;
-        job = std::move(pending_.front());
-        pending_.pop_front();
-      }
-      PortalLookupFinished done;
-      done.request_id = job.first;
-      auto r = LookupDossier(*http_, job.second);
-      if (r.ok()) {
-        done.status = r->status;
-        done.status_text = r->status_text;
-        done.appointment_date = r->appointment_date;
-      } else {
-        done.result = r.status();
-      }
-      events_.Push(std::move(done));
+  void Run(uint64_t id, const std::string& key) {
+    PortalLookupFinished done;
+    done.request_id = id;
+    auto r = LookupDossier(*http_, key);
+    if (r.ok()) {
+      done.status = r->status;
+      done.status_text = r->status_text;
+      done.appointment_date = r->appointment_date;
+    } else {
+      done.result = r.status();
     }
+    events_.Push(std::move(done));
   }
   std::unique_ptr<HttpClient> http_;
   EventQueue& events_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::pair<uint64_t, std::string>> pending_;
-  uint64_t next_id_ = 1;
-  bool stop_ = false;
-  std::thread thread_;
+  std::atomic<uint64_t> next_id_{1};
+  Worker worker_{"portal-lookup"};  // last: its jobs use the members above
 };
 
 class EnrolledLink final : public PortalLink {
@@ -155,6 +128,7 @@ std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const Sto
   }
   return std::make_unique<EnrolledLink>(std::move(syncer), std::move(lookup));
 #else
+  // Parameters unused without the sync library (not results: nothing is dropped).
   (void)config;
   (void)store_options;
   (void)ui_store;

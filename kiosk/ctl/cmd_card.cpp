@@ -1,8 +1,10 @@
 // kioskctl card list | card read | card watch | card sim ... | qr parse | qr scan
 //
 // Exit codes for card commands: 0 read; 2 the input is at fault (malformed access data, a QR that
-// is not a CCCD QR, the chip refused the key: check the ID number / date of birth); 1 anything
-// else the device did (no reader, no card, card pulled, not an eMRTD, pcscd down).
+// is not a CCCD QR, the chip refused the key: check the ID number / date of birth; the CSCA file
+// of the set-up is missing or malformed); 1 anything else the device did (no reader, no card,
+// card pulled, not an ID card, pcscd down). A card failure prints its kind on stderr
+// ("Loại lỗi thẻ (card failure): service_down"), and as {"card_failure": ...} on stdout with --json.
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -23,13 +25,40 @@ namespace {
 using nlohmann::json;
 using namespace mck::card;
 
-int CardExit(Context& ctx, const Status& st) {
-  ctx.Fail(st);
-  const CardProblem p = CardProblemOf(st);
-  if (p == CardProblem::kBadKey || p == CardProblem::kWrongKey || st.code() == Code::kInvalidArgument) {
-    return p == CardProblem::kNotEmrtd ? kExitFailed : kExitBadInput;
+// The exit code of a card failure: the input (or the set-up's file) at fault, or the device.
+int CardFailureExit(CardFailure kind) {
+  switch (kind) {
+    case CardFailure::kBadKey:
+    case CardFailure::kWrongKey:
+    case CardFailure::kSetupError: return kExitBadInput;
+    case CardFailure::kNoReader:
+    case CardFailure::kReaderGone:
+    case CardFailure::kReaderBusy:
+    case CardFailure::kServiceDown:
+    case CardFailure::kNoCard:
+    case CardFailure::kCardRemoved:
+    case CardFailure::kCardMute:
+    case CardFailure::kNotAnIdCard:
+    case CardFailure::kReadError:
+    case CardFailure::kCorruptData:
+    case CardFailure::kCancelled: return kExitFailed;
   }
   return kExitFailed;
+}
+
+int CardExit(Context& ctx, const CardError& error) {
+  // Fail() prints the messages; the exit code is the kind's (Fail's, by Status code, is coarser).
+  ctx.Fail(error.status);
+  const char* name = CardFailureName(error.kind);
+  std::cerr << "Loại lỗi thẻ (card failure): " << name << "\n";
+  if (ctx.json()) PrintJson(json{{"card_failure", name}, {"exit", CardFailureExit(error.kind)}});
+  return CardFailureExit(error.kind);
+}
+
+// A QR that is not a CCCD QR is the input's fault (exit 2); it is not a card failure.
+int QrExit(Context& ctx, const Status& st) {
+  ctx.Fail(st);
+  return st.code() == Code::kInvalidArgument ? kExitBadInput : kExitFailed;
 }
 
 // The configured reader, or the one --driver names.
@@ -87,7 +116,7 @@ int CardList(Context& ctx) {
   auto reader = OpenReader(ctx, driver);
   if (!reader.ok()) return ctx.Fail(reader.status());
   auto list = (*reader)->ListReaders();
-  if (!list.ok()) return CardExit(ctx, list.status());
+  if (!list.ok()) return CardExit(ctx, list.error());
   if (ctx.json()) {
     PrintJson(json{{"readers", *list}});
   } else if (list->empty()) {
@@ -98,8 +127,8 @@ int CardList(Context& ctx) {
   return kExitOk;
 }
 
-Result<AccessKey> KeyFromOptions(Context& ctx) {
-  auto bad = [](const std::string& en, const std::string& vi) { return CardFailure(CardProblem::kBadKey, en, vi); };
+CardResult<AccessKey> KeyFromOptions(Context& ctx) {
+  auto bad = [](const std::string& en, const std::string& vi) { return MakeCardError(CardFailure::kBadKey, en, vi); };
   auto mrz = ctx.TakeOption("--mrz");
   auto qr = ctx.TakeOption("--qr");
   auto id = ctx.TakeOption("--id");
@@ -124,8 +153,10 @@ Result<AccessKey> KeyFromOptions(Context& ctx) {
   }
   if (qr) {
     auto parsed = ParseCccdQr(*qr);
-    if (!parsed.ok()) return parsed.status();
-    return AccessKeyFromQr(*parsed);
+    if (!parsed.ok()) return AsCardError(CardFailure::kBadKey, parsed.status());  // not a CCCD QR: exit 2
+    auto k = AccessKeyFromQr(*parsed);
+    if (!k.ok()) return AsCardError(CardFailure::kBadKey, k.status());
+    return std::move(*k);
   }
   if (!dob) return bad("--id needs --dob YYYY-MM-DD", "--id cần kèm --dob YYYY-MM-DD");
   auto d = ParseDate(*dob);
@@ -137,7 +168,7 @@ Result<AccessKey> KeyFromOptions(Context& ctx) {
   }
   auto k = AccessKeyFromIdNumber(*id, *d, e);
   if (!k.ok()) return bad(k.status().message_en(), k.status().message_vi());
-  return k;
+  return std::move(*k);
 }
 
 int CardRead(Context& ctx) {
@@ -153,7 +184,7 @@ int CardRead(Context& ctx) {
                  "YYYY-MM-DD [--expiry YYYY-MM-DD]] [--json]\n";
     return kExitBadInput;
   }
-  if (!key.ok()) return CardExit(ctx, key.status());
+  if (!key.ok()) return CardExit(ctx, key.error());
   auto cfg = ctx.Config();
   if (!cfg.ok()) return ctx.Fail(cfg.status());
   KioskConfig c = **cfg;
@@ -184,7 +215,7 @@ int CardRead(Context& ctx) {
     for (const auto& [name, size] : s.files) std::cerr << " " << name << "=" << size;
     std::cerr << "\n";
   }
-  if (!id.ok()) return CardExit(ctx, id.status());
+  if (!id.ok()) return CardExit(ctx, id.error());
   if (face_out && !id->face_jp2.empty()) {
     std::ofstream(*face_out, std::ios::binary) << id->face_jp2;
   }
@@ -212,7 +243,7 @@ int CardWatch(Context& ctx) {
   while (std::chrono::steady_clock::now() < end) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
     auto ev = (*reader)->WaitForChange(left);
-    if (!ev.ok()) return CardExit(ctx, ev.status());
+    if (!ev.ok()) return CardExit(ctx, ev.error());
     for (const auto& e : *ev) {
       if (ctx.json()) {
         std::cout << json{{"event", EventName(e.kind)}, {"reader", e.reader}}.dump() << std::endl;
@@ -276,7 +307,7 @@ int QrParse(Context& ctx) {
     return kExitBadInput;
   }
   auto id = ParseCccdQr(ctx.args()[0]);
-  if (!id.ok()) return CardExit(ctx, id.status());
+  if (!id.ok()) return QrExit(ctx, id.status());
   PrintIdentity(*id, ctx.json());
   return kExitOk;
 }
@@ -307,7 +338,7 @@ int QrScan(Context& ctx) {
     return kExitFailed;
   }
   auto id = ParseCccdQr(**line);
-  if (!id.ok()) return CardExit(ctx, id.status());
+  if (!id.ok()) return QrExit(ctx, id.status());
   PrintIdentity(*id, ctx.json());
   return kExitOk;
 }

@@ -89,7 +89,7 @@ std::optional<FieldError> ValidateFieldValue(const FormField& f, const json& val
     case FieldType::kDate: {
       if (!ParseDate(s))
         return Err(path, label + ": ngày không hợp lệ (ngày/tháng/năm)", "not a valid date YYYY-MM-DD");
-      (void)today;
+      (void)today;  // a parameter, not a result: form dates have no range rule (yet); birth dates do
       break;
     }
     case FieldType::kPhone:

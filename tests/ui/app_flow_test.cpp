@@ -284,7 +284,7 @@ TEST_CASE("the chip read: a card lifted mid-read is told calmly, laid down again
   CHECK(f.app->card_read() == JobState::kRunning);
   REQUIRE(f.PumpUntil([&] { return f.app->card_read() != JobState::kRunning; }));
   CHECK(f.app->card_read() == JobState::kFailed);
-  CHECK(f.app->card_message() == "card.removed_mid_read");
+  CHECK(f.app->card_message() == "card.error.card_removed");
   CHECK(f.app->Value("applicant.full_name").empty());
 
   std::ofstream(state) << R"({"reader": true, "card": 2, "fault": ""})"

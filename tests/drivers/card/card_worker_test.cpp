@@ -86,7 +86,8 @@ TEST_CASE("CardWorker: device events, a read with progress, a cancelled read", "
         [&](const CardWorkerEvent& e) { return e.kind == CardWorkerEvent::Kind::kReadFinished && e.request == r2; });
     REQUIRE(cancelled);
     CHECK_FALSE(cancelled->identity);
-    CHECK(CardProblemOf(cancelled->status) == CardProblem::kCancelled);
+    REQUIRE(cancelled->error);
+    CHECK(cancelled->error->kind == CardFailure::kCancelled);
   }
   std::filesystem::remove(state);
 }

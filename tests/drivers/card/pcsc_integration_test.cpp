@@ -287,7 +287,7 @@ TEST_CASE("pcsc: PACE-CAN end to end: EF.CardAccess, generic mapping on P-256, A
     wrong.can = "000018";
     auto w = reader.Read("", wrong, nullptr);
     REQUIRE_FALSE(w.ok());
-    CHECK(CardProblemOf(w.status()) == CardProblem::kWrongKey);
+    CHECK(w.failure() == CardFailure::kWrongKey);
     CHECK(w.status().code() == mck::Code::kRejected);
     CHECK(w.status().message_vi().find("CAN") != std::string::npos);
     CHECK(reader.last_stats().pace_attempts == 1);
@@ -311,7 +311,7 @@ TEST_CASE("pcsc: a BAC-only card read with only a CAN asks for the date of birth
   can_only.can = "000017";
   auto id = reader.Read("", can_only, nullptr);
   REQUIRE_FALSE(id.ok());
-  CHECK(CardProblemOf(id.status()) == CardProblem::kBadKey);
+  CHECK(id.failure() == CardFailure::kBadKey);
   CHECK(reader.last_stats().pace_attempts == 0);
 }
 
@@ -322,7 +322,7 @@ TEST_CASE("pcsc: a wrong key is refused by the chip (6300), distinctly", "[pcsc]
   REQUIRE(key.ok());
   auto id = reader.Read("", *key, nullptr);
   REQUIRE_FALSE(id.ok());
-  CHECK(CardProblemOf(id.status()) == CardProblem::kWrongKey);
+  CHECK(id.failure() == CardFailure::kWrongKey);
   CHECK(id.status().code() == mck::Code::kRejected);
   CHECK(id.status().message_vi().find("Thẻ không chấp nhận") != std::string::npos);
   // Every expiry the renewal ages allow was tried, then the reader gave up.
@@ -330,6 +330,20 @@ TEST_CASE("pcsc: a wrong key is refused by the chip (6300), distinctly", "[pcsc]
   // The right key still works on the same card afterwards.
   auto ok = reader.Read("", CccdKey(), nullptr);
   CHECK(ok.ok());
+  // kioskctl names the kind and exits 2 (the input is at fault).
+  const std::string ctl = Env("MCK_KIOSKCTL");
+  if (ctl.empty()) return;
+  const std::string out = "/tmp/mck-kioskctl-wrongkey-" + std::to_string(getpid()) + ".json";
+  const std::string cmd = ctl + " card read --driver pcsc --reader '" + kSlot0 +
+                          "' --id 024090000017 --dob 1990-03-16 --json > " + out + " 2> " + out + ".err";
+  const int rc = system(cmd.c_str());
+  INFO(Slurp(out + ".err"));
+  unlink((out + ".err").c_str());
+  REQUIRE(WIFEXITED(rc));
+  CHECK(WEXITSTATUS(rc) == 2);
+  const auto j = nlohmann::json::parse(Slurp(out));
+  unlink(out.c_str());
+  CHECK(j["card_failure"] == "wrong_key");
 }
 
 TEST_CASE("pcsc: a card pulled away mid-read is reported as removed", "[pcsc]") {
@@ -338,7 +352,7 @@ TEST_CASE("pcsc: a card pulled away mid-read is reported as removed", "[pcsc]") 
   auto id = reader.Read("", CccdKey(), nullptr);
   REQUIRE_FALSE(id.ok());
   INFO(id.status().ToString());
-  CHECK(CardProblemOf(id.status()) == CardProblem::kCardRemoved);
+  CHECK(id.failure() == CardFailure::kCardRemoved);
   CHECK(id.status().code() == mck::Code::kUnavailable);
   CHECK(id.status().message_vi().find("rút ra") != std::string::npos);
 }
@@ -360,7 +374,7 @@ TEST_CASE("pcsc: a card without the eMRTD application is not an ID card", "[pcsc
   PcscCardReader reader(Options());
   auto id = reader.Read("", CccdKey(), nullptr);
   REQUIRE_FALSE(id.ok());
-  CHECK(CardProblemOf(id.status()) == CardProblem::kNotEmrtd);
+  CHECK(id.failure() == CardFailure::kNotAnIdCard);
 }
 
 TEST_CASE("pcsc: a DG13 changed after signing is read but not verified", "[pcsc]") {
@@ -376,15 +390,15 @@ TEST_CASE("pcsc: an empty slot and an absent reader are distinct results", "[pcs
   PcscCardReader reader(PcscOptions{});
   auto empty = reader.Read("Virtual PCD 00 01", CccdKey(), nullptr);
   REQUIRE_FALSE(empty.ok());
-  CHECK(CardProblemOf(empty.status()) == CardProblem::kNoCard);
+  CHECK(empty.failure() == CardFailure::kNoCard);
   auto absent = reader.Read("No Such Reader 99", CccdKey(), nullptr);
   REQUIRE_FALSE(absent.ok());
-  CHECK(CardProblemOf(absent.status()) == CardProblem::kNoReader);
+  CHECK(absent.failure() == CardFailure::kNoReader);
   AccessKey bad;
   bad.document_number = "090000017";
   bad.date_of_birth = "9003";
   auto malformed = reader.Read("", bad, nullptr);
-  CHECK(CardProblemOf(malformed.status()) == CardProblem::kBadKey);
+  CHECK(malformed.failure() == CardFailure::kBadKey);
 }
 
 TEST_CASE("pcsc: Cancel wakes a blocked WaitForChange from another thread", "[pcsc]") {
@@ -445,14 +459,19 @@ TEST_CASE("pcsc: after pcscd restarts, the same reader object re-establishes its
       killer.join();
       REQUIRE_FALSE(down.ok());
       INFO(down.status().ToString());
-      CHECK(CardProblemOf(down.status()) == CardProblem::kServiceDown);
+      CHECK(down.failure() == CardFailure::kServiceDown);
       unlink("/run/pcscd/pcscd.comm");  // SIGKILL left them behind
       unlink("/run/pcscd/pcscd.pid");
     }
     auto down = reader.ListReaders();
     REQUIRE_FALSE(down.ok());
     INFO(down.status().ToString());
-    CHECK(CardProblemOf(down.status()) == CardProblem::kServiceDown);
+    CHECK(down.failure() == CardFailure::kServiceDown);
+    // A read asked for while pcscd is down says so too: never "card removed" (the kiosk's
+    // message for it is "the card reader is paused").
+    auto read = reader.Read("", CccdKey(), nullptr);
+    REQUIRE_FALSE(read.ok());
+    CHECK(read.failure() == CardFailure::kServiceDown);
     StartPcscd();
     auto up = reader.ListReaders();
     INFO((up.ok() ? std::string() : up.status().ToString()));

@@ -65,7 +65,7 @@ TEST_CASE("sim: insert, read, remove, driven from outside through the state file
   CHECK((*first)[0].kind == CardEventKind::kReaderAdded);
 
   auto nocard = r->Read("", KeyFor(r->identities()[0]), nullptr);
-  CHECK(CardProblemOf(nocard.status()) == CardProblem::kNoCard);
+  CHECK(nocard.failure() == CardFailure::kNoCard);
 
   std::thread outside([&] {
     std::this_thread::sleep_for(100ms);
@@ -98,11 +98,11 @@ TEST_CASE("sim: the access data must match the card, as on a real chip", "[card]
   const Identity& id = r->identities()[0];
   AccessKey wrong = KeyFor(id);
   wrong.date_of_birth[5] = wrong.date_of_birth[5] == '1' ? '2' : '1';
-  CHECK(CardProblemOf(r->Read("", wrong, nullptr).status()) == CardProblem::kWrongKey);
+  CHECK(r->Read("", wrong, nullptr).failure() == CardFailure::kWrongKey);
   AccessKey can;
   can.can = id.id_number.substr(6);
   CHECK(r->Read("", can, nullptr).ok());
-  CHECK(CardProblemOf(r->Read("", AccessKey{}, nullptr).status()) == CardProblem::kBadKey);
+  CHECK(r->Read("", AccessKey{}, nullptr).failure() == CardFailure::kBadKey);
 }
 
 TEST_CASE("sim: each fault gives its distinct result", "[card][sim]") {
@@ -111,21 +111,21 @@ TEST_CASE("sim: each fault gives its distinct result", "[card][sim]") {
   const AccessKey key = KeyFor(r->identities()[0]);
   struct {
     const char* fault;
-    CardProblem want;
-  } cases[] = {{"wrong_key", CardProblem::kWrongKey},
-               {"not_emrtd", CardProblem::kNotEmrtd},
-               {"card_removed", CardProblem::kCardRemoved},
-               {"reader_unplugged", CardProblem::kReaderUnplugged}};
+    CardFailure want;
+  } cases[] = {{"wrong_key", CardFailure::kWrongKey},
+               {"not_emrtd", CardFailure::kNotAnIdCard},
+               {"card_removed", CardFailure::kCardRemoved},
+               {"reader_unplugged", CardFailure::kReaderGone}};
   for (const auto& c : cases) {
     INFO(c.fault);
     f.Set({true, 1, c.fault});
     auto res = r->Read("", key, nullptr);
     REQUIRE_FALSE(res.ok());
-    CHECK(CardProblemOf(res.status()) == c.want);
+    CHECK(res.failure() == c.want);
     CHECK_FALSE(res.status().message_vi().empty());
   }
   f.Set({false, 0, ""});
-  CHECK(CardProblemOf(r->Read("", key, nullptr).status()) == CardProblem::kNoReader);
+  CHECK(r->Read("", key, nullptr).failure() == CardFailure::kNoReader);
   auto list = r->ListReaders();
   REQUIRE(list.ok());
   CHECK(list->empty());
@@ -142,7 +142,7 @@ TEST_CASE("sim: removing the card during a read fails that read as removed", "[c
   });
   auto res = r->Read("", key, nullptr);  // the shipped file's read takes longer than 150 ms
   puller.join();
-  CHECK(CardProblemOf(res.status()) == CardProblem::kCardRemoved);
+  CHECK(res.failure() == CardFailure::kCardRemoved);
 }
 
 TEST_CASE("sim: Cancel ends a blocked wait and a read", "[card][sim]") {
@@ -163,7 +163,7 @@ TEST_CASE("sim: Cancel ends a blocked wait and a read", "[card][sim]") {
   });
   auto res = r->Read("", KeyFor(r->identities()[0]), nullptr);
   canceller2.join();
-  CHECK(CardProblemOf(res.status()) == CardProblem::kCancelled);
+  CHECK(res.failure() == CardFailure::kCancelled);
 }
 
 TEST_CASE("MakeCardReader picks the reader from the config", "[card][sim]") {

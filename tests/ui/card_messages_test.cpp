@@ -1,0 +1,124 @@
+// The screen says the right thing for each kind of chip-read failure: the kind carried by
+// CardReadFinished picks the message key, never the Status code (pcscd down and a lifted card
+// share kUnavailable and must not share a message). The App is driven as the identify screen
+// would, with a card service that only records requests, so every kind can be delivered.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <set>
+
+#include "kiosk/app/app.h"
+#include "kiosk/app/card_messages.h"
+
+using namespace mck;
+using namespace mck::app;
+
+namespace {
+
+class RecordingCardService final : public CardService {
+ public:
+  uint64_t Read(const card::AccessKey&) override { return ++last_request; }
+  void Cancel() override { ++cancels; }
+  uint64_t last_request = 0;
+  int cancels = 0;
+};
+
+std::filesystem::path TempDir() {
+  std::string t = (std::filesystem::temp_directory_path() / "mck-ui-card-XXXXXX").string();
+  REQUIRE(mkdtemp(t.data()) != nullptr);
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("each card failure kind has its own message key, in Vietnamese and English") {
+  Strings strings;
+  REQUIRE(strings.Load(std::filesystem::path(MCK_SOURCE_DIR) / "assets" / "i18n").ok());
+  std::set<std::string> keys;
+  for (card::CardFailure k : card::kAllCardFailures) {
+    const std::string key = CardFailureMessageKey(k);
+    INFO(key);
+    CHECK(keys.insert(key).second);
+    CHECK(strings.vi().count(key) == 1);
+    CHECK(strings.en().count(key) == 1);
+  }
+  // The example, word for word: pcscd down is not "card removed".
+  CHECK(strings.vi().at(CardFailureMessageKey(card::CardFailure::kServiceDown)) ==
+        "Đầu đọc thẻ đang tạm ngừng, vui lòng nhập số định danh hoặc báo cán bộ.");
+}
+
+TEST_CASE("a failed chip read shows the message of its kind, whatever its Status code") {
+  const auto dir = TempDir();
+  ManualClock clock{std::chrono::system_clock::now()};
+  KioskConfig config;
+  config.kiosk_number = 7;
+  config.data_dir = dir / "data";
+  config.catalog_seed = std::filesystem::path(MCK_SOURCE_DIR) / "tests" / "ui" / "catalog-commune.json";
+  StoreOptions so;
+  so.data_dir = config.data_dir;
+  so.kiosk_number = 7;
+  so.catalog_seed = config.catalog_seed;
+  so.clock = &clock;
+  auto store = Store::Open(so);
+  REQUIRE(store.ok());
+  Strings strings;
+  REQUIRE(strings.Load(std::filesystem::path(MCK_SOURCE_DIR) / "assets" / "i18n").ok());
+  RecordingCardService card;
+  AppDeps deps;
+  deps.config = &config;
+  deps.store = store->get();
+  deps.clock = &clock;
+  deps.strings = &strings;
+  deps.card = &card;
+  {
+    App app(deps);
+    REQUIRE(app.Init().ok());
+    auto apply = [&](Intent::Kind k, const std::string& key = "", const std::string& text = "",
+                     InputKind input = InputKind::kText) {
+      Intent in(k);
+      in.key = key;
+      in.text = text;
+      in.input = input;
+      app.Apply(in);
+    };
+    auto type = [&](const std::string& key, InputKind input, const std::string& keys) {
+      apply(Intent::Kind::kFocus, key, "", input);
+      for (char c : keys) apply(Intent::Kind::kKey, "", std::string(1, c));
+      apply(Intent::Kind::kFocus);
+    };
+    apply(Intent::Kind::kStart);
+    Intent go(Intent::Kind::kGo);
+    go.screen = ScreenId::kIdentify;
+    app.Apply(go);
+    apply(Intent::Kind::kIdentifyTyped);
+    REQUIRE(app.screen() == ScreenId::kApplicant);
+    type("applicant.id_number", InputKind::kDigits, "024190001234");
+    type("applicant.date_of_birth", InputKind::kDate, "15031990");
+
+    for (card::CardFailure k : card::kAllCardFailures) {
+      INFO(card::CardFailureName(k));
+      apply(Intent::Kind::kReadChip);
+      REQUIRE(app.card_read() == JobState::kRunning);
+      CardReadFinished done;
+      done.request_id = card.last_request;
+      // The Status code of a real failure of this kind: kServiceDown and kCardRemoved both
+      // carry kUnavailable.
+      done.status = card::MakeCardError(k, "test", "thử").status;
+      done.failure = k;
+      app.OnEvent(done);
+      CHECK(app.card_read() == JobState::kFailed);
+      CHECK(app.card_message() == CardFailureMessageKey(k));
+    }
+    // An abandoned read's result (an older request) changes nothing.
+    apply(Intent::Kind::kReadChip);
+    CardReadFinished stale;
+    stale.request_id = card.last_request - 1;
+    stale.status = card::MakeCardError(card::CardFailure::kCardRemoved, "test", "thử").status;
+    stale.failure = card::CardFailure::kCardRemoved;
+    app.OnEvent(stale);
+    CHECK(app.card_read() == JobState::kRunning);
+    CHECK(app.card_message() == "card.reading");
+  }
+  std::filesystem::remove_all(dir);
+}
