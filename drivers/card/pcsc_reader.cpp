@@ -53,29 +53,18 @@ CardError PcscFailure(LONG rc, const char* call, PcscPhase phase) {
         return MakeCardError(CardFailure::kCardRemoved, en,
                              "Thẻ đã bị rút ra khi đang đọc. Vui lòng đặt thẻ lại và giữ yên cho đến khi đọc xong.");
       }
-<<<<<<< HEAD
-      return CardFailure(CardProblem::kNoCard, en, "Chưa có thẻ trong đầu đọc. Vui lòng đặt thẻ căn cước vào đầu đọc.");
-    case SCARD_E_CANCELLED: return CardFailure(CardProblem::kCancelled, en, "Đã huỷ đọc thẻ.");
-=======
       return MakeCardError(CardFailure::kNoCard, en,
                            "Chưa có thẻ trong đầu đọc. Vui lòng đặt thẻ căn cước vào đầu đọc.");
     case SCARD_E_CANCELLED: return MakeCardError(CardFailure::kCancelled, en, "Đã huỷ đọc thẻ.");
->>>>>>> errors
     case SCARD_W_UNRESPONSIVE_CARD:
     case SCARD_W_UNPOWERED_CARD:
     case SCARD_W_UNSUPPORTED_CARD:
       return MakeCardError(CardFailure::kCardMute, en,
                            "Thẻ không phản hồi. Vui lòng đặt thẻ đúng chiều, mặt chíp hướng vào đầu đọc, rồi thử lại.");
     case SCARD_E_SHARING_VIOLATION:
-<<<<<<< HEAD
-      return CardFailure(CardProblem::kCardError, en,
-                         "Đầu đọc đang bận với chương trình khác. Vui lòng thử lại sau giây lát.");
-    default: return CardFailure(CardProblem::kCardError, en, "Đọc thẻ bị lỗi. Vui lòng đặt thẻ lại và thử lại.");
-=======
       return MakeCardError(CardFailure::kReaderBusy, en,
                            "Đầu đọc đang bận với chương trình khác. Vui lòng thử lại sau giây lát.");
     default: return MakeCardError(CardFailure::kReadError, en, "Đọc thẻ bị lỗi. Vui lòng đặt thẻ lại và thử lại.");
->>>>>>> errors
   }
 }
 
