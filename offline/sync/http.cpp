@@ -94,12 +94,15 @@ Status CurlStatus(CURLcode rc, const std::string& detail_in) {
       return Status::Error(Code::kSecurity, en + " (TLS handshake refused)",
                            "Máy chủ cổng dịch vụ công từ chối kết nối bảo mật (chứng chỉ kiosk không được chấp nhận?). "
                            "Báo cho kỹ thuật viên.");
-    case CURLE_OPERATION_TIMEDOUT: return Status::Error(Code::kTimeout, en, "Cổng dịch vụ công không trả lời kịp");
-    case CURLE_ABORTED_BY_CALLBACK: return Status::Error(Code::kUnavailable, "stopped", "Đã dừng đồng bộ");
+    case CURLE_OPERATION_TIMEDOUT:
+      return Status::Error(Code::kTimeout, en, "Cổng dịch vụ công không trả lời kịp");
+    case CURLE_ABORTED_BY_CALLBACK:
+      return Status::Error(Code::kUnavailable, "stopped", "Đã dừng đồng bộ");
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
       return Status::Error(Code::kInvalidArgument, en, "Địa chỉ cổng dịch vụ công không hợp lệ");
-    default: return Status::Error(Code::kUnavailable, en, "Không kết nối được tới cổng dịch vụ công");
+    default:
+      return Status::Error(Code::kUnavailable, en, "Không kết nối được tới cổng dịch vụ công");
   }
 }
 
@@ -109,12 +112,17 @@ TransportFailure CurlFailure(CURLcode rc, const Status& st) {
   switch (rc) {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY: return TransportFailure::kCannotConnect;
-    case CURLE_OPERATION_TIMEDOUT: return TransportFailure::kTimeout;
-    case CURLE_ABORTED_BY_CALLBACK: return TransportFailure::kAborted;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return TransportFailure::kCannotConnect;
+    case CURLE_OPERATION_TIMEDOUT:
+      return TransportFailure::kTimeout;
+    case CURLE_ABORTED_BY_CALLBACK:
+      return TransportFailure::kAborted;
     case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT: return TransportFailure::kLocal;
-    default: return TransportFailure::kDropped;
+    case CURLE_URL_MALFORMAT:
+      return TransportFailure::kLocal;
+    default:
+      return TransportFailure::kDropped;
   }
 }
 
