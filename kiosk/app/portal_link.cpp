@@ -86,14 +86,20 @@ std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const Sto
     std::cerr << "kiosk: portal: not enrolled, working offline (" << enrolment.status().message_en() << ")\n";
     return std::make_unique<OfflineLink>();
   }
+  SyncSetup setup;
+  setup.store = store_options;
+  setup.connect_timeout = std::chrono::seconds(config.connect_timeout_s);
+  setup.transfer_timeout = std::chrono::seconds(config.transfer_timeout_s);
   SyncOptions so;
-  so.store = store_options;
   so.interval = std::chrono::seconds(config.sync_interval_s);
   so.heartbeat_interval = std::chrono::seconds(config.heartbeat_interval_s);
-  so.connect_timeout = std::chrono::seconds(config.connect_timeout_s);
-  so.transfer_timeout = std::chrono::seconds(config.transfer_timeout_s);
   so.software_version = MCK_VERSION;
-  auto syncer = std::make_unique<Syncer>(so);
+  auto opened = Syncer::Open(setup, so);
+  if (!opened.ok()) {
+    std::cerr << "kiosk: portal: sync unavailable, working offline (" << opened.status().ToString() << ")\n";
+    return std::make_unique<OfflineLink>();
+  }
+  std::unique_ptr<Syncer> syncer = std::move(opened.value());
   // Called on the sync worker's thread only: `last` needs no lock.
   syncer->SetSink([&events, last = std::optional<SyncStatus>()](const SyncEvent& e) mutable {
     if (e.kind == SyncEvent::Kind::kPassFinished) {

@@ -83,13 +83,14 @@ int Sync(Context& ctx) {
   }
   auto cfg = ctx.Config();
   if (!cfg.ok()) return ctx.Fail(cfg.status());
+  SyncSetup setup;
+  setup.store.data_dir = (*cfg)->data_dir;
+  setup.store.kiosk_number = (*cfg)->kiosk_number;
+  setup.store.retention_days = (*cfg)->retention_days;
+  setup.store.catalog_seed = (*cfg)->catalog_seed;
+  setup.connect_timeout = std::chrono::seconds((*cfg)->connect_timeout_s);
+  setup.transfer_timeout = std::chrono::seconds((*cfg)->transfer_timeout_s);
   SyncOptions o;
-  o.store.data_dir = (*cfg)->data_dir;
-  o.store.kiosk_number = (*cfg)->kiosk_number;
-  o.store.retention_days = (*cfg)->retention_days;
-  o.store.catalog_seed = (*cfg)->catalog_seed;
-  o.connect_timeout = std::chrono::seconds((*cfg)->connect_timeout_s);
-  o.transfer_timeout = std::chrono::seconds((*cfg)->transfer_timeout_s);
   o.interval = std::chrono::seconds((*cfg)->sync_interval_s);
   o.heartbeat_interval = std::chrono::seconds((*cfg)->heartbeat_interval_s);
   o.lease = std::chrono::seconds(lease_s);
@@ -98,7 +99,9 @@ int Sync(Context& ctx) {
   o.batch = static_cast<int>(batch);
   o.chunk_bytes = static_cast<size_t>(chunk_kb) * 1024;
   o.software_version = MCK_VERSION;
-  Syncer syncer(o);
+  auto opened = Syncer::Open(setup, o);
+  if (!opened.ok()) return ctx.Fail(opened.status());
+  Syncer& syncer = **opened;
 
   if (once || drain) {
     auto s = once ? syncer.RunOnce() : syncer.Drain();

@@ -1,8 +1,88 @@
 #include "offline/domain/clock.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace mck {
+
+void Waker::Wake() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool Clock::WaitUntil(SteadyPoint deadline, Waker& waker) const {
+  const auto real_deadline = std::chrono::steady_clock::now() + (deadline - Steady());
+  std::unique_lock<std::mutex> lock(waker.mu_);
+  waker.cv_.wait_until(lock, real_deadline, [&] { return waker.woken_; });
+  const bool woken = waker.woken_;
+  waker.woken_ = false;
+  return woken;
+}
+
+bool ManualClock::WaitUntil(SteadyPoint deadline, Waker& waker) const {
+  if (auto_advance_) {
+    std::lock_guard<std::mutex> lock(waker.mu_);
+    if (waker.woken_) {
+      waker.woken_ = false;
+      return true;
+    }
+    const int64_t target = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyPoint{}).count();
+    int64_t now = offset_ms_.load();
+    while (now < target && !offset_ms_.compare_exchange_weak(now, target)) {
+    }
+    return false;
+  }
+  const Waiter me{deadline, &waker};
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    waiters_.push_back(&me);
+  }
+  waiters_changed_.notify_all();
+  bool woken;
+  {
+    std::unique_lock<std::mutex> lock(waker.mu_);
+    waker.cv_.wait(lock, [&] { return waker.woken_ || Steady() >= deadline; });
+    woken = waker.woken_;
+    waker.woken_ = false;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &me));
+  }
+  waiters_changed_.notify_all();
+  return woken;
+}
+
+void ManualClock::Advance(std::chrono::milliseconds d) {
+  offset_ms_ += d.count();
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const Waiter* w : waiters_) {
+    // Taking the waiter's mutex orders this after its predicate check: no wake-up is lost.
+    { std::lock_guard<std::mutex> wl(w->waker->mu_); }
+    w->waker->cv_.notify_all();
+  }
+}
+
+std::optional<SteadyPoint> ManualClock::AwaitWaiters(size_t n, std::chrono::milliseconds real_timeout) const {
+  std::optional<SteadyPoint> earliest;
+  auto asleep = [&] {
+    size_t count = 0;
+    earliest.reset();
+    for (const Waiter* w : waiters_) {
+      std::lock_guard<std::mutex> wl(w->waker->mu_);
+      if (w->waker->woken_ || w->deadline <= Steady()) continue;
+      ++count;
+      if (!earliest || w->deadline < *earliest) earliest = w->deadline;
+    }
+    return count >= n;
+  };
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!waiters_changed_.wait_for(lock, real_timeout, asleep)) return std::nullopt;
+  return earliest;
+}
 
 // Howard Hinnant's days_from_civil / civil_from_days.
 int64_t DaysFromCivil(const CivilDate& d) {

@@ -141,7 +141,9 @@ Result<KeyAndCsr> MakeKeyAndCsr(const std::string& common_name) {
   return KeyAndCsr{BioString(kb.get()), BioString(rb.get())};
 }
 
-Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, const EnrolRequest& request) {
+namespace {
+// What is wrong with the request before anything is sent (token, already enrolled).
+Status CheckEnrolRequest(Store& store, const EnrolRequest& request) {
   if (request.token.empty()) {
     return Status::Error(Code::kInvalidArgument, "no enrolment token given", "Chưa nhập mã đăng ký (token)");
   }
@@ -154,9 +156,12 @@ Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, con
                            "Kiosk đã đăng ký với " + *existing + " (thêm --force để đăng ký lại)");
     }
   }
-  auto ca_pem = ReadAll(request.ca_file);
-  if (!ca_pem.ok()) return ca_pem.status();
+  return Status::Ok();
+}
+}  // namespace
 
+Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, const EnrolRequest& request) {
+  if (Status st = CheckEnrolRequest(store, request); !st.ok()) return st;
   HttpOptions opts;
   opts.base_url = request.portal_url;
   opts.ca_file = request.ca_file;
@@ -164,6 +169,14 @@ Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, con
   opts.transfer_timeout = request.transfer_timeout;
   auto http = HttpClient::Create(opts);
   if (!http.ok()) return http.status();
+  return Enrol(store, data_dir, request, **http);
+}
+
+Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, const EnrolRequest& request,
+                        PortalTransport& transport) {
+  if (Status st = CheckEnrolRequest(store, request); !st.ok()) return st;
+  auto ca_pem = ReadAll(request.ca_file);
+  if (!ca_pem.ok()) return ca_pem.status();
 
   auto kc = MakeKeyAndCsr(request.hostname);
   if (!kc.ok()) return kc.status();
@@ -171,12 +184,12 @@ Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, con
                      {"csr", kc->csr_pem},
                      {"hostname", request.hostname},
                      {"software_version", request.software_version}};
-  HttpRequest req;
+  PortalRequest req;
   req.method = "POST";
   req.path = "/api/v1/kiosks/enroll";
   req.headers = {{"Content-Type", "application/json"}, {"Idempotency-Key", NewUuidV4()}};
   req.body = body.dump();
-  auto resp = (*http)->Send(req);
+  auto resp = transport.Send(req);
   if (!resp.ok()) {
     SecureWipe(kc->private_key_pem);
     return resp.status();
@@ -216,7 +229,8 @@ Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, con
   std::filesystem::create_directories(dir, ec);
   ::chmod(dir.c_str(), 0700);
   Enrolment e;
-  e.portal_url = (*http)->options().base_url;
+  e.portal_url = request.portal_url;
+  while (!e.portal_url.empty() && e.portal_url.back() == '/') e.portal_url.pop_back();  // as HttpClient keeps it
   e.kiosk_id = answer["kiosk_id"].get<std::string>();
   e.commune_code = answer.value("commune_code", "");
   e.commune_name = answer.value("commune_name", "");

@@ -21,6 +21,7 @@
 namespace mck {
 
 class Store;
+class PortalTransport;
 
 namespace settings {
 inline constexpr const char* kPortalUrl = "portal.url";
@@ -72,5 +73,9 @@ struct EnrolRequest {
 // Errors: kRejected (token unknown or used: 401; CSR refused: 422), kSecurity (TLS), kUnavailable,
 // kAlreadyExists (already enrolled and replace_existing false), kIo (files).
 Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, const EnrolRequest& request);
+// The same over a transport the caller made (a test's fake portal): `transport` must already
+// point at request.portal_url; request.ca_file is still copied and pinned.
+Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, const EnrolRequest& request,
+                        PortalTransport& transport);
 
 }  // namespace mck

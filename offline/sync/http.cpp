@@ -18,8 +18,9 @@ void GlobalInitOnce() {
 }
 
 struct Transfer {
-  HttpResponse* response = nullptr;
-  const std::atomic<bool>* stop = nullptr;
+  PortalResponse* response = nullptr;
+  const std::atomic<bool>* stop = nullptr;    // the client's (HttpOptions::stop)
+  const std::atomic<bool>* cancel = nullptr;  // the request's (PortalRequest::cancel)
 };
 
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
@@ -48,7 +49,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
 
 int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto* t = static_cast<Transfer*>(user);
-  return (t->stop && t->stop->load()) ? 1 : 0;
+  return ((t->stop && t->stop->load()) || (t->cancel && t->cancel->load())) ? 1 : 0;
 }
 
 bool Contains(const std::string& s, const char* needle) {
@@ -102,6 +103,26 @@ Status CurlStatus(CURLcode rc, const std::string& detail_in) {
   }
 }
 
+// What happened on the wire (transport.h), for the caller to branch on.
+TransportFailure CurlFailure(CURLcode rc, const Status& st) {
+  if (st.code() == Code::kSecurity) return TransportFailure::kTls;
+  switch (rc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return TransportFailure::kCannotConnect;
+    case CURLE_OPERATION_TIMEDOUT:
+      return TransportFailure::kTimeout;
+    case CURLE_ABORTED_BY_CALLBACK:
+      return TransportFailure::kAborted;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+      return TransportFailure::kLocal;
+    default:
+      return TransportFailure::kDropped;
+  }
+}
+
 }  // namespace
 
 std::optional<TimePoint> ParseHttpDate(const std::string& s) {
@@ -147,12 +168,12 @@ HttpClient::~HttpClient() {
   if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
 }
 
-Result<HttpResponse> HttpClient::Send(const HttpRequest& req) {
+PortalReply HttpClient::Send(const PortalRequest& req) {
   CURL* c = static_cast<CURL*>(curl_);
   // Reset keeps the connection cache, DNS cache and TLS session cache: reuse survives it.
   curl_easy_reset(c);
-  HttpResponse response;
-  Transfer transfer{&response, options_.stop};
+  PortalResponse response;
+  Transfer transfer{&response, options_.stop, req.cancel};
   char errbuf[CURL_ERROR_SIZE] = {0};
   const std::string url = options_.base_url + req.path;
 
@@ -198,7 +219,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& req) {
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
     if (req.method != "POST") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
   } else if (req.method != "GET") {
-    return Status::Error(Code::kInternal, "unsupported HTTP method " + req.method);
+    return {TransportFailure::kLocal, Status::Error(Code::kInternal, "unsupported HTTP method " + req.method)};
   }
 
   curl_slist* headers = nullptr;
@@ -215,10 +236,10 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& req) {
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
   connections_opened_ += connects;
   if (rc != CURLE_OK) {
-    last_failure_unreachable_ = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST;
-    return CurlStatus(rc, errbuf);
+    Status why = CurlStatus(rc, errbuf);
+    const TransportFailure failure = CurlFailure(rc, why);
+    return {failure, std::move(why)};
   }
-  last_failure_unreachable_ = false;
 
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
   long version = 0;

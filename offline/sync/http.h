@@ -1,4 +1,5 @@
-// offline::HttpClient — the kiosk's one HTTPS transport to the provincial portal (libcurl).
+// offline::HttpClient — the kiosk's one HTTPS transport to the provincial portal (libcurl): the
+// real PortalTransport (offline/sync/transport.h).
 //
 // One object owns one CURL easy handle and is reused for every request, so libcurl keeps the
 // TLS connection alive between calls (HTTP/2 when the portal offers it through ALPN, else
@@ -8,16 +9,19 @@
 // kiosk's client certificate and key are presented (mutual TLS).
 //
 // Thread-safety: an HttpClient is used by one thread at a time (libcurl's rule for easy
-// handles); each thread that talks to the portal makes its own. `stop`, when given, may be set
-// from any thread: a transfer in progress is then aborted within ~100 ms (Code::kUnavailable
-// with message "stopped").
+// handles); each thread that talks to the portal makes its own. `stop` (HttpOptions) and
+// `cancel` (PortalRequest), when given, may be set from any thread: a transfer in progress is then
+// aborted within ~100 ms (TransportFailure::kAborted, Code::kUnavailable, message "stopped").
 //
 // Errors (Send): transport failures only — any HTTP status, 5xx included, is a response.
-//   kSecurity     the server certificate did not verify (unknown CA, self-signed, wrong name,
-//                 expired), the CA file or client certificate could not be used, or the TLS
-//                 handshake was refused: stop and tell a technician, never retry blindly
-//   kTimeout      connect or transfer timeout
-//   kUnavailable  connection refused/reset/dropped, DNS, partial answer, or stopped
+//   kTls / kSecurity            the server certificate did not verify (unknown CA, self-signed,
+//                               wrong name, expired), the CA file or client certificate could not
+//                               be used, or the TLS handshake was refused: stop and tell a
+//                               technician, never retry blindly
+//   kTimeout / kTimeout         connect or transfer timeout
+//   kCannotConnect / kUnavailable  connection refused, no route, DNS
+//   kDropped / kUnavailable     reset or dropped after connecting, partial answer
+//   kAborted / kUnavailable     stopped
 #pragma once
 
 #include <atomic>
@@ -32,6 +36,7 @@
 
 #include "offline/domain/clock.h"
 #include "offline/domain/status.h"
+#include "offline/sync/transport.h"
 
 namespace mck {
 
@@ -47,46 +52,26 @@ struct HttpOptions {
   bool reuse_connections = true;
 };
 
-struct HttpRequest {
-  std::string method = "GET";  // GET, HEAD, POST, PATCH
-  std::string path;            // "/api/v1/dossiers"
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  // When set and shorter than the transfer timeout: the whole request must finish in this time
-  // (the sync engine uses it so that no request outlives the outbox lease).
-  std::optional<std::chrono::milliseconds> deadline;
-};
+// The names before the PortalTransport seam; new code says PortalRequest and PortalResponse.
+using HttpRequest = PortalRequest;
+using HttpResponse = PortalResponse;
 
-struct HttpResponse {
-  long status = 0;
-  std::map<std::string, std::string> headers;  // names lower-case; last value wins
-  std::string body;
-  std::optional<TimePoint> date;  // the server's Date header, when valid
-  std::string http_version;       // "1.1" or "2"
-  std::string Header(const std::string& lower_name) const {
-    auto it = headers.find(lower_name);
-    return it == headers.end() ? std::string() : it->second;
-  }
-};
-
-class HttpClient {
+class HttpClient final : public PortalTransport {
  public:
   // Checks the options (https:// URL, readable CA file) and makes the easy handle.
   static Result<std::unique_ptr<HttpClient>> Create(HttpOptions options);
-  ~HttpClient();
+  ~HttpClient() override;
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  Result<HttpResponse> Send(const HttpRequest& request);
+  PortalReply Send(const PortalRequest& request) override;
+  TransportStats stats() const override { return {transfers_, connections_opened_, seconds_in_transfers_}; }
 
   // Connections opened so far (for the benchmark and tests: reuse shows as 1).
   long connections_opened() const { return connections_opened_; }
   // Wall-clock time spent inside transfers so far, and their number (for the benchmark).
   double seconds_in_transfers() const { return seconds_in_transfers_; }
   long transfers() const { return transfers_; }
-  // True when the last Send failed before any connection was made (refused, no route, DNS):
-  // the portal as a whole is unreachable, not just this request.
-  bool last_failure_unreachable() const { return last_failure_unreachable_; }
   const HttpOptions& options() const { return options_; }
 
  private:
@@ -96,7 +81,6 @@ class HttpClient {
   long connections_opened_ = 0;
   double seconds_in_transfers_ = 0;
   long transfers_ = 0;
-  bool last_failure_unreachable_ = false;
 };
 
 // Parses an HTTP date (IMF-fixdate, RFC 850 or asctime) with libcurl's parser.

@@ -30,11 +30,11 @@ std::string UrlEncode(const std::string& s) {
 }
 }  // namespace
 
-Result<PortalDossierStatus> LookupDossier(HttpClient& http, const std::string& key) {
-  HttpRequest req;
+Result<PortalDossierStatus> LookupDossier(PortalTransport& portal, const std::string& key) {
+  PortalRequest req;
   req.path = IsUuid(key) ? "/api/v1/dossiers?client_id=" + UrlEncode(key) : "/api/v1/dossiers/" + UrlEncode(key);
   req.headers = {{"Accept", "application/json"}};
-  auto resp = http.Send(req);
+  auto resp = portal.Send(req);
   if (!resp.ok()) return resp.status();
   if (resp->status == 404) {
     return Status::Error(Code::kNotFound, "portal does not know this dossier (yet)",

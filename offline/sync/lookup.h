@@ -1,6 +1,6 @@
 // Asking the portal about one dossier (GET /api/v1/dossiers/{code} or ?client_id=), for the
-// kiosk's look-up screen and `kioskctl lookup`. Blocking: call it on a worker thread, with an
-// HttpClient made for that thread (MakePortalClient).
+// kiosk's look-up screen and `kioskctl lookup`. Blocking: call it on a worker thread, with a
+// transport made for that thread (MakePortalClient, or a test's fake portal).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -12,6 +12,7 @@
 #include "offline/domain/status.h"
 #include "offline/sync/enrolment.h"
 #include "offline/sync/http.h"
+#include "offline/sync/transport.h"
 
 namespace mck {
 
@@ -30,8 +31,9 @@ Result<std::unique_ptr<HttpClient>> MakePortalClient(const Enrolment& enrolment,
                                                      const std::atomic<bool>* stop = nullptr);
 
 // `key` is an official dossier code or a client id (UUID). kNotFound when the portal does not
-// know it (a queued dossier has not reached it yet); kSecurity/kUnavailable as HttpClient.
-Result<PortalDossierStatus> LookupDossier(HttpClient& http, const std::string& key);
+// know it (a queued dossier has not reached it yet); kSecurity/kUnavailable/kTimeout as the
+// transport says (offline/sync/transport.h).
+Result<PortalDossierStatus> LookupDossier(PortalTransport& portal, const std::string& key);
 
 // The portal's status word in Vietnamese for people ("received" → "Đã tiếp nhận").
 const char* PortalStatusVi(const std::string& status);

@@ -2,7 +2,7 @@
 
 namespace mck {
 
-PortalError ReadPortalError(const HttpResponse& response) {
+PortalError ReadPortalError(const PortalResponse& response) {
   PortalError e;
   e.details = nlohmann::json::array();
   auto body = nlohmann::json::parse(response.body, nullptr, false);
@@ -15,7 +15,7 @@ PortalError ReadPortalError(const HttpResponse& response) {
   return e;
 }
 
-Status PortalErrorStatus(const HttpResponse& response, const std::string& what) {
+Status PortalErrorStatus(const PortalResponse& response, const std::string& what) {
   const PortalError e = ReadPortalError(response);
   const std::string status = std::to_string(response.status);
   std::string en = "portal " + what + ": HTTP " + status;

@@ -16,10 +16,10 @@ struct PortalError {
   std::string message;     // the portal's text (English or Vietnamese, for staff)
   nlohmann::json details;  // array (may be empty)
 };
-PortalError ReadPortalError(const HttpResponse& response);
+PortalError ReadPortalError(const PortalResponse& response);
 
 // A non-2xx answer as a Status: 401/403 kSecurity (the portal does not accept this kiosk),
 // 408/429/5xx kUnavailable, other 4xx kRejected. `what` names the call ("dossier", "lookup").
-Status PortalErrorStatus(const HttpResponse& response, const std::string& what);
+Status PortalErrorStatus(const PortalResponse& response, const std::string& what);
 
 }  // namespace mck

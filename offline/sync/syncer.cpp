@@ -22,9 +22,8 @@ namespace {
 constexpr milliseconds kMinRequestTime{1500};
 }  // namespace
 
-Syncer::Syncer(SyncOptions options) : options_(std::move(options)) {
-  if (!options_.clock) options_.clock = &system_clock_;
-  options_.store.clock = options_.clock;
+Syncer::Syncer(Store& store, PortalTransport& transport, const Clock& clock, SyncOptions options)
+    : store_(&store), transport_(&transport), clock_(&clock), options_(std::move(options)) {
   uint64_t seed = options_.seed;
   if (seed == 0) SecureRandom(&seed, sizeof seed);
   rng_.seed(seed);
@@ -35,6 +34,37 @@ Syncer::Syncer(SyncOptions options) : options_(std::move(options)) {
   }
   options_.batch = std::max(1, options_.batch);
   options_.chunk_bytes = std::max<size_t>(1024, options_.chunk_bytes);
+}
+
+Syncer::Syncer(std::unique_ptr<Store> store, std::unique_ptr<PortalTransport> transport, const Clock& clock,
+               SyncOptions options)
+    : Syncer(*store, *transport, clock, std::move(options)) {
+  owned_store_ = std::move(store);
+  owned_transport_ = std::move(transport);
+}
+
+Result<std::unique_ptr<Syncer>> Syncer::Open(const SyncSetup& setup, SyncOptions options) {
+  static const SystemClock system_clock;
+  const Clock& clock = setup.clock ? *setup.clock : system_clock;
+  StoreOptions so = setup.store;
+  so.clock = &clock;
+  auto store = Store::Open(so);
+  if (!store.ok()) return store.status();
+  auto e = LoadEnrolment(**store);
+  if (!e.ok()) return e.status();
+  HttpOptions h;
+  h.base_url = e->portal_url;
+  h.ca_file = e->ca_file;
+  h.client_cert = e->cert_file;
+  h.client_key = e->key_file;
+  h.connect_timeout = setup.connect_timeout;
+  h.transfer_timeout = setup.transfer_timeout;
+  h.reuse_connections = setup.reuse_connections;
+  auto client = HttpClient::Create(h);
+  if (!client.ok()) return client.status();
+  if (options.data_dir.empty()) options.data_dir = setup.store.data_dir;
+  return std::unique_ptr<Syncer>(
+      new Syncer(std::move(store.value()), std::move(client.value()), clock, std::move(options)));
 }
 
 Syncer::~Syncer() {
@@ -56,43 +86,17 @@ void Syncer::Emit(SyncEvent event) {
 }
 
 TimePoint Syncer::Now() const {
-  return options_.clock->Now();
+  return clock_->Now();
 }
 SteadyPoint Syncer::Steady() const {
-  return options_.clock->Steady();
+  return clock_->Steady();
 }
 
-Status Syncer::Prepare() {
-  if (!store_) {
-    auto store = Store::Open(options_.store);
-    if (!store.ok()) return store.status();
-    store_ = std::move(store.value());
-  }
-  if (!http_) {
-    auto e = LoadEnrolment(*store_);
-    if (!e.ok()) return e.status();
-    enrolment_ = std::make_unique<Enrolment>(std::move(e.value()));
-    HttpOptions h;
-    h.base_url = enrolment_->portal_url;
-    h.ca_file = enrolment_->ca_file;
-    h.client_cert = enrolment_->cert_file;
-    h.client_key = enrolment_->key_file;
-    h.connect_timeout = options_.connect_timeout;
-    h.transfer_timeout = options_.transfer_timeout;
-    h.stop = &stop_;
-    h.reuse_connections = options_.reuse_connections;
-    auto client = HttpClient::Create(h);
-    if (!client.ok()) return client.status();
-    http_ = std::move(client.value());
-  }
-  return Status::Ok();
-}
-
-Result<HttpResponse> Syncer::Send(const std::string& method, const std::string& path, const std::string& body,
-                                  std::vector<std::pair<std::string, std::string>> headers,
-                                  std::optional<SteadyPoint> lease_end) {
-  if (stop_) return Status::Error(Code::kUnavailable, "stopped", "Đã dừng đồng bộ");
-  HttpRequest req;
+PortalReply Syncer::Send(const std::string& method, const std::string& path, const std::string& body,
+                         std::vector<std::pair<std::string, std::string>> headers,
+                         std::optional<SteadyPoint> lease_end) {
+  if (stop_) return {TransportFailure::kAborted, Status::Error(Code::kUnavailable, "stopped", "Đã dừng đồng bộ")};
+  PortalRequest req;
   req.method = method;
   req.path = path;
   req.body = body;
@@ -100,27 +104,38 @@ Result<HttpResponse> Syncer::Send(const std::string& method, const std::string& 
   if (lease_end) {
     const auto left = std::chrono::duration_cast<milliseconds>(*lease_end - Steady());
     if (left < kMinRequestTime) {
-      return Status::Error(Code::kTimeout, "outbox lease nearly over; the item goes back to the queue",
-                           "Hết thời gian giữ hồ sơ; sẽ gửi lại sau");
+      return {TransportFailure::kLocal,
+              Status::Error(Code::kTimeout, "outbox lease nearly over; the item goes back to the queue",
+                            "Hết thời gian giữ hồ sơ; sẽ gửi lại sau")};
     }
     req.deadline = left;
   }
-  auto resp = http_->Send(req);
+  req.cancel = &stop_;
+  auto resp = transport_->Send(req);
   if (resp.ok() && resp->date) skew_s_ = ClockSkewSeconds(*resp->date, Now());
   return resp;
 }
 
-bool Syncer::Reached(const Result<HttpResponse>& resp) const {
+bool Syncer::Reached(const PortalReply& resp) const {
   // Sent means the request went out on a verified connection (answered or not).
-  return resp.ok() || (resp.status().code() != Code::kSecurity && !http_->last_failure_unreachable() && !stop_);
+  if (resp.ok()) return true;
+  switch (resp.failure()) {
+    case TransportFailure::kTimeout:
+    case TransportFailure::kDropped:
+      return !stop_;
+    default:
+      return false;  // refused, TLS, aborted, or never made
+  }
 }
 
-Syncer::ItemResult Syncer::Classify(const Result<HttpResponse>& resp) {
+Syncer::ItemResult Syncer::Classify(const PortalReply& resp) {
   if (!resp.ok()) {
     const Status& st = resp.status();
-    if (st.code() == Code::kSecurity) return {Outcome::kSecurity, st, std::nullopt};
+    if (resp.failure() == TransportFailure::kTls || st.code() == Code::kSecurity) {
+      return {Outcome::kSecurity, st, std::nullopt};
+    }
     if (stop_) return {Outcome::kStopped, st, std::nullopt};
-    if (http_->last_failure_unreachable()) return {Outcome::kPausePortal, st, std::nullopt};
+    if (resp.failure() == TransportFailure::kCannotConnect) return {Outcome::kPausePortal, st, std::nullopt};
     return {Outcome::kRetryItem, st, std::nullopt};
   }
   const long s = resp->status;
@@ -329,7 +344,6 @@ Syncer::ItemResult Syncer::SendItem(const OutboxItem& item, SteadyPoint lease_en
 
 Result<SyncSummary> Syncer::Pass() {
   SyncSummary sum;
-  if (Status st = Prepare(); !st.ok()) return st;
   Emit({SyncEvent::Kind::kPassStarted, "", "", {}, {}});
   bool end_pass = false;
   if (force_.exchange(false)) paused_until_.reset();  // staff asked to send now
@@ -418,9 +432,10 @@ Result<SyncSummary> Syncer::Pass() {
   }
   sum.remaining = store_->QueueDepth();
   sum.clock_skew_s = skew_s_;
-  sum.connections_opened = http_->connections_opened();
-  sum.seconds_in_transfers = http_->seconds_in_transfers();
-  sum.requests = http_->transfers();
+  const TransportStats ts = transport_->stats();
+  sum.connections_opened = ts.connections_opened;
+  sum.seconds_in_transfers = ts.seconds_in_transfers;
+  sum.requests = ts.requests;
   RecordState(sum);
   if (sum.error.ok() && sum.retried == 0 && !sum.portal_pause) last_error_.clear();  // reported once, in a heartbeat
   Emit({SyncEvent::Kind::kPassFinished, "", "", sum, sum.error});
@@ -468,14 +483,18 @@ Result<SyncSummary> Syncer::Drain() {
       total.error = Status::Ok();
       break;
     }
-    TimePoint wake = **next;
-    if (paused_until_ && *paused_until_ > wake) wake = *paused_until_;
-    auto wait = std::chrono::duration_cast<milliseconds>(wake - Now());
-    wait = std::clamp(wait, milliseconds(20), milliseconds(options_.interval));
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, wait, [&] { return stop_.load(); });
+    WaitForNextPass(**next);
   }
   return total;
+}
+
+void Syncer::WaitForNextPass(TimePoint wake) {
+  if (paused_until_ && *paused_until_ > wake) wake = *paused_until_;
+  // Rounded up: waking a fraction of a millisecond early would find nothing due yet.
+  const auto wait =
+      std::clamp(std::chrono::ceil<milliseconds>(wake - Now()), milliseconds(20), milliseconds(options_.interval));
+  if (stop_) return;
+  clock_->WaitUntil(Steady() + wait, waker_);  // woken or not, the caller's loop decides
 }
 
 void Syncer::Start() {
@@ -485,11 +504,7 @@ void Syncer::Start() {
 }
 
 void Syncer::Nudge() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    nudged_ = true;
-  }
-  cv_.notify_all();
+  waker_.Wake();
 }
 
 void Syncer::ForceNow() {
@@ -499,29 +514,24 @@ void Syncer::ForceNow() {
 
 void Syncer::Stop() {
   stop_ = true;
-  cv_.notify_all();
+  waker_.Wake();
   if (worker_.joinable()) worker_.join();
 }
 
 void Syncer::WorkerLoop() {
   while (!stop_) {
     auto s = Pass();
-    milliseconds wait = options_.interval;
+    TimePoint wake = Now() + options_.interval;
     if (!s.ok()) {
       Emit({SyncEvent::Kind::kStopped, "", s.status().message_en(), {}, s.status()});
-    } else if (s->error.code() != Code::kSecurity && store_) {
+    } else if (s->error.code() != Code::kSecurity) {
       auto next = store_->NextOutboxDue();
-      if (next.ok() && *next) {
-        TimePoint wake = **next;
-        if (paused_until_ && *paused_until_ > wake) wake = *paused_until_;
-        wait = std::clamp(std::chrono::duration_cast<milliseconds>(wake - Now()), milliseconds(20), wait);
-      }
+      if (next.ok() && *next && **next < wake) wake = **next;
+      if (paused_until_ && *paused_until_ > wake) wake = *paused_until_;
     }
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, wait, [&] { return stop_.load() || nudged_; });
-    nudged_ = false;
+    if (stop_) break;
+    WaitForNextPass(wake);
   }
-  // Connections close with the handle when the Syncer goes; the store stays for RunOnce.
 }
 
 }  // namespace mck

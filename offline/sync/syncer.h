@@ -23,16 +23,25 @@
 // No request is allowed to outlive its outbox lease: each request's deadline is cut to the time
 // the lease has left (minus a margin), so a row is never in flight for two runners.
 //
-// Threads: a Syncer owns its Store and its HttpClient, both used only on the thread that runs
-// the passes — the caller of RunOnce/Drain, or the worker thread made by Start. Do not mix the
-// two on one object. Stop() and Nudge() may be called from any thread; Stop() aborts a transfer
-// in progress within ~100 ms and returns when the worker has finished (leases it held but had not
-// tried are handed back). Events go to the sink on the sync thread (see SyncEvent).
+// Seams (docs/sync.md): the Syncer takes what it uses — a Store, a PortalTransport and a Clock.
+// Every wait of the engine (the pause after a 429/503 and its Retry-After, backoff, the worker's
+// sleep until the next item is due, Drain's pauses) is a Clock::WaitUntil, so a test with a
+// ManualClock and the fake portal (tests/sync/fake_portal.h) runs it without sleeping. The store
+// should run on the same clock (lease expiry and due times are compared in the store).
+// Syncer::Open is the composition roots' shortcut: it opens a Store of its own and an HttpClient
+// from the stored enrolment.
+//
+// Threads: the store and the transport are used only on the thread that runs the passes — the
+// caller of RunOnce/Drain, or the worker thread made by Start. Do not mix the two on one object,
+// and use neither elsewhere while the Syncer runs. Stop() and Nudge() may be called from any
+// thread; Stop() aborts a transfer in progress within ~100 ms (PortalRequest::cancel) and returns
+// when the worker has finished (leases it held but had not tried are handed back). Events go to
+// the sink on the sync thread (see SyncEvent).
 #pragma once
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -46,23 +55,16 @@
 #include "offline/domain/status.h"
 #include "offline/store/store.h"
 #include "offline/sync/backoff.h"
+#include "offline/sync/transport.h"
 
 namespace mck {
 
-class HttpClient;
-struct HttpResponse;
-struct Enrolment;
-
 struct SyncOptions {
-  StoreOptions store;            // the kiosk's data directory (the Syncer opens its own Store)
-  const Clock* clock = nullptr;  // backoff, leases, skew; null: the system clock
-  std::string owner;             // lease owner; empty: "sync-<pid>-<random>"
-  int batch = 16;                // rows leased at once
+  std::string owner;  // lease owner; empty: "sync-<pid>-<random>"
+  int batch = 16;     // rows leased at once
   std::chrono::seconds lease{180};
-  BackoffPolicy backoff;          // per item, and for the portal as a whole
-  int failures_before_pause = 3;  // consecutive item failures that end a pass
-  std::chrono::seconds connect_timeout{10};
-  std::chrono::seconds transfer_timeout{60};
+  BackoffPolicy backoff;              // per item, and for the portal as a whole
+  int failures_before_pause = 3;      // consecutive item failures that end a pass
   size_t chunk_bytes = 256 * 1024;    // attachment PATCH size
   std::chrono::seconds interval{30};  // worker: time between passes when nothing is due
   std::chrono::seconds heartbeat_interval{300};
@@ -72,8 +74,8 @@ struct SyncOptions {
   bool poll_status = true;
   bool send_heartbeat = true;
   bool refresh_catalog = true;
-  bool reuse_connections = true;  // false only for the benchmark's naive baseline
-  uint64_t seed = 0;              // jitter; 0: random
+  std::filesystem::path data_dir;  // for the heartbeat's disk_free_bytes; empty: -1 (unknown)
+  uint64_t seed = 0;               // jitter; 0: random
   std::string software_version = "0";
   // Device states for the heartbeat ("ok", "paper_low", ...); called on the sync thread.
   std::function<std::string()> printer_state;
@@ -122,9 +124,23 @@ struct SyncEvent {
 // Called on the sync thread; must return quickly (push into the UI's queue and wake it).
 using SyncEventSink = std::function<void(const SyncEvent&)>;
 
+// What Syncer::Open needs to make the parts itself.
+struct SyncSetup {
+  StoreOptions store;  // the kiosk's data directory: Open opens a Store of its own there
+  std::chrono::seconds connect_timeout{10};
+  std::chrono::seconds transfer_timeout{60};
+  bool reuse_connections = true;  // false only for the benchmark's naive baseline
+  const Clock* clock = nullptr;   // null: the system clock (the store runs on it too)
+};
+
 class Syncer {
  public:
-  explicit Syncer(SyncOptions options);
+  // The parts are the caller's and must outlive the Syncer.
+  Syncer(Store& store, PortalTransport& transport, const Clock& clock, SyncOptions options);
+  // For kioskctl and the kiosk: opens a Store at setup.store, loads the enrolment and makes the
+  // HttpClient (pinned CA, mTLS) from it; the Syncer owns both. kFailedPrecondition when the kiosk
+  // is not enrolled; store and TLS-file errors as Store::Open and HttpClient::Create.
+  static Result<std::unique_ptr<Syncer>> Open(const SyncSetup& setup, SyncOptions options);
   ~Syncer();  // Stop()s
   Syncer(const Syncer&) = delete;
   Syncer& operator=(const Syncer&) = delete;
@@ -165,18 +181,21 @@ class Syncer {
     nlohmann::json details;  // the portal's reasons, for kPark
   };
 
-  Status Prepare();  // opens the store and the HTTP client on this thread
+  Syncer(std::unique_ptr<Store> store, std::unique_ptr<PortalTransport> transport, const Clock& clock,
+         SyncOptions options);
   Result<SyncSummary> Pass();
+  // Sleeps through the clock until `wake` (clamped to [20 ms, interval]) or a Nudge/Stop.
+  void WaitForNextPass(TimePoint wake);
   ItemResult SendItem(const OutboxItem& item, std::chrono::steady_clock::time_point lease_end, SyncSummary& sum);
   ItemResult SendDossier(const OutboxItem& item, std::chrono::steady_clock::time_point lease_end, SyncSummary& sum);
   ItemResult SendSimple(const OutboxItem& item, std::chrono::steady_clock::time_point lease_end, SyncSummary& sum);
   ItemResult UploadAttachment(const AttachmentInfo& att, std::chrono::steady_clock::time_point lease_end,
                               SyncSummary& sum);
-  ItemResult Classify(const Result<HttpResponse>& resp);
-  bool Reached(const Result<HttpResponse>& resp) const;
-  Result<HttpResponse> Send(const std::string& method, const std::string& path, const std::string& body,
-                            std::vector<std::pair<std::string, std::string>> headers,
-                            std::optional<std::chrono::steady_clock::time_point> lease_end);
+  ItemResult Classify(const PortalReply& resp);
+  bool Reached(const PortalReply& resp) const;
+  PortalReply Send(const std::string& method, const std::string& path, const std::string& body,
+                   std::vector<std::pair<std::string, std::string>> headers,
+                   std::optional<std::chrono::steady_clock::time_point> lease_end);
   void PollStatuses(SyncSummary& sum);
   void RefreshCatalog(SyncSummary& sum);
   void Heartbeat(SyncSummary& sum);
@@ -186,11 +205,13 @@ class Syncer {
   std::chrono::steady_clock::time_point Steady() const;
   void WorkerLoop();
 
+  // Owned only when made by Open (declared first: they outlive the pointers below).
+  std::unique_ptr<Store> owned_store_;
+  std::unique_ptr<PortalTransport> owned_transport_;
+  Store* store_;
+  PortalTransport* transport_;
+  const Clock* clock_;
   SyncOptions options_;
-  SystemClock system_clock_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Enrolment> enrolment_;
-  std::unique_ptr<HttpClient> http_;
   std::mt19937_64 rng_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> force_{false};
@@ -204,10 +225,9 @@ class Syncer {
   bool catalog_requested_ = false;
   std::map<std::string, std::chrono::steady_clock::time_point> last_polled_;
 
-  std::mutex mu_;  // guards sink_, nudged_
-  std::condition_variable cv_;
-  bool nudged_ = false;
+  std::mutex mu_;  // guards sink_
   SyncEventSink sink_;
+  Waker waker_;  // Nudge, ForceNow and Stop end the wait in progress
   std::thread worker_;
 };
 

@@ -105,8 +105,10 @@ void Syncer::Heartbeat(SyncSummary& sum) {
   if (last_heartbeat_ && now - *last_heartbeat_ < options_.heartbeat_interval) return;
   struct statvfs vfs {};
   int64_t disk_free = -1;
-  if (::statvfs(options_.store.data_dir.c_str(), &vfs) == 0)
+  if (!options_.data_dir.empty() && ::statvfs(options_.data_dir.c_str(), &vfs) == 0)
     disk_free = static_cast<int64_t>(vfs.f_bavail) * vfs.f_frsize;
+  auto expires = store_->GetSetting(settings::kCertExpiresAt);
+  const std::string cert_expires_at = expires.ok() && *expires ? **expires : std::string();
   // Counts, states and versions only: never a name, number or code of a citizen.
   const json body = {
       {"software_version", options_.software_version},
@@ -116,7 +118,7 @@ void Syncer::Heartbeat(SyncSummary& sum) {
       {"printer", {{"state", options_.printer_state ? options_.printer_state() : "unknown"}}},
       {"card_reader", {{"state", options_.card_reader_state ? options_.card_reader_state() : "unknown"}}},
       {"disk_free_bytes", disk_free},
-      {"certificate_expires_at", enrolment_->cert_expires_at}};
+      {"certificate_expires_at", cert_expires_at.empty() ? json() : json(cert_expires_at)}};
   auto resp = Send("POST", "/api/v1/kiosks/heartbeat", body.dump(),
                    {{"Content-Type", "application/json"}, {"Idempotency-Key", NewUuidV4()}}, std::nullopt);
   if (!resp.ok()) {

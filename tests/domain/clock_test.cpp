@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+
 #include "offline/domain/clock.h"
 
 using namespace mck;
@@ -44,4 +47,53 @@ TEST_CASE("a manual clock moves only when told") {
   CHECK(UnixSeconds(c.Now()) == 1000);
   c.Advance(std::chrono::seconds(90));
   CHECK(UnixSeconds(c.Now()) == 1090);
+}
+
+TEST_CASE("a wake given before the wait is not lost and is consumed once") {
+  ManualClock clock(FromUnixSeconds(1'800'000'000));
+  Waker waker;
+  waker.Wake();
+  waker.Wake();  // two wakes before a wait count as one
+  CHECK(clock.WaitUntil(clock.Steady() + std::chrono::hours(1), waker));
+  clock.set_auto_advance(true);  // so that the next wait cannot block this test
+  CHECK_FALSE(clock.WaitUntil(clock.Steady() + std::chrono::seconds(5), waker));
+}
+
+TEST_CASE("auto-advance moves a manual clock straight to the deadline and never back") {
+  ManualClock clock(FromUnixSeconds(1'800'000'000));
+  clock.set_auto_advance(true);
+  Waker waker;
+  const auto start = clock.Steady();
+  CHECK_FALSE(clock.WaitUntil(start + std::chrono::seconds(90), waker));
+  CHECK(clock.Steady() - start == std::chrono::seconds(90));
+  CHECK(clock.Now() == FromUnixSeconds(1'800'000'090));
+  CHECK_FALSE(clock.WaitUntil(start + std::chrono::seconds(10), waker));  // already past
+  CHECK(clock.Steady() - start == std::chrono::seconds(90));
+}
+
+TEST_CASE("a thread waiting on a manual clock returns when the clock passes its deadline, not before") {
+  ManualClock clock(FromUnixSeconds(1'800'000'000));
+  Waker waker;
+  const auto deadline = clock.Steady() + std::chrono::seconds(30);
+  std::atomic<int> result{-1};
+  std::thread t([&] { result = clock.WaitUntil(deadline, waker) ? 1 : 0; });
+  auto seen = clock.AwaitWaiters(1, std::chrono::seconds(20));
+  REQUIRE(seen);
+  CHECK(*seen == deadline);
+  clock.Advance(std::chrono::seconds(29));
+  // Still asleep: the deadline is ahead, so it is counted as a waiter again.
+  REQUIRE(clock.AwaitWaiters(1, std::chrono::seconds(20)));
+  CHECK(result == -1);
+  clock.Advance(std::chrono::seconds(1));
+  t.join();
+  CHECK(result == 0);
+}
+
+TEST_CASE("a wake from another thread ends a wait on the system clock") {
+  SystemClock clock;
+  Waker waker;
+  CHECK_FALSE(clock.WaitUntil(clock.Steady() - std::chrono::seconds(1), waker));  // past: at once
+  std::thread t([&] { waker.Wake(); });
+  CHECK(clock.WaitUntil(clock.Steady() + std::chrono::hours(1), waker));  // returns only by the wake
+  t.join();
 }

@@ -42,15 +42,14 @@ struct Run {
 
 Run Drain(Kiosk& kiosk, bool reuse) {
   SyncOptions o = kiosk.sync_options();
-  o.reuse_connections = reuse;
   o.batch = 32;
   o.lease = std::chrono::seconds(300);
   o.poll_status = false;
   o.send_heartbeat = false;
   o.refresh_catalog = false;
-  Syncer syncer(o);
+  auto syncer = kiosk.OpenSyncer(o, nullptr, reuse);
   const auto t0 = std::chrono::steady_clock::now();
-  auto sum = syncer.Drain();
+  auto sum = syncer->Drain();
   const auto t1 = std::chrono::steady_clock::now();
   REQUIRE(sum.ok());
   INFO(sum->error.ToString());

@@ -82,6 +82,25 @@ std::string Slurp(const fs::path& p) {
 }
 }  // namespace
 
+bool ChildExited(pid_t pid, int* status) {
+  int st = 0;
+  if (::waitpid(pid, &st, WNOHANG) != pid) return false;
+  if (status) *status = st;
+  return true;
+}
+
+bool WaitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+  const auto give_up = std::chrono::steady_clock::now() + timeout;
+  std::chrono::milliseconds pause(1);
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() >= give_up) return false;
+    // The one real-time pause of the sync tests: another process is what we wait for.
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
 int WaitChild(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -111,16 +130,18 @@ PortalSim::PortalSim(Options options) : options_(std::move(options)) {
                                    std::to_string(options_.port)};
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   pid_ = Spawn(args, log_file_);
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (!fs::exists(ready_file_)) {
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      FAIL("portal-sim exited before it was ready: " << Slurp(log_file_));
-    }
-    if (std::chrono::steady_clock::now() > give_up) FAIL("portal-sim did not start: " << Slurp(log_file_));
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  bool exited = false;
+  const bool started = WaitFor(
+      [&] {
+        exited = ChildExited(pid_);
+        return exited || fs::exists(ready_file_);
+      },
+      std::chrono::seconds(30));
+  if (exited) {
+    pid_ = -1;
+    FAIL("portal-sim exited before it was ready: " << Slurp(log_file_));
   }
+  if (!started) FAIL("portal-sim did not start: " << Slurp(log_file_));
   json ready = json::parse(Slurp(ready_file_));
   port_ = ready["port"];
   admin_port_ = ready["admin_port"];
@@ -135,13 +156,9 @@ void PortalSim::Stop() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);
   // httplib lets running handlers finish; a deliberately slow one is not worth waiting for.
-  for (int i = 0; i < 100; ++i) {
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (WaitFor([&] { return ChildExited(pid_); }, std::chrono::seconds(2))) {
+    pid_ = -1;
+    return;
   }
   ::kill(pid_, SIGKILL);
   WaitChild(pid_);
@@ -188,12 +205,27 @@ std::unique_ptr<Store> Kiosk::OpenStore(const Clock* clock) const {
   return std::move(s.value());
 }
 
-SyncOptions Kiosk::sync_options(const Clock* clock) const {
+SyncSetup Kiosk::sync_setup(const Clock* clock) const {
+  SyncSetup s;
+  s.store = store_options(clock);
+  s.clock = clock;
+  s.connect_timeout = std::chrono::seconds(5);
+  s.transfer_timeout = std::chrono::seconds(20);
+  return s;
+}
+
+std::unique_ptr<Syncer> Kiosk::OpenSyncer(const SyncOptions& options, const Clock* clock,
+                                          bool reuse_connections) const {
+  SyncSetup setup = sync_setup(clock);
+  setup.reuse_connections = reuse_connections;
+  auto syncer = Syncer::Open(setup, options);
+  INFO(syncer.status().ToString());
+  REQUIRE(syncer.ok());
+  return std::move(syncer.value());
+}
+
+SyncOptions Kiosk::sync_options() const {
   SyncOptions o;
-  o.store = store_options(clock);
-  o.clock = clock;
-  o.connect_timeout = std::chrono::seconds(5);
-  o.transfer_timeout = std::chrono::seconds(20);
   o.backoff.base = std::chrono::milliseconds(20);
   o.backoff.cap = std::chrono::milliseconds(500);
   o.lease = std::chrono::seconds(30);

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -79,7 +80,13 @@ class Kiosk {
   // 2–60 KB. Returns the client ids.
   std::vector<std::string> SubmitDossiers(Store& store, int n, int attachment_every, std::mt19937_64& rng,
                                           const std::string& procedure = "1.001193");
-  SyncOptions sync_options(const Clock* clock = nullptr) const;
+  // Short backoff, lease and chunks for tests.
+  SyncOptions sync_options() const;
+  // Timeouts for tests; the store (and the Syncer) on `clock` (null: the system clock).
+  SyncSetup sync_setup(const Clock* clock = nullptr) const;
+  // Syncer::Open over this kiosk's data directory (fails the test when it cannot).
+  std::unique_ptr<Syncer> OpenSyncer(const SyncOptions& options, const Clock* clock = nullptr,
+                                     bool reuse_connections = true) const;
 
  private:
   int number_;
@@ -95,5 +102,12 @@ int RunKioskctl(const std::vector<std::string>& args, std::string* out = nullptr
 pid_t SpawnKioskctl(const std::vector<std::string>& args, const std::filesystem::path& log);
 // Waits for a child; returns its exit status (-signal when killed).
 int WaitChild(pid_t pid);
+// True once the child has exited (reaped; its status in *status when given), false while it runs.
+bool ChildExited(pid_t pid, int* status = nullptr);
+
+// For conditions only another process can make true (portal-sim, kioskctl): polls `pred` with a
+// short growing backoff until it holds (true) or `timeout` of real time passed (false). Anything
+// inside this process waits on an event or a ManualClock instead.
+bool WaitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
 
 }  // namespace mck::test

@@ -76,14 +76,14 @@ TEST_CASE("dossiers with attachments are accepted once with official codes and t
   auto store = s.kiosk.OpenStore();
   std::mt19937_64 rng(1);
   auto ids = s.kiosk.SubmitDossiers(*store, 6, 2, rng);
-  Syncer syncer(s.kiosk.sync_options());
+  auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
   std::vector<SyncEvent::Kind> kinds;
   std::mutex mu;
-  syncer.SetSink([&](const SyncEvent& e) {
+  syncer->SetSink([&](const SyncEvent& e) {
     std::lock_guard<std::mutex> lock(mu);
     kinds.push_back(e.kind);
   });
-  auto sum = syncer.RunOnce();
+  auto sum = syncer->RunOnce();
   REQUIRE(sum.ok());
   INFO(sum->error.ToString());
   CHECK(sum->error.ok());
@@ -111,7 +111,7 @@ TEST_CASE("dossiers with attachments are accepted once with official codes and t
   CHECK(s.sim.Admin("GET", "/admin/stats")["max_posts_per_key"] == 1);
 
   // A second pass has nothing to send.
-  auto again = syncer.RunOnce();
+  auto again = syncer->RunOnce();
   REQUIRE(again.ok());
   CHECK(again->sent == 0);
   CHECK(s.sim.Admin("GET", "/admin/stats")["dossier_posts"] == 6);
@@ -125,8 +125,8 @@ TEST_CASE(
   std::mt19937_64 rng(2);
   auto refused = s.kiosk.SubmitDossiers(*store, 1, 0, rng, "2.000815");
   auto fine = s.kiosk.SubmitDossiers(*store, 2, 0, rng);
-  Syncer syncer(s.kiosk.sync_options());
-  auto sum = syncer.RunOnce();
+  auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
+  auto sum = syncer->RunOnce();
   REQUIRE(sum.ok());
   CHECK(sum->accepted == 2);
   CHECK(sum->needs_attention == 1);
@@ -139,7 +139,7 @@ TEST_CASE(
 
   s.sim.SetFaults({{"fail_procedure", ""}});
   REQUIRE(store->Requeue(refused[0]).ok());
-  auto second = syncer.RunOnce();
+  auto second = syncer->RunOnce();
   REQUIRE(second.ok());
   CHECK(second->accepted == 1);
   CHECK(store->GetDossier(refused[0])->state == DossierState::kAccepted);
@@ -150,8 +150,8 @@ TEST_CASE("ratings and counter decisions are delivered once and a decision's sta
   auto store = s.kiosk.OpenStore();
   std::mt19937_64 rng(3);
   auto ids = s.kiosk.SubmitDossiers(*store, 1, 0, rng);
-  Syncer syncer(s.kiosk.sync_options());
-  REQUIRE(syncer.RunOnce()->accepted == 1);
+  auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
+  REQUIRE(syncer->RunOnce()->accepted == 1);
   const std::string code = *store->GetDossier(ids[0])->dossier_code;
 
   Rating r;
@@ -168,11 +168,11 @@ TEST_CASE("ratings and counter decisions are delivered once and a decision's sta
              {"documents_received", {{{"id", "birth_certificate"}, {"form", "original"}, {"count", 1}}}}});
   REQUIRE(key.ok());
   s.sim.SetFaults({{"p_drop_response", 1.0}});  // first answers are lost on the way back
-  auto lost = syncer.RunOnce();
+  auto lost = syncer->RunOnce();
   REQUIRE(lost.ok());
   CHECK(lost->delivered == 0);
   s.sim.SetFaults({{"p_drop_response", 0.0}});
-  auto sum = syncer.Drain();
+  auto sum = syncer->Drain();
   REQUIRE(sum.ok());
   CHECK(sum->delivered == 2);
   auto stats = s.sim.Admin("GET", "/admin/stats");
@@ -194,8 +194,8 @@ TEST_CASE("a rating keyed to the provisional code reaches the portal with the of
   r.counter = "HT";
   r.scores = {{"tong_the", 5}};
   REQUIRE(store->SubmitRating(r).ok());
-  Syncer syncer(s.kiosk.sync_options());
-  auto sum = syncer.Drain();
+  auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
+  auto sum = syncer->Drain();
   REQUIRE(sum.ok());
   CHECK(sum->accepted == 1);
   CHECK(sum->delivered == 1);
@@ -220,14 +220,14 @@ TEST_CASE("status polling brings the back office's decisions to the kiosk and lo
   auto store = s.kiosk.OpenStore();
   std::mt19937_64 rng(4);
   auto ids = s.kiosk.SubmitDossiers(*store, 2, 0, rng);
-  Syncer syncer(s.kiosk.sync_options());
-  REQUIRE(syncer.RunOnce()->accepted == 2);
+  auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
+  REQUIRE(syncer->RunOnce()->accepted == 2);
   const std::string code = *store->GetDossier(ids[1])->dossier_code;
   s.sim.Admin("POST", "/admin/dossiers/status", {{"dossier_code", code}, {"status", "completed"}});
 
   SyncOptions o = s.kiosk.sync_options();
-  Syncer fresh(o);  // a new runner polls every unfinished dossier once
-  auto sum = fresh.RunOnce();
+  auto fresh = s.kiosk.OpenSyncer(o);  // a new runner polls every unfinished dossier once
+  auto sum = fresh->RunOnce();
   REQUIRE(sum.ok());
   CHECK(sum->status_updates == 1);
   CHECK(store->GetDossier(ids[1])->portal_status == "completed");
@@ -251,15 +251,15 @@ TEST_CASE("status polling brings the back office's decisions to the kiosk and lo
 TEST_CASE("the catalog is fetched with its ETag and a heartbeat's refresh_catalog command fetches it again") {
   Setup s;
   SyncOptions o = s.kiosk.sync_options();
-  Syncer syncer(o);
-  auto first = syncer.RunOnce();
+  auto syncer = s.kiosk.OpenSyncer(o);
+  auto first = syncer->RunOnce();
   REQUIRE(first.ok());
   CHECK(first->catalog_updated);
   auto store = s.kiosk.OpenStore();
   CHECK_FALSE(store->CachedCatalogRaw()->etag.empty());
 
-  Syncer again(o);  // asks with If-None-Match: 304, nothing changes
-  auto second = again.RunOnce();
+  auto again = s.kiosk.OpenSyncer(o);  // asks with If-None-Match: 304, nothing changes
+  auto second = again->RunOnce();
   REQUIRE(second.ok());
   CHECK_FALSE(second->catalog_updated);
   CHECK(s.sim.Admin("GET", "/admin/stats")["counters"]["catalog.not_modified"] == 1);
@@ -274,14 +274,14 @@ TEST_CASE("the catalog is fetched with its ETag and a heartbeat's refresh_catalo
   s.sim.Admin("POST", "/admin/catalog", cat);
   SyncOptions o2 = o;
   o2.refresh_catalog = false;
-  Syncer quiet(o2);
-  auto third = quiet.RunOnce();
+  auto quiet = s.kiosk.OpenSyncer(o2);
+  auto third = quiet->RunOnce();
   REQUIRE(third.ok());
   CHECK_FALSE(third->catalog_updated);
   s.sim.Admin("POST", "/admin/commands", {{"kiosk_id", "KIOSK-0001"}, {"command", "refresh_catalog"}});
   o2.heartbeat_interval = std::chrono::seconds(0);
-  Syncer told(o2);
-  auto fourth = told.RunOnce();
+  auto told = s.kiosk.OpenSyncer(o2);
+  auto fourth = told->RunOnce();
   REQUIRE(fourth.ok());
   CHECK(fourth->catalog_updated);
   CHECK(store->LoadCatalog()->version == "2026-11-02.1");
@@ -296,14 +296,15 @@ TEST_CASE("heartbeats carry counts and states and never personal data") {
   o.printer_state = [] { return std::string("paper_low"); };
   o.heartbeat_interval = std::chrono::seconds(0);
   s.sim.SetFaults({{"down", true}});
-  Syncer syncer(o);
-  auto down = syncer.RunOnce();  // portal under maintenance: nothing delivered, no heartbeat
+  ManualClock clock(std::chrono::system_clock::now());
+  auto syncer = s.kiosk.OpenSyncer(o, &clock);
+  auto down = syncer->RunOnce();  // portal under maintenance: nothing delivered, no heartbeat
   REQUIRE(down.ok());
   CHECK(down->accepted == 0);
   CHECK(down->error.code() == Code::kUnavailable);
   s.sim.SetFaults({{"down", false}});
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // past the pause and the items' due second
-  auto up = syncer.RunOnce();
+  clock.Advance(std::chrono::minutes(1));  // past the pause and the items' due time
+  auto up = syncer->RunOnce();
   REQUIRE(up.ok());
   CHECK(up->accepted == 3);
   auto kiosks = s.sim.Admin("GET", "/admin/kiosks");
@@ -326,19 +327,16 @@ TEST_CASE("Stop() ends a worker promptly even in the middle of a slow answer") {
   std::mt19937_64 rng(6);
   s.kiosk.SubmitDossiers(*store, 1, 0, rng);
   s.sim.SetFaults({{"p_slow", 1.0}, {"slow_ms", 10000}});
-  Syncer syncer(s.kiosk.sync_options());
-  std::atomic<int> passes{0};
-  syncer.SetSink([&](const SyncEvent& e) {
-    if (e.kind == SyncEvent::Kind::kPassStarted) ++passes;
-  });
-  syncer.Start();
-  while (passes == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
+  syncer->Start();
+  // The worker's first request is held by the simulator (another process): wait until it is.
+  REQUIRE(WaitFor([&] { return s.sim.Admin("GET", "/admin/stats")["counters"].value("fault.slow", 0) >= 1; },
+                  std::chrono::seconds(10)));
   const auto t0 = std::chrono::steady_clock::now();
-  syncer.Stop();
+  syncer->Stop();
   // The slow answer would take 10 s; the stop flag aborts the transfer well before.
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
-  CHECK_FALSE(syncer.running());
+  CHECK_FALSE(syncer->running());
   // The lease was handed back: the dossier is queued again, not stuck in "sending".
   CHECK(store->ListDossiers(DossierState::kQueued)->size() == 1);
 }
@@ -350,8 +348,8 @@ TEST_CASE("a counter decision waits until its dossier has reached the portal") {
   std::mt19937_64 rng(8);
   auto ids = s.kiosk.SubmitDossiers(*store, 1, 0, rng, "2.000815");
   REQUIRE(store->SubmitDecision(ids[0], {{"decision", "accept"}, {"officer", "CB02"}}).ok());
-  Syncer syncer(s.kiosk.sync_options());
-  auto first = syncer.RunOnce();
+  auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
+  auto first = syncer->RunOnce();
   REQUIRE(first.ok());
   CHECK(first->needs_attention == 1);  // the dossier, not the decision
   CHECK(first->delivered == 0);
@@ -359,7 +357,7 @@ TEST_CASE("a counter decision waits until its dossier has reached the portal") {
 
   s.sim.SetFaults({{"fail_procedure", ""}});
   REQUIRE(store->Requeue(ids[0]).ok());
-  auto rest = syncer.Drain();
+  auto rest = syncer->Drain();
   REQUIRE(rest.ok());
   CHECK(rest->accepted == 1);
   CHECK(rest->delivered == 1);
@@ -372,8 +370,8 @@ TEST_CASE("a 428 for an attachment the portal lost: it is uploaded again and the
   std::mt19937_64 rng(12);
   auto ids = s.kiosk.SubmitDossiers(*store, 1, 1, rng);
   s.sim.SetFaults({{"lose_next_upload", true}});
-  Syncer syncer(s.kiosk.sync_options());
-  auto sum = syncer.RunOnce();
+  auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
+  auto sum = syncer->RunOnce();
   REQUIRE(sum.ok());
   CHECK(sum->accepted == 1);
   CHECK(sum->attachments_uploaded == 2);  // once before the POST, once after the 428
@@ -389,17 +387,18 @@ namespace {
 // backoff (far longer than a test runs in real time) the second pass sends nothing.
 struct PausedByAnOutage {
   ManualClock clock{std::chrono::system_clock::now()};
-  SyncOptions options;
   std::unique_ptr<Syncer> syncer;
+  StoreOptions store_options;
 
   explicit PausedByAnOutage(Setup& s) {
     auto store = s.kiosk.OpenStore();
     std::mt19937_64 rng(13);
     s.kiosk.SubmitDossiers(*store, 1, 0, rng);
-    options = s.kiosk.sync_options(&clock);
+    SyncOptions options = s.kiosk.sync_options();
     options.backoff.base = std::chrono::milliseconds(60000);
     options.backoff.cap = std::chrono::milliseconds(60000);
-    syncer = std::make_unique<Syncer>(options);
+    syncer = s.kiosk.OpenSyncer(options, &clock);
+    store_options = s.kiosk.store_options(&clock);
     s.sim.SetFaults({{"down", true}});
     auto down = syncer->RunOnce();
     REQUIRE(down.ok());
@@ -427,7 +426,7 @@ TEST_CASE("staff's send now: the item's retry and the portal's pause are not wai
   Setup s;
   PausedByAnOutage p(s);
   // "Gửi ngay": the UI's store makes the item due, the worker drops its pause.
-  auto ui_store = Store::Open(p.options.store);
+  auto ui_store = Store::Open(p.store_options);
   REQUIRE(ui_store.ok());
   CHECK((*ui_store)->MakeOutboxDueNow().value() == 1);
   p.syncer->ForceNow();

@@ -26,8 +26,8 @@ void CheckRefused(const std::string& server_cert, const std::string& reason) {
   kiosk.SubmitDossiers(*store, 5, 2, rng);
 
   PortalSim impostor({dir.path() / "sim.db", port, server_cert, {}});
-  Syncer syncer(kiosk.sync_options());
-  auto sum = syncer.RunOnce();
+  auto syncer = kiosk.OpenSyncer(kiosk.sync_options());
+  auto sum = syncer->RunOnce();
   REQUIRE(sum.ok());
   CHECK(sum->error.code() == Code::kSecurity);
   INFO(sum->error.message_en());
