@@ -109,17 +109,12 @@ TransportFailure CurlFailure(CURLcode rc, const Status& st) {
   switch (rc) {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-      return TransportFailure::kCannotConnect;
-    case CURLE_OPERATION_TIMEDOUT:
-      return TransportFailure::kTimeout;
-    case CURLE_ABORTED_BY_CALLBACK:
-      return TransportFailure::kAborted;
+    case CURLE_COULDNT_RESOLVE_PROXY: return TransportFailure::kCannotConnect;
+    case CURLE_OPERATION_TIMEDOUT: return TransportFailure::kTimeout;
+    case CURLE_ABORTED_BY_CALLBACK: return TransportFailure::kAborted;
     case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-      return TransportFailure::kLocal;
-    default:
-      return TransportFailure::kDropped;
+    case CURLE_URL_MALFORMAT: return TransportFailure::kLocal;
+    default: return TransportFailure::kDropped;
   }
 }
 

@@ -121,10 +121,8 @@ bool Syncer::Reached(const PortalReply& resp) const {
   if (resp.ok()) return true;
   switch (resp.failure()) {
     case TransportFailure::kTimeout:
-    case TransportFailure::kDropped:
-      return !stop_;
-    default:
-      return false;  // refused, TLS, aborted, or never made
+    case TransportFailure::kDropped: return !stop_;
+    default: return false;  // refused, TLS, aborted, or never made
   }
 }
 

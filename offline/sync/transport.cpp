@@ -13,20 +13,13 @@ std::string PortalRequest::Header(const std::string& name) const {
 
 const char* TransportFailureName(TransportFailure f) {
   switch (f) {
-    case TransportFailure::kNone:
-      return "none";
-    case TransportFailure::kCannotConnect:
-      return "cannot_connect";
-    case TransportFailure::kTimeout:
-      return "timeout";
-    case TransportFailure::kTls:
-      return "tls";
-    case TransportFailure::kAborted:
-      return "aborted";
-    case TransportFailure::kDropped:
-      return "dropped";
-    case TransportFailure::kLocal:
-      return "local";
+    case TransportFailure::kNone: return "none";
+    case TransportFailure::kCannotConnect: return "cannot_connect";
+    case TransportFailure::kTimeout: return "timeout";
+    case TransportFailure::kTls: return "tls";
+    case TransportFailure::kAborted: return "aborted";
+    case TransportFailure::kDropped: return "dropped";
+    case TransportFailure::kLocal: return "local";
   }
   return "unknown";
 }

@@ -36,8 +36,7 @@ Status FailureStatus(TransportFailure f) {
       return Status::Error(Code::kSecurity, "fake portal: server certificate not trusted", "Chứng chỉ không hợp lệ");
     case TransportFailure::kTimeout:
       return Status::Error(Code::kTimeout, "fake portal: timeout", "Cổng dịch vụ công không trả lời kịp");
-    case TransportFailure::kAborted:
-      return Status::Error(Code::kUnavailable, "stopped", "Đã dừng đồng bộ");
+    case TransportFailure::kAborted: return Status::Error(Code::kUnavailable, "stopped", "Đã dừng đồng bộ");
     default:
       return Status::Error(Code::kUnavailable, std::string("fake portal: ") + TransportFailureName(f),
                            "Mất kết nối tới cổng dịch vụ công");
