@@ -57,13 +57,6 @@ std::optional<ScreenId> ParseScreenName(std::string_view s) {
   return std::nullopt;
 }
 
-const std::vector<std::string>& RatingCriteria() {
-  // vn-facts.md §7.1, the criteria a citizen can judge at the counter on the day.
-  static const std::vector<std::string> kCriteria = {"overall", "convenience", "staff_attitude", "reception",
-                                                     "transparency"};
-  return kCriteria;
-}
-
 App::App(AppDeps deps)
     : deps_(deps),
       inactivity_(*deps.clock, std::chrono::seconds(deps.config->inactivity_timeout_s),
@@ -82,6 +75,10 @@ Status App::Init() {
   auto catalog = deps_.store->LoadCatalog();
   if (!catalog.ok()) return catalog.status();
   catalog_ = std::move(catalog.value());
+  if (!deps_.submitter) {
+    own_submitter_ = std::make_unique<core::DossierSubmission>(*deps_.store, catalog_, *deps_.config, *deps_.clock);
+    deps_.submitter = own_submitter_.get();
+  }
   return Status::Ok();
 }
 
@@ -326,15 +323,8 @@ void App::Apply(const Intent& in) {
       Submit();
       break;
     case Intent::Kind::kReprintReceipt:
-      if (session_.submitted && receipt_print_ != JobState::kRunning && deps_.printer) {
-        ReceiptData r;
-        r.commune_name = config().commune_name;
-        r.provisional_code = session_.submitted->provisional_code;
-        r.client_id = session_.submitted->client_id;
-        if (const Procedure* p = procedure()) internal::FillReceiptProcedure(r, *p);
-        r.applicant_name = Value("applicant.full_name");
-        r.submitted_at = session_.submitted->submitted_at;
-        receipt_job_ = deps_.printer->PrintReceipt(r);
+      if (session_.submitted && receipt_slip_ && receipt_print_ != JobState::kRunning && deps_.printer) {
+        receipt_job_ = deps_.printer->PrintReceipt(*receipt_slip_);
         receipt_print_ = JobState::kRunning;
         receipt_error_.clear();
         receipt_detail_vi_.clear();

@@ -20,6 +20,8 @@
 #include "kiosk/app/inactivity.h"
 #include "kiosk/app/services.h"
 #include "kiosk/app/session.h"
+#include "kiosk/core/rating.h"
+#include "kiosk/core/submit.h"
 #include "kiosk/text/ime.h"
 #include "offline/domain/catalog.h"
 #include "offline/domain/clock.h"
@@ -178,8 +180,8 @@ struct StaffDossierView {
   std::string decided;             // the decision recorded in this visit
 };
 
-// The rating criteria (shared/domain/vn-facts.md §7.1) the kiosk asks; ids are sent to the portal.
-const std::vector<std::string>& RatingCriteria();  // "overall", "convenience", ...
+// The rating criteria the kiosk asks (kiosk/core/rating.h); ids are sent to the portal.
+using core::RatingCriteria;
 
 struct AppDeps {
   const KioskConfig* config = nullptr;
@@ -189,8 +191,11 @@ struct AppDeps {
   PrintService* printer = nullptr;        // null: no printer configured (every print fails calmly)
   CardService* card = nullptr;            // null: no card reader (identify by typing only)
   PortalLookupService* portal = nullptr;  // null: not enrolled (local state only)
-  std::function<void()> outbox_changed;   // a dossier or rating was queued (wakes the sync worker)
-  std::function<void()> sync_now;         // staff's "send now" (a pass at once, no backoff wait)
+  // How a dossier is submitted (kiosk/core/submit.h); null: the use case over `store`. Tests
+  // put a fake here to make the store refuse.
+  core::DossierSubmitter* submitter = nullptr;
+  std::function<void()> outbox_changed;  // a dossier or rating was queued (wakes the sync worker)
+  std::function<void()> sync_now;        // staff's "send now" (a pass at once, no backoff wait)
 };
 
 class App {
@@ -280,6 +285,7 @@ class App {
   void CloseStaffDossier();
   void StaffRequeue();
   void StaffPrintOfficial();
+  void PrintOfficial(const printer::OfficialReceipt& receipt);
   // Before a staff print: false (with the reason on screen) when there is no printer or another
   // staff print is still running.
   bool StaffMayPrint();
@@ -302,10 +308,12 @@ class App {
   std::string card_message_;
   JobState receipt_print_ = JobState::kNone;
   uint64_t receipt_job_ = 0;
+  std::optional<printer::KioskSlip> receipt_slip_;  // the submitted dossier's slip ("In lại phiếu")
+  std::unique_ptr<core::DossierSubmission> own_submitter_;
   std::string receipt_error_;
   std::string receipt_detail_vi_, receipt_detail_en_;
   std::optional<TicketView> ticket_;
-  int64_t ticket_id_ = 0;
+  std::optional<Store::Ticket> ticket_record_;  // the citizen's reserved number, until the printer answers
   uint64_t ticket_job_ = 0;
   LookupView lookup_;
   uint64_t lookup_request_ = 0;
@@ -313,9 +321,10 @@ class App {
   int sessions_wiped_ = 0;
   bool staff_unlocked_ = false;
   StaffView staff_;
-  uint64_t staff_job_ = 0;       // the staff reprint in the printer's queue
-  int64_t staff_ticket_id_ = 0;  // the ticket it reprints (0: a receipt); survives the wipe
-  bool staff_official_ = false;  // the job is a Mẫu 01 receipt
+  uint64_t staff_job_ = 0;                     // the staff reprint in the printer's queue
+  std::optional<Store::Ticket> staff_ticket_;  // the ticket it reprints (none: a document); survives the wipe
+  std::string staff_print_code_;               // the dossier the staff print is for (audit)
+  bool staff_official_ = false;                // the job is a Mẫu 01 receipt
   std::optional<StaffDossierView> staff_dossier_;
   std::optional<SyncStatus> sync_status_;
   std::string pin_message_;

@@ -5,8 +5,12 @@
 #include <iostream>
 #include <map>
 
-#include "drivers/printer/dossier_documents.h"
 #include "kiosk/app/app_internal.h"
+#include "kiosk/core/counters.h"
+#include "kiosk/core/decide.h"
+#include "kiosk/core/documents.h"
+#include "kiosk/core/lookup.h"
+#include "kiosk/core/tickets.h"
 #include "offline/domain/decision.h"
 #include "offline/domain/ids.h"
 #include "offline/domain/utf8.h"
@@ -22,28 +26,36 @@ using nlohmann::json;
 
 void App::Submit() {
   if (session_.submitted) return;  // a second tap never makes a second dossier
-  auto v = ValidateDossier(catalog_, BuildDossierBody(), VietnamDate(deps_.clock->Now()));
-  if (!v.ok()) {
+  auto outcome = deps_.submitter->Submit(BuildDossierBody(), {});
+  if (outcome.problem == core::SubmitOutcome::Problem::kInvalid) {
     // Send the citizen back to the first screen with a problem, messages under the fields.
     bool applicant_bad = false;
-    for (const auto& e : v.errors) applicant_bad = applicant_bad || StartsWith(e.field, "applicant.");
+    for (const auto& e : outcome.errors) applicant_bad = applicant_bad || StartsWith(e.field, "applicant.");
     ValidateApplicant();
     ValidateForm();
     Go(applicant_bad ? ScreenId::kApplicant : ScreenId::kForm);
     notice_ = "review.fix_errors";
     return;
   }
-  auto stored = deps_.store->SubmitDossier(v.body, {}, catalog_.version);
-  if (!stored.ok()) {
-    std::cerr << "kiosk: submit failed: " << stored.status().ToString() << "\n";
+  if (!outcome.stored()) {
+    // Nothing was stored: the citizen stays on the review with everything typed, and may try
+    // again or ask at the counter.
+    std::cerr << "kiosk: submit failed: " << outcome.status.ToString() << "\n";
     notice_ = "submit.failed";
     return;
   }
   // Durable now: only from here may the screen say "Đã nộp hồ sơ".
-  session_.submitted = stored.value();
+  session_.submitted = outcome.dossier;
   if (deps_.outbox_changed) deps_.outbox_changed();
   Go(ScreenId::kSubmitted);
   history_.clear();  // no way back into an already submitted dossier
+  if (!outcome.slip_status.ok()) {
+    std::cerr << "kiosk: slip not assembled: " << outcome.slip_status.ToString() << "\n";
+    receipt_print_ = JobState::kFailed;
+    receipt_error_ = "receipt.print_failed";
+    return;
+  }
+  receipt_slip_ = std::move(outcome.slip);
   if (!deps_.printer) {
     receipt_print_ = JobState::kFailed;
     receipt_error_ = "printer.not_configured";
@@ -56,12 +68,7 @@ void App::StartTicket(const std::string& counter) {
   ticket_.reset();
   TicketView view;
   view.counter = counter;
-  for (const auto& p : catalog_.procedures) {
-    if (p.counter == counter) {
-      view.counter_name = p.field;
-      break;
-    }
-  }
+  view.counter_name = core::CounterName(catalog_, counter);
   if (!deps_.printer) {
     // A number is issued only when it is printed: without a printer there is none to give.
     view.print = JobState::kFailed;
@@ -69,10 +76,9 @@ void App::StartTicket(const std::string& counter) {
     ticket_ = view;
     return;
   }
-  auto waiting = deps_.store->WaitingTickets(counter);
   std::optional<std::string> linked;
   if (session_.submitted) linked = session_.submitted->client_id;
-  auto t = deps_.store->ReserveTicket(counter, linked);
+  auto t = core::TicketDesk(*deps_.store, catalog_, config()).Reserve(counter, linked);
   if (!t.ok()) {
     std::cerr << "kiosk: ticket reservation failed: " << t.status().ToString() << "\n";
     view.print = JobState::kFailed;
@@ -80,19 +86,11 @@ void App::StartTicket(const std::string& counter) {
     ticket_ = view;
     return;
   }
-  view.number = t->number;
-  view.waiting_before = waiting.ok() ? *waiting : 0;
+  view.number = t->ticket.number;
+  view.waiting_before = t->document.waiting_before;
   view.print = JobState::kRunning;
-  TicketData data;
-  data.commune_name = config().commune_name;
-  data.counter = counter;
-  data.counter_name = view.counter_name;
-  data.number = t->number;
-  data.waiting_before = view.waiting_before;
-  data.issued_at = t->issued_at;
-  if (session_.submitted) data.provisional_code = session_.submitted->provisional_code;
-  ticket_id_ = t->id;
-  ticket_job_ = deps_.printer->PrintTicket(data);
+  ticket_record_ = t->ticket;
+  ticket_job_ = deps_.printer->PrintTicket(t->document);
   ticket_ = view;
 }
 
@@ -100,33 +98,26 @@ void App::DoLookup() {
   Unfocus();
   lookup_ = LookupView{};
   lookup_.searched = true;
-  std::string code = Trim(Value("lookup"));
-  for (auto& c : code) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  if (IsUuid(Trim(Value("lookup")))) code = Trim(Value("lookup"));  // a QR carries the client id
-  if (code.empty()) {
-    lookup_.error_key = "lookup.empty";
-    return;
-  }
-  auto rec = deps_.store->GetDossier(code);
-  if (!rec.ok()) {
-    lookup_.error_key = rec.status().code() == Code::kNotFound ? "lookup.not_found" : "lookup.failed";
-    if (rec.status().code() != Code::kNotFound) std::cerr << "kiosk: lookup: " << rec.status().ToString() << "\n";
+  auto r = core::DossierLookup(*deps_.store, catalog_).Local(Value("lookup"));
+  if (!r.ok()) {
+    const Code code = r.status().code();
+    lookup_.error_key = code == Code::kInvalidArgument ? "lookup.empty"
+                        : code == Code::kNotFound      ? "lookup.not_found"
+                                                       : "lookup.failed";
+    if (code != Code::kNotFound && code != Code::kInvalidArgument)
+      std::cerr << "kiosk: lookup: " << r.status().ToString() << "\n";
     return;
   }
   lookup_.found = true;
-  lookup_.provisional_code = rec->provisional_code;
-  lookup_.dossier_code = rec->dossier_code.value_or("");
-  const Procedure* p = catalog_.Find(rec->procedure_code);
-  lookup_.procedure_name = p ? p->name : rec->procedure_code;
-  lookup_.state = DossierStateName(rec->state);
-  lookup_.portal_status = rec->portal_status.value_or("");
-  lookup_.appointment_date = rec->appointment_date.value_or("");
-  lookup_.submitted_at = rec->submitted_at;
+  lookup_.provisional_code = r->provisional_code;
+  lookup_.dossier_code = r->dossier_code;
+  lookup_.procedure_name = r->procedure_name;
+  lookup_.state = r->state;
+  lookup_.portal_status = r->portal_status;
+  lookup_.appointment_date = r->appointment_date;
+  lookup_.submitted_at = r->submitted_at;
   if (deps_.portal) {
-    // The portal knows it by its official code once accepted, and by its client id before.
-    lookup_request_ = deps_.portal->Lookup(rec->dossier_code.value_or(rec->client_id));
+    lookup_request_ = deps_.portal->Lookup(r->portal_key);
     lookup_.portal = JobState::kRunning;
   }
 }
@@ -136,14 +127,12 @@ void App::DoRating() {
     notice_ = "rating.choose_one";
     return;
   }
-  Rating r;
+  core::RatingInput r;
   if (session_.submitted) r.dossier_code = session_.submitted->provisional_code;
   if (const Procedure* p = procedure()) r.counter = p->counter;
-  r.scores = json::object();
-  for (const auto& [k, v] : session_.rating_scores) r.scores[k] = v;
+  r.scores = session_.rating_scores;
   r.comment = Trim(Value("rating.comment"));
-  auto key = deps_.store->SubmitRating(r);
-  SecureWipe(r.comment);
+  auto key = core::SubmitRating(*deps_.store, std::move(r));
   if (!key.ok()) {
     std::cerr << "kiosk: rating not stored: " << key.status().ToString() << "\n";
     notice_ = "rating.failed";
@@ -194,14 +183,12 @@ void App::RefreshStaff() {
   staff_.counters.clear();
   staff_.dossiers.clear();
   staff_.failed_tickets.clear();
-  for (const auto& c : catalog_.Counters()) {
+  core::TicketDesk desk(*deps_.store, catalog_, config());
+  for (const auto& c : core::Counters(catalog_)) {
     StaffView::Counter row;
-    row.counter = c;
-    for (const auto& p : catalog_.procedures) {
-      if (p.counter == c && row.name.find(p.field) == std::string::npos)
-        row.name += (row.name.empty() ? "" : ", ") + p.field;
-    }
-    auto w = deps_.store->WaitingTickets(c);
+    row.counter = c.counter;
+    row.name = c.name;
+    auto w = desk.Waiting(c.counter);
     row.waiting = w.ok() ? *w : 0;
     staff_.counters.push_back(row);
   }
@@ -218,20 +205,9 @@ void App::RefreshStaff() {
   } else {
     std::cerr << "kiosk: staff list: " << list.status().ToString() << "\n";
   }
-  auto failed = deps_.store->TodaysTickets("print_failed");
+  auto failed = desk.FailedToday();
   if (failed.ok()) staff_.failed_tickets = std::move(*failed);
 }
-
-namespace {
-// Zeroes every string in a decrypted dossier body before it is freed.
-void WipeJson(json& j) {
-  if (j.is_string()) {
-    SecureWipe(j.get_ref<std::string&>());
-  } else if (j.is_structured()) {
-    for (auto& v : j) WipeJson(v);
-  }
-}
-}  // namespace
 
 bool App::StaffMayPrint() {
   if (staff_job_ != 0) return false;  // one staff print at a time: a second tap does not print twice
@@ -248,42 +224,26 @@ bool App::StaffMayPrint() {
 
 void App::StaffReprintReceipt(const std::string& client_id) {
   if (!StaffMayPrint()) return;
-  auto rec = deps_.store->GetDossier(client_id);
-  if (!rec.ok()) {
-    std::cerr << "kiosk: staff reprint: " << rec.status().ToString() << "\n";
-    staff_.message_key = "staff.reprint_failed";
+  auto slip = core::DossierDocuments(*deps_.store, catalog_, config(), *deps_.clock).Slip(client_id, /*reprint=*/true);
+  if (!slip.ok()) {
+    std::cerr << "kiosk: staff reprint: " << slip.status().ToString() << "\n";
+    const bool purged = slip.status().code() == Code::kFailedPrecondition;
+    staff_.message_key = purged ? "staff.reprint_purged" : "staff.reprint_failed";
+    staff_.message_arg.clear();
+    for (const auto& d : staff_.dossiers) {
+      if (d.client_id == client_id) staff_.message_arg = d.provisional_code;
+    }
     staff_.reprint = JobState::kFailed;
     return;
   }
-  staff_.message_arg = rec->provisional_code;
-  if (rec->purged || !rec->body.is_object()) {
-    staff_.message_key = "staff.reprint_purged";
-    staff_.reprint = JobState::kFailed;
-    return;
-  }
-  ReceiptData r;
-  r.commune_name = config().commune_name;
-  r.provisional_code = rec->provisional_code;
-  r.client_id = rec->client_id;
-  r.procedure_code = rec->procedure_code;
-  r.submitted_at = rec->submitted_at;
-  r.reprinted_at = FormatRfc3339Vietnam(deps_.clock->Now());
-  if (const Procedure* p = catalog_.Find(rec->procedure_code)) {
-    internal::FillReceiptProcedure(r, *p);
-  } else {  // the catalog changed since: print what the dossier itself knows
-    r.procedure_name = "Thủ tục " + rec->procedure_code;
-  }
-  if (rec->body.contains("applicant") && rec->body["applicant"].is_object()) {
-    r.applicant_name = rec->body["applicant"].value("full_name", "");
-  }
-  WipeJson(rec->body);
-  staff_job_ = deps_.printer->PrintReceipt(r);  // the worker wipes its copy of the name
-  SecureWipe(r.applicant_name);
-  staff_ticket_id_ = 0;
+  staff_.message_arg = slip->provisional_code;
+  staff_job_ = deps_.printer->PrintReceipt(*slip);  // the worker wipes its copy of the name
+  staff_print_code_ = slip->provisional_code;
+  core::WipeDocument(*slip);
+  staff_ticket_.reset();
   staff_official_ = false;
   staff_.reprint = JobState::kRunning;
   staff_.message_key = "staff.reprinting_receipt";
-  (void)deps_.store->Audit("staff", "receipt.reprint", rec->provisional_code, "");
 }
 
 namespace {
@@ -384,7 +344,7 @@ void App::StaffOpenDossier(const std::string& client_id) {
     }
     if (v.portal_reasons.empty() && rec->last_error) v.portal_reasons.push_back(*rec->last_error);
   }
-  WipeJson(rec->body);
+  core::WipeBody(rec->body);
   if (auto decisions = deps_.store->DecisionsFor(*rec); decisions.ok()) {
     for (const auto& d : *decisions) {
       v.decisions.push_back({d.decision, d.state, d.decided_at});
@@ -435,26 +395,18 @@ void App::StaffDecide(const std::string& word) {
       d.supplement.push_back(p.name);
     }
   }
-  const Procedure* procedure = catalog_.Find(v.procedure_code);
-  auto body = BuildDecisionBody(d, procedure);
   v.error_vi.clear();
   v.error_en.clear();
-  if (!body.ok()) {
-    v.error_vi = body.status().message_vi();
-    v.error_en = body.status().message_en();
-    return;
-  }
-  const std::string ref = v.dossier_code.empty() ? v.client_id : v.dossier_code;
-  auto key = deps_.store->SubmitDecision(ref, *body);
-  if (!key.ok()) {
-    std::cerr << "kiosk: staff decision: " << key.status().ToString() << "\n";
-    v.error_vi = key.status().message_vi();
-    v.error_en = key.status().message_en();
+  auto recorded = core::CounterDecisions(*deps_.store, catalog_, config(), *deps_.clock).Record(v.client_id, d);
+  if (!recorded.ok()) {
+    if (recorded.status().code() != Code::kInvalidArgument)
+      std::cerr << "kiosk: staff decision: " << recorded.status().ToString() << "\n";
+    v.error_vi = recorded.status().message_vi();
+    v.error_en = recorded.status().message_en();
     return;
   }
   v.decided = word;
-  v.decisions.push_back({word, "queued", FormatRfc3339Vietnam(deps_.clock->Now())});
-  (void)deps_.store->PutSetting("staff.officer", (*body)["officer"].get<std::string>());
+  v.decisions.push_back({word, "queued", recorded->decided_at});
   if (deps_.outbox_changed) deps_.outbox_changed();
   staff_.message_arg = v.provisional_code;
   staff_.message_key = word == "accept"   ? "staff.decided_accept"
@@ -462,13 +414,31 @@ void App::StaffDecide(const std::string& word) {
                                           : "staff.decided_supplement";
   staff_.reprint = JobState::kNone;
   if (word != "accept") return;
-  // Accepted: the Mẫu 01 receipt for the citizen, with the papers as the officer checked them.
-  StaffPrintOfficial();
-  if (staff_.reprint == JobState::kRunning) {
-    staff_.message_key = "staff.decided_accept";
-  } else if (staff_.reprint == JobState::kNone) {  // another staff print is still running
-    staff_.message_key = "staff.decided_accept_print_later";
+  // Accepted: the Mẫu 01 receipt the use case assembled from the decision just recorded.
+  if (!recorded->official) {
+    std::cerr << "kiosk: Mẫu 01 not assembled: " << recorded->official_status.ToString() << "\n";
+    staff_.reprint = JobState::kFailed;
+    staff_.message_key = "staff.official_failed";
+    return;
   }
+  if (!StaffMayPrint()) {
+    core::WipeDocument(*recorded->official);
+    // Another staff print is still running, or there is no printer.
+    if (staff_.reprint == JobState::kNone) staff_.message_key = "staff.decided_accept_print_later";
+    return;
+  }
+  PrintOfficial(*recorded->official);
+  core::WipeDocument(*recorded->official);
+  staff_.message_key = "staff.decided_accept";
+}
+
+void App::PrintOfficial(const printer::OfficialReceipt& receipt) {
+  staff_job_ = deps_.printer->PrintOfficialReceipt(receipt);
+  staff_print_code_ = receipt.provisional_code;
+  staff_ticket_.reset();
+  staff_official_ = true;
+  staff_.reprint = JobState::kRunning;
+  staff_.message_key = "staff.official_printing";
 }
 
 void App::StaffPrintOfficial() {
@@ -476,46 +446,15 @@ void App::StaffPrintOfficial() {
   StaffDossierView& v = *staff_dossier_;
   staff_.message_arg = v.provisional_code;
   if (!StaffMayPrint()) return;
-  auto fail = [&] {
+  auto receipt = core::DossierDocuments(*deps_.store, catalog_, config(), *deps_.clock).Official(v.client_id);
+  if (!receipt.ok()) {
+    std::cerr << "kiosk: Mẫu 01: " << receipt.status().ToString() << "\n";
     staff_.reprint = JobState::kFailed;
     staff_.message_key = "staff.official_failed";
-  };
-  const Procedure* procedure = catalog_.Find(v.procedure_code);
-  auto rec = deps_.store->GetDossier(v.client_id);
-  if (!rec.ok() || !procedure) return fail();
-  // The latest accept recorded for this dossier: its papers, officer and time.
-  auto decisions = deps_.store->DecisionsFor(*rec);
-  const Store::StoredDecision* accept = nullptr;
-  if (decisions.ok()) {
-    for (const auto& d : *decisions) {
-      if (d.decision == "accept" && !d.body.value("purged", false)) accept = &d;
-    }
+    return;
   }
-  if (!accept) {
-    WipeJson(rec->body);
-    return fail();
-  }
-  printer::DossierPrintContext pc;
-  pc.commune_name = config().commune_name;
-  pc.kiosk_number = config().kiosk_number;
-  pc.officer_name = accept->body.value("officer", "");
-  pc.received_at = accept->decided_at;
-  pc.copy_label = "Liên 2: Giao người nộp hồ sơ";
-  if (rec->body.is_object() && accept->body.contains("documents_received")) {
-    rec->body["documents_received"] = accept->body["documents_received"];
-  }
-  auto receipt = printer::OfficialReceiptFromDossier(*rec, *procedure, pc);
-  WipeJson(rec->body);
-  if (!receipt.ok()) return fail();
-  staff_job_ = deps_.printer->PrintOfficialReceipt(*receipt);
-  for (auto* s :
-       {&receipt->applicant_name, &receipt->applicant_address, &receipt->applicant_phone, &receipt->applicant_email}) {
-    SecureWipe(*s);
-  }
-  staff_ticket_id_ = 0;
-  staff_official_ = true;
-  staff_.reprint = JobState::kRunning;
-  staff_.message_key = "staff.official_printing";
+  PrintOfficial(*receipt);
+  core::WipeDocument(*receipt);
 }
 
 void App::StaffReprintTicket(int64_t ticket_id) {
@@ -523,29 +462,24 @@ void App::StaffReprintTicket(int64_t ticket_id) {
   const auto it = std::find_if(staff_.failed_tickets.begin(), staff_.failed_tickets.end(),
                                [&](const Store::Ticket& t) { return t.id == ticket_id; });
   if (it == staff_.failed_tickets.end()) return;  // already reprinted, or yesterday's
-  TicketData data;
-  data.commune_name = config().commune_name;
-  data.counter = it->counter;
-  for (const auto& c : staff_.counters) {
-    if (c.counter == it->counter) data.counter_name = c.name;
+  auto t = core::TicketDesk(*deps_.store, catalog_, config()).ForReprint(std::to_string(ticket_id));
+  if (!t.ok()) {
+    std::cerr << "kiosk: staff ticket reprint: " << t.status().ToString() << "\n";
+    staff_.reprint = JobState::kFailed;
+    staff_.message_key = "staff.reprint_failed";
+    return;
   }
-  data.number = it->number;
-  auto waiting = deps_.store->WaitingTickets(it->counter);
-  data.waiting_before = waiting.ok() ? *waiting : 0;
-  data.issued_at = it->issued_at;
-  if (it->dossier_client_id) {
-    if (auto d = deps_.store->GetDossier(*it->dossier_client_id); d.ok()) data.provisional_code = d->provisional_code;
-  }
-  staff_job_ = deps_.printer->PrintTicket(data);
-  staff_ticket_id_ = it->id;
+  staff_job_ = deps_.printer->PrintTicket(t->document);
+  staff_ticket_ = t->ticket;
+  staff_print_code_.clear();
   staff_official_ = false;
   staff_.reprint = JobState::kRunning;
   staff_.message_key = "staff.reprinting_ticket";
-  staff_.message_arg = printer::FormatTicketNumber(it->counter, it->number);
+  staff_.message_arg = t->display;
 }
 
 void App::CallNext(const std::string& counter) {
-  auto t = deps_.store->CallNextTicket(counter);
+  auto t = core::TicketDesk(*deps_.store, catalog_, config()).CallNext(counter);
   staff_.called.clear();
   staff_.message_key.clear();
   staff_.reprint = JobState::kNone;

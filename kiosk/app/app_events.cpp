@@ -5,6 +5,8 @@
 
 #include "drivers/card/qr.h"
 #include "kiosk/app/app_internal.h"
+#include "kiosk/core/documents.h"
+#include "kiosk/core/tickets.h"
 #include "offline/domain/ids.h"
 #include "offline/domain/utf8.h"
 
@@ -39,15 +41,21 @@ void App::OnEvent(const UiEvent& event) {
       // A staff reprint. A reprinted ticket's number now waits in its place; recorded even when
       // staff mode has been locked meanwhile.
       const bool ok = p->status.ok();
-      if (staff_ticket_id_ != 0 && ok) {
-        Status st = deps_.store->SetTicketState(staff_ticket_id_, "issued");
+      if (staff_ticket_) {
+        Status st = core::TicketDesk(*deps_.store, catalog_, config()).RecordPrint(*staff_ticket_, p->status);
         if (!st.ok()) std::cerr << "kiosk: reprinted ticket state: " << st.ToString() << "\n";
+      } else {
+        Status st = core::DossierDocuments(*deps_.store, catalog_, config(), *deps_.clock)
+                        .RecordPrint("staff", staff_official_ ? "official_receipt" : "kiosk_slip", staff_print_code_,
+                                     p->status);
+        if (!st.ok()) std::cerr << "kiosk: print audit: " << st.ToString() << "\n";
       }
       if (!ok) std::cerr << "kiosk: staff reprint failed: " << p->status.ToString() << "\n";
-      const bool was_ticket = staff_ticket_id_ != 0;
+      const bool was_ticket = staff_ticket_.has_value();
       const bool was_official = staff_official_;
       staff_job_ = 0;
-      staff_ticket_id_ = 0;
+      staff_ticket_.reset();
+      staff_print_code_.clear();
       staff_official_ = false;
       if (staff_unlocked_) {
         staff_.reprint = ok ? JobState::kDone : JobState::kFailed;
@@ -59,10 +67,10 @@ void App::OnEvent(const UiEvent& event) {
         staff_.detail_en = ok ? "" : p->status.message_en();
         RefreshStaff();
       }
-    } else if (p->kind == PrintJobKind::kTicket && p->job_id == ticket_job_ && ticket_id_ != 0) {
+    } else if (p->kind == PrintJobKind::kTicket && p->job_id == ticket_job_ && ticket_record_) {
       // Recorded even when the citizen has already left: the ticket's state is the counter's.
       const bool ok = p->status.ok();
-      Status st = deps_.store->SetTicketState(ticket_id_, ok ? "issued" : "print_failed");
+      Status st = core::TicketDesk(*deps_.store, catalog_, config()).RecordPrint(*ticket_record_, p->status);
       if (!st.ok()) std::cerr << "kiosk: ticket state: " << st.ToString() << "\n";
       if (!ok) std::cerr << "kiosk: ticket print failed: " << p->status.ToString() << "\n";
       if (ticket_) {
@@ -73,7 +81,7 @@ void App::OnEvent(const UiEvent& event) {
           ticket_->detail_en = p->status.message_en();
         }
       }
-      ticket_id_ = 0;
+      ticket_record_.reset();
       ticket_job_ = 0;
     } else if (p->kind == PrintJobKind::kReceipt && p->job_id == receipt_job_) {
       receipt_print_ = p->status.ok() ? JobState::kDone : JobState::kFailed;
@@ -109,7 +117,7 @@ void App::OnEvent(const UiEvent& event) {
     if (l->result.ok()) {
       lookup_.portal = JobState::kDone;
       if (l->status) lookup_.portal_status = *l->status;
-      if (l->status_text) lookup_.portal_status_text = *l->status_text;
+      if (l->status_text) lookup_.portal_status_text = *l->status_text;  // the portal's own words
       if (l->appointment_date && !l->appointment_date->empty()) lookup_.appointment_date = *l->appointment_date;
     } else {
       // Portal unreachable or the dossier not there yet: irrelevant to the citizen (it is
@@ -158,6 +166,8 @@ void App::WipeSession() {
   card_request_ = 0;
   receipt_print_ = JobState::kNone;
   receipt_job_ = 0;
+  if (receipt_slip_) core::WipeDocument(*receipt_slip_);
+  receipt_slip_.reset();
   receipt_error_.clear();
   receipt_detail_vi_.clear();
   receipt_detail_en_.clear();

@@ -33,7 +33,4 @@ Result<std::unique_ptr<HttpClient>> MakePortalClient(const Enrolment& enrolment,
 // know it (a queued dossier has not reached it yet); kSecurity/kUnavailable as HttpClient.
 Result<PortalDossierStatus> LookupDossier(HttpClient& http, const std::string& key);
 
-// The portal's status word in Vietnamese for people ("received" → "Đã tiếp nhận").
-const char* PortalStatusVi(const std::string& status);
-
 }  // namespace mck
