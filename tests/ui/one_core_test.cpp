@@ -90,6 +90,8 @@ struct Kiosk {
     deps.clock = &clock;
     deps.strings = &strings;
     deps.printer = &printer;
+    deps.events = &events;
+    deps.store_options = so;
     deps.submitter = submitter;
     app = std::make_unique<App>(deps);
     REQUIRE(app->Init().ok());
@@ -104,27 +106,48 @@ struct Kiosk {
     app.reset();
     std::filesystem::remove_all(dir);
   }
-  void Do(Intent::Kind k, const std::string& key = "", const std::string& text = "",
-          InputKind input = InputKind::kText) {
-    Intent in(k);
-    in.key = key;
-    in.text = text;
-    in.input = input;
+  // Applies an intent as main.cpp does, then waits (on the queue, no sleeping) until the core
+  // worker has answered whatever it asked and applies those answers; other events (printer,
+  // card) are held for Pump/PumpUntil.
+  void Do(const Intent& in) {
     app->Apply(in);
+    Settle();
   }
-  void Go(ScreenId s) {
-    Intent in(Intent::Kind::kGo);
-    in.screen = s;
-    app->Apply(in);
+  void Go(ScreenId s) { Do(intent::Go{.screen = s}); }
+  void Settle() {
+    for (int i = 0; i < 100 && app->busy(); ++i) {
+      events.Wait(std::chrono::milliseconds(100));
+      for (auto& e : events.Drain()) {
+        if (IsCoreAnswer(e)) {
+          app->OnEvent(e);
+        } else {
+          held.push_back(std::move(e));
+        }
+      }
+    }
+    REQUIRE_FALSE(app->busy());
   }
+  static bool IsCoreAnswer(const UiEvent& e) {
+    return std::holds_alternative<SubmitFinished>(e) || std::holds_alternative<TicketReserved>(e) ||
+           std::holds_alternative<TicketPrintRecorded>(e) || std::holds_alternative<DecisionRecorded>(e) ||
+           std::holds_alternative<RatingStored>(e) || std::holds_alternative<PinChecked>(e);
+  }
+  std::vector<UiEvent> held;
   void Type(const std::string& key, InputKind input, const std::string& keys) {
-    Do(Intent::Kind::kFocus, key, "", input);
-    for (char c : keys) Do(Intent::Kind::kKey, "", std::string(1, c));
-    Do(Intent::Kind::kFocus);
+    Do(intent::Focus{.key = key, .input = input});
+    for (char c : keys) Do(intent::Key{.text = std::string(1, c)});
+    Do(intent::Unfocus{});
   }
   // The recording printer answers at once: every event is already queued.
   void Pump() {
-    for (const auto& e : events.Drain()) app->OnEvent(e);
+    for (int i = 0; i < 20; ++i) {
+      std::vector<UiEvent> batch = std::move(held);
+      held.clear();
+      for (auto& e : events.Drain()) batch.push_back(std::move(e));
+      if (batch.empty()) return;
+      for (const auto& e : batch) app->OnEvent(e);
+      Settle();
+    }
   }
   // kioskctl's --json answer.
   json Ctl(const std::string& args) {
@@ -138,38 +161,38 @@ struct Kiosk {
       StaffAuth auth(*store, clock, PinPolicy{});
       REQUIRE(auth.SetPin("246810").ok());
     }
-    Do(Intent::Kind::kStart);
+    Do(intent::Start{});
     Go(ScreenId::kStaffPin);
-    for (char c : std::string("246810")) Do(Intent::Kind::kKey, "", std::string(1, c));
-    Do(Intent::Kind::kStaffUnlock);
+    for (char c : std::string("246810")) Do(intent::Key{.text = std::string(1, c)});
+    Do(intent::StaffUnlock{});
     Pump();
     REQUIRE(app->screen() == ScreenId::kStaff);
   }
   // A citizen's dossier for birth registration, typed at the screen, with one paper ticked, up
   // to the review screen.
   void FillToReview() {
-    Do(Intent::Kind::kStart);
+    Do(intent::Start{});
     Go(ScreenId::kIdentify);
-    Do(Intent::Kind::kIdentifyTyped);
+    Do(intent::IdentifyTyped{});
     Type("applicant.id_number", InputKind::kDigits, "024190001234");
     Type("applicant.date_of_birth", InputKind::kDate, "15031990");
     Type("applicant.full_name", InputKind::kText, "Nguyeenx Thij Hoaf");
-    Do(Intent::Kind::kSetValue, "applicant.gender", "Nữ");
-    Do(Intent::Kind::kApplicantDone);
-    Do(Intent::Kind::kChooseProcedure, "1.001193");
+    Do(intent::SetValue{.key = "applicant.gender", .value = "Nữ"});
+    Do(intent::ApplicantDone{});
+    Do(intent::ChooseProcedure{.code = "1.001193"});
     Type("fields.child_name", InputKind::kText, "Nguyeenx Vawn An");
     Type("fields.child_dob", InputKind::kDate, "01092025");
-    Do(Intent::Kind::kSetValue, "fields.child_gender", "Nam");
+    Do(intent::SetValue{.key = "fields.child_gender", .value = "Nam"});
     Type("fields.birth_place", InputKind::kText, "Tramj y tees xax Maaux");
-    Do(Intent::Kind::kSetValue, "fields.relationship", "Mẹ");
-    Do(Intent::Kind::kFormDone);
-    Do(Intent::Kind::kToggleDocument, "birth_certificate");
-    Do(Intent::Kind::kDocumentsDone);
+    Do(intent::SetValue{.key = "fields.relationship", .value = "Mẹ"});
+    Do(intent::FormDone{});
+    Do(intent::ToggleDocument{.document_id = "birth_certificate"});
+    Do(intent::DocumentsDone{});
     REQUIRE(app->screen() == ScreenId::kReview);
   }
   void SubmitAtTheScreen() {
     FillToReview();
-    Do(Intent::Kind::kSubmit);
+    Do(intent::Submit{});
     Pump();
     REQUIRE(app->screen() == ScreenId::kSubmitted);
   }
@@ -193,13 +216,13 @@ TEST_CASE("a counter is named alike on the citizen's ticket, on the staff screen
   // XH serves two fields: the name joins both (kiosk/core/counters.h says why).
   const std::string name = core::CounterName(k.app->catalog(), "XH");
   CHECK(name == "Bảo trợ xã hội, Giảm nghèo");
-  k.Do(Intent::Kind::kStart);
+  k.Do(intent::Start{});
   k.Go(ScreenId::kTicket);
-  k.Do(Intent::Kind::kTakeTicket, "XH");
+  k.Do(intent::TakeTicket{.counter = "XH"});
   k.Pump();
   REQUIRE(k.printer.tickets.size() == 1);
   CHECK(k.app->ticket()->counter_name == name);
-  CHECK(k.app->ticket()->print == JobState::kDone);
+  CHECK(k.app->ticket()->print.state == JobState::kDone);
 
   const json ctl = k.Ctl("ticket take XH --json");
   CHECK(ctl["number"] == 2);
@@ -211,7 +234,7 @@ TEST_CASE("a counter is named alike on the citizen's ticket, on the staff screen
   CHECK(std::find(Lines(ctl["text"]).begin(), Lines(ctl["text"]).end(), "Quầy XH - " + name) !=
         Lines(ctl["text"]).end());
 
-  k.Do(Intent::Kind::kStartOver);
+  k.Do(intent::StartOver{});
   k.UnlockStaff();
   bool seen = false;
   for (const auto& c : k.app->staff().counters) {
@@ -244,9 +267,9 @@ TEST_CASE("the kiosk slip lists the same papers, optional ones marked, on the sc
   CHECK(optional_marked);
 
   // The staff reprint is the same slip again.
-  k.Do(Intent::Kind::kStartOver);
+  k.Do(intent::StartOver{});
   k.UnlockStaff();
-  k.Do(Intent::Kind::kStaffReprintReceipt, k.store->GetDossier(code)->client_id);
+  k.Do(intent::StaffReprintReceipt{.client_id = k.store->GetDossier(code)->client_id});
   k.Pump();
   REQUIRE(k.printer.slips.size() == 2);
   CHECK(Timeless(printer::LayoutText(printer::BuildKioskSlip(k.printer.slips[1]))) == Timeless(screen_lines));
@@ -257,13 +280,13 @@ TEST_CASE("Mẫu 01 from the officer's accept on the screen is the one kioskctl 
   k.SubmitAtTheScreen();
   const std::string code = k.app->session().submitted->provisional_code;
   const std::string client_id = k.app->session().submitted->client_id;
-  k.Do(Intent::Kind::kStartOver);
+  k.Do(intent::StartOver{});
   k.UnlockStaff();
-  k.Do(Intent::Kind::kStaffOpenDossier, client_id);
+  k.Do(intent::StaffOpenDossier{.client_id = client_id});
   REQUIRE(k.app->screen() == ScreenId::kStaffDossier);
-  k.Do(Intent::Kind::kStaffPaperForm, "birth_certificate");  // a certified copy, received
+  k.Do(intent::StaffPaperForm{.document_id = "birth_certificate"});  // a certified copy, received
   k.Type("staff.officer", InputKind::kText, "Phamj Vawn Taam");
-  k.Do(Intent::Kind::kStaffDecide, "", "accept");
+  k.Do(intent::StaffDecide{.decision = "accept"});
   k.Pump();
   REQUIRE(k.app->staff_dossier()->decided == "accept");
   REQUIRE(k.printer.officials.size() == 1);
@@ -319,7 +342,7 @@ TEST_CASE("submit failed: the store refuses, the citizen sees a calm message, ke
   RefusingSubmitter refusing;
   Kiosk k(&refusing);
   k.FillToReview();
-  k.Do(Intent::Kind::kSubmit);
+  k.Do(intent::Submit{});
   k.Pump();
   CHECK(refusing.calls == 1);
   CHECK(refusing.last_body["applicant"]["full_name"] == "Nguyễn Thị Hoà");
@@ -334,7 +357,7 @@ TEST_CASE("submit failed: the store refuses, the citizen sees a calm message, ke
   CHECK(k.store->ListDossiers()->empty());
   CHECK(k.store->QueueDepth() == 0);
   // The citizen may try again: the App asks the store again (which still refuses here).
-  k.Do(Intent::Kind::kSubmit);
+  k.Do(intent::Submit{});
   k.Pump();
   CHECK(refusing.calls == 2);
   CHECK(k.app->screen() == ScreenId::kReview);

@@ -15,7 +15,7 @@ void DrawLookup(Ui& ui) {
   TextField(ui, "lookup", ui.T("lookup.code"), InputKind::kPlain, w);
   if (TouchButton(ui, "lookup.search", ui.T("lookup.search"), ImVec2(std::min(w, ui.S(420)), ui.S(96)),
                   ButtonKind::kPrimary)) {
-    ui.Emit(Intent{Intent::Kind::kLookup});
+    ui.Emit(intent::Lookup{});
   }
   const LookupView& r = app.lookup();
   if (r.searched && !r.found) Wrapped(ui, ui.T(r.error_key), ui.F().bold, colors::kError, w);
