@@ -391,7 +391,7 @@ int main(int argc, char** argv) {
     if (!view.intents.empty()) {
       pacer.OnActivity();
       for (const Intent& in : view.intents) {
-        if (trace) std::cerr << "kiosk: intent " << static_cast<int>(in.kind) << " " << in.key << "\n";
+        if (trace) std::cerr << "kiosk: intent " << in.index() << "\n";  // its place in intents.h's variant
         app.Apply(in);
       }
       view.intents.clear();

@@ -342,8 +342,14 @@ TEST_CASE("submit failed: the store refuses, the citizen sees a calm message, ke
   RefusingSubmitter refusing;
   Kiosk k(&refusing);
   k.FillToReview();
-  k.Do(intent::Submit{});
+  // As main.cpp applies it: the store works on the core worker, the screen says "Đang lưu…".
+  k.app->Apply(intent::Submit{});
+  CHECK(k.app->submitting());
+  CHECK(k.app->screen() == ScreenId::kReview);
+  k.app->Apply(intent::Submit{});  // a second tap while it is being stored asks nothing more
+  k.Settle();
   k.Pump();
+  CHECK_FALSE(k.app->submitting());
   CHECK(refusing.calls == 1);
   CHECK(refusing.last_body["applicant"]["full_name"] == "Nguyễn Thị Hoà");
   CHECK(k.app->screen() == ScreenId::kReview);  // not "Đã nộp hồ sơ"
