@@ -1,6 +1,7 @@
-// What the kiosk prints, as Layouts built from plain structs: the UI fills them with data it
-// already holds (no Store, no I/O), renders (layout.h) and prints (printer.h) on its printer
-// worker. dossier_documents.h fills them from a stored dossier for kioskctl and staff reprints.
+// What the kiosk prints, as Layouts built from plain structs (no Store, no I/O), rendered
+// (layout.h) and printed (printer.h). The structs are filled in one place per document,
+// kiosk/core/documents.h and tickets.h (over dossier_documents.h), for the kiosk's screens and
+// kioskctl alike.
 //
 //  - KioskSlip: "Phiếu xác nhận nộp hồ sơ", printed when a citizen submits at the kiosk. It
 //    carries the PROVISIONAL code and says so; the official code comes when an officer accepts.

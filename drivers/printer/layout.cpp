@@ -322,4 +322,22 @@ int MeasureText(const std::string& text, Fonts& fonts, int size, bool bold) {
   return Measure32(Nfc32(text), fonts, size, bold);
 }
 
+std::vector<std::string> LayoutText(const Layout& layout) {
+  std::vector<std::string> out;
+  for (const auto& b : layout.blocks()) {
+    if (const auto* t = std::get_if<TextBlock>(&b)) {
+      out.push_back(t->text);
+    } else if (const auto* r = std::get_if<RowBlock>(&b)) {
+      out.push_back(r->right.empty() ? r->left : r->left + " " + r->right);
+    } else if (const auto* c = std::get_if<ColumnsBlock>(&b)) {
+      std::string line;
+      for (const auto& cell : c->cells) line += (line.empty() ? "" : " | ") + cell;
+      out.push_back(line);
+    } else if (const auto* q = std::get_if<QrBlock>(&b)) {
+      out.push_back("[QR] " + q->content);
+    }
+  }
+  return out;
+}
+
 }  // namespace mck::printer

@@ -93,4 +93,10 @@ std::vector<std::string> WrapText(const std::string& text, Fonts& fonts, const T
 // Width of one line of text in dots.
 int MeasureText(const std::string& text, Fonts& fonts, int size, bool bold);
 
+// What a layout says, one entry per block that carries text, before wrapping: text blocks as
+// they are, a row as "left right", columns joined with " | ", a QR as "[QR] content". The same
+// document gives the same lines whatever the paper: tests compare documents by it, and
+// `kioskctl print ... --json` shows it.
+std::vector<std::string> LayoutText(const Layout& layout);
+
 }  // namespace mck::printer

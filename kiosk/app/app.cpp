@@ -57,13 +57,6 @@ std::optional<ScreenId> ParseScreenName(std::string_view s) {
   return std::nullopt;
 }
 
-const std::vector<std::string>& RatingCriteria() {
-  // vn-facts.md §7.1, the criteria a citizen can judge at the counter on the day.
-  static const std::vector<std::string> kCriteria = {"overall", "convenience", "staff_attitude", "reception",
-                                                     "transparency"};
-  return kCriteria;
-}
-
 App::App(AppDeps deps)
     : deps_(deps),
       inactivity_(*deps.clock, std::chrono::seconds(deps.config->inactivity_timeout_s),
@@ -76,20 +69,31 @@ App::App(AppDeps deps)
 
 App::~App() {
   WipeSession();
+  own_core_.reset();  // finishes what was queued (a submission is stored or not, never half)
 }
 
 Status App::Init() {
   auto catalog = deps_.store->LoadCatalog();
   if (!catalog.ok()) return catalog.status();
   catalog_ = std::move(catalog.value());
+  if (!deps_.core) {
+    if (!deps_.events) return Status::Error(Code::kInternal, "App needs an event queue for its core worker");
+    CoreWorkerOptions o;
+    o.store = deps_.store_options;
+    o.config = deps_.config;
+    o.clock = deps_.clock;
+    o.submitter = deps_.submitter;
+    own_core_ = std::make_unique<CoreWorker>(std::move(o), catalog_, *deps_.events);
+    deps_.core = own_core_.get();
+  }
   return Status::Ok();
 }
 
 // ---- reading --------------------------------------------------------------------------------
 
 std::string App::Value(const std::string& key) const {
-  auto it = session_.values.find(key);
-  return it == session_.values.end() ? std::string() : it->second;
+  auto it = citizen_.session.values.find(key);
+  return it == citizen_.session.values.end() ? std::string() : it->second;
 }
 
 std::string App::DisplayValue(const std::string& key) const {
@@ -115,8 +119,8 @@ std::string App::DisplayValue(const std::string& key) const {
 }
 
 std::string App::ErrorFor(const std::string& key) const {
-  auto it = session_.errors.find(key);
-  if (it == session_.errors.end()) return {};
+  auto it = citizen_.session.errors.find(key);
+  if (it == citizen_.session.errors.end()) return {};
   if (strings().language() != Language::kEn) return it->second.first;
   std::string en = it->second.second;  // the validator's English is written for logs: capitalise
   if (!en.empty() && en[0] >= 'a' && en[0] <= 'z') en[0] = static_cast<char>(en[0] - 'a' + 'A');
@@ -124,13 +128,13 @@ std::string App::ErrorFor(const std::string& key) const {
 }
 
 const Procedure* App::procedure() const {
-  return catalog_.Find(session_.procedure_code);
+  return catalog_.Find(citizen_.session.procedure_code);
 }
 
 std::vector<const Procedure*> App::VisibleProcedures() const {
   std::vector<const Procedure*> out;
   for (const Procedure* p : SearchProcedures(catalog_, Value("search"))) {
-    if (session_.field_filter.empty() || p->field == session_.field_filter) out.push_back(p);
+    if (citizen_.session.field_filter.empty() || p->field == citizen_.session.field_filter) out.push_back(p);
   }
   return out;
 }
@@ -151,8 +155,8 @@ json App::BuildDossierBody() const {
   }
   std::string dob = Value("applicant.date_of_birth");
   if (!dob.empty()) applicant["date_of_birth"] = DateDigitsToIso(dob);
-  applicant["identity_source"] = IdentitySourceName(session_.identity_source);
-  applicant["chip_verified"] = session_.chip_verified;
+  applicant["identity_source"] = IdentitySourceName(citizen_.session.identity_source);
+  applicant["chip_verified"] = citizen_.session.chip_verified;
 
   json fields = json::object();
   json documents = json::array();
@@ -169,12 +173,12 @@ json App::BuildDossierBody() const {
       }
     }
     for (const auto& d : p->documents) {
-      auto it = session_.documents_presented.find(d.id);
+      auto it = citizen_.session.documents_presented.find(d.id);
       documents.push_back(
-          {{"id", d.id}, {"presented_at_counter", it != session_.documents_presented.end() && it->second}});
+          {{"id", d.id}, {"presented_at_counter", it != citizen_.session.documents_presented.end() && it->second}});
     }
   }
-  return json{{"procedure_code", session_.procedure_code},
+  return json{{"procedure_code", citizen_.session.procedure_code},
               {"channel", "kiosk"},
               {"applicant", applicant},
               {"fields", fields},
@@ -184,233 +188,211 @@ json App::BuildDossierBody() const {
 // ---- intents --------------------------------------------------------------------------------
 
 void App::Go(ScreenId s) {
-  if (s == screen_) return;
+  if (s == citizen_.screen) return;
   Unfocus();
-  history_.push_back(screen_);
-  screen_ = s;
-  notice_.clear();
+  citizen_.history.push_back(citizen_.screen);
+  citizen_.screen = s;
+  citizen_.notice.clear();
 }
 
-void App::Apply(const Intent& in) {
+void App::Apply(const Intent& intent) {
   inactivity_.Touch();
-  switch (in.kind) {
-    case Intent::Kind::kStart:
-      WipeSession();  // belt and braces: a session always starts empty
-      inactivity_.StartSession();
-      Go(ScreenId::kMenu);
-      history_.clear();
-      break;
-    case Intent::Kind::kGo:
-      if ((in.screen == ScreenId::kStaff || in.screen == ScreenId::kStaffDossier) && !staff_unlocked_) break;
-      if (in.screen == ScreenId::kStaffPin) {
-        pin_message_.clear();
-        Go(ScreenId::kStaffPin);
-        Focus("staff.pin", InputKind::kDigits);
-      } else if (in.screen == ScreenId::kRating && session_.rating_done) {
-        Go(ScreenId::kThanks);
-      } else {
-        Go(in.screen);
-      }
-      break;
-    case Intent::Kind::kBack:
-      Unfocus();
-      if (!history_.empty()) {
-        screen_ = history_.back();
-        history_.pop_back();
-      }
-      if (screen_ != ScreenId::kStaffDossier) CloseStaffDossier();
-      if (screen_ == ScreenId::kStaff && staff_unlocked_) RefreshStaff();  // back from a dossier
-      notice_.clear();
-      break;
-    case Intent::Kind::kStartOver: WipeSession(); break;
-    case Intent::Kind::kStillHere: break;  // the Touch above is the answer
-    case Intent::Kind::kFocus:
-      if (in.key.empty()) {
-        Unfocus();
-      } else {
-        Focus(in.key, in.input);
-      }
-      break;
-    case Intent::Kind::kKey: TypeKey(in.text); break;
-    case Intent::Kind::kBackspace:
-      if (focused_key_.empty()) break;
-      if (focused_input_ == InputKind::kText) {
-        composer_->Backspace();
-        session_.values[focused_key_] = composer_->Text();
-      } else {
-        std::string& v = session_.values[focused_key_];
-        // Remove one code point (plain fields may hold letters typed on a physical keyboard).
-        while (!v.empty() && (static_cast<unsigned char>(v.back()) & 0xC0) == 0x80) v.pop_back();
-        if (!v.empty()) v.pop_back();
-      }
-      session_.errors.erase(focused_key_);
-      break;
-    case Intent::Kind::kSetValue:
-      Unfocus();
-      session_.values[in.key] = in.text;
-      ValidateKey(in.key);
-      break;
-    case Intent::Kind::kToggleDocument:
-      session_.documents_presented[in.key] = !session_.documents_presented[in.key];
-      break;
-    case Intent::Kind::kIdentifyTyped:
-    case Intent::Kind::kIdentifyNoCard:
-      session_.identity_source = IdentitySource::kManual;
-      session_.chip_verified = false;
-      Go(ScreenId::kApplicant);
-      Focus("applicant.id_number", InputKind::kDigits);
-      break;
-    case Intent::Kind::kReadChip: {
-      Unfocus();
-      if (!deps_.card) {
-        card_read_ = JobState::kFailed;
-        card_message_ = "card.not_configured";
-        break;
-      }
-      const std::string id = Value("applicant.id_number");
-      const std::string dob = DateDigitsToIso(Value("applicant.date_of_birth"));
-      if (id.size() != 12 || !ParseDate(dob)) {
-        card_read_ = JobState::kFailed;
-        card_message_ = "card.need_id_and_dob";
-        break;
-      }
-      card::AccessKey key;
-      key.can = id.substr(6);
-      key.document_number = id.substr(3);
-      key.date_of_birth = dob.substr(2, 2) + dob.substr(5, 2) + dob.substr(8, 2);
-      card_request_ = deps_.card->Read(key);
-      card_read_ = JobState::kRunning;
-      card_message_ = "card.reading";
-      break;
-    }
-    case Intent::Kind::kApplicantDone:
-      Unfocus();
-      if (ValidateApplicant()) Go(ScreenId::kProcedure);
-      break;
-    case Intent::Kind::kFilterField: session_.field_filter = in.text; break;
-    case Intent::Kind::kChooseProcedure:
-      if (catalog_.Find(in.key)) {
-        if (session_.procedure_code != in.key) {
-          // Another procedure: its form starts empty.
-          for (auto it = session_.values.begin(); it != session_.values.end();) {
-            if (StartsWith(it->first, "fields.")) {
-              SecureWipe(it->second);
-              it = session_.values.erase(it);
-            } else {
-              ++it;
-            }
-          }
-          session_.documents_presented.clear();
+  std::visit(
+      [this](const auto& in) {
+        using T = std::decay_t<decltype(in)>;
+        // The one staff guard: a staff intent acts only in unlocked staff mode, on its own screen.
+        if constexpr (StaffIntent<T>) {
+          if (!desk_.unlocked || citizen_.screen != T::kScreen) return;
         }
-        session_.procedure_code = in.key;
-        Go(ScreenId::kForm);
-      }
-      break;
-    case Intent::Kind::kFormDone:
-      Unfocus();
-      if (ValidateForm()) Go(ScreenId::kDocuments);
-      break;
-    case Intent::Kind::kDocumentsDone: Go(ScreenId::kReview); break;
-    case Intent::Kind::kSubmit: Submit(); break;
-    case Intent::Kind::kReprintReceipt:
-      if (session_.submitted && receipt_print_ != JobState::kRunning && deps_.printer) {
-        ReceiptData r;
-        r.commune_name = config().commune_name;
-        r.provisional_code = session_.submitted->provisional_code;
-        r.client_id = session_.submitted->client_id;
-        if (const Procedure* p = procedure()) internal::FillReceiptProcedure(r, *p);
-        r.applicant_name = Value("applicant.full_name");
-        r.submitted_at = session_.submitted->submitted_at;
-        receipt_job_ = deps_.printer->PrintReceipt(r);
-        receipt_print_ = JobState::kRunning;
-        receipt_error_.clear();
-        receipt_detail_vi_.clear();
-        receipt_detail_en_.clear();
-      }
-      break;
-    case Intent::Kind::kLookup: DoLookup(); break;
-    case Intent::Kind::kTakeTicket: StartTicket(in.key); break;
-    case Intent::Kind::kSetScore: session_.rating_scores[in.key] = in.number; break;
-    case Intent::Kind::kSubmitRating: DoRating(); break;
-    case Intent::Kind::kSetLanguage: deps_.strings->SetLanguage(in.number == 1 ? Language::kEn : Language::kVi); break;
-    case Intent::Kind::kToggleLargeText: large_text_ = !large_text_; break;
-    case Intent::Kind::kStaffUnlock: StaffUnlock(); break;
-    case Intent::Kind::kCallNext:
-      if (staff_unlocked_ && screen_ == ScreenId::kStaff) CallNext(in.key);
-      break;
-    case Intent::Kind::kStaffReprintReceipt:
-      if (staff_unlocked_ && screen_ == ScreenId::kStaff) StaffReprintReceipt(in.key);
-      break;
-    case Intent::Kind::kStaffReprintTicket:
-      if (staff_unlocked_ && screen_ == ScreenId::kStaff) StaffReprintTicket(in.number);
-      break;
-    case Intent::Kind::kStaffOpenDossier:
-      if (staff_unlocked_ && screen_ == ScreenId::kStaff) StaffOpenDossier(in.key);
-      break;
-    case Intent::Kind::kStaffTogglePaper:
-    case Intent::Kind::kStaffPaperForm:
-      if (staff_unlocked_ && screen_ == ScreenId::kStaffDossier && staff_dossier_ && staff_dossier_->decided.empty()) {
-        for (auto& p : staff_dossier_->papers) {
-          if (p.id != in.key) continue;
-          if (in.kind == Intent::Kind::kStaffTogglePaper) {
-            p.received = !p.received;
-          } else {
-            p.form = p.form == "original" ? "certified_copy" : p.form == "certified_copy" ? "copy" : "original";
-            p.received = true;  // choosing its form means the paper is there
-          }
-        }
-      }
-      break;
-    case Intent::Kind::kStaffDecide:
-      if (staff_unlocked_ && screen_ == ScreenId::kStaffDossier) StaffDecide(in.text);
-      break;
-    case Intent::Kind::kStaffSyncNow:
-      if (staff_unlocked_ && screen_ == ScreenId::kStaff && enrolled()) {
-        auto n = deps_.store->MakeOutboxDueNow();
-        if (!n.ok()) std::cerr << "kiosk: send now: " << n.status().ToString() << "\n";
-        if (deps_.sync_now) deps_.sync_now();
-        staff_.called.clear();
-        staff_.message_key = "staff.sync_started";
-        staff_.message_arg.clear();
-        staff_.reprint = JobState::kNone;
-      }
-      break;
-    case Intent::Kind::kStaffPrintOfficial:
-      if (staff_unlocked_ && screen_ == ScreenId::kStaffDossier) StaffPrintOfficial();
-      break;
-    case Intent::Kind::kStaffRequeue:
-      if (staff_unlocked_ && screen_ == ScreenId::kStaffDossier) StaffRequeue();
-      break;
-    case Intent::Kind::kToggleInputMethod:
-      method_ = method_ == text::InputMethod::kTelex ? text::InputMethod::kVni : text::InputMethod::kTelex;
-      composer_->SetMethod(method_);
-      break;
+        On(in);
+      },
+      intent);
+}
+
+bool App::busy() const {
+  return citizen_.submit_request != 0 || citizen_.ticket_request != 0 || citizen_.rating_request != 0 ||
+         desk_.pin_request != 0 || desk_.decide_request != 0 || ticket_records_pending_ > 0;
+}
+
+// ---- the session ----------------------------------------------------------------------------
+
+void App::On(const intent::Start&) {
+  WipeSession();  // belt and braces: a session always starts empty
+  inactivity_.StartSession();
+  Go(ScreenId::kMenu);
+  citizen_.history.clear();
+}
+
+void App::On(const intent::Go& in) {
+  if ((in.screen == ScreenId::kStaff || in.screen == ScreenId::kStaffDossier) && !desk_.unlocked) return;
+  if (in.screen == ScreenId::kStaffPin) {
+    desk_.pin_message.clear();
+    Go(ScreenId::kStaffPin);
+    Focus("staff.pin", InputKind::kDigits);
+  } else if (in.screen == ScreenId::kRating && citizen_.session.rating_done) {
+    Go(ScreenId::kThanks);
+  } else {
+    Go(in.screen);
   }
 }
 
-void App::Focus(const std::string& key, InputKind kind) {
-  if (key == focused_key_) return;
+void App::On(const intent::Back&) {
   Unfocus();
-  focused_key_ = key;
-  focused_input_ = kind;
-  std::string& v = session_.values[key];
+  if (!citizen_.history.empty()) {
+    citizen_.screen = citizen_.history.back();
+    citizen_.history.pop_back();
+  }
+  if (citizen_.screen != ScreenId::kStaffDossier) CloseStaffDossier();
+  if (citizen_.screen == ScreenId::kStaff && desk_.unlocked) RefreshStaff();  // back from a dossier
+  citizen_.notice.clear();
+}
+
+void App::On(const intent::StartOver&) {
+  WipeSession();
+}
+
+void App::On(const intent::Focus& in) {
+  if (in.key.empty()) {
+    Unfocus();
+  } else {
+    Focus(in.key, in.input);
+  }
+}
+
+void App::On(const intent::Backspace&) {
+  if (citizen_.focused_key.empty()) return;
+  if (citizen_.focused_input == InputKind::kText) {
+    composer_->Backspace();
+    citizen_.session.values[citizen_.focused_key] = composer_->Text();
+  } else {
+    std::string& v = citizen_.session.values[citizen_.focused_key];
+    // Remove one code point (plain fields may hold letters typed on a physical keyboard).
+    while (!v.empty() && (static_cast<unsigned char>(v.back()) & 0xC0) == 0x80) v.pop_back();
+    if (!v.empty()) v.pop_back();
+  }
+  citizen_.session.errors.erase(citizen_.focused_key);
+}
+
+void App::On(const intent::SetValue& in) {
+  Unfocus();
+  citizen_.session.values[in.key] = in.value;
+  ValidateKey(in.key);
+}
+
+void App::On(const intent::ToggleDocument& in) {
+  citizen_.session.documents_presented[in.document_id] = !citizen_.session.documents_presented[in.document_id];
+}
+
+void App::On(const intent::IdentifyTyped&) {
+  citizen_.session.identity_source = IdentitySource::kManual;
+  citizen_.session.chip_verified = false;
+  Go(ScreenId::kApplicant);
+  Focus("applicant.id_number", InputKind::kDigits);
+}
+
+void App::On(const intent::IdentifyNoCard&) {
+  On(intent::IdentifyTyped{});
+}
+
+void App::On(const intent::ReadChip&) {
+  Unfocus();
+  if (!deps_.card) {
+    citizen_.card_read = JobState::kFailed;
+    citizen_.card_message = "card.not_configured";
+    return;
+  }
+  const std::string id = Value("applicant.id_number");
+  const std::string dob = DateDigitsToIso(Value("applicant.date_of_birth"));
+  if (id.size() != 12 || !ParseDate(dob)) {
+    citizen_.card_read = JobState::kFailed;
+    citizen_.card_message = "card.need_id_and_dob";
+    return;
+  }
+  card::AccessKey key;
+  key.can = id.substr(6);
+  key.document_number = id.substr(3);
+  key.date_of_birth = dob.substr(2, 2) + dob.substr(5, 2) + dob.substr(8, 2);
+  citizen_.card_request = deps_.card->Read(key);
+  citizen_.card_read = JobState::kRunning;
+  citizen_.card_message = "card.reading";
+}
+
+void App::On(const intent::ApplicantDone&) {
+  Unfocus();
+  if (ValidateApplicant()) Go(ScreenId::kProcedure);
+}
+
+void App::On(const intent::FilterField& in) {
+  citizen_.session.field_filter = in.field;
+}
+
+void App::On(const intent::ChooseProcedure& in) {
+  if (!catalog_.Find(in.code)) return;
+  if (citizen_.session.procedure_code != in.code) {
+    // Another procedure: its form starts empty.
+    for (auto it = citizen_.session.values.begin(); it != citizen_.session.values.end();) {
+      if (StartsWith(it->first, "fields.")) {
+        SecureWipe(it->second);
+        it = citizen_.session.values.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    citizen_.session.documents_presented.clear();
+  }
+  citizen_.session.procedure_code = in.code;
+  Go(ScreenId::kForm);
+}
+
+void App::On(const intent::FormDone&) {
+  Unfocus();
+  if (ValidateForm()) Go(ScreenId::kDocuments);
+}
+
+void App::On(const intent::DocumentsDone&) {
+  Go(ScreenId::kReview);
+}
+
+void App::On(const intent::SetScore& in) {
+  citizen_.session.rating_scores[in.criterion] = in.score;
+}
+
+void App::On(const intent::SetLanguage& in) {
+  deps_.strings->SetLanguage(in.language);
+}
+
+void App::On(const intent::ToggleLargeText&) {
+  large_text_ = !large_text_;
+}
+
+void App::On(const intent::ToggleInputMethod&) {
+  method_ = method_ == text::InputMethod::kTelex ? text::InputMethod::kVni : text::InputMethod::kTelex;
+  composer_->SetMethod(method_);
+}
+
+void App::Focus(const std::string& key, InputKind kind) {
+  if (key == citizen_.focused_key) return;
+  Unfocus();
+  citizen_.focused_key = key;
+  citizen_.focused_input = kind;
+  std::string& v = citizen_.session.values[key];
   v.reserve(128);  // fewer reallocations leaving unwiped copies of the text in freed memory
   if (kind == InputKind::kText) composer_->SetText(v);
 }
 
 void App::Unfocus() {
-  if (focused_key_.empty()) return;
-  const std::string key = focused_key_;
-  focused_key_.clear();
+  if (citizen_.focused_key.empty()) return;
+  const std::string key = citizen_.focused_key;
+  citizen_.focused_key.clear();
   composer_->Clear();
   if (StartsWith(key, "applicant.") || StartsWith(key, "fields.")) ValidateKey(key);
 }
 
 void App::TypeKey(const std::string& utf8) {
-  if (focused_key_.empty() || utf8.empty()) return;
-  std::string& v = session_.values[focused_key_];
-  session_.errors.erase(focused_key_);
-  switch (focused_input_) {
+  if (citizen_.focused_key.empty() || utf8.empty()) return;
+  std::string& v = citizen_.session.values[citizen_.focused_key];
+  citizen_.session.errors.erase(citizen_.focused_key);
+  switch (citizen_.focused_input) {
     case InputKind::kText:
       composer_->Key(utf8);
       v = composer_->Text();
@@ -420,7 +402,7 @@ void App::TypeKey(const std::string& utf8) {
       break;
     case InputKind::kDigits:
       if (utf8.size() == 1 && utf8[0] >= '0' && utf8[0] <= '9' &&
-          static_cast<int>(v.size()) < MaxDigitsFor(focused_key_)) {
+          static_cast<int>(v.size()) < MaxDigitsFor(citizen_.focused_key)) {
         v += utf8;
       }
       break;
@@ -431,12 +413,12 @@ void App::TypeKey(const std::string& utf8) {
 }
 
 void App::SetError(const std::string& key, const std::string& vi, const std::string& en) {
-  session_.errors[key] = {vi, en};
+  citizen_.session.errors[key] = {vi, en};
 }
 
 void App::ValidateKey(const std::string& key) {
   // Only judge a field the citizen has started on; the Next button judges the rest.
-  session_.errors.erase(key);
+  citizen_.session.errors.erase(key);
   if (Value(key).empty()) return;
   auto v = ValidateDossier(catalog_, BuildDossierBody(), VietnamDate(deps_.clock->Now()));
   for (const auto& e : v.errors) {
@@ -446,13 +428,13 @@ void App::ValidateKey(const std::string& key) {
 
 bool App::ValidateApplicant() {
   auto v = ValidateDossier(catalog_, BuildDossierBody(), VietnamDate(deps_.clock->Now()));
-  for (auto it = session_.errors.begin(); it != session_.errors.end();) {
-    it = StartsWith(it->first, "applicant.") ? session_.errors.erase(it) : std::next(it);
+  for (auto it = citizen_.session.errors.begin(); it != citizen_.session.errors.end();) {
+    it = StartsWith(it->first, "applicant.") ? citizen_.session.errors.erase(it) : std::next(it);
   }
   bool ok = true;
   for (const auto& e : v.errors) {
     if (StartsWith(e.field, "applicant.")) {
-      if (!session_.errors.count(e.field)) SetError(e.field, e.message_vi, e.message_en);
+      if (!citizen_.session.errors.count(e.field)) SetError(e.field, e.message_vi, e.message_en);
       ok = false;
     }
   }
@@ -461,13 +443,13 @@ bool App::ValidateApplicant() {
 
 bool App::ValidateForm() {
   auto v = ValidateDossier(catalog_, BuildDossierBody(), VietnamDate(deps_.clock->Now()));
-  for (auto it = session_.errors.begin(); it != session_.errors.end();) {
-    it = StartsWith(it->first, "fields.") ? session_.errors.erase(it) : std::next(it);
+  for (auto it = citizen_.session.errors.begin(); it != citizen_.session.errors.end();) {
+    it = StartsWith(it->first, "fields.") ? citizen_.session.errors.erase(it) : std::next(it);
   }
   bool ok = true;
   for (const auto& e : v.errors) {
     if (StartsWith(e.field, "fields.")) {
-      if (!session_.errors.count(e.field)) SetError(e.field, e.message_vi, e.message_en);
+      if (!citizen_.session.errors.count(e.field)) SetError(e.field, e.message_vi, e.message_en);
       ok = false;
     }
   }

@@ -6,6 +6,7 @@
 #include "drivers/card/qr.h"
 #include "kiosk/app/app_internal.h"
 #include "kiosk/app/card_messages.h"
+#include "kiosk/core/documents.h"
 #include "offline/domain/ids.h"
 #include "offline/domain/utf8.h"
 
@@ -19,126 +20,145 @@ using nlohmann::json;
 void App::ApplyIdentity(const card::Identity& id) {
   auto set = [&](const char* key, const std::string& v) {
     if (v.empty()) return;
-    session_.values[key] = v;
-    session_.from_card[key] = true;
-    session_.errors.erase(key);
+    citizen_.session.values[key] = v;
+    citizen_.session.from_card[key] = true;
+    citizen_.session.errors.erase(key);
   };
   set("applicant.id_number", id.id_number);
   set("applicant.full_name", id.full_name);
   if (id.date_of_birth) set("applicant.date_of_birth", IsoToDateDigits(*id.date_of_birth));
   if (id.gender) set("applicant.gender", *id.gender);
   if (id.place_of_residence) set("applicant.address", *id.place_of_residence);
-  session_.identity_source = id.source == "chip" ? IdentitySource::kChip : IdentitySource::kQr;
-  session_.chip_verified = id.source == "chip" && id.chip_verified;
+  citizen_.session.identity_source = id.source == "chip" ? IdentitySource::kChip : IdentitySource::kQr;
+  citizen_.session.chip_verified = id.source == "chip" && id.chip_verified;
 }
 
 // ---- events and time ------------------------------------------------------------------------
 
 void App::OnEvent(const UiEvent& event) {
   if (const auto* p = std::get_if<PrintFinished>(&event)) {
-    if (p->job_id != 0 && p->job_id == staff_job_) {
-      // A staff reprint. A reprinted ticket's number now waits in its place; recorded even when
-      // staff mode has been locked meanwhile.
-      const bool ok = p->status.ok();
-      if (staff_ticket_id_ != 0 && ok) {
-        Status st = deps_.store->SetTicketState(staff_ticket_id_, "issued");
-        if (!st.ok()) std::cerr << "kiosk: reprinted ticket state: " << st.ToString() << "\n";
-      }
-      if (!ok) std::cerr << "kiosk: staff reprint failed: " << p->status.ToString() << "\n";
-      const bool was_ticket = staff_ticket_id_ != 0;
-      const bool was_official = staff_official_;
-      staff_job_ = 0;
-      staff_ticket_id_ = 0;
-      staff_official_ = false;
-      if (staff_unlocked_) {
-        staff_.reprint = ok ? JobState::kDone : JobState::kFailed;
-        staff_.message_key = !ok            ? (was_official ? "staff.official_failed" : "staff.reprint_failed")
-                             : was_ticket   ? "staff.ticket_reprinted"
-                             : was_official ? "staff.official_printed"
-                                            : "staff.receipt_reprinted";
-        staff_.detail_vi = ok ? "" : p->status.message_vi();
-        staff_.detail_en = ok ? "" : p->status.message_en();
-        RefreshStaff();
-      }
-    } else if (p->kind == PrintJobKind::kTicket && p->job_id == ticket_job_ && ticket_id_ != 0) {
-      // Recorded even when the citizen has already left: the ticket's state is the counter's.
-      const bool ok = p->status.ok();
-      Status st = deps_.store->SetTicketState(ticket_id_, ok ? "issued" : "print_failed");
-      if (!st.ok()) std::cerr << "kiosk: ticket state: " << st.ToString() << "\n";
-      if (!ok) std::cerr << "kiosk: ticket print failed: " << p->status.ToString() << "\n";
-      if (ticket_) {
-        ticket_->print = ok ? JobState::kDone : JobState::kFailed;
-        if (!ok) {
-          ticket_->error_key = "ticket.print_failed";
-          ticket_->detail_vi = p->status.message_vi();
-          ticket_->detail_en = p->status.message_en();
-        }
-      }
-      ticket_id_ = 0;
-      ticket_job_ = 0;
-    } else if (p->kind == PrintJobKind::kReceipt && p->job_id == receipt_job_) {
-      receipt_print_ = p->status.ok() ? JobState::kDone : JobState::kFailed;
-      receipt_error_ = p->status.ok() ? "" : "receipt.print_failed";
-      receipt_detail_vi_ = p->status.ok() ? "" : p->status.message_vi();
-      receipt_detail_en_ = p->status.ok() ? "" : p->status.message_en();
-      if (!p->status.ok()) std::cerr << "kiosk: receipt print failed: " << p->status.ToString() << "\n";
-    }
+    OnPrinted(*p);
+  } else if (const auto* sub = std::get_if<SubmitFinished>(&event)) {
+    OnSubmitted(*sub);
+  } else if (const auto* t = std::get_if<TicketReserved>(&event)) {
+    OnTicketReserved(*t);
+  } else if (std::holds_alternative<TicketPrintRecorded>(event)) {
+    --ticket_records_pending_;  // a failure was logged by the worker; staff see what is print_failed
+    if (desk_.unlocked && citizen_.screen == ScreenId::kStaff && !desk_.view.print.running()) RefreshStaff();
+  } else if (const auto* rs = std::get_if<RatingStored>(&event)) {
+    OnRatingStored(*rs);
+  } else if (const auto* pin = std::get_if<PinChecked>(&event)) {
+    OnPinChecked(*pin);
+  } else if (const auto* d = std::get_if<DecisionRecorded>(&event)) {
+    OnDecisionRecorded(*d);
   } else if (const auto* c = std::get_if<CardPresence>(&event)) {
-    card_present_ = c->present;
+    citizen_.card_present = c->present;
     if (c->present) inactivity_.Touch();
-    if (!c->present && card_read_ == JobState::kRunning) card_message_ = "card.removed";
+    if (!c->present && citizen_.card_read == JobState::kRunning) citizen_.card_message = "card.removed";
   } else if (const auto* r = std::get_if<CardReadFinished>(&event)) {
-    if (r->request_id != card_request_ || card_read_ != JobState::kRunning) return;  // an abandoned read
+    if (r->request_id != citizen_.card_request || citizen_.card_read != JobState::kRunning)
+      return;  // an abandoned read
     inactivity_.Touch();
     if (r->identity && r->status.ok()) {
       ApplyIdentity(*r->identity);
-      card_read_ = JobState::kDone;
-      card_message_ = "card.read_ok";
+      citizen_.card_read = JobState::kDone;
+      citizen_.card_message = "card.read_ok";
     } else {
-      card_read_ = JobState::kFailed;
-      card_message_ = CardFailureMessageKey(r->failure);  // the kind, never the Status code, decides
+      citizen_.card_read = JobState::kFailed;
+      citizen_.card_message = CardFailureMessageKey(r->failure);  // the kind, never the Status code, decides
       std::cerr << "kiosk: card read failed (" << card::CardFailureName(r->failure) << "): " << r->status.ToString()
                 << "\n";
     }
   } else if (const auto* s = std::get_if<SyncStatus>(&event)) {
     sync_status_ = *s;
   } else if (std::holds_alternative<QueueChanged>(event)) {
-    if (staff_unlocked_ && screen_ == ScreenId::kStaff && staff_job_ == 0) RefreshStaff();
+    if (desk_.unlocked && citizen_.screen == ScreenId::kStaff && !desk_.view.print.running()) RefreshStaff();
   } else if (const auto* l = std::get_if<PortalLookupFinished>(&event)) {
-    if (l->request_id != lookup_request_ || lookup_.portal != JobState::kRunning) return;
+    if (l->request_id != citizen_.lookup_request || citizen_.lookup.portal != JobState::kRunning) return;
     if (l->result.ok()) {
-      lookup_.portal = JobState::kDone;
-      if (l->status) lookup_.portal_status = *l->status;
-      if (l->status_text) lookup_.portal_status_text = *l->status_text;
-      if (l->appointment_date && !l->appointment_date->empty()) lookup_.appointment_date = *l->appointment_date;
+      citizen_.lookup.portal = JobState::kDone;
+      if (l->status) citizen_.lookup.portal_status = *l->status;
+      if (l->status_text) citizen_.lookup.portal_status_text = *l->status_text;  // the portal's own words
+      if (l->appointment_date && !l->appointment_date->empty()) citizen_.lookup.appointment_date = *l->appointment_date;
     } else {
       // Portal unreachable or the dossier not there yet: irrelevant to the citizen (it is
       // queued); the screen keeps the local state and says nothing alarming.
-      lookup_.portal = JobState::kFailed;
+      citizen_.lookup.portal = JobState::kFailed;
       std::cerr << "kiosk: portal look-up: " << l->result.ToString() << "\n";
     }
   } else if (const auto* q = std::get_if<QrScanned>(&event)) {
-    inactivity_.Touch();
-    if (screen_ == ScreenId::kLookup) {
-      session_.values["lookup"] = q->payload;
-      DoLookup();
-    } else if (screen_ == ScreenId::kIdentify || screen_ == ScreenId::kApplicant) {
-      if (session_.identity_source == IdentitySource::kChip) return;  // the chip already spoke
-      auto id = card::ParseCccdQr(q->payload);
-      if (!id.ok()) {
-        card_read_ = JobState::kFailed;
-        card_message_ = "card.qr_unknown";
-        std::cerr << "kiosk: QR not a citizen ID card: " << id.status().message_en() << "\n";
-        if (screen_ == ScreenId::kIdentify) Go(ScreenId::kApplicant);
-        return;
-      }
-      if (screen_ == ScreenId::kIdentify) Go(ScreenId::kApplicant);
-      ApplyIdentity(*id);
-      card_read_ = JobState::kNone;
-      card_message_ = deps_.card ? "card.qr_ok_lay_card" : "card.qr_ok";
-      SecureWipe(id->full_name);
-    }
+    OnQr(*q);
   }
+}
+
+void App::OnQr(const QrScanned& e) {
+  const auto* q = &e;
+  inactivity_.Touch();
+  if (citizen_.screen == ScreenId::kLookup) {
+    citizen_.session.values["lookup"] = q->payload;
+    DoLookup();
+  } else if (citizen_.screen == ScreenId::kIdentify || citizen_.screen == ScreenId::kApplicant) {
+    if (citizen_.session.identity_source == IdentitySource::kChip) return;  // the chip already spoke
+    auto id = card::ParseCccdQr(q->payload);
+    if (!id.ok()) {
+      citizen_.card_read = JobState::kFailed;
+      citizen_.card_message = "card.qr_unknown";
+      std::cerr << "kiosk: QR not a citizen ID card: " << id.status().message_en() << "\n";
+      if (citizen_.screen == ScreenId::kIdentify) Go(ScreenId::kApplicant);
+      return;
+    }
+    if (citizen_.screen == ScreenId::kIdentify) Go(ScreenId::kApplicant);
+    ApplyIdentity(*id);
+    citizen_.card_read = JobState::kNone;
+    citizen_.card_message = deps_.card ? "card.qr_ok_lay_card" : "card.qr_ok";
+    SecureWipe(id->full_name);
+  }
+}
+
+void App::OnPrinted(const PrintFinished& p) {
+  if (p.job_id == 0) return;
+  if (p.job_id == desk_.view.print.id) return OnStaffPrinted(p);
+  if (p.kind == PrintJobKind::kTicket && p.job_id == citizen_.ticket_job && citizen_.ticket_record) {
+    // Recorded even when the citizen has already left: the ticket's state is the counter's.
+    deps_.core->RecordTicketPrint(*citizen_.ticket_record, p.status);
+    ++ticket_records_pending_;
+    if (!p.status.ok()) std::cerr << "kiosk: ticket print failed: " << p.status.ToString() << "\n";
+    if (citizen_.ticket && citizen_.ticket->print.id == p.job_id) {
+      citizen_.ticket->print.Finish(p.status, "ticket.print_failed");
+    }
+    citizen_.ticket_record.reset();
+    citizen_.ticket_job = 0;
+  } else if (p.kind == PrintJobKind::kReceipt && p.job_id == citizen_.receipt.id) {
+    citizen_.receipt.Finish(p.status, "receipt.print_failed");
+    if (!p.status.ok()) std::cerr << "kiosk: receipt print failed: " << p.status.ToString() << "\n";
+  }
+}
+
+void App::OnStaffPrinted(const PrintFinished& p) {
+  // A staff print. A reprinted ticket's number now waits in its place; recorded even when staff
+  // mode has been locked meanwhile.
+  PrintJob& job = desk_.view.print;
+  if (desk_.print_ticket) {
+    deps_.core->RecordTicketPrint(*desk_.print_ticket, p.status);
+    ++ticket_records_pending_;
+  } else {
+    Status st = core::DossierDocuments(*deps_.store, catalog_, config(), *deps_.clock)
+                    .RecordPrint("staff", job.what == PrintJob::What::kOfficial ? "official_receipt" : "kiosk_slip",
+                                 desk_.print_code, p.status);
+    if (!st.ok()) std::cerr << "kiosk: print audit: " << st.ToString() << "\n";
+  }
+  if (!p.status.ok()) std::cerr << "kiosk: staff print failed: " << p.status.ToString() << "\n";
+  const bool official = job.what == PrintJob::What::kOfficial;
+  const bool ticket = job.what == PrintJob::What::kTicket;
+  job.Finish(p.status, official ? "staff.official_failed" : "staff.reprint_failed");
+  desk_.print_ticket.reset();
+  desk_.print_code.clear();
+  if (!desk_.unlocked) return;
+  desk_.view.message_key = !p.status.ok() ? job.error_key
+                           : ticket       ? "staff.ticket_reprinted"
+                           : official     ? "staff.official_printed"
+                                          : "staff.receipt_reprinted";
+  RefreshStaff();
 }
 
 void App::Tick() {
@@ -146,32 +166,30 @@ void App::Tick() {
 }
 
 void App::WipeSession() {
-  if (deps_.card && card_read_ == JobState::kRunning) deps_.card->Cancel();
+  if (deps_.card && citizen_.card_read == JobState::kRunning) deps_.card->Cancel();
   Unfocus();
-  session_.Wipe();
+  citizen_.session.Wipe();
   composer_->Clear();
-  lookup_ = LookupView{};
-  lookup_request_ = 0;
-  ticket_.reset();
-  card_read_ = JobState::kNone;
-  card_message_.clear();
-  card_request_ = 0;
-  receipt_print_ = JobState::kNone;
-  receipt_job_ = 0;
-  receipt_error_.clear();
-  receipt_detail_vi_.clear();
-  receipt_detail_en_.clear();
-  notice_.clear();
-  history_.clear();
-  screen_ = ScreenId::kAttract;
+  if (citizen_.slip) core::WipeDocument(*citizen_.slip);
+  // What the printer is still doing for the counter survives the wipe: a ticket's number is
+  // recorded issued or print_failed when the printer answers, and so is a staff reprint.
+  const uint64_t ticket_job = citizen_.ticket_job;
+  const std::optional<Store::Ticket> ticket_record = citizen_.ticket_record;
+  citizen_ = CitizenFlow{};
+  citizen_.ticket_job = ticket_job;
+  citizen_.ticket_record = ticket_record;
   large_text_ = deps_.config->large_text;
   deps_.strings->SetLanguage(deps_.config->language == "en" ? Language::kEn : Language::kVi);
   method_ = text::InputMethod::kTelex;
   composer_->SetMethod(method_);
-  staff_unlocked_ = false;  // staff mode locks with the session
-  staff_ = StaffView{};
   CloseStaffDossier();
-  pin_message_.clear();
+  StaffDesk locked;  // staff mode locks with the session
+  if (desk_.view.print.running()) {
+    locked.view.print = desk_.view.print;
+    locked.print_ticket = desk_.print_ticket;
+    locked.print_code = desk_.print_code;
+  }
+  desk_ = std::move(locked);
   if (inactivity_.in_session()) ++sessions_wiped_;
   inactivity_.EndSession();
 }

@@ -26,18 +26,4 @@ inline std::string IsoToDateDigits(const std::string& iso) {
   return iso.substr(8, 2) + iso.substr(5, 2) + iso.substr(0, 4);
 }
 
-// What a receipt says about its procedure (name, field, counter, fee, time, papers to bring):
-// the same for the citizen's first print and a staff reprint.
-inline void FillReceiptProcedure(ReceiptData& r, const Procedure& p) {
-  r.procedure_code = p.code;
-  r.procedure_name = p.name;
-  r.processing_days = p.processing_days;
-  r.field = p.field;
-  r.counter = p.counter;
-  r.fee_vnd = p.fee_vnd;
-  for (const auto& d : p.documents) {
-    if (d.required) r.documents_to_present.push_back(d.name);
-  }
-}
-
 }  // namespace mck::app::internal

@@ -14,43 +14,16 @@ namespace {
 // with its own fonts at the configured paper width. Lives on the printer worker thread.
 class PrinterPages final : public PageBuilder {
  public:
-  PrinterPages(std::unique_ptr<printer::Fonts> fonts, int width_dots, int kiosk_number,
-               std::vector<std::pair<std::string, int64_t>> fees)
-      : fonts_(std::move(fonts)), kiosk_number_(kiosk_number), fees_(std::move(fees)) {
+  PrinterPages(std::unique_ptr<printer::Fonts> fonts, int width_dots) : fonts_(std::move(fonts)) {
     options_.width = width_dots;
   }
 
-  Result<printer::Raster> Receipt(const ReceiptData& r) override {
-    printer::KioskSlip s;
-    s.commune_name = r.commune_name;
-    s.provisional_code = r.provisional_code;
-    s.client_id = r.client_id;
-    s.applicant_name = r.applicant_name;
-    s.procedure_name = r.procedure_name;
-    s.procedure_code = r.procedure_code;
-    s.field = r.field;
-    s.counter = r.counter;
-    for (const auto& d : r.documents_to_present) s.documents_to_bring.push_back({d, true});
-    s.processing_days = r.processing_days;
-    s.fee_vnd = r.fee_vnd;
-    s.kiosk_number = kiosk_number_;
-    s.submitted_at = r.submitted_at;
-    s.reprinted_at = r.reprinted_at;
-    auto page = printer::Render(printer::BuildKioskSlip(s), *fonts_, options_);
-    SecureWipe(s.applicant_name);
-    return page;
+  Result<printer::Raster> Receipt(const printer::KioskSlip& s) override {
+    return printer::Render(printer::BuildKioskSlip(s), *fonts_, options_);
   }
 
-  Result<printer::Raster> Ticket(const TicketData& t) override {
-    printer::QueueTicketInfo q;
-    q.commune_name = t.commune_name;
-    q.counter = t.counter;
-    q.counter_label = t.counter_name;
-    q.number = t.number;
-    q.waiting_before = t.waiting_before;
-    q.issued_at = t.issued_at;
-    q.provisional_code = t.provisional_code;
-    return printer::Render(printer::BuildQueueTicket(q), *fonts_, options_);
+  Result<printer::Raster> Ticket(const printer::QueueTicketInfo& t) override {
+    return printer::Render(printer::BuildQueueTicket(t), *fonts_, options_);
   }
 
   Result<printer::Raster> Official(const printer::OfficialReceipt& r) override {
@@ -60,8 +33,6 @@ class PrinterPages final : public PageBuilder {
  private:
   std::unique_ptr<printer::Fonts> fonts_;
   printer::RenderOptions options_;
-  int kiosk_number_;
-  std::vector<std::pair<std::string, int64_t>> fees_;
 };
 
 }  // namespace
@@ -79,8 +50,7 @@ Devices SetUpDevices(const KioskConfig& config, EventQueue& events) {
       std::cerr << "kiosk: printer fonts: " << fonts.status().ToString() << "\n";
     } else {
       auto pages = std::make_unique<PrinterPages>(std::move(fonts.value()),
-                                                  printer::DotsForPaperWidthMm(config.printer_width_mm),
-                                                  config.kiosk_number, std::vector<std::pair<std::string, int64_t>>{});
+                                                  printer::DotsForPaperWidthMm(config.printer_width_mm));
       d.printer = std::make_unique<PrinterWorker>(std::move(p.value()), std::move(pages), events);
     }
   }

@@ -38,10 +38,10 @@ uint64_t PrinterWorker::Enqueue(PrintJobKind kind, std::function<Result<printer:
   return id;
 }
 
-uint64_t PrinterWorker::PrintReceipt(const ReceiptData& receipt) {
-  return Enqueue(PrintJobKind::kReceipt, [this, r = receipt]() mutable {
-    auto page = pages_->Receipt(r);
-    SecureWipe(r.applicant_name);
+uint64_t PrinterWorker::PrintReceipt(const printer::KioskSlip& slip) {
+  return Enqueue(PrintJobKind::kReceipt, [this, s = slip]() mutable {
+    auto page = pages_->Receipt(s);
+    SecureWipe(s.applicant_name);
     return page;
   });
 }
@@ -54,7 +54,7 @@ uint64_t PrinterWorker::PrintOfficialReceipt(const printer::OfficialReceipt& rec
   });
 }
 
-uint64_t PrinterWorker::PrintTicket(const TicketData& ticket) {
+uint64_t PrinterWorker::PrintTicket(const printer::QueueTicketInfo& ticket) {
   return Enqueue(PrintJobKind::kTicket, [this, ticket] { return pages_->Ticket(ticket); });
 }
 

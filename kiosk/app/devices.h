@@ -29,8 +29,8 @@ namespace mck::app {
 class PageBuilder {
  public:
   virtual ~PageBuilder() = default;
-  virtual Result<printer::Raster> Receipt(const ReceiptData& r) = 0;
-  virtual Result<printer::Raster> Ticket(const TicketData& t) = 0;
+  virtual Result<printer::Raster> Receipt(const printer::KioskSlip& s) = 0;
+  virtual Result<printer::Raster> Ticket(const printer::QueueTicketInfo& t) = 0;
   virtual Result<printer::Raster> Official(const printer::OfficialReceipt& r) = 0;
 };
 
@@ -38,8 +38,8 @@ class PrinterWorker final : public PrintService {
  public:
   PrinterWorker(std::unique_ptr<printer::Printer> printer, std::unique_ptr<PageBuilder> pages, EventQueue& events);
   ~PrinterWorker() override;
-  uint64_t PrintReceipt(const ReceiptData& receipt) override;
-  uint64_t PrintTicket(const TicketData& ticket) override;
+  uint64_t PrintReceipt(const printer::KioskSlip& slip) override;
+  uint64_t PrintTicket(const printer::QueueTicketInfo& ticket) override;
   uint64_t PrintOfficialReceipt(const printer::OfficialReceipt& receipt) override;
 
  private:

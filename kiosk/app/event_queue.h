@@ -6,6 +6,8 @@
 // copies: workers never hold pointers into UI state, and the UI never into worker state.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -15,7 +17,11 @@
 #include <vector>
 
 #include "drivers/card/card_reader.h"
+#include "kiosk/core/decide.h"
+#include "kiosk/core/submit.h"
+#include "kiosk/core/tickets.h"
 #include "offline/domain/status.h"
+#include "offline/store/staff_auth.h"
 
 namespace mck::app {
 
@@ -67,8 +73,40 @@ struct SyncStatus {
   std::string since;               // RFC 3339: when this state began
 };
 
+// ---- the core worker's answers (core_worker.h) ----
+// A submission was stored, or why not (nothing stored then).
+struct SubmitFinished {
+  uint64_t request_id = 0;
+  core::SubmitOutcome outcome;
+};
+// A queue number was reserved (pending until the printer answers), or why not.
+struct TicketReserved {
+  uint64_t request_id = 0;
+  Result<core::ReservedTicket> ticket = Status::Error(Code::kInternal, "no answer");
+};
+// A counter decision was recorded (with the Mẫu 01 to print for an accept), or why not.
+struct DecisionRecorded {
+  uint64_t request_id = 0;
+  Result<core::RecordedDecision> decision = Status::Error(Code::kInternal, "no answer");
+};
+// A ticket's printer answer was recorded (issued or print_failed), or why not.
+struct TicketPrintRecorded {
+  uint64_t request_id = 0;
+  Status status;
+};
+struct RatingStored {
+  uint64_t request_id = 0;
+  Status status;
+};
+// The staff PIN was checked (PBKDF2 on the worker).
+struct PinChecked {
+  uint64_t request_id = 0;
+  Result<PinResult> result = Status::Error(Code::kInternal, "no answer");
+};
+
 using UiEvent = std::variant<PrintFinished, CardPresence, CardReadFinished, QrScanned, PortalLookupFinished,
-                             QueueChanged, SyncStatus>;
+                             QueueChanged, SyncStatus, SubmitFinished, TicketReserved, TicketPrintRecorded,
+                             DecisionRecorded, RatingStored, PinChecked>;
 
 class EventQueue {
  public:
@@ -84,7 +122,14 @@ class EventQueue {
       events_.push_back(std::move(e));
       wake = wake_;
     }
+    arrived_.notify_all();
     if (wake) wake();
+  }
+  // Waits until an event is queued or `timeout` passes; true when one is. For tests and tools
+  // without an SDL loop (the kiosk waits in SDL_WaitEventTimeout, woken by SetWake's callback).
+  bool Wait(std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return arrived_.wait_for(lock, timeout, [this] { return !events_.empty(); });
   }
   std::vector<UiEvent> Drain() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -95,6 +140,7 @@ class EventQueue {
 
  private:
   std::mutex mu_;
+  std::condition_variable arrived_;
   std::deque<UiEvent> events_;
   std::function<void()> wake_;
 };

@@ -273,6 +273,8 @@ int main(int argc, char** argv) {
   deps.printer = devices.printer.get();
   deps.card = devices.card.get();
   deps.portal = portal->lookup();
+  deps.events = &events;    // the core worker (App::Init) posts its answers here
+  deps.store_options = so;  // and opens its own connection with these
   deps.outbox_changed = [&portal] { portal->Nudge(); };
   deps.sync_now = [&portal] { portal->SyncNow(); };
   App app(deps);
@@ -328,18 +330,20 @@ int main(int argc, char** argv) {
           wedge += ev.text.text;
           if (wedge.size() > 4096) SecureWipe(wedge);
         } else if (ev.type == SDL_TEXTINPUT) {
-          Intent in{Intent::Kind::kKey};
-          in.text = ev.text.text;
-          app.Apply(in);
+          app.Apply(intent::Key{.text = ev.text.text});
         } else if (ev.type == SDL_KEYDOWN && ev.key.keysym.sym == SDLK_BACKSPACE) {
-          app.Apply(Intent{Intent::Kind::kBackspace});
+          app.Apply(intent::Backspace{});
         } else if (ev.type == SDL_KEYDOWN && (ev.key.keysym.sym == SDLK_RETURN || ev.key.keysym.sym == SDLK_KP_ENTER)) {
           if (!wedge.empty()) {
             app.OnEvent(QrScanned{wedge});  // the scanner's line is complete
             SecureWipe(wedge);
           } else {
             // Enter ends typing; on the look-up screen it searches.
-            app.Apply(Intent{app.screen() == ScreenId::kLookup ? Intent::Kind::kLookup : Intent::Kind::kFocus});
+            if (app.screen() == ScreenId::kLookup) {
+              app.Apply(intent::Lookup{});
+            } else {
+              app.Apply(intent::Unfocus{});
+            }
           }
         }
       }
@@ -386,7 +390,7 @@ int main(int argc, char** argv) {
     if (!view.intents.empty()) {
       pacer.OnActivity();
       for (const Intent& in : view.intents) {
-        if (trace) std::cerr << "kiosk: intent " << static_cast<int>(in.kind) << " " << in.key << "\n";
+        if (trace) std::cerr << "kiosk: intent " << in.index() << "\n";  // its place in intents.h's variant
         app.Apply(in);
       }
       view.intents.clear();
@@ -398,7 +402,7 @@ int main(int argc, char** argv) {
 
   // The citizen's data goes before anything else is torn down.
   SecureWipe(wedge);
-  app.Apply(Intent{Intent::Kind::kStartOver});
+  app.Apply(intent::StartOver{});
   ImGui_ImplSDLRenderer_Shutdown();
   ImGui_ImplSDL2_Shutdown();
   ImGui::DestroyContext();

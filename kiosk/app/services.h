@@ -15,39 +15,13 @@
 
 namespace mck::app {
 
-// What a dossier receipt shows (the "Đã nộp" slip; the official Mẫu 01 comes from staff).
-struct ReceiptData {
-  std::string commune_name;
-  std::string provisional_code;
-  std::string client_id;  // carried by the QR
-  std::string procedure_code;
-  std::string procedure_name;
-  std::string field;     // lĩnh vực
-  std::string counter;   // where to go next
-  int64_t fee_vnd = -1;  // -1: not stated
-  std::string applicant_name;
-  std::string submitted_at;  // RFC 3339, Vietnam time
-  std::string reprinted_at;  // set by a staff reprint: the slip says "Bản in lại"
-  int processing_days = 0;
-  std::vector<std::string> documents_to_present;
-};
-
-struct TicketData {
-  std::string commune_name;
-  std::string counter;       // "HT"
-  std::string counter_name;  // "Hộ tịch"
-  int number = 0;
-  int waiting_before = 0;
-  std::string issued_at;         // RFC 3339
-  std::string provisional_code;  // the linked dossier, when there is one
-};
-
 class PrintService {
  public:
   virtual ~PrintService() = default;
-  // Queues a job; PrintFinished{job_id} follows. Jobs print in order.
-  virtual uint64_t PrintReceipt(const ReceiptData& receipt) = 0;
-  virtual uint64_t PrintTicket(const TicketData& ticket) = 0;
+  // Queues a job; PrintFinished{job_id} follows. Jobs print in order. The documents come from
+  // the use cases (kiosk/core/documents.h, tickets.h), exactly as kioskctl prints them.
+  virtual uint64_t PrintReceipt(const printer::KioskSlip& slip) = 0;
+  virtual uint64_t PrintTicket(const printer::QueueTicketInfo& ticket) = 0;
   // The official receipt (Mẫu 01) when an officer accepts a dossier at the counter.
   virtual uint64_t PrintOfficialReceipt(const printer::OfficialReceipt& receipt) = 0;
 };

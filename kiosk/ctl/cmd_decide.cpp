@@ -1,12 +1,13 @@
 // kioskctl dossier decide: a civil servant's decision on a dossier at the counter (accept with the
 // papers received, request a supplement, refuse), queued for the portal like dossiers. The same
-// checks as the staff screen (offline/domain/decision.h).
+// checks and the same use case as the staff screen (kiosk/core/decide.h).
 #include <iostream>
 
+#include "kiosk/core/decide.h"
+#include "kiosk/core/documents.h"
 #include "kiosk/ctl/command.h"
 #include "kiosk/ctl/json_out.h"
 #include "offline/domain/decision.h"
-#include "offline/store/store.h"
 
 namespace mck::ctl {
 namespace {
@@ -53,31 +54,31 @@ int DossierDecide(Context& ctx) {
   d.decision = ctx.args()[1];
   d.officer = officer.value_or("");
   d.reason = reason.value_or("");
+  auto cfg = ctx.Config();
+  if (!cfg.ok()) return ctx.Fail(cfg.status());
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto rec = (*store)->GetDossier(ctx.args()[0]);
-  if (!rec.ok()) return ctx.Fail(rec.status());
   auto catalog = (*store)->LoadCatalog();
   if (!catalog.ok()) return ctx.Fail(catalog.status());
-  auto body = BuildDecisionBody(d, catalog->Find(rec->procedure_code));
-  if (!body.ok()) return ctx.Fail(body.status());
-  // The portal knows the dossier by its official code once it has one, else by the client id.
-  const std::string ref = rec->dossier_code.value_or(rec->client_id);
-  auto key = (*store)->SubmitDecision(ref, *body);
-  if (!key.ok()) return ctx.Fail(key.status());
+  SystemClock clock;
+  auto recorded = core::CounterDecisions(**store, *catalog, **cfg, clock).Record(ctx.args()[0], d);
+  if (!recorded.ok()) return ctx.Fail(recorded.status());
+  // Mẫu 01 is printed by `kioskctl print receipt --official` (the hint below), from the same
+  // assembly; the copy the use case returns is not needed here.
+  if (recorded->official) core::WipeDocument(*recorded->official);
+  const std::string& ref = recorded->ref;
+  const std::string& code = recorded->provisional_code;
+  const std::string& key = recorded->idempotency_key;
   if (ctx.json()) {
-    PrintJson({{"dossier", rec->provisional_code},
-               {"ref", ref},
-               {"decision", d.decision},
-               {"idempotency_key", *key},
-               {"state", "queued"}});
+    PrintJson(
+        {{"dossier", code}, {"ref", ref}, {"decision", d.decision}, {"idempotency_key", key}, {"state", "queued"}});
     return kExitOk;
   }
-  std::cout << "Đã ghi quyết định / decision recorded: " << d.decision << " — " << rec->provisional_code
+  std::cout << "Đã ghi quyết định / decision recorded: " << d.decision << " — " << code
             << " (gửi lên cổng khi có mạng / queued for the portal)\n";
   if (d.decision == "accept") {
-    std::cout << "In giấy tiếp nhận (Mẫu 01) / print the official receipt: kioskctl print receipt "
-              << rec->provisional_code << " --official\n";
+    std::cout << "In giấy tiếp nhận (Mẫu 01) / print the official receipt: kioskctl print receipt " << code
+              << " --official\n";
   }
   return kExitOk;
 }

@@ -3,6 +3,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "kiosk/core/documents.h"
+#include "kiosk/core/submit.h"
 #include "kiosk/ctl/command.h"
 #include "kiosk/ctl/json_out.h"
 #include "offline/domain/ids.h"
@@ -75,22 +77,26 @@ int DossierSubmit(Context& ctx) {
   if (!catalog.ok()) return ctx.Fail(catalog.status());
   std::vector<NewAttachment> attachments;
   if (Status st = LoadAttachments(body, file.parent_path(), &attachments); !st.ok()) return ctx.Fail(st);
-  auto validated = ValidateDossier(*catalog, body, VietnamDate(std::chrono::system_clock::now()));
-  if (!validated.ok()) {
+  auto cfg = ctx.Config();
+  if (!cfg.ok()) return ctx.Fail(cfg.status());
+  SystemClock clock;
+  // The screen's own use case (kiosk/core/submit.h): the same checks, the same one transaction.
+  auto outcome = core::DossierSubmission(**store, *catalog, **cfg, clock).Submit(body, std::move(attachments));
+  core::WipeDocument(outcome.slip);  // kioskctl prints no slip here (kioskctl print receipt does)
+  if (outcome.problem == core::SubmitOutcome::Problem::kInvalid) {
     if (ctx.json()) {
       json errs = json::array();
-      for (const auto& e : validated.errors)
+      for (const auto& e : outcome.errors)
         errs.push_back({{"field", e.field}, {"message", e.message_vi}, {"message_en", e.message_en}});
       std::cout << json{{"errors", errs}}.dump(2) << "\n";
     }
-    std::cerr << "Hồ sơ chưa hợp lệ (" << validated.errors.size() << " lỗi) / dossier is not valid:\n";
-    for (const auto& e : validated.errors)
+    std::cerr << "Hồ sơ chưa hợp lệ (" << outcome.errors.size() << " lỗi) / dossier is not valid:\n";
+    for (const auto& e : outcome.errors)
       std::cerr << "  " << e.field << ": " << e.message_vi << " (" << e.message_en << ")\n";
     return kExitBadInput;
   }
-  auto stored = (*store)->SubmitDossier(validated.body, attachments, catalog->version);
-  for (auto& a : attachments) SecureWipe(a.data);
-  if (!stored.ok()) return ctx.Fail(stored.status());
+  if (!outcome.stored()) return ctx.Fail(outcome.status);
+  const SubmittedDossier* stored = &outcome.dossier;
   if (ctx.json()) {
     PrintJson({{"client_id", stored->client_id}, {"provisional_code", stored->provisional_code}});
   } else {

@@ -4,13 +4,14 @@
 // the ticket; otherwise it is recorded as print_failed and shown large for staff.
 #include <algorithm>
 #include <iostream>
-#include <set>
 #include <tuple>
 
 #include "drivers/printer/documents.h"
-#include "drivers/printer/dossier_documents.h"
 #include "drivers/printer/png_preview.h"
 #include "drivers/printer/printer.h"
+#include "kiosk/core/counters.h"
+#include "kiosk/core/documents.h"
+#include "kiosk/core/tickets.h"
 #include "kiosk/ctl/command.h"
 #include "kiosk/ctl/json_out.h"
 #include "offline/domain/clock.h"
@@ -68,15 +69,21 @@ Result<std::unique_ptr<Printer>> OpenConfiguredPrinter(const PrintSetup& setup) 
   return OpenPrinter(setup.uri);
 }
 
-// The fields served at a counter, from the catalog: "Hộ tịch, Chứng thực".
-std::string CounterLabel(const Catalog& c, const std::string& counter) {
-  std::string out;
-  std::set<std::string> seen;
-  for (const auto& p : c.procedures) {
-    if (p.counter == counter && !p.field.empty() && seen.insert(p.field).second)
-      out += (out.empty() ? "" : ", ") + p.field;
+// Prints a ticket on kioskctl's printer, in line (the use case records the printer's answer).
+class CtlTicketPrinter final : public core::TicketPrinter {
+ public:
+  CtlTicketPrinter(const PrintSetup& setup, Printer& printer) : setup_(setup), printer_(printer) {}
+  Status PrintTicket(const QueueTicketInfo& ticket) override {
+    return RenderAndPrint(BuildQueueTicket(ticket), setup_, printer_);
   }
-  return out;
+
+ private:
+  const PrintSetup& setup_;
+  Printer& printer_;
+};
+
+json ErrorJson(const Status& st) {
+  return {{"code", CodeName(st.code())}, {"message", st.message_vi()}, {"message_en", st.message_en()}};
 }
 
 int TakeTicket(Context& ctx, const char* usage) {
@@ -94,47 +101,27 @@ int TakeTicket(Context& ctx, const char* usage) {
   if (!store.ok()) return ctx.Fail(store.status());
   auto catalog = (*store)->LoadCatalog();
   if (!catalog.ok()) return ctx.Fail(catalog.status());
-  const auto counters = catalog->Counters();
-  if (std::find(counters.begin(), counters.end(), counter) == counters.end()) {
-    std::string list;
-    for (const auto& c : counters) list += (list.empty() ? "" : ", ") + c;
-    return ctx.Fail(Status::Error(Code::kInvalidArgument,
-                                  "no counter '" + counter + "' in the catalog (have: " + list + ")",
-                                  "Không có quầy '" + counter + "' trong danh mục (các quầy: " + list + ")"));
-  }
-  std::optional<std::string> dossier_client_id;
-  std::string provisional_code;
-  if (dossier) {
-    auto rec = (*store)->GetDossier(*dossier);
-    if (!rec.ok()) return ctx.Fail(rec.status());
-    dossier_client_id = rec->client_id;
-    provisional_code = rec->provisional_code;
-  }
+  core::TicketDesk desk(**store, *catalog, **cfg);
+  // Checked before the printer is opened: a wrong counter is bad input, whatever the printer.
+  if (Status st = desk.CheckCounter(counter); !st.ok()) return ctx.Fail(st);
   auto printer = OpenConfiguredPrinter(*setup);
   if (!printer.ok()) return ctx.Fail(printer.status());
-  auto waiting = (*store)->WaitingTickets(counter);
-  if (!waiting.ok()) return ctx.Fail(waiting.status());
-  auto ticket = (*store)->ReserveTicket(counter, dossier_client_id);
-  if (!ticket.ok()) return ctx.Fail(ticket.status());
-
-  const QueueTicketInfo info{(*cfg)->commune_name, counter,  CounterLabel(*catalog, counter),
-                             ticket->number,       *waiting, ticket->issued_at,
-                             provisional_code};
-  const std::string shown = FormatTicketNumber(counter, ticket->number);
-  Status printed = RenderAndPrint(BuildQueueTicket(info), *setup, **printer);
-  const std::string state = printed.ok() ? "issued" : "print_failed";
-  if (Status st = (*store)->SetTicketState(ticket->id, state); !st.ok()) return ctx.Fail(st);
+  CtlTicketPrinter out(*setup, **printer);
+  auto issued = desk.Issue(counter, dossier, out);
+  if (!issued.ok()) return ctx.Fail(issued.status());
+  const auto& t = issued->reserved;
+  const Status& printed = issued->printed;
+  const int waiting = t.document.waiting_before;
   if (ctx.json()) {
-    json j = {{"ticket_id", ticket->id}, {"counter", counter}, {"number", ticket->number},   {"display", shown},
-              {"day", ticket->day},      {"state", state},     {"waiting_before", *waiting}, {"printer", setup->uri}};
-    if (!printed.ok())
-      j["error"] = {
-          {"code", CodeName(printed.code())}, {"message", printed.message_vi()}, {"message_en", printed.message_en()}};
+    json j = {{"ticket_id", t.ticket.id},  {"counter", counter},    {"number", t.ticket.number},
+              {"display", t.display},      {"day", t.ticket.day},   {"state", t.ticket.state},
+              {"waiting_before", waiting}, {"printer", setup->uri}, {"text", LayoutText(BuildQueueTicket(t.document))}};
+    if (!printed.ok()) j["error"] = ErrorJson(printed);
     PrintJson(j);
   }
   if (printed.ok()) {
     if (!ctx.json()) {
-      std::cout << "Đã in số thứ tự / ticket printed: " << shown << " (quầy " << counter << ", " << *waiting
+      std::cout << "Đã in số thứ tự / ticket printed: " << t.display << " (quầy " << counter << ", " << waiting
                 << " người chờ trước)\n";
     }
     return kExitOk;
@@ -142,10 +129,10 @@ int TakeTicket(Context& ctx, const char* usage) {
   // The number is not issued: staff must see it and deal with the printer (peer-lessons.md).
   std::cerr << "\n  ************************************************\n"
             << "    KHÔNG IN ĐƯỢC PHIẾU SỐ THỨ TỰ / TICKET NOT PRINTED\n\n"
-            << "                  " << shown << "\n\n"
+            << "                  " << t.display << "\n\n"
             << "  ************************************************\n"
             << printed.message_vi() << "\n(" << printed.ToString() << ")\n"
-            << "Nhân viên: kiểm tra máy in rồi in lại số này (kioskctl ticket reprint " << shown
+            << "Nhân viên: kiểm tra máy in rồi in lại số này (kioskctl ticket reprint " << t.display
             << ", hoặc ở chế độ cán bộ); đến lúc đó số được ghi là print_failed và không được gọi.\n";
   return kExitFailed;
 }
@@ -160,52 +147,33 @@ int TicketReprint(Context& ctx) {
     std::cerr << "Usage: kioskctl ticket reprint COUNTER-NUMBER|TICKET_ID [--printer URI] [--preview FILE.png]\n";
     return kExitBadInput;
   }
-  const std::string wanted = ctx.args()[0];
   auto cfg = ctx.Config();
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto failed = (*store)->TodaysTickets("print_failed");
-  if (!failed.ok()) return ctx.Fail(failed.status());
-  const Store::Ticket* ticket = nullptr;
-  for (const auto& t : *failed) {
-    if (wanted == FormatTicketNumber(t.counter, t.number) || wanted == std::to_string(t.id)) ticket = &t;
-  }
-  if (!ticket) {
-    return ctx.Fail(Status::Error(Code::kNotFound, "no ticket " + wanted + " waiting for a reprint today",
-                                  "Hôm nay không có số " + wanted + " đang chờ in lại"));
-  }
   auto catalog = (*store)->LoadCatalog();
   if (!catalog.ok()) return ctx.Fail(catalog.status());
-  std::string provisional_code;
-  if (ticket->dossier_client_id) {
-    if (auto rec = (*store)->GetDossier(*ticket->dossier_client_id); rec.ok()) provisional_code = rec->provisional_code;
-  }
-  auto waiting = (*store)->WaitingTickets(ticket->counter);
-  if (!waiting.ok()) return ctx.Fail(waiting.status());
+  core::TicketDesk desk(**store, *catalog, **cfg);
+  if (auto found = desk.ForReprint(ctx.args()[0]); !found.ok()) return ctx.Fail(found.status());
   auto printer = OpenConfiguredPrinter(*setup);
   if (!printer.ok()) return ctx.Fail(printer.status());
-  const QueueTicketInfo info{(*cfg)->commune_name, ticket->counter, CounterLabel(*catalog, ticket->counter),
-                             ticket->number,       *waiting,        ticket->issued_at,
-                             provisional_code};
-  const std::string shown = FormatTicketNumber(ticket->counter, ticket->number);
-  Status printed = RenderAndPrint(BuildQueueTicket(info), *setup, **printer);
-  if (printed.ok()) {
-    if (Status st = (*store)->SetTicketState(ticket->id, "issued"); !st.ok()) return ctx.Fail(st);
-  }
+  CtlTicketPrinter out(*setup, **printer);
+  auto issued = desk.Reprint(ctx.args()[0], out);
+  if (!issued.ok()) return ctx.Fail(issued.status());
+  const auto& t = issued->reserved;
+  const Status& printed = issued->printed;
   if (ctx.json()) {
-    json j = {{"ticket_id", ticket->id},
-              {"counter", ticket->counter},
-              {"number", ticket->number},
-              {"display", shown},
-              {"state", printed.ok() ? "issued" : "print_failed"},
-              {"printer", setup->uri}};
-    if (!printed.ok())
-      j["error"] = {
-          {"code", CodeName(printed.code())}, {"message", printed.message_vi()}, {"message_en", printed.message_en()}};
+    json j = {{"ticket_id", t.ticket.id},
+              {"counter", t.ticket.counter},
+              {"number", t.ticket.number},
+              {"display", t.display},
+              {"state", t.ticket.state},
+              {"printer", setup->uri},
+              {"text", LayoutText(BuildQueueTicket(t.document))}};
+    if (!printed.ok()) j["error"] = ErrorJson(printed);
     PrintJson(j);
   }
   if (!printed.ok()) return ctx.Fail(printed);
-  if (!ctx.json()) std::cout << "Đã in lại số thứ tự / ticket reprinted: " << shown << "\n";
+  if (!ctx.json()) std::cout << "Đã in lại số thứ tự / ticket reprinted: " << t.display << "\n";
   return kExitOk;
 }
 
@@ -268,16 +236,20 @@ int TicketCall(Context& ctx) {
     return kExitBadInput;
   }
   const std::string counter = ctx.args()[0];
+  auto cfg = ctx.Config();
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto t = (*store)->CallNextTicket(counter);
+  auto catalog = (*store)->LoadCatalog();
+  if (!catalog.ok()) return ctx.Fail(catalog.status());
+  core::TicketDesk desk(**store, *catalog, **cfg);
+  auto t = desk.CallNext(counter);
   if (!t.ok()) {
     if (t.status().code() != Code::kNotFound) return ctx.Fail(t.status());
     if (ctx.json()) PrintJson({{"counter", counter}, {"called", nullptr}});
     std::cerr << t.status().message_vi() << " / " << t.status().message_en() << "\n";
     return kExitFailed;
   }
-  auto waiting = (*store)->WaitingTickets(counter);
+  auto waiting = desk.Waiting(counter);
   const std::string shown = FormatTicketNumber(counter, t->number);
   if (ctx.json()) {
     PrintJson(
@@ -349,64 +321,51 @@ int PrintReceipt(Context& ctx) {
     return kExitBadInput;
   }
   auto cfg = ctx.Config();
+  if (!cfg.ok()) return ctx.Fail(cfg.status());
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto rec = (*store)->GetDossier(ctx.args()[0]);
-  if (!rec.ok()) return ctx.Fail(rec.status());
   auto catalog = (*store)->LoadCatalog();
   if (!catalog.ok()) return ctx.Fail(catalog.status());
-  Procedure fallback;
-  const Procedure* procedure = catalog->Find(rec->procedure_code);
-  if (!procedure) {  // the catalog changed since submission: print what the dossier itself knows
-    fallback.code = rec->procedure_code;
-    fallback.name = "Thủ tục " + rec->procedure_code;
-    procedure = &fallback;
-  }
-  DossierPrintContext pc;
-  pc.commune_name = (*cfg)->commune_name;
-  pc.kiosk_number = (*cfg)->kiosk_number;
-  pc.officer_name = officer.value_or("");
-  pc.copy_label = official ? "Liên 2: Giao người nộp hồ sơ" : "";
+  SystemClock clock;
+  core::DossierDocuments documents(**store, *catalog, **cfg, clock);
+  // The one assembly of each document (kiosk/core/documents.h), as the kiosk prints it.
   Layout layout;
+  std::string code, shown;
   if (official) {
-    // The counter's accept decision, when one was recorded, says which papers were received,
-    // by whom and when: the receipt prints what the officer checked.
-    auto decisions = (*store)->DecisionsFor(*rec);
-    if (!decisions.ok()) return ctx.Fail(decisions.status());
-    for (const auto& d : *decisions) {
-      if (d.decision != "accept" || d.body.value("purged", false) || rec->purged) continue;
-      if (d.body.contains("documents_received")) rec->body["documents_received"] = d.body["documents_received"];
-      if (pc.officer_name.empty()) pc.officer_name = d.body.value("officer", "");
-      pc.received_at = d.decided_at;
-    }
-    auto r = OfficialReceiptFromDossier(*rec, *procedure, pc);
+    auto r = documents.Official(ctx.args()[0], officer.value_or(""));
     if (!r.ok()) return ctx.Fail(r.status());
+    code = r->provisional_code;
+    shown = r->dossier_code.value_or(code);
     layout = BuildOfficialReceipt(*r);
+    core::WipeDocument(*r);
   } else {
-    auto s = KioskSlipFromDossier(*rec, *procedure, pc);
+    auto s = documents.Slip(ctx.args()[0], /*reprint=*/true);  // the kiosk printed the first
     if (!s.ok()) return ctx.Fail(s.status());
-    s->reprinted_at = FormatRfc3339Vietnam(SystemClock().Now());  // the kiosk printed the first
+    code = shown = s->provisional_code;
     layout = BuildKioskSlip(*s);
+    core::WipeDocument(*s);
   }
   auto printer = OpenConfiguredPrinter(*setup);
   if (!printer.ok()) return ctx.Fail(printer.status());
   Status st = RenderAndPrint(layout, *setup, **printer);
-  const std::string what = official ? "print.official_receipt" : "print.kiosk_slip";
-  (void)(*store)->Audit("kioskctl", what + (st.ok() ? "" : ".failed"), rec->provisional_code,
-                        st.ok() ? "" : CodeName(st.code()));
+  const std::string what = official ? "official_receipt" : "kiosk_slip";
+  if (Status audited = documents.RecordPrint("kioskctl", what, code, st); !audited.ok()) {
+    std::cerr << "Không ghi được nhật ký in / print not audited: " << audited.ToString() << "\n";
+  }
   if (ctx.json()) {
-    PrintJson({{"dossier", rec->provisional_code},
-               {"document", official ? "official_receipt" : "kiosk_slip"},
+    PrintJson({{"dossier", code},
+               {"document", what},
                {"printer", setup->uri},
                {"printed", st.ok()},
                {"error", st.ok() ? json() : json(st.message_vi())},
-               {"preview", setup->preview ? json(*setup->preview) : json()}});
+               {"preview", setup->preview ? json(*setup->preview) : json()},
+               {"text", LayoutText(layout)}});
   }
   if (!st.ok()) return ctx.Fail(st);
   if (!ctx.json()) {
     std::cout << (official ? "Đã in giấy tiếp nhận (Mẫu 01) / official receipt printed: "
                            : "Đã in phiếu xác nhận / kiosk slip printed: ")
-              << rec->dossier_code.value_or(rec->provisional_code) << "\n";
+              << shown << "\n";
   }
   return kExitOk;
 }

@@ -4,8 +4,11 @@
 
 #include <iostream>
 
+#include "kiosk/core/documents.h"
+#include "kiosk/core/lookup.h"
 #include "kiosk/ctl/command.h"
 #include "kiosk/ctl/json_out.h"
+#include "offline/domain/portal_status.h"
 #include "offline/store/store.h"
 #include "offline/sync/enrolment.h"
 #include "offline/sync/lookup.h"
@@ -188,19 +191,26 @@ int Lookup(Context& ctx) {
   if (!cfg.ok()) return ctx.Fail(cfg.status());
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  std::string key = ctx.args()[0];
-  // A provisional code is known only here: ask the portal by the client id it maps to.
-  auto local = (*store)->GetDossier(key);
-  if (local.ok()) key = local->dossier_code.value_or(local->client_id);
+  auto catalog = (*store)->LoadCatalog();
+  if (!catalog.ok()) return ctx.Fail(catalog.status());
+  // The screen's look-up (kiosk/core/lookup.h): the kiosk's own store first; a provisional code
+  // is known only here, so the portal is asked by the official code or the client id.
+  core::DossierLookup lookup(**store, *catalog);
+  auto found = lookup.Local(ctx.args()[0]);
+  std::string key = found.ok() ? found->portal_key : ctx.args()[0];
+  auto local = (*store)->GetDossier(found.ok() ? found->client_id : key);
+  if (local.ok()) core::WipeBody(local->body);
   auto e = LoadEnrolment(**store);
   if (!e.ok()) return ctx.Fail(e.status());
   auto http = MakePortalClient(*e, std::chrono::seconds((*cfg)->connect_timeout_s),
                                std::chrono::seconds((*cfg)->transfer_timeout_s));
   if (!http.ok()) return ctx.Fail(http.status());
   auto st = LookupDossier(**http, key);
-  if (st.ok() && local.ok()) {
-    (void)(*store)->UpdatePortalStatus(local->client_id, st->status, st->status_text, st->updated_at,
-                                       st->appointment_date);
+  if (st.ok() && found.ok()) {
+    const core::PortalAnswer answer{st->status, st->status_text, st->updated_at, st->appointment_date};
+    if (Status rec = lookup.RecordPortalAnswer(*found, answer); !rec.ok()) {
+      std::cerr << "Không lưu được trạng thái / status not stored: " << rec.ToString() << "\n";
+    }
   }
   if (ctx.json()) {
     json j = {{"local", local.ok() ? SummaryJson(*local) : json()}, {"portal", json()}, {"error", json()}};

@@ -51,15 +51,4 @@ Result<PortalDossierStatus> LookupDossier(PortalTransport& portal, const std::st
                              str("updated_at"),   str("appointment_date"), str("note")};
 }
 
-const char* PortalStatusVi(const std::string& s) {
-  if (s == "received") return "Đã tiếp nhận";
-  if (s == "processing") return "Đang giải quyết";
-  if (s == "supplement_requested") return "Yêu cầu bổ sung hồ sơ";
-  if (s == "completed") return "Đã có kết quả";
-  if (s == "returned") return "Đã trả kết quả";
-  if (s == "rejected") return "Không tiếp nhận";
-  if (s == "withdrawn") return "Đã rút hồ sơ";
-  return "Không rõ trạng thái";
-}
-
 }  // namespace mck

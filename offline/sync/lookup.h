@@ -35,7 +35,4 @@ Result<std::unique_ptr<HttpClient>> MakePortalClient(const Enrolment& enrolment,
 // transport says (offline/sync/transport.h).
 Result<PortalDossierStatus> LookupDossier(PortalTransport& portal, const std::string& key);
 
-// The portal's status word in Vietnamese for people ("received" → "Đã tiếp nhận").
-const char* PortalStatusVi(const std::string& status);
-
 }  // namespace mck

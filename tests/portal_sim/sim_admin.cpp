@@ -15,6 +15,7 @@
 
 #include "offline/domain/clock.h"
 #include "offline/domain/ids.h"
+#include "offline/domain/portal_status.h"
 #include "tests/portal_sim/sim.h"
 
 namespace portal_sim {
@@ -161,13 +162,7 @@ void RegisterAdmin(httplib::Server& admin, Sim& sim) {
     }
     auto up = sim.db->Prepare(
         "UPDATE dossiers SET status = ?, status_text = ?, note = ?, updated_at = ? WHERE dossier_code = ?");
-    const char* text = status == "completed"    ? "Đã có kết quả"
-                       : status == "returned"   ? "Đã trả kết quả"
-                       : status == "processing" ? "Đang giải quyết"
-                       : status == "received"   ? "Đã tiếp nhận"
-                       : status == "rejected"   ? "Không tiếp nhận"
-                       : status == "withdrawn"  ? "Đã rút hồ sơ"
-                                                : "Yêu cầu bổ sung hồ sơ";
+    const std::string text = mck::PortalStatusVi(status);
     up->Bind(1, status)
         .Bind(2, text)
         .Bind(3, j.value("note", ""))

@@ -1,6 +1,7 @@
 // The kiosk gateway contract (portal-api.md) on the HTTPS listener, with fault injection.
 #include "offline/domain/clock.h"
 #include "offline/domain/ids.h"
+#include "offline/domain/portal_status.h"
 #include "offline/domain/validation.h"
 #include "tests/portal_sim/sim.h"
 #include "tests/portal_sim/sim_http.h"
@@ -15,17 +16,6 @@ namespace {
 
 mck::CivilDate TodayVn() {
   return mck::VietnamDate(std::chrono::system_clock::now());
-}
-
-const char* StatusTextVi(const std::string& s) {
-  if (s == "received") return "Đã tiếp nhận";
-  if (s == "processing") return "Đang giải quyết";
-  if (s == "supplement_requested") return "Yêu cầu bổ sung hồ sơ";
-  if (s == "completed") return "Đã có kết quả";
-  if (s == "returned") return "Đã trả kết quả";
-  if (s == "rejected") return "Không tiếp nhận";
-  if (s == "withdrawn") return "Đã rút hồ sơ";
-  return "";
 }
 
 // `days` working days (Monday to Friday) after `from`; 0: the same day.
@@ -242,7 +232,7 @@ void PostDossier(Sim& sim, const Request& req, Response& res) {
       "INSERT INTO dossiers(dossier_code, client_id, kiosk_id, procedure_code, body, received_at, appointment_date, "
       "status, status_text, updated_at) VALUES(?,?,?,?,?,?,?,'received',?,?)");
   ins->Bind(1, code).Bind(2, key).Bind(3, c->kiosk_id).Bind(4, procedure).Bind(5, body.dump()).Bind(6, now);
-  ins->Bind(7, appointment).Bind(8, StatusTextVi("received")).Bind(9, now);
+  ins->Bind(7, appointment).Bind(8, mck::PortalStatusVi("received")).Bind(9, now);
   const json answer = {
       {"dossier_code", code}, {"received_at", now}, {"appointment_date", appointment}, {"status", "received"}};
   mck::Status ins_st = ins->Run();
@@ -324,7 +314,7 @@ void PostDecision(Sim& sim, const Request& req, Response& res) {
   auto up = sim.db->Prepare(
       "UPDATE dossiers SET decision = ?, status = ?, status_text = ?, appointment_date = ?, updated_at = ?, note = ? "
       "WHERE dossier_code = ?");
-  up->Bind(1, decision).Bind(2, status).Bind(3, StatusTextVi(status)).Bind(4, appointment).Bind(5, NowVn());
+  up->Bind(1, decision).Bind(2, status).Bind(3, mck::PortalStatusVi(status)).Bind(4, appointment).Bind(5, NowVn());
   up->Bind(6, body.value("reason", "")).Bind(7, code);
   auto ins = sim.db->Prepare("INSERT INTO decisions(key, dossier_code, decision, body, received_at) VALUES(?,?,?,?,?)");
   ins->Bind(1, key).Bind(2, code).Bind(3, decision).Bind(4, body.dump()).Bind(5, NowVn());

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <thread>
 
 #include "kiosk/app/app.h"
 #include "kiosk/app/device_setup.h"
@@ -62,6 +61,8 @@ struct Fixture {
     deps.strings = &strings;
     deps.printer = devices.printer.get();
     deps.card = devices.card.get();
+    deps.events = &events;
+    deps.store_options = so;
     deps.outbox_changed = [this] { ++outbox_nudges; };
     app = std::make_unique<App>(deps);
     REQUIRE(app->Init().ok());
@@ -72,42 +73,61 @@ struct Fixture {
     std::filesystem::remove_all(dir);
   }
 
-  void Do(Intent::Kind k, const std::string& key = "", const std::string& text = "",
-          InputKind input = InputKind::kText) {
-    Intent in(k);
-    in.key = key;
-    in.text = text;
-    in.input = input;
+  // Applies an intent as main.cpp does, then waits (on the queue, no sleeping) until the core
+  // worker has answered whatever it asked and applies those answers; other events (printer,
+  // card) are held for Pump/PumpUntil.
+  void Do(const Intent& in) {
     app->Apply(in);
+    Settle();
   }
-  void Go(ScreenId s) {
-    Intent in(Intent::Kind::kGo);
-    in.screen = s;
-    app->Apply(in);
+  void Go(ScreenId s) { Do(intent::Go{.screen = s}); }
+  void Settle() {
+    for (int i = 0; i < 100 && app->busy(); ++i) {
+      events.Wait(std::chrono::milliseconds(100));
+      for (auto& e : events.Drain()) {
+        if (IsCoreAnswer(e)) {
+          app->OnEvent(e);
+        } else {
+          held.push_back(std::move(e));
+        }
+      }
+    }
+    REQUIRE_FALSE(app->busy());
   }
+  static bool IsCoreAnswer(const UiEvent& e) {
+    return std::holds_alternative<SubmitFinished>(e) || std::holds_alternative<TicketReserved>(e) ||
+           std::holds_alternative<TicketPrintRecorded>(e) || std::holds_alternative<DecisionRecorded>(e) ||
+           std::holds_alternative<RatingStored>(e) || std::holds_alternative<PinChecked>(e);
+  }
+  std::vector<UiEvent> held;
   // Types into a field the way the on-screen keyboard does: one key at a time.
   void Type(const std::string& key, InputKind input, const std::string& keys) {
-    Do(Intent::Kind::kFocus, key, "", input);
-    for (char c : keys) Do(Intent::Kind::kKey, "", std::string(1, c));
-    Do(Intent::Kind::kFocus);  // "Xong"
+    Do(intent::Focus{.key = key, .input = input});
+    for (char c : keys) Do(intent::Key{.text = std::string(1, c)});
+    Do(intent::Unfocus{});  // "Xong"
   }
-  // Waits (really) for worker events and applies them.
+  // Waits on the queue for worker events (printer, card) and applies them, with the core
+  // worker's answers they lead to, until `done`.
   bool PumpUntil(const std::function<bool()>& done) {
-    for (int i = 0; i < 500 && !done(); ++i) {
-      for (const auto& e : events.Drain()) app->OnEvent(e);
-      std::this_thread::sleep_for(10ms);
+    for (int i = 0; i < 100 && !done(); ++i) {
+      if (held.empty()) events.Wait(100ms);
+      std::vector<UiEvent> batch = std::move(held);
+      held.clear();
+      for (auto& e : events.Drain()) batch.push_back(std::move(e));
+      for (const auto& e : batch) app->OnEvent(e);
+      Settle();
     }
     return done();
   }
   void FillApplicant() {
-    Do(Intent::Kind::kStart);
+    Do(intent::Start{});
     Go(ScreenId::kIdentify);
-    Do(Intent::Kind::kIdentifyTyped);
+    Do(intent::IdentifyTyped{});
     REQUIRE(app->screen() == ScreenId::kApplicant);
     Type("applicant.id_number", InputKind::kDigits, "024190001234");
     Type("applicant.date_of_birth", InputKind::kDate, "15031990");
     Type("applicant.full_name", InputKind::kText, "Nguyeenx Thij Hoaf");
-    Do(Intent::Kind::kSetValue, "applicant.gender", "Nữ");
+    Do(intent::SetValue{.key = "applicant.gender", .value = "Nữ"});
   }
 };
 
@@ -118,22 +138,22 @@ TEST_CASE("a typed submission is stored with the Telex text exactly before 'Đã
   REQUIRE(f.devices.printer);
   f.FillApplicant();
   CHECK(f.app->Value("applicant.full_name") == "Nguyễn Thị Hoà");
-  f.Do(Intent::Kind::kApplicantDone);
+  f.Do(intent::ApplicantDone{});
   REQUIRE(f.app->screen() == ScreenId::kProcedure);
-  f.Do(Intent::Kind::kChooseProcedure, "1.001193");
+  f.Do(intent::ChooseProcedure{.code = "1.001193"});
   REQUIRE(f.app->screen() == ScreenId::kForm);
   f.Type("fields.child_name", InputKind::kText, "Nguyeenx Vawn An");
   f.Type("fields.child_dob", InputKind::kDate, "01092025");
-  f.Do(Intent::Kind::kSetValue, "fields.child_gender", "Nam");
+  f.Do(intent::SetValue{.key = "fields.child_gender", .value = "Nam"});
   f.Type("fields.birth_place", InputKind::kText, "Tramj y tees xax Maaux");
-  f.Do(Intent::Kind::kSetValue, "fields.relationship", "Mẹ");
-  f.Do(Intent::Kind::kFormDone);
+  f.Do(intent::SetValue{.key = "fields.relationship", .value = "Mẹ"});
+  f.Do(intent::FormDone{});
   REQUIRE(f.app->screen() == ScreenId::kDocuments);
-  f.Do(Intent::Kind::kToggleDocument, "birth_certificate");
-  f.Do(Intent::Kind::kDocumentsDone);
+  f.Do(intent::ToggleDocument{.document_id = "birth_certificate"});
+  f.Do(intent::DocumentsDone{});
   REQUIRE(f.app->screen() == ScreenId::kReview);
   REQUIRE(f.store->ListDossiers()->empty());
-  f.Do(Intent::Kind::kSubmit);
+  f.Do(intent::Submit{});
   REQUIRE(f.app->screen() == ScreenId::kSubmitted);
   REQUIRE(f.app->session().submitted);
   // Already durable when the screen says so.
@@ -149,18 +169,18 @@ TEST_CASE("a typed submission is stored with the Telex text exactly before 'Đã
   CHECK(rec->body["documents"][0]["presented_at_counter"] == true);
   CHECK(f.outbox_nudges == 1);  // the sync worker is woken for it
   // A second tap on "Nộp" makes no second dossier.
-  f.Do(Intent::Kind::kSubmit);
+  f.Do(intent::Submit{});
   CHECK(f.store->ListDossiers()->size() == 1);
-  CHECK(f.app->receipt_print() == JobState::kRunning);
-  REQUIRE(f.PumpUntil([&] { return f.app->receipt_print() != JobState::kRunning; }));
-  CHECK(f.app->receipt_print() == JobState::kDone);
+  CHECK(f.app->receipt().state == JobState::kRunning);
+  REQUIRE(f.PumpUntil([&] { return f.app->receipt().state != JobState::kRunning; }));
+  CHECK(f.app->receipt().state == JobState::kDone);
 }
 
 TEST_CASE("missing details keep the citizen on the screen with plain Vietnamese messages") {
   Fixture f;
-  f.Do(Intent::Kind::kStart);
-  f.Do(Intent::Kind::kIdentifyNoCard);
-  f.Do(Intent::Kind::kApplicantDone);
+  f.Do(intent::Start{});
+  f.Do(intent::IdentifyNoCard{});
+  f.Do(intent::ApplicantDone{});
   CHECK(f.app->screen() == ScreenId::kApplicant);
   CHECK(f.app->ErrorFor("applicant.full_name") == "Vui lòng nhập họ và tên");
   // A wrong ID number is judged when the citizen leaves the field.
@@ -186,8 +206,8 @@ TEST_CASE("after the inactivity countdown the session is wiped and the next citi
   CHECK(f.app->screen() == ScreenId::kAttract);
   CHECK(f.app->sessions_wiped() == 1);
   CHECK(f.app->session().values.empty());
-  f.Do(Intent::Kind::kStart);
-  f.Do(Intent::Kind::kIdentifyNoCard);
+  f.Do(intent::Start{});
+  f.Do(intent::IdentifyNoCard{});
   CHECK(f.app->Value("applicant.full_name").empty());
   CHECK(f.app->Value("applicant.id_number").empty());
   // The composer starts empty too: a new key does not continue the last citizen's word.
@@ -201,7 +221,7 @@ TEST_CASE("a touch during the countdown keeps the session") {
   f.clock.Advance(95s);
   f.app->Tick();
   REQUIRE(f.app->countdown_showing());
-  f.Do(Intent::Kind::kStillHere);
+  f.Do(intent::StillHere{});
   f.clock.Advance(20s);
   f.app->Tick();
   CHECK(f.app->screen() == ScreenId::kApplicant);
@@ -210,62 +230,59 @@ TEST_CASE("a touch during the countdown keeps the session") {
 
 TEST_CASE("no printer: no queue number is issued, and the citizen is told calmly") {
   Fixture f;
-  f.Do(Intent::Kind::kStart);
+  f.Do(intent::Start{});
   f.Go(ScreenId::kTicket);
-  f.Do(Intent::Kind::kTakeTicket, "HT");
+  f.Do(intent::TakeTicket{.counter = "HT"});
   REQUIRE(f.app->ticket());
-  CHECK(f.app->ticket()->print == JobState::kFailed);
-  CHECK(f.app->ticket()->error_key == "printer.not_configured");
+  CHECK(f.app->ticket()->print.state == JobState::kFailed);
+  CHECK(f.app->ticket()->print.error_key == "printer.not_configured");
   CHECK(*f.store->WaitingTickets("HT") == 0);
 }
 
 TEST_CASE("a ticket that cannot print is recorded print_failed, never issued") {
   Fixture f("file:/nonexistent-mck-dir/printer.bin");
   REQUIRE(f.devices.printer);
-  f.Do(Intent::Kind::kStart);
+  f.Do(intent::Start{});
   f.Go(ScreenId::kTicket);
-  f.Do(Intent::Kind::kTakeTicket, "HT");
+  f.Do(intent::TakeTicket{.counter = "HT"});
   REQUIRE(f.app->ticket());
-  REQUIRE(f.PumpUntil([&] { return f.app->ticket()->print != JobState::kRunning; }));
-  CHECK(f.app->ticket()->print == JobState::kFailed);
-  CHECK(f.app->ticket()->error_key == "ticket.print_failed");
+  REQUIRE(f.PumpUntil([&] { return f.app->ticket()->print.state != JobState::kRunning; }));
+  CHECK(f.app->ticket()->print.state == JobState::kFailed);
+  CHECK(f.app->ticket()->print.error_key == "ticket.print_failed");
   CHECK(*f.store->WaitingTickets("HT") == 0);
 }
 
 TEST_CASE("a printed ticket is issued and waits at its counter") {
   Fixture f("file:" + (TempDir() / "tickets.bin").string());
-  f.Do(Intent::Kind::kStart);
+  f.Do(intent::Start{});
   f.Go(ScreenId::kTicket);
-  f.Do(Intent::Kind::kTakeTicket, "CT");
-  REQUIRE(f.PumpUntil([&] { return f.app->ticket()->print != JobState::kRunning; }));
-  CHECK(f.app->ticket()->print == JobState::kDone);
+  f.Do(intent::TakeTicket{.counter = "CT"});
+  REQUIRE(f.PumpUntil([&] { return f.app->ticket()->print.state != JobState::kRunning; }));
+  CHECK(f.app->ticket()->print.state == JobState::kDone);
   CHECK(f.app->ticket()->number == 1);
   CHECK(*f.store->WaitingTickets("CT") == 1);
 }
 
 TEST_CASE("a rating is stored and queued for the portal, and an unknown code on look-up is told calmly") {
   Fixture f;
-  f.Do(Intent::Kind::kStart);
+  f.Do(intent::Start{});
   f.Go(ScreenId::kRating);
-  f.Do(Intent::Kind::kSubmitRating);
+  f.Do(intent::SubmitRating{});
   CHECK(f.app->notice() == "rating.choose_one");
-  Intent score(Intent::Kind::kSetScore);
-  score.key = "overall";
-  score.number = 3;
-  f.app->Apply(score);
+  f.Do(intent::SetScore{.criterion = "overall", .score = 3});
   f.Type("rating.comment", InputKind::kText, "Nhanh, chu ddaos");
-  f.Do(Intent::Kind::kSubmitRating);
+  f.Do(intent::SubmitRating{});
   CHECK(f.app->screen() == ScreenId::kThanks);
   auto leased = f.store->LeaseDue("test", 10, 60s);
   REQUIRE(leased.ok());
   REQUIRE(leased->size() == 1);
   CHECK(leased->front().kind == "rating");
 
-  f.Do(Intent::Kind::kStartOver);
-  f.Do(Intent::Kind::kStart);
+  f.Do(intent::StartOver{});
+  f.Do(intent::Start{});
   f.Go(ScreenId::kLookup);
   f.Type("lookup", InputKind::kPlain, "k07-000000-0001");
-  f.Do(Intent::Kind::kLookup);
+  f.Do(intent::Lookup{});
   CHECK_FALSE(f.app->lookup().found);
   CHECK(f.app->lookup().error_key == "lookup.not_found");
 }
@@ -276,11 +293,11 @@ TEST_CASE("the chip read: a card lifted mid-read is told calmly, laid down again
   const auto state = f.dir / "card-sim-state.json";
   std::ofstream(state) << R"({"reader": true, "card": 2, "fault": "card_removed"})"
                        << "\n";
-  f.Do(Intent::Kind::kStart);
-  f.Do(Intent::Kind::kIdentifyTyped);
+  f.Do(intent::Start{});
+  f.Do(intent::IdentifyTyped{});
   f.Type("applicant.id_number", InputKind::kDigits, "027195003456");
   f.Type("applicant.date_of_birth", InputKind::kDate, "22071995");
-  f.Do(Intent::Kind::kReadChip);
+  f.Do(intent::ReadChip{});
   CHECK(f.app->card_read() == JobState::kRunning);
   REQUIRE(f.PumpUntil([&] { return f.app->card_read() != JobState::kRunning; }));
   CHECK(f.app->card_read() == JobState::kFailed);
@@ -289,7 +306,7 @@ TEST_CASE("the chip read: a card lifted mid-read is told calmly, laid down again
 
   std::ofstream(state) << R"({"reader": true, "card": 2, "fault": ""})"
                        << "\n";
-  f.Do(Intent::Kind::kReadChip);
+  f.Do(intent::ReadChip{});
   REQUIRE(f.PumpUntil([&] { return f.app->card_read() != JobState::kRunning; }));
   CHECK(f.app->card_read() == JobState::kDone);
   CHECK(f.app->Value("applicant.full_name") == "Trần Thị Mai");
@@ -300,7 +317,7 @@ TEST_CASE("the chip read: a card lifted mid-read is told calmly, laid down again
 
 TEST_CASE("a QR that is not a citizen ID card is refused calmly, a card QR fills the applicant as qr") {
   Fixture f;
-  f.Do(Intent::Kind::kStart);
+  f.Do(intent::Start{});
   f.Go(ScreenId::kIdentify);
   f.app->OnEvent(QrScanned{"https://example.com/not-a-card"});
   CHECK(f.app->screen() == ScreenId::kApplicant);
@@ -326,36 +343,36 @@ TEST_CASE(
     REQUIRE(t.ok());
     REQUIRE(f.store->SetTicketState(t->id, "issued").ok());
   }
-  f.Do(Intent::Kind::kStart);
+  f.Do(intent::Start{});
   f.Go(ScreenId::kStaff);
   CHECK(f.app->screen() == ScreenId::kMenu);  // not without the PIN
   f.Go(ScreenId::kStaffPin);
   REQUIRE(f.app->screen() == ScreenId::kStaffPin);
   CHECK(f.app->focused_key() == "staff.pin");
-  for (char c : std::string("111111")) f.Do(Intent::Kind::kKey, "", std::string(1, c));
+  for (char c : std::string("111111")) f.Do(intent::Key{.text = std::string(1, c)});
   CHECK(f.app->DisplayValue("staff.pin").find('1') == std::string::npos);  // masked
-  f.Do(Intent::Kind::kStaffUnlock);
+  f.Do(intent::StaffUnlock{});
   CHECK(f.app->screen() == ScreenId::kStaffPin);
   CHECK(f.app->pin_message() == "staff.pin_wrong");
   CHECK(f.app->pin_message_number() == 2);
   CHECK(f.app->Value("staff.pin").empty());  // the typed PIN is wiped after each try
-  for (char c : std::string("246810")) f.Do(Intent::Kind::kKey, "", std::string(1, c));
-  f.Do(Intent::Kind::kStaffUnlock);
+  for (char c : std::string("246810")) f.Do(intent::Key{.text = std::string(1, c)});
+  f.Do(intent::StaffUnlock{});
   REQUIRE(f.app->screen() == ScreenId::kStaff);
   REQUIRE_FALSE(f.app->staff().counters.empty());
   CHECK(f.app->staff().counters.front().counter == "HT");
   CHECK(f.app->staff().counters.front().waiting == 2);
-  f.Do(Intent::Kind::kCallNext, "HT");
+  f.Do(intent::CallNext{.counter = "HT"});
   CHECK(f.app->staff().called == "HT-001");
   CHECK(f.app->staff().counters.front().waiting == 1);
-  f.Do(Intent::Kind::kCallNext, "HT");
-  f.Do(Intent::Kind::kCallNext, "HT");
+  f.Do(intent::CallNext{.counter = "HT"});
+  f.Do(intent::CallNext{.counter = "HT"});
   CHECK(f.app->staff().message_key == "staff.none_waiting");
   // Walking away locks staff mode like any session.
   f.clock.Advance(std::chrono::seconds(f.config.inactivity_timeout_s + f.config.inactivity_countdown_s + 1));
   f.app->Tick();
   CHECK(f.app->screen() == ScreenId::kAttract);
-  f.Do(Intent::Kind::kStart);
+  f.Do(intent::Start{});
   f.Go(ScreenId::kStaff);
   CHECK(f.app->screen() == ScreenId::kMenu);
 }
@@ -376,40 +393,35 @@ TEST_CASE("staff reprint a number whose ticket did not print and a dossier's sli
   auto d = f.store->SubmitDossier(body, {}, "test");
   REQUIRE(d.ok());
   // Not before staff mode is unlocked.
-  Intent early(Intent::Kind::kStaffReprintReceipt);
-  early.key = d->client_id;
-  f.app->Apply(early);
+  f.Do(intent::StaffReprintReceipt{.client_id = d->client_id});
   CHECK_FALSE(std::filesystem::exists(paper));
 
-  f.Do(Intent::Kind::kStart);
+  f.Do(intent::Start{});
   f.Go(ScreenId::kStaffPin);
-  for (char c : std::string("246810")) f.Do(Intent::Kind::kKey, "", std::string(1, c));
-  f.Do(Intent::Kind::kStaffUnlock);
+  for (char c : std::string("246810")) f.Do(intent::Key{.text = std::string(1, c)});
+  f.Do(intent::StaffUnlock{});
   REQUIRE(f.app->screen() == ScreenId::kStaff);
   REQUIRE(f.app->staff().failed_tickets.size() == 1);
   REQUIRE(f.app->staff().dossiers.size() == 1);
   CHECK(f.app->staff().Pending() == 1);
 
-  Intent ticket(Intent::Kind::kStaffReprintTicket);
-  ticket.number = static_cast<int>(t->id);
-  f.app->Apply(ticket);
-  CHECK(f.app->staff().reprint == JobState::kRunning);
+  f.Do(intent::StaffReprintTicket{.ticket_id = t->id});
+  CHECK(f.app->staff().print.state == JobState::kRunning);
   CHECK(f.app->staff().message_arg == "CT-001");
-  Intent receipt(Intent::Kind::kStaffReprintReceipt);
-  receipt.key = d->client_id;
-  f.app->Apply(receipt);  // a tap while the ticket prints is not queued behind it
+  // A tap while the ticket prints is not queued behind it.
+  f.Do(intent::StaffReprintReceipt{.client_id = d->client_id});
   CHECK(f.app->staff().message_key == "staff.reprinting_ticket");
-  REQUIRE(f.PumpUntil([&] { return f.app->staff().reprint != JobState::kRunning; }));
-  CHECK(f.app->staff().reprint == JobState::kDone);
+  REQUIRE(f.PumpUntil([&] { return f.app->staff().print.state != JobState::kRunning; }));
+  CHECK(f.app->staff().print.state == JobState::kDone);
   CHECK(f.app->staff().message_key == "staff.ticket_reprinted");
   CHECK(f.app->staff().failed_tickets.empty());
   CHECK(*f.store->WaitingTickets("CT") == 1);  // the number now waits in its place
   const auto after_ticket = std::filesystem::file_size(paper);
 
-  f.app->Apply(receipt);
+  f.Do(intent::StaffReprintReceipt{.client_id = d->client_id});
   CHECK(f.app->staff().message_key == "staff.reprinting_receipt");
   CHECK(f.app->staff().message_arg == d->provisional_code);
-  REQUIRE(f.PumpUntil([&] { return f.app->staff().reprint != JobState::kRunning; }));
+  REQUIRE(f.PumpUntil([&] { return f.app->staff().print.state != JobState::kRunning; }));
   CHECK(f.app->staff().message_key == "staff.receipt_reprinted");
   CHECK(std::filesystem::file_size(paper) > after_ticket + 10000);  // a whole slip's raster
   std::filesystem::remove_all(paper.parent_path());
@@ -428,14 +440,14 @@ TEST_CASE(
                                {"documents", {{{"id", "birth_certificate"}, {"presented_at_counter", false}}}}};
   auto d = f.store->SubmitDossier(body, {}, "test");
   REQUIRE(d.ok());
-  f.Do(Intent::Kind::kStart);
+  f.Do(intent::Start{});
   f.Go(ScreenId::kStaffDossier);
   CHECK(f.app->screen() == ScreenId::kMenu);  // not without the PIN
   f.Go(ScreenId::kStaffPin);
-  for (char c : std::string("246810")) f.Do(Intent::Kind::kKey, "", std::string(1, c));
-  f.Do(Intent::Kind::kStaffUnlock);
+  for (char c : std::string("246810")) f.Do(intent::Key{.text = std::string(1, c)});
+  f.Do(intent::StaffUnlock{});
   REQUIRE(f.app->screen() == ScreenId::kStaff);
-  f.Do(Intent::Kind::kStaffOpenDossier, d->client_id);
+  f.Do(intent::StaffOpenDossier{.client_id = d->client_id});
   REQUIRE(f.app->screen() == ScreenId::kStaffDossier);
   REQUIRE(f.app->staff_dossier());
   const auto& v = *f.app->staff_dossier();
@@ -444,15 +456,15 @@ TEST_CASE(
   CHECK_FALSE(v.papers[0].received);  // not ticked by the citizen: not assumed received
 
   f.Type("staff.officer", InputKind::kText, "CB01");
-  f.Do(Intent::Kind::kStaffDecide, "", "request_supplement");
+  f.Do(intent::StaffDecide{.decision = "request_supplement"});
   CHECK(f.app->staff_dossier()->decided.empty());
   CHECK(f.app->staff_dossier()->error_vi.find("Cần ghi lý do") != std::string::npos);
   f.Type("staff.reason", InputKind::kText, "Thieeus giaays chuwngs sinh");
-  f.Do(Intent::Kind::kStaffDecide, "", "request_supplement");
+  f.Do(intent::StaffDecide{.decision = "request_supplement"});
   CHECK(f.app->staff_dossier()->decided == "request_supplement");
   CHECK(f.app->staff().message_key == "staff.decided_supplement");
   CHECK(f.outbox_nudges == 1);
-  f.Do(Intent::Kind::kStaffDecide, "", "accept");  // one decision a visit
+  f.Do(intent::StaffDecide{.decision = "accept"});  // one decision a visit
   auto rec = f.store->GetDossier(d->client_id).value();
   auto decisions = f.store->DecisionsFor(rec).value();
   REQUIRE(decisions.size() == 1);
@@ -460,15 +472,15 @@ TEST_CASE(
   CHECK(decisions[0].body["supplement"] == nlohmann::json::array({"Giấy chứng sinh"}));
 
   // Back to the list: the dossier's personal data leaves memory; the officer's name stays.
-  f.Do(Intent::Kind::kBack);
+  f.Do(intent::Back{});
   CHECK(f.app->screen() == ScreenId::kStaff);
   CHECK_FALSE(f.app->staff_dossier());
-  f.Do(Intent::Kind::kStaffOpenDossier, d->client_id);
+  f.Do(intent::StaffOpenDossier{.client_id = d->client_id});
   CHECK(f.app->Value("staff.officer") == "CB01");
   CHECK(f.app->Value("staff.reason").empty());
   REQUIRE(f.app->staff_dossier()->decisions.size() == 1);
   // The wipe closes it too.
-  f.Do(Intent::Kind::kStartOver);
+  f.Do(intent::StartOver{});
   CHECK_FALSE(f.app->staff_dossier());
 }
 
@@ -490,23 +502,23 @@ TEST_CASE("staff see why the portal refused a dossier, in the form's words, and 
                                      nlohmann::json::array({{{"field", "fields.child_dob"},
                                                              {"message", "Ngày sinh sau ngày cấp giấy chứng sinh"}}}))
               .ok());
-  f.Do(Intent::Kind::kStart);
+  f.Do(intent::Start{});
   f.Go(ScreenId::kStaffPin);
-  for (char c : std::string("246810")) f.Do(Intent::Kind::kKey, "", std::string(1, c));
-  f.Do(Intent::Kind::kStaffUnlock);
+  for (char c : std::string("246810")) f.Do(intent::Key{.text = std::string(1, c)});
+  f.Do(intent::StaffUnlock{});
   REQUIRE(f.app->screen() == ScreenId::kStaff);
-  f.Do(Intent::Kind::kStaffOpenDossier, d->client_id);
+  f.Do(intent::StaffOpenDossier{.client_id = d->client_id});
   REQUIRE(f.app->staff_dossier());
   CHECK(f.app->staff_dossier()->needs_attention);
   REQUIRE(f.app->staff_dossier()->portal_reasons.size() == 1);
   CHECK(f.app->staff_dossier()->portal_reasons[0] == "Ngày sinh của trẻ: Ngày sinh sau ngày cấp giấy chứng sinh");
-  f.Do(Intent::Kind::kStaffRequeue);
+  f.Do(intent::StaffRequeue{});
   CHECK(f.app->staff().message_key == "staff.requeued");
   CHECK_FALSE(f.app->staff_dossier()->needs_attention);
   CHECK(f.outbox_nudges == 1);
   CHECK(f.store->GetDossier(d->client_id)->state == DossierState::kQueued);
   CHECK(f.store->LeaseDue("test", 10, std::chrono::seconds(60))->size() == 1);  // in the outbox again
-  f.Do(Intent::Kind::kStaffRequeue);                                            // only a refused dossier is sent again
+  f.Do(intent::StaffRequeue{});                                                 // only a refused dossier is sent again
   CHECK(f.outbox_nudges == 1);
 }
 
@@ -518,14 +530,14 @@ TEST_CASE("staff PIN lock-out after the configured number of wrong tries") {
     StaffAuth auth(*f.store, f.clock, PinPolicy{});
     REQUIRE(auth.SetPin("246810").ok());
   }
-  f.Do(Intent::Kind::kStart);
+  f.Do(intent::Start{});
   f.Go(ScreenId::kStaffPin);
   for (int i = 0; i < 2; ++i) {
-    for (char c : std::string("000000")) f.Do(Intent::Kind::kKey, "", std::string(1, c));
-    f.Do(Intent::Kind::kStaffUnlock);
+    for (char c : std::string("000000")) f.Do(intent::Key{.text = std::string(1, c)});
+    f.Do(intent::StaffUnlock{});
   }
-  for (char c : std::string("246810")) f.Do(Intent::Kind::kKey, "", std::string(1, c));
-  f.Do(Intent::Kind::kStaffUnlock);  // the right PIN, but locked: not even compared
+  for (char c : std::string("246810")) f.Do(intent::Key{.text = std::string(1, c)});
+  f.Do(intent::StaffUnlock{});  // the right PIN, but locked: not even compared
   CHECK(f.app->screen() == ScreenId::kStaffPin);
   CHECK(f.app->pin_message() == "staff.pin_locked");
   CHECK(f.app->pin_message_number() == 5);

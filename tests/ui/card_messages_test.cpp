@@ -65,40 +65,33 @@ TEST_CASE("a failed chip read shows the message of its kind, whatever its Status
   Strings strings;
   REQUIRE(strings.Load(std::filesystem::path(MCK_SOURCE_DIR) / "assets" / "i18n").ok());
   RecordingCardService card;
+  EventQueue events;  // the App's core worker answers here (this test only reads the chip)
   AppDeps deps;
   deps.config = &config;
   deps.store = store->get();
   deps.clock = &clock;
   deps.strings = &strings;
   deps.card = &card;
+  deps.events = &events;
+  deps.store_options = so;
   {
     App app(deps);
     REQUIRE(app.Init().ok());
-    auto apply = [&](Intent::Kind k, const std::string& key = "", const std::string& text = "",
-                     InputKind input = InputKind::kText) {
-      Intent in(k);
-      in.key = key;
-      in.text = text;
-      in.input = input;
-      app.Apply(in);
-    };
     auto type = [&](const std::string& key, InputKind input, const std::string& keys) {
-      apply(Intent::Kind::kFocus, key, "", input);
-      for (char c : keys) apply(Intent::Kind::kKey, "", std::string(1, c));
-      apply(Intent::Kind::kFocus);
+      app.Apply(intent::Focus{key, input});
+      for (char c : keys) app.Apply(intent::Key{std::string(1, c)});
+      app.Apply(intent::Unfocus{});
     };
-    apply(Intent::Kind::kStart);
-    Intent go(Intent::Kind::kGo);
-    go.screen = ScreenId::kIdentify;
-    app.Apply(go);
-    apply(Intent::Kind::kIdentifyTyped);
+    app.Apply(intent::Start{});
+    app.Apply(intent::Go{ScreenId::kIdentify});
+    app.Apply(intent::IdentifyTyped{});
     REQUIRE(app.screen() == ScreenId::kApplicant);
     type("applicant.id_number", InputKind::kDigits, "024190001234");
     type("applicant.date_of_birth", InputKind::kDate, "15031990");
 
     for (card::CardFailure k : card::kAllCardFailures) {
       INFO(card::CardFailureName(k));
-      apply(Intent::Kind::kReadChip);
+      app.Apply(intent::ReadChip{});
       REQUIRE(app.card_read() == JobState::kRunning);
       CardReadFinished done;
       done.request_id = card.last_request;
@@ -111,7 +104,7 @@ TEST_CASE("a failed chip read shows the message of its kind, whatever its Status
       CHECK(app.card_message() == CardFailureMessageKey(k));
     }
     // An abandoned read's result (an older request) changes nothing.
-    apply(Intent::Kind::kReadChip);
+    app.Apply(intent::ReadChip{});
     CardReadFinished stale;
     stale.request_id = card.last_request - 1;
     stale.status = card::MakeCardError(card::CardFailure::kCardRemoved, "test", "thử").status;

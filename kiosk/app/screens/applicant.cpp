@@ -16,7 +16,7 @@ void DrawApplicant(Ui& ui) {
   if (app.has_card_reader() && app.session().identity_source != IdentitySource::kChip) {
     if (TouchButton(ui, "applicant.read_chip", ui.T("applicant.read_chip"), ImVec2(w, ui.S(96)),
                     ButtonKind::kSecondary)) {
-      ui.Emit(Intent{Intent::Kind::kReadChip});
+      ui.Emit(intent::ReadChip{});
     }
   }
   if (!app.card_message().empty()) {
@@ -34,7 +34,7 @@ void DrawApplicant(Ui& ui) {
   TextField(ui, "applicant.address", ui.T("applicant.address"), InputKind::kText, w);
   TextField(ui, "applicant.phone", ui.T("applicant.phone"), InputKind::kDigits, w);
   EndDragList(ui, "applicant.list");
-  if (NavRow(ui, true, "applicant.next", ui.T("nav.next"))) ui.Emit(Intent{Intent::Kind::kApplicantDone});
+  if (NavRow(ui, true, "applicant.next", ui.T("nav.next"))) ui.Emit(intent::ApplicantDone{});
 }
 
 }  // namespace mck::app::ui

@@ -8,7 +8,7 @@ void DrawAttract(Ui& ui) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 start = ImGui::GetCursorPos();
   // The whole screen is the button.
-  if (ImGui::InvisibleButton("attract.start", avail) && !ui.TapSuppressed()) ui.Emit(Intent{Intent::Kind::kStart});
+  if (ImGui::InvisibleButton("attract.start", avail) && !ui.TapSuppressed()) ui.Emit(intent::Start{});
   ui.widgets.Add("attract.start", Rect{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, avail.x, avail.y});
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();

@@ -21,13 +21,11 @@ void DrawDocuments(Ui& ui) {
                             (on ? ui.T("documents.brought") : ui.T("documents.not_brought"));
     if (TileButton(ui, "doc." + d.id, d.name, sub, ImVec2(w, ui.S(140)),
                    on ? ButtonKind::kSelected : ButtonKind::kSecondary)) {
-      Intent in{Intent::Kind::kToggleDocument};
-      in.key = d.id;
-      ui.Emit(in);
+      ui.Emit(intent::ToggleDocument{.document_id = d.id});
     }
   }
   EndDragList(ui, "documents.list");
-  if (NavRow(ui, true, "documents.next", ui.T("nav.next"))) ui.Emit(Intent{Intent::Kind::kDocumentsDone});
+  if (NavRow(ui, true, "documents.next", ui.T("nav.next"))) ui.Emit(intent::DocumentsDone{});
 }
 
 }  // namespace mck::app::ui

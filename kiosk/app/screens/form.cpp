@@ -25,10 +25,7 @@ void DrawForm(Ui& ui) {
         const bool on = app.Value(key) == "true";
         if (TouchButton(ui, "check." + f.id, (on ? ui.T("form.checked") : ui.T("form.unchecked")) + "  " + label,
                         ImVec2(w, ui.S(96)), on ? ButtonKind::kSelected : ButtonKind::kSecondary)) {
-          Intent in{Intent::Kind::kSetValue};
-          in.key = key;
-          in.text = on ? "" : "true";
-          ui.Emit(in);
+          ui.Emit(intent::SetValue{.key = key, .value = on ? "" : "true"});
         }
         const std::string err = app.ErrorFor(key);
         if (!err.empty()) Wrapped(ui, err, ui.F().small, colors::kError, w);
@@ -46,7 +43,7 @@ void DrawForm(Ui& ui) {
   }
   Wrapped(ui, ui.T("form.required_note"), ui.F().small, colors::kMuted, w);
   EndDragList(ui, "form.list");
-  if (NavRow(ui, true, "form.next", ui.T("nav.next"))) ui.Emit(Intent{Intent::Kind::kFormDone});
+  if (NavRow(ui, true, "form.next", ui.T("nav.next"))) ui.Emit(intent::FormDone{});
 }
 
 }  // namespace mck::app::ui

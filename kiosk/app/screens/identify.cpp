@@ -13,13 +13,13 @@ void DrawIdentify(Ui& ui) {
   if (TileButton(ui, "identify.card", ui.T("identify.card"),
                  ui.app.has_card_reader() ? ui.T("identify.card_sub") : ui.T("identify.card_unavailable"), ImVec2(w, h),
                  ButtonKind::kPrimary)) {
-    ui.Emit(Intent{Intent::Kind::kIdentifyTyped});
+    ui.Emit(intent::IdentifyTyped{});
   }
   if (TileButton(ui, "identify.typed", ui.T("identify.typed"), ui.T("identify.typed_sub"), ImVec2(w, h))) {
-    ui.Emit(Intent{Intent::Kind::kIdentifyTyped});
+    ui.Emit(intent::IdentifyTyped{});
   }
   if (TileButton(ui, "identify.nocard", ui.T("identify.nocard"), ui.T("identify.nocard_sub"), ImVec2(w, h))) {
-    ui.Emit(Intent{Intent::Kind::kIdentifyNoCard});
+    ui.Emit(intent::IdentifyNoCard{});
   }
   Wrapped(ui, ui.T("identify.privacy"), ui.F().small, colors::kMuted);
   EndDragList(ui, "identify.list");

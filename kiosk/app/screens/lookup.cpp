@@ -2,6 +2,7 @@
 // the local state, and the portal's status as last synchronised.
 #include "kiosk/app/screens/screens.h"
 #include "kiosk/app/ui/widgets.h"
+#include "offline/domain/portal_status.h"
 
 namespace mck::app::ui {
 
@@ -14,7 +15,7 @@ void DrawLookup(Ui& ui) {
   TextField(ui, "lookup", ui.T("lookup.code"), InputKind::kPlain, w);
   if (TouchButton(ui, "lookup.search", ui.T("lookup.search"), ImVec2(std::min(w, ui.S(420)), ui.S(96)),
                   ButtonKind::kPrimary)) {
-    ui.Emit(Intent{Intent::Kind::kLookup});
+    ui.Emit(intent::Lookup{});
   }
   const LookupView& r = app.lookup();
   if (r.searched && !r.found) Wrapped(ui, ui.T(r.error_key), ui.F().bold, colors::kError, w);
@@ -31,9 +32,12 @@ void DrawLookup(Ui& ui) {
     row(ui.T("lookup.dossier_code"), r.dossier_code);
     row(ui.T("lookup.procedure"), r.procedure_name);
     row(ui.T("lookup.state"), ui.T("state." + r.state));
-    if (!r.portal_status.empty()) row(ui.T("lookup.portal_status"), ui.T("portal." + r.portal_status));
+    // The portal's status in the one table's words (offline/domain/portal_status.h).
+    const bool en = ui.app.strings().language() == Language::kEn;
+    if (!r.portal_status.empty())
+      row(ui.T("lookup.portal_status"), en ? PortalStatusEn(r.portal_status) : PortalStatusVi(r.portal_status));
     if (!r.portal_status_text.empty() &&
-        (r.portal_status.empty() || r.portal_status_text != ui.T("portal." + r.portal_status))) {
+        (r.portal_status.empty() || r.portal_status_text != PortalStatusVi(r.portal_status))) {
       Wrapped(ui, r.portal_status_text, ui.F().small, colors::kMuted,
               w);  // the portal's own words, when they add something
     }

@@ -19,9 +19,7 @@ void DrawProcedure(Ui& ui) {
     if (ImGui::GetCursorPosX() + bw > w && ImGui::GetCursorPosX() > ui.S(200)) ImGui::NewLine();
     if (TouchButton(ui, id, label, ImVec2(bw, ui.S(72)),
                     current == value ? ButtonKind::kSelected : ButtonKind::kSecondary, f)) {
-      Intent in{Intent::Kind::kFilterField};
-      in.text = value;
-      ui.Emit(in);
+      ui.Emit(intent::FilterField{.field = value});
     }
     ImGui::SameLine();
   };
@@ -38,9 +36,7 @@ void DrawProcedure(Ui& ui) {
         p->field + " · " + ui.app.strings().Format("procedure.days", {std::to_string(p->processing_days)});
     sub += " · " + (p->fee_vnd == 0 ? ui.T("procedure.free") : std::to_string(p->fee_vnd) + " ₫");
     if (TileButton(ui, "proc." + p->code, p->name, sub, ImVec2(rw, ui.S(150)))) {
-      Intent in{Intent::Kind::kChooseProcedure};
-      in.key = p->code;
-      ui.Emit(in);
+      ui.Emit(intent::ChooseProcedure{.code = p->code});
     }
   }
   EndDragList(ui, "procedure.list");

@@ -30,17 +30,14 @@ void DrawRating(Ui& ui) {
       if (i) ImGui::SameLine(0, gap);
       if (TouchButton(ui, "rate." + c + "." + std::to_string(scores[i]), ui.T(levels[i]), ImVec2(bw, ui.S(84)),
                       chosen == scores[i] ? ButtonKind::kSelected : ButtonKind::kSecondary, ui.F().body)) {
-        Intent in{Intent::Kind::kSetScore};
-        in.key = c;
-        in.number = scores[i];
-        ui.Emit(in);
+        ui.Emit(intent::SetScore{.criterion = c, .score = scores[i]});
       }
     }
     ImGui::Dummy(ImVec2(0, ui.S(8)));
   }
   TextField(ui, "rating.comment", ui.T("rating.comment"), InputKind::kText, w);
   EndDragList(ui, "rating.list");
-  if (NavRow(ui, true, "rating.submit", ui.T("rating.submit"))) ui.Emit(Intent{Intent::Kind::kSubmitRating});
+  if (NavRow(ui, true, "rating.submit", ui.T("rating.submit"))) ui.Emit(intent::SubmitRating{});
 }
 
 void DrawThanks(Ui& ui) {
@@ -51,7 +48,7 @@ void DrawThanks(Ui& ui) {
   const float bw = std::min(ImGui::GetContentRegionAvail().x * 0.42f, ui.S(520));
   ImGui::SetCursorPosX(ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x - bw);
   if (TouchButton(ui, "thanks.done", ui.T("thanks.done"), ImVec2(bw, ui.S(96)), ButtonKind::kPrimary)) {
-    ui.Emit(Intent{Intent::Kind::kStartOver});
+    ui.Emit(intent::StartOver{});
   }
 }
 

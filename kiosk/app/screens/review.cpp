@@ -28,6 +28,8 @@ void DrawReview(Ui& ui) {
   if (!p) return;
   Title(ui, ui.T("review.title"));
   if (!app.notice().empty()) Wrapped(ui, ui.T(app.notice()), ui.F().bold, colors::kError);
+  // The store writes on the core worker: a calm line until "Đã nộp hồ sơ" (a second tap is ignored).
+  if (app.submitting()) Wrapped(ui, ui.T("common.saving"), ui.F().bold, colors::kMuted);
   BeginDragList(ui, "review.list", ImVec2(0, BodyHeight(ui)));
   const float lw = std::min(ImGui::GetContentRegionAvail().x * 0.38f, ui.S(560));
   ImGui::PushFont(ui.F().bold);
@@ -63,7 +65,7 @@ void DrawReview(Ui& ui) {
     Row(ui, d.name, on ? ui.T("documents.brought") : ui.T("documents.not_brought"), lw);
   }
   EndDragList(ui, "review.list");
-  if (NavRow(ui, true, "review.submit", ui.T("review.submit"))) ui.Emit(Intent{Intent::Kind::kSubmit});
+  if (NavRow(ui, true, "review.submit", ui.T("review.submit"))) ui.Emit(intent::Submit{});
 }
 
 }  // namespace mck::app::ui

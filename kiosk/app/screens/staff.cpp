@@ -15,12 +15,13 @@ void DrawStaffPin(Ui& ui) {
   Title(ui, ui.T("staff.pin_title"));
   const float w = std::min(ImGui::GetContentRegionAvail().x, ui.S(700));
   TextField(ui, "staff.pin", ui.T("staff.pin"), InputKind::kDigits, w);
+  if (app.checking_pin()) Wrapped(ui, ui.T("staff.pin_checking"), ui.F().bold, colors::kMuted, w);
   if (!app.pin_message().empty()) {
     Wrapped(ui, ui.app.strings().Format(app.pin_message(), {std::to_string(app.pin_message_number())}), ui.F().bold,
             colors::kError, w);
   }
   if (TouchButton(ui, "staff.unlock", ui.T("staff.unlock"), ImVec2(w, ui.S(96)), ButtonKind::kPrimary)) {
-    ui.Emit(Intent{Intent::Kind::kStaffUnlock});
+    ui.Emit(intent::StaffUnlock{});
   }
   if (app.focused_key().empty()) NavRow(ui, true, "", "");
 }
@@ -33,11 +34,11 @@ void DrawStaff(Ui& ui) {
     Centered(ui, ui.app.strings().Format("staff.called", {v.called}), ui.F().title, colors::kPrimary);
   }
   if (!v.message_key.empty()) {
-    const ImU32 color = v.reprint == JobState::kFailed ? colors::kError : colors::kMuted;
+    const ImU32 color = v.print.state == JobState::kFailed ? colors::kError : colors::kMuted;
     Wrapped(ui, ui.app.strings().Format(v.message_key, {v.message_arg}), ui.F().bold, color);
     MarkItem(ui, v.message_key);  // the script waits for "staff.ticket_reprinted" and the like
-    if (v.reprint == JobState::kFailed) {
-      const std::string& detail = ui.app.strings().language() == Language::kEn ? v.detail_en : v.detail_vi;
+    if (v.print.state == JobState::kFailed) {
+      const std::string& detail = v.print.detail(ui.app.strings().language());
       if (!detail.empty()) Wrapped(ui, detail, ui.F().small, colors::kText);
     }
   }
@@ -64,12 +65,10 @@ void DrawStaff(Ui& ui) {
     for (const auto& c : v.counters) {
       if (row(ui.app.strings().Format("staff.counter_row", {c.counter, c.name, std::to_string(c.waiting)}), ui.F().body,
               "staff.call." + c.counter, ui.T("staff.call_next"), c.waiting > 0)) {
-        Intent in(Intent::Kind::kCallNext);
-        in.key = c.counter;
-        ui.Emit(in);
+        ui.Emit(intent::CallNext{.counter = c.counter});
       }
     }
-    const bool busy = v.reprint == JobState::kRunning;
+    const bool busy = v.print.running();
     if (!v.failed_tickets.empty()) {
       ImGui::Dummy(ImVec2(0, ui.S(16)));
       ImGui::PushFont(ui.F().bold);
@@ -81,9 +80,7 @@ void DrawStaff(Ui& ui) {
         const std::string time = t.issued_at.size() >= 16 ? t.issued_at.substr(11, 5) : t.issued_at;
         if (row(ui.app.strings().Format("staff.failed_ticket_row", {label, time}), ui.F().body,
                 std::string("staff.reprint_ticket.") + label, ui.T("staff.reprint_ticket"), !busy)) {
-          Intent in(Intent::Kind::kStaffReprintTicket);
-          in.number = static_cast<int>(t.id);
-          ui.Emit(in);
+          ui.Emit(intent::StaffReprintTicket{.ticket_id = t.id});
         }
       }
     }
@@ -107,7 +104,7 @@ void DrawStaff(Ui& ui) {
         }
       }
       if (row(text, ui.F().body, "staff.sync_now", ui.T("staff.sync_now"), s && !s->reachable)) {
-        ui.Emit(Intent{Intent::Kind::kStaffSyncNow});
+        ui.Emit(intent::StaffSyncNow{});
       }
     }
     ImGui::Dummy(ImVec2(0, ui.S(16)));
@@ -130,18 +127,14 @@ void DrawStaff(Ui& ui) {
                      d.dossier_code.value_or(d.provisional_code) + "   " + d.procedure_code, line,
                      ImVec2(d.purged ? w : w - bw - ui.S(16), ui.S(104)),
                      attention ? ButtonKind::kDanger : ButtonKind::kSecondary)) {
-        Intent in(Intent::Kind::kStaffOpenDossier);
-        in.key = d.client_id;
-        ui.Emit(in);
+        ui.Emit(intent::StaffOpenDossier{.client_id = d.client_id});
       }
       if (attention) MarkItem(ui, "staff.attention." + std::to_string(n));  // the portal refused it
       if (!d.purged) {
         ImGui::SameLine();
         if (TouchButton(ui, "staff.reprint." + std::to_string(n), ui.T("staff.reprint_receipt"),
                         ImVec2(bw, ui.S(104)))) {
-          Intent in(Intent::Kind::kStaffReprintReceipt);
-          in.key = d.client_id;
-          ui.Emit(in);
+          ui.Emit(intent::StaffReprintReceipt{.client_id = d.client_id});
         }
       }
     }
@@ -163,7 +156,7 @@ void DrawStaff(Ui& ui) {
     draw_dossiers();
     EndDragList(ui, "staff.list");
   }
-  if (NavRow(ui, false, "staff.lock", ui.T("staff.lock"))) ui.Emit(Intent{Intent::Kind::kStartOver});
+  if (NavRow(ui, false, "staff.lock", ui.T("staff.lock"))) ui.Emit(intent::StartOver{});
 }
 
 }  // namespace mck::app::ui

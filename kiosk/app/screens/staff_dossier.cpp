@@ -32,10 +32,11 @@ void DrawStaffDossier(Ui& ui) {
   if (!v.dossier_code.empty()) line += " · " + app.strings().Format("staff_dossier.official_code", {v.dossier_code});
   Wrapped(ui, line, ui.F().body, colors::kText);
   if (!staff.message_key.empty()) {
-    const ImU32 color = staff.reprint == JobState::kFailed ? colors::kError : colors::kOk;
+    const ImU32 color = staff.print.state == JobState::kFailed ? colors::kError : colors::kOk;
     Wrapped(ui, app.strings().Format(staff.message_key, {staff.message_arg}), ui.F().bold, color);
     MarkItem(ui, staff.message_key);
   }
+  if (!v.deciding.empty()) Wrapped(ui, ui.T("common.saving"), ui.F().bold, colors::kMuted);  // core worker
   BeginDragList(ui, "staff_dossier.list", ImVec2(0, BodyHeight(ui)));
   const float w = ImGui::GetContentRegionAvail().x - ui.S(24);
   Wrapped(ui, app.strings().Format("staff_dossier.submitted_at", {ShortTime(v.submitted_at)}), ui.F().small,
@@ -47,7 +48,7 @@ void DrawStaffDossier(Ui& ui) {
     for (const auto& r : v.portal_reasons) Wrapped(ui, "• " + r, ui.F().body, colors::kError, w);
     if (TouchButton(ui, "staff_dossier.requeue", ui.T("staff_dossier.requeue"),
                     ImVec2(std::min(w, ui.S(560)), ui.S(96)), ButtonKind::kPrimary)) {
-      ui.Emit(Intent{Intent::Kind::kStaffRequeue});
+      ui.Emit(intent::StaffRequeue{});
     }
   }
   if (!v.applicant.empty()) {
@@ -67,16 +68,12 @@ void DrawStaffDossier(Ui& ui) {
                               (p.received ? ui.T("staff_dossier.received") : ui.T("staff_dossier.not_received"));
       if (TileButton(ui, "paper." + p.id, p.name, sub, ImVec2(w - fw - ui.S(16), ui.S(120)),
                      p.received ? ButtonKind::kSelected : ButtonKind::kSecondary)) {
-        Intent in(Intent::Kind::kStaffTogglePaper);
-        in.key = p.id;
-        ui.Emit(in);
+        ui.Emit(intent::StaffTogglePaper{.document_id = p.id});
       }
       ImGui::SameLine();
       if (TouchButton(ui, "form." + p.id, ui.T("paper." + p.form), ImVec2(fw, ui.S(120)),
                       p.received ? ButtonKind::kSecondary : ButtonKind::kSecondary)) {
-        Intent in(Intent::Kind::kStaffPaperForm);
-        in.key = p.id;
-        ui.Emit(in);
+        ui.Emit(intent::StaffPaperForm{.document_id = p.id});
       }
     }
   }
@@ -94,7 +91,7 @@ void DrawStaffDossier(Ui& ui) {
     if (accepted && !v.purged &&
         TouchButton(ui, "staff_dossier.print_official", ui.T("staff_dossier.print_official"),
                     ImVec2(std::min(w, ui.S(560)), ui.S(96)), ButtonKind::kSecondary)) {
-      ui.Emit(Intent{Intent::Kind::kStaffPrintOfficial});
+      ui.Emit(intent::StaffPrintOfficial{});
     }
   }
   if (!v.purged && v.decided.empty()) {
@@ -118,9 +115,7 @@ void DrawStaffDossier(Ui& ui) {
       if (i) ImGui::SameLine();
       if (TouchButton(ui, std::string("decide.") + actions[i].word, ui.T(actions[i].label), ImVec2(bw, ui.S(96)),
                       actions[i].kind)) {
-        Intent in(Intent::Kind::kStaffDecide);
-        in.text = actions[i].word;
-        ui.Emit(in);
+        ui.Emit(intent::StaffDecide{.decision = actions[i].word});
       }
     }
     // A new refusal of the decision scrolls the list to its end: the message and the buttons show.

@@ -14,7 +14,7 @@ void DrawStillThere(Ui& ui) {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
   ImGui::SetWindowFocus();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  if (ImGui::InvisibleButton("still_here", avail)) ui.Emit(Intent{Intent::Kind::kStillHere});
+  if (ImGui::InvisibleButton("still_here", avail)) ui.Emit(intent::StillHere{});
   ui.widgets.Add("still_here", Rect{0, 0, ui.size.x, ui.size.y});
   ImGui::SetCursorPos(ImVec2(0, ui.size.y * 0.25f));
   Centered(ui, ui.T("still_there.title"), ui.F().title, IM_COL32_WHITE);

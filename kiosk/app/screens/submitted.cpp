@@ -49,16 +49,18 @@ void DrawSubmitted(Ui& ui) {
   if (const Procedure* p = app.procedure()) Wrapped(ui, p->name, ui.F().bold, colors::kText, text_w);
   Wrapped(ui, ui.T("submitted.safe"), ui.F().body, colors::kText, text_w);
   ImGui::Dummy(ImVec2(0, ui.S(16)));
-  switch (app.receipt_print()) {
+  switch (app.receipt().state) {
     case JobState::kRunning: Wrapped(ui, ui.T("receipt.printing"), ui.F().bold, colors::kMuted, text_w); break;
     case JobState::kDone: Wrapped(ui, ui.T("receipt.printed"), ui.F().bold, colors::kOk, text_w); break;
     case JobState::kFailed:
-      Wrapped(ui, ui.T(app.receipt_error()), ui.F().bold, colors::kError, text_w);
-      if (!app.receipt_detail().empty()) Wrapped(ui, app.receipt_detail(), ui.F().small, colors::kMuted, text_w);
+      Wrapped(ui, ui.T(app.receipt().error_key), ui.F().bold, colors::kError, text_w);
+      if (const std::string& detail = app.receipt().detail(app.strings().language()); !detail.empty()) {
+        Wrapped(ui, detail, ui.F().small, colors::kMuted, text_w);
+      }
       Wrapped(ui, ui.T("receipt.staff_can_reprint"), ui.F().body, colors::kText, text_w);
       if (app.has_printer() && TouchButton(ui, "submitted.reprint", ui.T("receipt.try_again"),
                                            ImVec2(std::min(text_w, ui.S(520)), ui.S(88)))) {
-        ui.Emit(Intent{Intent::Kind::kReprintReceipt});
+        ui.Emit(intent::ReprintReceipt{});
       }
       break;
     case JobState::kNone: break;
@@ -78,7 +80,7 @@ void DrawSubmitted(Ui& ui) {
   if (TouchButton(ui, "submitted.rate", ui.T("submitted.rate"), ImVec2(bw, ui.S(96)))) ui.Go(ScreenId::kRating);
   ImGui::SameLine(0, ui.S(24));
   if (TouchButton(ui, "submitted.done", ui.T("submitted.done"), ImVec2(bw, ui.S(96)), ButtonKind::kPrimary)) {
-    ui.Emit(Intent{Intent::Kind::kStartOver});
+    ui.Emit(intent::StartOver{});
   }
 }
 

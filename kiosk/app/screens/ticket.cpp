@@ -24,16 +24,15 @@ void DrawTicket(Ui& ui) {
       }
       if (TileButton(ui, "ticket." + c, name, ui.app.strings().Format("ticket.counter", {c}),
                      ImVec2(w - ui.S(24), ui.S(140)))) {
-        Intent in{Intent::Kind::kTakeTicket};
-        in.key = c;
-        ui.Emit(in);
+        ui.Emit(intent::TakeTicket{.counter = c});
       }
     }
     EndDragList(ui, "ticket.list");
     NavRow(ui, true, "", "");
     return;
   }
-  switch (t->print) {
+  if (t->reserving) Centered(ui, ui.T("common.saving"), ui.F().title, colors::kMuted);  // core worker
+  switch (t->print.state) {
     case JobState::kRunning: Centered(ui, ui.T("ticket.printing"), ui.F().title, colors::kMuted); break;
     case JobState::kDone: {
       Centered(ui, ui.app.strings().Format("ticket.your_number", {t->counter_name}), ui.F().body, colors::kText);
@@ -46,10 +45,9 @@ void DrawTicket(Ui& ui) {
       break;
     }
     case JobState::kFailed:
-      Wrapped(ui, ui.T(t->error_key), ui.F().title, colors::kError);
-      if (!t->detail_vi.empty()) {
-        Wrapped(ui, app.strings().language() == Language::kEn ? t->detail_en : t->detail_vi, ui.F().body,
-                colors::kMuted);
+      Wrapped(ui, ui.T(t->print.error_key), ui.F().title, colors::kError);
+      if (const std::string& detail = t->print.detail(app.strings().language()); !detail.empty()) {
+        Wrapped(ui, detail, ui.F().body, colors::kMuted);
       }
       Wrapped(ui, ui.T("ticket.ask_staff"), ui.F().body, colors::kText);
       break;
@@ -59,7 +57,7 @@ void DrawTicket(Ui& ui) {
   const float bw = std::min(ImGui::GetContentRegionAvail().x * 0.42f, ui.S(520));
   ImGui::SetCursorPosX(ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x - bw);
   if (TouchButton(ui, "ticket.done", ui.T("ticket.done"), ImVec2(bw, ui.S(96)), ButtonKind::kPrimary)) {
-    ui.Emit(Intent{Intent::Kind::kStartOver});
+    ui.Emit(intent::StartOver{});
   }
 }
 

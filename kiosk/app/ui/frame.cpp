@@ -35,16 +35,14 @@ void DrawHeader(Ui& ui) {
   float x = ui.size.x - pad - bw;
   ImGui::SetCursorPos(ImVec2(x, ui.S(12)));
   if (TouchButton(ui, "header.textsize", ui.app.large_text() ? "A–" : "A+", ImVec2(bw, bh))) {
-    ui.Emit(Intent{Intent::Kind::kToggleLargeText});
+    ui.Emit(intent::ToggleLargeText{});
   }
   x -= bw + ui.S(12);
   ImGui::SetCursorPos(ImVec2(x, ui.S(12)));
   const bool en = ui.app.strings().language() == Language::kEn;
   if (TouchButton(ui, "header.language", en ? "Tiếng Việt" : "English", ImVec2(bw, bh), ButtonKind::kSecondary,
                   ui.F().small)) {
-    Intent in{Intent::Kind::kSetLanguage};
-    in.number = en ? 0 : 1;
-    ui.Emit(in);
+    ui.Emit(intent::SetLanguage{en ? Language::kVi : Language::kEn});
   }
   if (ui.app.screen() != ScreenId::kAttract && ui.app.screen() != ScreenId::kMenu) {
     const float sw = ui.S(260);
@@ -52,7 +50,7 @@ void DrawHeader(Ui& ui) {
     ImGui::SetCursorPos(ImVec2(x, ui.S(12)));
     if (TouchButton(ui, "header.start_over", ui.T("header.start_over"), ImVec2(sw, bh), ButtonKind::kSecondary,
                     ui.F().small)) {
-      ui.Emit(Intent{Intent::Kind::kStartOver});
+      ui.Emit(intent::StartOver{});
     }
   }
   ImGui::End();

@@ -67,11 +67,7 @@ struct Ui {
   bool portrait() const { return size.y > size.x; }
   const std::string& T(const std::string& key) const { return app.T(key); }
   void Emit(Intent in) { intents.push_back(std::move(in)); }
-  void Go(ScreenId s) {
-    Intent in{Intent::Kind::kGo};
-    in.screen = s;
-    Emit(in);
-  }
+  void Go(ScreenId s) { Emit(intent::Go{.screen = s}); }
   // True while a list is being dragged: the tap under the finger must not fire.
   bool TapSuppressed() const {
     for (const auto& [id, d] : lists) {

@@ -23,9 +23,7 @@ float Gap(const Ui& ui) {
 void Key(Ui& ui, const std::string& id, const std::string& label, const std::string& text, float w,
          ButtonKind kind = ButtonKind::kSecondary) {
   if (TouchButton(ui, id, label, ImVec2(w, KeyH(ui)), kind, ui.F().body)) {
-    Intent in{Intent::Kind::kKey};
-    in.text = text;
-    ui.Emit(in);
+    ui.Emit(intent::Key{.text = text});
   }
 }
 
@@ -62,13 +60,13 @@ void DrawKeyboard(Ui& ui) {
     }
     ImGui::SetCursorPosX(left);
     if (TouchButton(ui, "key.backspace", ui.T("key.backspace"), ImVec2(w, KeyH(ui)), ButtonKind::kSecondary)) {
-      ui.Emit(Intent{Intent::Kind::kBackspace});
+      ui.Emit(intent::Backspace{});
     }
     ImGui::SameLine();
     Key(ui, "key.0", "0", "0", w);
     ImGui::SameLine();
     if (TouchButton(ui, "key.done", ui.T("key.done"), ImVec2(w, KeyH(ui)), ButtonKind::kPrimary)) {
-      ui.Emit(Intent{Intent::Kind::kFocus});
+      ui.Emit(intent::Unfocus{});
     }
   } else {
     static constexpr const char* kRows[4] = {"1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm,.-"};
@@ -84,9 +82,7 @@ void DrawKeyboard(Ui& ui) {
         std::string shown = c;
         if (upper && c[0] >= 'a' && c[0] <= 'z') shown[0] = static_cast<char>(c[0] - 'a' + 'A');
         if (TouchButton(ui, "key." + c, shown, ImVec2(w, KeyH(ui)), ButtonKind::kSecondary, ui.F().body)) {
-          Intent in{Intent::Kind::kKey};
-          in.text = shown;
-          ui.Emit(in);
+          ui.Emit(intent::Key{.text = shown});
           ui.shift = false;
         }
       }
@@ -95,7 +91,7 @@ void DrawKeyboard(Ui& ui) {
         // Nine letters and the delete key fill the row exactly like the ten keys above.
         if (TouchButton(ui, "key.backspace", ui.T("key.backspace"), ImVec2(w, KeyH(ui)), ButtonKind::kSecondary,
                         ui.F().small)) {
-          ui.Emit(Intent{Intent::Kind::kBackspace});
+          ui.Emit(intent::Backspace{});
         }
       }
     }
@@ -108,7 +104,7 @@ void DrawKeyboard(Ui& ui) {
     if (ui.app.focused_input() == InputKind::kText) {
       const bool telex = ui.app.input_method() == text::InputMethod::kTelex;
       if (TouchButton(ui, "key.method", telex ? "Telex" : "VNI", ImVec2(w * 1.5f, KeyH(ui)))) {
-        ui.Emit(Intent{Intent::Kind::kToggleInputMethod});
+        ui.Emit(intent::ToggleInputMethod{});
       }
     } else {
       ImGui::Dummy(ImVec2(w * 1.5f, KeyH(ui)));
@@ -118,7 +114,7 @@ void DrawKeyboard(Ui& ui) {
     Key(ui, "key.space", ui.T("key.space"), " ", space_w);
     ImGui::SameLine();
     if (TouchButton(ui, "key.done", ui.T("key.done"), ImVec2(w * 2, KeyH(ui)), ButtonKind::kPrimary)) {
-      ui.Emit(Intent{Intent::Kind::kFocus});
+      ui.Emit(intent::Unfocus{});
     }
   }
   ImGui::End();

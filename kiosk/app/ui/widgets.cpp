@@ -127,10 +127,7 @@ void TextField(Ui& ui, const std::string& key, const std::string& label, InputKi
   bool held = false;
   const bool tapped = Pressable(ui, id, ImVec2(width, ui.S(84)), &held);
   if (tapped && !read_only && !from_card) {
-    Intent in{Intent::Kind::kFocus};
-    in.key = key;
-    in.input = input;
-    ui.Emit(in);
+    ui.Emit(intent::Focus{.key = key, .input = input});
   }
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -181,10 +178,7 @@ void OptionRow(Ui& ui, const std::string& key, const std::string& label, const s
     if (TouchButton(ui, "opt." + key + "." + std::to_string(i), options[i], ImVec2(w, ui.S(84)),
                     selected ? ButtonKind::kSelected : ButtonKind::kSecondary) &&
         !from_card) {
-      Intent in{Intent::Kind::kSetValue};
-      in.key = key;
-      in.text = options[i];
-      ui.Emit(in);
+      ui.Emit(intent::SetValue{.key = key, .value = options[i]});
     }
   }
   const std::string err = ui.app.ErrorFor(key);
@@ -282,7 +276,7 @@ bool NavRow(Ui& ui, bool back, const std::string& next_id, const std::string& ne
   const float w = ImGui::GetContentRegionAvail().x;
   const float bw = std::min(w * 0.42f, ui.S(520));
   ImGui::SetCursorPosY(ImGui::GetWindowHeight() - ui.S(96) - ImGui::GetStyle().WindowPadding.y);
-  if (back && TouchButton(ui, "nav.back", ui.T("nav.back"), ImVec2(bw, ui.S(96)))) ui.Emit(Intent{Intent::Kind::kBack});
+  if (back && TouchButton(ui, "nav.back", ui.T("nav.back"), ImVec2(bw, ui.S(96)))) ui.Emit(intent::Back{});
   bool next = false;
   if (!next_id.empty()) {
     if (back) ImGui::SameLine();

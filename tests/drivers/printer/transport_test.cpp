@@ -48,6 +48,7 @@ std::unique_ptr<PrinterSim> StartSim(SimMode mode, long after = 0) {
   return std::move(sim.value());
 }
 
+// Short timeouts, for the tests that expect a timeout (they wait these out).
 PrinterOptions Fast() {
   PrinterOptions o;
   o.connect_timeout = 1000ms;
@@ -56,7 +57,25 @@ PrinterOptions Fast() {
   return o;
 }
 
-std::unique_ptr<Printer> Open(const std::string& uri, const PrinterOptions& o = Fast()) {
+// Generous timeouts, for the tests that expect an answer: a printer that answers costs no waiting,
+// and a machine loaded by a parallel build must not turn a slow answer into a false failure (seen:
+// a status query past 500 ms with the load average at 9).
+PrinterOptions Patient() {
+  PrinterOptions o;
+  o.connect_timeout = 10000ms;
+  o.io_timeout = 10000ms;
+  o.status_timeout = 10000ms;
+  return o;
+}
+
+// The printer's status, which must be known: a failed query fails the test instead of being read.
+PaperState KnownStatus(Printer& p) {
+  auto st = p.QueryStatus();
+  REQUIRE(st.ok());
+  return *st;
+}
+
+std::unique_ptr<Printer> Open(const std::string& uri, const PrinterOptions& o = Patient()) {
   auto p = OpenPrinter(uri, o);
   REQUIRE(p.ok());
   return std::move(p.value());
@@ -170,7 +189,7 @@ TEST_CASE("a network printer with its cover open or offline refuses, with paper 
   {
     auto sim = StartSim(SimMode::kCoverOpen);
     auto p = Open(sim->Uri());
-    CHECK(*p->QueryStatus() == PaperState::kCoverOpen);
+    CHECK(KnownStatus(*p) == PaperState::kCoverOpen);
     Status st = p->Print(Stripes(576, 10));
     CHECK(st.code() == Code::kUnavailable);
     CHECK(st.message_vi().find("Nắp máy in") != std::string::npos);
@@ -178,13 +197,13 @@ TEST_CASE("a network printer with its cover open or offline refuses, with paper 
   {
     auto sim = StartSim(SimMode::kOffline);
     auto p = Open(sim->Uri());
-    CHECK(*p->QueryStatus() == PaperState::kOffline);
+    CHECK(KnownStatus(*p) == PaperState::kOffline);
     CHECK(p->Print(Stripes(576, 10)).code() == Code::kUnavailable);
   }
   {
     auto sim = StartSim(SimMode::kPaperLow);
     auto p = Open(sim->Uri());
-    CHECK(*p->QueryStatus() == PaperState::kPaperLow);
+    CHECK(KnownStatus(*p) == PaperState::kPaperLow);
     CHECK(p->Print(Stripes(576, 10)).ok());
     CHECK(sim->WaitForJobs(1, 2s));
   }
@@ -205,7 +224,7 @@ TEST_CASE("a network printer that stalls mid-job is a timeout within the configu
 
 TEST_CASE("a network printer that never answers status is a timeout before anything is printed") {
   auto sim = StartSim(SimMode::kSilent);
-  auto p = Open(sim->Uri());
+  auto p = Open(sim->Uri(), Fast());
   auto st = p->QueryStatus();
   REQUIRE_FALSE(st.ok());
   CHECK(st.status().code() == Code::kTimeout);
@@ -225,7 +244,7 @@ TEST_CASE("a network printer that hangs up mid-job is 'unavailable'") {
 TEST_CASE("status can be turned off per URI for printers without a back channel") {
   auto sim = StartSim(SimMode::kSilent);
   auto p = Open(sim->Uri() + "?status=0");
-  CHECK(*p->QueryStatus() == PaperState::kUnknown);
+  CHECK(KnownStatus(*p) == PaperState::kUnknown);
   REQUIRE(p->Print(Stripes(576, 10)).ok());
   CHECK(sim->WaitForJobs(1, 2s));
 }
@@ -336,7 +355,7 @@ TEST_CASE("a serial or USB printer that stops answering is a timeout") {
   pty.silent = true;
   for (const std::string scheme : {"serial:", "usb:"}) {
     CAPTURE(scheme);
-    auto p = Open(scheme + pty.slave_name);
+    auto p = Open(scheme + pty.slave_name, Fast());
     const auto t0 = std::chrono::steady_clock::now();
     Status st = p->Print(Stripes(384, 20));
     CHECK(st.code() == Code::kTimeout);

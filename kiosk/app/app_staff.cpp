@@ -1,0 +1,425 @@
+// Staff mode: the PIN (checked on the core worker), the counters and dossiers (short reads on the
+// UI thread), calling numbers, reprints, one dossier's papers and the counter's decision
+// (recorded on the core worker), Mẫu 01. Every staff intent has passed App::Apply's one guard.
+#include "kiosk/app/app.h"
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+
+#include "kiosk/app/app_internal.h"
+#include "kiosk/core/counters.h"
+#include "kiosk/core/decide.h"
+#include "kiosk/core/documents.h"
+#include "kiosk/core/lookup.h"
+#include "kiosk/core/tickets.h"
+#include "offline/domain/decision.h"
+#include "offline/domain/ids.h"
+#include "offline/domain/utf8.h"
+#include "offline/domain/validation.h"
+#include "offline/store/staff_auth.h"
+
+namespace mck::app {
+
+using internal::DateDigitsToIso;
+using internal::IsoToDateDigits;
+using internal::StartsWith;
+using nlohmann::json;
+
+// ---- staff mode -----------------------------------------------------------------------------
+
+void App::On(const intent::StaffUnlock&) {
+  if (desk_.pin_request != 0) return;  // one check at a time
+  Unfocus();
+  std::string pin = Value("staff.pin");
+  if (auto it = citizen_.session.values.find("staff.pin"); it != citizen_.session.values.end()) SecureWipe(it->second);
+  desk_.pin_message.clear();
+  // PBKDF2 (~0.1 s) runs on the core worker; PinChecked follows.
+  desk_.pin_request = deps_.core->CheckPin(std::move(pin));
+  SecureWipe(pin);
+}
+
+void App::OnPinChecked(const PinChecked& e) {
+  if (e.request_id != desk_.pin_request) return;
+  desk_.pin_request = 0;
+  if (citizen_.screen != ScreenId::kStaffPin) return;  // the session ended meanwhile
+  const auto& r = e.result;
+  if (!r.ok()) {
+    std::cerr << "kiosk: staff PIN check failed: " << r.status().ToString() << "\n";
+    desk_.pin_message = "staff.pin_error";
+  } else if (r->check == PinCheck::kOk) {
+    desk_.unlocked = true;
+    desk_.pin_message.clear();
+    Go(ScreenId::kStaff);
+    citizen_.history.clear();
+    RefreshStaff();
+    return;
+  } else if (r->check == PinCheck::kWrong) {
+    desk_.pin_message = "staff.pin_wrong";
+    desk_.pin_message_number = r->attempts_left;
+  } else if (r->check == PinCheck::kLocked) {
+    desk_.pin_message = "staff.pin_locked";
+    desk_.pin_message_number = static_cast<int>((r->locked_for_s + 59) / 60);
+  } else {
+    desk_.pin_message = "staff.pin_not_set";
+  }
+  Focus("staff.pin", InputKind::kDigits);
+}
+
+void App::RefreshStaff() {
+  // Only what is read from the store is rebuilt; the last message and reprint state stay.
+  desk_.view.counters.clear();
+  desk_.view.dossiers.clear();
+  desk_.view.failed_tickets.clear();
+  core::TicketDesk desk(*deps_.store, catalog_, config());
+  for (const auto& c : core::Counters(catalog_)) {
+    StaffView::Counter row;
+    row.counter = c.counter;
+    row.name = c.name;
+    auto w = desk.Waiting(c.counter);
+    row.waiting = w.ok() ? *w : 0;
+    desk_.view.counters.push_back(row);
+  }
+  const std::string today = FormatDate(VietnamDate(deps_.clock->Now()));
+  auto list = deps_.store->ListDossiers();
+  if (list.ok()) {
+    for (auto& d : *list) {
+      const bool pending = d.state != DossierState::kAccepted;
+      if (!pending && d.submitted_at.compare(0, today.size(), today) != 0) continue;
+      desk_.view.dossiers.push_back(std::move(d));
+    }
+    std::sort(desk_.view.dossiers.begin(), desk_.view.dossiers.end(),
+              [](const DossierSummary& a, const DossierSummary& b) { return a.id > b.id; });
+  } else {
+    std::cerr << "kiosk: staff list: " << list.status().ToString() << "\n";
+  }
+  auto failed = desk.FailedToday();
+  if (failed.ok()) desk_.view.failed_tickets = std::move(*failed);
+}
+
+bool App::StaffMayPrint() {
+  if (desk_.view.print.running()) return false;  // one staff print at a time: a second tap does not print twice
+  desk_.view.called.clear();
+  if (!deps_.printer) {
+    desk_.view.message_key = "printer.not_configured";
+    desk_.view.print.Fail("printer.not_configured");
+    return false;
+  }
+  return true;
+}
+
+void App::On(const intent::StaffReprintReceipt& in) {
+  const std::string& client_id = in.client_id;
+  if (!StaffMayPrint()) return;
+  auto slip = core::DossierDocuments(*deps_.store, catalog_, config(), *deps_.clock).Slip(client_id, /*reprint=*/true);
+  if (!slip.ok()) {
+    std::cerr << "kiosk: staff reprint: " << slip.status().ToString() << "\n";
+    const bool purged = slip.status().code() == Code::kFailedPrecondition;
+    desk_.view.message_key = purged ? "staff.reprint_purged" : "staff.reprint_failed";
+    desk_.view.message_arg.clear();
+    for (const auto& d : desk_.view.dossiers) {
+      if (d.client_id == client_id) desk_.view.message_arg = d.provisional_code;
+    }
+    desk_.view.print.Fail(desk_.view.message_key);
+    return;
+  }
+  desk_.view.message_arg = slip->provisional_code;
+  desk_.view.print.Start(deps_.printer->PrintReceipt(*slip), PrintJob::What::kSlip);  // the worker wipes its copy
+  desk_.print_code = slip->provisional_code;
+  core::WipeDocument(*slip);
+  desk_.print_ticket.reset();
+  desk_.view.message_key = "staff.reprinting_receipt";
+}
+
+namespace {
+void WipeView(StaffDossierView& v) {
+  for (auto& [k, value] : v.applicant) SecureWipe(value);
+  for (auto& [k, value] : v.fields) SecureWipe(value);
+  v = StaffDossierView{};
+}
+
+std::string JsonText(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "Có" : "Không";
+  if (v.is_null()) return "";
+  return v.dump();
+}
+}  // namespace
+
+void App::CloseStaffDossier() {
+  if (desk_.dossier) WipeView(*desk_.dossier);
+  desk_.dossier.reset();
+}
+
+void App::On(const intent::StaffOpenDossier& in) {
+  auto rec = deps_.store->GetDossier(in.client_id);
+  if (!rec.ok()) {
+    std::cerr << "kiosk: staff open dossier: " << rec.status().ToString() << "\n";
+    desk_.view.message_key = "staff.open_failed";
+    desk_.view.message_arg.clear();
+    if (!desk_.view.print.running()) desk_.view.print.Fail("staff.open_failed");
+    return;
+  }
+  CloseStaffDossier();
+  StaffDossierView v;
+  v.client_id = rec->client_id;
+  v.provisional_code = rec->provisional_code;
+  v.dossier_code = rec->dossier_code.value_or("");
+  v.procedure_code = rec->procedure_code;
+  v.state_key = std::string("state.") + DossierStateName(rec->state);
+  v.portal_status = rec->portal_status.value_or("");
+  v.appointment_date = rec->appointment_date.value_or("");
+  v.submitted_at = rec->submitted_at;
+  v.purged = rec->purged || !rec->body.is_object();
+  const Procedure* p = catalog_.Find(rec->procedure_code);
+  v.procedure_name = p ? p->name : "Thủ tục " + rec->procedure_code;
+  if (!v.purged) {
+    // References into the body (wiped below), never copies of the citizen's data.
+    static const json kNone = json::object();
+    const json& applicant = rec->body.contains("applicant") ? rec->body["applicant"] : kNone;
+    for (const char* k : {"full_name", "id_number", "date_of_birth", "gender", "phone", "email", "address"}) {
+      if (!applicant.is_object() || !applicant.contains(k)) continue;
+      std::string text = JsonText(applicant[k]);
+      if (!text.empty()) v.applicant.emplace_back(std::string("applicant.") + k, std::move(text));
+    }
+    const json& fields = rec->body.contains("fields") ? rec->body["fields"] : kNone;
+    if (p && fields.is_object()) {
+      for (const auto& f : p->form) {
+        if (fields.contains(f.id)) v.fields.emplace_back(f.label, JsonText(fields[f.id]));
+      }
+    }
+    std::map<std::string, bool> brought;
+    if (rec->body.contains("documents") && rec->body["documents"].is_array()) {
+      for (const auto& d : rec->body["documents"]) {
+        if (d.is_object()) brought[d.value("id", "")] = d.value("presented_at_counter", false);
+      }
+    }
+    if (p) {
+      for (const auto& d : p->documents) {
+        StaffDossierView::Paper paper;
+        paper.id = d.id;
+        paper.name = d.name;
+        paper.required = d.required;
+        paper.brought = brought[d.id];
+        paper.received = paper.brought;
+        v.papers.push_back(std::move(paper));
+      }
+    }
+  }
+  v.needs_attention = rec->state == DossierState::kNeedsAttention;
+  if (v.needs_attention) {
+    // The portal's reasons name fields by their JSON path: show the form's own labels.
+    auto label_of = [&](const std::string& path) -> std::string {
+      if (p && path.rfind("fields.", 0) == 0) {
+        for (const auto& f : p->form) {
+          if ("fields." + f.id == path) return f.label;
+        }
+      }
+      if (path.rfind("applicant.", 0) == 0 && deps_.strings->vi().count(path)) return deps_.strings->Get(path);
+      if (path == "procedure_code") return deps_.strings->Get("staff_dossier.procedure");
+      return path;
+    };
+    if (rec->needs_attention_details.is_array()) {
+      for (const auto& d : rec->needs_attention_details) {
+        if (!d.is_object()) continue;
+        const std::string field = d.value("field", "");
+        const std::string message = d.value("message", "");
+        v.portal_reasons.push_back(field.empty() ? message : label_of(field) + ": " + message);
+      }
+    }
+    if (v.portal_reasons.empty() && rec->last_error) v.portal_reasons.push_back(*rec->last_error);
+  }
+  core::WipeBody(rec->body);
+  if (auto decisions = deps_.store->DecisionsFor(*rec); decisions.ok()) {
+    for (const auto& d : *decisions) {
+      v.decisions.push_back({d.decision, d.state, d.decided_at});
+    }
+  }
+  desk_.dossier = std::move(v);
+  // The officer's name, as last typed on this kiosk (staff data, not a citizen's).
+  if (auto officer = deps_.store->GetSetting("staff.officer"); officer.ok() && *officer) {
+    citizen_.session.values["staff.officer"] = **officer;
+  }
+  citizen_.session.values.erase("staff.reason");
+  desk_.view.message_key.clear();
+  if (!desk_.view.print.running()) desk_.view.print = PrintJob{};
+  Go(ScreenId::kStaffDossier);
+}
+
+void App::On(const intent::StaffRequeue&) {
+  if (!desk_.dossier || !desk_.dossier->needs_attention) return;
+  StaffDossierView& v = *desk_.dossier;
+  desk_.view.message_arg = v.provisional_code;
+  Status st = deps_.store->Requeue(v.client_id);  // one short transaction
+  if (!st.ok()) {
+    std::cerr << "kiosk: staff requeue: " << st.ToString() << "\n";
+    desk_.view.message_key = "staff.requeue_failed";
+    if (!desk_.view.print.running()) desk_.view.print.Fail("staff.requeue_failed");
+    return;
+  }
+  v.needs_attention = false;
+  v.portal_reasons.clear();
+  v.state_key = "state.queued";
+  desk_.view.message_key = "staff.requeued";
+  if (!desk_.view.print.running()) desk_.view.print = PrintJob{};
+  if (deps_.outbox_changed) deps_.outbox_changed();
+}
+
+void App::On(const intent::StaffTogglePaper& in) {
+  if (!desk_.dossier || !desk_.dossier->decided.empty() || !desk_.dossier->deciding.empty()) return;
+  for (auto& p : desk_.dossier->papers) {
+    if (p.id == in.document_id) p.received = !p.received;
+  }
+}
+
+void App::On(const intent::StaffPaperForm& in) {
+  if (!desk_.dossier || !desk_.dossier->decided.empty() || !desk_.dossier->deciding.empty()) return;
+  for (auto& p : desk_.dossier->papers) {
+    if (p.id != in.document_id) continue;
+    p.form = p.form == "original" ? "certified_copy" : p.form == "certified_copy" ? "copy" : "original";
+    p.received = true;  // choosing its form means the paper is there
+  }
+}
+
+void App::On(const intent::StaffDecide& in) {
+  if (!desk_.dossier || !desk_.dossier->decided.empty() || !desk_.dossier->deciding.empty() || desk_.dossier->purged) {
+    return;
+  }
+  Unfocus();
+  StaffDossierView& v = *desk_.dossier;
+  CounterDecision d;
+  d.decision = in.decision;
+  d.officer = Value("staff.officer");
+  d.reason = Value("staff.reason");
+  for (const auto& p : v.papers) {
+    if (p.received) {
+      d.received.push_back({p.id, p.form, 1});
+    } else if (p.required && in.decision == "request_supplement") {
+      d.supplement.push_back(p.name);
+    }
+  }
+  v.error_vi.clear();
+  v.error_en.clear();
+  v.deciding = in.decision;  // "Đang lưu…" until DecisionRecorded
+  desk_.decide_request = deps_.core->Decide(v.client_id, std::move(d));
+}
+
+void App::OnDecisionRecorded(DecisionRecorded e) {
+  if (e.request_id != desk_.decide_request) return;
+  desk_.decide_request = 0;
+  auto& recorded = e.decision;
+  if (!desk_.dossier || !desk_.unlocked) {
+    // Staff mode locked meanwhile: the decision is recorded (or not) all the same; Mẫu 01 can
+    // be printed again from the dossier.
+    if (recorded.ok() && recorded->official) core::WipeDocument(*recorded->official);
+    if (recorded.ok() && deps_.outbox_changed) deps_.outbox_changed();
+    return;
+  }
+  StaffDossierView& v = *desk_.dossier;
+  const std::string word = v.deciding;
+  v.deciding.clear();
+  if (!recorded.ok()) {
+    if (recorded.status().code() != Code::kInvalidArgument)
+      std::cerr << "kiosk: staff decision: " << recorded.status().ToString() << "\n";
+    v.error_vi = recorded.status().message_vi();
+    v.error_en = recorded.status().message_en();
+    return;
+  }
+  v.decided = word;
+  v.decisions.push_back({word, "queued", recorded->decided_at});
+  if (deps_.outbox_changed) deps_.outbox_changed();
+  desk_.view.message_arg = v.provisional_code;
+  desk_.view.message_key = word == "accept"   ? "staff.decided_accept"
+                           : word == "refuse" ? "staff.decided_refuse"
+                                              : "staff.decided_supplement";
+  if (!desk_.view.print.running()) desk_.view.print = PrintJob{};
+  if (word != "accept") return;
+  // Accepted: the Mẫu 01 receipt the use case assembled from the decision just recorded.
+  if (!recorded->official) {
+    std::cerr << "kiosk: Mẫu 01 not assembled: " << recorded->official_status.ToString() << "\n";
+    desk_.view.print.Fail("staff.official_failed");
+    desk_.view.message_key = "staff.official_failed";
+    return;
+  }
+  const bool was_busy = desk_.view.print.running();
+  if (!StaffMayPrint()) {
+    core::WipeDocument(*recorded->official);
+    // Another staff print is still running: the officer prints it again in a moment.
+    if (was_busy) desk_.view.message_key = "staff.decided_accept_print_later";
+    return;
+  }
+  PrintOfficial(*recorded->official);
+  core::WipeDocument(*recorded->official);
+  desk_.view.message_key = "staff.decided_accept";
+}
+
+void App::PrintOfficial(const printer::OfficialReceipt& receipt) {
+  desk_.view.print.Start(deps_.printer->PrintOfficialReceipt(receipt), PrintJob::What::kOfficial);
+  desk_.print_code = receipt.provisional_code;
+  desk_.print_ticket.reset();
+  desk_.view.message_key = "staff.official_printing";
+}
+
+void App::On(const intent::StaffPrintOfficial&) {
+  if (!desk_.dossier || desk_.dossier->purged) return;
+  StaffDossierView& v = *desk_.dossier;
+  desk_.view.message_arg = v.provisional_code;
+  if (!StaffMayPrint()) return;
+  auto receipt = core::DossierDocuments(*deps_.store, catalog_, config(), *deps_.clock).Official(v.client_id);
+  if (!receipt.ok()) {
+    std::cerr << "kiosk: Mẫu 01: " << receipt.status().ToString() << "\n";
+    desk_.view.print.Fail("staff.official_failed");
+    desk_.view.message_key = "staff.official_failed";
+    return;
+  }
+  PrintOfficial(*receipt);
+  core::WipeDocument(*receipt);
+}
+
+void App::On(const intent::StaffReprintTicket& in) {
+  if (!StaffMayPrint()) return;
+  const auto it = std::find_if(desk_.view.failed_tickets.begin(), desk_.view.failed_tickets.end(),
+                               [&](const Store::Ticket& t) { return t.id == in.ticket_id; });
+  if (it == desk_.view.failed_tickets.end()) return;  // already reprinted, or yesterday's
+  auto t = core::TicketDesk(*deps_.store, catalog_, config()).ForReprint(std::to_string(in.ticket_id));
+  if (!t.ok()) {
+    std::cerr << "kiosk: staff ticket reprint: " << t.status().ToString() << "\n";
+    desk_.view.print.Fail("staff.reprint_failed");
+    desk_.view.message_key = "staff.reprint_failed";
+    return;
+  }
+  desk_.view.print.Start(deps_.printer->PrintTicket(t->document), PrintJob::What::kTicket);
+  desk_.print_ticket = t->ticket;
+  desk_.print_code.clear();
+  desk_.view.message_key = "staff.reprinting_ticket";
+  desk_.view.message_arg = t->display;
+}
+
+void App::On(const intent::CallNext& in) {
+  auto t = core::TicketDesk(*deps_.store, catalog_, config()).CallNext(in.counter);  // one short transaction
+  desk_.view.called.clear();
+  desk_.view.message_key.clear();
+  if (!desk_.view.print.running()) desk_.view.print = PrintJob{};
+  if (t.ok()) {
+    desk_.view.called = printer::FormatTicketNumber(t->counter, t->number);
+  } else if (t.status().code() == Code::kNotFound) {
+    desk_.view.message_key = "staff.none_waiting";
+  } else {
+    std::cerr << "kiosk: call next: " << t.status().ToString() << "\n";
+    desk_.view.message_key = "staff.call_failed";
+  }
+  RefreshStaff();
+}
+
+void App::On(const intent::StaffSyncNow&) {
+  if (!enrolled()) return;
+  auto n = deps_.store->MakeOutboxDueNow();
+  if (!n.ok()) std::cerr << "kiosk: send now: " << n.status().ToString() << "\n";
+  if (deps_.sync_now) deps_.sync_now();
+  desk_.view.called.clear();
+  desk_.view.message_key = "staff.sync_started";
+  desk_.view.message_arg.clear();
+  if (!desk_.view.print.running()) desk_.view.print = PrintJob{};
+}
+
+}  // namespace mck::app

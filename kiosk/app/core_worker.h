@@ -1,0 +1,86 @@
+// The kiosk's store writes and the staff PIN's key derivation, off the UI thread: the App asks
+// the CoreService, which runs the use cases (kiosk/core/) and answers with an event on the
+// EventQueue (SubmitFinished, TicketReserved, DecisionRecorded, RatingStored, PinChecked). The
+// screen meanwhile shows a calm "Đang lưu…".
+//
+//   CoreWorker  one thread with its OWN Store connection (opened on that thread), running the
+//               requests in order. Short reads (look-up, staff lists, a reprint's document) stay
+//               on the UI thread's connection, as DESIGN.md allows.
+//
+// Thread-safety: call from the UI thread; events are posted from the worker thread. The
+// destructor finishes the requests already queued, then joins.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "kiosk/app/event_queue.h"
+#include "kiosk/core/rating.h"
+#include "kiosk/core/submit.h"
+#include "offline/domain/config.h"
+#include "offline/domain/decision.h"
+#include "offline/store/staff_auth.h"
+
+namespace mck::app {
+
+class CoreService {
+ public:
+  virtual ~CoreService() = default;
+  // Each returns a request id; the matching event follows.
+  virtual uint64_t Submit(nlohmann::json body) = 0;  // SubmitFinished
+  virtual uint64_t ReserveTicket(std::string counter, std::optional<std::string> dossier_client_id) = 0;
+  // The printer's answer for a reserved or reprinted ticket: issued or print_failed
+  // (TicketPrintRecorded; a failure is logged: the staff screen lists what is still print_failed).
+  virtual uint64_t RecordTicketPrint(Store::Ticket ticket, Status printed) = 0;
+  virtual uint64_t Decide(std::string client_id, CounterDecision decision) = 0;  // DecisionRecorded
+  virtual uint64_t Rate(core::RatingInput rating) = 0;                           // RatingStored
+  virtual uint64_t CheckPin(std::string pin) = 0;                                // PinChecked
+};
+
+struct CoreWorkerOptions {
+  StoreOptions store;  // the worker opens its own connection on the same directory
+  const KioskConfig* config = nullptr;
+  const Clock* clock = nullptr;
+  PinPolicy pin;  // its attempts and lock-out are read from `config` at each check
+  // How dossiers are submitted; null: the use case over the worker's store. Tests put a fake
+  // here (the store refusing), which the worker then calls on its thread.
+  core::DossierSubmitter* submitter = nullptr;
+};
+
+class CoreWorker final : public CoreService {
+ public:
+  // `catalog` is copied: the worker validates against the same catalog the screens show.
+  CoreWorker(CoreWorkerOptions options, Catalog catalog, EventQueue& events);
+  ~CoreWorker() override;
+
+  uint64_t Submit(nlohmann::json body) override;
+  uint64_t ReserveTicket(std::string counter, std::optional<std::string> dossier_client_id) override;
+  uint64_t RecordTicketPrint(Store::Ticket ticket, Status printed) override;
+  uint64_t Decide(std::string client_id, CounterDecision decision) override;
+  uint64_t Rate(core::RatingInput rating) override;
+  uint64_t CheckPin(std::string pin) override;
+
+ private:
+  // A request, run on the worker with its store (null when it could not be opened).
+  using Job = std::function<void(Store* store)>;
+  uint64_t Enqueue(std::function<void(Store*, uint64_t id)> job);
+  void Run();
+
+  CoreWorkerOptions options_;
+  Catalog catalog_;
+  EventQueue& events_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> jobs_;
+  uint64_t next_id_ = 1;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace mck::app

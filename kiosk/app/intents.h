@@ -1,0 +1,158 @@
+// What a screen can ask of the App: one small struct per intent, carrying exactly what that
+// intent needs (like the worker events in event_queue.h). Screens append them (ui/frame.h
+// Ui::Emit); main.cpp hands them to App::Apply after the frame is drawn; tests call Apply with
+// them directly.
+//
+// Staff intents name the screen they belong to (`kScreen`): App::Apply ignores them unless staff
+// mode is unlocked and that screen shows — the one staff guard.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "kiosk/app/i18n.h"
+
+namespace mck::app {
+
+enum class ScreenId {
+  kAttract,       // "Chạm để bắt đầu"
+  kMenu,          // submit / look up / ticket / rate
+  kIdentify,      // card, typed ID, or no card
+  kApplicant,     // the applicant's details (typed or from the card)
+  kProcedure,     // pick a procedure: by field or search
+  kForm,          // the procedure's form
+  kDocuments,     // papers to bring to the counter
+  kReview,        // everything once more, then "Nộp hồ sơ"
+  kSubmitted,     // "Đã nộp hồ sơ": code, QR, receipt printing
+  kLookup,        // type or scan a code
+  kTicket,        // take a queue number
+  kRating,        // rate the service
+  kThanks,        // after a rating
+  kStaffPin,      // staff: enter the PIN (lock-out after failures)
+  kStaff,         // staff: queue per counter, call the next ticket, dossiers waiting to sync
+  kStaffDossier,  // staff: one dossier, the papers checked, and the counter's decision
+};
+
+// How a field is typed: which keyboard shows and how keys become text.
+enum class InputKind {
+  kText,    // Vietnamese letters through Telex/VNI
+  kPlain,   // letters and digits as typed (e-mail, codes)
+  kDigits,  // numeric pad (ID number, phone, number)
+  kDate,    // numeric pad, DDMMYYYY shown as DD/MM/YYYY
+};
+
+namespace intent {
+
+// ---- the citizen's session ----
+struct Start {};  // attract → menu
+struct Go {       // menu choices; staff's PIN screen
+  ScreenId screen = ScreenId::kAttract;
+};
+struct Back {};
+struct StartOver {};  // wipe the session, attract screen
+struct StillHere {};  // answered the inactivity question
+struct Focus {        // a field takes the keyboard
+  std::string key;
+  InputKind input = InputKind::kText;
+};
+struct Unfocus {};  // "Xong": the keyboard closes
+struct Key {        // one character (UTF-8) into the focused field
+  std::string text;
+};
+struct Backspace {};
+struct SetValue {  // selects, radio buttons
+  std::string key, value;
+};
+struct ToggleDocument {
+  std::string document_id;
+};
+struct IdentifyTyped {};   // continue from identify with a typed ID
+struct IdentifyNoCard {};  // continue with everything typed
+struct ReadChip {};        // confirm the typed ID with the chip
+struct ApplicantDone {};
+struct FilterField {  // lĩnh vực, or "" for all
+  std::string field;
+};
+struct ChooseProcedure {
+  std::string code;
+};
+struct FormDone {};
+struct DocumentsDone {};
+struct Submit {};
+struct ReprintReceipt {};
+struct Lookup {};
+struct TakeTicket {
+  std::string counter;
+};
+struct SetScore {
+  std::string criterion;
+  int score = 0;
+};
+struct SubmitRating {};
+struct SetLanguage {
+  Language language = Language::kVi;
+};
+struct ToggleLargeText {};
+struct ToggleInputMethod {};
+
+// ---- staff mode ----
+struct StaffUnlock {};  // check the PIN typed in "staff.pin"
+struct CallNext {
+  static constexpr ScreenId kScreen = ScreenId::kStaff;
+  std::string counter;
+};
+struct StaffReprintReceipt {  // the dossier's kiosk slip again
+  static constexpr ScreenId kScreen = ScreenId::kStaff;
+  std::string client_id;
+};
+struct StaffReprintTicket {  // a number whose ticket did not print
+  static constexpr ScreenId kScreen = ScreenId::kStaff;
+  int64_t ticket_id = 0;
+};
+struct StaffOpenDossier {
+  static constexpr ScreenId kScreen = ScreenId::kStaff;
+  std::string client_id;
+};
+struct StaffSyncNow {  // send what waits now, without waiting out a retry
+  static constexpr ScreenId kScreen = ScreenId::kStaff;
+};
+struct StaffTogglePaper {  // received at the counter or not
+  static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
+  std::string document_id;
+};
+struct StaffPaperForm {  // next form: original, certified copy, copy
+  static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
+  std::string document_id;
+};
+struct StaffDecide {  // accept | request_supplement | refuse
+  static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
+  std::string decision;
+};
+struct StaffRequeue {  // send the open dossier, which the portal refused, again
+  static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
+};
+struct StaffPrintOfficial {  // the open dossier's Mẫu 01, from its recorded accept
+  static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
+};
+
+}  // namespace intent
+
+using Intent =
+    std::variant<intent::Start, intent::Go, intent::Back, intent::StartOver, intent::StillHere, intent::Focus,
+                 intent::Unfocus, intent::Key, intent::Backspace, intent::SetValue, intent::ToggleDocument,
+                 intent::IdentifyTyped, intent::IdentifyNoCard, intent::ReadChip, intent::ApplicantDone,
+                 intent::FilterField, intent::ChooseProcedure, intent::FormDone, intent::DocumentsDone, intent::Submit,
+                 intent::ReprintReceipt, intent::Lookup, intent::TakeTicket, intent::SetScore, intent::SubmitRating,
+                 intent::SetLanguage, intent::ToggleLargeText, intent::ToggleInputMethod, intent::StaffUnlock,
+                 intent::CallNext, intent::StaffReprintReceipt, intent::StaffReprintTicket, intent::StaffOpenDossier,
+                 intent::StaffSyncNow, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffDecide,
+                 intent::StaffRequeue, intent::StaffPrintOfficial>;
+
+// True for the intents only staff mode may act on (they name their screen).
+template <typename T>
+concept StaffIntent = requires {
+  T::kScreen;
+};
+
+}  // namespace mck::app

@@ -1,0 +1,165 @@
+// The App's state as plain structs the screens read: the citizen's flow, the staff desk, and
+// one PrintJob shape for every print (the citizen's slip and ticket, staff prints). No pointers
+// into worker data; the App's reducers (app*.cpp) are the only writers.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "drivers/printer/documents.h"
+#include "kiosk/app/event_queue.h"
+#include "kiosk/app/i18n.h"
+#include "kiosk/app/intents.h"
+#include "kiosk/app/session.h"
+#include "offline/store/store.h"
+
+namespace mck::app {
+
+// State of a print, a chip read or a store write, for the screens' status lines.
+enum class JobState { kNone, kRunning, kDone, kFailed };
+
+// One print job, whatever it prints.
+struct PrintJob {
+  enum class What { kNone, kSlip, kTicket, kOfficial };
+  uint64_t id = 0;  // the printer's job id while it runs; 0 otherwise
+  JobState state = JobState::kNone;
+  What what = What::kNone;
+  std::string error_key;             // i18n key of the calm message, when it failed
+  std::string detail_vi, detail_en;  // the device's own words (e.g. "out of paper")
+
+  bool running() const { return state == JobState::kRunning; }
+  void Start(uint64_t job_id, What w) {
+    *this = PrintJob{};
+    id = job_id;
+    what = w;
+    state = JobState::kRunning;
+  }
+  // Failed before reaching the printer (none configured, nothing to print).
+  void Fail(const std::string& key) {
+    id = 0;
+    state = JobState::kFailed;
+    error_key = key;
+    detail_vi.clear();
+    detail_en.clear();
+  }
+  // The printer's answer; `failed_key` is the calm message when it did not print.
+  void Finish(const Status& printed, const std::string& failed_key) {
+    id = 0;
+    state = printed.ok() ? JobState::kDone : JobState::kFailed;
+    error_key = printed.ok() ? "" : failed_key;
+    detail_vi = printed.ok() ? "" : printed.message_vi();
+    detail_en = printed.ok() ? "" : printed.message_en();
+  }
+  const std::string& detail(Language language) const { return language == Language::kEn ? detail_en : detail_vi; }
+};
+
+struct TicketView {
+  int number = 0;
+  std::string counter, counter_name;
+  int waiting_before = 0;
+  bool reserving = false;  // the number is being reserved (core worker): "Đang lưu…"
+  PrintJob print;
+};
+
+struct LookupView {
+  bool found = false;
+  bool searched = false;
+  std::string provisional_code, dossier_code, procedure_name, state, portal_status, appointment_date, submitted_at;
+  std::string error_key;              // i18n key when not found or failed
+  JobState portal = JobState::kNone;  // the portal look-up, when the kiosk is enrolled
+  std::string portal_status_text;     // the portal's own words (Vietnamese)
+};
+
+// Staff mode's view: built from the store when entering and after each call (no personal data).
+struct StaffView {
+  struct Counter {
+    std::string counter, name;
+    int waiting = 0;
+  };
+  std::vector<Counter> counters;
+  // Today's dossiers and older ones the portal has not accepted, newest first: codes, procedure,
+  // state; never the applicant's data (a reprint reads it from the store and sends it to the
+  // printer worker without showing it).
+  std::vector<DossierSummary> dossiers;
+  // Of those, how many the portal has not accepted yet.
+  int Pending() const {
+    return static_cast<int>(std::count_if(dossiers.begin(), dossiers.end(),
+                                          [](const DossierSummary& d) { return d.state != DossierState::kAccepted; }));
+  }
+  std::vector<Store::Ticket> failed_tickets;  // today's numbers whose ticket did not print
+  std::string called;                         // "HT-003" just called, shown large
+  std::string message_key;                    // i18n key of a calm message ("staff.none_waiting", ...)
+  std::string message_arg;                    // its {0}: a code or a number
+  PrintJob print;                             // the last staff print (reprint, Mẫu 01)
+};
+
+// Staff mode's view of one dossier, opened from the list: what the citizen submitted (personal
+// data, behind the staff PIN, wiped with the session) and the papers the officer checks.
+struct StaffDossierView {
+  std::string client_id, provisional_code, dossier_code, procedure_code, procedure_name, state_key, portal_status,
+      appointment_date, submitted_at;
+  std::vector<std::pair<std::string, std::string>> applicant;  // i18n label key, value
+  std::vector<std::pair<std::string, std::string>> fields;     // form label, value
+  struct Paper {
+    std::string id, name;
+    bool required = false;
+    bool brought = false;   // the citizen ticked it at the kiosk
+    bool received = false;  // the officer checked it at the counter
+    std::string form = "original";
+  };
+  std::vector<Paper> papers;
+  struct Decided {
+    std::string decision, state, decided_at;  // accept, sent, RFC 3339
+  };
+  std::vector<Decided> decisions;           // earlier decisions on this dossier, oldest first
+  bool needs_attention = false;             // the portal refused it (422/409): staff act, then resend
+  std::vector<std::string> portal_reasons;  // the portal's reasons, fields named as on the form
+  bool purged = false;
+  std::string error_vi, error_en;  // why the decision was not recorded
+  std::string deciding;            // the decision being recorded (core worker): "Đang lưu…"
+  std::string decided;             // the decision recorded in this visit
+};
+
+// The citizen's side: one session, where it is, and what its requests are doing.
+struct CitizenFlow {
+  Session session;
+  ScreenId screen = ScreenId::kAttract;
+  std::vector<ScreenId> history;
+  std::string focused_key;
+  InputKind focused_input = InputKind::kText;
+  std::string notice;           // a calm one-line message (i18n key)
+  uint64_t submit_request = 0;  // a submission the core worker is storing: "Đang lưu…"
+  PrintJob receipt;
+  std::optional<printer::KioskSlip> slip;  // the submitted dossier's slip ("In lại phiếu")
+  std::optional<TicketView> ticket;
+  uint64_t ticket_request = 0;
+  // The reserved number and its print job, until the printer answers; both survive the wipe.
+  std::optional<Store::Ticket> ticket_record;
+  uint64_t ticket_job = 0;
+  LookupView lookup;
+  uint64_t lookup_request = 0;
+  uint64_t rating_request = 0;
+  JobState card_read = JobState::kNone;
+  uint64_t card_request = 0;
+  bool card_present = false;
+  std::string card_message;
+};
+
+// Staff mode: behind the PIN, locked with the session.
+struct StaffDesk {
+  bool unlocked = false;
+  uint64_t pin_request = 0;  // the PIN being checked (PBKDF2 on the core worker)
+  std::string pin_message;   // i18n key, and its number (attempts left, minutes locked)
+  int pin_message_number = 0;
+  StaffView view;
+  std::optional<StaffDossierView> dossier;
+  uint64_t decide_request = 0;
+  std::optional<Store::Ticket> print_ticket;  // the ticket the staff print reprints (none: a document)
+  std::string print_code;                     // the dossier the staff print is for (audit)
+};
+
+}  // namespace mck::app

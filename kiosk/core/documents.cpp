@@ -1,0 +1,89 @@
+#include "kiosk/core/documents.h"
+
+#include "drivers/printer/dossier_documents.h"
+#include "offline/domain/ids.h"
+
+namespace mck::core {
+namespace {
+
+printer::DossierPrintContext PrintContext(const KioskConfig& config) {
+  printer::DossierPrintContext pc;
+  pc.commune_name = config.commune_name;
+  pc.kiosk_number = config.kiosk_number;
+  return pc;
+}
+
+// The catalog may have changed since the submission: print what the dossier itself knows.
+Procedure FallbackProcedure(const std::string& code) {
+  Procedure p;
+  p.code = code;
+  p.name = "Thủ tục " + code;
+  return p;
+}
+
+}  // namespace
+
+Result<printer::KioskSlip> DossierDocuments::SlipFrom(const DossierRecord& d, bool reprint) const {
+  const Procedure* p = catalog_.Find(d.procedure_code);
+  const Procedure fallback = p ? Procedure{} : FallbackProcedure(d.procedure_code);
+  auto slip = printer::KioskSlipFromDossier(d, p ? *p : fallback, PrintContext(config_));
+  if (slip.ok() && reprint) slip->reprinted_at = FormatRfc3339Vietnam(clock_.Now());
+  return slip;
+}
+
+Result<printer::KioskSlip> DossierDocuments::Slip(const std::string& key, bool reprint) {
+  auto rec = store_.GetDossier(key);
+  if (!rec.ok()) return rec.status();
+  auto slip = SlipFrom(*rec, reprint);
+  WipeBody(rec->body);
+  return slip;
+}
+
+Result<printer::OfficialReceipt> DossierDocuments::Official(const std::string& key, const std::string& officer) {
+  auto rec = store_.GetDossier(key);
+  if (!rec.ok()) return rec.status();
+  printer::DossierPrintContext pc = PrintContext(config_);
+  pc.copy_label = "Liên 2: Giao người nộp hồ sơ";
+  // The latest accept recorded for the dossier says which papers were received, by whom, when.
+  auto decisions = store_.DecisionsFor(*rec);
+  if (!decisions.ok()) {
+    WipeBody(rec->body);
+    return decisions.status();
+  }
+  for (const auto& d : *decisions) {
+    if (d.decision != "accept" || d.body.value("purged", false) || !rec->body.is_object()) continue;
+    if (d.body.contains("documents_received")) rec->body["documents_received"] = d.body["documents_received"];
+    pc.officer_name = d.body.value("officer", "");
+    pc.received_at = d.decided_at;
+  }
+  if (!officer.empty()) pc.officer_name = officer;
+  const Procedure* p = catalog_.Find(rec->procedure_code);
+  const Procedure fallback = p ? Procedure{} : FallbackProcedure(rec->procedure_code);
+  auto receipt = printer::OfficialReceiptFromDossier(*rec, p ? *p : fallback, pc);
+  WipeBody(rec->body);
+  return receipt;
+}
+
+Status DossierDocuments::RecordPrint(const std::string& actor, const std::string& document,
+                                     const std::string& provisional_code, const Status& printed) {
+  return store_.Audit(actor, "print." + document + (printed.ok() ? "" : ".failed"), provisional_code,
+                      printed.ok() ? "" : CodeName(printed.code()));
+}
+
+void WipeBody(nlohmann::json& j) {
+  if (j.is_string()) {
+    SecureWipe(j.get_ref<std::string&>());
+  } else if (j.is_structured()) {
+    for (auto& v : j) WipeBody(v);
+  }
+}
+
+void WipeDocument(printer::KioskSlip& s) {
+  SecureWipe(s.applicant_name);
+}
+
+void WipeDocument(printer::OfficialReceipt& r) {
+  for (auto* s : {&r.applicant_name, &r.applicant_address, &r.applicant_phone, &r.applicant_email}) SecureWipe(*s);
+}
+
+}  // namespace mck::core

@@ -1,0 +1,75 @@
+// Queue tickets: issue (reserve → print → issued or print_failed), reprint a number whose ticket
+// did not print, call the next number. A number counts as issued only when the printer confirmed
+// its ticket (a number nobody holds is never called). The ticket's text comes from one place:
+// the counter's name from counters.h, the people waiting read before the reservation.
+//
+// Two ways to print: a caller that prints synchronously (kioskctl) passes a TicketPrinter to
+// Issue/Reprint; the screen, whose printer is a worker, calls Reserve/ForReprint, queues the
+// ticket, and reports the printer's answer with RecordPrint.
+// Thread-safety: one thread at a time (it uses the caller's Store connection).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "drivers/printer/documents.h"
+#include "offline/domain/catalog.h"
+#include "offline/domain/config.h"
+#include "offline/store/store.h"
+
+namespace mck::core {
+
+// Prints a ticket and says whether the printer confirmed it.
+class TicketPrinter {
+ public:
+  virtual ~TicketPrinter() = default;
+  virtual Status PrintTicket(const printer::QueueTicketInfo& ticket) = 0;
+};
+
+struct ReservedTicket {
+  Store::Ticket ticket;               // pending (a reservation) or print_failed (a reprint)
+  printer::QueueTicketInfo document;  // what the ticket prints
+  std::string display;                // "HT-003"
+};
+
+struct IssuedTicket {
+  ReservedTicket reserved;
+  Status printed;  // ok: issued; else print_failed, with the printer's reason
+};
+
+class TicketDesk {
+ public:
+  TicketDesk(Store& store, const Catalog& catalog, const KioskConfig& config)
+      : store_(store), catalog_(catalog), config_(config) {}
+
+  // kInvalidArgument (naming the counters there are) when the catalog has no `counter`.
+  Status CheckCounter(const std::string& counter) const;
+  // A number at `counter` (kInvalidArgument when the catalog has no such counter), linked to the
+  // dossier known by `dossier_key` when given. The ticket is pending until RecordPrint.
+  Result<ReservedTicket> Reserve(const std::string& counter, const std::optional<std::string>& dossier_key);
+  // The printer's answer for a reserved or reprinted ticket: issued, or (a first print only)
+  // print_failed. A failed reprint leaves the number print_failed.
+  Status RecordPrint(const Store::Ticket& ticket, const Status& printed);
+  Result<IssuedTicket> Issue(const std::string& counter, const std::optional<std::string>& dossier_key,
+                             TicketPrinter& printer);
+
+  // Today's numbers whose ticket did not print (staff reprint them).
+  Result<std::vector<Store::Ticket>> FailedToday();
+  // Today's print_failed number `wanted` ("HT-003" or its ticket id), ready to print again.
+  Result<ReservedTicket> ForReprint(const std::string& wanted);
+  Result<IssuedTicket> Reprint(const std::string& wanted, TicketPrinter& printer);
+
+  // Calls the lowest waiting number at `counter`; kNotFound when nobody waits.
+  Result<Store::Ticket> CallNext(const std::string& counter);
+  Result<int> Waiting(const std::string& counter);
+
+ private:
+  Result<ReservedTicket> Describe(const Store::Ticket& ticket, int waiting_before);
+
+  Store& store_;
+  const Catalog& catalog_;
+  const KioskConfig& config_;
+};
+
+}  // namespace mck::core
