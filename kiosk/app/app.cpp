@@ -79,7 +79,7 @@ App::~App() {
 }
 
 Status App::Init() {
-  auto catalog = deps_.store->LoadCatalog();
+  auto catalog = deps_.store->catalog().Load();
   if (!catalog.ok()) return catalog.status();
   catalog_ = std::move(catalog.value());
   return Status::Ok();
@@ -393,7 +393,7 @@ void App::Apply(const Intent& in) {
       break;
     case Intent::Kind::kStaffSyncNow:
       if (staff_unlocked_ && screen_ == ScreenId::kStaff && enrolled()) {
-        auto n = deps_.store->MakeOutboxDueNow();
+        auto n = deps_.store->outbox().MakeDueNow();
         if (!n.ok()) std::cerr << "kiosk: send now: " << n.status().ToString() << "\n";
         if (deps_.sync_now) deps_.sync_now();
         staff_.called.clear();

@@ -144,7 +144,7 @@ struct StaffView {
     return static_cast<int>(std::count_if(dossiers.begin(), dossiers.end(),
                                           [](const DossierSummary& d) { return d.state != DossierState::kAccepted; }));
   }
-  std::vector<Store::Ticket> failed_tickets;  // today's numbers whose ticket did not print
+  std::vector<Ticket> failed_tickets;  // today's numbers whose ticket did not print
   std::string called;                         // "HT-003" just called, shown large
   std::string message_key;                    // i18n key of a calm message ("staff.none_waiting", ...)
   std::string message_arg;                    // its {0}: a code or a number

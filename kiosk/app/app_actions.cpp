@@ -33,7 +33,7 @@ void App::Submit() {
     notice_ = "review.fix_errors";
     return;
   }
-  auto stored = deps_.store->SubmitDossier(v.body, {}, catalog_.version);
+  auto stored = deps_.store->dossiers().Submit(v.body, {}, catalog_.version);
   if (!stored.ok()) {
     std::cerr << "kiosk: submit failed: " << stored.status().ToString() << "\n";
     notice_ = "submit.failed";
@@ -69,10 +69,10 @@ void App::StartTicket(const std::string& counter) {
     ticket_ = view;
     return;
   }
-  auto waiting = deps_.store->WaitingTickets(counter);
+  auto waiting = deps_.store->tickets().Waiting(counter);
   std::optional<std::string> linked;
   if (session_.submitted) linked = session_.submitted->client_id;
-  auto t = deps_.store->ReserveTicket(counter, linked);
+  auto t = deps_.store->tickets().Reserve(counter, linked);
   if (!t.ok()) {
     std::cerr << "kiosk: ticket reservation failed: " << t.status().ToString() << "\n";
     view.print = JobState::kFailed;
@@ -109,7 +109,7 @@ void App::DoLookup() {
     lookup_.error_key = "lookup.empty";
     return;
   }
-  auto rec = deps_.store->GetDossier(code);
+  auto rec = deps_.store->dossiers().Get(code);
   if (!rec.ok()) {
     lookup_.error_key = rec.status().code() == Code::kNotFound ? "lookup.not_found" : "lookup.failed";
     if (rec.status().code() != Code::kNotFound) std::cerr << "kiosk: lookup: " << rec.status().ToString() << "\n";
@@ -142,7 +142,7 @@ void App::DoRating() {
   r.scores = json::object();
   for (const auto& [k, v] : session_.rating_scores) r.scores[k] = v;
   r.comment = Trim(Value("rating.comment"));
-  auto key = deps_.store->SubmitRating(r);
+  auto key = deps_.store->ratings().Submit(r);
   SecureWipe(r.comment);
   if (!key.ok()) {
     std::cerr << "kiosk: rating not stored: " << key.status().ToString() << "\n";
@@ -201,12 +201,12 @@ void App::RefreshStaff() {
       if (p.counter == c && row.name.find(p.field) == std::string::npos)
         row.name += (row.name.empty() ? "" : ", ") + p.field;
     }
-    auto w = deps_.store->WaitingTickets(c);
+    auto w = deps_.store->tickets().Waiting(c);
     row.waiting = w.ok() ? *w : 0;
     staff_.counters.push_back(row);
   }
   const std::string today = FormatDate(VietnamDate(deps_.clock->Now()));
-  auto list = deps_.store->ListDossiers();
+  auto list = deps_.store->dossiers().List();
   if (list.ok()) {
     for (auto& d : *list) {
       const bool pending = d.state != DossierState::kAccepted;
@@ -218,7 +218,7 @@ void App::RefreshStaff() {
   } else {
     std::cerr << "kiosk: staff list: " << list.status().ToString() << "\n";
   }
-  auto failed = deps_.store->TodaysTickets("print_failed");
+  auto failed = deps_.store->tickets().Today(TicketState::kPrintFailed);
   if (failed.ok()) staff_.failed_tickets = std::move(*failed);
 }
 
@@ -248,7 +248,7 @@ bool App::StaffMayPrint() {
 
 void App::StaffReprintReceipt(const std::string& client_id) {
   if (!StaffMayPrint()) return;
-  auto rec = deps_.store->GetDossier(client_id);
+  auto rec = deps_.store->dossiers().Get(client_id);
   if (!rec.ok()) {
     std::cerr << "kiosk: staff reprint: " << rec.status().ToString() << "\n";
     staff_.message_key = "staff.reprint_failed";
@@ -307,7 +307,7 @@ void App::CloseStaffDossier() {
 }
 
 void App::StaffOpenDossier(const std::string& client_id) {
-  auto rec = deps_.store->GetDossier(client_id);
+  auto rec = deps_.store->dossiers().Get(client_id);
   if (!rec.ok()) {
     std::cerr << "kiosk: staff open dossier: " << rec.status().ToString() << "\n";
     staff_.message_key = "staff.open_failed";
@@ -385,14 +385,14 @@ void App::StaffOpenDossier(const std::string& client_id) {
     if (v.portal_reasons.empty() && rec->last_error) v.portal_reasons.push_back(*rec->last_error);
   }
   WipeJson(rec->body);
-  if (auto decisions = deps_.store->DecisionsFor(*rec); decisions.ok()) {
+  if (auto decisions = deps_.store->decisions().For(*rec); decisions.ok()) {
     for (const auto& d : *decisions) {
       v.decisions.push_back({d.decision, d.state, d.decided_at});
     }
   }
   staff_dossier_ = std::move(v);
   // The officer's name, as last typed on this kiosk (staff data, not a citizen's).
-  if (auto officer = deps_.store->GetSetting("staff.officer"); officer.ok() && *officer) {
+  if (auto officer = deps_.store->settings().Get("staff.officer"); officer.ok() && *officer) {
     session_.values["staff.officer"] = **officer;
   }
   session_.values.erase("staff.reason");
@@ -405,7 +405,7 @@ void App::StaffRequeue() {
   if (!staff_dossier_ || !staff_dossier_->needs_attention) return;
   StaffDossierView& v = *staff_dossier_;
   staff_.message_arg = v.provisional_code;
-  Status st = deps_.store->Requeue(v.client_id);
+  Status st = deps_.store->outbox().Requeue(v.client_id);
   if (!st.ok()) {
     std::cerr << "kiosk: staff requeue: " << st.ToString() << "\n";
     staff_.message_key = "staff.requeue_failed";
@@ -445,7 +445,7 @@ void App::StaffDecide(const std::string& word) {
     return;
   }
   const std::string ref = v.dossier_code.empty() ? v.client_id : v.dossier_code;
-  auto key = deps_.store->SubmitDecision(ref, *body);
+  auto key = deps_.store->decisions().Submit(ref, *body);
   if (!key.ok()) {
     std::cerr << "kiosk: staff decision: " << key.status().ToString() << "\n";
     v.error_vi = key.status().message_vi();
@@ -454,7 +454,7 @@ void App::StaffDecide(const std::string& word) {
   }
   v.decided = word;
   v.decisions.push_back({word, "queued", FormatRfc3339Vietnam(deps_.clock->Now())});
-  (void)deps_.store->PutSetting("staff.officer", (*body)["officer"].get<std::string>());
+  (void)deps_.store->settings().Put("staff.officer", (*body)["officer"].get<std::string>());
   if (deps_.outbox_changed) deps_.outbox_changed();
   staff_.message_arg = v.provisional_code;
   staff_.message_key = word == "accept"   ? "staff.decided_accept"
@@ -481,11 +481,11 @@ void App::StaffPrintOfficial() {
     staff_.message_key = "staff.official_failed";
   };
   const Procedure* procedure = catalog_.Find(v.procedure_code);
-  auto rec = deps_.store->GetDossier(v.client_id);
+  auto rec = deps_.store->dossiers().Get(v.client_id);
   if (!rec.ok() || !procedure) return fail();
   // The latest accept recorded for this dossier: its papers, officer and time.
-  auto decisions = deps_.store->DecisionsFor(*rec);
-  const Store::StoredDecision* accept = nullptr;
+  auto decisions = deps_.store->decisions().For(*rec);
+  const StoredDecision* accept = nullptr;
   if (decisions.ok()) {
     for (const auto& d : *decisions) {
       if (d.decision == "accept" && !d.body.value("purged", false)) accept = &d;
@@ -521,7 +521,7 @@ void App::StaffPrintOfficial() {
 void App::StaffReprintTicket(int64_t ticket_id) {
   if (!StaffMayPrint()) return;
   const auto it = std::find_if(staff_.failed_tickets.begin(), staff_.failed_tickets.end(),
-                               [&](const Store::Ticket& t) { return t.id == ticket_id; });
+                               [&](const Ticket& t) { return t.id == ticket_id; });
   if (it == staff_.failed_tickets.end()) return;  // already reprinted, or yesterday's
   TicketData data;
   data.commune_name = config().commune_name;
@@ -530,11 +530,11 @@ void App::StaffReprintTicket(int64_t ticket_id) {
     if (c.counter == it->counter) data.counter_name = c.name;
   }
   data.number = it->number;
-  auto waiting = deps_.store->WaitingTickets(it->counter);
+  auto waiting = deps_.store->tickets().Waiting(it->counter);
   data.waiting_before = waiting.ok() ? *waiting : 0;
   data.issued_at = it->issued_at;
   if (it->dossier_client_id) {
-    if (auto d = deps_.store->GetDossier(*it->dossier_client_id); d.ok()) data.provisional_code = d->provisional_code;
+    if (auto d = deps_.store->dossiers().Get(*it->dossier_client_id); d.ok()) data.provisional_code = d->provisional_code;
   }
   staff_job_ = deps_.printer->PrintTicket(data);
   staff_ticket_id_ = it->id;
@@ -545,7 +545,7 @@ void App::StaffReprintTicket(int64_t ticket_id) {
 }
 
 void App::CallNext(const std::string& counter) {
-  auto t = deps_.store->CallNextTicket(counter);
+  auto t = deps_.store->tickets().CallNext(counter);
   staff_.called.clear();
   staff_.message_key.clear();
   staff_.reprint = JobState::kNone;

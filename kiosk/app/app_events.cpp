@@ -40,7 +40,7 @@ void App::OnEvent(const UiEvent& event) {
       // staff mode has been locked meanwhile.
       const bool ok = p->status.ok();
       if (staff_ticket_id_ != 0 && ok) {
-        Status st = deps_.store->SetTicketState(staff_ticket_id_, "issued");
+        Status st = deps_.store->tickets().SetState(staff_ticket_id_, TicketState::kIssued);
         if (!st.ok()) std::cerr << "kiosk: reprinted ticket state: " << st.ToString() << "\n";
       }
       if (!ok) std::cerr << "kiosk: staff reprint failed: " << p->status.ToString() << "\n";
@@ -62,7 +62,7 @@ void App::OnEvent(const UiEvent& event) {
     } else if (p->kind == PrintJobKind::kTicket && p->job_id == ticket_job_ && ticket_id_ != 0) {
       // Recorded even when the citizen has already left: the ticket's state is the counter's.
       const bool ok = p->status.ok();
-      Status st = deps_.store->SetTicketState(ticket_id_, ok ? "issued" : "print_failed");
+      Status st = deps_.store->tickets().SetState(ticket_id_, ok ? TicketState::kIssued : TicketState::kPrintFailed);
       if (!st.ok()) std::cerr << "kiosk: ticket state: " << st.ToString() << "\n";
       if (!ok) std::cerr << "kiosk: ticket print failed: " << p->status.ToString() << "\n";
       if (ticket_) {

@@ -55,15 +55,15 @@ int DossierDecide(Context& ctx) {
   d.reason = reason.value_or("");
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto rec = (*store)->GetDossier(ctx.args()[0]);
+  auto rec = (*store)->dossiers().Get(ctx.args()[0]);
   if (!rec.ok()) return ctx.Fail(rec.status());
-  auto catalog = (*store)->LoadCatalog();
+  auto catalog = (*store)->catalog().Load();
   if (!catalog.ok()) return ctx.Fail(catalog.status());
   auto body = BuildDecisionBody(d, catalog->Find(rec->procedure_code));
   if (!body.ok()) return ctx.Fail(body.status());
   // The portal knows the dossier by its official code once it has one, else by the client id.
   const std::string ref = rec->dossier_code.value_or(rec->client_id);
-  auto key = (*store)->SubmitDecision(ref, *body);
+  auto key = (*store)->decisions().Submit(ref, *body);
   if (!key.ok()) return ctx.Fail(key.status());
   if (ctx.json()) {
     PrintJson({{"dossier", rec->provisional_code},

@@ -92,7 +92,7 @@ int TakeTicket(Context& ctx, const char* usage) {
   auto cfg = ctx.Config();
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->LoadCatalog();
+  auto catalog = (*store)->catalog().Load();
   if (!catalog.ok()) return ctx.Fail(catalog.status());
   const auto counters = catalog->Counters();
   if (std::find(counters.begin(), counters.end(), counter) == counters.end()) {
@@ -105,16 +105,16 @@ int TakeTicket(Context& ctx, const char* usage) {
   std::optional<std::string> dossier_client_id;
   std::string provisional_code;
   if (dossier) {
-    auto rec = (*store)->GetDossier(*dossier);
+    auto rec = (*store)->dossiers().Get(*dossier);
     if (!rec.ok()) return ctx.Fail(rec.status());
     dossier_client_id = rec->client_id;
     provisional_code = rec->provisional_code;
   }
   auto printer = OpenConfiguredPrinter(*setup);
   if (!printer.ok()) return ctx.Fail(printer.status());
-  auto waiting = (*store)->WaitingTickets(counter);
+  auto waiting = (*store)->tickets().Waiting(counter);
   if (!waiting.ok()) return ctx.Fail(waiting.status());
-  auto ticket = (*store)->ReserveTicket(counter, dossier_client_id);
+  auto ticket = (*store)->tickets().Reserve(counter, dossier_client_id);
   if (!ticket.ok()) return ctx.Fail(ticket.status());
 
   const QueueTicketInfo info{(*cfg)->commune_name, counter,  CounterLabel(*catalog, counter),
@@ -122,11 +122,11 @@ int TakeTicket(Context& ctx, const char* usage) {
                              provisional_code};
   const std::string shown = FormatTicketNumber(counter, ticket->number);
   Status printed = RenderAndPrint(BuildQueueTicket(info), *setup, **printer);
-  const std::string state = printed.ok() ? "issued" : "print_failed";
-  if (Status st = (*store)->SetTicketState(ticket->id, state); !st.ok()) return ctx.Fail(st);
+  const TicketState state = printed.ok() ? TicketState::kIssued : TicketState::kPrintFailed;
+  if (Status st = (*store)->tickets().SetState(ticket->id, state); !st.ok()) return ctx.Fail(st);
   if (ctx.json()) {
     json j = {{"ticket_id", ticket->id}, {"counter", counter}, {"number", ticket->number},   {"display", shown},
-              {"day", ticket->day},      {"state", state},     {"waiting_before", *waiting}, {"printer", setup->uri}};
+              {"day", ticket->day},      {"state", TicketStateName(state)},     {"waiting_before", *waiting}, {"printer", setup->uri}};
     if (!printed.ok())
       j["error"] = {
           {"code", CodeName(printed.code())}, {"message", printed.message_vi()}, {"message_en", printed.message_en()}};
@@ -164,9 +164,9 @@ int TicketReprint(Context& ctx) {
   auto cfg = ctx.Config();
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto failed = (*store)->TodaysTickets("print_failed");
+  auto failed = (*store)->tickets().Today(TicketState::kPrintFailed);
   if (!failed.ok()) return ctx.Fail(failed.status());
-  const Store::Ticket* ticket = nullptr;
+  const Ticket* ticket = nullptr;
   for (const auto& t : *failed) {
     if (wanted == FormatTicketNumber(t.counter, t.number) || wanted == std::to_string(t.id)) ticket = &t;
   }
@@ -174,13 +174,13 @@ int TicketReprint(Context& ctx) {
     return ctx.Fail(Status::Error(Code::kNotFound, "no ticket " + wanted + " waiting for a reprint today",
                                   "Hôm nay không có số " + wanted + " đang chờ in lại"));
   }
-  auto catalog = (*store)->LoadCatalog();
+  auto catalog = (*store)->catalog().Load();
   if (!catalog.ok()) return ctx.Fail(catalog.status());
   std::string provisional_code;
   if (ticket->dossier_client_id) {
-    if (auto rec = (*store)->GetDossier(*ticket->dossier_client_id); rec.ok()) provisional_code = rec->provisional_code;
+    if (auto rec = (*store)->dossiers().Get(*ticket->dossier_client_id); rec.ok()) provisional_code = rec->provisional_code;
   }
-  auto waiting = (*store)->WaitingTickets(ticket->counter);
+  auto waiting = (*store)->tickets().Waiting(ticket->counter);
   if (!waiting.ok()) return ctx.Fail(waiting.status());
   auto printer = OpenConfiguredPrinter(*setup);
   if (!printer.ok()) return ctx.Fail(printer.status());
@@ -190,14 +190,14 @@ int TicketReprint(Context& ctx) {
   const std::string shown = FormatTicketNumber(ticket->counter, ticket->number);
   Status printed = RenderAndPrint(BuildQueueTicket(info), *setup, **printer);
   if (printed.ok()) {
-    if (Status st = (*store)->SetTicketState(ticket->id, "issued"); !st.ok()) return ctx.Fail(st);
+    if (Status st = (*store)->tickets().SetState(ticket->id, TicketState::kIssued); !st.ok()) return ctx.Fail(st);
   }
   if (ctx.json()) {
     json j = {{"ticket_id", ticket->id},
               {"counter", ticket->counter},
               {"number", ticket->number},
               {"display", shown},
-              {"state", printed.ok() ? "issued" : "print_failed"},
+              {"state", printed.ok() ? TicketState::kIssued : TicketState::kPrintFailed},
               {"printer", setup->uri}};
     if (!printed.ok())
       j["error"] = {
@@ -217,21 +217,20 @@ int TicketList(Context& ctx) {
     std::cerr << "Usage: kioskctl ticket list [--state pending|issued|print_failed|called|done] [--json]\n";
     return kExitBadInput;
   }
-  static const std::vector<std::string> kStates = {"pending", "issued", "print_failed", "called", "done"};
-  if (state && std::find(kStates.begin(), kStates.end(), *state) == kStates.end()) {
+  if (state && !ParseTicketState(*state)) {
     std::cerr << "Unknown --state " << *state << " (pending, issued, print_failed, called, done)\n";
     return kExitBadInput;
   }
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  std::vector<Store::Ticket> all;
-  for (const auto& s : kStates) {
-    if (state && *state != s) continue;
-    auto t = (*store)->TodaysTickets(s);
+  std::vector<Ticket> all;
+  for (TicketState s : kAllTicketStates) {
+    if (state && *state != TicketStateName(s)) continue;
+    auto t = (*store)->tickets().Today(s);
     if (!t.ok()) return ctx.Fail(t.status());
     all.insert(all.end(), t->begin(), t->end());
   }
-  std::sort(all.begin(), all.end(), [](const Store::Ticket& a, const Store::Ticket& b) {
+  std::sort(all.begin(), all.end(), [](const Ticket& a, const Ticket& b) {
     return std::tie(a.counter, a.number) < std::tie(b.counter, b.number);
   });
   if (ctx.json()) {
@@ -241,7 +240,7 @@ int TicketList(Context& ctx) {
                      {"counter", t.counter},
                      {"number", t.number},
                      {"display", FormatTicketNumber(t.counter, t.number)},
-                     {"state", t.state},
+                     {"state", TicketStateName(t.state)},
                      {"issued_at", t.issued_at},
                      {"called_at", t.called_at ? json(*t.called_at) : json()}});
     }
@@ -249,7 +248,7 @@ int TicketList(Context& ctx) {
     return kExitOk;
   }
   for (const auto& t : all) {
-    std::cout << FormatTicketNumber(t.counter, t.number) << "  " << t.state << "  " << t.issued_at << "\n";
+    std::cout << FormatTicketNumber(t.counter, t.number) << "  " << TicketStateName(t.state) << "  " << t.issued_at << "\n";
   }
   return kExitOk;
 }
@@ -270,14 +269,14 @@ int TicketCall(Context& ctx) {
   const std::string counter = ctx.args()[0];
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto t = (*store)->CallNextTicket(counter);
+  auto t = (*store)->tickets().CallNext(counter);
   if (!t.ok()) {
     if (t.status().code() != Code::kNotFound) return ctx.Fail(t.status());
     if (ctx.json()) PrintJson({{"counter", counter}, {"called", nullptr}});
     std::cerr << t.status().message_vi() << " / " << t.status().message_en() << "\n";
     return kExitFailed;
   }
-  auto waiting = (*store)->WaitingTickets(counter);
+  auto waiting = (*store)->tickets().Waiting(counter);
   const std::string shown = FormatTicketNumber(counter, t->number);
   if (ctx.json()) {
     PrintJson(
@@ -351,9 +350,9 @@ int PrintReceipt(Context& ctx) {
   auto cfg = ctx.Config();
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto rec = (*store)->GetDossier(ctx.args()[0]);
+  auto rec = (*store)->dossiers().Get(ctx.args()[0]);
   if (!rec.ok()) return ctx.Fail(rec.status());
-  auto catalog = (*store)->LoadCatalog();
+  auto catalog = (*store)->catalog().Load();
   if (!catalog.ok()) return ctx.Fail(catalog.status());
   Procedure fallback;
   const Procedure* procedure = catalog->Find(rec->procedure_code);
@@ -371,7 +370,7 @@ int PrintReceipt(Context& ctx) {
   if (official) {
     // The counter's accept decision, when one was recorded, says which papers were received,
     // by whom and when: the receipt prints what the officer checked.
-    auto decisions = (*store)->DecisionsFor(*rec);
+    auto decisions = (*store)->decisions().For(*rec);
     if (!decisions.ok()) return ctx.Fail(decisions.status());
     for (const auto& d : *decisions) {
       if (d.decision != "accept" || d.body.value("purged", false) || rec->purged) continue;

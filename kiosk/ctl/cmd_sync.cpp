@@ -187,7 +187,7 @@ int Lookup(Context& ctx) {
   if (!store.ok()) return ctx.Fail(store.status());
   std::string key = ctx.args()[0];
   // A provisional code is known only here: ask the portal by the client id it maps to.
-  auto local = (*store)->GetDossier(key);
+  auto local = (*store)->dossiers().Get(key);
   if (local.ok()) key = local->dossier_code.value_or(local->client_id);
   auto e = LoadEnrolment(**store);
   if (!e.ok()) return ctx.Fail(e.status());
@@ -196,7 +196,7 @@ int Lookup(Context& ctx) {
   if (!http.ok()) return ctx.Fail(http.status());
   auto st = LookupDossier(**http, key);
   if (st.ok() && local.ok()) {
-    (void)(*store)->UpdatePortalStatus(local->client_id, st->status, st->status_text, st->updated_at,
+    (void)(*store)->dossiers().UpdatePortalStatus(local->client_id, st->status, st->status_text, st->updated_at,
                                        st->appointment_date);
   }
   if (ctx.json()) {

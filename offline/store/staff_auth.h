@@ -1,7 +1,9 @@
 // Staff PIN for the counter's staff mode: hashed with PBKDF2-HMAC-SHA256 (OpenSSL), a random
 // salt, stored in the store's settings; after `max_attempts` wrong PINs in a row the PIN is
 // locked for `lockout` (the count and the lock survive a restart: they are in the database).
-// Every success, failure and lock-out is an audit row (never the PIN).
+// Every success, failure and lock-out is an audit row (never the PIN), written in ONE
+// transaction with the count or lock it records (Settings::PutAll): a failure of the disk
+// leaves neither.
 //
 // Thread-safety: as Store (one thread at a time per Store object).
 #pragma once

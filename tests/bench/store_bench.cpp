@@ -77,7 +77,7 @@ Stats SubmitLoop(mck::Store& store, int n, size_t attachment_bytes) {
     if (attachment_bytes)
       atts.push_back({"scan.jpg", "image/jpeg", std::string(attachment_bytes, 'j') + std::to_string(i)});
     const auto t0 = Clock::now();
-    auto r = store.SubmitDossier(body, atts, "bench");
+    auto r = store.dossiers().Submit(body, atts, "bench");
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     if (!r.ok()) {
       std::fprintf(stderr, "submit failed: %s\n", r.status().ToString().c_str());

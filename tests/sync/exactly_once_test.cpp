@@ -30,7 +30,7 @@ std::vector<std::string> RunnerArgs(const Kiosk& kiosk) {
 // daily sequences without a gap (a dossier created twice would have used up a number), and every
 // attachment's bytes matching their SHA-256.
 void CheckExactlyOnce(Store& store, PortalSim& sim, size_t expected) {
-  auto local = store.ListDossiers();
+  auto local = store.dossiers().List();
   REQUIRE(local.ok());
   REQUIRE(local->size() == expected);
   std::map<std::string, std::string> local_codes;
@@ -103,7 +103,7 @@ TEST_CASE(
   }
   INFO("runners killed: " << kills);
   CHECK(kills >= 4);
-  const int64_t left_after_kills = store->QueueDepth();
+  const int64_t left_after_kills = store->outbox().Depth().value();
   CHECK(left_after_kills < 500);  // the killed runners did get work done
 
   // The last runner, still under faults, drains what is left.

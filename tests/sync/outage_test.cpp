@@ -56,7 +56,7 @@ TEST_CASE("after a long outage the queues drain without a request storm") {
   std::this_thread::sleep_for(milliseconds(1500));
   for (int i = 0; i < kKiosks; ++i) {
     kiosks[i]->SubmitDossiers(*stores[i], kDuring, 0, rng);
-    CHECK(stores[i]->QueueDepth() == kBefore + kDuring);
+    CHECK(stores[i]->outbox().Depth().value() == kBefore + kDuring);
   }
   std::this_thread::sleep_for(milliseconds(4500));
   outage = false;
@@ -109,5 +109,5 @@ TEST_CASE("after a long outage the queues drain without a request storm") {
   auto stats = sim->Admin("GET", "/admin/stats");
   CHECK(stats["max_posts_per_key"] == 1);
   CHECK(stats["dossiers"] == kKiosks * (kBefore + kDuring));
-  for (auto& s : stores) CHECK(s->QueueDepth() == 0);
+  for (auto& s : stores) CHECK(s->outbox().Depth().value() == 0);
 }
