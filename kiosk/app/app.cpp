@@ -160,9 +160,7 @@ json App::BuildDossierBody() const {
     for (const auto& f : p->form) {
       const std::string v = Value("fields." + f.id);
       switch (f.type) {
-        case FieldType::kCheckbox:
-          fields[f.id] = v == "true";
-          break;
+        case FieldType::kCheckbox: fields[f.id] = v == "true"; break;
         case FieldType::kDate:
           if (!v.empty()) fields[f.id] = DateDigitsToIso(v);
           break;
@@ -224,11 +222,8 @@ void App::Apply(const Intent& in) {
       if (screen_ == ScreenId::kStaff && staff_unlocked_) RefreshStaff();  // back from a dossier
       notice_.clear();
       break;
-    case Intent::Kind::kStartOver:
-      WipeSession();
-      break;
-    case Intent::Kind::kStillHere:
-      break;  // the Touch above is the answer
+    case Intent::Kind::kStartOver: WipeSession(); break;
+    case Intent::Kind::kStillHere: break;  // the Touch above is the answer
     case Intent::Kind::kFocus:
       if (in.key.empty()) {
         Unfocus();
@@ -236,9 +231,7 @@ void App::Apply(const Intent& in) {
         Focus(in.key, in.input);
       }
       break;
-    case Intent::Kind::kKey:
-      TypeKey(in.text);
-      break;
+    case Intent::Kind::kKey: TypeKey(in.text); break;
     case Intent::Kind::kBackspace:
       if (focused_key_.empty()) break;
       if (focused_input_ == InputKind::kText) {
@@ -294,9 +287,7 @@ void App::Apply(const Intent& in) {
       Unfocus();
       if (ValidateApplicant()) Go(ScreenId::kProcedure);
       break;
-    case Intent::Kind::kFilterField:
-      session_.field_filter = in.text;
-      break;
+    case Intent::Kind::kFilterField: session_.field_filter = in.text; break;
     case Intent::Kind::kChooseProcedure:
       if (catalog_.Find(in.key)) {
         if (session_.procedure_code != in.key) {
@@ -319,12 +310,8 @@ void App::Apply(const Intent& in) {
       Unfocus();
       if (ValidateForm()) Go(ScreenId::kDocuments);
       break;
-    case Intent::Kind::kDocumentsDone:
-      Go(ScreenId::kReview);
-      break;
-    case Intent::Kind::kSubmit:
-      Submit();
-      break;
+    case Intent::Kind::kDocumentsDone: Go(ScreenId::kReview); break;
+    case Intent::Kind::kSubmit: Submit(); break;
     case Intent::Kind::kReprintReceipt:
       if (session_.submitted && receipt_print_ != JobState::kRunning && deps_.printer) {
         ReceiptData r;
@@ -341,27 +328,13 @@ void App::Apply(const Intent& in) {
         receipt_detail_en_.clear();
       }
       break;
-    case Intent::Kind::kLookup:
-      DoLookup();
-      break;
-    case Intent::Kind::kTakeTicket:
-      StartTicket(in.key);
-      break;
-    case Intent::Kind::kSetScore:
-      session_.rating_scores[in.key] = in.number;
-      break;
-    case Intent::Kind::kSubmitRating:
-      DoRating();
-      break;
-    case Intent::Kind::kSetLanguage:
-      deps_.strings->SetLanguage(in.number == 1 ? Language::kEn : Language::kVi);
-      break;
-    case Intent::Kind::kToggleLargeText:
-      large_text_ = !large_text_;
-      break;
-    case Intent::Kind::kStaffUnlock:
-      StaffUnlock();
-      break;
+    case Intent::Kind::kLookup: DoLookup(); break;
+    case Intent::Kind::kTakeTicket: StartTicket(in.key); break;
+    case Intent::Kind::kSetScore: session_.rating_scores[in.key] = in.number; break;
+    case Intent::Kind::kSubmitRating: DoRating(); break;
+    case Intent::Kind::kSetLanguage: deps_.strings->SetLanguage(in.number == 1 ? Language::kEn : Language::kVi); break;
+    case Intent::Kind::kToggleLargeText: large_text_ = !large_text_; break;
+    case Intent::Kind::kStaffUnlock: StaffUnlock(); break;
     case Intent::Kind::kCallNext:
       if (staff_unlocked_ && screen_ == ScreenId::kStaff) CallNext(in.key);
       break;

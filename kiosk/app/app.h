@@ -145,11 +145,11 @@ struct StaffView {
                                           [](const DossierSummary& d) { return d.state != DossierState::kAccepted; }));
   }
   std::vector<Ticket> failed_tickets;  // today's numbers whose ticket did not print
-  std::string called;                         // "HT-003" just called, shown large
-  std::string message_key;                    // i18n key of a calm message ("staff.none_waiting", ...)
-  std::string message_arg;                    // its {0}: a code or a number
-  JobState reprint = JobState::kNone;         // the last reprint
-  std::string detail_vi, detail_en;           // the printer's own words when it failed
+  std::string called;                  // "HT-003" just called, shown large
+  std::string message_key;             // i18n key of a calm message ("staff.none_waiting", ...)
+  std::string message_arg;             // its {0}: a code or a number
+  JobState reprint = JobState::kNone;  // the last reprint
+  std::string detail_vi, detail_en;    // the printer's own words when it failed
 };
 
 // Staff mode's view of one dossier, opened from the list: what the citizen submitted (personal

@@ -534,7 +534,8 @@ void App::StaffReprintTicket(int64_t ticket_id) {
   data.waiting_before = waiting.ok() ? *waiting : 0;
   data.issued_at = it->issued_at;
   if (it->dossier_client_id) {
-    if (auto d = deps_.store->dossiers().Get(*it->dossier_client_id); d.ok()) data.provisional_code = d->provisional_code;
+    if (auto d = deps_.store->dossiers().Get(*it->dossier_client_id); d.ok())
+      data.provisional_code = d->provisional_code;
   }
   staff_job_ = deps_.printer->PrintTicket(data);
   staff_ticket_id_ = it->id;

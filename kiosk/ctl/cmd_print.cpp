@@ -125,8 +125,9 @@ int TakeTicket(Context& ctx, const char* usage) {
   const TicketState state = printed.ok() ? TicketState::kIssued : TicketState::kPrintFailed;
   if (Status st = (*store)->tickets().SetState(ticket->id, state); !st.ok()) return ctx.Fail(st);
   if (ctx.json()) {
-    json j = {{"ticket_id", ticket->id}, {"counter", counter}, {"number", ticket->number},   {"display", shown},
-              {"day", ticket->day},      {"state", TicketStateName(state)},     {"waiting_before", *waiting}, {"printer", setup->uri}};
+    json j = {{"ticket_id", ticket->id},    {"counter", counter},   {"number", ticket->number},
+              {"display", shown},           {"day", ticket->day},   {"state", TicketStateName(state)},
+              {"waiting_before", *waiting}, {"printer", setup->uri}};
     if (!printed.ok())
       j["error"] = {
           {"code", CodeName(printed.code())}, {"message", printed.message_vi()}, {"message_en", printed.message_en()}};
@@ -178,7 +179,8 @@ int TicketReprint(Context& ctx) {
   if (!catalog.ok()) return ctx.Fail(catalog.status());
   std::string provisional_code;
   if (ticket->dossier_client_id) {
-    if (auto rec = (*store)->dossiers().Get(*ticket->dossier_client_id); rec.ok()) provisional_code = rec->provisional_code;
+    if (auto rec = (*store)->dossiers().Get(*ticket->dossier_client_id); rec.ok())
+      provisional_code = rec->provisional_code;
   }
   auto waiting = (*store)->tickets().Waiting(ticket->counter);
   if (!waiting.ok()) return ctx.Fail(waiting.status());
@@ -248,7 +250,8 @@ int TicketList(Context& ctx) {
     return kExitOk;
   }
   for (const auto& t : all) {
-    std::cout << FormatTicketNumber(t.counter, t.number) << "  " << TicketStateName(t.state) << "  " << t.issued_at << "\n";
+    std::cout << FormatTicketNumber(t.counter, t.number) << "  " << TicketStateName(t.state) << "  " << t.issued_at
+              << "\n";
   }
   return kExitOk;
 }

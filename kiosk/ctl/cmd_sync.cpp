@@ -197,7 +197,7 @@ int Lookup(Context& ctx) {
   auto st = LookupDossier(**http, key);
   if (st.ok() && local.ok()) {
     (void)(*store)->dossiers().UpdatePortalStatus(local->client_id, st->status, st->status_text, st->updated_at,
-                                       st->appointment_date);
+                                                  st->appointment_date);
   }
   if (ctx.json()) {
     json j = {{"local", local.ok() ? SummaryJson(*local) : json()}, {"portal", json()}, {"error", json()}};

@@ -6,14 +6,10 @@ namespace mck {
 
 const char* DossierStateName(DossierState s) {
   switch (s) {
-    case DossierState::kQueued:
-      return "queued";
-    case DossierState::kSending:
-      return "sending";
-    case DossierState::kAccepted:
-      return "accepted";
-    case DossierState::kNeedsAttention:
-      return "needs_attention";
+    case DossierState::kQueued: return "queued";
+    case DossierState::kSending: return "sending";
+    case DossierState::kAccepted: return "accepted";
+    case DossierState::kNeedsAttention: return "needs_attention";
   }
   return "queued";
 }
@@ -28,12 +24,9 @@ std::optional<DossierState> ParseDossierState(std::string_view s) {
 
 const char* OutboxKindName(OutboxKind k) {
   switch (k) {
-    case OutboxKind::kDossier:
-      return "dossier";
-    case OutboxKind::kRating:
-      return "rating";
-    case OutboxKind::kDecision:
-      return "decision";
+    case OutboxKind::kDossier: return "dossier";
+    case OutboxKind::kRating: return "rating";
+    case OutboxKind::kDecision: return "decision";
   }
   return "dossier";
 }
@@ -47,16 +40,11 @@ std::optional<OutboxKind> ParseOutboxKind(std::string_view s) {
 
 const char* TicketStateName(TicketState s) {
   switch (s) {
-    case TicketState::kPending:
-      return "pending";
-    case TicketState::kIssued:
-      return "issued";
-    case TicketState::kPrintFailed:
-      return "print_failed";
-    case TicketState::kCalled:
-      return "called";
-    case TicketState::kDone:
-      return "done";
+    case TicketState::kPending: return "pending";
+    case TicketState::kIssued: return "issued";
+    case TicketState::kPrintFailed: return "print_failed";
+    case TicketState::kCalled: return "called";
+    case TicketState::kDone: return "done";
   }
   return "pending";
 }

@@ -28,10 +28,18 @@ struct StoreCore {
 inline constexpr const char* kActorKiosk = "kiosk";
 
 // Associated data binding a sealed value to its row (offline/store/crypto.h).
-inline std::string DossierAd(const std::string& client_id) { return "dossier:" + client_id; }
-inline std::string AttachmentAd(const std::string& sha) { return "attachment:" + sha; }
-inline std::string DecisionAd(const std::string& key) { return "decision:" + key; }
-inline std::string RatingAd(const std::string& key) { return "rating:" + key; }
+inline std::string DossierAd(const std::string& client_id) {
+  return "dossier:" + client_id;
+}
+inline std::string AttachmentAd(const std::string& sha) {
+  return "attachment:" + sha;
+}
+inline std::string DecisionAd(const std::string& key) {
+  return "decision:" + key;
+}
+inline std::string RatingAd(const std::string& key) {
+  return "rating:" + key;
+}
 
 // The next value of the daily sequence `scope` ("dossier", "ticket:<counter>") on `day`.
 // REQUIRES: a write transaction is open on db (the number is consumed only if it commits).

@@ -129,10 +129,10 @@ Result<std::vector<DossierSummary>> DossierStore::List(std::optional<DossierStat
 }
 
 Result<DossierRecord> DossierStore::Get(const std::string& key) {
-  auto s = core_.db->Prepare(
-      std::string("SELECT ") + kSummaryColumns +
-      ", catalog_version, portal_status_text, portal_updated_at, accepted_at, attention_details, "
-      "body_sealed FROM dossiers WHERE client_id = ?1 OR provisional_code = ?1 OR dossier_code = ?1");
+  auto s =
+      core_.db->Prepare(std::string("SELECT ") + kSummaryColumns +
+                        ", catalog_version, portal_status_text, portal_updated_at, accepted_at, attention_details, "
+                        "body_sealed FROM dossiers WHERE client_id = ?1 OR provisional_code = ?1 OR dossier_code = ?1");
   if (!s.ok()) return s.status();
   s->Bind(1, key);
   Status st;

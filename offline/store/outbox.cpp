@@ -107,8 +107,8 @@ Status Outbox::RecordNeedsAttention(const OutboxItem& item, const std::string& e
       MCK_RETURN_IF_ERROR(up->Run());
     }
     MCK_RETURN_IF_ERROR(DeleteOutbox(db, item.id));
-    return AppendAudit(db, FormatRfc3339Vietnam(now), "sync", std::string(OutboxKindName(item.kind)) + ".needs_attention",
-                       subject, error);
+    return AppendAudit(db, FormatRfc3339Vietnam(now), "sync",
+                       std::string(OutboxKindName(item.kind)) + ".needs_attention", subject, error);
   });
 }
 
@@ -227,12 +227,9 @@ Result<int64_t> Outbox::OldestAgeSeconds() {
 
 Result<json> Outbox::Body(const OutboxItem& item) {
   switch (item.kind) {
-    case OutboxKind::kRating:
-      return RatingBody(item);
-    case OutboxKind::kDecision:
-      return DecisionBody(item);
-    case OutboxKind::kDossier:
-      break;
+    case OutboxKind::kRating: return RatingBody(item);
+    case OutboxKind::kDecision: return DecisionBody(item);
+    case OutboxKind::kDossier: break;
   }
   auto s = core_.db->Prepare("SELECT body_sealed FROM dossiers WHERE client_id = ?");
   if (!s.ok()) return s.status();
@@ -247,7 +244,8 @@ Result<json> Outbox::Body(const OutboxItem& item) {
   if (!plain.ok()) return plain.status();
   json body = json::parse(*plain, nullptr, false);
   SecureWipe(*plain);
-  if (body.is_discarded()) return Status::Error(Code::kCorrupt, "stored dossier body is not JSON", "Dữ liệu hồ sơ bị hỏng");
+  if (body.is_discarded())
+    return Status::Error(Code::kCorrupt, "stored dossier body is not JSON", "Dữ liệu hồ sơ bị hỏng");
   body.erase("catalog_version");
   return body;
 }

@@ -25,8 +25,8 @@ Status PurgeDossier(StoreCore& core, const Expired& d, const std::string& at) {
   MCK_RETURN_IF_ERROR(up->Run());
   // Its delivered decisions keep their word only: a reason or a list of papers may describe the
   // citizen. (A decision still queued is left whole so it can still be sent.)
-  auto dec =
-      db.Prepare("SELECT idempotency_key, decision FROM decisions WHERE state = 'sent' AND dossier_ref IN (?1, ?2, ?3)");
+  auto dec = db.Prepare(
+      "SELECT idempotency_key, decision FROM decisions WHERE state = 'sent' AND dossier_ref IN (?1, ?2, ?3)");
   if (!dec.ok()) return dec.status();
   dec->Bind(1, d.client_id).Bind(2, d.code).Bind(3, d.official);
   std::vector<std::pair<std::string, std::string>> decided;

@@ -26,12 +26,9 @@ Status SqliteStatus(int rc, sqlite3* db, std::string_view what) {
     case SQLITE_NOTADB:
       return Status::Error(Code::kCorrupt, en, "Cơ sở dữ liệu bị hỏng hoặc không phải tệp dữ liệu của kiosk.");
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Status::Error(Code::kUnavailable, en, "Cơ sở dữ liệu đang bận, hãy thử lại.");
-    case SQLITE_CONSTRAINT:
-      return Status::Error(Code::kAlreadyExists, en, "Dữ liệu trùng hoặc vi phạm ràng buộc.");
-    default:
-      return Status::Error(Code::kInternal, en, "Lỗi cơ sở dữ liệu.");
+    case SQLITE_LOCKED: return Status::Error(Code::kUnavailable, en, "Cơ sở dữ liệu đang bận, hãy thử lại.");
+    case SQLITE_CONSTRAINT: return Status::Error(Code::kAlreadyExists, en, "Dữ liệu trùng hoặc vi phạm ràng buộc.");
+    default: return Status::Error(Code::kInternal, en, "Lỗi cơ sở dữ liệu.");
   }
 }
 
@@ -102,9 +99,9 @@ std::string Stmt::Blob(int col) const {
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const std::string& vfs) {
   auto db = std::unique_ptr<Db>(new Db());
-  const int rc = sqlite3_open_v2(path.c_str(), &db->db_,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                                 vfs.empty() ? nullptr : vfs.c_str());
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      vfs.empty() ? nullptr : vfs.c_str());
   if (rc != SQLITE_OK) return SqliteStatus(rc, db->db_, "open " + path);
   sqlite3_extended_result_codes(db->db_, 1);
   sqlite3_busy_timeout(db->db_, 10000);

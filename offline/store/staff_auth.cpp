@@ -99,8 +99,9 @@ Result<PinResult> StaffAuth::Verify(const std::string& pin) {
     r.locked_for_s = policy_.lockout.count();
     return r;
   }
-  MCK_RETURN_IF_ERROR(store_.settings().PutAll({{kFailuresKey, std::to_string(failures)}},
-                                                {"staff", "staff.pin_wrong", "staff", "failures=" + std::to_string(failures)}));
+  MCK_RETURN_IF_ERROR(
+      store_.settings().PutAll({{kFailuresKey, std::to_string(failures)}},
+                               {"staff", "staff.pin_wrong", "staff", "failures=" + std::to_string(failures)}));
   r.check = PinCheck::kWrong;
   r.attempts_left = static_cast<int>(policy_.max_attempts - failures);
   return r;

@@ -232,7 +232,7 @@ Syncer::ItemResult Syncer::SendDossier(const OutboxItem& item, SteadyPoint lease
       }
       const std::string official = ans["dossier_code"].get<std::string>();
       Status st = store_->outbox().RecordAccepted(item, official, ans.value("appointment_date", ""),
-                                                ans.value("status", "received"));
+                                                  ans.value("status", "received"));
       if (!st.ok()) return {Outcome::kFatal, st, std::nullopt};
       ++sum.accepted;
       Emit({SyncEvent::Kind::kAccepted, code, official, {}, {}});
@@ -310,14 +310,15 @@ Syncer::ItemResult Syncer::SendSimple(const OutboxItem& item, SteadyPoint lease_
       auto rec = store_->dossiers().Get(item.ref);
       if (ans.is_object() && rec.ok() && ans.contains("status") && ans["status"].is_string()) {
         (void)store_->dossiers().UpdatePortalStatus(rec->client_id, ans["status"].get<std::string>(), "",
-                                         FormatRfc3339Vietnam(Now()), ans.value("appointment_date", ""));
+                                                    FormatRfc3339Vietnam(Now()), ans.value("appointment_date", ""));
       }
     }
     Emit({SyncEvent::Kind::kDelivered, item.idempotency_key, OutboxKindName(item.kind), {}, {}});
     return {};
   }
   if (s >= 400 && s < 500 && s != 401 && s != 403 && s != 408 && s != 429) {
-    return {Outcome::kPark, PortalErrorStatus(*resp, OutboxKindName(item.kind)), std::nullopt, ReadPortalError(*resp).details};
+    return {Outcome::kPark, PortalErrorStatus(*resp, OutboxKindName(item.kind)), std::nullopt,
+            ReadPortalError(*resp).details};
   }
   return Classify(resp);
 }

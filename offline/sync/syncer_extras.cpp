@@ -54,7 +54,7 @@ void Syncer::PollStatuses(SyncSummary& sum) {
     const std::string status = ans["status"].get<std::string>();
     const std::string updated = ans.value("updated_at", "");
     Status st = store_->dossiers().UpdatePortalStatus(d->client_id, status, ans.value("status_text", ""), updated,
-                                           ans.value("appointment_date", ""));
+                                                      ans.value("appointment_date", ""));
     if (!st.ok()) return;
     if (status != d->portal_status.value_or("")) {
       ++sum.status_updates;

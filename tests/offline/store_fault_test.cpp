@@ -24,7 +24,6 @@ NewAttachment Scan(char fill, size_t size = 64 * 1024) {
   return {"giay-chung-sinh.jpg", "image/jpeg", std::string(size, fill)};
 }
 
-
 // What a reopened store holds, read with SQLite's default VFS.
 struct Snapshot {
   int64_t dossiers = 0, distinct_codes = 0, outbox = 0, attachments = 0, links = 0, tickets = 0, audit = 0;
@@ -53,9 +52,9 @@ Snapshot Take(const std::filesystem::path& db_path) {
   s.orphan_outbox = count(
       "SELECT count(*) FROM outbox o WHERE o.kind = 'dossier' AND NOT EXISTS "
       "(SELECT 1 FROM dossiers d WHERE d.client_id = o.ref)");
-  s.orphan_attachments =
-      count("SELECT count(*) FROM attachments a WHERE NOT EXISTS (SELECT 1 FROM dossier_attachments da "
-            "WHERE da.sha256 = a.sha256)");
+  s.orphan_attachments = count(
+      "SELECT count(*) FROM attachments a WHERE NOT EXISTS (SELECT 1 FROM dossier_attachments da "
+      "WHERE da.sha256 = a.sha256)");
   s.orphan_links = count(
       "SELECT count(*) FROM dossier_attachments da WHERE NOT EXISTS (SELECT 1 FROM dossiers d WHERE d.id = "
       "da.dossier_id) OR NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = da.sha256)");
@@ -96,18 +95,10 @@ enum class Fault { kDiskFull, kIoError, kFsync, kTorn };
 
 void Arm(FaultVfs& vfs, Fault fault, int64_t at) {
   switch (fault) {
-    case Fault::kDiskFull:
-      vfs.FailWritesAfter(at);
-      break;
-    case Fault::kIoError:
-      vfs.FailWritesAfter(at, SQLITE_IOERR_WRITE);
-      break;
-    case Fault::kFsync:
-      vfs.FailSyncs();
-      break;
-    case Fault::kTorn:
-      vfs.TearWriteAt(at);
-      break;
+    case Fault::kDiskFull: vfs.FailWritesAfter(at); break;
+    case Fault::kIoError: vfs.FailWritesAfter(at, SQLITE_IOERR_WRITE); break;
+    case Fault::kFsync: vfs.FailSyncs(); break;
+    case Fault::kTorn: vfs.TearWriteAt(at); break;
   }
 }
 
@@ -258,4 +249,40 @@ TEST_CASE("the fault VFS passes everything through while disarmed", "[store][fau
   REQUIRE(check.ok());
   CHECK(check->ok());
   CHECK(sqlite3_vfs_find(nullptr) != sqlite3_vfs_find(vfs.name().c_str()));  // never the default
+}
+
+TEST_CASE("a staff PIN failure count and its audit row are written together or not at all, at any failing byte",
+          "[store][fault]") {
+  TempDir dir;
+  ManualClock clock(TestEpoch());
+  FaultVfs vfs;
+  StoreOptions opts = TestOptions(dir, &clock);
+  opts.vfs = vfs.name();
+  auto store = OpenStore(opts);
+  StaffAuth auth(*store, clock, PinPolicy{1000, std::chrono::seconds(300), 1000});
+  REQUIRE(auth.SetPin("246810").ok());
+  auto failures = [&] {
+    auto v = store->settings().Get("staff.pin_failures");
+    REQUIRE(v.ok());
+    return std::stoll(v->value_or("0"));
+  };
+  // How many bytes one wrong PIN writes, so the sweep covers every point of it.
+  vfs.FailWritesAfter(int64_t{1} << 40);
+  REQUIRE(auth.Verify("111111").ok());
+  const int64_t bytes = vfs.bytes_written();
+  REQUIRE(bytes > 0);
+  int failed = 0;
+  for (int64_t at = 0; at < bytes + 256; at += 256) {
+    INFO("disk full after " << at << " of " << bytes << " bytes");
+    const int64_t count_before = failures(), audit_before = Take(store->database_path()).audit;
+    vfs.FailWritesAfter(at);
+    auto r = auth.Verify("111111");
+    vfs.Disarm();
+    const int64_t count_delta = failures() - count_before;
+    const int64_t audit_delta = Take(store->database_path()).audit - audit_before;
+    CHECK(count_delta == audit_delta);
+    CHECK(count_delta == (r.ok() ? 1 : 0));
+    failed += r.ok() ? 0 : 1;
+  }
+  CHECK(failed > 0);
 }

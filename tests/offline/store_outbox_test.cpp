@@ -72,7 +72,9 @@ TEST_CASE("accepted and needs-attention answers are recorded with the portal's d
   CHECK(store->outbox().Depth().value() == 0);
   CHECK(store->outbox().Lease("r", 10, std::chrono::seconds(60)).value().empty());
 
-  REQUIRE(store->dossiers().UpdatePortalStatus(ok.client_id, "processing", "Đang xử lý", "2026-11-26T10:00:00+07:00", "").ok());
+  REQUIRE(store->dossiers()
+              .UpdatePortalStatus(ok.client_id, "processing", "Đang xử lý", "2026-11-26T10:00:00+07:00", "")
+              .ok());
   CHECK(store->dossiers().Get(ok.client_id).value().portal_status == std::optional<std::string>("processing"));
   CHECK(store->dossiers().Get(ok.client_id).value().appointment_date == std::optional<std::string>("2026-11-27"));
 

@@ -168,18 +168,17 @@ TEST_CASE("counter decisions read back by any of the dossier's codes, and purge 
   REQUIRE(items.size() == 1);
   REQUIRE(store->outbox().RecordAccepted(items[0], "000.00.24.H03-261126-0009", "2026-11-27", "received").ok());
   const json refuse_reason = "Bà Hoà thiếu giấy chứng sinh";
-  REQUIRE(store
-              ->decisions().Submit(d.client_id, {{"decision", "request_supplement"},
-                                             {"officer", "CB01"},
-                                             {"reason", refuse_reason},
-                                             {"supplement", {"Giấy chứng sinh"}}})
+  REQUIRE(store->decisions()
+              .Submit(d.client_id, {{"decision", "request_supplement"},
+                                    {"officer", "CB01"},
+                                    {"reason", refuse_reason},
+                                    {"supplement", {"Giấy chứng sinh"}}})
               .ok());
-  REQUIRE(store
-              ->decisions().Submit(
-                  "000.00.24.H03-261126-0009",
-                  {{"decision", "accept"},
-                   {"officer", "CB01"},
-                   {"documents_received", {{{"id", "birth_certificate"}, {"form", "original"}, {"count", 1}}}}})
+  REQUIRE(store->decisions()
+              .Submit("000.00.24.H03-261126-0009",
+                      {{"decision", "accept"},
+                       {"officer", "CB01"},
+                       {"documents_received", {{{"id", "birth_certificate"}, {"form", "original"}, {"count", 1}}}}})
               .ok());
   auto rec = store->dossiers().Get(d.provisional_code).value();
   auto decisions = store->decisions().For(rec);

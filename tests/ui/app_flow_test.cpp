@@ -485,10 +485,10 @@ TEST_CASE("staff see why the portal refused a dossier, in the form's words, and 
   REQUIRE(d.ok());
   auto items = f.store->outbox().Lease("test", 10, std::chrono::seconds(60)).value();
   REQUIRE(items.size() == 1);
-  REQUIRE(f.store
-              ->outbox().RecordNeedsAttention(items[0], "422 validation failed",
-                                     nlohmann::json::array({{{"field", "fields.child_dob"},
-                                                             {"message", "Ngày sinh sau ngày cấp giấy chứng sinh"}}}))
+  REQUIRE(f.store->outbox()
+              .RecordNeedsAttention(items[0], "422 validation failed",
+                                    nlohmann::json::array({{{"field", "fields.child_dob"},
+                                                            {"message", "Ngày sinh sau ngày cấp giấy chứng sinh"}}}))
               .ok());
   f.Do(Intent::Kind::kStart);
   f.Go(ScreenId::kStaffPin);
@@ -506,7 +506,7 @@ TEST_CASE("staff see why the portal refused a dossier, in the form's words, and 
   CHECK(f.outbox_nudges == 1);
   CHECK(f.store->dossiers().Get(d->client_id)->state == DossierState::kQueued);
   CHECK(f.store->outbox().Lease("test", 10, std::chrono::seconds(60))->size() == 1);  // in the outbox again
-  f.Do(Intent::Kind::kStaffRequeue);                                            // only a refused dossier is sent again
+  f.Do(Intent::Kind::kStaffRequeue);  // only a refused dossier is sent again
   CHECK(f.outbox_nudges == 1);
 }
 
