@@ -20,6 +20,12 @@ enum class DossierState { kQueued, kSending, kAccepted, kNeedsAttention };
 const char* DossierStateName(DossierState s);
 std::optional<DossierState> ParseDossierState(std::string_view s);
 
+// In JSON a state is its stored word, never its number.
+NLOHMANN_JSON_SERIALIZE_ENUM(DossierState, {{DossierState::kQueued, "queued"},
+                                            {DossierState::kSending, "sending"},
+                                            {DossierState::kAccepted, "accepted"},
+                                            {DossierState::kNeedsAttention, "needs_attention"}})
+
 struct NewAttachment {
   std::string name;        // "giay-chung-sinh.jpg"
   std::string media_type;  // "image/jpeg"
@@ -87,6 +93,10 @@ enum class OutboxKind { kDossier, kRating, kDecision };
 // "dossier", "rating", "decision".
 const char* OutboxKindName(OutboxKind k);
 std::optional<OutboxKind> ParseOutboxKind(std::string_view s);
+
+NLOHMANN_JSON_SERIALIZE_ENUM(OutboxKind, {{OutboxKind::kDossier, "dossier"},
+                                          {OutboxKind::kRating, "rating"},
+                                          {OutboxKind::kDecision, "decision"}})
 
 // One item of work for the sync engine, leased to one runner until its lease ends.
 struct OutboxItem {

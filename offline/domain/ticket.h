@@ -2,6 +2,8 @@
 // counter. The store (offline/store/tickets.h) keeps them; the printer draws them.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,6 +20,13 @@ const char* TicketStateName(TicketState s);
 std::optional<TicketState> ParseTicketState(std::string_view s);
 inline constexpr TicketState kAllTicketStates[] = {TicketState::kPending, TicketState::kIssued,
                                                    TicketState::kPrintFailed, TicketState::kCalled, TicketState::kDone};
+
+// In JSON (kioskctl --json, logs) a state is its stored word, never its number.
+NLOHMANN_JSON_SERIALIZE_ENUM(TicketState, {{TicketState::kPending, "pending"},
+                                           {TicketState::kIssued, "issued"},
+                                           {TicketState::kPrintFailed, "print_failed"},
+                                           {TicketState::kCalled, "called"},
+                                           {TicketState::kDone, "done"}})
 
 struct Ticket {
   int64_t id = 0;

@@ -52,9 +52,10 @@ Status StaffAuth::SetPin(const std::string& pin) {
                                   {"technician", "staff.pin_set", "staff", ""});
 }
 
-bool StaffAuth::HasPin() {
+Result<bool> StaffAuth::HasPin() {
   auto v = store_.settings().Get(kPinKey);
-  return v.ok() && v->has_value();
+  if (!v.ok()) return v.status();
+  return v->has_value();
 }
 
 Result<PinResult> StaffAuth::Verify(const std::string& pin) {

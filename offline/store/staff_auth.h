@@ -35,7 +35,8 @@ class StaffAuth {
 
   // Sets (or replaces) the PIN: 6 to 12 digits. Clears failures and any lock.
   Status SetPin(const std::string& pin);
-  bool HasPin();
+  // Whether a PIN is set; a read error is an error, never "no PIN".
+  Result<bool> HasPin();
   // Checks a PIN. While locked, the PIN is not even compared.
   Result<PinResult> Verify(const std::string& pin);
 

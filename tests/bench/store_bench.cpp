@@ -2,7 +2,7 @@
 //
 // Measures, in one run on the same file system:
 //   1. the disk's own limit: a loop of small write + fdatasync (what any durable commit costs);
-//   2. Store::SubmitDossier with WAL + synchronous=FULL, no attachment and with a 200 KB scan:
+//   2. DossierStore::Submit with WAL + synchronous=FULL, no attachment and with a 200 KB scan:
 //      latency p50/p99 and dossiers per second.
 // Usage: store_bench [DIR] [N]   (DIR defaults to ./bench-data, N to 500)
 #include <fcntl.h>

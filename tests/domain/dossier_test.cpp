@@ -32,3 +32,9 @@ TEST_CASE("outbox kinds and dossier states round-trip through their stored words
   CHECK(std::string(DossierStateName(DossierState::kNeedsAttention)) == "needs_attention");
   CHECK_FALSE(ParseDossierState("done").has_value());
 }
+
+TEST_CASE("in JSON a state or a kind is its stored word, not a number", "[domain]") {
+  CHECK(nlohmann::json(TicketState::kPrintFailed) == "print_failed");
+  CHECK(nlohmann::json(OutboxKind::kRating) == "rating");
+  CHECK(nlohmann::json(DossierState::kNeedsAttention) == "needs_attention");
+}
