@@ -1,6 +1,8 @@
 // Fills the printed documents (documents.h) from a dossier as the store keeps it, for kioskctl
 // and staff reprints. The UI, which already holds the data, may fill the structs itself.
-// Uses offline/store's DossierRecord as a plain type only: nothing here opens or calls a Store.
+// Reads the domain's DossierRecord (offline/domain/dossier.h), a plain value: a device layer never
+// includes the store. The file stays in drivers/printer because it is printer layout (which
+// lines a receipt has, how a decision's papers are listed), not storage or a use case.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -8,7 +10,7 @@
 
 #include "drivers/printer/documents.h"
 #include "offline/domain/catalog.h"
-#include "offline/store/store.h"
+#include "offline/domain/dossier.h"
 
 namespace mck::printer {
 

@@ -73,7 +73,7 @@ App::~App() {
 }
 
 Status App::Init() {
-  auto catalog = deps_.store->LoadCatalog();
+  auto catalog = deps_.store->catalog().Load();
   if (!catalog.ok()) return catalog.status();
   catalog_ = std::move(catalog.value());
   if (!deps_.core) {

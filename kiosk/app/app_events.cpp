@@ -174,7 +174,7 @@ void App::WipeSession() {
   // What the printer is still doing for the counter survives the wipe: a ticket's number is
   // recorded issued or print_failed when the printer answers, and so is a staff reprint.
   const uint64_t ticket_job = citizen_.ticket_job;
-  const std::optional<Store::Ticket> ticket_record = citizen_.ticket_record;
+  const std::optional<Ticket> ticket_record = citizen_.ticket_record;
   citizen_ = CitizenFlow{};
   citizen_.ticket_job = ticket_job;
   citizen_.ticket_record = ticket_record;

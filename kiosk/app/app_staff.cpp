@@ -81,7 +81,7 @@ void App::RefreshStaff() {
     desk_.view.counters.push_back(row);
   }
   const std::string today = FormatDate(VietnamDate(deps_.clock->Now()));
-  auto list = deps_.store->ListDossiers();
+  auto list = deps_.store->dossiers().List();
   if (list.ok()) {
     for (auto& d : *list) {
       const bool pending = d.state != DossierState::kAccepted;
@@ -152,7 +152,7 @@ void App::CloseStaffDossier() {
 }
 
 void App::On(const intent::StaffOpenDossier& in) {
-  auto rec = deps_.store->GetDossier(in.client_id);
+  auto rec = deps_.store->dossiers().Get(in.client_id);
   if (!rec.ok()) {
     std::cerr << "kiosk: staff open dossier: " << rec.status().ToString() << "\n";
     desk_.view.message_key = "staff.open_failed";
@@ -230,14 +230,14 @@ void App::On(const intent::StaffOpenDossier& in) {
     if (v.portal_reasons.empty() && rec->last_error) v.portal_reasons.push_back(*rec->last_error);
   }
   core::WipeBody(rec->body);
-  if (auto decisions = deps_.store->DecisionsFor(*rec); decisions.ok()) {
+  if (auto decisions = deps_.store->decisions().For(*rec); decisions.ok()) {
     for (const auto& d : *decisions) {
       v.decisions.push_back({d.decision, d.state, d.decided_at});
     }
   }
   desk_.dossier = std::move(v);
   // The officer's name, as last typed on this kiosk (staff data, not a citizen's).
-  if (auto officer = deps_.store->GetSetting("staff.officer"); officer.ok() && *officer) {
+  if (auto officer = deps_.store->settings().Get("staff.officer"); officer.ok() && *officer) {
     citizen_.session.values["staff.officer"] = **officer;
   }
   citizen_.session.values.erase("staff.reason");
@@ -250,7 +250,7 @@ void App::On(const intent::StaffRequeue&) {
   if (!desk_.dossier || !desk_.dossier->needs_attention) return;
   StaffDossierView& v = *desk_.dossier;
   desk_.view.message_arg = v.provisional_code;
-  Status st = deps_.store->Requeue(v.client_id);  // one short transaction
+  Status st = deps_.store->outbox().Requeue(v.client_id);  // one short transaction
   if (!st.ok()) {
     std::cerr << "kiosk: staff requeue: " << st.ToString() << "\n";
     desk_.view.message_key = "staff.requeue_failed";
@@ -379,7 +379,7 @@ void App::On(const intent::StaffPrintOfficial&) {
 void App::On(const intent::StaffReprintTicket& in) {
   if (!StaffMayPrint()) return;
   const auto it = std::find_if(desk_.view.failed_tickets.begin(), desk_.view.failed_tickets.end(),
-                               [&](const Store::Ticket& t) { return t.id == in.ticket_id; });
+                               [&](const Ticket& t) { return t.id == in.ticket_id; });
   if (it == desk_.view.failed_tickets.end()) return;  // already reprinted, or yesterday's
   auto t = core::TicketDesk(*deps_.store, catalog_, config()).ForReprint(std::to_string(in.ticket_id));
   if (!t.ok()) {
@@ -413,7 +413,7 @@ void App::On(const intent::CallNext& in) {
 
 void App::On(const intent::StaffSyncNow&) {
   if (!enrolled()) return;
-  auto n = deps_.store->MakeOutboxDueNow();
+  auto n = deps_.store->outbox().MakeDueNow();
   if (!n.ok()) std::cerr << "kiosk: send now: " << n.status().ToString() << "\n";
   if (deps_.sync_now) deps_.sync_now();
   desk_.view.called.clear();

@@ -85,7 +85,7 @@ uint64_t CoreWorker::ReserveTicket(std::string counter, std::optional<std::strin
   });
 }
 
-uint64_t CoreWorker::RecordTicketPrint(Store::Ticket ticket, Status printed) {
+uint64_t CoreWorker::RecordTicketPrint(Ticket ticket, Status printed) {
   return Enqueue([this, ticket, printed](Store* store, uint64_t id) {
     Status st = store ? core::TicketDesk(*store, catalog_, *options_.config).RecordPrint(ticket, printed) : NoStore();
     if (!st.ok()) std::cerr << "kiosk: ticket state: " << st.ToString() << "\n";

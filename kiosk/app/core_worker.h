@@ -37,7 +37,7 @@ class CoreService {
   virtual uint64_t ReserveTicket(std::string counter, std::optional<std::string> dossier_client_id) = 0;
   // The printer's answer for a reserved or reprinted ticket: issued or print_failed
   // (TicketPrintRecorded; a failure is logged: the staff screen lists what is still print_failed).
-  virtual uint64_t RecordTicketPrint(Store::Ticket ticket, Status printed) = 0;
+  virtual uint64_t RecordTicketPrint(Ticket ticket, Status printed) = 0;
   virtual uint64_t Decide(std::string client_id, CounterDecision decision) = 0;  // DecisionRecorded
   virtual uint64_t Rate(core::RatingInput rating) = 0;                           // RatingStored
   virtual uint64_t CheckPin(std::string pin) = 0;                                // PinChecked
@@ -61,7 +61,7 @@ class CoreWorker final : public CoreService {
 
   uint64_t Submit(nlohmann::json body) override;
   uint64_t ReserveTicket(std::string counter, std::optional<std::string> dossier_client_id) override;
-  uint64_t RecordTicketPrint(Store::Ticket ticket, Status printed) override;
+  uint64_t RecordTicketPrint(Ticket ticket, Status printed) override;
   uint64_t Decide(std::string client_id, CounterDecision decision) override;
   uint64_t Rate(core::RatingInput rating) override;
   uint64_t CheckPin(std::string pin) override;

@@ -90,11 +90,11 @@ struct StaffView {
     return static_cast<int>(std::count_if(dossiers.begin(), dossiers.end(),
                                           [](const DossierSummary& d) { return d.state != DossierState::kAccepted; }));
   }
-  std::vector<Store::Ticket> failed_tickets;  // today's numbers whose ticket did not print
-  std::string called;                         // "HT-003" just called, shown large
-  std::string message_key;                    // i18n key of a calm message ("staff.none_waiting", ...)
-  std::string message_arg;                    // its {0}: a code or a number
-  PrintJob print;                             // the last staff print (reprint, Mẫu 01)
+  std::vector<Ticket> failed_tickets;  // today's numbers whose ticket did not print
+  std::string called;                  // "HT-003" just called, shown large
+  std::string message_key;             // i18n key of a calm message ("staff.none_waiting", ...)
+  std::string message_arg;             // its {0}: a code or a number
+  PrintJob print;                      // the last staff print (reprint, Mẫu 01)
 };
 
 // Staff mode's view of one dossier, opened from the list: what the citizen submitted (personal
@@ -138,7 +138,7 @@ struct CitizenFlow {
   std::optional<TicketView> ticket;
   uint64_t ticket_request = 0;
   // The reserved number and its print job, until the printer answers; both survive the wipe.
-  std::optional<Store::Ticket> ticket_record;
+  std::optional<Ticket> ticket_record;
   uint64_t ticket_job = 0;
   LookupView lookup;
   uint64_t lookup_request = 0;
@@ -158,8 +158,8 @@ struct StaffDesk {
   StaffView view;
   std::optional<StaffDossierView> dossier;
   uint64_t decide_request = 0;
-  std::optional<Store::Ticket> print_ticket;  // the ticket the staff print reprints (none: a document)
-  std::string print_code;                     // the dossier the staff print is for (audit)
+  std::optional<Ticket> print_ticket;  // the ticket the staff print reprints (none: a document)
+  std::string print_code;              // the dossier the staff print is for (audit)
 };
 
 }  // namespace mck::app

@@ -7,7 +7,7 @@
 namespace mck::core {
 
 Result<RecordedDecision> CounterDecisions::Record(const std::string& dossier_key, const CounterDecision& d) {
-  auto rec = store_.GetDossier(dossier_key);
+  auto rec = store_.dossiers().Get(dossier_key);
   if (!rec.ok()) return rec.status();
   WipeBody(rec->body);  // only the codes are needed here
   auto body = BuildDecisionBody(d, catalog_.Find(rec->procedure_code));
@@ -17,12 +17,12 @@ Result<RecordedDecision> CounterDecisions::Record(const std::string& dossier_key
   // The portal knows the dossier by its official code once it has one, else by the client id.
   out.ref = rec->dossier_code.value_or(rec->client_id);
   out.provisional_code = rec->provisional_code;
-  auto key = store_.SubmitDecision(out.ref, *body);
+  auto key = store_.decisions().Submit(out.ref, *body);
   if (!key.ok()) return key.status();
   out.idempotency_key = *key;
   out.decided_at = FormatRfc3339Vietnam(clock_.Now());
   const std::string officer = (*body)["officer"].get<std::string>();
-  if (Status st = store_.PutSetting("staff.officer", officer); !st.ok()) {
+  if (Status st = store_.settings().Put("staff.officer", officer); !st.ok()) {
     // Only a convenience for the next decision: the decision itself is recorded.
     std::cerr << "core: remembering the officer failed: " << st.ToString() << "\n";
   }

@@ -32,7 +32,7 @@ Result<printer::KioskSlip> DossierDocuments::SlipFrom(const DossierRecord& d, bo
 }
 
 Result<printer::KioskSlip> DossierDocuments::Slip(const std::string& key, bool reprint) {
-  auto rec = store_.GetDossier(key);
+  auto rec = store_.dossiers().Get(key);
   if (!rec.ok()) return rec.status();
   auto slip = SlipFrom(*rec, reprint);
   WipeBody(rec->body);
@@ -40,12 +40,12 @@ Result<printer::KioskSlip> DossierDocuments::Slip(const std::string& key, bool r
 }
 
 Result<printer::OfficialReceipt> DossierDocuments::Official(const std::string& key, const std::string& officer) {
-  auto rec = store_.GetDossier(key);
+  auto rec = store_.dossiers().Get(key);
   if (!rec.ok()) return rec.status();
   printer::DossierPrintContext pc = PrintContext(config_);
   pc.copy_label = "Liên 2: Giao người nộp hồ sơ";
   // The latest accept recorded for the dossier says which papers were received, by whom, when.
-  auto decisions = store_.DecisionsFor(*rec);
+  auto decisions = store_.decisions().For(*rec);
   if (!decisions.ok()) {
     WipeBody(rec->body);
     return decisions.status();

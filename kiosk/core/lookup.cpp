@@ -18,7 +18,7 @@ std::string NormaliseLookupKey(const std::string& typed) {
 Result<LookupResult> DossierLookup::Local(const std::string& typed) {
   const std::string key = NormaliseLookupKey(typed);
   if (key.empty()) return Status::Error(Code::kInvalidArgument, "nothing to look up", "Chưa nhập mã hồ sơ");
-  auto rec = store_.GetDossier(key);
+  auto rec = store_.dossiers().Get(key);
   if (!rec.ok()) return rec.status();
   WipeBody(rec->body);
   LookupResult r;
@@ -44,7 +44,7 @@ void MergePortalAnswer(LookupResult& r, const PortalAnswer& a) {
 
 Status DossierLookup::RecordPortalAnswer(LookupResult& r, const PortalAnswer& a) {
   MergePortalAnswer(r, a);
-  return store_.UpdatePortalStatus(r.client_id, a.status, a.status_text, a.updated_at, a.appointment_date);
+  return store_.dossiers().UpdatePortalStatus(r.client_id, a.status, a.status_text, a.updated_at, a.appointment_date);
 }
 
 }  // namespace mck::core

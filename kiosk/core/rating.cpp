@@ -33,7 +33,7 @@ Result<std::string> SubmitRating(Store& store, RatingInput in) {
   }
   r.comment = Trim(in.comment);
   SecureWipe(in.comment);
-  auto key = store.SubmitRating(r);
+  auto key = store.ratings().Submit(r);
   SecureWipe(r.comment);
   return key;
 }

@@ -15,7 +15,7 @@ SubmitOutcome DossierSubmission::Submit(const nlohmann::json& body, std::vector<
     out.status = Status::Error(Code::kInvalidArgument, "dossier is not valid", "Hồ sơ chưa hợp lệ");
     return out;
   }
-  auto stored = store_.SubmitDossier(validated.body, attachments, catalog_.version);
+  auto stored = store_.dossiers().Submit(validated.body, attachments, catalog_.version);
   for (auto& a : attachments) SecureWipe(a.data);
   WipeBody(validated.body);
   if (!stored.ok()) {
@@ -25,7 +25,7 @@ SubmitOutcome DossierSubmission::Submit(const nlohmann::json& body, std::vector<
   }
   out.dossier = stored.value();
   // Durable now. The slip is assembled from what the store holds, as every reprint will be.
-  auto rec = store_.GetDossier(out.dossier.client_id);
+  auto rec = store_.dossiers().Get(out.dossier.client_id);
   if (!rec.ok()) {
     out.slip_status = rec.status();
     return out;

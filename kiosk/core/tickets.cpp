@@ -6,7 +6,7 @@
 
 namespace mck::core {
 
-Result<ReservedTicket> TicketDesk::Describe(const Store::Ticket& t, int waiting_before) {
+Result<ReservedTicket> TicketDesk::Describe(const Ticket& t, int waiting_before) {
   ReservedTicket r;
   r.ticket = t;
   r.display = printer::FormatTicketNumber(t.counter, t.number);
@@ -18,7 +18,7 @@ Result<ReservedTicket> TicketDesk::Describe(const Store::Ticket& t, int waiting_
   r.document.issued_at = t.issued_at;
   if (t.dossier_client_id) {
     // The linked dossier's code on the ticket; a ticket prints without it if it cannot be read.
-    if (auto d = store_.GetDossier(*t.dossier_client_id); d.ok()) r.document.provisional_code = d->provisional_code;
+    if (auto d = store_.dossiers().Get(*t.dossier_client_id); d.ok()) r.document.provisional_code = d->provisional_code;
   }
   return r;
 }
@@ -36,21 +36,21 @@ Result<ReservedTicket> TicketDesk::Reserve(const std::string& counter, const std
   MCK_RETURN_IF_ERROR(CheckCounter(counter));
   std::optional<std::string> client_id;
   if (dossier_key) {
-    auto rec = store_.GetDossier(*dossier_key);
+    auto rec = store_.dossiers().Get(*dossier_key);
     if (!rec.ok()) return rec.status();
     client_id = rec->client_id;
   }
-  auto waiting = store_.WaitingTickets(counter);
+  auto waiting = store_.tickets().Waiting(counter);
   if (!waiting.ok()) return waiting.status();
-  auto t = store_.ReserveTicket(counter, client_id);
+  auto t = store_.tickets().Reserve(counter, client_id);
   if (!t.ok()) return t.status();
   return Describe(*t, *waiting);
 }
 
-Status TicketDesk::RecordPrint(const Store::Ticket& ticket, const Status& printed) {
-  if (printed.ok()) return store_.SetTicketState(ticket.id, "issued");
-  if (ticket.state == "print_failed") return Status::Ok();  // a failed reprint: still to reprint
-  return store_.SetTicketState(ticket.id, "print_failed");
+Status TicketDesk::RecordPrint(const Ticket& ticket, const Status& printed) {
+  if (printed.ok()) return store_.tickets().SetState(ticket.id, TicketState::kIssued);
+  if (ticket.state == TicketState::kPrintFailed) return Status::Ok();  // a failed reprint: still to reprint
+  return store_.tickets().SetState(ticket.id, TicketState::kPrintFailed);
 }
 
 Result<IssuedTicket> TicketDesk::Issue(const std::string& counter, const std::optional<std::string>& dossier_key,
@@ -60,18 +60,18 @@ Result<IssuedTicket> TicketDesk::Issue(const std::string& counter, const std::op
   IssuedTicket out{std::move(r.value()), Status::Ok()};
   out.printed = printer.PrintTicket(out.reserved.document);
   MCK_RETURN_IF_ERROR(RecordPrint(out.reserved.ticket, out.printed));
-  out.reserved.ticket.state = out.printed.ok() ? "issued" : "print_failed";
+  out.reserved.ticket.state = out.printed.ok() ? TicketState::kIssued : TicketState::kPrintFailed;
   return out;
 }
 
-Result<std::vector<Store::Ticket>> TicketDesk::FailedToday() {
-  return store_.TodaysTickets("print_failed");
+Result<std::vector<Ticket>> TicketDesk::FailedToday() {
+  return store_.tickets().Today(TicketState::kPrintFailed);
 }
 
 Result<ReservedTicket> TicketDesk::ForReprint(const std::string& wanted) {
   auto failed = FailedToday();
   if (!failed.ok()) return failed.status();
-  const Store::Ticket* ticket = nullptr;
+  const Ticket* ticket = nullptr;
   for (const auto& t : *failed) {
     if (wanted == printer::FormatTicketNumber(t.counter, t.number) || wanted == std::to_string(t.id)) ticket = &t;
   }
@@ -79,7 +79,7 @@ Result<ReservedTicket> TicketDesk::ForReprint(const std::string& wanted) {
     return Status::Error(Code::kNotFound, "no ticket " + wanted + " waiting for a reprint today",
                          "Hôm nay không có số " + wanted + " đang chờ in lại");
   }
-  auto waiting = store_.WaitingTickets(ticket->counter);
+  auto waiting = store_.tickets().Waiting(ticket->counter);
   if (!waiting.ok()) return waiting.status();
   return Describe(*ticket, *waiting);
 }
@@ -90,16 +90,16 @@ Result<IssuedTicket> TicketDesk::Reprint(const std::string& wanted, TicketPrinte
   IssuedTicket out{std::move(r.value()), Status::Ok()};
   out.printed = printer.PrintTicket(out.reserved.document);
   MCK_RETURN_IF_ERROR(RecordPrint(out.reserved.ticket, out.printed));
-  if (out.printed.ok()) out.reserved.ticket.state = "issued";
+  if (out.printed.ok()) out.reserved.ticket.state = TicketState::kIssued;
   return out;
 }
 
-Result<Store::Ticket> TicketDesk::CallNext(const std::string& counter) {
-  return store_.CallNextTicket(counter);
+Result<Ticket> TicketDesk::CallNext(const std::string& counter) {
+  return store_.tickets().CallNext(counter);
 }
 
 Result<int> TicketDesk::Waiting(const std::string& counter) {
-  return store_.WaitingTickets(counter);
+  return store_.tickets().Waiting(counter);
 }
 
 }  // namespace mck::core

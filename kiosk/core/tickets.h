@@ -28,7 +28,7 @@ class TicketPrinter {
 };
 
 struct ReservedTicket {
-  Store::Ticket ticket;               // pending (a reservation) or print_failed (a reprint)
+  Ticket ticket;                      // pending (a reservation) or print_failed (a reprint)
   printer::QueueTicketInfo document;  // what the ticket prints
   std::string display;                // "HT-003"
 };
@@ -50,22 +50,22 @@ class TicketDesk {
   Result<ReservedTicket> Reserve(const std::string& counter, const std::optional<std::string>& dossier_key);
   // The printer's answer for a reserved or reprinted ticket: issued, or (a first print only)
   // print_failed. A failed reprint leaves the number print_failed.
-  Status RecordPrint(const Store::Ticket& ticket, const Status& printed);
+  Status RecordPrint(const Ticket& ticket, const Status& printed);
   Result<IssuedTicket> Issue(const std::string& counter, const std::optional<std::string>& dossier_key,
                              TicketPrinter& printer);
 
   // Today's numbers whose ticket did not print (staff reprint them).
-  Result<std::vector<Store::Ticket>> FailedToday();
+  Result<std::vector<Ticket>> FailedToday();
   // Today's print_failed number `wanted` ("HT-003" or its ticket id), ready to print again.
   Result<ReservedTicket> ForReprint(const std::string& wanted);
   Result<IssuedTicket> Reprint(const std::string& wanted, TicketPrinter& printer);
 
   // Calls the lowest waiting number at `counter`; kNotFound when nobody waits.
-  Result<Store::Ticket> CallNext(const std::string& counter);
+  Result<Ticket> CallNext(const std::string& counter);
   Result<int> Waiting(const std::string& counter);
 
  private:
-  Result<ReservedTicket> Describe(const Store::Ticket& ticket, int waiting_before);
+  Result<ReservedTicket> Describe(const Ticket& ticket, int waiting_before);
 
   Store& store_;
   const Catalog& catalog_;

@@ -58,7 +58,7 @@ int DossierDecide(Context& ctx) {
   if (!cfg.ok()) return ctx.Fail(cfg.status());
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->LoadCatalog();
+  auto catalog = (*store)->catalog().Load();
   if (!catalog.ok()) return ctx.Fail(catalog.status());
   SystemClock clock;
   auto recorded = core::CounterDecisions(**store, *catalog, **cfg, clock).Record(ctx.args()[0], d);

@@ -73,7 +73,7 @@ int DossierSubmit(Context& ctx) {
   }
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->LoadCatalog();
+  auto catalog = (*store)->catalog().Load();
   if (!catalog.ok()) return ctx.Fail(catalog.status());
   std::vector<NewAttachment> attachments;
   if (Status st = LoadAttachments(body, file.parent_path(), &attachments); !st.ok()) return ctx.Fail(st);
@@ -119,7 +119,7 @@ int QueueList(Context& ctx) {
   }
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto list = (*store)->ListDossiers(state);
+  auto list = (*store)->dossiers().List(state);
   if (!list.ok()) return ctx.Fail(list.status());
   if (ctx.json()) {
     json arr = json::array();
@@ -153,7 +153,7 @@ int QueueShow(Context& ctx) {
   }
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto rec = (*store)->GetDossier(ctx.args()[0]);
+  auto rec = (*store)->dossiers().Get(ctx.args()[0]);
   if (!rec.ok()) return ctx.Fail(rec.status());
   json j = SummaryJson(*rec);
   j["catalog_version"] = rec->catalog_version;
@@ -177,7 +177,7 @@ int QueueRequeue(Context& ctx) {
   }
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  if (Status st = (*store)->Requeue(ctx.args()[0]); !st.ok()) return ctx.Fail(st);
+  if (Status st = (*store)->outbox().Requeue(ctx.args()[0]); !st.ok()) return ctx.Fail(st);
   std::cout << "Đã đưa hồ sơ vào hàng đợi gửi lại / re-queued\n";
   return kExitOk;
 }
@@ -187,7 +187,7 @@ int CatalogList(Context& ctx) {
   if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->LoadCatalog();
+  auto catalog = (*store)->catalog().Load();
   if (!catalog.ok()) return ctx.Fail(catalog.status());
   auto found = SearchProcedures(*catalog, search.value_or(""));
   if (ctx.json()) {

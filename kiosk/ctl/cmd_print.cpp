@@ -99,7 +99,7 @@ int TakeTicket(Context& ctx, const char* usage) {
   auto cfg = ctx.Config();
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->LoadCatalog();
+  auto catalog = (*store)->catalog().Load();
   if (!catalog.ok()) return ctx.Fail(catalog.status());
   core::TicketDesk desk(**store, *catalog, **cfg);
   // Checked before the printer is opened: a wrong counter is bad input, whatever the printer.
@@ -150,7 +150,7 @@ int TicketReprint(Context& ctx) {
   auto cfg = ctx.Config();
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->LoadCatalog();
+  auto catalog = (*store)->catalog().Load();
   if (!catalog.ok()) return ctx.Fail(catalog.status());
   core::TicketDesk desk(**store, *catalog, **cfg);
   if (auto found = desk.ForReprint(ctx.args()[0]); !found.ok()) return ctx.Fail(found.status());
@@ -185,21 +185,20 @@ int TicketList(Context& ctx) {
     std::cerr << "Usage: kioskctl ticket list [--state pending|issued|print_failed|called|done] [--json]\n";
     return kExitBadInput;
   }
-  static const std::vector<std::string> kStates = {"pending", "issued", "print_failed", "called", "done"};
-  if (state && std::find(kStates.begin(), kStates.end(), *state) == kStates.end()) {
+  if (state && !ParseTicketState(*state)) {
     std::cerr << "Unknown --state " << *state << " (pending, issued, print_failed, called, done)\n";
     return kExitBadInput;
   }
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  std::vector<Store::Ticket> all;
-  for (const auto& s : kStates) {
-    if (state && *state != s) continue;
-    auto t = (*store)->TodaysTickets(s);
+  std::vector<Ticket> all;
+  for (TicketState s : kAllTicketStates) {
+    if (state && *state != TicketStateName(s)) continue;
+    auto t = (*store)->tickets().Today(s);
     if (!t.ok()) return ctx.Fail(t.status());
     all.insert(all.end(), t->begin(), t->end());
   }
-  std::sort(all.begin(), all.end(), [](const Store::Ticket& a, const Store::Ticket& b) {
+  std::sort(all.begin(), all.end(), [](const Ticket& a, const Ticket& b) {
     return std::tie(a.counter, a.number) < std::tie(b.counter, b.number);
   });
   if (ctx.json()) {
@@ -209,7 +208,7 @@ int TicketList(Context& ctx) {
                      {"counter", t.counter},
                      {"number", t.number},
                      {"display", FormatTicketNumber(t.counter, t.number)},
-                     {"state", t.state},
+                     {"state", TicketStateName(t.state)},
                      {"issued_at", t.issued_at},
                      {"called_at", t.called_at ? json(*t.called_at) : json()}});
     }
@@ -217,7 +216,8 @@ int TicketList(Context& ctx) {
     return kExitOk;
   }
   for (const auto& t : all) {
-    std::cout << FormatTicketNumber(t.counter, t.number) << "  " << t.state << "  " << t.issued_at << "\n";
+    std::cout << FormatTicketNumber(t.counter, t.number) << "  " << TicketStateName(t.state) << "  " << t.issued_at
+              << "\n";
   }
   return kExitOk;
 }
@@ -239,7 +239,7 @@ int TicketCall(Context& ctx) {
   auto cfg = ctx.Config();
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->LoadCatalog();
+  auto catalog = (*store)->catalog().Load();
   if (!catalog.ok()) return ctx.Fail(catalog.status());
   core::TicketDesk desk(**store, *catalog, **cfg);
   auto t = desk.CallNext(counter);
@@ -324,7 +324,7 @@ int PrintReceipt(Context& ctx) {
   if (!cfg.ok()) return ctx.Fail(cfg.status());
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->LoadCatalog();
+  auto catalog = (*store)->catalog().Load();
   if (!catalog.ok()) return ctx.Fail(catalog.status());
   SystemClock clock;
   core::DossierDocuments documents(**store, *catalog, **cfg, clock);

@@ -191,14 +191,14 @@ int Lookup(Context& ctx) {
   if (!cfg.ok()) return ctx.Fail(cfg.status());
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->LoadCatalog();
+  auto catalog = (*store)->catalog().Load();
   if (!catalog.ok()) return ctx.Fail(catalog.status());
   // The screen's look-up (kiosk/core/lookup.h): the kiosk's own store first; a provisional code
   // is known only here, so the portal is asked by the official code or the client id.
   core::DossierLookup lookup(**store, *catalog);
   auto found = lookup.Local(ctx.args()[0]);
   std::string key = found.ok() ? found->portal_key : ctx.args()[0];
-  auto local = (*store)->GetDossier(found.ok() ? found->client_id : key);
+  auto local = (*store)->dossiers().Get(found.ok() ? found->client_id : key);
   if (local.ok()) core::WipeBody(local->body);
   auto e = LoadEnrolment(**store);
   if (!e.ok()) return ctx.Fail(e.status());

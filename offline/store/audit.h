@@ -8,6 +8,15 @@
 
 namespace mck {
 
+// One audit row as a caller describes it; the log adds the time, the id and the hash chain.
+// detail holds no personal data.
+struct AuditEntry {
+  std::string actor;    // kiosk | staff | technician | sync
+  std::string action;   // "dossier.submitted", "staff.pin_wrong", ...
+  std::string subject;  // a code, a ticket, "staff"
+  std::string detail;
+};
+
 // REQUIRES: a write transaction is open on db. detail holds no personal data.
 Status AppendAudit(Db& db, const std::string& at, const std::string& actor, const std::string& action,
                    const std::string& subject, const std::string& detail);

@@ -97,10 +97,11 @@ std::string Stmt::Blob(int col) const {
            : std::string();
 }
 
-Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const std::string& vfs) {
   auto db = std::unique_ptr<Db>(new Db());
-  const int rc = sqlite3_open_v2(path.c_str(), &db->db_,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      vfs.empty() ? nullptr : vfs.c_str());
   if (rc != SQLITE_OK) return SqliteStatus(rc, db->db_, "open " + path);
   sqlite3_extended_result_codes(db->db_, 1);
   sqlite3_busy_timeout(db->db_, 10000);
@@ -132,6 +133,8 @@ Status Db::Commit() {
   return Exec("COMMIT");
 }
 void Db::Rollback() {
+  // Ignored on purpose: after an I/O error or a full disk SQLite may have rolled back already
+  // ("no transaction is active"); either way nothing of the transaction remains.
   (void)Exec("ROLLBACK");
 }
 

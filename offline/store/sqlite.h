@@ -4,10 +4,12 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "offline/domain/status.h"
 
@@ -51,7 +53,9 @@ class Stmt {
 
 class Db {
  public:
-  static Result<std::unique_ptr<Db>> Open(const std::string& path);
+  // Opens (creating) the database at `path` through the SQLite VFS named `vfs` (empty: the
+  // default one; tests pass a fault-injecting VFS, tests/offline/fault_vfs.h).
+  static Result<std::unique_ptr<Db>> Open(const std::string& path, const std::string& vfs = {});
   ~Db();
   sqlite3* raw() const { return db_; }
   Status Exec(const std::string& sql);
@@ -59,6 +63,7 @@ class Db {
   // BEGIN IMMEDIATE: takes the write lock up front so two writers never deadlock midway.
   Status Begin();
   Status Commit();
+  // Best effort: after a failed COMMIT SQLite may already have rolled back on its own.
   void Rollback();
 
  private:
@@ -82,10 +87,33 @@ class Transaction {
   ~Transaction() {
     if (open_) db_.Rollback();
   }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
 
  private:
   Db& db_;
   bool open_ = false;
 };
+
+// Runs `fn` (returning Status or Result<T>) inside BEGIN IMMEDIATE … COMMIT: committed when fn
+// succeeds, rolled back when fn returns an error, throws, or the COMMIT itself fails (disk full,
+// I/O error). Every multi-row change of the store goes through here, so a change is wholly
+// there or wholly absent. REQUIRES: no transaction already open on db (SQLite does not nest).
+template <typename Fn>
+auto WithTransaction(Db& db, Fn&& fn) -> std::invoke_result_t<Fn&> {
+  using R = std::invoke_result_t<Fn&>;
+  Transaction txn(db);
+  if (Status st = txn.Begin(); !st.ok()) return R(st);
+  try {
+    R r = fn();
+    if (!r.ok()) return r;  // ~Transaction rolls back
+    if (Status st = txn.Commit(); !st.ok()) return R(st);
+    return r;
+  } catch (const std::exception&) {
+    // what() is not passed on: a JSON or parse error may quote stored personal data.
+    return R(Status::Error(Code::kInternal, "a store transaction was aborted by an exception (rolled back)",
+                           "Lỗi nội bộ khi lưu dữ liệu; không có gì được lưu dở dang."));
+  }
+}
 
 }  // namespace mck

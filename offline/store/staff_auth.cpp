@@ -23,13 +23,16 @@ std::string Derive(const std::string& pin, const std::string& salt, int iteratio
   return HexEncode(std::string_view(reinterpret_cast<char*>(out), sizeof out));
 }
 
-int64_t IntSetting(Store& store, const char* key) {
-  auto v = store.GetSetting(key);
-  if (!v.ok() || !v->has_value()) return 0;
+// A read error is passed on (a lock that cannot be read must not read as "not locked"); a
+// missing or malformed value counts as 0.
+Result<int64_t> IntSetting(Store& store, const char* key) {
+  auto v = store.settings().Get(key);
+  if (!v.ok()) return v.status();
+  if (!v->has_value()) return int64_t{0};
   try {
-    return std::stoll(**v);
+    return static_cast<int64_t>(std::stoll(**v));
   } catch (...) {
-    return 0;
+    return int64_t{0};
   }
 }
 
@@ -45,19 +48,18 @@ Status StaffAuth::SetPin(const std::string& pin) {
   const std::string salt = HexEncode(std::string_view(reinterpret_cast<char*>(salt_bytes), sizeof salt_bytes));
   const std::string record =
       "pbkdf2-sha256$" + std::to_string(policy_.iterations) + "$" + salt + "$" + Derive(pin, salt, policy_.iterations);
-  MCK_RETURN_IF_ERROR(store_.PutSetting(kPinKey, record));
-  MCK_RETURN_IF_ERROR(store_.PutSetting(kFailuresKey, "0"));
-  MCK_RETURN_IF_ERROR(store_.PutSetting(kLockedUntilKey, "0"));
-  return store_.Audit("technician", "staff.pin_set", "staff", "");
+  return store_.settings().PutAll({{kPinKey, record}, {kFailuresKey, "0"}, {kLockedUntilKey, "0"}},
+                                  {"technician", "staff.pin_set", "staff", ""});
 }
 
-bool StaffAuth::HasPin() {
-  auto v = store_.GetSetting(kPinKey);
-  return v.ok() && v->has_value();
+Result<bool> StaffAuth::HasPin() {
+  auto v = store_.settings().Get(kPinKey);
+  if (!v.ok()) return v.status();
+  return v->has_value();
 }
 
 Result<PinResult> StaffAuth::Verify(const std::string& pin) {
-  auto stored = store_.GetSetting(kPinKey);
+  auto stored = store_.settings().Get(kPinKey);
   if (!stored.ok()) return stored.status();
   PinResult r;
   if (!stored->has_value()) {
@@ -65,10 +67,11 @@ Result<PinResult> StaffAuth::Verify(const std::string& pin) {
     return r;
   }
   const int64_t now = UnixSeconds(clock_.Now());
-  const int64_t locked_until = IntSetting(store_, kLockedUntilKey);
-  if (locked_until > now) {
+  auto locked_until = IntSetting(store_, kLockedUntilKey);
+  if (!locked_until.ok()) return locked_until.status();
+  if (*locked_until > now) {
     r.check = PinCheck::kLocked;
-    r.locked_for_s = locked_until - now;
+    r.locked_for_s = *locked_until - now;
     return r;
   }
   // "pbkdf2-sha256$<iterations>$<salt>$<hash>"
@@ -82,22 +85,24 @@ Result<PinResult> StaffAuth::Verify(const std::string& pin) {
   const std::string got = Derive(pin, parts[2], std::stoi(parts[1]));
   const bool match = got.size() == expect.size() && CRYPTO_memcmp(got.data(), expect.data(), got.size()) == 0;
   if (match) {
-    MCK_RETURN_IF_ERROR(store_.PutSetting(kFailuresKey, "0"));
-    MCK_RETURN_IF_ERROR(store_.Audit("staff", "staff.unlocked", "staff", ""));
+    MCK_RETURN_IF_ERROR(store_.settings().PutAll({{kFailuresKey, "0"}}, {"staff", "staff.unlocked", "staff", ""}));
     r.check = PinCheck::kOk;
     return r;
   }
-  const int64_t failures = IntSetting(store_, kFailuresKey) + 1;
+  auto failures_before = IntSetting(store_, kFailuresKey);
+  if (!failures_before.ok()) return failures_before.status();
+  const int64_t failures = *failures_before + 1;
   if (failures >= policy_.max_attempts) {
-    MCK_RETURN_IF_ERROR(store_.PutSetting(kLockedUntilKey, std::to_string(now + policy_.lockout.count())));
-    MCK_RETURN_IF_ERROR(store_.PutSetting(kFailuresKey, "0"));
-    MCK_RETURN_IF_ERROR(store_.Audit("staff", "staff.pin_locked", "staff", "failures=" + std::to_string(failures)));
+    MCK_RETURN_IF_ERROR(store_.settings().PutAll(
+        {{kLockedUntilKey, std::to_string(now + policy_.lockout.count())}, {kFailuresKey, "0"}},
+        {"staff", "staff.pin_locked", "staff", "failures=" + std::to_string(failures)}));
     r.check = PinCheck::kLocked;
     r.locked_for_s = policy_.lockout.count();
     return r;
   }
-  MCK_RETURN_IF_ERROR(store_.PutSetting(kFailuresKey, std::to_string(failures)));
-  MCK_RETURN_IF_ERROR(store_.Audit("staff", "staff.pin_wrong", "staff", "failures=" + std::to_string(failures)));
+  MCK_RETURN_IF_ERROR(
+      store_.settings().PutAll({{kFailuresKey, std::to_string(failures)}},
+                               {"staff", "staff.pin_wrong", "staff", "failures=" + std::to_string(failures)}));
   r.check = PinCheck::kWrong;
   r.attempts_left = static_cast<int>(policy_.max_attempts - failures);
   return r;

@@ -1,7 +1,9 @@
 // Staff PIN for the counter's staff mode: hashed with PBKDF2-HMAC-SHA256 (OpenSSL), a random
 // salt, stored in the store's settings; after `max_attempts` wrong PINs in a row the PIN is
 // locked for `lockout` (the count and the lock survive a restart: they are in the database).
-// Every success, failure and lock-out is an audit row (never the PIN).
+// Every success, failure and lock-out is an audit row (never the PIN), written in ONE
+// transaction with the count or lock it records (Settings::PutAll): a failure of the disk
+// leaves neither.
 //
 // Thread-safety: as Store (one thread at a time per Store object).
 #pragma once
@@ -33,7 +35,8 @@ class StaffAuth {
 
   // Sets (or replaces) the PIN: 6 to 12 digits. Clears failures and any lock.
   Status SetPin(const std::string& pin);
-  bool HasPin();
+  // Whether a PIN is set; a read error is an error, never "no PIN".
+  Result<bool> HasPin();
   // Checks a PIN. While locked, the PIN is not even compared.
   Result<PinResult> Verify(const std::string& pin);
 

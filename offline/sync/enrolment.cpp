@@ -85,7 +85,7 @@ Result<std::string> ReadAll(const std::filesystem::path& path) {
 }
 
 Result<std::string> Setting(Store& store, const char* key) {
-  auto v = store.GetSetting(key);
+  auto v = store.settings().Get(key);
   if (!v.ok()) return v.status();
   return v->value_or("");
 }
@@ -253,7 +253,7 @@ Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, con
         std::pair{settings::kEnrolledAt, FormatRfc3339Vietnam(std::chrono::system_clock::now())},
         // The URL last: its presence means "enrolled", so it is written once the rest is.
         std::pair{settings::kPortalUrl, e.portal_url}}) {
-    MCK_RETURN_IF_ERROR(store.PutSetting(k, v));
+    MCK_RETURN_IF_ERROR(store.settings().Put(k, v));
   }
   MCK_RETURN_IF_ERROR(store.Audit("technician", "kiosk.enrolled", e.kiosk_id, "portal=" + e.portal_url));
   return e;

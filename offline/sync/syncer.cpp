@@ -167,7 +167,7 @@ Syncer::ItemResult Syncer::UploadAttachment(const AttachmentInfo& att, SteadyPoi
       return {};
     }
     if (!data) {
-      auto bytes = store_->GetAttachment(att.sha256);
+      auto bytes = store_->dossiers().Attachment(att.sha256);
       if (!bytes.ok()) return {Outcome::kPark, bytes.status(), std::nullopt};
       data = std::move(bytes.value());
     }
@@ -217,13 +217,13 @@ Syncer::ItemResult Syncer::UploadAttachment(const AttachmentInfo& att, SteadyPoi
 }
 
 Syncer::ItemResult Syncer::SendDossier(const OutboxItem& item, SteadyPoint lease_end, SyncSummary& sum) {
-  auto body = store_->OutboxBody(item);
+  auto body = store_->outbox().Body(item);
   if (!body.ok()) {
     if (body.status().code() == Code::kIo) return {Outcome::kFatal, body.status(), std::nullopt};
     return {Outcome::kPark, body.status(), std::nullopt};
   }
   const std::string code = body->value("provisional_code", item.ref);
-  auto atts = store_->DossierAttachments(item.ref);
+  auto atts = store_->dossiers().Attachments(item.ref);
   if (!atts.ok()) return {Outcome::kFatal, atts.status(), std::nullopt};
   for (const auto& a : *atts) {
     ItemResult r = UploadAttachment(a, lease_end, sum);
@@ -244,8 +244,8 @@ Syncer::ItemResult Syncer::SendDossier(const OutboxItem& item, SteadyPoint lease
                 std::nullopt};
       }
       const std::string official = ans["dossier_code"].get<std::string>();
-      Status st = store_->RecordDossierAccepted(item, official, ans.value("appointment_date", ""),
-                                                ans.value("status", "received"));
+      Status st = store_->outbox().RecordAccepted(item, official, ans.value("appointment_date", ""),
+                                                  ans.value("status", "received"));
       if (!st.ok()) return {Outcome::kFatal, st, std::nullopt};
       ++sum.accepted;
       Emit({SyncEvent::Kind::kAccepted, code, official, {}, {}});
@@ -281,23 +281,23 @@ Syncer::ItemResult Syncer::SendDossier(const OutboxItem& item, SteadyPoint lease
 }
 
 Syncer::ItemResult Syncer::SendSimple(const OutboxItem& item, SteadyPoint lease_end, SyncSummary& sum) {
-  auto body = store_->OutboxBody(item);
+  auto body = store_->outbox().Body(item);
   if (!body.ok()) {
     if (body.status().code() == Code::kIo) return {Outcome::kFatal, body.status(), std::nullopt};
     return {Outcome::kPark, body.status(), std::nullopt};
   }
-  if (item.kind == "decision") {
+  if (item.kind == OutboxKind::kDecision) {
     // A decision on a dossier the portal does not have yet would be refused: wait for it.
-    auto rec = store_->GetDossier(item.ref);
+    auto rec = store_->dossiers().Get(item.ref);
     if (rec.ok() && rec->state != DossierState::kAccepted) {
       return {Outcome::kDefer, Status::Error(Code::kUnavailable, "decision waits until its dossier is accepted",
                                              "Quyết định sẽ được gửi sau khi hồ sơ được cổng tiếp nhận")};
     }
   }
-  if (item.kind == "rating" && (*body)["dossier_code"].is_string()) {
+  if (item.kind == OutboxKind::kRating && (*body)["dossier_code"].is_string()) {
     // The kiosk keys a rating to the code the citizen holds, often the provisional one; the
     // portal knows dossiers by their official code: send the rating once the dossier has one.
-    auto rec = store_->GetDossier((*body)["dossier_code"].get<std::string>());
+    auto rec = store_->dossiers().Get((*body)["dossier_code"].get<std::string>());
     if (rec.ok()) {
       if (!rec->dossier_code) {
         return {Outcome::kDefer, Status::Error(Code::kUnavailable, "rating waits until its dossier is accepted",
@@ -307,36 +307,37 @@ Syncer::ItemResult Syncer::SendSimple(const OutboxItem& item, SteadyPoint lease_
     }
   }
   const std::string path =
-      item.kind == "rating" ? std::string("/api/v1/ratings") : "/api/v1/dossiers/" + item.ref + "/decisions";
+      item.kind == OutboxKind::kRating ? std::string("/api/v1/ratings") : "/api/v1/dossiers/" + item.ref + "/decisions";
   auto resp = Send("POST", path, body->dump(),
                    {{"Content-Type", "application/json"}, {"Idempotency-Key", item.idempotency_key}}, lease_end);
   if (Reached(resp)) ++sum.sent;
   if (!resp.ok()) return Classify(resp);
   const long s = resp->status;
   if (s == 200 || s == 201) {
-    Status st = store_->RecordDelivered(item);
+    Status st = store_->outbox().RecordDelivered(item);
     if (!st.ok()) return {Outcome::kFatal, st, std::nullopt};
     ++sum.delivered;
-    if (item.kind == "decision") {
+    if (item.kind == OutboxKind::kDecision) {
       // The portal's answer carries the dossier's new status; keep it for staff at once.
       json ans = json::parse(resp->body, nullptr, false);
-      auto rec = store_->GetDossier(item.ref);
+      auto rec = store_->dossiers().Get(item.ref);
       if (ans.is_object() && rec.ok() && ans.contains("status") && ans["status"].is_string()) {
-        (void)store_->UpdatePortalStatus(rec->client_id, ans["status"].get<std::string>(), "",
-                                         FormatRfc3339Vietnam(Now()), ans.value("appointment_date", ""));
+        (void)store_->dossiers().UpdatePortalStatus(rec->client_id, ans["status"].get<std::string>(), "",
+                                                    FormatRfc3339Vietnam(Now()), ans.value("appointment_date", ""));
       }
     }
-    Emit({SyncEvent::Kind::kDelivered, item.idempotency_key, item.kind, {}, {}});
+    Emit({SyncEvent::Kind::kDelivered, item.idempotency_key, OutboxKindName(item.kind), {}, {}});
     return {};
   }
   if (s >= 400 && s < 500 && s != 401 && s != 403 && s != 408 && s != 429) {
-    return {Outcome::kPark, PortalErrorStatus(*resp, item.kind), std::nullopt, ReadPortalError(*resp).details};
+    return {Outcome::kPark, PortalErrorStatus(*resp, OutboxKindName(item.kind)), std::nullopt,
+            ReadPortalError(*resp).details};
   }
   return Classify(resp);
 }
 
 Syncer::ItemResult Syncer::SendItem(const OutboxItem& item, SteadyPoint lease_end, SyncSummary& sum) {
-  if (item.kind == "dossier") return SendDossier(item, lease_end, sum);
+  if (item.kind == OutboxKind::kDossier) return SendDossier(item, lease_end, sum);
   return SendSimple(item, lease_end, sum);
 }
 
@@ -358,7 +359,7 @@ Result<SyncSummary> Syncer::Pass() {
     end_pass = true;
   };
   while (!end_pass && !stop_) {
-    auto items = store_->LeaseDue(options_.owner, options_.batch, options_.lease);
+    auto items = store_->outbox().Lease(options_.owner, options_.batch, options_.lease);
     if (!items.ok()) return items.status();
     if (items->empty()) break;
     const auto margin =
@@ -366,11 +367,11 @@ Result<SyncSummary> Syncer::Pass() {
     const SteadyPoint lease_end = Steady() + options_.lease - margin;
     for (const OutboxItem& item : *items) {
       if (end_pass || stop_ || lease_end - Steady() < kMinRequestTime) {
-        if (Status st = store_->ReleaseLease(item); !st.ok()) return st;
+        if (Status st = store_->outbox().Release(item); !st.ok()) return st;
         continue;
       }
       ItemResult r = SendItem(item, lease_end, sum);
-      std::string subject = item.kind == "dossier" ? item.ref : item.idempotency_key;
+      std::string subject = item.kind == OutboxKind::kDossier ? item.ref : item.idempotency_key;
       switch (r.outcome) {
         case Outcome::kDone:
           failures_in_row = 0;
@@ -379,7 +380,7 @@ Result<SyncSummary> Syncer::Pass() {
           break;
         case Outcome::kPark: {
           json details = r.details.is_array() ? r.details : json::array();
-          Status st = store_->RecordNeedsAttention(item, r.status.message_en(), details);
+          Status st = store_->outbox().RecordNeedsAttention(item, r.status.message_en(), details);
           if (!st.ok()) return st;
           ++sum.needs_attention;
           failures_in_row = 0;
@@ -388,7 +389,7 @@ Result<SyncSummary> Syncer::Pass() {
         }
         case Outcome::kDefer: {
           const TimePoint next = Now() + BackoffDelay(options_.backoff, std::min(item.attempts, 10), rng_);
-          if (Status st = store_->RecordRetry(item, r.status.message_en(), next); !st.ok()) return st;
+          if (Status st = store_->outbox().RecordRetry(item, r.status.message_en(), next); !st.ok()) return st;
           break;
         }
         case Outcome::kRetryItem:
@@ -399,7 +400,7 @@ Result<SyncSummary> Syncer::Pass() {
           // The item waits for the portal's pause, or its own backoff, whichever is later.
           TimePoint next = Now() + BackoffDelay(options_.backoff, item.attempts, rng_, r.retry_after);
           if (paused_until_ && *paused_until_ > next) next = *paused_until_;
-          Status st = store_->RecordRetry(item, r.status.message_en(), next);
+          Status st = store_->outbox().RecordRetry(item, r.status.message_en(), next);
           if (!st.ok()) return st;
           ++sum.retried;
           last_error_ = r.status.message_en();
@@ -409,7 +410,7 @@ Result<SyncSummary> Syncer::Pass() {
         case Outcome::kSecurity:
         case Outcome::kFatal:
         case Outcome::kStopped:
-          (void)store_->ReleaseLease(item);
+          (void)store_->outbox().Release(item);
           end_pass = true;
           if (r.outcome != Outcome::kStopped) {
             sum.error = r.status;
@@ -428,7 +429,11 @@ Result<SyncSummary> Syncer::Pass() {
   if (sum.error.ok() && sum.portal_pause && !last_error_.empty()) {
     sum.error = Status::Error(Code::kUnavailable, last_error_, "Chưa kết nối được cổng dịch vụ công; sẽ thử lại sau");
   }
-  sum.remaining = store_->QueueDepth();
+  if (auto depth = store_->outbox().Depth(); depth.ok()) {
+    sum.remaining = *depth;
+  } else if (sum.error.ok()) {
+    sum.error = depth.status();
+  }
   sum.clock_skew_s = skew_s_;
   const TransportStats ts = transport_->stats();
   sum.connections_opened = ts.connections_opened;
@@ -475,7 +480,7 @@ Result<SyncSummary> Syncer::Drain() {
         s->error.code() == Code::kInternal) {
       break;
     }
-    auto next = store_->NextOutboxDue();
+    auto next = store_->outbox().NextDue();
     if (!next.ok()) return next.status();
     if (!*next) {
       total.error = Status::Ok();
@@ -523,7 +528,7 @@ void Syncer::WorkerLoop() {
     if (!s.ok()) {
       Emit({SyncEvent::Kind::kStopped, "", s.status().message_en(), {}, s.status()});
     } else if (s->error.code() != Code::kSecurity) {
-      auto next = store_->NextOutboxDue();
+      auto next = store_->outbox().NextDue();
       if (next.ok() && *next && **next < wake) wake = **next;
       if (paused_until_ && *paused_until_ > wake) wake = *paused_until_;
     }

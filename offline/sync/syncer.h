@@ -2,7 +2,7 @@
 // portal exactly once, and brings the portal's answers back (official codes, status, catalog).
 //
 // One pass (RunOnce):
-//   1. lease due outbox rows in small batches (Store::LeaseDue: two runners never hold the same
+//   1. lease due outbox rows in small batches (Outbox::Lease: two runners never hold the same
 //      row); for each dossier: upload its missing attachments resumably (HEAD for the offset,
 //      PATCH chunks), then POST it with its client_id as Idempotency-Key, and record the answer
 //      in one store transaction:

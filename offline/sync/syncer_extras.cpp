@@ -21,7 +21,7 @@ bool IsFinalStatus(const std::string& s) {
 }  // namespace
 
 void Syncer::PollStatuses(SyncSummary& sum) {
-  auto list = store_->ListDossiers(DossierState::kAccepted);
+  auto list = store_->dossiers().List(DossierState::kAccepted);
   if (!list.ok()) return;
   const auto now = Steady();
   std::vector<const DossierSummary*> due;
@@ -53,8 +53,8 @@ void Syncer::PollStatuses(SyncSummary& sum) {
     if (!ans.is_object() || !ans.contains("status") || !ans["status"].is_string()) continue;
     const std::string status = ans["status"].get<std::string>();
     const std::string updated = ans.value("updated_at", "");
-    Status st = store_->UpdatePortalStatus(d->client_id, status, ans.value("status_text", ""), updated,
-                                           ans.value("appointment_date", ""));
+    Status st = store_->dossiers().UpdatePortalStatus(d->client_id, status, ans.value("status_text", ""), updated,
+                                                      ans.value("appointment_date", ""));
     if (!st.ok()) return;
     if (status != d->portal_status.value_or("")) {
       ++sum.status_updates;
@@ -69,7 +69,7 @@ void Syncer::RefreshCatalog(SyncSummary& sum) {
                    (options_.refresh_catalog && (!last_catalog_ || now - *last_catalog_ >= options_.catalog_interval));
   if (!due) return;
   std::vector<std::pair<std::string, std::string>> headers = {{"Accept", "application/json"}};
-  auto cached = store_->CachedCatalogRaw();
+  auto cached = store_->catalog().Raw();
   if (cached.ok() && !cached->etag.empty()) headers.emplace_back("If-None-Match", cached->etag);
   auto resp = Send("GET", "/api/v1/procedures", "", headers, std::nullopt);
   if (!resp.ok()) {
@@ -86,7 +86,7 @@ void Syncer::RefreshCatalog(SyncSummary& sum) {
     if (st.code() == Code::kSecurity) sum.error = st;
     return;
   }
-  Status st = store_->PutCatalog(resp->Header("etag"), resp->body);
+  Status st = store_->catalog().Put(resp->Header("etag"), resp->body);
   if (!st.ok()) {
     // A catalog the kiosk cannot read is kept out; the old one stays in use.
     last_error_ = "portal catalog refused: " + st.message_en();
@@ -107,13 +107,20 @@ void Syncer::Heartbeat(SyncSummary& sum) {
   int64_t disk_free = -1;
   if (!options_.data_dir.empty() && ::statvfs(options_.data_dir.c_str(), &vfs) == 0)
     disk_free = static_cast<int64_t>(vfs.f_bavail) * vfs.f_frsize;
-  auto expires = store_->GetSetting(settings::kCertExpiresAt);
+  auto expires = store_->settings().Get(settings::kCertExpiresAt);
   const std::string cert_expires_at = expires.ok() && *expires ? **expires : std::string();
+  // A store that cannot count its queue fails the pass with the store's error (it used to report 0).
+  auto depth = store_->outbox().Depth();
+  auto oldest = store_->outbox().OldestAgeSeconds();
+  if (!depth.ok() || !oldest.ok()) {
+    sum.error = !depth.ok() ? depth.status() : oldest.status();
+    return;
+  }
   // Counts, states and versions only: never a name, number or code of a citizen.
   const json body = {
       {"software_version", options_.software_version},
-      {"queue_depth", store_->QueueDepth()},
-      {"oldest_unsynced_age_s", store_->OldestUnsyncedAgeSeconds()},
+      {"queue_depth", *depth},
+      {"oldest_unsynced_age_s", *oldest},
       {"last_sync_error", last_error_.empty() ? json() : json(last_error_.substr(0, 200))},
       {"printer", {{"state", options_.printer_state ? options_.printer_state() : "unknown"}}},
       {"card_reader", {{"state", options_.card_reader_state ? options_.card_reader_state() : "unknown"}}},
@@ -141,9 +148,9 @@ void Syncer::Heartbeat(SyncSummary& sum) {
 }
 
 void Syncer::RecordState(const SyncSummary& sum) {
-  (void)store_->PutSetting("sync.last_pass_at", FormatRfc3339Vietnam(Now()));
-  (void)store_->PutSetting("sync.last_error", sum.error.ok() ? "" : sum.error.message_en());
-  if (sum.clock_skew_s) (void)store_->PutSetting("sync.clock_skew_s", std::to_string(*sum.clock_skew_s));
+  (void)store_->settings().Put("sync.last_pass_at", FormatRfc3339Vietnam(Now()));
+  (void)store_->settings().Put("sync.last_error", sum.error.ok() ? "" : sum.error.message_en());
+  if (sum.clock_skew_s) (void)store_->settings().Put("sync.clock_skew_s", std::to_string(*sum.clock_skew_s));
 }
 
 }  // namespace mck

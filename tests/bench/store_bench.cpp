@@ -2,7 +2,7 @@
 //
 // Measures, in one run on the same file system:
 //   1. the disk's own limit: a loop of small write + fdatasync (what any durable commit costs);
-//   2. Store::SubmitDossier with WAL + synchronous=FULL, no attachment and with a 200 KB scan:
+//   2. DossierStore::Submit with WAL + synchronous=FULL, no attachment and with a 200 KB scan:
 //      latency p50/p99 and dossiers per second.
 // Usage: store_bench [DIR] [N]   (DIR defaults to ./bench-data, N to 500)
 #include <fcntl.h>
@@ -77,7 +77,7 @@ Stats SubmitLoop(mck::Store& store, int n, size_t attachment_bytes) {
     if (attachment_bytes)
       atts.push_back({"scan.jpg", "image/jpeg", std::string(attachment_bytes, 'j') + std::to_string(i)});
     const auto t0 = Clock::now();
-    auto r = store.SubmitDossier(body, atts, "bench");
+    auto r = store.dossiers().Submit(body, atts, "bench");
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     if (!r.ok()) {
       std::fprintf(stderr, "submit failed: %s\n", r.status().ToString().c_str());

@@ -39,7 +39,7 @@ struct Core {
     auto s = Store::Open(so);
     REQUIRE(s.ok());
     store = std::move(s.value());
-    auto c = store->LoadCatalog();
+    auto c = store->catalog().Load();
     REQUIRE(c.ok());
     catalog = std::move(c.value());
   }
@@ -90,8 +90,8 @@ TEST_CASE("submit: an invalid form stores nothing and names every field, a valid
   auto refused = submit.Submit(bad, {});
   CHECK(refused.problem == core::SubmitOutcome::Problem::kInvalid);
   CHECK(refused.errors.size() >= 2);
-  CHECK(c.store->ListDossiers()->empty());
-  CHECK(c.store->QueueDepth() == 0);
+  CHECK(c.store->dossiers().List()->empty());
+  CHECK(c.store->outbox().Depth().value() == 0);
 
   auto ok = submit.Submit(c.BirthRegistration(), {});
   REQUIRE(ok.stored());
@@ -101,7 +101,7 @@ TEST_CASE("submit: an invalid form stores nothing and names every field, a valid
   CHECK(ok.slip.applicant_name == "Nguyễn Thị Hoà");
   CHECK(ok.slip.kiosk_number == 7);
   CHECK(ok.slip.reprinted_at.empty());
-  CHECK(c.store->QueueDepth() == 1);
+  CHECK(c.store->outbox().Depth().value() == 1);
 }
 
 TEST_CASE("tickets: issued only when printed, a failed number waits for a reprint, and a failed reprint leaves it so") {
@@ -112,7 +112,7 @@ TEST_CASE("tickets: issued only when printed, a failed number waits for a reprin
   auto failed = desk.Issue("XH", std::nullopt, out_of_paper);
   REQUIRE(failed.ok());
   CHECK_FALSE(failed->printed.ok());
-  CHECK(failed->reserved.ticket.state == "print_failed");
+  CHECK(failed->reserved.ticket.state == TicketState::kPrintFailed);
   CHECK(failed->reserved.document.counter_label == "Bảo trợ xã hội, Giảm nghèo");
   CHECK(*desk.Waiting("XH") == 0);  // never called: nobody holds it
   CHECK(desk.CallNext("XH").status().code() == Code::kNotFound);
@@ -126,7 +126,7 @@ TEST_CASE("tickets: issued only when printed, a failed number waits for a reprin
   auto again = desk.Reprint("XH-001", paper);
   REQUIRE(again.ok());
   CHECK(again->printed.ok());
-  CHECK(again->reserved.ticket.state == "issued");
+  CHECK(again->reserved.ticket.state == TicketState::kIssued);
   CHECK(desk.FailedToday()->empty());
   CHECK(desk.Reprint("XH-001", paper).status().code() == Code::kNotFound);
   auto called = desk.CallNext("XH");
@@ -143,7 +143,7 @@ TEST_CASE("a decision is checked before anything is stored, and an accept return
   refuse.decision = "refuse";  // no officer, no reason
   auto refused = decisions.Record(stored.dossier.provisional_code, refuse);
   CHECK(refused.status().code() == Code::kInvalidArgument);
-  CHECK(c.store->DecisionsFor(*c.store->GetDossier(stored.dossier.client_id))->empty());
+  CHECK(c.store->decisions().For(*c.store->dossiers().Get(stored.dossier.client_id))->empty());
 
   CounterDecision accept;
   accept.decision = "accept";
@@ -157,7 +157,7 @@ TEST_CASE("a decision is checked before anything is stored, and an accept return
   REQUIRE(accepted->official->documents.size() == 1);
   CHECK(accepted->official->documents[0].form == "Bản sao chứng thực");
   CHECK(accepted->official->documents[0].count == 2);
-  CHECK(**c.store->GetSetting("staff.officer") == "Phạm Văn Tâm");
+  CHECK(**c.store->settings().Get("staff.officer") == "Phạm Văn Tâm");
   // The same document, asked again by any code, from the recorded accept.
   auto again = core::DossierDocuments(*c.store, c.catalog, c.config, c.clock).Official(stored.dossier.provisional_code);
   REQUIRE(again.ok());
@@ -192,12 +192,12 @@ TEST_CASE("a rating needs a known criterion scored 1 to 5, and is queued for the
   core::RatingInput unknown;
   unknown.scores = {{"weather", 3}};
   CHECK(core::SubmitRating(*c.store, unknown).status().code() == Code::kInvalidArgument);
-  CHECK(c.store->LeaseDue("test", 10, std::chrono::seconds(60))->empty());
+  CHECK(c.store->outbox().Lease("test", 10, std::chrono::seconds(60))->empty());
   core::RatingInput good;
   good.scores = {{"overall", 5}, {"staff_attitude", 4}};
   good.comment = "  Nhanh  ";
   CHECK(core::SubmitRating(*c.store, good).ok());
-  auto leased = c.store->LeaseDue("test", 10, std::chrono::seconds(60));
+  auto leased = c.store->outbox().Lease("test", 10, std::chrono::seconds(60));
   REQUIRE(leased->size() == 1);
-  CHECK(leased->front().kind == "rating");
+  CHECK(leased->front().kind == OutboxKind::kRating);
 }

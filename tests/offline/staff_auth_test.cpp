@@ -43,7 +43,7 @@ TEST_CASE("the staff PIN locks after repeated failures, and the lock survives a 
   clock.Advance(std::chrono::seconds(301));
   CHECK(again.Verify("246810").value().check == PinCheck::kOk);
   // The PIN itself is not stored.
-  CHECK(store->GetSetting("staff.pin").value()->find("246810") == std::string::npos);
+  CHECK(store->settings().Get("staff.pin").value()->find("246810") == std::string::npos);
   CHECK(store->Check().value().ok());
 }
 

@@ -36,7 +36,7 @@ namespace {
                       std::string(1000 + rng() % 20000, static_cast<char>('a' + rng() % 26)) + std::to_string(rng())});
     }
     const std::string name = "Nguyễn Văn Thử " + std::to_string(seed) + "-" + std::to_string(i);
-    auto sub = (*store)->SubmitDossier(SampleBody(name), atts, "v");
+    auto sub = (*store)->dossiers().Submit(SampleBody(name), atts, "v");
     if (!sub.ok()) _exit(4);
     std::string line = sub->client_id + " " + sub->provisional_code + " " + std::to_string(n);
     for (const auto& a : atts) line += " " + Sha256Hex(a.data);
@@ -107,29 +107,29 @@ TEST_CASE("a dossier survives SIGKILL during submit: wholly there or wholly abse
   INFO(check.integrity_message << " / " << check.audit_message);
 
   for (const auto& [id, r] : reported) {
-    auto rec = store->GetDossier(id);
+    auto rec = store->dossiers().Get(id);
     REQUIRE(rec.ok());
     CHECK(rec->provisional_code == r.code);
     CHECK(rec->body["applicant"]["full_name"] == "Nguyễn Văn Thử " + r.tag);
     REQUIRE(rec->body["attachments"].size() == r.shas.size());
     for (const auto& sha : r.shas) {
-      auto bytes = store->GetAttachment(sha);
+      auto bytes = store->dossiers().Attachment(sha);
       REQUIRE(bytes.ok());
       CHECK(Sha256Hex(*bytes) == sha);
     }
   }
   // Every stored dossier (reported or not) is complete, and the codes run 1..N with no gap or repeat.
-  auto all = store->ListDossiers().value();
+  auto all = store->dossiers().List().value();
   std::set<std::string> codes;
   for (const auto& d : all) {
     CHECK(codes.insert(d.provisional_code).second);
-    auto rec = store->GetDossier(d.client_id).value();
-    CHECK(rec.body["attachments"].size() == store->DossierAttachments(d.client_id).value().size());
+    auto rec = store->dossiers().Get(d.client_id).value();
+    CHECK(rec.body["attachments"].size() == store->dossiers().Attachments(d.client_id).value().size());
   }
   for (size_t i = 1; i <= all.size(); ++i) {
     char expect[32];
     std::snprintf(expect, sizeof expect, "K07-261126-%04zu", i);
     CHECK(codes.count(expect) == 1);
   }
-  CHECK(store->QueueDepth() == static_cast<int64_t>(all.size()));
+  CHECK(store->outbox().Depth().value() == static_cast<int64_t>(all.size()));
 }

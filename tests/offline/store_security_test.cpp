@@ -38,10 +38,10 @@ TEST_CASE("the database files hold no applicant name, ID number or phone in plai
   const std::string attachment = "ATTACHMENT-PLAINTEXT-MARKER " + name;
   {
     auto store = OpenStore(opts);
-    auto sub = store->SubmitDossier(SampleBody(name, id, phone), {{"cccd.jpg", "image/jpeg", attachment}}, "v");
+    auto sub = store->dossiers().Submit(SampleBody(name, id, phone), {{"cccd.jpg", "image/jpeg", attachment}}, "v");
     REQUIRE(sub.ok());
     // Read it back through the store: the data is there, just not in the clear.
-    CHECK(store->GetDossier(sub->client_id).value().body["applicant"]["id_number"] == id);
+    CHECK(store->dossiers().Get(sub->client_id).value().body["applicant"]["id_number"] == id);
   }
   std::string files;
   for (const auto& entry : std::filesystem::directory_iterator(opts.data_dir)) {
@@ -67,12 +67,12 @@ TEST_CASE("sealed rows cannot be read with another key") {
   std::string id;
   {
     auto store = OpenStore(opts);
-    id = store->SubmitDossier(SampleBody(), {}, "v").value().client_id;
+    id = store->dossiers().Submit(SampleBody(), {}, "v").value().client_id;
   }
   std::string other(32, '\x42');
   std::ofstream(opts.data_dir / "store.key", std::ios::binary | std::ios::trunc) << other;
   auto store = OpenStore(opts);
-  auto rec = store->GetDossier(id);
+  auto rec = store->dossiers().Get(id);
   REQUIRE_FALSE(rec.ok());
   CHECK(rec.status().code() == Code::kCorrupt);
 }
@@ -94,7 +94,7 @@ TEST_CASE("a key file readable by others, or of the wrong size, is refused") {
 TEST_CASE("a database from a newer program is refused and left untouched") {
   TempDir dir;
   const auto opts = TestOptions(dir, nullptr);
-  { OpenStore(opts)->SubmitDossier(SampleBody(), {}, "v").value(); }
+  { OpenStore(opts)->dossiers().Submit(SampleBody(), {}, "v").value(); }
   RawExec(opts.data_dir / "kiosk.db", "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA user_version = 99;");
   RawExec(opts.data_dir / "kiosk.db", "PRAGMA wal_checkpoint(TRUNCATE);");
   const std::string before = ReadAll(opts.data_dir / "kiosk.db");
@@ -123,7 +123,7 @@ TEST_CASE("the audit chain verifies, and any edit or deletion breaks it") {
   const auto opts = TestOptions(dir, &clock);
   {
     auto store = OpenStore(opts);
-    for (int i = 0; i < 5; ++i) REQUIRE(store->SubmitDossier(SampleBody(), {}, "v").ok());
+    for (int i = 0; i < 5; ++i) REQUIRE(store->dossiers().Submit(SampleBody(), {}, "v").ok());
     auto check = store->Check().value();
     CHECK(check.ok());
     CHECK(check.audit_rows >= 5);
@@ -148,7 +148,7 @@ TEST_CASE("a deleted audit row is found") {
   const auto opts = TestOptions(dir, nullptr);
   {
     auto store = OpenStore(opts);
-    for (int i = 0; i < 4; ++i) REQUIRE(store->SubmitDossier(SampleBody(), {}, "v").ok());
+    for (int i = 0; i < 4; ++i) REQUIRE(store->dossiers().Submit(SampleBody(), {}, "v").ok());
   }
   RawExec(opts.data_dir / "kiosk.db", "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 2;");
   auto check = OpenStore(opts)->Check().value();

@@ -29,7 +29,7 @@ std::vector<std::string> RunnerArgs(const Kiosk& kiosk) {
 // daily sequences without a gap (a dossier created twice would have used up a number), and every
 // attachment's bytes matching their SHA-256.
 void CheckExactlyOnce(Store& store, PortalSim& sim, size_t expected) {
-  auto local = store.ListDossiers();
+  auto local = store.dossiers().List();
   REQUIRE(local.ok());
   REQUIRE(local->size() == expected);
   std::map<std::string, std::string> local_codes;
@@ -97,13 +97,13 @@ TEST_CASE(
   std::uniform_int_distribution<int> progress(5, 40);
   int kills = 0;
   for (int round = 0; round < 6; ++round) {
-    const int64_t target = store->QueueDepth() - progress(rng);
+    const int64_t target = store->outbox().Depth().value() - progress(rng);
     const pid_t pid = SpawnKioskctl(RunnerArgs(kiosk), log);
     bool exited = false;
     REQUIRE(WaitFor(
         [&] {
           exited = ChildExited(pid);
-          return exited || store->QueueDepth() <= target;
+          return exited || store->outbox().Depth().value() <= target;
         },
         std::chrono::seconds(60)));
     if (!exited) {
@@ -113,7 +113,7 @@ TEST_CASE(
   }
   INFO("runners killed: " << kills);
   CHECK(kills >= 4);
-  const int64_t left_after_kills = store->QueueDepth();
+  const int64_t left_after_kills = store->outbox().Depth().value();
   CHECK(left_after_kills < 500);  // the killed runners did get work done
 
   // The last runner, still under faults, drains what is left.

@@ -282,7 +282,7 @@ std::vector<std::string> Kiosk::SubmitDossiers(Store& store, int n, int attachme
       for (auto& c : a.data) c = static_cast<char>(rng());
       atts.push_back(std::move(a));
     }
-    auto s = store.SubmitDossier(DossierBody(procedure), atts, "2026-11-01.test");
+    auto s = store.dossiers().Submit(DossierBody(procedure), atts, "2026-11-01.test");
     INFO(s.status().ToString());
     REQUIRE(s.ok());
     ids.push_back(s->client_id);

@@ -80,7 +80,7 @@ TEST_CASE("after a long outage the queues drain without a request storm") {
   REQUIRE(clock.AwaitWaiters(kKiosks, real_timeout));
   for (int i = 0; i < kKiosks; ++i) {
     kiosks[i]->SubmitDossiers(*stores[i], kDuring, 0, rng);
-    CHECK(stores[i]->QueueDepth() == kBefore + kDuring);
+    CHECK(stores[i]->outbox().Depth().value() == kBefore + kDuring);
   }
   for (milliseconds t(1500); t < milliseconds(6000); t += step) tick();
   REQUIRE(clock.AwaitWaiters(kKiosks, real_timeout));
@@ -124,5 +124,5 @@ TEST_CASE("after a long outage the queues drain without a request storm") {
   auto stats = sim->Admin("GET", "/admin/stats");
   CHECK(stats["max_posts_per_key"] == 1);
   CHECK(stats["dossiers"] == total);
-  for (auto& s : stores) CHECK(s->QueueDepth() == 0);
+  for (auto& s : stores) CHECK(s->outbox().Depth().value() == 0);
 }

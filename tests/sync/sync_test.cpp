@@ -96,7 +96,7 @@ TEST_CASE("dossiers with attachments are accepted once with official codes and t
   auto sim_dossiers = s.sim.Admin("GET", "/admin/dossiers");
   REQUIRE(sim_dossiers.size() == 6);
   for (const auto& d : sim_dossiers) {
-    auto local = store->GetDossier(d["client_id"].get<std::string>());
+    auto local = store->dossiers().Get(d["client_id"].get<std::string>());
     REQUIRE(local.ok());
     CHECK(local->state == DossierState::kAccepted);
     CHECK(local->dossier_code == d["dossier_code"].get<std::string>());
@@ -130,7 +130,7 @@ TEST_CASE(
   REQUIRE(sum.ok());
   CHECK(sum->accepted == 2);
   CHECK(sum->needs_attention == 1);
-  auto parked = store->GetDossier(refused[0]);
+  auto parked = store->dossiers().Get(refused[0]);
   REQUIRE(parked.ok());
   CHECK(parked->state == DossierState::kNeedsAttention);
   REQUIRE(parked->needs_attention_details.is_array());
@@ -138,11 +138,11 @@ TEST_CASE(
   CHECK(parked->last_error.value_or("").find("422") != std::string::npos);
 
   s.sim.SetFaults({{"fail_procedure", ""}});
-  REQUIRE(store->Requeue(refused[0]).ok());
+  REQUIRE(store->outbox().Requeue(refused[0]).ok());
   auto second = syncer->RunOnce();
   REQUIRE(second.ok());
   CHECK(second->accepted == 1);
-  CHECK(store->GetDossier(refused[0])->state == DossierState::kAccepted);
+  CHECK(store->dossiers().Get(refused[0])->state == DossierState::kAccepted);
 }
 
 TEST_CASE("ratings and counter decisions are delivered once and a decision's status comes back to the kiosk") {
@@ -152,17 +152,17 @@ TEST_CASE("ratings and counter decisions are delivered once and a decision's sta
   auto ids = s.kiosk.SubmitDossiers(*store, 1, 0, rng);
   auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
   REQUIRE(syncer->RunOnce()->accepted == 1);
-  const std::string code = *store->GetDossier(ids[0])->dossier_code;
+  const std::string code = *store->dossiers().Get(ids[0])->dossier_code;
 
   Rating r;
   r.dossier_code = code;
   r.counter = "HT";
   r.scores = {{"thai_do", 5}, {"thoi_gian", 4}};
   r.comment = "Cán bộ nhiệt tình";
-  REQUIRE(store->SubmitRating(r).ok());
-  auto bad = store->SubmitDecision(code, {{"decision", "refuse"}, {"officer", "CB01"}});
+  REQUIRE(store->ratings().Submit(r).ok());
+  auto bad = store->decisions().Submit(code, {{"decision", "refuse"}, {"officer", "CB01"}});
   CHECK_FALSE(bad.ok());  // a refusal needs a reason, before anything is queued
-  auto key = store->SubmitDecision(
+  auto key = store->decisions().Submit(
       code, {{"decision", "accept"},
              {"officer", "CB01"},
              {"documents_received", {{{"id", "birth_certificate"}, {"form", "original"}, {"count", 1}}}}});
@@ -179,7 +179,7 @@ TEST_CASE("ratings and counter decisions are delivered once and a decision's sta
   CHECK(stats["ratings"] == 1);
   CHECK(stats["decisions"] == 1);
   CHECK(stats["counters"]["idempotency.replay"].get<int>() >= 2);  // the resends were replays
-  auto rec = store->GetDossier(ids[0]);
+  auto rec = store->dossiers().Get(ids[0]);
   CHECK(rec->portal_status == "processing");
 }
 
@@ -188,18 +188,18 @@ TEST_CASE("a rating keyed to the provisional code reaches the portal with the of
   auto store = s.kiosk.OpenStore();
   std::mt19937_64 rng(5);
   auto ids = s.kiosk.SubmitDossiers(*store, 1, 0, rng);
-  const std::string provisional = store->GetDossier(ids[0])->provisional_code;
+  const std::string provisional = store->dossiers().Get(ids[0])->provisional_code;
   Rating r;
   r.dossier_code = provisional;  // what the citizen holds right after submitting
   r.counter = "HT";
   r.scores = {{"tong_the", 5}};
-  REQUIRE(store->SubmitRating(r).ok());
+  REQUIRE(store->ratings().Submit(r).ok());
   auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
   auto sum = syncer->Drain();
   REQUIRE(sum.ok());
   CHECK(sum->accepted == 1);
   CHECK(sum->delivered == 1);
-  const std::string official = *store->GetDossier(ids[0])->dossier_code;
+  const std::string official = *store->dossiers().Get(ids[0])->dossier_code;
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open_v2((s.dir.path() / "sim.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
   sqlite3_stmt* st = nullptr;
@@ -222,7 +222,7 @@ TEST_CASE("status polling brings the back office's decisions to the kiosk and lo
   auto ids = s.kiosk.SubmitDossiers(*store, 2, 0, rng);
   auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
   REQUIRE(syncer->RunOnce()->accepted == 2);
-  const std::string code = *store->GetDossier(ids[1])->dossier_code;
+  const std::string code = *store->dossiers().Get(ids[1])->dossier_code;
   s.sim.Admin("POST", "/admin/dossiers/status", {{"dossier_code", code}, {"status", "completed"}});
 
   SyncOptions o = s.kiosk.sync_options();
@@ -230,8 +230,8 @@ TEST_CASE("status polling brings the back office's decisions to the kiosk and lo
   auto sum = fresh->RunOnce();
   REQUIRE(sum.ok());
   CHECK(sum->status_updates == 1);
-  CHECK(store->GetDossier(ids[1])->portal_status == "completed");
-  CHECK(store->GetDossier(ids[0])->portal_status == "received");
+  CHECK(store->dossiers().Get(ids[1])->portal_status == "completed");
+  CHECK(store->dossiers().Get(ids[0])->portal_status == "received");
 
   auto e = LoadEnrolment(*store);
   auto http = MakePortalClient(*e, std::chrono::seconds(5), std::chrono::seconds(10));
@@ -256,7 +256,7 @@ TEST_CASE("the catalog is fetched with its ETag and a heartbeat's refresh_catalo
   REQUIRE(first.ok());
   CHECK(first->catalog_updated);
   auto store = s.kiosk.OpenStore();
-  CHECK_FALSE(store->CachedCatalogRaw()->etag.empty());
+  CHECK_FALSE(store->catalog().Raw()->etag.empty());
 
   auto again = s.kiosk.OpenSyncer(o);  // asks with If-None-Match: 304, nothing changes
   auto second = again->RunOnce();
@@ -284,7 +284,7 @@ TEST_CASE("the catalog is fetched with its ETag and a heartbeat's refresh_catalo
   auto fourth = told->RunOnce();
   REQUIRE(fourth.ok());
   CHECK(fourth->catalog_updated);
-  CHECK(store->LoadCatalog()->version == "2026-11-02.1");
+  CHECK(store->catalog().Load()->version == "2026-11-02.1");
 }
 
 TEST_CASE("heartbeats carry counts and states and never personal data") {
@@ -338,7 +338,7 @@ TEST_CASE("Stop() ends a worker promptly even in the middle of a slow answer") {
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
   CHECK_FALSE(syncer->running());
   // The lease was handed back: the dossier is queued again, not stuck in "sending".
-  CHECK(store->ListDossiers(DossierState::kQueued)->size() == 1);
+  CHECK(store->dossiers().List(DossierState::kQueued)->size() == 1);
 }
 
 TEST_CASE("a counter decision waits until its dossier has reached the portal") {
@@ -347,7 +347,7 @@ TEST_CASE("a counter decision waits until its dossier has reached the portal") {
   auto store = s.kiosk.OpenStore();
   std::mt19937_64 rng(8);
   auto ids = s.kiosk.SubmitDossiers(*store, 1, 0, rng, "2.000815");
-  REQUIRE(store->SubmitDecision(ids[0], {{"decision", "accept"}, {"officer", "CB02"}}).ok());
+  REQUIRE(store->decisions().Submit(ids[0], {{"decision", "accept"}, {"officer", "CB02"}}).ok());
   auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
   auto first = syncer->RunOnce();
   REQUIRE(first.ok());
@@ -356,12 +356,12 @@ TEST_CASE("a counter decision waits until its dossier has reached the portal") {
   CHECK(s.sim.Admin("GET", "/admin/stats")["decisions"] == 0);
 
   s.sim.SetFaults({{"fail_procedure", ""}});
-  REQUIRE(store->Requeue(ids[0]).ok());
+  REQUIRE(store->outbox().Requeue(ids[0]).ok());
   auto rest = syncer->Drain();
   REQUIRE(rest.ok());
   CHECK(rest->accepted == 1);
   CHECK(rest->delivered == 1);
-  CHECK(store->GetDossier(ids[0])->portal_status == "processing");
+  CHECK(store->dossiers().Get(ids[0])->portal_status == "processing");
 }
 
 TEST_CASE("a 428 for an attachment the portal lost: it is uploaded again and the dossier posted again") {
@@ -428,7 +428,7 @@ TEST_CASE("staff's send now: the item's retry and the portal's pause are not wai
   // "Gửi ngay": the UI's store makes the item due, the worker drops its pause.
   auto ui_store = Store::Open(p.store_options);
   REQUIRE(ui_store.ok());
-  CHECK((*ui_store)->MakeOutboxDueNow().value() == 1);
+  CHECK((*ui_store)->outbox().MakeDueNow().value() == 1);
   p.syncer->ForceNow();
   auto forced = p.syncer->RunOnce();
   REQUIRE(forced.ok());

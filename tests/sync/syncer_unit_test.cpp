@@ -70,7 +70,7 @@ TEST_CASE("unit: a 500 then success delivers the dossier exactly once, and not b
   REQUIRE(first.ok());
   CHECK(first->retried == 1);
   CHECK(first->accepted == 0);
-  CHECK(b.store->GetDossier(ids[0])->state == DossierState::kQueued);
+  CHECK(b.store->dossiers().Get(ids[0])->state == DossierState::kQueued);
 
   auto early = syncer->RunOnce();  // the clock has not moved: the item is not due
   REQUIRE(early.ok());
@@ -82,7 +82,7 @@ TEST_CASE("unit: a 500 then success delivers the dossier exactly once, and not b
   REQUIRE(second.ok());
   CHECK(second->accepted == 1);
   CHECK(b.portal.DossierCount() == 1);
-  auto rec = b.store->GetDossier(ids[0]);
+  auto rec = b.store->dossiers().Get(ids[0]);
   CHECK(rec->state == DossierState::kAccepted);
   CHECK(rec->dossier_code == b.portal.OfficialCode(ids[0]));
   CHECK(second->attachments_uploaded == 0);  // the upload was not repeated: HEAD said complete
@@ -105,7 +105,7 @@ TEST_CASE("unit: an answer lost after the portal applied the POST: the repeat ge
   auto again = syncer->RunOnce();
   REQUIRE(again.ok());
   CHECK(again->accepted == 1);
-  CHECK(b.store->GetDossier(ids[0])->dossier_code == official);
+  CHECK(b.store->dossiers().Get(ids[0])->dossier_code == official);
   CHECK(b.portal.DossierCount() == 1);
   auto posts = b.DossierPosts();
   REQUIRE(posts.size() == 2);
@@ -179,7 +179,7 @@ TEST_CASE("unit: a 422 parks the dossier with the portal's reasons and the queue
   CHECK(sum->error.ok());
   int parked = 0;
   for (const auto& id : ids) {
-    auto rec = b.store->GetDossier(id);
+    auto rec = b.store->dossiers().Get(id);
     if (rec->state != DossierState::kNeedsAttention) continue;
     ++parked;
     REQUIRE(rec->needs_attention_details.is_array());
@@ -199,7 +199,7 @@ TEST_CASE("unit: a 401 stops the pass with kSecurity and nothing else is sent") 
   CHECK(sum->error.code() == Code::kSecurity);
   CHECK(sum->retried == 0);
   CHECK(b.portal.RequestCount() == 1);
-  CHECK(b.store->ListDossiers(DossierState::kQueued)->size() == 3);  // leases handed back
+  CHECK(b.store->dossiers().List(DossierState::kQueued)->size() == 3);  // leases handed back
 }
 
 TEST_CASE("unit: staff's send now drops the portal's pause without the clock moving") {
@@ -210,12 +210,12 @@ TEST_CASE("unit: staff's send now drops the portal's pause without the clock mov
   REQUIRE(syncer->RunOnce()->portal_pause);
   CHECK(syncer->RunOnce()->sent == 0);  // paused: the portal asked for ten minutes
 
-  CHECK(b.store->MakeOutboxDueNow().value() == 1);  // what the staff screen's store does
+  CHECK(b.store->outbox().MakeDueNow().value() == 1);  // what the staff screen's store does
   syncer->ForceNow();
   auto forced = syncer->RunOnce();
   REQUIRE(forced.ok());
   CHECK(forced->accepted == 1);
-  CHECK(b.store->GetDossier(ids[0])->state == DossierState::kAccepted);
+  CHECK(b.store->dossiers().Get(ids[0])->state == DossierState::kAccepted);
 }
 
 TEST_CASE("unit: the worker sleeps until the next item is due, then until the interval, and wakes on Nudge") {
@@ -231,7 +231,7 @@ TEST_CASE("unit: the worker sleeps until the next item is due, then until the in
   auto wake = b.clock.AwaitWaiters(1, kRealTimeout);
   REQUIRE(wake);
   CHECK(b.portal.RequestCount() == 1);
-  auto due = ui_store->NextOutboxDue();
+  auto due = ui_store->outbox().NextDue();
   REQUIRE(due.ok());
   REQUIRE(*due);
   CHECK(Between(b.clock.Steady(), *wake) ==
@@ -274,7 +274,7 @@ TEST_CASE("unit: Stop() during a backoff sleep returns without the clock moving"
   REQUIRE(b.clock.AwaitWaiters(1, kRealTimeout));  // paused: the portal could not be reached
   syncer->Stop();
   CHECK_FALSE(syncer->running());
-  CHECK(b.store->ListDossiers(DossierState::kQueued)->size() == 1);
+  CHECK(b.store->dossiers().List(DossierState::kQueued)->size() == 1);
 }
 
 TEST_CASE("unit: the catalog is asked for with its ETag and a heartbeat command fetches it again") {
@@ -293,7 +293,7 @@ TEST_CASE("unit: the catalog is asked for with its ETag and a heartbeat command 
   auto first = syncer->RunOnce();
   REQUIRE(first.ok());
   CHECK(first->catalog_updated);
-  CHECK(b.store->LoadCatalog()->version == "2026-12-01.1");
+  CHECK(b.store->catalog().Load()->version == "2026-12-01.1");
 
   auto quiet = syncer->RunOnce();  // not due for a day: not asked
   REQUIRE(quiet.ok());

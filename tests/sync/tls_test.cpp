@@ -36,7 +36,7 @@ void CheckRefused(const std::string& server_cert, const std::string& reason) {
   CHECK(sum->sent == 0);     // the first request failed and the run stopped: no dossier was posted
   CHECK(sum->retried == 0);  // and nothing was rescheduled as if it were a network blip
   CHECK(sum->remaining == 5);
-  CHECK(store->ListDossiers(DossierState::kQueued)->size() == 5);  // leases handed back
+  CHECK(store->dossiers().List(DossierState::kQueued)->size() == 5);  // leases handed back
   // Nothing reached the impostor's application: no request, no dossier, no attachment byte.
   auto stats = impostor.Admin("GET", "/admin/stats");
   CHECK(stats["counters"].value("requests", 0) == 0);

@@ -152,12 +152,12 @@ TEST_CASE("a typed submission is stored with the Telex text exactly before 'Đã
   f.Do(intent::ToggleDocument{.document_id = "birth_certificate"});
   f.Do(intent::DocumentsDone{});
   REQUIRE(f.app->screen() == ScreenId::kReview);
-  REQUIRE(f.store->ListDossiers()->empty());
+  REQUIRE(f.store->dossiers().List()->empty());
   f.Do(intent::Submit{});
   REQUIRE(f.app->screen() == ScreenId::kSubmitted);
   REQUIRE(f.app->session().submitted);
   // Already durable when the screen says so.
-  auto rec = f.store->GetDossier(f.app->session().submitted->provisional_code);
+  auto rec = f.store->dossiers().Get(f.app->session().submitted->provisional_code);
   REQUIRE(rec.ok());
   CHECK(rec->body["applicant"]["full_name"] == "Nguyễn Thị Hoà");
   CHECK(rec->body["applicant"]["identity_source"] == "manual");
@@ -170,7 +170,7 @@ TEST_CASE("a typed submission is stored with the Telex text exactly before 'Đã
   CHECK(f.outbox_nudges == 1);  // the sync worker is woken for it
   // A second tap on "Nộp" makes no second dossier.
   f.Do(intent::Submit{});
-  CHECK(f.store->ListDossiers()->size() == 1);
+  CHECK(f.store->dossiers().List()->size() == 1);
   CHECK(f.app->receipt().state == JobState::kRunning);
   REQUIRE(f.PumpUntil([&] { return f.app->receipt().state != JobState::kRunning; }));
   CHECK(f.app->receipt().state == JobState::kDone);
@@ -236,7 +236,7 @@ TEST_CASE("no printer: no queue number is issued, and the citizen is told calmly
   REQUIRE(f.app->ticket());
   CHECK(f.app->ticket()->print.state == JobState::kFailed);
   CHECK(f.app->ticket()->print.error_key == "printer.not_configured");
-  CHECK(*f.store->WaitingTickets("HT") == 0);
+  CHECK(*f.store->tickets().Waiting("HT") == 0);
 }
 
 TEST_CASE("a ticket that cannot print is recorded print_failed, never issued") {
@@ -249,7 +249,7 @@ TEST_CASE("a ticket that cannot print is recorded print_failed, never issued") {
   REQUIRE(f.PumpUntil([&] { return f.app->ticket()->print.state != JobState::kRunning; }));
   CHECK(f.app->ticket()->print.state == JobState::kFailed);
   CHECK(f.app->ticket()->print.error_key == "ticket.print_failed");
-  CHECK(*f.store->WaitingTickets("HT") == 0);
+  CHECK(*f.store->tickets().Waiting("HT") == 0);
 }
 
 TEST_CASE("a printed ticket is issued and waits at its counter") {
@@ -260,7 +260,7 @@ TEST_CASE("a printed ticket is issued and waits at its counter") {
   REQUIRE(f.PumpUntil([&] { return f.app->ticket()->print.state != JobState::kRunning; }));
   CHECK(f.app->ticket()->print.state == JobState::kDone);
   CHECK(f.app->ticket()->number == 1);
-  CHECK(*f.store->WaitingTickets("CT") == 1);
+  CHECK(*f.store->tickets().Waiting("CT") == 1);
 }
 
 TEST_CASE("a rating is stored and queued for the portal, and an unknown code on look-up is told calmly") {
@@ -273,10 +273,10 @@ TEST_CASE("a rating is stored and queued for the portal, and an unknown code on 
   f.Type("rating.comment", InputKind::kText, "Nhanh, chu ddaos");
   f.Do(intent::SubmitRating{});
   CHECK(f.app->screen() == ScreenId::kThanks);
-  auto leased = f.store->LeaseDue("test", 10, 60s);
+  auto leased = f.store->outbox().Lease("test", 10, 60s);
   REQUIRE(leased.ok());
   REQUIRE(leased->size() == 1);
-  CHECK(leased->front().kind == "rating");
+  CHECK(leased->front().kind == OutboxKind::kRating);
 
   f.Do(intent::StartOver{});
   f.Do(intent::Start{});
@@ -339,9 +339,9 @@ TEST_CASE(
   }
   // Two tickets waiting at HT, issued as the printer would have confirmed.
   for (int i = 0; i < 2; ++i) {
-    auto t = f.store->ReserveTicket("HT", std::nullopt);
+    auto t = f.store->tickets().Reserve("HT", std::nullopt);
     REQUIRE(t.ok());
-    REQUIRE(f.store->SetTicketState(t->id, "issued").ok());
+    REQUIRE(f.store->tickets().SetState(t->id, TicketState::kIssued).ok());
   }
   f.Do(intent::Start{});
   f.Go(ScreenId::kStaff);
@@ -384,13 +384,13 @@ TEST_CASE("staff reprint a number whose ticket did not print and a dossier's sli
     StaffAuth auth(*f.store, f.clock, PinPolicy{});
     REQUIRE(auth.SetPin("246810").ok());
   }
-  auto t = f.store->ReserveTicket("CT", std::nullopt);
+  auto t = f.store->tickets().Reserve("CT", std::nullopt);
   REQUIRE(t.ok());
-  REQUIRE(f.store->SetTicketState(t->id, "print_failed").ok());
+  REQUIRE(f.store->tickets().SetState(t->id, TicketState::kPrintFailed).ok());
   const nlohmann::json body = {{"procedure_code", "2.000815"},
                                {"applicant", {{"full_name", "Nguyễn Thị Hoà"}, {"id_number", "024190001234"}}},
                                {"fields", {{"pages", 2}}}};
-  auto d = f.store->SubmitDossier(body, {}, "test");
+  auto d = f.store->dossiers().Submit(body, {}, "test");
   REQUIRE(d.ok());
   // Not before staff mode is unlocked.
   f.Do(intent::StaffReprintReceipt{.client_id = d->client_id});
@@ -415,7 +415,7 @@ TEST_CASE("staff reprint a number whose ticket did not print and a dossier's sli
   CHECK(f.app->staff().print.state == JobState::kDone);
   CHECK(f.app->staff().message_key == "staff.ticket_reprinted");
   CHECK(f.app->staff().failed_tickets.empty());
-  CHECK(*f.store->WaitingTickets("CT") == 1);  // the number now waits in its place
+  CHECK(*f.store->tickets().Waiting("CT") == 1);  // the number now waits in its place
   const auto after_ticket = std::filesystem::file_size(paper);
 
   f.Do(intent::StaffReprintReceipt{.client_id = d->client_id});
@@ -438,7 +438,7 @@ TEST_CASE(
                                {"applicant", {{"full_name", "Nguyễn Thị Hoà"}, {"id_number", "024190001234"}}},
                                {"fields", {{"child_name", "Nguyễn Văn An"}}},
                                {"documents", {{{"id", "birth_certificate"}, {"presented_at_counter", false}}}}};
-  auto d = f.store->SubmitDossier(body, {}, "test");
+  auto d = f.store->dossiers().Submit(body, {}, "test");
   REQUIRE(d.ok());
   f.Do(intent::Start{});
   f.Go(ScreenId::kStaffDossier);
@@ -465,8 +465,8 @@ TEST_CASE(
   CHECK(f.app->staff().message_key == "staff.decided_supplement");
   CHECK(f.outbox_nudges == 1);
   f.Do(intent::StaffDecide{.decision = "accept"});  // one decision a visit
-  auto rec = f.store->GetDossier(d->client_id).value();
-  auto decisions = f.store->DecisionsFor(rec).value();
+  auto rec = f.store->dossiers().Get(d->client_id).value();
+  auto decisions = f.store->decisions().For(rec).value();
   REQUIRE(decisions.size() == 1);
   CHECK(decisions[0].body["reason"] == "Thiếu giấy chứng sinh");
   CHECK(decisions[0].body["supplement"] == nlohmann::json::array({"Giấy chứng sinh"}));
@@ -493,14 +493,14 @@ TEST_CASE("staff see why the portal refused a dossier, in the form's words, and 
   const nlohmann::json body = {{"procedure_code", "1.001193"},
                                {"applicant", {{"full_name", "Nguyễn Thị Hoà"}, {"id_number", "024190001234"}}},
                                {"fields", {{"child_name", "Nguyễn Văn An"}, {"child_dob", "2026-11-02"}}}};
-  auto d = f.store->SubmitDossier(body, {}, "test");
+  auto d = f.store->dossiers().Submit(body, {}, "test");
   REQUIRE(d.ok());
-  auto items = f.store->LeaseDue("test", 10, std::chrono::seconds(60)).value();
+  auto items = f.store->outbox().Lease("test", 10, std::chrono::seconds(60)).value();
   REQUIRE(items.size() == 1);
-  REQUIRE(f.store
-              ->RecordNeedsAttention(items[0], "422 validation failed",
-                                     nlohmann::json::array({{{"field", "fields.child_dob"},
-                                                             {"message", "Ngày sinh sau ngày cấp giấy chứng sinh"}}}))
+  REQUIRE(f.store->outbox()
+              .RecordNeedsAttention(items[0], "422 validation failed",
+                                    nlohmann::json::array({{{"field", "fields.child_dob"},
+                                                            {"message", "Ngày sinh sau ngày cấp giấy chứng sinh"}}}))
               .ok());
   f.Do(intent::Start{});
   f.Go(ScreenId::kStaffPin);
@@ -516,9 +516,9 @@ TEST_CASE("staff see why the portal refused a dossier, in the form's words, and 
   CHECK(f.app->staff().message_key == "staff.requeued");
   CHECK_FALSE(f.app->staff_dossier()->needs_attention);
   CHECK(f.outbox_nudges == 1);
-  CHECK(f.store->GetDossier(d->client_id)->state == DossierState::kQueued);
-  CHECK(f.store->LeaseDue("test", 10, std::chrono::seconds(60))->size() == 1);  // in the outbox again
-  f.Do(intent::StaffRequeue{});                                                 // only a refused dossier is sent again
+  CHECK(f.store->dossiers().Get(d->client_id)->state == DossierState::kQueued);
+  CHECK(f.store->outbox().Lease("test", 10, std::chrono::seconds(60))->size() == 1);  // in the outbox again
+  f.Do(intent::StaffRequeue{});  // only a refused dossier is sent again
   CHECK(f.outbox_nudges == 1);
 }
 

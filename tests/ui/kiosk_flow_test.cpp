@@ -58,10 +58,10 @@ TEST_CASE("a citizen submits by typed ID with Telex: stored exactly, receipt and
   const auto out = OutDir("submit");
   REQUIRE(RunScript("submit-dossier.script", out) == 0);
   auto store = OpenStore(out);
-  auto list = store->ListDossiers();
+  auto list = store->dossiers().List();
   REQUIRE(list.ok());
   REQUIRE(list->size() == 1);
-  auto rec = store->GetDossier(list->front().provisional_code);
+  auto rec = store->dossiers().Get(list->front().provisional_code);
   REQUIRE(rec.ok());
   CHECK(rec->procedure_code == "1.001193");
   CHECK(rec->body["applicant"]["full_name"] == "Nguyễn Thị Hoà");
@@ -78,7 +78,7 @@ TEST_CASE("a citizen submits by typed ID with Telex: stored exactly, receipt and
   const auto ticket = Job(out, 2);
   REQUIRE(ticket.is_object());
   CHECK(ticket["printed"] == true);
-  CHECK(*store->WaitingTickets("HT") == 1);  // issued because it printed
+  CHECK(*store->tickets().Waiting("HT") == 1);  // issued because it printed
   CHECK(std::filesystem::file_size(out / "shots" / "07-submitted.png") > 10000);
 }
 
@@ -86,16 +86,16 @@ TEST_CASE("the inactivity countdown, then the wipe: the next citizen finds every
   const auto out = OutDir("inactivity");
   REQUIRE(RunScript("inactivity-wipe.script", out, "--inactivity 10 --countdown 5") == 0);
   auto store = OpenStore(out);
-  CHECK(store->ListDossiers()->empty());  // nothing was submitted on the citizen's behalf
+  CHECK(store->dossiers().List()->empty());  // nothing was submitted on the citizen's behalf
 }
 
 TEST_CASE("identify with the chip: the card on the simulated reader fills and verifies the applicant") {
   const auto out = OutDir("card");
   REQUIRE(RunScript("card-identify.script", out, "--card 2") == 0);
   auto store = OpenStore(out);
-  auto list = store->ListDossiers();
+  auto list = store->dossiers().List();
   REQUIRE(list->size() == 1);
-  auto rec = store->GetDossier(list->front().client_id);
+  auto rec = store->dossiers().Get(list->front().client_id);
   REQUIRE(rec.ok());
   CHECK(rec->body["applicant"]["full_name"] == "Trần Thị Mai");
   CHECK(rec->body["applicant"]["identity_source"] == "chip");
@@ -113,7 +113,7 @@ TEST_CASE("staff mode: a wrong PIN is refused, the right one opens the queue, an
   const auto out = OutDir("staff");
   REQUIRE(RunScript("staff.script", out, std::string("--kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810") == 0);
   auto store = OpenStore(out);
-  CHECK(*store->WaitingTickets("HT") == 0);  // the one ticket was issued, then called
+  CHECK(*store->tickets().Waiting("HT") == 0);  // the one ticket was issued, then called
   CHECK(Job(out, 1)["printed"] == true);
 }
 
@@ -124,21 +124,21 @@ TEST_CASE("out of paper, then staff mode reprints the number and the receipt sli
   std::string client_id;
   {
     auto store = OpenStore(out);
-    auto list = store->ListDossiers();
+    auto list = store->dossiers().List();
     REQUIRE(list->size() == 1);
     client_id = list->front().client_id;
-    auto failed = store->TodaysTickets("print_failed");
+    auto failed = store->tickets().Today(TicketState::kPrintFailed);
     REQUIRE(failed.ok());
     REQUIRE(failed->size() == 1);
     CHECK(failed->front().counter == "CT");
-    CHECK(*store->WaitingTickets("CT") == 0);
+    CHECK(*store->tickets().Waiting("CT") == 0);
   }
   // Paper is back (the kiosk restarted on the same data): staff reprint both, then call CT.
   REQUIRE(RunScript("staff-reprint.script", out,
                     std::string("--keep-data --kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810") == 0);
   auto store = OpenStore(out);
-  CHECK(store->TodaysTickets("print_failed")->empty());
-  CHECK(*store->WaitingTickets("CT") == 0);  // reprinted, so issued; then called by the script
+  CHECK(store->tickets().Today(TicketState::kPrintFailed)->empty());
+  CHECK(*store->tickets().Waiting("CT") == 0);  // reprinted, so issued; then called by the script
   const auto ticket = Job(out, 1);
   REQUIRE(ticket.is_object());
   CHECK(ticket["printed"] == true);
@@ -156,10 +156,10 @@ TEST_CASE("staff open a submitted dossier, check the papers and accept it: the d
   REQUIRE(RunScript("staff-decide.script", out,
                     std::string("--keep-data --kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810") == 0);
   auto store = OpenStore(out);
-  auto list = store->ListDossiers();
+  auto list = store->dossiers().List();
   REQUIRE(list->size() == 1);
-  auto rec = store->GetDossier(list->front().client_id).value();
-  auto decisions = store->DecisionsFor(rec);
+  auto rec = store->dossiers().Get(list->front().client_id).value();
+  auto decisions = store->decisions().For(rec);
   REQUIRE(decisions.ok());
   REQUIRE(decisions->size() == 1);  // the refusal without a reason was not recorded
   const auto& d = decisions->front();
@@ -188,7 +188,7 @@ TEST_CASE(
   REQUIRE(RunScript("portal-lookup.script", out,
                     std::string("--kioskctl ") + KIOSKCTL_BIN + " --portal-sim " + PORTAL_SIM_BIN) == 0);
   auto store = OpenStore(out);
-  auto list = store->ListDossiers();
+  auto list = store->dossiers().List();
   REQUIRE(list->size() == 1);
   CHECK(list->front().state == DossierState::kAccepted);
   CHECK(list->front().dossier_code.has_value());
@@ -200,7 +200,7 @@ TEST_CASE("a dossier the portal refuses turns red in staff mode, and staff read 
                     std::string("--kioskctl ") + KIOSKCTL_BIN + " --portal-sim " + PORTAL_SIM_BIN +
                         " --staff-pin 246810 --portal-arg --fail-procedure --portal-arg 2.000815") == 0);
   auto store = OpenStore(out);
-  auto list = store->ListDossiers();
+  auto list = store->dossiers().List();
   REQUIRE(list->size() == 1);
   CHECK(list->front().state == DossierState::kNeedsAttention);
   CHECK(list->front().attempts >= 2);  // sent, refused, sent again by staff, refused again
@@ -212,7 +212,7 @@ TEST_CASE("out of paper: the dossier is safe and the screen says so calmly") {
   const auto out = OutDir("paper-out");
   REQUIRE(RunScript("paper-out.script", out, "--printer-mode paper-out") == 0);
   auto store = OpenStore(out);
-  CHECK(store->ListDossiers()->size() == 1);
+  CHECK(store->dossiers().List()->size() == 1);
   const auto job = Job(out, 1);
   CHECK((job.is_null() || job["printed"] == false));  // nothing printed
 }

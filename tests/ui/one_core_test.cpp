@@ -269,7 +269,7 @@ TEST_CASE("the kiosk slip lists the same papers, optional ones marked, on the sc
   // The staff reprint is the same slip again.
   k.Do(intent::StartOver{});
   k.UnlockStaff();
-  k.Do(intent::StaffReprintReceipt{.client_id = k.store->GetDossier(code)->client_id});
+  k.Do(intent::StaffReprintReceipt{.client_id = k.store->dossiers().Get(code)->client_id});
   k.Pump();
   REQUIRE(k.printer.slips.size() == 2);
   CHECK(Timeless(printer::LayoutText(printer::BuildKioskSlip(k.printer.slips[1]))) == Timeless(screen_lines));
@@ -360,8 +360,8 @@ TEST_CASE("submit failed: the store refuses, the citizen sees a calm message, ke
   CHECK(k.app->Value("fields.child_name") == "Nguyễn Văn An");
   CHECK(k.printer.slips.empty());
   CHECK(k.printer.tickets.empty());
-  CHECK(k.store->ListDossiers()->empty());
-  CHECK(k.store->QueueDepth() == 0);
+  CHECK(k.store->dossiers().List()->empty());
+  CHECK(k.store->outbox().Depth().value() == 0);
   // The citizen may try again: the App asks the store again (which still refuses here).
   k.Do(intent::Submit{});
   k.Pump();

@@ -1,4 +1,4 @@
-// "Đã nộp hồ sơ": shown only after Store::SubmitDossier committed. The provisional code, a QR
+// "Đã nộp hồ sơ": shown only after DossierStore::Submit committed. The provisional code, a QR
 // carrying the dossier's client id (to look it up here or at the counter), and the receipt's
 // printing state. A printer problem is calm: the dossier is safe, staff can reprint.
 #include "kiosk/app/qr_matrix.h"

@@ -1,0 +1,54 @@
+// Internal to offline/store: what the parts of a Store share — the one SQLite connection, the
+// Sealer, the options and the clock — and the few row helpers more than one part needs. The
+// Store owns the core; each part (DossierStore, Outbox, TicketBook, ...) holds a reference.
+// Not for callers outside offline/store.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "offline/domain/clock.h"
+#include "offline/domain/dossier.h"
+#include "offline/store/crypto.h"
+#include "offline/store/options.h"
+#include "offline/store/sqlite.h"
+
+namespace mck {
+
+struct StoreCore {
+  StoreOptions options;
+  std::unique_ptr<Db> db;
+  std::unique_ptr<Sealer> sealer;
+  SystemClock system_clock;
+
+  TimePoint Now() const { return options.clock ? options.clock->Now() : system_clock.Now(); }
+};
+
+inline constexpr const char* kActorKiosk = "kiosk";
+
+// Associated data binding a sealed value to its row (offline/store/crypto.h).
+inline std::string DossierAd(const std::string& client_id) {
+  return "dossier:" + client_id;
+}
+inline std::string AttachmentAd(const std::string& sha) {
+  return "attachment:" + sha;
+}
+inline std::string DecisionAd(const std::string& key) {
+  return "decision:" + key;
+}
+inline std::string RatingAd(const std::string& key) {
+  return "rating:" + key;
+}
+
+// The next value of the daily sequence `scope` ("dossier", "ticket:<counter>") on `day`.
+// REQUIRES: a write transaction is open on db (the number is consumed only if it commits).
+Result<int> NextInSequence(Db& db, const std::string& scope, const std::string& day);
+// REQUIRES: a write transaction is open on db.
+Status InsertOutbox(Db& db, OutboxKind kind, const std::string& ref, const std::string& idempotency_key,
+                    int64_t due_unix);
+Result<std::string> ProvisionalCodeOf(Db& db, const std::string& client_id);
+// One value of a one-row, one-column query (count(*), min(...)); nullopt when it is NULL.
+Result<std::optional<int64_t>> QueryInt(Db& db, const std::string& sql);
+
+}  // namespace mck

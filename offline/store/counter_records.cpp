@@ -1,0 +1,100 @@
+#include "offline/store/counter_records.h"
+
+#include "offline/domain/ids.h"
+#include "offline/store/audit.h"
+#include "offline/store/core.h"
+
+namespace mck {
+
+using nlohmann::json;
+
+Result<std::string> DecisionStore::Submit(const std::string& dossier_ref, const json& decision) {
+  const std::string word = decision.is_object() ? decision.value("decision", "") : "";
+  if (word != "accept" && word != "request_supplement" && word != "refuse") {
+    return Status::Error(Code::kInvalidArgument, "decision must be accept, request_supplement or refuse",
+                         "Quyết định phải là tiếp nhận, yêu cầu bổ sung hoặc từ chối");
+  }
+  if (word != "accept" && decision.value("reason", "").empty()) {
+    return Status::Error(Code::kInvalidArgument, "a reason is required unless the dossier is accepted",
+                         "Cần ghi lý do khi yêu cầu bổ sung hoặc từ chối hồ sơ");
+  }
+  if (dossier_ref.empty()) {
+    return Status::Error(Code::kInvalidArgument, "no dossier given for the decision", "Chưa chọn hồ sơ");
+  }
+  Db& db = *core_.db;
+  const std::string key = NewUuidV4();
+  const TimePoint now = core_.Now();
+  json body = decision;
+  if (!body.contains("decided_at")) body["decided_at"] = FormatRfc3339Vietnam(now);
+  const std::string sealed = core_.sealer->Seal(body.dump(), DecisionAd(key));
+  return WithTransaction(db, [&]() -> Result<std::string> {
+    auto ins = db.Prepare(
+        "INSERT INTO decisions(idempotency_key, dossier_ref, decision, body_sealed, decided_at, state) "
+        "VALUES(?,?,?,?,?,'queued')");
+    if (!ins.ok()) return ins.status();
+    ins->Bind(1, key).Bind(2, dossier_ref).Bind(3, word).BindBlob(4, sealed);
+    ins->Bind(5, body.value("decided_at", ""));
+    MCK_RETURN_IF_ERROR(ins->Run());
+    MCK_RETURN_IF_ERROR(InsertOutbox(db, OutboxKind::kDecision, dossier_ref, key, UnixSeconds(now)));
+    MCK_RETURN_IF_ERROR(
+        AppendAudit(db, FormatRfc3339Vietnam(now), "staff", "decision.submitted", dossier_ref, "decision=" + word));
+    return key;
+  });
+}
+
+Result<std::vector<StoredDecision>> DecisionStore::For(const DossierSummary& dossier) {
+  auto s = core_.db->Prepare(
+      "SELECT idempotency_key, decision, state, decided_at, body_sealed FROM decisions "
+      "WHERE dossier_ref IN (?1, ?2, ?3) ORDER BY id");
+  if (!s.ok()) return s.status();
+  s->Bind(1, dossier.client_id)
+      .Bind(2, dossier.provisional_code)
+      .Bind(3, dossier.dossier_code.value_or(dossier.client_id));
+  std::vector<StoredDecision> out;
+  Status st;
+  while (s->Step(&st)) {
+    StoredDecision d{s->Text(0), s->Text(1), s->Text(2), s->Text(3), nullptr};
+    auto plain = core_.sealer->Open(s->Blob(4), DecisionAd(d.idempotency_key));
+    if (!plain.ok()) return plain.status();
+    d.body = json::parse(*plain, nullptr, false);
+    out.push_back(std::move(d));
+  }
+  MCK_RETURN_IF_ERROR(st);
+  return out;
+}
+
+Result<std::string> RatingStore::Submit(const Rating& r) {
+  if (!r.scores.is_object() || r.scores.empty()) {
+    return Status::Error(Code::kInvalidArgument, "a rating needs at least one score",
+                         "Vui lòng chọn ít nhất một mức đánh giá");
+  }
+  for (auto it = r.scores.begin(); it != r.scores.end(); ++it) {
+    if (!it->is_number_integer() || it->get<int>() < 1 || it->get<int>() > 5) {
+      return Status::Error(Code::kInvalidArgument, "scores must be whole numbers from 1 to 5",
+                           "Mức đánh giá phải từ 1 đến 5");
+    }
+  }
+  Db& db = *core_.db;
+  const std::string key = NewUuidV4();
+  const TimePoint now = core_.Now();
+  const std::string at = FormatRfc3339Vietnam(now);
+  return WithTransaction(db, [&]() -> Result<std::string> {
+    auto ins = db.Prepare(
+        "INSERT INTO ratings(idempotency_key, dossier_code, counter, scores, comment_sealed, rated_at, state) "
+        "VALUES(?,?,?,?,?,?,'queued')");
+    if (!ins.ok()) return ins.status();
+    ins->Bind(1, key).Bind(2, r.dossier_code).Bind(3, r.counter).Bind(4, r.scores.dump());
+    if (r.comment.empty()) {
+      ins->BindNull(5);
+    } else {
+      ins->BindBlob(5, core_.sealer->Seal(r.comment, RatingAd(key)));
+    }
+    ins->Bind(6, at);
+    MCK_RETURN_IF_ERROR(ins->Run());
+    MCK_RETURN_IF_ERROR(InsertOutbox(db, OutboxKind::kRating, key, key, UnixSeconds(now)));
+    MCK_RETURN_IF_ERROR(AppendAudit(db, at, kActorKiosk, "rating.submitted", key, "counter=" + r.counter));
+    return key;
+  });
+}
+
+}  // namespace mck

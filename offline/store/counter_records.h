@@ -1,0 +1,55 @@
+// What the counter produces besides dossiers: civil servants' decisions (store.decisions()) and
+// citizens' ratings (store.ratings()). Each is queued for the portal with its outbox row in one
+// transaction; bodies are sealed (a reason or a comment may describe the citizen).
+//
+// Thread-safety: as Store.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "offline/domain/dossier.h"
+#include "offline/domain/status.h"
+
+namespace mck {
+
+struct StoreCore;
+
+class DecisionStore {
+ public:
+  explicit DecisionStore(StoreCore& core) : core_(core) {}
+  DecisionStore(const DecisionStore&) = delete;
+  DecisionStore& operator=(const DecisionStore&) = delete;
+
+  // Queues a civil servant's decision on a dossier (portal body: decision, officer, decided_at,
+  // documents_received, reason, supplement). The outbox row's `ref` is `dossier_ref` (official
+  // code or client id: the portal accepts either), so the sync engine knows where to post it.
+  // Returns the idempotency key. The audit row holds only the decision word.
+  // kInvalidArgument: an unknown decision word, no reason for a refusal or a supplement request,
+  // or no dossier.
+  Result<std::string> Submit(const std::string& dossier_ref, const nlohmann::json& decision);
+  // The decisions taken on a dossier (by any of its codes), oldest first, bodies opened: for
+  // staff and for the Mẫu 01 receipt (documents received, officer).
+  Result<std::vector<StoredDecision>> For(const DossierSummary& dossier);
+
+ private:
+  StoreCore& core_;
+};
+
+class RatingStore {
+ public:
+  explicit RatingStore(StoreCore& core) : core_(core) {}
+  RatingStore(const RatingStore&) = delete;
+  RatingStore& operator=(const RatingStore&) = delete;
+
+  // Queues a rating; returns its idempotency key. kInvalidArgument without scores or with a
+  // score outside 1..5.
+  Result<std::string> Submit(const Rating& rating);
+
+ private:
+  StoreCore& core_;
+};
+
+}  // namespace mck

@@ -1,0 +1,50 @@
+// The dossiers a citizen submitted at this kiosk, with their attachments (store.dossiers()).
+//
+// Thread-safety: as Store (one thread at a time per Store object). Calls are short local
+// transactions; the UI thread may call them.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "offline/domain/dossier.h"
+#include "offline/domain/status.h"
+
+namespace mck {
+
+struct StoreCore;
+
+class DossierStore {
+ public:
+  explicit DossierStore(StoreCore& core) : core_(core) {}
+  DossierStore(const DossierStore&) = delete;
+  DossierStore& operator=(const DossierStore&) = delete;
+
+  // Stores a validated dossier body (see ValidateDossier) with its attachments in ONE
+  // transaction: client id, provisional code (K<nn>-<yymmdd>-<seq4>), attachment rows, outbox
+  // row, audit row. On any error (disk full, I/O error: kIo with a Vietnamese message) nothing
+  // of it is stored and no code is consumed; after a crash at any instant the dossier is wholly
+  // there or wholly absent. Attachment descriptors in `body` are replaced by the stored ones.
+  Result<SubmittedDossier> Submit(const nlohmann::json& body, const std::vector<NewAttachment>& attachments,
+                                  const std::string& catalog_version);
+  // Oldest first; only those in `state` when given.
+  Result<std::vector<DossierSummary>> List(std::optional<DossierState> state = std::nullopt);
+  // By client id, provisional code or official dossier code; kNotFound when none matches.
+  Result<DossierRecord> Get(const std::string& key);
+  // The bytes of a stored attachment (checked against their SHA-256); kNotFound once purged.
+  Result<std::string> Attachment(const std::string& sha256);
+  // A dossier's attachments, in the order they were submitted.
+  Result<std::vector<AttachmentInfo>> Attachments(const std::string& client_id);
+  // The portal's latest status for an accepted dossier (from the sync engine's poll). Audited
+  // only when something changed.
+  Status UpdatePortalStatus(const std::string& client_id, const std::string& status, const std::string& status_text,
+                            const std::string& updated_at, const std::string& appointment_date);
+
+ private:
+  StoreCore& core_;
+};
+
+}  // namespace mck

@@ -1,0 +1,23 @@
+// How a Store is opened (offline/store/store.h).
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "offline/domain/clock.h"
+
+namespace mck {
+
+struct StoreOptions {
+  std::filesystem::path data_dir;
+  int kiosk_number = 1;
+  int retention_days = 30;
+  // Catalog used when the cache is empty (config/procedures.json); may be empty.
+  std::filesystem::path catalog_seed;
+  const Clock* clock = nullptr;  // null: the system clock
+  // The SQLite VFS to open the database through; empty: SQLite's default. Tests name a
+  // fault-injecting one (tests/offline/fault_vfs.h) to reach the disk-full and I/O-error paths.
+  std::string vfs;
+};
+
+}  // namespace mck
