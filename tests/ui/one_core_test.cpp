@@ -14,6 +14,7 @@
 #include "offline/domain/portal_status.h"
 #include "offline/store/staff_auth.h"
 #include "tests/drivers/printer/test_support.h"
+#include "tests/offline/fault_vfs.h"
 
 using namespace mck;
 using namespace mck::app;
@@ -69,8 +70,9 @@ struct Kiosk {
   std::unique_ptr<App> app;
   std::filesystem::path ctl_config = dir / "kiosk.toml";
 
-  // `submitter`: how the App submits; null: the real use case over `store`.
-  explicit Kiosk(core::DossierSubmitter* submitter = nullptr) {
+  // `submitter`: how the App submits; null: the real use case over `store`. `vfs`: the SQLite VFS
+  // every store connection of the kiosk uses (the screen's and the core worker's); "": SQLite's.
+  explicit Kiosk(core::DossierSubmitter* submitter = nullptr, const std::string& vfs = "") {
     config.kiosk_number = 7;
     config.commune_name = "UBND xã Mẫu";
     config.data_dir = dir / "data";
@@ -80,6 +82,7 @@ struct Kiosk {
     so.kiosk_number = 7;
     so.catalog_seed = config.catalog_seed;
     so.clock = &clock;
+    so.vfs = vfs;
     auto s = Store::Open(so);
     REQUIRE(s.ok());
     store = std::move(s.value());
@@ -335,9 +338,6 @@ class RefusingSubmitter final : public core::DossierSubmitter {
 };
 }  // namespace
 
-// TODO(lead, issue 9): the same path through the store helper's fault-injecting SQLite VFS
-// instead of a fake submitter: "submit failed: the disk fills mid-transaction, the citizen is
-// told calmly, nothing half stored" (tests/ui, with DossierSubmission over a Store on the VFS).
 TEST_CASE("submit failed: the store refuses, the citizen sees a calm message, keeps the session, nothing prints") {
   RefusingSubmitter refusing;
   Kiosk k(&refusing);
@@ -367,4 +367,39 @@ TEST_CASE("submit failed: the store refuses, the citizen sees a calm message, ke
   k.Pump();
   CHECK(refusing.calls == 2);
   CHECK(k.app->screen() == ScreenId::kReview);
+}
+
+// The same path for real: the kiosk's stores sit on the fault-injecting VFS (tests/offline/
+// fault_vfs.h) and the disk fills in the middle of the submit's transaction.
+TEST_CASE("disk full while submitting: the citizen is told calmly, nothing is half stored, the next try works") {
+  mck::test::FaultVfs vfs("mck-fault-ui");
+  Kiosk k(nullptr, vfs.name());
+  k.FillToReview();
+  for (const int64_t after : {int64_t{0}, int64_t{4096}}) {  // at once, and part-way through the transaction
+    CAPTURE(after);
+    vfs.FailWritesAfter(after);
+    k.Do(intent::Submit{});
+    k.Pump();
+    CHECK(vfs.faults_injected() > 0);
+    CHECK(k.app->screen() == ScreenId::kReview);  // never "Đã nộp hồ sơ" for what is not stored
+    CHECK(k.app->notice() == "submit.failed");
+    CHECK_FALSE(k.app->session().submitted);
+    CHECK(k.app->Value("applicant.full_name") == "Nguyễn Thị Hoà");  // everything typed is kept
+    CHECK(k.printer.slips.empty());
+    vfs.Disarm();
+    CHECK(k.store->dossiers().List()->empty());  // wholly absent
+    CHECK(k.store->outbox().Depth().value() == 0);
+  }
+  auto check = k.store->Check();
+  REQUIRE(check.ok());
+  CHECK(check->ok());  // integrity and the audit chain
+  // Space is back: the same session submits, and its code is the first of the day (none consumed).
+  k.Do(intent::Submit{});
+  k.Pump();
+  REQUIRE(k.app->screen() == ScreenId::kSubmitted);
+  REQUIRE(k.app->session().submitted);
+  CHECK(k.app->session().submitted->provisional_code.substr(k.app->session().submitted->provisional_code.size() - 4) ==
+        "0001");
+  CHECK(k.store->dossiers().List()->size() == 1);
+  CHECK(k.printer.slips.size() == 1);
 }
