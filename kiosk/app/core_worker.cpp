@@ -18,47 +18,30 @@ Status NoStore() {
 }  // namespace
 
 CoreWorker::CoreWorker(CoreWorkerOptions options, Catalog catalog, EventQueue& events)
-    : options_(std::move(options)), catalog_(std::move(catalog)), events_(events), thread_([this] { Run(); }) {}
+    : options_(std::move(options)), catalog_(std::move(catalog)), events_(events) {
+  // The store is opened, used and closed on the worker's thread only.
+  worker_.Post([this] {
+    auto opened = Store::Open(options_.store);
+    if (opened.ok()) {
+      store_ = std::move(opened.value());
+    } else {
+      std::cerr << "kiosk: core worker: store: " << opened.status().ToString() << "\n";
+    }
+  });
+}
 
 CoreWorker::~CoreWorker() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
+  // Requests already made still run (a dossier the citizen submitted is stored), then the store
+  // closes on its own thread.
+  worker_.Post([this] { store_.reset(); });
+  worker_.Stop();
 }
 
 uint64_t CoreWorker::Enqueue(std::function<void(Store*, uint64_t id)> job) {
-  uint64_t id;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    id = next_id_++;
-    jobs_.push_back([id, job = std::move(job)](Store* store) { job(store, id); });
-  }
-  cv_.notify_all();
+  const uint64_t id = next_id_++;
+  // Post refuses only once Stop() has begun, i.e. in the destructor, after the last request.
+  worker_.Post([this, id, job = std::move(job)] { job(store_.get(), id); });
   return id;
-}
-
-void CoreWorker::Run() {
-  auto opened = Store::Open(options_.store);
-  std::unique_ptr<Store> store;
-  if (opened.ok()) {
-    store = std::move(opened.value());
-  } else {
-    std::cerr << "kiosk: core worker: store: " << opened.status().ToString() << "\n";
-  }
-  for (;;) {
-    Job job;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
-      if (jobs_.empty()) return;  // stop requested and nothing left to do
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
-    }
-    job(store.get());
-  }
 }
 
 uint64_t CoreWorker::Submit(nlohmann::json body) {

@@ -11,20 +11,17 @@
 // destructor finishes the requests already queued, then joins.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "kiosk/app/event_queue.h"
 #include "kiosk/core/rating.h"
 #include "kiosk/core/submit.h"
 #include "offline/domain/config.h"
 #include "offline/domain/decision.h"
+#include "offline/domain/worker.h"
 #include "offline/store/staff_auth.h"
 
 namespace mck::app {
@@ -67,20 +64,14 @@ class CoreWorker final : public CoreService {
   uint64_t CheckPin(std::string pin) override;
 
  private:
-  // A request, run on the worker with its store (null when it could not be opened).
-  using Job = std::function<void(Store* store)>;
   uint64_t Enqueue(std::function<void(Store*, uint64_t id)> job);
-  void Run();
 
   CoreWorkerOptions options_;
   Catalog catalog_;
   EventQueue& events_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Job> jobs_;
-  uint64_t next_id_ = 1;
-  bool stop_ = false;
-  std::thread thread_;
+  uint64_t next_id_ = 1;          // UI thread only
+  std::unique_ptr<Store> store_;  // worker thread only; null when it could not be opened
+  Worker worker_{"core", Worker::AtStop::kRunPending};  // last: its thread uses the members above
 };
 
 }  // namespace mck::app

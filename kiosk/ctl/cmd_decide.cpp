@@ -54,14 +54,11 @@ int DossierDecide(Context& ctx) {
   d.decision = ctx.args()[1];
   d.officer = officer.value_or("");
   d.reason = reason.value_or("");
-  auto cfg = ctx.Config();
-  if (!cfg.ok()) return ctx.Fail(cfg.status());
-  auto store = ctx.OpenStore();
-  if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->catalog().Load();
-  if (!catalog.ok()) return ctx.Fail(catalog.status());
+  auto records = ctx.OpenRecords();
+  if (!records.ok()) return ctx.Fail(records.status());
+  const auto& [config, store, catalog] = *records;
   SystemClock clock;
-  auto recorded = core::CounterDecisions(**store, *catalog, **cfg, clock).Record(ctx.args()[0], d);
+  auto recorded = core::CounterDecisions(store, catalog, config, clock).Record(ctx.args()[0], d);
   if (!recorded.ok()) return ctx.Fail(recorded.status());
   // Mẫu 01 is printed by `kioskctl print receipt --official` (the hint below), from the same
   // assembly; the copy the use case returns is not needed here.

@@ -58,11 +58,7 @@ Status LoadAttachments(json& body, const std::filesystem::path& base, std::vecto
 }
 
 int DossierSubmit(Context& ctx) {
-  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
-  if (ctx.args().size() != 1) {
-    std::cerr << "Usage: kioskctl dossier submit FILE.json [--json]\n";
-    return kExitBadInput;
-  }
+  if (!ctx.ExpectArgs(1, "dossier submit FILE.json [--json]")) return kExitBadInput;
   const std::filesystem::path file = ctx.args()[0];
   auto text = ReadFile(file);
   if (!text.ok()) return ctx.Fail(text.status());
@@ -71,17 +67,16 @@ int DossierSubmit(Context& ctx) {
     return ctx.Fail(Status::Error(Code::kInvalidArgument, file.string() + ": not valid JSON",
                                   file.string() + ": không phải JSON hợp lệ"));
   }
-  auto store = ctx.OpenStore();
-  if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->catalog().Load();
-  if (!catalog.ok()) return ctx.Fail(catalog.status());
+  auto records = ctx.OpenRecords();
+  if (!records.ok()) return ctx.Fail(records.status());
+  const auto& [config, store, catalog] = *records;
   std::vector<NewAttachment> attachments;
   if (Status st = LoadAttachments(body, file.parent_path(), &attachments); !st.ok()) return ctx.Fail(st);
   auto cfg = ctx.Config();
   if (!cfg.ok()) return ctx.Fail(cfg.status());
   SystemClock clock;
   // The screen's own use case (kiosk/core/submit.h): the same checks, the same one transaction.
-  auto outcome = core::DossierSubmission(**store, *catalog, **cfg, clock).Submit(body, std::move(attachments));
+  auto outcome = core::DossierSubmission(store, catalog, config, clock).Submit(body, std::move(attachments));
   core::WipeDocument(outcome.slip);  // kioskctl prints no slip here (kioskctl print receipt does)
   if (outcome.problem == core::SubmitOutcome::Problem::kInvalid) {
     if (ctx.json()) {
@@ -146,11 +141,7 @@ int QueueList(Context& ctx) {
 }
 
 int QueueShow(Context& ctx) {
-  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
-  if (ctx.args().size() != 1) {
-    std::cerr << "Usage: kioskctl queue show ID (client id, provisional or official code)\n";
-    return kExitBadInput;
-  }
+  if (!ctx.ExpectArgs(1, "queue show ID (client id, provisional or official code)")) return kExitBadInput;
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
   auto rec = (*store)->dossiers().Get(ctx.args()[0]);
@@ -170,11 +161,7 @@ int QueueShow(Context& ctx) {
 }
 
 int QueueRequeue(Context& ctx) {
-  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
-  if (ctx.args().size() != 1) {
-    std::cerr << "Usage: kioskctl queue requeue ID\n";
-    return kExitBadInput;
-  }
+  if (!ctx.ExpectArgs(1, "queue requeue ID")) return kExitBadInput;
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
   if (Status st = (*store)->outbox().Requeue(ctx.args()[0]); !st.ok()) return ctx.Fail(st);
@@ -185,11 +172,11 @@ int QueueRequeue(Context& ctx) {
 int CatalogList(Context& ctx) {
   auto search = ctx.TakeOption("--search");
   if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
-  auto store = ctx.OpenStore();
-  if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->catalog().Load();
-  if (!catalog.ok()) return ctx.Fail(catalog.status());
-  auto found = SearchProcedures(*catalog, search.value_or(""));
+  auto records = ctx.OpenRecords();
+  if (!records.ok()) return ctx.Fail(records.status());
+  Store& store = records->store;
+  const Catalog& catalog = records->catalog;
+  auto found = SearchProcedures(catalog, search.value_or(""));
   if (ctx.json()) {
     json arr = json::array();
     for (const auto* p : found) {
@@ -202,10 +189,10 @@ int CatalogList(Context& ctx) {
                      {"fields", p->form.size()},
                      {"documents", p->documents.size()}});
     }
-    PrintJson({{"version", catalog->version}, {"procedures", arr}});
+    PrintJson({{"version", catalog.version}, {"procedures", arr}});
     return kExitOk;
   }
-  std::cout << "Danh mục thủ tục / catalog " << catalog->version << "\n";
+  std::cout << "Danh mục thủ tục / catalog " << catalog.version << "\n";
   for (const auto* p : found) {
     std::cout << "  " << Pad(p->code, 10) << Pad(p->counter, 3) << p->name << " (" << p->field << ")\n";
   }

@@ -96,12 +96,10 @@ int TakeTicket(Context& ctx, const char* usage) {
     return kExitBadInput;
   }
   const std::string counter = ctx.args()[0];
-  auto cfg = ctx.Config();
-  auto store = ctx.OpenStore();
-  if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->catalog().Load();
-  if (!catalog.ok()) return ctx.Fail(catalog.status());
-  core::TicketDesk desk(**store, *catalog, **cfg);
+  auto records = ctx.OpenRecords();
+  if (!records.ok()) return ctx.Fail(records.status());
+  const auto& [config, store, catalog] = *records;
+  core::TicketDesk desk(store, catalog, config);
   // Checked before the printer is opened: a wrong counter is bad input, whatever the printer.
   if (Status st = desk.CheckCounter(counter); !st.ok()) return ctx.Fail(st);
   auto printer = OpenConfiguredPrinter(*setup);
@@ -147,12 +145,10 @@ int TicketReprint(Context& ctx) {
     std::cerr << "Usage: kioskctl ticket reprint COUNTER-NUMBER|TICKET_ID [--printer URI] [--preview FILE.png]\n";
     return kExitBadInput;
   }
-  auto cfg = ctx.Config();
-  auto store = ctx.OpenStore();
-  if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->catalog().Load();
-  if (!catalog.ok()) return ctx.Fail(catalog.status());
-  core::TicketDesk desk(**store, *catalog, **cfg);
+  auto records = ctx.OpenRecords();
+  if (!records.ok()) return ctx.Fail(records.status());
+  const auto& [config, store, catalog] = *records;
+  core::TicketDesk desk(store, catalog, config);
   if (auto found = desk.ForReprint(ctx.args()[0]); !found.ok()) return ctx.Fail(found.status());
   auto printer = OpenConfiguredPrinter(*setup);
   if (!printer.ok()) return ctx.Fail(printer.status());
@@ -230,18 +226,12 @@ int PrintTicket(Context& ctx) {
 }
 
 int TicketCall(Context& ctx) {
-  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
-  if (ctx.args().size() != 1) {
-    std::cerr << "Usage: kioskctl ticket call COUNTER\n";
-    return kExitBadInput;
-  }
+  if (!ctx.ExpectArgs(1, "ticket call COUNTER")) return kExitBadInput;
   const std::string counter = ctx.args()[0];
-  auto cfg = ctx.Config();
-  auto store = ctx.OpenStore();
-  if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->catalog().Load();
-  if (!catalog.ok()) return ctx.Fail(catalog.status());
-  core::TicketDesk desk(**store, *catalog, **cfg);
+  auto records = ctx.OpenRecords();
+  if (!records.ok()) return ctx.Fail(records.status());
+  const auto& [config, store, catalog] = *records;
+  core::TicketDesk desk(store, catalog, config);
   auto t = desk.CallNext(counter);
   if (!t.ok()) {
     if (t.status().code() != Code::kNotFound) return ctx.Fail(t.status());
@@ -320,14 +310,11 @@ int PrintReceipt(Context& ctx) {
         << "Usage: kioskctl print receipt ID [--official] [--officer NAME] [--printer URI] [--preview FILE.png]\n";
     return kExitBadInput;
   }
-  auto cfg = ctx.Config();
-  if (!cfg.ok()) return ctx.Fail(cfg.status());
-  auto store = ctx.OpenStore();
-  if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->catalog().Load();
-  if (!catalog.ok()) return ctx.Fail(catalog.status());
+  auto records = ctx.OpenRecords();
+  if (!records.ok()) return ctx.Fail(records.status());
+  const auto& [config, store, catalog] = *records;
   SystemClock clock;
-  core::DossierDocuments documents(**store, *catalog, **cfg, clock);
+  core::DossierDocuments documents(store, catalog, config, clock);
   // The one assembly of each document (kiosk/core/documents.h), as the kiosk prints it.
   Layout layout;
   std::string code, shown;

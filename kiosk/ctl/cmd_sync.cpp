@@ -182,28 +182,21 @@ int Enroll(Context& ctx) {
 }
 
 int Lookup(Context& ctx) {
-  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
-  if (ctx.args().size() != 1) {
-    std::cerr << "Usage: kioskctl lookup CODE_OR_CLIENT_ID [--json]\n";
-    return kExitBadInput;
-  }
-  auto cfg = ctx.Config();
-  if (!cfg.ok()) return ctx.Fail(cfg.status());
-  auto store = ctx.OpenStore();
-  if (!store.ok()) return ctx.Fail(store.status());
-  auto catalog = (*store)->catalog().Load();
-  if (!catalog.ok()) return ctx.Fail(catalog.status());
+  if (!ctx.ExpectArgs(1, "lookup CODE_OR_CLIENT_ID [--json]")) return kExitBadInput;
+  auto records = ctx.OpenRecords();
+  if (!records.ok()) return ctx.Fail(records.status());
+  const auto& [config, store, catalog] = *records;
   // The screen's look-up (kiosk/core/lookup.h): the kiosk's own store first; a provisional code
   // is known only here, so the portal is asked by the official code or the client id.
-  core::DossierLookup lookup(**store, *catalog);
+  core::DossierLookup lookup(store, catalog);
   auto found = lookup.Local(ctx.args()[0]);
   std::string key = found.ok() ? found->portal_key : ctx.args()[0];
-  auto local = (*store)->dossiers().Get(found.ok() ? found->client_id : key);
+  auto local = store.dossiers().Get(found.ok() ? found->client_id : key);
   if (local.ok()) core::WipeBody(local->body);
-  auto e = LoadEnrolment(**store);
+  auto e = LoadEnrolment(store);
   if (!e.ok()) return ctx.Fail(e.status());
-  auto http = MakePortalClient(*e, std::chrono::seconds((*cfg)->connect_timeout_s),
-                               std::chrono::seconds((*cfg)->transfer_timeout_s));
+  auto http = MakePortalClient(*e, std::chrono::seconds(config.connect_timeout_s),
+                               std::chrono::seconds(config.transfer_timeout_s));
   if (!http.ok()) return ctx.Fail(http.status());
   auto st = LookupDossier(**http, key);
   if (st.ok() && found.ok()) {

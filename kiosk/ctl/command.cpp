@@ -80,6 +80,26 @@ Result<const KioskConfig*> Context::Config() {
   return &*config_;
 }
 
+bool Context::ExpectArgs(size_t count, const std::string& usage) const {
+  if (RejectUnknownOptions(std::cerr)) return false;
+  if (args_.size() == count) return true;
+  std::cerr << "Usage: kioskctl " << usage << "\n";
+  return false;
+}
+
+Result<Context::Records> Context::OpenRecords() {
+  auto cfg = Config();
+  if (!cfg.ok()) return cfg.status();
+  auto store = OpenStore();
+  if (!store.ok()) return store.status();
+  if (!catalog_) {
+    auto catalog = (*store)->catalog().Load();
+    if (!catalog.ok()) return catalog.status();
+    catalog_ = std::move(catalog.value());
+  }
+  return Records{**cfg, **store, *catalog_};
+}
+
 Result<Store*> Context::OpenStore() {
   if (store_) return store_.get();
   auto cfg = Config();

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "offline/domain/catalog.h"
 #include "offline/domain/config.h"
 #include "offline/domain/status.h"
 
@@ -46,12 +47,23 @@ class Context {
   std::optional<std::string> TakeOption(const std::string& name);
   // After taking flags and options: any argument left that starts with "--" is a usage error.
   bool RejectUnknownOptions(std::ostream& err) const;
+  // After taking flags and options: no unknown option and exactly `count` arguments left, else
+  // "Usage: kioskctl <usage>" on stderr and false (the command returns kExitBadInput).
+  bool ExpectArgs(size_t count, const std::string& usage) const;
 
   // The configuration (--config, $MCK_CONFIG, /etc/mot-cua-kiosk/kiosk.toml, or the source
   // tree's config/kiosk.toml), with --data-dir applied. Loaded once.
   Result<const KioskConfig*> Config();
   // The store in the configured data directory, opened once (creating it on first use).
   Result<Store*> OpenStore();
+  // The configuration, the store and the catalog it holds (cache or seed): what the use cases
+  // of kiosk/core need. Loaded once.
+  struct Records {
+    const KioskConfig& config;
+    Store& store;
+    const Catalog& catalog;
+  };
+  Result<Records> OpenRecords();
 
   // Prints a Status for a person: Vietnamese first, then English, on stderr. Returns its exit code.
   int Fail(const Status& st);
@@ -63,6 +75,7 @@ class Context {
   bool json_ = false;
   std::optional<KioskConfig> config_;
   std::unique_ptr<Store> store_;
+  std::optional<Catalog> catalog_;
 };
 
 using CommandFn = int (*)(Context& ctx);

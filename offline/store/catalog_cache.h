@@ -8,10 +8,9 @@
 
 #include "offline/domain/catalog.h"
 #include "offline/domain/status.h"
+#include "offline/store/part.h"
 
 namespace mck {
-
-struct StoreCore;
 
 struct CachedCatalog {
   std::string etag;  // may be empty for the seed
@@ -19,11 +18,9 @@ struct CachedCatalog {
   std::string fetched_at;
 };
 
-class CatalogCache {
+class CatalogCache : public StorePart {
  public:
-  explicit CatalogCache(StoreCore& core) : core_(core) {}
-  CatalogCache(const CatalogCache&) = delete;
-  CatalogCache& operator=(const CatalogCache&) = delete;
+  using StorePart::StorePart;
 
   // The cached catalog, else the seed file (stored on first use), else kNotFound.
   Result<Catalog> Load();
@@ -32,8 +29,6 @@ class CatalogCache {
   // Replaces the cache (after checking `body` parses); audited.
   Status Put(const std::string& etag, const std::string& body);
 
- private:
-  StoreCore& core_;
 };
 
 }  // namespace mck

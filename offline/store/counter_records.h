@@ -12,16 +12,13 @@
 
 #include "offline/domain/dossier.h"
 #include "offline/domain/status.h"
+#include "offline/store/part.h"
 
 namespace mck {
 
-struct StoreCore;
-
-class DecisionStore {
+class DecisionStore : public StorePart {
  public:
-  explicit DecisionStore(StoreCore& core) : core_(core) {}
-  DecisionStore(const DecisionStore&) = delete;
-  DecisionStore& operator=(const DecisionStore&) = delete;
+  using StorePart::StorePart;
 
   // Queues a civil servant's decision on a dossier (portal body: decision, officer, decided_at,
   // documents_received, reason, supplement). The outbox row's `ref` is `dossier_ref` (official
@@ -34,22 +31,16 @@ class DecisionStore {
   // staff and for the Mẫu 01 receipt (documents received, officer).
   Result<std::vector<StoredDecision>> For(const DossierSummary& dossier);
 
- private:
-  StoreCore& core_;
 };
 
-class RatingStore {
+class RatingStore : public StorePart {
  public:
-  explicit RatingStore(StoreCore& core) : core_(core) {}
-  RatingStore(const RatingStore&) = delete;
-  RatingStore& operator=(const RatingStore&) = delete;
+  using StorePart::StorePart;
 
   // Queues a rating; returns its idempotency key. kInvalidArgument without scores or with a
   // score outside 1..5.
   Result<std::string> Submit(const Rating& rating);
 
- private:
-  StoreCore& core_;
 };
 
 }  // namespace mck

@@ -12,16 +12,13 @@
 
 #include "offline/domain/dossier.h"
 #include "offline/domain/status.h"
+#include "offline/store/part.h"
 
 namespace mck {
 
-struct StoreCore;
-
-class DossierStore {
+class DossierStore : public StorePart {
  public:
-  explicit DossierStore(StoreCore& core) : core_(core) {}
-  DossierStore(const DossierStore&) = delete;
-  DossierStore& operator=(const DossierStore&) = delete;
+  using StorePart::StorePart;
 
   // Stores a validated dossier body (see ValidateDossier) with its attachments in ONE
   // transaction: client id, provisional code (K<nn>-<yymmdd>-<seq4>), attachment rows, outbox
@@ -43,8 +40,6 @@ class DossierStore {
   Status UpdatePortalStatus(const std::string& client_id, const std::string& status, const std::string& status_text,
                             const std::string& updated_at, const std::string& appointment_date);
 
- private:
-  StoreCore& core_;
 };
 
 }  // namespace mck

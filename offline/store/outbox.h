@@ -18,16 +18,13 @@
 #include "offline/domain/clock.h"
 #include "offline/domain/dossier.h"
 #include "offline/domain/status.h"
+#include "offline/store/part.h"
 
 namespace mck {
 
-struct StoreCore;
-
-class Outbox {
+class Outbox : public StorePart {
  public:
-  explicit Outbox(StoreCore& core) : core_(core) {}
-  Outbox(const Outbox&) = delete;
-  Outbox& operator=(const Outbox&) = delete;
+  using StorePart::StorePart;
 
   // Leases up to `limit` due items to `owner` for `lease`. Dossiers leased move to `sending`.
   // Items leased by another runner whose lease has not expired are never returned.
@@ -65,7 +62,6 @@ class Outbox {
   Result<nlohmann::json> RatingBody(const OutboxItem& item);
   Result<nlohmann::json> DecisionBody(const OutboxItem& item);
 
-  StoreCore& core_;
 };
 
 }  // namespace mck

@@ -11,16 +11,13 @@
 
 #include "offline/domain/status.h"
 #include "offline/store/audit.h"
+#include "offline/store/part.h"
 
 namespace mck {
 
-struct StoreCore;
-
-class Settings {
+class Settings : public StorePart {
  public:
-  explicit Settings(StoreCore& core) : core_(core) {}
-  Settings(const Settings&) = delete;
-  Settings& operator=(const Settings&) = delete;
+  using StorePart::StorePart;
 
   // nullopt when the key was never set.
   Result<std::optional<std::string>> Get(const std::string& key);
@@ -29,8 +26,6 @@ class Settings {
   // Several values and the audit row that explains them, in ONE transaction: all or nothing.
   Status PutAll(const std::vector<std::pair<std::string, std::string>>& values, const AuditEntry& audit);
 
- private:
-  StoreCore& core_;
 };
 
 }  // namespace mck

@@ -10,16 +10,13 @@
 
 #include "offline/domain/status.h"
 #include "offline/domain/ticket.h"
+#include "offline/store/part.h"
 
 namespace mck {
 
-struct StoreCore;
-
-class TicketBook {
+class TicketBook : public StorePart {
  public:
-  explicit TicketBook(StoreCore& core) : core_(core) {}
-  TicketBook(const TicketBook&) = delete;
-  TicketBook& operator=(const TicketBook&) = delete;
+  using StorePart::StorePart;
 
   // Reserves the next number for `counter` today (numbers restart daily) in state kPending. The
   // caller prints it, then sets kIssued (printer confirmed) or kPrintFailed. On error nothing is
@@ -35,8 +32,6 @@ class TicketBook {
   // number.
   Result<std::vector<Ticket>> Today(TicketState state);
 
- private:
-  StoreCore& core_;
 };
 
 }  // namespace mck

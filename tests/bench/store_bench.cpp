@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "offline/store/store.h"
+#include "tests/support/sample_dossier.h"
 
 using Clock = std::chrono::steady_clock;
 
@@ -59,15 +60,7 @@ Stats SubmitLoop(mck::Store& store, int n, size_t attachment_bytes) {
   nlohmann::json body = {
       {"procedure_code", "1.001193"},
       {"channel", "kiosk"},
-      {"applicant",
-       {{"id_number", "024190001234"},
-        {"full_name", "Nguyễn Thị Hoà"},
-        {"date_of_birth", "1990-03-15"},
-        {"gender", "Nữ"},
-        {"address", "Thôn Ví Dụ, xã Mẫu, tỉnh Bắc Ninh"},
-        {"phone", "0912345678"},
-        {"identity_source", "manual"},
-        {"chip_verified", false}}},
+      {"applicant", mck::test::SampleApplicant("Thôn Ví Dụ, xã Mẫu, tỉnh Bắc Ninh")},
       {"fields", {{"child_name", "Trần Văn An"}, {"child_dob", "2026-11-02"}, {"child_gender", "Nam"}}},
       {"documents", {{{"id", "birth_certificate"}, {"presented_at_counter", true}}}}};
   std::vector<double> ms;

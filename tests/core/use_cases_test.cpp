@@ -12,6 +12,7 @@
 #include "kiosk/core/rating.h"
 #include "kiosk/core/submit.h"
 #include "kiosk/core/tickets.h"
+#include "tests/support/sample_dossier.h"
 
 using namespace mck;
 using nlohmann::json;
@@ -48,13 +49,7 @@ struct Core {
   json BirthRegistration() const {
     return {{"procedure_code", "1.001193"},
             {"channel", "kiosk"},
-            {"applicant",
-             {{"id_number", "024190001234"},
-              {"full_name", "Nguyễn Thị Hoà"},
-              {"date_of_birth", "1990-03-15"},
-              {"gender", "Nữ"},
-              {"identity_source", "manual"},
-              {"chip_verified", false}}},
+            {"applicant", mck::test::SampleApplicant()},
             {"fields",
              {{"child_name", "Nguyễn Văn An"},
               {"child_dob", FormatDate(VietnamDate(clock.Now()))},

@@ -16,6 +16,13 @@ using namespace mck::test;
 
 namespace {
 
+// The test options of `dir` and `clock`, every connection going through `vfs`.
+StoreOptions FaultOptions(const TempDir& dir, const Clock* clock, const FaultVfs& vfs) {
+  StoreOptions opts = TestOptions(dir, clock);
+  opts.vfs = vfs.name();
+  return opts;
+}
+
 constexpr const char* kName = "Lê Thị Bích Ngọc";
 constexpr const char* kIdNumber = "079188004321";
 constexpr const char* kPhone = "0987654321";
@@ -107,8 +114,7 @@ void SubmitUnderFault(Fault fault, int64_t at, const std::string& vi_words) {
   TempDir dir;
   ManualClock clock(TestEpoch());
   FaultVfs vfs;
-  StoreOptions opts = TestOptions(dir, &clock);
-  opts.vfs = vfs.name();
+  StoreOptions opts = FaultOptions(dir, &clock, vfs);
   Snapshot before;
   {
     auto store = OpenStore(opts);
@@ -170,8 +176,7 @@ TEST_CASE("a ticket reserved on a full disk fails clearly and consumes no number
   TempDir dir;
   ManualClock clock(TestEpoch());
   FaultVfs vfs;
-  StoreOptions opts = TestOptions(dir, &clock);
-  opts.vfs = vfs.name();
+  StoreOptions opts = FaultOptions(dir, &clock, vfs);
   {
     auto store = OpenStore(opts);
     auto first = store->tickets().Reserve("HT", std::nullopt);
@@ -203,8 +208,7 @@ TEST_CASE("a wrong staff PIN on a failing disk changes neither the count nor the
   TempDir dir;
   ManualClock clock(TestEpoch());
   FaultVfs vfs;
-  StoreOptions opts = TestOptions(dir, &clock);
-  opts.vfs = vfs.name();
+  StoreOptions opts = FaultOptions(dir, &clock, vfs);
   const PinPolicy policy{5, std::chrono::seconds(300), 1000};
   int64_t audit_before = 0;
   {
@@ -240,8 +244,7 @@ TEST_CASE("a wrong staff PIN on a failing disk changes neither the count nor the
 TEST_CASE("the fault VFS passes everything through while disarmed", "[store][fault]") {
   TempDir dir;
   FaultVfs vfs;
-  StoreOptions opts = TestOptions(dir, nullptr);
-  opts.vfs = vfs.name();
+  StoreOptions opts = FaultOptions(dir, nullptr, vfs);
   auto store = OpenStore(opts);
   REQUIRE(store->dossiers().Submit(SampleBody(), {Scan('z', 10000)}, "v1").ok());
   CHECK(vfs.faults_injected() == 0);
@@ -256,8 +259,7 @@ TEST_CASE("a staff PIN failure count and its audit row are written together or n
   TempDir dir;
   ManualClock clock(TestEpoch());
   FaultVfs vfs;
-  StoreOptions opts = TestOptions(dir, &clock);
-  opts.vfs = vfs.name();
+  StoreOptions opts = FaultOptions(dir, &clock, vfs);
   auto store = OpenStore(opts);
   StaffAuth auth(*store, clock, PinPolicy{1000, std::chrono::seconds(300), 1000});
   REQUIRE(auth.SetPin("246810").ok());

@@ -75,11 +75,4 @@ nlohmann::json SampleBody(const std::string& name, const std::string& id, const 
   return body;
 }
 
-std::string ReadAll(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace mck::test

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "offline/store/store.h"
+#include "tests/support/read_file.h"
 
 namespace mck::test {
 
@@ -32,7 +33,5 @@ std::unique_ptr<Store> OpenStore(const StoreOptions& o);
 // A valid dossier body for the test catalog, with a distinctive applicant.
 nlohmann::json SampleBody(const std::string& name = "Nguyễn Thị Hoà", const std::string& id = "024190001234",
                           const std::string& phone = "0912345678");
-
-std::string ReadAll(const std::filesystem::path& p);
 
 }  // namespace mck::test

@@ -20,15 +20,9 @@
 #include <thread>
 
 #include "tests/portal_sim/sim.h"
+#include "tests/support/read_file.h"
 
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 int Usage(const std::string& why) {
   std::cerr << "portal-sim: " << why << "\n"
@@ -116,11 +110,11 @@ int main(int argc, char** argv) {
   cfg.ca_key = certs_dir + "/ca.key";
   if (cfg.db_path.empty()) cfg.db_path = certs_dir + "/portal-sim.db";
   sim.rng.seed(cfg.seed);
-  sim.ca_pem = ReadFile(cfg.ca_cert);
+  sim.ca_pem = mck::test::ReadAll(cfg.ca_cert);
   if (sim.ca_pem.empty()) return Usage("cannot read " + cfg.ca_cert);
   std::string error;
   if (!sim.faults.Apply(faults, &error)) return Usage(error);
-  if (!sim.SetCatalog(ReadFile(cfg.catalog_path), &error)) return Usage(cfg.catalog_path + ": " + error);
+  if (!sim.SetCatalog(mck::test::ReadAll(cfg.catalog_path), &error)) return Usage(cfg.catalog_path + ": " + error);
   if (mck::Status st = portal_sim::OpenSimDb(sim); !st.ok()) return Usage(cfg.db_path + ": " + st.message_en());
   for (const auto& t : tokens) {
     auto ins = sim.db->Prepare("INSERT OR IGNORE INTO tokens(token, commune_code, commune_name) VALUES(?,?,?)");

@@ -77,6 +77,26 @@ bool ReadJson(const Request& req, Response& res, json* body, std::string* key) {
   return true;
 }
 
+// A POST's start, after Begin: nothing more to do when Begin answered, the fault drops the
+// connection, or the body or its Idempotency-Key is unusable (answered 400). true: go on.
+bool ReadPost(const std::optional<Caller>& c, const Request& req, Response& res, json* body, std::string* key) {
+  if (!c) return false;
+  if (c->fault == Fault::kDropRequest) {
+    DropConnection(req);
+    return false;
+  }
+  return ReadJson(req, res, body, key);
+}
+
+// Counts `counter` and answers `status` with `answer`.
+void Answer(Sim& sim, const Request& req, Response& res, const Caller& c, const char* counter, int status,
+            const json& answer) {
+  sim.Count(counter);
+  res.status = status;
+  res.set_content(answer.dump(), "application/json");
+  Finish(req, res, c);
+}
+
 json DossierStatusJson(const mck::Stmt& s) {
   // columns: dossier_code, status, status_text, updated_at, appointment_date, note
   return {{"dossier_code", s.Text(0)}, {"status", s.Text(1)},           {"status_text", s.Text(2)},
@@ -89,11 +109,9 @@ constexpr const char* kStatusColumns = "dossier_code, status, status_text, updat
 
 void Enroll(Sim& sim, const Request& req, Response& res) {
   auto c = Begin(sim, req, res, "enroll", /*needs_kiosk=*/false);
-  if (!c) return;
-  if (c->fault == Fault::kDropRequest) return DropConnection(req);
   json body;
   std::string key;
-  if (!ReadJson(req, res, &body, &key)) return;
+  if (!ReadPost(c, req, res, &body, &key)) return;
   std::lock_guard<std::mutex> lock(sim.mu);
   const std::string hash = BodyHash(body);
   if (Replay(sim, "enroll", key, hash, res, false)) return Finish(req, res, *c);
@@ -129,10 +147,7 @@ void Enroll(Sim& sim, const Request& req, Response& res) {
       !txn.Commit().ok()) {
     return SendError(res, 500, "internal_error", "could not record the enrolment");
   }
-  sim.Count("enroll.ok");
-  res.status = 201;
-  res.set_content(answer.dump(), "application/json");
-  Finish(req, res, *c);
+  Answer(sim, req, res, *c, "enroll.ok", 201, answer);
 }
 
 void GetProcedures(Sim& sim, const Request& req, Response& res) {
@@ -155,11 +170,9 @@ void GetProcedures(Sim& sim, const Request& req, Response& res) {
 
 void PostDossier(Sim& sim, const Request& req, Response& res) {
   auto c = Begin(sim, req, res, "dossiers");
-  if (!c) return;
-  if (c->fault == Fault::kDropRequest) return DropConnection(req);
   json body;
   std::string key;
-  if (!ReadJson(req, res, &body, &key)) return;
+  if (!ReadPost(c, req, res, &body, &key)) return;
   if (body.value("client_id", "") != key) {
     return SendError(res, 400, "idempotency_key_mismatch", "Idempotency-Key must equal the dossier's client_id");
   }
@@ -243,10 +256,7 @@ void PostDossier(Sim& sim, const Request& req, Response& res) {
   if (!Bind(sim, scope, key, hash, 201, answer.dump()).ok() || !txn.Commit().ok()) {
     return SendError(res, 500, "internal_error", "could not record the dossier");
   }
-  sim.Count("dossiers.created");
-  res.status = 201;
-  res.set_content(answer.dump(), "application/json");
-  Finish(req, res, *c);
+  Answer(sim, req, res, *c, "dossiers.created", 201, answer);
 }
 
 void GetDossier(Sim& sim, const Request& req, Response& res) {
@@ -270,11 +280,9 @@ void GetDossier(Sim& sim, const Request& req, Response& res) {
 
 void PostDecision(Sim& sim, const Request& req, Response& res) {
   auto c = Begin(sim, req, res, "decisions");
-  if (!c) return;
-  if (c->fault == Fault::kDropRequest) return DropConnection(req);
   json body;
   std::string key;
-  if (!ReadJson(req, res, &body, &key)) return;
+  if (!ReadPost(c, req, res, &body, &key)) return;
   std::lock_guard<std::mutex> lock(sim.mu);
   const std::string ref = req.matches[1];
   const std::string scope = c->kiosk_id + ":decisions";
@@ -323,19 +331,14 @@ void PostDecision(Sim& sim, const Request& req, Response& res) {
       !txn.Commit().ok()) {
     return SendError(res, 500, "internal_error", "could not record the decision");
   }
-  sim.Count("decisions.created");
-  res.status = 201;
-  res.set_content(answer.dump(), "application/json");
-  Finish(req, res, *c);
+  Answer(sim, req, res, *c, "decisions.created", 201, answer);
 }
 
 void PostRating(Sim& sim, const Request& req, Response& res) {
   auto c = Begin(sim, req, res, "ratings");
-  if (!c) return;
-  if (c->fault == Fault::kDropRequest) return DropConnection(req);
   json body;
   std::string key;
-  if (!ReadJson(req, res, &body, &key)) return;
+  if (!ReadPost(c, req, res, &body, &key)) return;
   std::lock_guard<std::mutex> lock(sim.mu);
   const std::string scope = c->kiosk_id + ":ratings";
   const std::string hash = BodyHash(body);
@@ -360,19 +363,14 @@ void PostRating(Sim& sim, const Request& req, Response& res) {
       !txn.Commit().ok()) {
     return SendError(res, 500, "internal_error", "could not record the rating");
   }
-  sim.Count("ratings.created");
-  res.status = 201;
-  res.set_content(answer.dump(), "application/json");
-  Finish(req, res, *c);
+  Answer(sim, req, res, *c, "ratings.created", 201, answer);
 }
 
 void Heartbeat(Sim& sim, const Request& req, Response& res) {
   auto c = Begin(sim, req, res, "heartbeat");
-  if (!c) return;
-  if (c->fault == Fault::kDropRequest) return DropConnection(req);
   json body;
   std::string key;
-  if (!ReadJson(req, res, &body, &key)) return;
+  if (!ReadPost(c, req, res, &body, &key)) return;
   std::lock_guard<std::mutex> lock(sim.mu);
   const std::string scope = c->kiosk_id + ":heartbeat";
   const std::string hash = BodyHash(body);
@@ -389,10 +387,7 @@ void Heartbeat(Sim& sim, const Request& req, Response& res) {
       !txn.Commit().ok()) {
     return SendError(res, 500, "internal_error", "could not record the heartbeat");
   }
-  sim.Count("heartbeats");
-  res.status = 200;
-  res.set_content(answer.dump(), "application/json");
-  Finish(req, res, *c);
+  Answer(sim, req, res, *c, "heartbeats", 200, answer);
 }
 
 }  // namespace

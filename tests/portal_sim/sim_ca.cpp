@@ -13,16 +13,11 @@
 #include "offline/domain/clock.h"
 #include "offline/domain/openssl_ptr.h"
 #include "tests/portal_sim/sim.h"
+#include "tests/support/read_file.h"
 
 namespace portal_sim {
 
 namespace {
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 bool AddExt(X509* cert, X509* issuer, int nid, const char* value) {
   X509V3_CTX ctx;
@@ -49,7 +44,7 @@ std::optional<IssuedCertificate> SignKioskCsr(const Sim& sim, const std::string&
     *error = "csr signature does not verify";
     return std::nullopt;
   }
-  const std::string ca_pem = ReadFile(sim.config.ca_cert), ca_key_pem = ReadFile(sim.config.ca_key);
+  const std::string ca_pem = mck::test::ReadAll(sim.config.ca_cert), ca_key_pem = mck::test::ReadAll(sim.config.ca_key);
   mck::ossl::Ptr<BIO> cb(BIO_new_mem_buf(ca_pem.data(), static_cast<int>(ca_pem.size())));
   mck::ossl::Ptr<X509> ca(PEM_read_bio_X509(cb.get(), nullptr, nullptr, nullptr));
   mck::ossl::Ptr<BIO> kb(BIO_new_mem_buf(ca_key_pem.data(), static_cast<int>(ca_key_pem.size())));

@@ -10,6 +10,7 @@
 #include "drivers/printer/png_preview.h"
 #include "tests/drivers/printer/test_support.h"
 #include "tests/printer_sim/sim_server.h"
+#include "tests/support/sample_dossier.h"
 
 using namespace mck;
 using namespace mck::printer;
@@ -146,15 +147,7 @@ TEST_CASE("print receipt prints the kiosk slip and the Mẫu 01 receipt of a sto
   std::ofstream(file)
       << nlohmann::json{{"procedure_code", "1.001193"},
                         {"channel", "kiosk"},
-                        {"applicant",
-                         {{"id_number", "024190001234"},
-                          {"full_name", "Nguyễn Thị Hoà"},
-                          {"date_of_birth", "1990-03-15"},
-                          {"gender", "Nữ"},
-                          {"address", "Thôn Ví Dụ, xã Mẫu"},
-                          {"phone", "0912345678"},
-                          {"identity_source", "manual"},
-                          {"chip_verified", false}}},
+                        {"applicant", mck::test::SampleApplicant("Thôn Ví Dụ, xã Mẫu")},
                         {"fields",
                          {{"child_name", "Trần Văn An"}, {"child_dob", "2026-11-02"}, {"child_gender", "Nam"}}},
                         {"documents", {{{"id", "birth_certificate"}, {"presented_at_counter", true}}}},
@@ -202,13 +195,7 @@ TEST_CASE(
   std::ofstream(file) << nlohmann::json{
       {"procedure_code", "1.001193"},
       {"channel", "kiosk"},
-      {"applicant",
-       {{"id_number", "024190001234"},
-        {"full_name", "Nguyễn Thị Hoà"},
-        {"date_of_birth", "1990-03-15"},
-        {"gender", "Nữ"},
-        {"identity_source", "manual"},
-        {"chip_verified", false}}},
+      {"applicant", mck::test::SampleApplicant()},
       {"fields", {{"child_name", "Trần Văn An"}, {"child_dob", "2026-11-02"}, {"child_gender", "Nam"}}},
       {"documents",
        {{{"id", "birth_certificate"},

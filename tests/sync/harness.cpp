@@ -16,6 +16,8 @@
 #include "offline/domain/clock.h"
 #include "offline/domain/ids.h"
 #include "offline/sync/enrolment.h"
+#include "tests/support/read_file.h"
+#include "tests/support/sample_dossier.h"
 
 namespace mck::test {
 
@@ -74,12 +76,6 @@ pid_t Spawn(const std::vector<std::string>& args, const fs::path& log) {
   return pid;
 }
 
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 }  // namespace
 
 bool ChildExited(pid_t pid, int* status) {
@@ -139,10 +135,10 @@ PortalSim::PortalSim(Options options) : options_(std::move(options)) {
       std::chrono::seconds(30));
   if (exited) {
     pid_ = -1;
-    FAIL("portal-sim exited before it was ready: " << Slurp(log_file_));
+    FAIL("portal-sim exited before it was ready: " << ReadAll(log_file_));
   }
-  if (!started) FAIL("portal-sim did not start: " << Slurp(log_file_));
-  json ready = json::parse(Slurp(ready_file_));
+  if (!started) FAIL("portal-sim did not start: " << ReadAll(log_file_));
+  json ready = json::parse(ReadAll(ready_file_));
   port_ = ready["port"];
   admin_port_ = ready["admin_port"];
   fs::remove(ready_file_);
@@ -256,15 +252,7 @@ json DossierBody(const std::string& procedure) {
                                       : json::array({{{"id", "birth_certificate"}, {"presented_at_counter", true}}});
   return {{"procedure_code", procedure},
           {"channel", "kiosk"},
-          {"applicant",
-           {{"id_number", "024190001234"},
-            {"full_name", "Nguyễn Thị Hoà"},
-            {"date_of_birth", "1990-03-15"},
-            {"gender", "Nữ"},
-            {"address", "Thôn Mẫu, xã Mẫu"},
-            {"phone", "0912345678"},
-            {"identity_source", "manual"},
-            {"chip_verified", false}}},
+          {"applicant", mck::test::SampleApplicant("Thôn Mẫu, xã Mẫu")},
           {"fields", fields},
           {"documents", docs}};
 }
@@ -309,8 +297,8 @@ int RunKioskctl(const std::vector<std::string>& args, std::string* out, std::str
     ::_exit(127);
   }
   const int rc = WaitChild(pid);
-  if (out) *out = Slurp(o);
-  if (err) *err = Slurp(e);
+  if (out) *out = ReadAll(o);
+  if (err) *err = ReadAll(e);
   return rc;
 }
 

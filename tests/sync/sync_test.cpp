@@ -15,6 +15,7 @@
 #include "offline/sync/http.h"
 #include "offline/sync/lookup.h"
 #include "offline/sync/syncer.h"
+#include "tests/support/read_file.h"
 #include "tests/sync/harness.h"
 
 using namespace mck;
@@ -29,6 +30,15 @@ struct Setup {
   Setup() {
     sim.AddToken("TOKEN-A");
     kiosk.Enrol(sim, "TOKEN-A");
+  }
+  // `n` dossiers (random `seed`, no attachments) submitted to `store` and delivered by one pass
+  // of a new syncer (REQUIREd: all `n` accepted). Their client ids, and the syncer.
+  std::pair<std::vector<std::string>, std::unique_ptr<Syncer>> SubmitAndDeliver(Store& store, int n, uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    auto ids = kiosk.SubmitDossiers(store, n, 0, rng);
+    auto syncer = kiosk.OpenSyncer(kiosk.sync_options());
+    REQUIRE(syncer->RunOnce()->accepted == n);
+    return {std::move(ids), std::move(syncer)};
   }
 };
 }  // namespace
@@ -148,10 +158,7 @@ TEST_CASE(
 TEST_CASE("ratings and counter decisions are delivered once and a decision's status comes back to the kiosk") {
   Setup s;
   auto store = s.kiosk.OpenStore();
-  std::mt19937_64 rng(3);
-  auto ids = s.kiosk.SubmitDossiers(*store, 1, 0, rng);
-  auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
-  REQUIRE(syncer->RunOnce()->accepted == 1);
+  auto [ids, syncer] = s.SubmitAndDeliver(*store, 1, 3);
   const std::string code = *store->dossiers().Get(ids[0])->dossier_code;
 
   Rating r;
@@ -218,10 +225,7 @@ TEST_CASE("a rating keyed to the provisional code reaches the portal with the of
 TEST_CASE("status polling brings the back office's decisions to the kiosk and look-up asks the portal") {
   Setup s;
   auto store = s.kiosk.OpenStore();
-  std::mt19937_64 rng(4);
-  auto ids = s.kiosk.SubmitDossiers(*store, 2, 0, rng);
-  auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
-  REQUIRE(syncer->RunOnce()->accepted == 2);
+  auto [ids, syncer] = s.SubmitAndDeliver(*store, 2, 4);
   const std::string code = *store->dossiers().Get(ids[1])->dossier_code;
   s.sim.Admin("POST", "/admin/dossiers/status", {{"dossier_code", code}, {"status", "completed"}});
 
@@ -266,10 +270,7 @@ TEST_CASE("the catalog is fetched with its ETag and a heartbeat's refresh_catalo
 
   // The portal publishes a new catalog and tells this kiosk through the heartbeat; periodic
   // refresh is off, so only the command can fetch it.
-  std::ifstream in(FixtureCatalog());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  json cat = json::parse(ss.str());
+  json cat = json::parse(ReadAll(FixtureCatalog()));
   cat["version"] = "2026-11-02.1";
   s.sim.Admin("POST", "/admin/catalog", cat);
   SyncOptions o2 = o;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "offline/sync/syncer.h"
+#include "tests/support/read_file.h"
 #include "tests/sync/fake_portal.h"
 #include "tests/sync/harness.h"
 
@@ -279,10 +280,7 @@ TEST_CASE("unit: Stop() during a backoff sleep returns without the clock moving"
 
 TEST_CASE("unit: the catalog is asked for with its ETag and a heartbeat command fetches it again") {
   Bench b;
-  std::ifstream in(FixtureCatalog());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  json cat = json::parse(ss.str());
+  json cat = json::parse(ReadAll(FixtureCatalog()));
   cat["version"] = "2026-12-01.1";
   b.portal.SetCatalog(cat.dump(), "\"v1\"");
   b.options.refresh_catalog = true;

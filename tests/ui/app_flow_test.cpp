@@ -10,6 +10,7 @@
 #include "kiosk/app/app.h"
 #include "kiosk/app/device_setup.h"
 #include "offline/store/staff_auth.h"
+#include "tests/ui/app_fixture.h"
 
 using namespace mck;
 using namespace mck::app;
@@ -18,54 +19,35 @@ using namespace std::chrono_literals;
 namespace {
 
 std::filesystem::path TempDir() {
-  std::string t = (std::filesystem::temp_directory_path() / "mck-ui-XXXXXX").string();
-  REQUIRE(mkdtemp(t.data()) != nullptr);
-  return t;
+  return uitest::MakeTempDir("mck-ui");
 }
 
-struct Fixture {
+struct Fixture : uitest::AppDriver {
   std::filesystem::path dir = TempDir();
   ManualClock clock{std::chrono::system_clock::now()};
   KioskConfig config;
   std::unique_ptr<Store> store;
   Strings strings;
-  EventQueue events;
   Devices devices;
-  std::unique_ptr<App> app;
   int outbox_nudges = 0;  // how often the App woke the sync worker
 
   explicit Fixture(const std::string& printer_uri = "") {
-    config.kiosk_number = 7;
+    uitest::SetTestConfig(config, dir);
     config.commune_name = "UBND xã Mẫu";
-    config.data_dir = dir / "data";
-    config.catalog_seed = std::filesystem::path(MCK_SOURCE_DIR) / "tests" / "ui" / "catalog-commune.json";
     config.printer = printer_uri.empty() ? "none" : printer_uri;
     // The simulated card reader, with a state file of this test's own (no card on it).
     config.card_reader = "sim";
     config.card_sim_file = std::filesystem::path(MCK_SOURCE_DIR) / "config" / "sim-identities.json";
     setenv("MCK_CARD_SIM_STATE", (dir / "card-sim-state.json").c_str(), 1);
-    StoreOptions so;
-    so.data_dir = config.data_dir;
-    so.kiosk_number = 7;
-    so.catalog_seed = config.catalog_seed;
-    so.clock = &clock;
-    auto s = Store::Open(so);
-    REQUIRE(s.ok());
-    store = std::move(s.value());
-    REQUIRE(strings.Load(std::filesystem::path(MCK_SOURCE_DIR) / "assets" / "i18n").ok());
+    const StoreOptions so = uitest::TestStoreOptions(config, clock);
+    store = uitest::OpenTestStore(so);
+    uitest::LoadTestStrings(strings);
     devices = SetUpDevices(config, events);
-    AppDeps deps;
-    deps.config = &config;
-    deps.store = store.get();
-    deps.clock = &clock;
-    deps.strings = &strings;
+    AppDeps deps = uitest::TestAppDeps(config, *store, clock, strings, events, so);
     deps.printer = devices.printer.get();
     deps.card = devices.card.get();
-    deps.events = &events;
-    deps.store_options = so;
     deps.outbox_changed = [this] { ++outbox_nudges; };
-    app = std::make_unique<App>(deps);
-    REQUIRE(app->Init().ok());
+    StartApp(deps);
   }
   ~Fixture() {
     app.reset();
@@ -73,52 +55,6 @@ struct Fixture {
     std::filesystem::remove_all(dir);
   }
 
-  // Applies an intent as main.cpp does, then waits (on the queue, no sleeping) until the core
-  // worker has answered whatever it asked and applies those answers; other events (printer,
-  // card) are held for Pump/PumpUntil.
-  void Do(const Intent& in) {
-    app->Apply(in);
-    Settle();
-  }
-  void Go(ScreenId s) { Do(intent::Go{.screen = s}); }
-  void Settle() {
-    for (int i = 0; i < 100 && app->busy(); ++i) {
-      events.Wait(std::chrono::milliseconds(100));
-      for (auto& e : events.Drain()) {
-        if (IsCoreAnswer(e)) {
-          app->OnEvent(e);
-        } else {
-          held.push_back(std::move(e));
-        }
-      }
-    }
-    REQUIRE_FALSE(app->busy());
-  }
-  static bool IsCoreAnswer(const UiEvent& e) {
-    return std::holds_alternative<SubmitFinished>(e) || std::holds_alternative<TicketReserved>(e) ||
-           std::holds_alternative<TicketPrintRecorded>(e) || std::holds_alternative<DecisionRecorded>(e) ||
-           std::holds_alternative<RatingStored>(e) || std::holds_alternative<PinChecked>(e);
-  }
-  std::vector<UiEvent> held;
-  // Types into a field the way the on-screen keyboard does: one key at a time.
-  void Type(const std::string& key, InputKind input, const std::string& keys) {
-    Do(intent::Focus{.key = key, .input = input});
-    for (char c : keys) Do(intent::Key{.text = std::string(1, c)});
-    Do(intent::Unfocus{});  // "Xong"
-  }
-  // Waits on the queue for worker events (printer, card) and applies them, with the core
-  // worker's answers they lead to, until `done`.
-  bool PumpUntil(const std::function<bool()>& done) {
-    for (int i = 0; i < 100 && !done(); ++i) {
-      if (held.empty()) events.Wait(100ms);
-      std::vector<UiEvent> batch = std::move(held);
-      held.clear();
-      for (auto& e : events.Drain()) batch.push_back(std::move(e));
-      for (const auto& e : batch) app->OnEvent(e);
-      Settle();
-    }
-    return done();
-  }
   void FillApplicant() {
     Do(intent::Start{});
     Go(ScreenId::kIdentify);

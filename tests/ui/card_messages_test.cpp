@@ -10,6 +10,7 @@
 
 #include "kiosk/app/app.h"
 #include "kiosk/app/card_messages.h"
+#include "tests/ui/app_fixture.h"
 
 using namespace mck;
 using namespace mck::app;
@@ -24,17 +25,11 @@ class RecordingCardService final : public CardService {
   int cancels = 0;
 };
 
-std::filesystem::path TempDir() {
-  std::string t = (std::filesystem::temp_directory_path() / "mck-ui-card-XXXXXX").string();
-  REQUIRE(mkdtemp(t.data()) != nullptr);
-  return t;
-}
-
 }  // namespace
 
 TEST_CASE("each card failure kind has its own message key, in Vietnamese and English") {
   Strings strings;
-  REQUIRE(strings.Load(std::filesystem::path(MCK_SOURCE_DIR) / "assets" / "i18n").ok());
+  uitest::LoadTestStrings(strings);
   std::set<std::string> keys;
   for (card::CardFailure k : card::kAllCardFailures) {
     const std::string key = CardFailureMessageKey(k);
@@ -49,31 +44,18 @@ TEST_CASE("each card failure kind has its own message key, in Vietnamese and Eng
 }
 
 TEST_CASE("a failed chip read shows the message of its kind, whatever its Status code") {
-  const auto dir = TempDir();
+  const auto dir = uitest::MakeTempDir("mck-ui-card");
   ManualClock clock{std::chrono::system_clock::now()};
   KioskConfig config;
-  config.kiosk_number = 7;
-  config.data_dir = dir / "data";
-  config.catalog_seed = std::filesystem::path(MCK_SOURCE_DIR) / "tests" / "ui" / "catalog-commune.json";
-  StoreOptions so;
-  so.data_dir = config.data_dir;
-  so.kiosk_number = 7;
-  so.catalog_seed = config.catalog_seed;
-  so.clock = &clock;
-  auto store = Store::Open(so);
-  REQUIRE(store.ok());
+  uitest::SetTestConfig(config, dir);
+  const StoreOptions so = uitest::TestStoreOptions(config, clock);
+  auto store = uitest::OpenTestStore(so);
   Strings strings;
-  REQUIRE(strings.Load(std::filesystem::path(MCK_SOURCE_DIR) / "assets" / "i18n").ok());
+  uitest::LoadTestStrings(strings);
   RecordingCardService card;
   EventQueue events;  // the App's core worker answers here (this test only reads the chip)
-  AppDeps deps;
-  deps.config = &config;
-  deps.store = store->get();
-  deps.clock = &clock;
-  deps.strings = &strings;
+  AppDeps deps = uitest::TestAppDeps(config, *store, clock, strings, events, so);
   deps.card = &card;
-  deps.events = &events;
-  deps.store_options = so;
   {
     App app(deps);
     REQUIRE(app.Init().ok());

@@ -15,6 +15,7 @@
 #include "offline/store/staff_auth.h"
 #include "tests/drivers/printer/test_support.h"
 #include "tests/offline/fault_vfs.h"
+#include "tests/ui/app_fixture.h"
 
 using namespace mck;
 using namespace mck::app;
@@ -53,51 +54,28 @@ class RecordingPrinter final : public PrintService {
   uint64_t next_ = 1;
 };
 
-std::filesystem::path TempDir() {
-  std::string t = (std::filesystem::temp_directory_path() / "mck-core-XXXXXX").string();
-  REQUIRE(mkdtemp(t.data()) != nullptr);
-  return t;
-}
-
-struct Kiosk {
-  std::filesystem::path dir = TempDir();
+struct Kiosk : uitest::AppDriver {
+  std::filesystem::path dir = uitest::MakeTempDir("mck-core");
   ManualClock clock{std::chrono::system_clock::now()};
   KioskConfig config;
   std::unique_ptr<Store> store;
   Strings strings;
-  EventQueue events;
   RecordingPrinter printer{events};
-  std::unique_ptr<App> app;
   std::filesystem::path ctl_config = dir / "kiosk.toml";
 
   // `submitter`: how the App submits; null: the real use case over `store`. `vfs`: the SQLite VFS
   // every store connection of the kiosk uses (the screen's and the core worker's); "": SQLite's.
   explicit Kiosk(core::DossierSubmitter* submitter = nullptr, const std::string& vfs = "") {
-    config.kiosk_number = 7;
+    uitest::SetTestConfig(config, dir);
     config.commune_name = "UBND xã Mẫu";
-    config.data_dir = dir / "data";
-    config.catalog_seed = std::filesystem::path(MCK_SOURCE_DIR) / "tests" / "ui" / "catalog-commune.json";
-    StoreOptions so;
-    so.data_dir = config.data_dir;
-    so.kiosk_number = 7;
-    so.catalog_seed = config.catalog_seed;
-    so.clock = &clock;
+    StoreOptions so = uitest::TestStoreOptions(config, clock);
     so.vfs = vfs;
-    auto s = Store::Open(so);
-    REQUIRE(s.ok());
-    store = std::move(s.value());
-    REQUIRE(strings.Load(std::filesystem::path(MCK_SOURCE_DIR) / "assets" / "i18n").ok());
-    AppDeps deps;
-    deps.config = &config;
-    deps.store = store.get();
-    deps.clock = &clock;
-    deps.strings = &strings;
+    store = uitest::OpenTestStore(so);
+    uitest::LoadTestStrings(strings);
+    AppDeps deps = uitest::TestAppDeps(config, *store, clock, strings, events, so);
     deps.printer = &printer;
-    deps.events = &events;
-    deps.store_options = so;
     deps.submitter = submitter;
-    app = std::make_unique<App>(deps);
-    REQUIRE(app->Init().ok());
+    StartApp(deps);
     // kioskctl on the same data directory, printing into a file.
     std::ofstream(ctl_config) << "[kiosk]\nnumber = 7\ncommune_name = \"UBND xã Mẫu\"\ndata_dir = "
                               << json(config.data_dir.string()).dump()
@@ -108,49 +86,6 @@ struct Kiosk {
   ~Kiosk() {
     app.reset();
     std::filesystem::remove_all(dir);
-  }
-  // Applies an intent as main.cpp does, then waits (on the queue, no sleeping) until the core
-  // worker has answered whatever it asked and applies those answers; other events (printer,
-  // card) are held for Pump/PumpUntil.
-  void Do(const Intent& in) {
-    app->Apply(in);
-    Settle();
-  }
-  void Go(ScreenId s) { Do(intent::Go{.screen = s}); }
-  void Settle() {
-    for (int i = 0; i < 100 && app->busy(); ++i) {
-      events.Wait(std::chrono::milliseconds(100));
-      for (auto& e : events.Drain()) {
-        if (IsCoreAnswer(e)) {
-          app->OnEvent(e);
-        } else {
-          held.push_back(std::move(e));
-        }
-      }
-    }
-    REQUIRE_FALSE(app->busy());
-  }
-  static bool IsCoreAnswer(const UiEvent& e) {
-    return std::holds_alternative<SubmitFinished>(e) || std::holds_alternative<TicketReserved>(e) ||
-           std::holds_alternative<TicketPrintRecorded>(e) || std::holds_alternative<DecisionRecorded>(e) ||
-           std::holds_alternative<RatingStored>(e) || std::holds_alternative<PinChecked>(e);
-  }
-  std::vector<UiEvent> held;
-  void Type(const std::string& key, InputKind input, const std::string& keys) {
-    Do(intent::Focus{.key = key, .input = input});
-    for (char c : keys) Do(intent::Key{.text = std::string(1, c)});
-    Do(intent::Unfocus{});
-  }
-  // The recording printer answers at once: every event is already queued.
-  void Pump() {
-    for (int i = 0; i < 20; ++i) {
-      std::vector<UiEvent> batch = std::move(held);
-      held.clear();
-      for (auto& e : events.Drain()) batch.push_back(std::move(e));
-      if (batch.empty()) return;
-      for (const auto& e : batch) app->OnEvent(e);
-      Settle();
-    }
   }
   // kioskctl's --json answer.
   json Ctl(const std::string& args) {

@@ -11,6 +11,7 @@
 #include "kiosk/app/glyph_ranges.h"
 #include "kiosk/app/i18n.h"
 #include "offline/domain/utf8.h"
+#include "tests/support/read_file.h"
 
 using namespace mck;
 using namespace mck::app;
@@ -34,12 +35,7 @@ std::u32string Decode(const std::string& s) {
   return out;
 }
 
-std::string ReadAll(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using mck::test::ReadAll;
 
 }  // namespace
 

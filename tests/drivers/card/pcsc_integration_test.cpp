@@ -21,6 +21,7 @@
 #include "drivers/card/mrz.h"
 #include "drivers/card/pcsc_reader.h"
 #include "drivers/card/qr.h"
+#include "tests/support/read_file.h"
 
 extern char** environ;
 
@@ -48,13 +49,6 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_file) {
   const int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   return rc == 0 ? pid : -1;
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // Blocks until `reader` reports the wanted card event (or the first state shows it).
@@ -103,7 +97,7 @@ class VirtualCard {
       }
     }
   }
-  std::string Output() const { return Slurp(log_); }
+  std::string Output() const { return mck::test::ReadAll(log_); }
 
  private:
   pid_t pid_ = -1;
@@ -207,7 +201,7 @@ TEST_CASE("pcsc: a CCCD is read end to end: BAC, secure messaging, DG1/DG13/SOD 
         ctl + " card read --driver pcsc --reader '" + kSlot0 +
         "' --qr '024090000017|121234567|Nguyễn Văn Thử|15031990|Nam|Thôn Ví Dụ|10052021' --json > " + out;
     REQUIRE(system(cmd.c_str()) == 0);
-    const auto j = nlohmann::json::parse(Slurp(out));
+    const auto j = nlohmann::json::parse(mck::test::ReadAll(out));
     unlink(out.c_str());
     CHECK(j["source"] == "chip");
     CHECK(j["chip_verified"] == true);
@@ -337,11 +331,11 @@ TEST_CASE("pcsc: a wrong key is refused by the chip (6300), distinctly", "[pcsc]
   const std::string cmd = ctl + " card read --driver pcsc --reader '" + kSlot0 +
                           "' --id 024090000017 --dob 1990-03-16 --json > " + out + " 2> " + out + ".err";
   const int rc = system(cmd.c_str());
-  INFO(Slurp(out + ".err"));
+  INFO(mck::test::ReadAll(out + ".err"));
   unlink((out + ".err").c_str());
   REQUIRE(WIFEXITED(rc));
   CHECK(WEXITSTATUS(rc) == 2);
-  const auto j = nlohmann::json::parse(Slurp(out));
+  const auto j = nlohmann::json::parse(mck::test::ReadAll(out));
   unlink(out.c_str());
   CHECK(j["card_failure"] == "wrong_key");
 }

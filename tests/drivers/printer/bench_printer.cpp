@@ -16,6 +16,7 @@
 #include "drivers/printer/documents.h"
 #include "drivers/printer/escpos.h"
 #include "drivers/printer/transport.h"
+#include "tests/drivers/printer/sample_documents.h"
 #include "tests/printer_sim/sim_server.h"
 
 using namespace mck::printer;
@@ -38,38 +39,11 @@ struct Stats {
 };
 
 KioskSlip Slip() {
-  KioskSlip s;
-  s.commune_name = "UBND xã Mẫu";
-  s.provisional_code = "K07-261122-0003";
-  s.client_id = "6f1c2a4e-8d1b-4c8e-9b7a-1234567890ab";
-  s.applicant_name = "Nguyễn Thị Hoà";
-  s.procedure_name = "Đăng ký khai sinh";
-  s.procedure_code = "1.001193";
-  s.field = "Hộ tịch";
-  s.counter = "HT";
-  s.documents_to_bring = {{"Giấy chứng sinh", true}, {"Giấy chứng nhận kết hôn của cha mẹ", false}};
-  s.processing_days = 1;
-  s.fee_vnd = 0;
-  s.kiosk_number = 7;
-  s.submitted_at = "2026-11-22T09:14:03+07:00";
-  return s;
+  return testing::SampleSlip("Nguyễn Thị Hoà", "2026-11-22T09:14:03+07:00");
 }
 
 OfficialReceipt Receipt() {
-  OfficialReceipt r;
-  r.agency_name = "UBND xã Mẫu";
-  r.dossier_code = "000.00.24.H03-261122-0017";
-  r.provisional_code = "K07-261122-0003";
-  r.client_id = "6f1c2a4e-8d1b-4c8e-9b7a-1234567890ab";
-  r.applicant_name = "Nguyễn Thị Hoà";
-  r.applicant_address = "Thôn Đông, xã Mẫu";
-  r.procedure_name = "Đăng ký khai sinh";
-  r.documents = {{"Giấy chứng sinh", "Bản chính", 1}};
-  r.processing_days = 1;
-  r.received_at = "2026-11-22T09:30:00+07:00";
-  r.appointment_date = "2026-11-24";
-  r.result_place = "Bộ phận một cửa UBND xã Mẫu";
-  return r;
+  return testing::SampleReceipt("Nguyễn Thị Hoà");
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include "drivers/printer/escpos.h"
 #include "drivers/printer/escpos_decode.h"
 #include "drivers/printer/png_preview.h"
+#include "tests/drivers/printer/sample_documents.h"
+#include "tests/drivers/printer/test_fonts.h"
 #include "tests/drivers/printer/test_support.h"
 
 using namespace mck;
@@ -15,56 +17,21 @@ using namespace mck::printer;
 using mck::printer::testing::NormaliseText;
 using mck::printer::testing::Ocr;
 using mck::printer::testing::TempDir;
+using mck::printer::testing::TestFonts;
 using mck::printer::testing::ZbarDecode;
 
 namespace {
-
-Fonts& TestFonts() {
-  static std::unique_ptr<Fonts> fonts = [] {
-    auto f = Fonts::Load();
-    REQUIRE(f.ok());
-    return std::move(f.value());
-  }();
-  return *fonts;
-}
 
 const char* const kClientId = "6f1c2a4e-8d1b-4c8e-9b7a-1234567890ab";
 const char* const kApplicant = "Lê Thị Hồng Nhung";
 
 KioskSlip Slip() {
-  KioskSlip s;
-  s.commune_name = "UBND xã Mẫu";
-  s.provisional_code = "K07-261122-0003";
-  s.client_id = kClientId;
-  s.applicant_name = kApplicant;
-  s.procedure_name = "Đăng ký khai sinh";
-  s.procedure_code = "1.001193";
-  s.field = "Hộ tịch";
-  s.counter = "HT";
-  s.documents_to_bring = {{"Giấy chứng sinh", true}, {"Giấy chứng nhận kết hôn của cha mẹ", false}};
-  s.processing_days = 1;
-  s.fee_vnd = 0;
-  s.kiosk_number = 7;
-  s.submitted_at = "2026-11-22T02:14:03Z";  // 09:14 in Vietnam
-  return s;
+  return testing::SampleSlip(kApplicant, "2026-11-22T02:14:03Z");  // 09:14 in Vietnam
 }
 
 OfficialReceipt Receipt() {
-  OfficialReceipt r;
-  r.agency_name = "UBND xã Mẫu";
-  r.dossier_code = "000.00.24.H03-261122-0017";
-  r.provisional_code = "K07-261122-0003";
-  r.client_id = kClientId;
-  r.copy_label = "Liên 2: Giao người nộp hồ sơ";
-  r.applicant_name = kApplicant;
-  r.applicant_address = "Thôn Đông, xã Mẫu";
+  OfficialReceipt r = testing::SampleReceipt(kApplicant);
   r.applicant_phone = "0912345678";
-  r.procedure_name = "Đăng ký khai sinh";
-  r.documents = {{"Giấy chứng sinh", "Bản chính", 1}};
-  r.processing_days = 1;
-  r.received_at = "2026-11-22T09:30:00+07:00";
-  r.appointment_date = "2026-11-24";
-  r.result_place = "Bộ phận một cửa UBND xã Mẫu";
   r.officer_name = "Phạm Văn Tâm";
   return r;
 }

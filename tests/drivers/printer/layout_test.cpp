@@ -6,21 +6,14 @@
 #include <optional>
 
 #include "drivers/printer/layout.h"
+#include "tests/drivers/printer/test_fonts.h"
 #include "tests/drivers/printer/test_support.h"
 
 using namespace mck;
 using namespace mck::printer;
+using mck::printer::testing::TestFonts;
 
 namespace {
-
-Fonts& TestFonts() {
-  static std::unique_ptr<Fonts> fonts = [] {
-    auto f = Fonts::Load();
-    REQUIRE(f.ok());
-    return std::move(f.value());
-  }();
-  return *fonts;
-}
 
 struct Box {
   int left = 1 << 30, right = -1, top = 1 << 30, bottom = -1;

@@ -48,24 +48,25 @@ std::unique_ptr<PrinterSim> StartSim(SimMode mode, long after = 0) {
   return std::move(sim.value());
 }
 
+PrinterOptions WithTimeouts(std::chrono::milliseconds connect, std::chrono::milliseconds io,
+                            std::chrono::milliseconds status) {
+  PrinterOptions o;
+  o.connect_timeout = connect;
+  o.io_timeout = io;
+  o.status_timeout = status;
+  return o;
+}
+
 // Short timeouts, for the tests that expect a timeout (they wait these out).
 PrinterOptions Fast() {
-  PrinterOptions o;
-  o.connect_timeout = 1000ms;
-  o.io_timeout = 700ms;
-  o.status_timeout = 500ms;
-  return o;
+  return WithTimeouts(1000ms, 700ms, 500ms);
 }
 
 // Generous timeouts, for the tests that expect an answer: a printer that answers costs no waiting,
 // and a machine loaded by a parallel build must not turn a slow answer into a false failure (seen:
 // a status query past 500 ms with the load average at 9).
 PrinterOptions Patient() {
-  PrinterOptions o;
-  o.connect_timeout = 10000ms;
-  o.io_timeout = 10000ms;
-  o.status_timeout = 10000ms;
-  return o;
+  return WithTimeouts(10000ms, 10000ms, 10000ms);
 }
 
 // The printer's status, which must be known: a failed query fails the test instead of being read.
