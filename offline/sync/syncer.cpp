@@ -322,8 +322,13 @@ Syncer::ItemResult Syncer::SendSimple(const OutboxItem& item, SteadyPoint lease_
       json ans = json::parse(resp->body, nullptr, false);
       auto rec = store_->dossiers().Get(item.ref);
       if (ans.is_object() && rec.ok() && ans.contains("status") && ans["status"].is_string()) {
-        (void)store_->dossiers().UpdatePortalStatus(rec->client_id, ans["status"].get<std::string>(), "",
-                                                    FormatRfc3339Vietnam(Now()), ans.value("appointment_date", ""));
+        // Not fatal: the decision is delivered; the status poll brings the same status again.
+        if (Status st =
+                store_->dossiers().UpdatePortalStatus(rec->client_id, ans["status"].get<std::string>(), "",
+                                                      FormatRfc3339Vietnam(Now()), ans.value("appointment_date", ""));
+            !st.ok()) {
+          Emit({SyncEvent::Kind::kRetry, item.idempotency_key, "status not kept: " + st.message_en(), {}, st});
+        }
       }
     }
     Emit({SyncEvent::Kind::kDelivered, item.idempotency_key, OutboxKindName(item.kind), {}, {}});
@@ -410,7 +415,8 @@ Result<SyncSummary> Syncer::Pass() {
         case Outcome::kSecurity:
         case Outcome::kFatal:
         case Outcome::kStopped:
-          (void)store_->outbox().Release(item);
+          // A lease not handed back expires by itself; the item is sent after that.
+          if (Status st = store_->outbox().Release(item); !st.ok()) last_error_ = st.message_en();
           end_pass = true;
           if (r.outcome != Outcome::kStopped) {
             sum.error = r.status;

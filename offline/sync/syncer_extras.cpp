@@ -3,12 +3,19 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
+#include <iostream>
+#include <utility>
+#include <vector>
 
 #include "offline/domain/ids.h"
 #include "offline/sync/enrolment.h"
 #include "offline/sync/http.h"
 #include "offline/sync/portal_errors.h"
 #include "offline/sync/syncer.h"
+
+#include <iostream>
+#include <utility>
+#include <vector>
 
 namespace mck {
 
@@ -148,9 +155,18 @@ void Syncer::Heartbeat(SyncSummary& sum) {
 }
 
 void Syncer::RecordState(const SyncSummary& sum) {
-  (void)store_->settings().Put("sync.last_pass_at", FormatRfc3339Vietnam(Now()));
-  (void)store_->settings().Put("sync.last_error", sum.error.ok() ? "" : sum.error.message_en());
-  if (sum.clock_skew_s) (void)store_->settings().Put("sync.clock_skew_s", std::to_string(*sum.clock_skew_s));
+  // Diagnostics for kioskctl and staff (not audited: one row each, every pass). A failure here
+  // loses nothing a citizen gave: it is logged (codes only) and the next pass writes them again.
+  std::vector<std::pair<std::string, std::string>> values = {
+      {"sync.last_pass_at", FormatRfc3339Vietnam(Now())},
+      {"sync.last_error", sum.error.ok() ? "" : sum.error.message_en()}};
+  if (sum.clock_skew_s) values.emplace_back("sync.clock_skew_s", std::to_string(*sum.clock_skew_s));
+  for (const auto& [key, value] : values) {
+    if (Status st = store_->settings().Put(key, value); !st.ok()) {
+      std::cerr << "sync: " << key << " not recorded: " << st.ToString() << "\n";
+      break;
+    }
+  }
 }
 
 }  // namespace mck
