@@ -104,7 +104,9 @@ Layout BuildKioskSlip(const KioskSlip& s) {
     l.Rule(1, true).Text("Giấy tờ cần mang đến quầy:", kBodyBold);
     int i = 1;
     for (const auto& d : s.documents_to_bring) {
-      l.Text(std::to_string(i++) + ". " + d.name + (d.required ? "" : " (nếu có)"),
+      // An optional paper is marked, unless the catalog's own name already says so.
+      const bool marked = d.required || d.name.find("(nếu có)") != std::string::npos;
+      l.Text(std::to_string(i++) + ". " + d.name + (marked ? "" : " (nếu có)"),
              Style(size::kBody, false, Align::kLeft, 12));
     }
   }
