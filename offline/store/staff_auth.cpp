@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <charconv>
 #include <sstream>
 #include <vector>
 
@@ -23,17 +24,20 @@ std::string Derive(const std::string& pin, const std::string& salt, int iteratio
   return HexEncode(std::string_view(reinterpret_cast<char*>(out), sizeof out));
 }
 
-// A read error is passed on (a lock that cannot be read must not read as "not locked"); a
-// missing or malformed value counts as 0.
+// A read error is passed on, and so is a malformed value (kCorrupt): a lock that cannot be read
+// must not read as "not locked". A missing value counts as 0.
 Result<int64_t> IntSetting(Store& store, const char* key) {
   auto v = store.settings().Get(key);
   if (!v.ok()) return v.status();
   if (!v->has_value()) return int64_t{0};
-  try {
-    return static_cast<int64_t>(std::stoll(**v));
-  } catch (...) {
-    return int64_t{0};
+  int64_t n = 0;
+  const std::string& s = **v;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || end != s.data() + s.size()) {
+    return Status::Error(Code::kCorrupt, std::string("staff auth: setting ") + key + " is not a number",
+                         "Dữ liệu mã PIN của cán bộ bị hỏng. Xin báo kỹ thuật viên để đặt lại mã PIN.");
   }
+  return n;
 }
 
 }  // namespace

@@ -58,3 +58,15 @@ TEST_CASE("a right PIN resets the failure count") {
   CHECK(auth.Verify("135790").value().check == PinCheck::kOk);
   CHECK(auth.Verify("000002").value().attempts_left == 2);
 }
+
+TEST_CASE("a lock that cannot be read is an error, never 'not locked'") {
+  TempDir dir;
+  ManualClock clock(TestEpoch());
+  auto store = OpenStore(TestOptions(dir, &clock));
+  StaffAuth auth(*store, clock, FastPolicy());
+  REQUIRE(auth.SetPin("135790").ok());
+  REQUIRE(store->settings().Put("staff.pin_locked_until", "garbage").ok());
+  auto r = auth.Verify("135790");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == Code::kCorrupt);
+}
