@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "drivers/card/card_failure.h"
+#include "offline/domain/assurance.h"
 #include "offline/domain/status.h"
 
 namespace mck::card {
@@ -44,8 +45,11 @@ struct Identity {
       place_of_residence, identifying_marks, date_of_issue, date_of_expiry, father_name, mother_name, spouse_name,
       old_id_number;
   std::optional<Mrz> mrz;
-  std::string source = "chip";              // "chip" | "qr"
-  bool chip_verified = false;               // every data group's hash matched the SOD
+  std::string source = "chip";  // "chip" | "qr"
+  bool chip_verified = false;   // every data group's hash matched the SOD (hashes only!)
+  // The level the rest of the kiosk trusts (offline/domain/assurance.h): kChipVerified only when
+  // the hashes match, the SOD's signer chains to a configured CSCA and the chip proved its key.
+  Assurance assurance = Assurance::kTyped;
   std::optional<bool> sod_signature_valid;  // set only when a CSCA was configured
   std::string face_jp2;                     // DG2 image bytes (JPEG 2000), may be empty; never stored
 };

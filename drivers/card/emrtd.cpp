@@ -506,6 +506,8 @@ CardResult<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, c
       if (it == sod->dg_hashes.end() || !digest.ok() || *digest != it->second) all = false;
     }
     id.chip_verified = all;
+    // Hashes alone prove consistency, not origin: never "verified" here (issue 11).
+    if (all) id.assurance = Assurance::kChipNoCsca;
     if (!opt.csca_file.empty()) {
       Status sig = VerifySodSignature(**sod_bytes, opt.csca_file);
       // The CSCA file missing or unreadable is the kiosk's set-up, not the card.

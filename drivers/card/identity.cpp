@@ -30,6 +30,7 @@ nlohmann::json IdentityToJson(const Identity& id) {
                 {"date_of_expiry", id.mrz->date_of_expiry},   {"nationality", id.mrz->nationality}};
   }
   j["chip_verified"] = id.chip_verified;
+  j["assurance"] = AssuranceName(id.assurance);
   if (id.sod_signature_valid) j["sod_signature_valid"] = *id.sod_signature_valid;
   j["source"] = id.source;
   return j;

@@ -84,6 +84,7 @@ Result<Identity> ParseCccdQr(std::string_view raw) {
   Identity id;
   id.source = "qr";
   id.chip_verified = false;
+  id.assurance = Assurance::kQrOnly;
   const std::string number = Trim(f[0]);
   const std::string old_id = Trim(f[1]);
   id.full_name = Trim(f[2]);

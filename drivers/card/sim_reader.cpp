@@ -114,6 +114,9 @@ Result<Identity> IdentityFromJson(const json& j) {
   }
   id.source = j.value("source", "chip");
   id.chip_verified = j.value("chip_verified", true);
+  // A simulated card claims what its file says; by default a consistent chip without a CSCA.
+  id.assurance =
+      ParseAssurance(j.value("assurance", id.source == "qr" ? "qr" : "chip_no_csca")).value_or(Assurance::kChipNoCsca);
   return id;
 }
 
