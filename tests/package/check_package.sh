@@ -104,7 +104,13 @@ units)
     grep -q "^$key" "$unit" || fail "the unit lacks $key"
   done
   grep -q '^ExecStart=/usr/bin/cage -d -- ' "$root/lib/systemd/system/mot-cua-kiosk.service" || fail "ExecStart is not cage -d -- …"
-  ok "systemd-analyze verify and the unit's keys"
+  # The exposure score (docs/packaging.md): offline, no systemd as PID 1 needed. 1.7 is what the
+  # unit scores; the threshold catches a lost sandboxing line.
+  sec=$(systemd-analyze security --offline=true --threshold=20 "$unit" 2>&1)
+  rc=$?
+  echo "$sec" | tail -1
+  [[ $rc == 0 ]] || fail "systemd-analyze security: exposure above 2.0 (exit $rc)"
+  ok "systemd-analyze verify, security and the unit's keys"
   rm -rf "$root"
   ;;
 *) echo "usage: check_package.sh contents|lintian|units DEB"; exit 2 ;;
