@@ -246,10 +246,12 @@ int main(int argc, char** argv) {
     std::cerr << "kiosk: SDL_Init: " << SDL_GetError() << "\n";
     return 1;
   }
-  // X11: the software renderer draws into the window's own framebuffer. Wayland has none: there
-  // "0" makes the software renderer fail and SDL fall back to OpenGL, which under cage on a
-  // machine without a GPU presents nothing (seen: black screenshots). Left to SDL there.
-  if (std::string(SDL_GetCurrentVideoDriver()) != "wayland") SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+  // X11: the software renderer draws into the window's own framebuffer ("0"). Wayland has none:
+  // there "0" makes the software renderer fail and SDL fall back to OpenGL, and left unset the
+  // window stays black under cage without a GPU; "1" backs the window's surface with a texture
+  // (seen with grim under cage: black, black, then the screen with "1").
+  const bool wayland = std::string(SDL_GetCurrentVideoDriver()) == "wayland";
+  SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, wayland ? "1" : "0");
   EventQueue events;
   const Uint32 wake_event = SDL_RegisterEvents(2);
   const Uint32 stop_event = wake_event + 1;
