@@ -43,8 +43,16 @@ def skip(why):
     sys.exit(1 if REQUIRE_ALL else 77)
 
 
+SUPERVISORS = []
+
+
 def fail(why):
     print(f"FAIL: {why}")
+    for sup in SUPERVISORS:  # leave no cage behind: each session is its own process group
+        sup.stopping = True
+        sup.wake.set()
+        if sup.proc and sup.proc.poll() is None:
+            os.killpg(sup.proc.pid, signal.SIGKILL)
     sys.exit(1)
 
 
@@ -148,12 +156,14 @@ class Supervisor:
         self.proc, self.starts, self.stopping = None, 0, False
         self.exit_codes = []
         self.wake = threading.Event()
+        SUPERVISORS.append(self)
         self.thread = threading.Thread(target=self.loop, daemon=True)
         self.thread.start()
 
     def loop(self):
         while not self.stopping:
-            p = subprocess.Popen(as_nobody + exec_start, env=env, stdout=log, stderr=log, cwd="/")
+            p = subprocess.Popen(as_nobody + exec_start, env=env, stdout=log, stderr=log, cwd="/",
+                                 start_new_session=True)
             with msg_lock:
                 self.proc = p
                 self.starts += 1
