@@ -3,9 +3,13 @@
 // runs the event-driven loop (STYLE.md "How state flows"): pump → reduce → draw → dispatch,
 // then sleep in SDL_WaitEventTimeout until the next input, worker event or deadline.
 //
-//   kiosk [--config FILE] [--data-dir DIR] [--windowed WxH]
-//         [--script FILE --shots DIR]   test-only scripted input (ui/script.h)
-//         [--frame-log FILE]            per-frame CPU time in µs, for scripts/bench-ui
+//   kiosk [--config FILE] [--assets DIR] [--data-dir DIR] [--windowed WxH]
+//         [--script FILE --shots DIR]   test-only scripted input (ui/script.h)    } development
+//         [--frame-log FILE]            per-frame CPU time in µs, for bench-ui    } builds only
+// A development build (MCK_DEV_TOOLS=ON) also finds its config and assets in the source tree;
+// the package's build (OFF) reads only --config (default /etc/mot-cua/kiosk.toml) and never
+// falls back (docs/packaging.md). Kiosk mode (always in the package's build; in a development
+// build unless --windowed or --script): no quit event or key ends the app, only SIGTERM.
 // Renderer: SDL_Renderer in software by default (docs/ui.md has the measurements); set
 // SDL_RENDER_DRIVER=opengl to compare.
 #include <SDL.h>
@@ -27,9 +31,13 @@
 #include "kiosk/app/frame_pacer.h"
 #include "kiosk/app/i18n.h"
 #include "kiosk/app/portal_link.h"
+#include "kiosk/app/session_host.h"
+#include "kiosk/app/ui/fatal_screen.h"
 #include "kiosk/app/ui/fonts.h"
 #include "kiosk/app/ui/frame.h"
+#if MCK_DEV_TOOLS
 #include "kiosk/app/ui/script.h"
+#endif
 #include "offline/domain/config.h"
 #include "offline/domain/ids.h"
 #include "offline/store/store.h"
@@ -39,14 +47,22 @@ namespace {
 using namespace mck;
 using namespace mck::app;
 
+#if MCK_DEV_TOOLS
+constexpr bool kDevBuild = true;
+#else
+constexpr bool kDevBuild = false;
+#endif
+constexpr const char* kEtcConfig = "/etc/mot-cua/kiosk.toml";
+constexpr const char* kSharedAssets = "/usr/share/mot-cua";
+
 struct Args {
-  std::optional<std::filesystem::path> config, data_dir, script, shots, frame_log;
+  std::optional<std::filesystem::path> config, assets, data_dir, script, shots, frame_log;
   int width = 0, height = 0;  // 0: full screen
 };
 
 int Usage() {
-  std::cerr << "usage: kiosk [--config FILE] [--data-dir DIR] [--windowed WxH] [--script FILE --shots DIR] "
-               "[--frame-log FILE]\n";
+  std::cerr << "usage: kiosk [--config FILE] [--assets DIR] [--data-dir DIR] [--windowed WxH]"
+            << (kDevBuild ? " [--script FILE --shots DIR] [--frame-log FILE]" : "") << "\n";
   return 2;
 }
 
@@ -61,13 +77,15 @@ std::optional<Args> ParseArgs(int argc, char** argv) {
     std::optional<std::string> v;
     if (k == "--config" && (v = value()))
       a.config = *v;
+    else if (k == "--assets" && (v = value()))
+      a.assets = *v;
     else if (k == "--data-dir" && (v = value()))
       a.data_dir = *v;
-    else if (k == "--script" && (v = value()))
+    else if (kDevBuild && k == "--script" && (v = value()))
       a.script = *v;
-    else if (k == "--shots" && (v = value()))
+    else if (kDevBuild && k == "--shots" && (v = value()))
       a.shots = *v;
-    else if (k == "--frame-log" && (v = value()))
+    else if (kDevBuild && k == "--frame-log" && (v = value()))
       a.frame_log = *v;
     else if (k == "--windowed" && (v = value())) {
       if (std::sscanf(v->c_str(), "%dx%d", &a.width, &a.height) != 2 || a.width < 320 || a.height < 320)
@@ -79,17 +97,32 @@ std::optional<Args> ParseArgs(int argc, char** argv) {
   return a;
 }
 
+// The package's build: the command line or /etc, nothing else (no environment, no source tree).
 std::filesystem::path ConfigPath(const Args& a) {
   if (a.config) return *a.config;
+#if MCK_DEV_TOOLS
   if (const char* env = std::getenv("MCK_CONFIG"); env && *env) return env;
-  if (std::filesystem::exists("/etc/mot-cua-kiosk/kiosk.toml")) return "/etc/mot-cua-kiosk/kiosk.toml";
-  return std::filesystem::path(MCK_SOURCE_DIR) / "config" / "kiosk.toml";
+  if (!std::filesystem::exists(kEtcConfig)) return std::filesystem::path(MCK_SOURCE_DIR) / "config" / "kiosk.toml";
+#endif
+  return kEtcConfig;
 }
 
-std::filesystem::path AssetsDir() {
+std::filesystem::path AssetsDir(const Args& a) {
+  if (a.assets) return *a.assets;
+#if MCK_DEV_TOOLS
   if (const char* env = std::getenv("MCK_ASSETS_DIR"); env && *env) return env;
-  if (std::filesystem::exists("/usr/share/mot-cua-kiosk/assets/i18n/vi.json")) return "/usr/share/mot-cua-kiosk/assets";
-  return std::filesystem::path(MCK_SOURCE_DIR) / "assets";
+  if (!std::filesystem::exists(std::filesystem::path(kSharedAssets) / "i18n" / "vi.json"))
+    return std::filesystem::path(MCK_SOURCE_DIR) / "assets";
+#endif
+  return kSharedAssets;
+}
+
+std::string SourceDir() {
+#if MCK_DEV_TOOLS
+  return MCK_SOURCE_DIR;
+#else
+  return kSharedAssets;  // no source tree in the package: fonts come from fonts-noto-core
+#endif
 }
 
 int64_t UnixMs() {
@@ -166,33 +199,40 @@ void StyleForTouch(float scale) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  SessionHost::BlockStopSignals();  // before any thread: only the sigwait thread takes them
   auto args = ParseArgs(argc, argv);
   if (!args) return Usage();
+  const bool kiosk_mode = !kDevBuild || (args->width == 0 && !args->script);
 
+  // Start-up failures are collected, not returned, once SDL can show them: in kiosk mode the
+  // fatal screen explains them (an exit would only make systemd restart the same failure).
+  std::optional<Status> failure;
   auto config = LoadConfig(ConfigPath(*args));
-  if (!config.ok()) {
-    std::cerr << "kiosk: " << config.status().message_vi() << " / " << config.status().ToString() << "\n";
-    return 2;
-  }
-  if (args->data_dir) config->data_dir = *args->data_dir;
-
   SystemClock clock;
   StoreOptions so;
-  so.data_dir = config->data_dir;
-  so.kiosk_number = config->kiosk_number;
-  so.retention_days = config->retention_days;
-  so.catalog_seed = config->catalog_seed;
-  so.clock = &clock;
-  auto store = Store::Open(so);
-  if (!store.ok()) {
-    std::cerr << "kiosk: " << store.status().message_vi() << " / " << store.status().ToString() << "\n";
-    return 1;
-  }
-
+  std::optional<Result<std::unique_ptr<Store>>> store;
   Strings strings;
-  if (Status st = strings.Load(AssetsDir() / "i18n"); !st.ok()) {
-    std::cerr << "kiosk: " << st.ToString() << "\n";
-    return 1;
+  if (!config.ok()) {
+    failure = config.status();
+  } else {
+    if (args->data_dir) config->data_dir = *args->data_dir;
+    so.data_dir = config->data_dir;
+    so.kiosk_number = config->kiosk_number;
+    so.retention_days = config->retention_days;
+    so.catalog_seed = config->catalog_seed;
+    so.clock = &clock;
+    store.emplace(Store::Open(so));
+    if (!store->ok()) failure = store->status();
+  }
+  if (!failure) {
+    if (Status st = strings.Load(AssetsDir(*args) / "i18n"); !st.ok()) failure = st;
+  }
+  if (failure) {
+    SessionHost::Log("cannot start: " + failure->ToString());  // file:line and reason, no personal data
+    if (!kiosk_mode) {
+      std::cerr << "kiosk: " << failure->message_vi() << "\n";
+      return config.ok() ? 1 : 2;
+    }
   }
 
   // SDL first, while this process has one thread: SDL_Init may fork (D-Bus autolaunch), and a
@@ -200,19 +240,29 @@ int main(int argc, char** argv) {
   // deadlocked and SDL_Init waiting for it forever. Seen under ASan with the sync worker running.
   // Software rendering by default: see docs/ui.md for the measurements behind this.
   SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
-  SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
   SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+  SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");  // SIGINT/SIGTERM are the SessionHost's
   if (SDL_Init(SDL_INIT_VIDEO) != 0) {
     std::cerr << "kiosk: SDL_Init: " << SDL_GetError() << "\n";
     return 1;
   }
+  // X11: the software renderer draws into the window's own framebuffer ("0"). Wayland has none:
+  // there "0" makes the software renderer fail and SDL fall back to OpenGL, and left unset the
+  // window stays black under cage without a GPU; "1" backs the window's surface with a texture
+  // (seen with grim under cage: black, black, then the screen with "1").
+  const bool wayland = std::string(SDL_GetCurrentVideoDriver()) == "wayland";
+  SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, wayland ? "1" : "0");
   EventQueue events;
-  const Uint32 wake_event = SDL_RegisterEvents(1);
+  const Uint32 wake_event = SDL_RegisterEvents(2);
+  const Uint32 stop_event = wake_event + 1;
   events.SetWake([wake_event] {
     SDL_Event e{};
     e.type = wake_event;
     SDL_PushEvent(&e);
   });
+  SessionHost host;
+  host.ReadWatchdogFromEnv();
+  host.StartSignalThread(stop_event);
 
   Uint32 flags = SDL_WINDOW_SHOWN | SDL_WINDOW_ALLOW_HIGHDPI;
   int w = args->width, h = args->height;
@@ -240,10 +290,9 @@ int main(int argc, char** argv) {
   SDL_RendererInfo ri;
   SDL_GetRendererInfo(renderer, &ri);
   SDL_GetWindowSize(window, &w, &h);
-  std::cerr << "kiosk: renderer " << ri.name << ", window " << w << "x" << h << "\n";
-  // The device and portal workers start only now that SDL is up (see SDL_Init above).
-  Devices devices = SetUpDevices(*config, events);
-  std::unique_ptr<PortalLink> portal = StartPortalLink(*config, so, **store, events);
+  std::cerr << "kiosk: renderer " << ri.name << ", window " << w << "x" << h
+            << (kiosk_mode ? ", kiosk mode" : ", development mode")
+            << (host.watchdog_enabled() ? ", watchdog " + std::to_string(host.MaxSleepMs() * 2) + " ms" : "") << "\n";
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -252,7 +301,7 @@ int main(int argc, char** argv) {
   io.LogFilename = nullptr;
   const float scale = std::clamp(static_cast<float>(std::min(w, h)) / 1080.0f, 0.6f, 2.0f);
   StyleForTouch(scale);
-  auto font_dir = ui::FindFontDir(MCK_SOURCE_DIR);
+  auto font_dir = ui::FindFontDir(SourceDir());
   if (!font_dir.ok()) {
     std::cerr << "kiosk: " << font_dir.status().ToString() << "\n";
     return 1;
@@ -264,10 +313,15 @@ int main(int argc, char** argv) {
   }
   ImGui_ImplSDL2_InitForSDLRenderer(window);
   ImGui_ImplSDLRenderer_Init(renderer);
+  if (failure) return ui::RunFatalScreen(window, renderer, fonts.value(), host, stop_event, failure->message_vi());
+
+  // The device and portal workers start only now that SDL is up (see SDL_Init above).
+  Devices devices = SetUpDevices(*config, events);
+  std::unique_ptr<PortalLink> portal = StartPortalLink(*config, so, ***store, events);
 
   AppDeps deps;
   deps.config = &config.value();
-  deps.store = store->get();
+  deps.store = (*store)->get();
   deps.clock = &clock;
   deps.strings = &strings;
   deps.printer = devices.printer.get();
@@ -283,6 +337,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+#if MCK_DEV_TOOLS
   std::optional<ui::ScriptRunner> script;
   if (args->script) {
     auto loaded = ui::ScriptRunner::Load(*args->script, args->shots.value_or("."));
@@ -292,6 +347,9 @@ int main(int argc, char** argv) {
     }
     script.emplace(std::move(loaded.value()));
   }
+#else
+  const bool script = false;
+#endif
   std::ofstream frame_log;
   if (args->frame_log) frame_log.open(*args->frame_log);
 
@@ -309,7 +367,7 @@ int main(int argc, char** argv) {
   while (running) {
     // ---- 1. pump: sleep until an event or the next deadline ----
     SDL_Event ev;
-    const int timeout = pacer.TimeoutMs(std::chrono::steady_clock::now());
+    const int timeout = host.ClampTimeout(pacer.TimeoutMs(std::chrono::steady_clock::now()));
     bool have = timeout < 0 ? SDL_WaitEvent(&ev) == 1 : SDL_WaitEventTimeout(&ev, timeout) == 1;
     while (have) {
       pacer.OnActivity();
@@ -317,8 +375,24 @@ int main(int argc, char** argv) {
         std::cerr << "kiosk: mouse " << (ev.type == SDL_MOUSEBUTTONDOWN ? "down " : "up ") << ev.button.x << ","
                   << ev.button.y << "\n";
       }
-      if (ev.type == SDL_QUIT) running = false;
-      if (ev.type == wake_event) {
+      if (ev.type == SDL_QUIT) {
+        if (kiosk_mode) {
+          SessionHost::Log("quit event ignored (kiosk mode)");
+        } else {
+          running = false;
+        }
+      }
+      if (ev.type == SDL_KEYDOWN && ev.key.keysym.sym == SDLK_F4 && (ev.key.keysym.mod & KMOD_ALT) && kiosk_mode)
+        SessionHost::Log("Alt+F4 ignored (kiosk mode)");
+      if (ev.type == stop_event) {
+        const StopRequest why = host.TakeStop();
+        if (why == StopRequest::kTerminate || !kiosk_mode) {
+          SessionHost::Log("stopping on a signal");
+          running = false;
+        } else {
+          SessionHost::Log("SIGINT ignored: only SIGTERM stops the kiosk");
+        }
+      } else if (ev.type == wake_event) {
         // ---- 2. reduce: worker results ----
         for (const UiEvent& e : events.Drain()) app.OnEvent(e);
       } else {
@@ -367,6 +441,7 @@ int main(int argc, char** argv) {
     SDL_SetRenderDrawColor(renderer, 247, 248, 250, 255);
     SDL_RenderClear(renderer);
     ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+#if MCK_DEV_TOOLS
     if (script) {
       auto st = script->AfterFrame(view, window, renderer, pacer.pending_frames() <= 1 && view.intents.empty());
       if (st == ui::ScriptRunner::State::kFailed) {
@@ -377,8 +452,10 @@ int main(int argc, char** argv) {
         running = false;
       }
     }
+#endif
     SDL_RenderPresent(renderer);
     const auto t1 = std::chrono::steady_clock::now();
+    host.FramePresented(t1);
     if (first_frame) {
       std::cerr << "kiosk: first-frame-unix-ms=" << UnixMs() << "\n";
       first_frame = false;

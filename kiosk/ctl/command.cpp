@@ -68,10 +68,12 @@ Result<const KioskConfig*> Context::Config() {
     path = *config_path_;
   } else if (const char* env = std::getenv("MCK_CONFIG"); env && *env) {
     path = env;
-  } else if (std::filesystem::exists("/etc/mot-cua-kiosk/kiosk.toml")) {
-    path = "/etc/mot-cua-kiosk/kiosk.toml";
+#if MCK_DEV_TOOLS
+  } else if (!std::filesystem::exists("/etc/mot-cua/kiosk.toml")) {
+    path = std::filesystem::path(MCK_SOURCE_DIR) / "config" / "kiosk.toml";  // development build only
+#endif
   } else {
-    path = std::filesystem::path(MCK_SOURCE_DIR) / "config" / "kiosk.toml";
+    path = "/etc/mot-cua/kiosk.toml";
   }
   auto cfg = LoadConfig(path);
   if (!cfg.ok()) return cfg.status();

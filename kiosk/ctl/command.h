@@ -51,7 +51,7 @@ class Context {
   // "Usage: kioskctl <usage>" on stderr and false (the command returns kExitBadInput).
   bool ExpectArgs(size_t count, const std::string& usage) const;
 
-  // The configuration (--config, $MCK_CONFIG, /etc/mot-cua-kiosk/kiosk.toml, or the source
+  // The configuration (--config, $MCK_CONFIG, /etc/mot-cua/kiosk.toml, or — development builds only — the source
   // tree's config/kiosk.toml), with --data-dir applied. Loaded once.
   Result<const KioskConfig*> Config();
   // The store in the configured data directory, opened once (creating it on first use).

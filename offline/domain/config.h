@@ -16,7 +16,7 @@ struct KioskConfig {
   std::string commune_code;  // agency electronic identifier, "000.00.24.H03"
   std::string commune_name;  // "UBND xã Mẫu"
   std::string province_name;
-  std::filesystem::path data_dir = "/var/lib/mot-cua-kiosk";
+  std::filesystem::path data_dir = "/var/lib/mot-cua";
   std::string language = "vi";  // "vi" or "en"
   // [portal]
   std::string portal_url;  // "https://portal.example.gov.vn"; empty: not enrolled

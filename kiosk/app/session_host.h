@@ -1,0 +1,59 @@
+// How the kiosk lives inside its session (docs/packaging.md): the systemd unit runs
+// `cage -d -- kiosk …` as the kiosk user, Type=notify with a watchdog and NotifyAccess=all (the
+// kiosk is cage's child, not the unit's main process).
+//   * Stop signals: SIGTERM (systemd's stop, and the technician's future "shut down/restart") is
+//     the ONE clean way out. SIGINT is what SDL would turn into SDL_QUIT; in kiosk mode it is
+//     ignored and logged like every other quit request. The signals are blocked in every thread
+//     (BlockStopSignals before any thread starts) and taken by one sigwait thread, which pushes
+//     an SDL event — so SDL's own handlers are switched off (SDL_HINT_NO_SIGNAL_HANDLERS).
+//   * Watchdog: READY=1 after the first frame; WATCHDOG=1 after a presented frame, at most every
+//     quarter interval, and the loop never sleeps longer than half the interval, so an idle
+//     kiosk keeps pinging while a hung UI thread stops and is killed.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace mck::app {
+
+// Why the loop was woken by the signal thread.
+enum class StopRequest : int { kNone = 0, kTerminate = 1, kInterrupt = 2 };
+
+class SessionHost {
+ public:
+  // Blocks SIGTERM, SIGINT and SIGHUP in the calling thread; threads created later inherit the
+  // mask. REQUIRES: called first in main, before any thread exists.
+  static void BlockStopSignals();
+
+  // Starts the sigwait thread; each signal stores its StopRequest and calls `wake(event_type)`
+  // (SDL_PushEvent is thread-safe). The thread is detached and lives until the process ends.
+  void StartSignalThread(uint32_t event_type);
+  // The last signal taken, cleared.
+  StopRequest TakeStop() { return static_cast<StopRequest>(stop_.exchange(0)); }
+
+  // The watchdog interval from $WATCHDOG_USEC. $WATCHDOG_PID is deliberately not checked: it
+  // names cage, the unit's main process, and the kiosk is its child (NotifyAccess=all).
+  void ReadWatchdogFromEnv();
+  bool watchdog_enabled() const { return watchdog_us_ > 0; }
+  // The longest the UI thread may sleep, in ms (-1: no limit).
+  int MaxSleepMs() const;
+  // Clamps a FramePacer timeout (-1: forever) to MaxSleepMs.
+  int ClampTimeout(int timeout_ms) const;
+  // After a frame was presented: READY=1 the first time, WATCHDOG=1 when due.
+  void FramePresented(std::chrono::steady_clock::time_point now);
+  int pings() const { return pings_; }
+
+  // One line for the journal (stderr is the journal under systemd), prefixed "kiosk: ".
+  static void Log(const std::string& line);
+
+ private:
+  std::atomic<int> stop_{0};
+  int64_t watchdog_us_ = 0;
+  bool ready_sent_ = false;
+  std::chrono::steady_clock::time_point last_ping_{};
+  int pings_ = 0;
+};
+
+}  // namespace mck::app

@@ -1,0 +1,74 @@
+#include "kiosk/app/ui/fatal_screen.h"
+
+#include <imgui.h>
+#include <imgui_impl_sdl.h>
+#include <imgui_impl_sdlrenderer.h>
+
+#include <algorithm>
+
+namespace mck::app::ui {
+namespace {
+
+void Centered(const std::string& text, ImFont* font, ImU32 color, float width) {
+  ImGui::PushFont(font);
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str(), nullptr, false, width);
+  const float x = (ImGui::GetWindowWidth() - std::min(size.x, width)) / 2;
+  ImGui::SetCursorPosX(x);
+  ImGui::PushTextWrapPos(x + width);
+  ImGui::PushStyleColor(ImGuiCol_Text, color);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopStyleColor();
+  ImGui::PopTextWrapPos();
+  ImGui::PopFont();
+}
+
+}  // namespace
+
+int RunFatalScreen(SDL_Window* window, SDL_Renderer* renderer, const Fonts& fonts, SessionHost& host,
+                   uint32_t stop_event, const std::string& reason_vi) {
+  (void)window;
+  const FontSet& f = fonts.normal;
+  for (;;) {
+    SDL_Event ev;
+    bool have = SDL_WaitEventTimeout(&ev, host.ClampTimeout(-1)) == 1;
+    while (have) {
+      if (ev.type == stop_event) {
+        if (host.TakeStop() == StopRequest::kTerminate) {
+          SessionHost::Log("stopping on SIGTERM (start-up failure screen)");
+          return 0;
+        }
+        SessionHost::Log("SIGINT ignored: only SIGTERM stops the kiosk");
+      } else if (ev.type == SDL_QUIT) {
+        SessionHost::Log("quit event ignored (kiosk mode)");
+      } else {
+        ImGui_ImplSDL2_ProcessEvent(&ev);
+      }
+      have = SDL_PollEvent(&ev) == 1;
+    }
+    ImGui_ImplSDLRenderer_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    ImGui::NewFrame();
+    const ImVec2 screen = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(screen);
+    ImGui::Begin("fatal", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus);
+    const float width = screen.x * 0.8f;
+    ImGui::SetCursorPosY(screen.y * 0.25f);
+    Centered("Ki-ốt tạm ngừng phục vụ", f.title, IM_COL32(160, 30, 30, 255), width);
+    ImGui::Dummy(ImVec2(0, screen.y * 0.04f));
+    Centered("Xin mời đến quầy một cửa để được hỗ trợ.", f.body, IM_COL32(30, 30, 30, 255), width);
+    ImGui::Dummy(ImVec2(0, screen.y * 0.06f));
+    Centered("Dành cho kỹ thuật viên: " + reason_vi, f.small, IM_COL32(90, 90, 90, 255), width);
+    ImGui::End();
+    ImGui::Render();
+    SDL_SetRenderDrawColor(renderer, 247, 248, 250, 255);
+    SDL_RenderClear(renderer);
+    ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+    SDL_RenderPresent(renderer);
+    host.FramePresented(std::chrono::steady_clock::now());
+  }
+}
+
+}  // namespace mck::app::ui

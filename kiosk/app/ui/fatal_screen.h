@@ -1,0 +1,22 @@
+// The screen an installed kiosk shows when it cannot start (no or a broken /etc/mot-cua/kiosk.toml,
+// a store it cannot open, missing assets): a calm full-screen message in Vietnamese for the
+// citizen and the technician, with the reason (file:line, never personal data), instead of
+// exiting — an exit would make cage end and systemd restart the same failure every few seconds.
+// It keeps the watchdog fed and waits for SIGTERM (systemd stop) only: no quit event ends it.
+#pragma once
+
+#include <SDL.h>
+
+#include <string>
+
+#include "kiosk/app/session_host.h"
+#include "kiosk/app/ui/fonts.h"
+
+namespace mck::app::ui {
+
+// Draws until the session host reports SIGTERM; returns the process exit code (0).
+// REQUIRES: an ImGui context with `fonts` loaded and both ImGui backends initialised.
+int RunFatalScreen(SDL_Window* window, SDL_Renderer* renderer, const Fonts& fonts, SessionHost& host,
+                   uint32_t stop_event, const std::string& reason_vi);
+
+}  // namespace mck::app::ui
