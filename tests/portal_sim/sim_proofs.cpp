@@ -44,7 +44,8 @@ struct HoldState {
   std::string key;
   int64_t since_ms = 0;
   std::optional<int64_t> peer_closed_ms;
-  int release_pipe[2] = {-1, -1};
+  int release_fd = -1;      // written by /admin/release; the held thread owns and closes the pipe
+  uint64_t generation = 0;  // which hold (a released thread must not touch the next one)
 };
 
 struct Proofs {
@@ -81,7 +82,8 @@ json HoldJson(const HoldState& h) {
 // timer) until /admin/release, noting when the client's end closes meanwhile.
 void MaybeHold(const httplib::Request& req, const std::string& stage, const std::string& key) {
   Proofs& p = P();
-  int release_fd = -1;
+  int pipe_fds[2] = {-1, -1};
+  uint64_t generation = 0;
   {
     std::lock_guard<std::mutex> lock(p.mu);
     HoldState& h = p.hold;
@@ -90,31 +92,34 @@ void MaybeHold(const httplib::Request& req, const std::string& stage, const std:
       --h.skip;
       return;
     }
-    if (::pipe(h.release_pipe) != 0) return;
+    if (::pipe(pipe_fds) != 0) return;
     h.armed = false;
     h.held = true;
     h.key = key;
     h.since_ms = NowMs();
     h.peer_closed_ms.reset();
-    release_fd = h.release_pipe[0];
+    h.release_fd = pipe_fds[1];
+    generation = ++h.generation;
   }
-  pollfd fds[2] = {{release_fd, POLLIN, 0}, {Fd(req), POLLRDHUP, 0}};
+  pollfd fds[2] = {{pipe_fds[0], POLLIN, 0}, {Fd(req), POLLRDHUP, 0}};
   int n = fds[1].fd >= 0 ? 2 : 1;
   while (::poll(fds, static_cast<nfds_t>(n), -1) >= 0 || errno == EINTR) {
     if (fds[0].revents) break;
     if (n == 2 && fds[1].revents) {
       if (fds[1].revents & (POLLRDHUP | POLLHUP | POLLERR)) {
         std::lock_guard<std::mutex> lock(p.mu);
-        p.hold.peer_closed_ms = NowMs();
+        if (p.hold.generation == generation) p.hold.peer_closed_ms = NowMs();
       }
       n = 1;  // the client's end has nothing more to tell
     }
   }
   std::lock_guard<std::mutex> lock(p.mu);
-  ::close(p.hold.release_pipe[0]);
-  ::close(p.hold.release_pipe[1]);
-  p.hold.release_pipe[0] = p.hold.release_pipe[1] = -1;
-  p.hold.held = false;
+  ::close(pipe_fds[0]);
+  ::close(pipe_fds[1]);
+  if (p.hold.generation == generation) {
+    p.hold.held = false;  // released by a failed poll, not by /admin/release
+    p.hold.release_fd = -1;
+  }
 }
 
 }  // namespace
@@ -168,10 +173,17 @@ void RegisterProofAdmin(httplib::Server& server, Sim& sim) {
   });
   server.Post("/admin/release", [](const httplib::Request&, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(P().mu);
-    const json state = HoldJson(P().hold);
-    P().hold.armed = false;
-    if (P().hold.held && ::write(P().hold.release_pipe[1], "r", 1) != 1) {
-      return SendError(res, 500, "release_failed", "could not wake the held request");
+    HoldState& h = P().hold;
+    const json state = HoldJson(h);
+    h.armed = false;
+    if (h.held) {
+      // Released from now on (a new hold may be armed at once); the held thread wakes and goes on.
+      if (::write(h.release_fd, "r", 1) != 1) {
+        return SendError(res, 500, "release_failed", "could not wake the held request");
+      }
+      h.held = false;
+      h.release_fd = -1;
+      ++h.generation;
     }
     res.set_content(state.dump(), "application/json");
   });

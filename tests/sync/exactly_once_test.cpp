@@ -209,7 +209,7 @@ void KillRunnersMidRequest(bool allow_duplicates) {
     const std::string stage = rounds % 2 == 0 ? "after" : "before";
     if (KillMidRequest(sim, RunnerArgs(kiosk), log, stage, progress(rng))) ++proven;
   }
-  INFO("runners killed mid-request (proven): " << proven << " in " << rounds << " rounds");
+  std::cout << "runners SIGKILLed mid-request (proven): " << proven << " in " << rounds << " rounds" << std::endl;
   CHECK(proven >= 5);
   const int64_t left_after_kills = store->outbox().Depth().value();
   CHECK(left_after_kills < 500);  // the killed runners did get work done
