@@ -1,12 +1,21 @@
 #include "tests/offline/fault_vfs.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <random>
+#include <set>
 #include <stdexcept>
+
+#include "tests/offline/crash_file.h"
 
 namespace mck::test {
 
-enum class FaultMode { kNone, kFailAfter, kTearAt, kFailSync };
+enum class FaultMode { kNone, kFailAfter, kTearAt, kFailSync, kPowerCut };
+
+struct FaultFile;
 
 struct FaultVfs::State {
   std::string name;
@@ -22,16 +31,23 @@ struct FaultVfs::State {
   int64_t written = 0;
   bool broken = false;  // a write already failed: the "disk" stays failed until disarmed
   int faults = 0;
+  // Power-cut mode: writes and syncs left before the cut, the die, and whether xSync is obeyed.
+  int64_t ops_left = 0;
+  std::mt19937_64 die;
+  bool syncs_lie = false;
+  std::set<FaultFile*> files;  // open files (their pending writes are cut too)
+  std::function<void()> sync_hook;
 };
-
-namespace {
 
 // Our file: the base VFS's file object follows it in the same allocation (szOsFile is the sum).
 struct FaultFile {
   sqlite3_file base;  // must be first: SQLite sees a sqlite3_file*
   FaultVfs::State* state;
   sqlite3_file* real;
+  crash::PendingFile* pending;  // writes not yet synced (power-cut mode); owned
 };
+
+namespace {
 
 FaultVfs::State* StateOf(sqlite3_vfs* vfs) {
   return static_cast<FaultVfs::State*>(vfs->pAppData);
@@ -44,10 +60,29 @@ sqlite3_file* Real(sqlite3_file* f) {
 }
 
 int Close(sqlite3_file* f) {
+  FaultVfs::State* s = Wrap(f)->state;
+  {
+    std::lock_guard<std::mutex> lock(s->mu);
+    s->files.erase(Wrap(f));
+    // A file closed in power-cut mode keeps what the cache held: written out, as the OS would.
+    if (!Wrap(f)->pending->ops.empty()) (void)crash::Flush(Real(f), *Wrap(f)->pending);
+  }
+  delete Wrap(f)->pending;
   return Real(f)->pMethods->xClose(Real(f));
 }
 int Read(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
+  FaultVfs::State* s = Wrap(f)->state;
+  std::lock_guard<std::mutex> lock(s->mu);
+  if (!Wrap(f)->pending->ops.empty()) return crash::Read(Real(f), *Wrap(f)->pending, buf, n, off);
   return Real(f)->pMethods->xRead(Real(f), buf, n, off);
+}
+
+// Power-cut mode, under s->mu: counts one write or sync; at zero the power goes: every open
+// file's pending writes are lost, written or torn by the die, and the process ends at once.
+void CountTowardsCut(FaultVfs::State* s) {
+  if (--s->ops_left > 0) return;
+  for (FaultFile* ff : s->files) crash::Cut(ff->real, *ff->pending, s->die);
+  ::_exit(FaultVfs::kPowerCutExitCode);
 }
 
 int Write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
@@ -56,6 +91,12 @@ int Write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
   int rc = SQLITE_OK;
   {
     std::lock_guard<std::mutex> lock(s->mu);
+    if (s->mode == FaultMode::kPowerCut) {
+      Wrap(f)->pending->ops.push_back({false, off, std::string(static_cast<const char*>(buf), static_cast<size_t>(n))});
+      s->written += n;
+      CountTowardsCut(s);
+      return SQLITE_OK;
+    }
     if (s->mode == FaultMode::kFailAfter || s->mode == FaultMode::kTearAt) {
       if (s->broken || s->budget < n) {
         allowed = s->broken || s->mode == FaultMode::kFailAfter ? 0 : static_cast<int>(s->budget);
@@ -77,20 +118,42 @@ int Write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
 }
 
 int Truncate(sqlite3_file* f, sqlite3_int64 size) {
+  FaultVfs::State* s = Wrap(f)->state;
+  {
+    std::lock_guard<std::mutex> lock(s->mu);
+    if (s->mode == FaultMode::kPowerCut) {
+      Wrap(f)->pending->ops.push_back({true, size, {}});
+      return SQLITE_OK;
+    }
+  }
   return Real(f)->pMethods->xTruncate(Real(f), size);
 }
 int Sync(sqlite3_file* f, int flags) {
   FaultVfs::State* s = Wrap(f)->state;
+  std::function<void()> hook;
+  {
+    std::lock_guard<std::mutex> lock(s->mu);
+    hook = s->sync_hook;
+  }
+  if (hook) hook();  // outside the lock: the hook may wait for another thread
   {
     std::lock_guard<std::mutex> lock(s->mu);
     if (s->mode == FaultMode::kFailSync) {
       ++s->faults;
       return SQLITE_IOERR_FSYNC;
     }
+    if (s->mode == FaultMode::kPowerCut) {
+      CountTowardsCut(s);                  // the power may go before this sync reaches the disk
+      if (s->syncs_lie) return SQLITE_OK;  // a disk that acknowledges a flush it never did
+      if (int rc = crash::Flush(Real(f), *Wrap(f)->pending); rc != SQLITE_OK) return rc;
+    }
   }
   return Real(f)->pMethods->xSync(Real(f), flags);
 }
 int FileSize(sqlite3_file* f, sqlite3_int64* size) {
+  FaultVfs::State* s = Wrap(f)->state;
+  std::lock_guard<std::mutex> lock(s->mu);
+  if (!Wrap(f)->pending->ops.empty()) return crash::FileSize(Real(f), *Wrap(f)->pending, size);
   return Real(f)->pMethods->xFileSize(Real(f), size);
 }
 int Lock(sqlite3_file* f, int level) {
@@ -138,14 +201,17 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int*
   FaultFile* ff = Wrap(file);
   ff->state = s;
   ff->real = reinterpret_cast<sqlite3_file*>(ff + 1);
+  ff->pending = nullptr;
   std::memset(ff->real, 0, static_cast<size_t>(s->base->szOsFile));
   const int rc = s->base->xOpen(s->base, name, ff->real, flags, out_flags);
   if (ff->real->pMethods == nullptr) {
     file->pMethods = nullptr;  // SQLite must not call xClose on a file that did not open
     return rc;
   }
+  ff->pending = new crash::PendingFile();
   {
     std::lock_guard<std::mutex> lock(s->mu);
+    s->files.insert(ff);
     if (!s->methods_ready) {
       const sqlite3_io_methods* r = ff->real->pMethods;
       s->methods.iVersion = r->iVersion < 3 ? r->iVersion : 3;
@@ -286,6 +352,17 @@ void FaultVfs::FailSyncs() {
 }
 void FaultVfs::Disarm() {
   Arm(*state_, FaultMode::kNone, 0, SQLITE_OK);
+}
+void FaultVfs::PowerCutAfter(int64_t ops, uint64_t seed, bool syncs_lie) {
+  Arm(*state_, FaultMode::kPowerCut, 0, SQLITE_OK);
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->ops_left = std::max<int64_t>(1, ops);
+  state_->die.seed(seed);
+  state_->syncs_lie = syncs_lie;
+}
+void FaultVfs::SetSyncHook(std::function<void()> hook) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->sync_hook = std::move(hook);
 }
 
 int FaultVfs::faults_injected() const {

@@ -20,6 +20,17 @@
 //                           only its part up to n (a torn write), then fails with
 //                           SQLITE_IOERR_WRITE; every later write fails too.
 //   FailSyncs()             every xSync fails with SQLITE_IOERR_FSYNC (writes still succeed).
+//   PowerCutAfter(n, seed)  a power cut, for a CHILD PROCESS (it ends the process): from now on
+//                           each file's writes and truncations wait in memory until its xSync
+//                           (reads see them); the n-th write or sync from now cuts the power:
+//                           every write not yet synced, in every open file, is lost, written
+//                           whole or torn at a 512-byte sector (seeded die, crash_file.h), and
+//                           the process _exits with kPowerCutExitCode, closing nothing. The
+//                           parent then opens the files with the normal VFS, as after a reboot.
+//                           syncs_lie: xSync says OK and writes nothing (a disk that lies about
+//                           its cache, or synchronous=OFF) — for showing that a test catches it.
+// SetSyncHook(f) runs f before every xSync (outside the VFS's lock; any mode): a test can stop a
+// writer mid-commit, its frames written and not yet synced, and look at the files meanwhile.
 // Bytes are counted over every file opened through the VFS (database, WAL, journal), from the
 // moment the fault is armed. Reads, locks and the WAL index (shared memory) are never faulted.
 //
@@ -31,6 +42,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -49,7 +61,10 @@ class FaultVfs {
   void FailWritesAfter(int64_t bytes, int rc = SQLITE_FULL);
   void TearWriteAt(int64_t bytes);
   void FailSyncs();
+  void PowerCutAfter(int64_t ops, uint64_t seed, bool syncs_lie = false);
   void Disarm();
+  void SetSyncHook(std::function<void()> hook);  // null: none
+  static constexpr int kPowerCutExitCode = 86;
 
   // How many writes or syncs failed because of an armed fault (to check a test reached it).
   int faults_injected() const;

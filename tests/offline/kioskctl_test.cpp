@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "tests/offline/store_fixture.h"
+#include "tests/support/cannot_run.h"
 
 using namespace mck;
 using namespace mck::test;
@@ -214,8 +215,7 @@ TEST_CASE("kioskctl on a full disk fails with exit 1, says so, and keeps what wa
 
 TEST_CASE("kioskctl on a really full file system says the disk is full and loses nothing") {
   if (::geteuid() != 0 || std::system("unshare -m true 2>/dev/null") != 0) {
-    WARN("needs root and mount namespaces to mount a small tmpfs; not run here");
-    return;
+    MCK_CANNOT_RUN("needs root and mount namespaces (unshare -m) to mount a small tmpfs");
   }
   Cli cli;
   auto small = cli.Write("d.json", SampleBody().dump());
@@ -241,8 +241,7 @@ TEST_CASE("kioskctl on a really full file system says the disk is full and loses
 
 TEST_CASE("kioskctl on a read-only data directory fails with exit 1 and a clear message") {
   if (::geteuid() != 0 || std::system("command -v setpriv >/dev/null") != 0) {
-    WARN("needs root and setpriv to run as an unprivileged user; not run here");
-    return;
+    MCK_CANNOT_RUN("needs root and setpriv to run kioskctl as an unprivileged user");
   }
   Cli cli;
   auto file = cli.Write("d.json", SampleBody().dump());

@@ -5,6 +5,8 @@
 //              [--commune-name N] [--seed N] [--threads N] [fault flags]
 // Fault flags: --p500 X --p503 X --p429 X --retry-after S --p-drop-request X
 //              --p-drop-response X --p-slow X --slow-ms N --fail-procedure CODE --down
+// Proof mode: --allow-duplicates (dossiers created again for a repeated client_id, and counted;
+//              sim_proofs.cpp), with the hold and delivery log on the admin listener.
 // --certs DIR holds what scripts/make-certs made; --server-cert NAME picks the certificate the
 // listener presents (server, wrong-server, selfsigned, wrong-name). Port 0 picks a free port;
 // the ready file receives {"port", "admin_port", "pid"} once both listeners accept.
@@ -30,7 +32,7 @@ int Usage(const std::string& why) {
             << "       [--ready-file FILE] [--catalog FILE] [--token T]... [--commune-code C] [--commune-name N]\n"
             << "       [--seed N] [--threads N] [--p500 X] [--p503 X] [--p429 X] [--retry-after S]\n"
             << "       [--p-drop-request X] [--p-drop-response X] [--p-slow X] [--slow-ms N]\n"
-            << "       [--fail-procedure CODE] [--down]\n";
+            << "       [--fail-procedure CODE] [--down] [--allow-duplicates]\n";
   return 2;
 }
 
@@ -98,6 +100,8 @@ int main(int argc, char** argv) {
       faults["fail_procedure"] = next();
     else if (a == "--down")
       faults["down"] = true;
+    else if (a == "--allow-duplicates")
+      cfg.allow_duplicates = true;
     else if (a == "--help" || a == "-h")
       return Usage("help") == 2 ? 0 : 0;
     else
@@ -149,7 +153,8 @@ int main(int argc, char** argv) {
   api.set_write_timeout(30);
   portal_sim::RegisterApi(api, sim);
   // Every answer carries Date (RFC 9110), which the kiosk uses to measure its clock skew.
-  api.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+  api.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    portal_sim::AfterHandler(req);  // proof mode: the "after" hold and the delivery's fate
     char buf[64];
     const time_t now = ::time(nullptr);
     std::tm tm{};
@@ -161,6 +166,7 @@ int main(int argc, char** argv) {
   httplib::Server admin;
   admin.new_task_queue = [] { return new httplib::ThreadPool(4); };
   portal_sim::RegisterAdmin(admin, sim);
+  portal_sim::RegisterProofAdmin(admin, sim);
 
   const int port = cfg.port ? (api.bind_to_port(cfg.host, cfg.port) ? cfg.port : -1) : api.bind_to_any_port(cfg.host);
   const int admin_port = cfg.admin_port ? (admin.bind_to_port(cfg.host, cfg.admin_port) ? cfg.admin_port : -1)

@@ -63,6 +63,9 @@ struct SimConfig {
   std::string default_commune_name = "UBND xã Mẫu";
   int threads = 16;
   uint64_t seed = 1;
+  // Proof mode (sim_proofs.cpp): dossiers without idempotency (no replay, no UNIQUE client_id),
+  // so that a POST sent twice is created twice and counted, not refused.
+  bool allow_duplicates = false;
 };
 
 struct Sim {
@@ -92,6 +95,16 @@ struct Sim {
 mck::Status OpenSimDb(Sim& sim);
 void RegisterApi(httplib::Server& server, Sim& sim);
 void RegisterAdmin(httplib::Server& server, Sim& sim);
+
+// Proof mode (sim_proofs.cpp): the hold, the delivery log and their admin endpoints.
+void RegisterProofAdmin(httplib::Server& server, Sim& sim);
+// In a dossier POST before it is processed: waits here when the hold says so.
+void HoldBeforeProcessing(const httplib::Request& req, const std::string& key);
+// A dossier was created (committed) for `key`; answer_cut: a fault will cut its answer.
+void RecordDelivery(const std::string& key, const std::string& code, int64_t started_ms, bool answer_cut);
+// After every handler (the post-routing hook): the "after" hold, and whether the answer of the
+// delivery this handler made can still reach its client.
+void AfterHandler(const httplib::Request& req);
 
 struct IssuedCertificate {
   std::string pem;

@@ -169,6 +169,7 @@ void GetProcedures(Sim& sim, const Request& req, Response& res) {
 }
 
 void PostDossier(Sim& sim, const Request& req, Response& res) {
+  const int64_t started_ms = NowMs();
   auto c = Begin(sim, req, res, "dossiers");
   json body;
   std::string key;
@@ -176,10 +177,13 @@ void PostDossier(Sim& sim, const Request& req, Response& res) {
   if (body.value("client_id", "") != key) {
     return SendError(res, 400, "idempotency_key_mismatch", "Idempotency-Key must equal the dossier's client_id");
   }
+  HoldBeforeProcessing(req, key);
   std::lock_guard<std::mutex> lock(sim.mu);
   const std::string scope = c->kiosk_id + ":dossiers";
   const std::string hash = BodyHash(body);
-  if (Replay(sim, scope, key, hash, res, /*created_becomes_ok=*/true)) return Finish(req, res, *c);
+  if (!sim.config.allow_duplicates && Replay(sim, scope, key, hash, res, /*created_becomes_ok=*/true)) {
+    return Finish(req, res, *c);
+  }
 
   // Validation against the catalog: the same rules as the kiosk's, plus the injected refusal.
   const std::string procedure = body.value("procedure_code", "");
@@ -253,9 +257,10 @@ void PostDossier(Sim& sim, const Request& req, Response& res) {
     // client_id already known under another kiosk's scope: a replay from a re-enrolled kiosk.
     return SendError(res, 409, "duplicate_client_id", "a dossier with this client_id already exists");
   }
-  if (!Bind(sim, scope, key, hash, 201, answer.dump()).ok() || !txn.Commit().ok()) {
+  if ((!sim.config.allow_duplicates && !Bind(sim, scope, key, hash, 201, answer.dump()).ok()) || !txn.Commit().ok()) {
     return SendError(res, 500, "internal_error", "could not record the dossier");
   }
+  RecordDelivery(key, code, started_ms, c->fault == Fault::kDropResponse);
   Answer(sim, req, res, *c, "dossiers.created", 201, answer);
 }
 

@@ -126,6 +126,14 @@ mck::Status OpenSimDb(Sim& sim) {
   sim.db = std::move(db.value());
   MCK_RETURN_IF_ERROR(sim.db->Exec("PRAGMA journal_mode=WAL"));
   MCK_RETURN_IF_ERROR(sim.db->Exec("PRAGMA synchronous=NORMAL"));
+  if (sim.config.allow_duplicates) {
+    // Proof mode: the same client_id may be created twice (and is then counted, not refused).
+    MCK_RETURN_IF_ERROR(sim.db->Exec(
+        "CREATE TABLE IF NOT EXISTS dossiers(dossier_code TEXT PRIMARY KEY, client_id TEXT NOT NULL, "
+        "kiosk_id TEXT NOT NULL, procedure_code TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL, "
+        "appointment_date TEXT NOT NULL, status TEXT NOT NULL, status_text TEXT NOT NULL, updated_at TEXT NOT NULL, "
+        "note TEXT NOT NULL DEFAULT '', decision TEXT)"));
+  }
   return sim.db->Exec(R"SQL(
 CREATE TABLE IF NOT EXISTS tokens(token TEXT PRIMARY KEY, commune_code TEXT NOT NULL, commune_name TEXT NOT NULL,
   used_by TEXT, used_at TEXT);
