@@ -305,6 +305,7 @@ CardResult<Identity> PcscCardReader::ReadOnce(const std::string& reader, const A
   if (options_.random) opt.random = options_.random;
   opt.read_face = options_.read_face;
   opt.csca_file = options_.csca_file;
+  opt.crl_file = options_.crl_file;
   opt.today = VietnamDate(clock_->Now());
   PcscTransport transport(context_, card, protocol, reader, cancelled_);
   stats_ = EmrtdStats{};
