@@ -297,8 +297,10 @@ class Session {
       return false;
     }
     const Bytes ga = EncodeTlv(0x7C, EncodeTlv(0x80, agreement->ephemeral_public));
-    auto r = Secure(Apdu{0x00, 0x86, 0x00, 0x00, ga, 256, true});
+    // The answer is 7C 00: a short APDU, whatever the reader allows.
+    auto r = Secure(Apdu{0x00, 0x86, 0x00, 0x00, ga, kShortChunk, true});
     if (!r.ok()) return KeyProofFailure(r.error(), why);
+    if (r->sw == 0x6700) return WrongLength("GENERAL AUTHENTICATE");
     if (r->sw != 0x9000) {
       *why = "CA: GENERAL AUTHENTICATE answered " + SwHex(r->sw);
       return false;
@@ -323,7 +325,10 @@ class Session {
     } else {
       SecureRandom(nonce.data(), nonce.size());
     }
-    auto r = Secure(Apdu{0x00, 0x88, 0x00, 0x00, nonce, 256, true});
+    // An ECDSA or RSA-1024 signature fits a short answer; a longer one needs extended length.
+    const size_t le = opt_.max_chunk > kShortChunk ? 256 : kShortChunk;
+    auto r = Secure(Apdu{0x00, 0x88, 0x00, 0x00, nonce, le, true});
+    if (r.ok() && r->sw == 0x6700) return WrongLength("INTERNAL AUTHENTICATE");
     if (!r.ok()) {
       std::string why;
       auto failed = KeyProofFailure(r.error(), &why);
@@ -338,6 +343,13 @@ class Session {
   }
 
  private:
+  // 6700 (wrong length) to a key-proof command: the reader's or the card's APDU size, not the
+  // proof: kReadError, so that PcscCardReader reads again with short APDUs (a clone fails there).
+  CardError WrongLength(const char* command) {
+    return MakeCardError(CardFailure::kReadError, std::string(command) + " answered 6700 (wrong length)",
+                         std::string("Đọc dữ liệu từ thẻ bị lỗi. ") + kRetry);
+  }
+
   // A failure during a key proof: the card pulled, the reader gone, pcscd down or a cancel pass
   // on as they are; anything else (a response MAC that does not verify under the new keys,
   // secure messaging dropped, a status word) is the proof failing.
