@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -322,12 +323,20 @@ TEST_CASE("pcsc: Cancel wakes a blocked WaitForChange from another thread", "[pc
   PcscCardReader reader(PcscOptions{});
   auto first = reader.WaitForChange(0ms);  // the initial state
   REQUIRE(first.ok());
+  // On a loaded machine the wait may not have started when the first Cancel() comes (a Cancel()
+  // before WaitForChange begins is not meant to carry over): cancel again until it returns. Once
+  // blocked, one Cancel() ends it (SCardCancel), and one that lands while it is about to block
+  // is seen within a wait slice (250 ms); that race failed this test under load before.
+  std::atomic<bool> returned{false};
   std::thread canceller([&] {
-    std::this_thread::sleep_for(200ms);
-    reader.Cancel();
+    while (!returned) {
+      std::this_thread::sleep_for(200ms);
+      reader.Cancel();
+    }
   });
   const auto start = std::chrono::steady_clock::now();
   auto ev = reader.WaitForChange(20s);
+  returned = true;
   canceller.join();
   CHECK(ev.ok());
   CHECK(std::chrono::steady_clock::now() - start < 10s);
