@@ -129,7 +129,7 @@ Bytes MakeSod(const std::string& signer) {
 
 }  // namespace
 
-TEST_CASE("DG14: Chip Authentication and ActiveAuthenticationInfo are found; other protocols are not run",
+TEST_CASE("DG14: Chip Authentication and ActiveAuthenticationInfo are found, other protocols are not run",
           "[card][key_proof]") {
   ossl::Ptr<EVP_PKEY> chip(EVP_EC_gen("P-256"));
   const Bytes spki = Spki(chip.get());
@@ -204,7 +204,7 @@ TEST_CASE("Chip Authentication: the terminal's keys are the ones the chip's priv
   CHECK(ChipAuthenticationAgree(Spki(rsa.get())).status().code() == Code::kFailedPrecondition);
 }
 
-TEST_CASE("Active Authentication: ECDSA (plain r||s) verifies with DG15's key; a clone's does not",
+TEST_CASE("Active Authentication: ECDSA (plain r s) verifies with the key of DG15, a clone signature does not",
           "[card][key_proof]") {
   ossl::Ptr<EVP_PKEY> aa(EVP_EC_gen("P-256"));
   const Bytes spki = Spki(aa.get());
@@ -243,7 +243,7 @@ TEST_CASE("Active Authentication: RSA with ISO/IEC 9796-2 scheme 1 (BC and 34CC 
   CHECK(VerifyActiveAuthentication(spki, std::nullopt, nonce, Bytes(127, 0x42)).code() == Code::kSecurity);
 }
 
-TEST_CASE("CSCA set: PEM, a PEM bundle and an ICAO master list; a CRL revokes a document signer",
+TEST_CASE("CSCA set: PEM, a PEM bundle and an ICAO master list, and a CRL that revokes a document signer",
           "[card][sod][key_proof]") {
   const auto dir = MakePki();
   ossl::Ptr<X509_STORE> store(X509_STORE_new());
