@@ -24,6 +24,7 @@ constexpr KindInfo kKinds[] = {
     {CardFailure::kCorruptData, "corrupt_data", Code::kCorrupt},
     {CardFailure::kSetupError, "setup_error", Code::kFailedPrecondition},
     {CardFailure::kCancelled, "cancelled", Code::kTimeout},
+    {CardFailure::kNotGenuine, "not_genuine", Code::kSecurity},
 };
 
 const KindInfo& Info(CardFailure kind) {

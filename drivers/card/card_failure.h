@@ -33,12 +33,15 @@ enum class CardFailure {
   kCorruptData,  // a data group is malformed                                    (Code::kCorrupt)
   kSetupError,   // the kiosk's own set-up: the CSCA file missing or unreadable  (Code::kFailedPrecondition)
   kCancelled,    // Cancel() was called                                          (Code::kTimeout)
+  kNotGenuine,   // the chip is not a genuine card: it failed Chip or Active Authentication
+                 // (files copied without the private key: a clone), or its SOD's signer does
+                 // not chain to a configured CSCA or is revoked                  (Code::kSecurity)
 };
 inline constexpr CardFailure kAllCardFailures[] = {
     CardFailure::kNoReader,   CardFailure::kReaderGone,  CardFailure::kReaderBusy, CardFailure::kServiceDown,
     CardFailure::kNoCard,     CardFailure::kCardRemoved, CardFailure::kCardMute,   CardFailure::kBadKey,
     CardFailure::kWrongKey,   CardFailure::kNotAnIdCard, CardFailure::kReadError,  CardFailure::kCorruptData,
-    CardFailure::kSetupError, CardFailure::kCancelled};
+    CardFailure::kSetupError, CardFailure::kCancelled,   CardFailure::kNotGenuine};
 
 // A stable snake_case name for logs, JSON and i18n keys: "card_removed", "service_down", ...
 const char* CardFailureName(CardFailure kind);

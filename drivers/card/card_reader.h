@@ -50,7 +50,13 @@ struct Identity {
   // The level the rest of the kiosk trusts (offline/domain/assurance.h): kChipVerified only when
   // the hashes match, the SOD's signer chains to a configured CSCA and the chip proved its key.
   Assurance assurance = Assurance::kTyped;
-  std::optional<bool> sod_signature_valid;  // set only when a CSCA was configured
+  // How the chip proved it holds its private key: "ca" (Chip Authentication, DG14), "aa" (Active
+  // Authentication, DG15) or "none" (the card offers neither, or only algorithms this reader
+  // does not implement: never kChipVerified). A chip that fails the proof is refused
+  // (CardFailure::kNotGenuine), never read with "none".
+  std::string key_proof = "none";
+  std::optional<bool> sod_signature_valid;  // set only when a CSCA was configured (true: a refused
+                                            // signature fails the read with kNotGenuine)
   std::string face_jp2;                     // DG2 image bytes (JPEG 2000), may be empty; never stored
 };
 
@@ -102,7 +108,7 @@ class CardReader {
 namespace mck {
 struct KioskConfig;
 namespace card {
-// The composition roots' one call: devices.card_reader = "pcsc" (card_reader_name, csca_file)
+// The composition roots' one call: devices.card_reader = "pcsc" (card_reader_name, csca_file, crl_file)
 // or "sim" (card_sim_file; the state file of sim_reader.h). kInvalidArgument for another value or
 // a malformed sim file, kNotFound for a missing one.
 Result<std::unique_ptr<CardReader>> MakeCardReader(const KioskConfig& config);

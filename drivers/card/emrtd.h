@@ -1,7 +1,10 @@
 // Reading an ICAO 9303 eMRTD (the CCCD chip, or a passport) over any APDU transport: select the
 // eMRTD application, Basic Access Control (trying each expiry date the renewal ages allow when
 // none is given), 3DES secure messaging, EF.COM, DG1 (MRZ), DG13 (Vietnam's citizen data), DG2
-// (the face, optional), EF.SOD, and passive authentication (sod.h).
+// (the face, optional), EF.SOD, passive authentication (sod.h), and the chip's proof that it
+// holds its private key (key_proof.h): Chip Authentication when DG14 offers it (done right
+// after EF.COM and DG14, so every later file is read under the new session keys), else Active
+// Authentication when the card has DG15.
 //
 // PACE-CAN (generic mapping, ECDH on P-256 or brainpoolP256r1, AES-128; pace_crypto.h) when the
 // key has a CAN and EF.CardAccess offers it, then AES secure messaging; BAC when it does not, or
@@ -37,7 +40,8 @@ constexpr size_t kExtendedChunk = 0x0800;
 struct EmrtdOptions {
   size_t max_chunk = kShortChunk;
   bool read_face = false;  // DG2: large; the staff screen asks for it
-  std::string csca_file;   // empty: hashes only, sod_signature_valid stays unset
+  std::string csca_file;   // empty: hashes only, sod_signature_valid stays unset, never kChipVerified
+  std::string crl_file;    // empty: no revocation check (sod.h)
   CivilDate today;         // for the expiry candidates and the MRZ century
   // Source of RND.IFD and K.IFD; SecureRandom when empty. Tests pin the ICAO example values.
   std::function<void(uint8_t*, size_t)> random;
@@ -48,6 +52,7 @@ struct EmrtdStats {
   size_t bytes_sent = 0, bytes_received = 0;
   int bac_attempts = 0;
   int pace_attempts = 0;
+  int chip_auth_attempts = 0, active_auth_attempts = 0;
   // Sizes of the files read (EF.COM, DG1, ...), for the benchmark's minimum-APDU figure.
   std::vector<std::pair<std::string, size_t>> files;
 };
@@ -56,9 +61,17 @@ struct EmrtdStats {
 // 6982 on EXTERNAL AUTHENTICATE) or the CAN with no BAC data to fall back on; kNotAnIdCard when
 // the eMRTD application cannot be selected; kBadKey for malformed access data (before any I/O);
 // kReadError for other status words and broken secure messaging; kCorruptData for malformed
-// data groups; kSetupError when the configured CSCA file cannot be used; the transport's kinds
-// as they come. On success the identity has source "chip", DG13 fields when
-// present (else the MRZ's), chip_verified = every data group read hashes to the SOD's value.
+// data groups; kSetupError when the configured CSCA or CRL file cannot be used; kNotGenuine
+// when the chip fails Chip or Active Authentication (a clone: the files without the key), or,
+// with a CSCA configured, the SOD's signature does not verify, chains to no configured CSCA, or
+// its signer is revoked; the transport's kinds as they come.
+// On success the identity has source "chip", DG13 fields when present (else the MRZ's),
+// chip_verified = every data group read (DG1, DG13, DG2, DG14, DG15) hashes to the SOD's value,
+// key_proof "ca" | "aa" | "none", and assurance:
+//   kChipVerified  hashes match AND the SOD chains to a configured CSCA (not revoked) AND
+//                  key_proof is "ca" or "aa";
+//   kChipNoCsca    hashes match but no CSCA is configured, or the card offers no key proof;
+//   kTyped         the hashes do not match (or there is no SOD): the chip's data proves nothing.
 CardResult<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, const EmrtdOptions& options,
                                const ReadProgress& progress, EmrtdStats* stats = nullptr);
 

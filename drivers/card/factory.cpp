@@ -11,6 +11,7 @@ Result<std::unique_ptr<CardReader>> MakeCardReader(const KioskConfig& config) {
     PcscOptions o;
     o.reader_name = config.card_reader_name;
     o.csca_file = config.csca_file;
+    o.crl_file = config.crl_file;
     return std::unique_ptr<CardReader>(std::make_unique<PcscCardReader>(std::move(o)));
   }
   if (config.card_reader == "sim") {

@@ -31,6 +31,7 @@ nlohmann::json IdentityToJson(const Identity& id) {
   }
   j["chip_verified"] = id.chip_verified;
   j["assurance"] = AssuranceName(id.assurance);
+  if (id.source == "chip") j["key_proof"] = id.key_proof;
   if (id.sod_signature_valid) j["sod_signature_valid"] = *id.sod_signature_valid;
   j["source"] = id.source;
   return j;

@@ -305,6 +305,7 @@ CardResult<Identity> PcscCardReader::ReadOnce(const std::string& reader, const A
   if (options_.random) opt.random = options_.random;
   opt.read_face = options_.read_face;
   opt.csca_file = options_.csca_file;
+  opt.crl_file = options_.crl_file;
   opt.today = VietnamDate(clock_->Now());
   PcscTransport transport(context_, card, protocol, reader, cancelled_);
   stats_ = EmrtdStats{};
@@ -319,6 +320,10 @@ CardResult<Identity> PcscCardReader::ReadOnce(const std::string& reader, const A
   SCardDisconnect(card, SCARD_RESET_CARD);
   return result;
 }
+
+namespace {
+constexpr long kWaitSliceMs = 250;  // a lost Cancel() costs at most this
+}  // namespace
 
 CardResult<std::vector<CardEvent>> PcscCardReader::WaitForChange(std::chrono::milliseconds timeout) {
   cancelled_ = false;
@@ -357,13 +362,16 @@ CardResult<std::vector<CardEvent>> PcscCardReader::WaitForChange(std::chrono::mi
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     // Report what is already known (first call, new readers) without blocking.
     if (!events.empty() || !primed_) remaining = 0;
+    // SCardCancel only wakes a call that is already blocked: a Cancel() that lands just before
+    // it (while the readers are listed, or on a loaded machine) would be lost for the whole
+    // timeout. So wait in slices and look at the flag between them.
+    if (cancelled_) return events;
+    remaining = std::min(remaining, kWaitSliceMs);
     const LONG rc = SCardGetStatusChange(context_, static_cast<DWORD>(std::max(0L, remaining)), st.data(),
                                          static_cast<DWORD>(st.size()));
     if (rc == SCARD_E_TIMEOUT) {
       primed_ = true;
-      if (!events.empty() || remaining <= 0) {
-        if (!events.empty() || std::chrono::steady_clock::now() >= deadline) return events;
-      }
+      if (!events.empty() || cancelled_ || std::chrono::steady_clock::now() >= deadline) return events;
       continue;
     }
     if (rc == SCARD_E_CANCELLED) return events;

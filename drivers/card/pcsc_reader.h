@@ -40,7 +40,8 @@ CardError PcscFailure(LONG rc, const char* call, PcscPhase phase);
 
 struct PcscOptions {
   std::string reader_name;  // substring of the reader to use when Read() is given none
-  std::string csca_file;    // see sod.h
+  std::string csca_file;    // see sod.h; empty: never kChipVerified
+  std::string crl_file;     // see sod.h; empty: no revocation check
   bool read_face = false;   // DG2
   bool allow_extended = true;
   // Source of RND.IFD and K.IFD (tests pin the ICAO worked example); SecureRandom when empty.

@@ -41,7 +41,8 @@ int CardFailureExit(CardFailure kind) {
     case CardFailure::kNotAnIdCard:
     case CardFailure::kReadError:
     case CardFailure::kCorruptData:
-    case CardFailure::kCancelled: return kExitFailed;
+    case CardFailure::kCancelled:
+    case CardFailure::kNotGenuine: return kExitFailed;
   }
   return kExitFailed;
 }
@@ -107,6 +108,15 @@ void PrintIdentity(const Identity& id, bool as_json) {
     } else {
       std::cout << "Chữ ký số: chưa kiểm tra (chưa cấu hình csca_file)\n";
     }
+    std::cout << "Chứng minh khoá của chip (key_proof): " << id.key_proof << "\n";
+  }
+  std::cout << "Mức xác minh (assurance): " << AssuranceName(id.assurance) << "\n";
+  if (id.source == "chip" && id.assurance != Assurance::kChipVerified) {
+    std::cout << "  KHÔNG phải \"đã xác minh\": "
+              << (id.chip_verified ? (id.sod_signature_valid ? "thẻ không có chứng minh khoá (DG14/DG15)"
+                                                             : "chưa cấu hình csca_file")
+                                   : "dữ liệu chip không khớp SOD")
+              << "\n";
   }
 }
 
@@ -195,6 +205,7 @@ int CardRead(Context& ctx) {
     PcscOptions o;
     o.reader_name = c.card_reader_name;
     o.csca_file = c.csca_file;
+    o.crl_file = c.crl_file;
     o.read_face = face_out.has_value();
     o.allow_extended = !short_apdus;
     auto p = std::make_unique<PcscCardReader>(std::move(o));

@@ -163,10 +163,10 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   }
   MCK_RETURN_IF_ERROR(st);
   if (auto* t = r.Section("devices", &st)) {
-    MCK_RETURN_IF_ERROR(r.CheckKeys(
-        *t,
-        {"printer", "printer_width_mm", "card_reader", "card_reader_name", "card_sim_file", "qr_scanner", "csca_file"},
-        "devices."));
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t,
+                                    {"printer", "printer_width_mm", "card_reader", "card_reader_name", "card_sim_file",
+                                     "qr_scanner", "csca_file", "crl_file"},
+                                    "devices."));
     MCK_RETURN_IF_ERROR(r.Str(*t, "printer", &c.printer));
     MCK_RETURN_IF_ERROR(r.Int(*t, "printer_width_mm", 58, 80, &c.printer_width_mm));
     if (c.printer_width_mm != 58 && c.printer_width_mm != 80) {
@@ -175,12 +175,14 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
     }
     MCK_RETURN_IF_ERROR(r.OneOf(*t, "card_reader", {"pcsc", "sim"}, &c.card_reader));
     MCK_RETURN_IF_ERROR(r.Str(*t, "card_reader_name", &c.card_reader_name));
-    std::string sim, csca;
+    std::string sim, csca, crl;
     MCK_RETURN_IF_ERROR(r.Str(*t, "card_sim_file", &sim));
     c.card_sim_file = Resolve(base, sim).string();
     MCK_RETURN_IF_ERROR(r.Str(*t, "qr_scanner", &c.qr_scanner));
     MCK_RETURN_IF_ERROR(r.Str(*t, "csca_file", &csca));
     c.csca_file = Resolve(base, csca).string();
+    MCK_RETURN_IF_ERROR(r.Str(*t, "crl_file", &crl));
+    c.crl_file = Resolve(base, crl).string();
     // A relative file: printer path is relative to the config file, like every other path.
     if (c.printer.rfind("file:", 0) == 0) c.printer = "file:" + Resolve(base, c.printer.substr(5)).string();
   }

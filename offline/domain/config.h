@@ -42,7 +42,8 @@ struct KioskConfig {
   std::string card_reader_name;      // PC/SC reader name substring; empty: first reader
   std::string card_sim_file;         // identities for the simulated reader (JSON)
   std::string qr_scanner = "wedge";  // "wedge" | "serial:/dev/ttyACM0?baud=9600" | "none"
-  std::string csca_file;             // CSCA certificate(s) for SOD signatures; empty: hashes only
+  std::string csca_file;             // CSCA certificates (PEM/DER) or an ICAO master list; empty: never "chip_verified"
+  std::string crl_file;              // CRLs (PEM/DER) of those CSCAs; empty: no revocation check
 
   // Where the catalog seed lives (config/procedures.json next to the config file by default).
   std::filesystem::path catalog_seed;

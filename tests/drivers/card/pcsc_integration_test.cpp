@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -23,101 +24,11 @@
 #include "drivers/card/qr.h"
 #include "tests/support/read_file.h"
 
-extern char** environ;
+#include "tests/drivers/card/pcsc_support.h"
 
 using namespace mck::card;
+using namespace mck::card::pcsc_test;
 using namespace std::chrono_literals;
-
-namespace {
-
-const char kSlot0[] = "Virtual PCD 00 00";
-
-std::string Env(const char* name) {
-  const char* v = getenv(name);
-  return v ? v : "";
-}
-
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_file) {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  return rc == 0 ? pid : -1;
-}
-
-// Blocks until `reader` reports the wanted card event (or the first state shows it).
-bool WaitFor(PcscCardReader& r, CardEventKind kind, std::chrono::milliseconds limit = 10s) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    auto ev = r.WaitForChange(500ms);
-    if (!ev.ok()) return false;
-    for (const auto& e : *ev) {
-      if (e.kind == kind && e.reader == kSlot0) return true;
-    }
-  }
-  return false;
-}
-
-// One virtual card in slot 0 for the lifetime of the object.
-class VirtualCard {
- public:
-  explicit VirtualCard(std::vector<std::string> extra) {
-    log_ = "/tmp/mck-vcard-" + std::to_string(getpid()) + ".log";
-    std::vector<std::string> argv = {"/usr/bin/python3", Env("MCK_VCARD"), "--port", "35963"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    pid_ = Spawn(argv, log_);
-    REQUIRE(pid_ > 0);
-    PcscCardReader watcher(PcscOptions{});
-    REQUIRE(WaitFor(watcher, CardEventKind::kCardInserted));
-  }
-  ~VirtualCard() { Stop(); }
-  void Stop() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int st;
-      waitpid(pid_, &st, 0);
-      pid_ = -1;
-      // Let pcscd notice the card is gone before the next test inserts another: a fresh reader's
-      // first WaitForChange reports the cards present.
-      for (int i = 0; i < 100; ++i) {
-        PcscCardReader w(PcscOptions{});
-        auto ev = w.WaitForChange(0ms);
-        bool present = false;
-        if (ev.ok()) {
-          for (const auto& e : *ev) present |= e.kind == CardEventKind::kCardInserted && e.reader == kSlot0;
-        }
-        if (!present) break;
-        std::this_thread::sleep_for(100ms);
-      }
-    }
-  }
-  std::string Output() const { return mck::test::ReadAll(log_); }
-
- private:
-  pid_t pid_ = -1;
-  std::string log_;
-};
-
-AccessKey CccdKey() {
-  auto k = AccessKeyFromIdNumber("024090000017", {1990, 3, 15});
-  REQUIRE(k.ok());
-  return *k;
-}
-
-PcscOptions Options(const std::string& csca = "") {
-  PcscOptions o;
-  o.reader_name = kSlot0;
-  o.csca_file = csca;
-  return o;
-}
-
-}  // namespace
 
 TEST_CASE("pcsc: a CCCD is read end to end: BAC, secure messaging, DG1/DG13/SOD verified, signature checked",
           "[pcsc]") {
@@ -155,20 +66,25 @@ TEST_CASE("pcsc: a CCCD is read end to end: BAC, secure messaging, DG1/DG13/SOD 
   CHECK(id->mrz->given_names == "VAN THU");
   CHECK(id->chip_verified);
   CHECK(id->sod_signature_valid.value_or(false));
+  CHECK(id->key_proof == "ca");  // the card offers Chip Authentication (DG14) and DG15
+  CHECK(id->assurance == mck::Assurance::kChipVerified);
   CHECK(id->face_jp2.empty());  // DG2 not asked for
   CHECK(progress_calls > 0);
   CHECK(last_done <= last_total);
   const EmrtdStats& s = reader.last_stats();
   CHECK(s.bac_attempts == 1);   // the first renewal-age expiry (2030, age 40) is the card's
   CHECK(s.pace_attempts == 0);  // no EF.CardAccess on this (BAC-only) card: straight to BAC
-  CHECK(s.files.size() == 4);   // EF.COM, DG1, DG13, EF.SOD
+  // EF.COM, DG14, DG14 again under the Chip Authentication keys, DG1, DG13, DG15, EF.SOD.
+  CHECK(s.files.size() == 7);
+  CHECK(s.chip_auth_attempts == 1);
+  CHECK(s.active_auth_attempts == 0);
 
-  SECTION("a CSCA that did not sign it: hashes still match, the signature does not verify") {
+  SECTION("a CSCA that did not sign it: the card is refused as not genuine") {
     PcscCardReader other(Options(Env("MCK_PKI") + "/other-csca.pem"));
     auto o = other.Read("", CccdKey(), nullptr);
-    REQUIRE(o.ok());
-    CHECK(o->chip_verified);
-    CHECK_FALSE(o->sod_signature_valid.value_or(true));
+    REQUIRE_FALSE(o.ok());
+    CHECK(o.failure() == CardFailure::kNotGenuine);
+    CHECK(o.status().code() == mck::Code::kSecurity);
   }
   SECTION("the face (DG2) on request, hashed too, in extended-length chunks") {
     PcscOptions o = Options();
@@ -178,10 +94,12 @@ TEST_CASE("pcsc: a CCCD is read end to end: BAC, secure messaging, DG1/DG13/SOD 
     REQUIRE(f.ok());
     CHECK(f->chip_verified);
     CHECK_FALSE(f->sod_signature_valid.has_value());
+    CHECK(f->assurance == mck::Assurance::kChipNoCsca);  // no CSCA configured: never verified
     REQUIRE(f->face_jp2.size() > 12);
     CHECK(f->face_jp2.substr(4, 4) == "jP  ");
-    // 12 kB of DG2 at 2 kB per READ BINARY: far fewer APDUs than 223-byte chunks would need.
-    CHECK(face.last_stats().apdus < 30);
+    // 12 kB of DG2 at 2 kB per READ BINARY: far fewer APDUs than 223-byte chunks would need
+    // (Chip Authentication adds 6: MSE:Set AT, GENERAL AUTHENTICATE, DG14 read again; DG15 3).
+    CHECK(face.last_stats().apdus < 40);
   }
   SECTION("short APDUs only, when extended length is not allowed") {
     PcscOptions o = Options();
@@ -205,6 +123,8 @@ TEST_CASE("pcsc: a CCCD is read end to end: BAC, secure messaging, DG1/DG13/SOD 
     unlink(out.c_str());
     CHECK(j["source"] == "chip");
     CHECK(j["chip_verified"] == true);
+    CHECK(j["key_proof"] == "ca");
+    CHECK(j["assurance"] == "chip_no_csca");  // kioskctl's default config names no CSCA
     CHECK(j["full_name"] == "Nguyễn Văn Thử");
     CHECK(j["date_of_expiry"] == "2030-03-15");
     CHECK(j["mrz"]["document_number"] == "090000017");
@@ -258,7 +178,9 @@ TEST_CASE("pcsc: PACE-CAN end to end: EF.CardAccess, generic mapping on P-256, A
   CHECK(id->sod_signature_valid.value_or(false));
   CHECK(reader.last_stats().pace_attempts == 1);
   CHECK(reader.last_stats().bac_attempts == 0);
-  CHECK(reader.last_stats().files.size() == 4);
+  CHECK(reader.last_stats().files.size() == 7);
+  CHECK(id->key_proof == "ca");  // Chip Authentication after PACE: AES keys replaced by AES keys
+  CHECK(id->assurance == mck::Assurance::kChipVerified);
 
   SECTION("with the full CCCD key (CAN and BAC data), PACE is used and BAC is not") {
     auto both = reader.Read("", CccdKey(), nullptr);
@@ -360,6 +282,7 @@ TEST_CASE("pcsc: a card that advertises but refuses extended length is read agai
   INFO((id.ok() ? std::string() : id.status().ToString()));
   REQUIRE(id.ok());
   CHECK(id->chip_verified);
+  CHECK(id->key_proof == "ca");           // Chip Authentication in short APDUs too
   CHECK(reader.last_stats().apdus > 60);  // the second, short-APDU pass
 }
 
@@ -378,6 +301,7 @@ TEST_CASE("pcsc: a DG13 changed after signing is read but not verified", "[pcsc]
   REQUIRE(id.ok());
   CHECK_FALSE(id->chip_verified);
   CHECK(id->sod_signature_valid.value_or(false));  // the SOD itself is intact
+  CHECK(id->assurance == mck::Assurance::kTyped);  // the chip's data proves nothing
 }
 
 TEST_CASE("pcsc: an empty slot and an absent reader are distinct results", "[pcsc]") {
@@ -399,12 +323,20 @@ TEST_CASE("pcsc: Cancel wakes a blocked WaitForChange from another thread", "[pc
   PcscCardReader reader(PcscOptions{});
   auto first = reader.WaitForChange(0ms);  // the initial state
   REQUIRE(first.ok());
+  // On a loaded machine the wait may not have started when the first Cancel() comes (a Cancel()
+  // before WaitForChange begins is not meant to carry over): cancel again until it returns. Once
+  // blocked, one Cancel() ends it (SCardCancel), and one that lands while it is about to block
+  // is seen within a wait slice (250 ms); that race failed this test under load before.
+  std::atomic<bool> returned{false};
   std::thread canceller([&] {
-    std::this_thread::sleep_for(200ms);
-    reader.Cancel();
+    while (!returned) {
+      std::this_thread::sleep_for(200ms);
+      reader.Cancel();
+    }
   });
   const auto start = std::chrono::steady_clock::now();
   auto ev = reader.WaitForChange(20s);
+  returned = true;
   canceller.join();
   CHECK(ev.ok());
   CHECK(std::chrono::steady_clock::now() - start < 10s);
@@ -427,6 +359,17 @@ void StartPcscd() {
 
 TEST_CASE("pcsc: after pcscd restarts, the same reader object re-establishes its context", "[pcsc]") {
   if (Env("MCK_PCSCD_RESTART") != "1") return;
+  // A failed REQUIRE below must not leave the machine without pcscd: every later test case
+  // would then fail too (seen under load: one failure here became eight).
+  struct RestartOnExit {
+    ~RestartOnExit() {
+      if (access("/run/pcscd/pcscd.comm", F_OK) != 0) {
+        (void)!system(
+            "(pcscd -f >/dev/null 2>&1 &) ; for i in $(seq 100); do [ -S /run/pcscd/pcscd.comm ] && "
+            "break; sleep 0.1; done");
+      }
+    }
+  } restart_on_exit;
   PcscCardReader reader(PcscOptions{});
   REQUIRE(reader.ListReaders().ok());
   for (int round = 0; round < 4; ++round) {

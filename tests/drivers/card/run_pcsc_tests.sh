@@ -4,12 +4,46 @@
 # on 127.0.0.1:35963, "00 01" on 35964), makes a throwaway CSCA + document signer with openssl,
 # runs the Catch2 program (which starts the Python virtual card per test), then stops pcscd.
 #   run_pcsc_tests.sh TEST_BINARY [KIOSKCTL]
-# Exit 77 (ctest SKIP_RETURN_CODE) with the reason only when pcscd cannot run here.
+# There is one pcscd per machine and vpcd listens on fixed ports: the script holds
+# `flock /tmp/mck-pcscd.lock` for its whole run (unless a calling process already holds it, as
+# with `flock /tmp/mck-pcscd.lock ctest -L pcsc`), so concurrent ctest runs take turns.
+# When pcscd, vpcd, python3-pycryptodome or openssl is missing, or pcscd cannot start here:
+# with MCK_REQUIRE_ALL=1 (scripts/test, CI) that is a failure (exit 1, with the reason);
+# without it, a visible SKIP (exit 77, ctest SKIP_RETURN_CODE).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$1
 ctl=${2:-}
-skip() { echo "SKIP: $*"; exit 77; }
+skip() {
+  if [ "${MCK_REQUIRE_ALL:-0}" = 1 ]; then
+    echo "FAIL: $* (MCK_REQUIRE_ALL=1: every test must run)"
+    exit 1
+  fi
+  echo "SKIP: $* (set MCK_REQUIRE_ALL=1 to make this a failure)"
+  exit 77
+}
+
+lock=/tmp/mck-pcscd.lock
+# True when an ancestor of this shell (e.g. `flock /tmp/mck-pcscd.lock ctest ...`) holds the lock:
+# taking it again would wait for ourselves.
+lock_held_by_ancestor() {
+  [ -e "$lock" ] || return 1
+  local ino holders p
+  ino=$(stat -c %i "$lock") || return 1
+  holders=$(awk -v ino="$ino" '$2 == "FLOCK" { n = split($6, a, ":"); if (a[n] == ino) print $5 }' /proc/locks)
+  [ -n "$holders" ] || return 1
+  p=$$
+  while [ -n "$p" ] && [ "$p" -gt 1 ]; do
+    for h in $holders; do [ "$h" = "$p" ] && return 0; done
+    p=$(ps -o ppid= -p "$p" 2>/dev/null | tr -d ' ')
+  done
+  return 1
+}
+if [ -z "${MCK_PCSCD_LOCKED:-}" ] && ! lock_held_by_ancestor; then
+  command -v flock >/dev/null || skip "flock (util-linux) is not installed"
+  export MCK_PCSCD_LOCKED=1
+  exec flock "$lock" "$0" "$@"
+fi
 
 command -v pcscd >/dev/null || skip "pcscd is not installed (scripts/setup --deps installs pcscd)"
 [ -f /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || skip "vsmartcard-vpcd is not installed"

@@ -27,7 +27,14 @@ K.IFD too; it prints "ICAO-EXAMPLE-MATCH" when they do).
 version 2, parameterId 12 = NIST P-256) and PACE-CAN with CAN 000017 (the last 6 digits of its ID
 number), then AES secure messaging; BAC keeps working on it.
 
-Run --self-test to check this card's cryptography against the ICAO worked examples.
+Key proofs (chip_keys.py): --key-proof both|ca|aa|none (default both: DG14 offering Chip
+Authentication, id-CA-ECDH-AES-CBC-CMAC-128 on P-256, and DG15 for Active Authentication,
+--aa-alg ecdsa|rsa); --clone keeps the genuine files but not the private keys (CA gives other
+session keys, AA signatures do not verify); --signer other-ds|revoked-ds signs EF.SOD with a
+document signer under another CSCA, or one revoked in make_pki.sh's crl.pem.
+
+Run --self-test to check this card's cryptography against the ICAO worked examples, and the CA /
+AA mathematics (chip_keys.py).
 """
 import argparse
 import hashlib
@@ -39,6 +46,7 @@ import time
 
 from Cryptodome.Cipher import AES
 
+import chip_keys
 from emrtd_crypto import *  # noqa: F401,F403  (the card's cryptography)
 from lds import *  # noqa: F401,F403  (the files on the card)
 
@@ -54,13 +62,18 @@ class Chip:
     def __init__(self, args):
         self.args = args
         self.mrz, self.mrz_info, self.dgs, self.com, self.atr = profile_files(args.profile)
-        sod = sign_sod(lds_security_object(self.dgs), args.pki) if args.pki else None
+        # The key proofs (DG14: Chip Authentication, DG15: Active Authentication) on the CCCD.
+        proof = args.key_proof if args.profile == "cccd" else "none"
+        self.keys = chip_keys.ChipKeys(proof, args.aa_alg, args.clone)
+        self.dgs.update(self.keys.data_groups())
+        self.com = ef_com(self.dgs)
+        sod = sign_sod(lds_security_object(self.dgs), args.pki, args.signer) if args.pki else None
         if args.tamper_dg13 and 13 in self.dgs:
             d = bytearray(self.dgs[13])
             d[-1] ^= 0x01
             self.dgs[13] = bytes(d)
         self.files = {0x011E: self.com, 0x0101: self.dgs.get(1), 0x0102: self.dgs.get(2), 0x010D: self.dgs.get(13),
-                      0x011D: sod}
+                      0x010E: self.dgs.get(14), 0x010F: self.dgs.get(15), 0x011D: sod}
         self.kenc, self.kmac = bac_keys(self.mrz_info)
         # PACE-CAN (--pace): the CAN is the last 6 digits of the ID number (VN convention, UNCONFIRMED).
         self.can = "000017" if args.pace and args.profile == "cccd" else None
@@ -239,7 +252,31 @@ class Chip:
             le = 65536 if len(do97) == 2 else 256
         ins, p1, p2 = c[1], c[2], c[3]
         rdata, sw = b"", b"\x90\x00"
-        if ins == 0xA4 and p1 == 0x04:
+        new_session = None
+        if ins == 0x22 and p1 == 0x41 and p2 == 0xA4 and self.selected_app:
+            # MSE:Set AT for Chip Authentication: 80 = the protocol OID (84 = keyId, one key here)
+            objs = dict(parse_tlvs(plain))
+            self.ca_ready = objs.get(0x80) == chip_keys.CA_OID and self.keys.ca_key is not None
+            sw = b"\x90\x00" if self.ca_ready else b"\x6A\x80"
+        elif ins == 0x86 and getattr(self, "ca_ready", False):
+            # GENERAL AUTHENTICATE 7C { 80 the terminal's ephemeral key }: answered under the old
+            # keys, then secure messaging restarts with the new ones (AES, SSC 0).
+            self.ca_ready = False
+            try:
+                (outer_tag, outer), = parse_tlvs(plain)
+                keys = self.keys.chip_authentication(dict(parse_tlvs(outer))[0x80])
+                rdata = b"\x7C\x00"
+                new_session = [keys[0], keys[1], b"\x00" * 16]
+            except (ValueError, KeyError):
+                sw = b"\x6A\x80"
+        elif ins == 0x88 and self.selected_app:
+            # INTERNAL AUTHENTICATE (Active Authentication): sign the 8-byte nonce
+            sig = self.keys.internal_authenticate(plain) if len(plain) == 8 else None
+            if sig is None:
+                sw = b"\x6D\x00" if self.keys.aa_key is None else b"\x67\x00"
+            else:
+                rdata = sig
+        elif ins == 0xA4 and p1 == 0x04:
             if self.args.profile == "not-emrtd" or plain != bytes.fromhex("A0000002471001"):
                 sw = b"\x6A\x82"
             else:
@@ -273,6 +310,9 @@ class Chip:
         ssc = inc(ssc)
         resp += tlv(0x8E, self.mac(ks_mac, ssc + resp))
         self.session[2] = ssc
+        if new_session:
+            self.session = new_session
+            self.aes = True
         return resp + sw
 
 
@@ -408,12 +448,23 @@ def main():
     p.add_argument("--icao-example", action="store_true")
     p.add_argument("--pace", action="store_true",
                    help="cccd profile: offer EF.CardAccess with PACE-CAN (P-256, AES-128); BAC still answered")
+    p.add_argument("--key-proof", choices=["both", "ca", "aa", "none"], default="both",
+                   help="cccd: offer Chip Authentication (DG14) and/or Active Authentication (DG15); default both")
+    p.add_argument("--aa-alg", choices=["ecdsa", "rsa"], default="ecdsa",
+                   help="Active Authentication key: ECDSA P-256 (with DG14's ActiveAuthenticationInfo) or RSA 1024 "
+                        "(ISO 9796-2 scheme 1)")
+    p.add_argument("--clone", action="store_true",
+                   help="the genuine files (DG14/DG15 included) without the genuine private keys")
+    p.add_argument("--signer", choices=["ds", "other-ds", "revoked-ds"], default="ds",
+                   help="who signs EF.SOD: the DS under csca.pem, one under other-csca.pem, or a DS revoked in crl.pem")
     p.add_argument("--trace", action="store_true")
     p.add_argument("--connect-timeout", type=float, default=10.0)
     p.add_argument("--self-test", action="store_true")
     args = p.parse_args()
     if args.self_test:
-        return self_test()
+        self_test()
+        chip_keys.self_test()
+        return 0
     return serve(args)
 
 

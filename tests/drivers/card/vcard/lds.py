@@ -81,9 +81,13 @@ def profile_files(profile):
         for b in body:
             tck ^= b
         atr = bytes([0x3B]) + body + bytes([tck])
-    tags = {1: 0x61, 2: 0x75, 13: 0x6D}
-    com = tlv(0x60, tlv(0x5F01, b"0107") + tlv(0x5F36, b"040000") + tlv(0x5C, bytes(tags[n] for n in sorted(dgs))))
-    return mrz, key, dgs, com, atr
+    return mrz, key, dgs, ef_com(dgs), atr
+
+
+def ef_com(dgs):
+    """EF.COM: LDS version, Unicode version, and the tags of the data groups present."""
+    tags = {1: 0x61, 2: 0x75, 13: 0x6D, 14: 0x6E, 15: 0x6F}
+    return tlv(0x60, tlv(0x5F01, b"0107") + tlv(0x5F36, b"040000") + tlv(0x5C, bytes(tags[n] for n in sorted(dgs))))
 
 
 def lds_security_object(dgs):
@@ -92,13 +96,15 @@ def lds_security_object(dgs):
     return tlv(0x30, tlv(0x02, b"\x00") + sha256 + tlv(0x30, hashes))
 
 
-def sign_sod(lds, pki):
+def sign_sod(lds, pki, signer="ds"):
+    """signer: "ds" (under csca.pem), "other-ds" (under other-csca.pem), "revoked-ds" (under
+    csca.pem, revoked in crl.pem): the files of make_pki.sh."""
     with tempfile.TemporaryDirectory() as d:
         src, out = os.path.join(d, "lds.der"), os.path.join(d, "sod.der")
         with open(src, "wb") as f:
             f.write(lds)
         subprocess.run(["openssl", "cms", "-sign", "-binary", "-nodetach", "-nosmimecap", "-econtent_type",
-                        "2.23.136.1.1.1", "-md", "sha256", "-signer", os.path.join(pki, "ds.pem"), "-inkey",
-                        os.path.join(pki, "ds.key"), "-in", src, "-outform", "DER", "-out", out], check=True)
+                        "2.23.136.1.1.1", "-md", "sha256", "-signer", os.path.join(pki, signer + ".pem"),
+                        "-inkey", os.path.join(pki, signer + ".key"), "-in", src, "-outform", "DER", "-out", out], check=True)
         with open(out, "rb") as f:
             return tlv(0x77, f.read())
