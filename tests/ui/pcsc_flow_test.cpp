@@ -154,9 +154,10 @@ TEST_CASE("pcsc ui: the real kiosk reads the virtual card; the portal receives t
   REQUIRE_FALSE(Env("MCK_VCARD").empty());
   REQUIRE_FALSE(Env("MCK_PKI").empty());
   REQUIRE_FALSE(Env("MCK_KIOSKCTL").empty());
-  VirtualCccd card;
+  VirtualCccd card;  // one card for both runs (no SECTIONs: each would start another card)
 
-  SECTION("no csca_file: chip_no_csca, never chip_verified; the start-up log says why") {
+  {
+    INFO("no csca_file: chip_no_csca, never chip_verified; the start-up log says why");
     const auto out = OutDir("pcsc-no-csca");
     const std::string driver = DriverAssurance(out.parent_path() / "pcsc-no-csca-ctl", "");
     CHECK(driver == "chip_no_csca");
@@ -171,8 +172,8 @@ TEST_CASE("pcsc ui: the real kiosk reads the virtual card; the portal receives t
     const std::string log = mck::test::ReadAll(out / "kiosk.log");
     CHECK(log.find("CSCA: not configured") != std::string::npos);
   }
-
-  SECTION("with the throwaway CSCA: exactly what the driver reports for the same card") {
+  {
+    INFO("with the throwaway CSCA: exactly what the driver reports for the same card");
     const std::string csca = Env("MCK_PKI") + "/csca.pem";
     const auto out = OutDir("pcsc-csca");
     const std::string driver = DriverAssurance(out.parent_path() / "pcsc-csca-ctl", csca);
