@@ -114,9 +114,10 @@ Result<Identity> IdentityFromJson(const json& j) {
   }
   id.source = j.value("source", "chip");
   id.chip_verified = j.value("chip_verified", true);
-  // A simulated card claims what its file says; by default a consistent chip without a CSCA.
-  id.assurance =
-      ParseAssurance(j.value("assurance", id.source == "qr" ? "qr" : "chip_no_csca")).value_or(Assurance::kChipNoCsca);
+  // A simulated card claims what its file says; by default a consistent chip without a CSCA, and a
+  // chip whose hashes did not match (chip_verified false) is worth no more than typed data.
+  const char* fallback = id.source == "qr" ? "qr" : id.chip_verified ? "chip_no_csca" : "typed";
+  id.assurance = ParseAssurance(j.value("assurance", fallback)).value_or(Assurance::kTyped);
   return id;
 }
 

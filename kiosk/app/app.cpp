@@ -156,7 +156,9 @@ json App::BuildDossierBody() const {
   std::string dob = Value("applicant.date_of_birth");
   if (!dob.empty()) applicant["date_of_birth"] = DateDigitsToIso(dob);
   applicant["identity_source"] = IdentitySourceName(citizen_.session.identity_source);
-  applicant["chip_verified"] = citizen_.session.chip_verified;
+  applicant["assurance"] = AssuranceName(citizen_.session.assurance);
+  // For readers of the contract before `assurance`: true only for a chip verified end to end.
+  applicant["chip_verified"] = citizen_.session.assurance == Assurance::kChipVerified;
 
   json fields = json::object();
   json documents = json::array();
@@ -255,6 +257,8 @@ void App::On(const intent::Focus& in) {
   if (in.key.empty()) {
     Unfocus();
   } else {
+    // The screen never focuses a field filled from the card; an intent that does is an edit.
+    if (citizen_.session.from_card.count(in.key)) DropCardClaim();
     Focus(in.key, in.input);
   }
 }
@@ -275,6 +279,7 @@ void App::On(const intent::Backspace&) {
 
 void App::On(const intent::SetValue& in) {
   Unfocus();
+  if (citizen_.session.from_card.count(in.key) && Value(in.key) != in.value) DropCardClaim();
   citizen_.session.values[in.key] = in.value;
   ValidateKey(in.key);
 }
@@ -284,8 +289,7 @@ void App::On(const intent::ToggleDocument& in) {
 }
 
 void App::On(const intent::IdentifyTyped&) {
-  citizen_.session.identity_source = IdentitySource::kManual;
-  citizen_.session.chip_verified = false;
+  DropCardClaim();  // choosing to type (again) ends what an earlier card read claimed
   Go(ScreenId::kApplicant);
   Focus("applicant.id_number", InputKind::kDigits);
 }

@@ -189,6 +189,8 @@ class App {
   void PrintSlip();
   void DoLookup();
   void ApplyIdentity(const card::Identity& id);
+  // Ends an earlier card read's claim (session.h): typed, manual, no field marked from the card.
+  void DropCardClaim();
   void RefreshStaff();
   void CloseStaffDossier();
   void PrintOfficial(const printer::OfficialReceipt& receipt);

@@ -18,6 +18,7 @@ using internal::StartsWith;
 using nlohmann::json;
 
 void App::ApplyIdentity(const card::Identity& id) {
+  citizen_.session.from_card.clear();  // a new card read speaks only for what it filled
   auto set = [&](const char* key, const std::string& v) {
     if (v.empty()) return;
     citizen_.session.values[key] = v;
@@ -30,7 +31,15 @@ void App::ApplyIdentity(const card::Identity& id) {
   if (id.gender) set("applicant.gender", *id.gender);
   if (id.place_of_residence) set("applicant.address", *id.place_of_residence);
   citizen_.session.identity_source = id.source == "chip" ? IdentitySource::kChip : IdentitySource::kQr;
-  citizen_.session.chip_verified = id.source == "chip" && id.chip_verified;
+  // The driver's level for a chip; a QR is only ever a QR (anyone can print one).
+  citizen_.session.assurance = id.source == "chip" ? id.assurance : Assurance::kQrOnly;
+}
+
+void App::DropCardClaim() {
+  if (citizen_.session.from_card.empty() && citizen_.session.assurance == Assurance::kTyped) return;
+  citizen_.session.from_card.clear();
+  citizen_.session.identity_source = IdentitySource::kManual;
+  citizen_.session.assurance = Assurance::kTyped;
 }
 
 // ---- events and time ------------------------------------------------------------------------
@@ -62,7 +71,9 @@ void App::OnEvent(const UiEvent& event) {
     if (r->identity && r->status.ok()) {
       ApplyIdentity(*r->identity);
       citizen_.card_read = JobState::kDone;
-      citizen_.card_message = "card.read_ok";
+      // "Verified" only for a chip that proved it is genuine (signature and key), never otherwise.
+      citizen_.card_message =
+          citizen_.session.assurance == Assurance::kChipVerified ? "card.read_ok_verified" : "card.read_ok";
     } else {
       citizen_.card_read = JobState::kFailed;
       citizen_.card_message = CardFailureMessageKey(r->failure);  // the kind, never the Status code, decides

@@ -11,6 +11,7 @@
 #include "kiosk/core/counters.h"
 #include "kiosk/core/decide.h"
 #include "kiosk/core/documents.h"
+#include "kiosk/core/identity_assurance.h"
 #include "kiosk/core/lookup.h"
 #include "kiosk/core/tickets.h"
 #include "offline/domain/decision.h"
@@ -182,6 +183,13 @@ void App::On(const intent::StaffOpenDossier& in) {
       std::string text = JsonText(applicant[k]);
       if (!text.empty()) v.applicant.emplace_back(std::string("applicant.") + k, std::move(text));
     }
+    const std::string source =
+        applicant.is_object() && applicant.contains("identity_source") && applicant["identity_source"].is_string()
+            ? applicant["identity_source"].get<std::string>()
+            : "manual";
+    const core::AssuranceText level = core::DescribeAssurance(ApplicantAssurance(applicant), source);
+    v.assurance_key = level.key;
+    v.assurance_warning = level.below_verified;
     const json& fields = rec->body.contains("fields") ? rec->body["fields"] : kNone;
     if (p && fields.is_object()) {
       for (const auto& f : p->form) {

@@ -5,6 +5,7 @@
 #include "drivers/printer/documents.h"
 #include "drivers/printer/fonts.h"
 #include "drivers/printer/layout.h"
+#include "kiosk/core/identity_assurance.h"
 #include "offline/domain/ids.h"
 
 namespace mck::app {
@@ -53,6 +54,11 @@ Devices SetUpDevices(const KioskConfig& config, EventQueue& events) {
                                                   printer::DotsForPaperWidthMm(config.printer_width_mm));
       d.printer = std::make_unique<PrinterWorker>(std::move(p.value()), std::move(pages), events);
     }
+  }
+  // The technician reads in the log what the reader's set-up allows (a pcsc kiosk without a CSCA
+  // never calls a chip verified): the same lines as `kioskctl card check`.
+  for (const auto& line : core::CardSetupDiagnostics(config)) {
+    std::cerr << "kiosk: card set-up (" << core::CheckLevelName(line.level) << "): " << line.en << "\n";
   }
   auto reader = card::MakeCardReader(config);
   if (!reader.ok()) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "offline/domain/assurance.h"
 #include "offline/store/store.h"
 
 namespace mck::app {
@@ -24,7 +25,11 @@ struct Session {
   // Validation messages by key (shown under the field), Vietnamese and English.
   std::map<std::string, std::pair<std::string, std::string>> errors;
   IdentitySource identity_source = IdentitySource::kManual;
-  bool chip_verified = false;
+  // How sure the kiosk is of the identity (offline/domain/assurance.h): the chip reader's level for
+  // a chip read, kQrOnly for the card's QR, kTyped otherwise. It speaks only for the keys in
+  // from_card: a change to one of them (the screen does not allow it; an intent that tries anyway)
+  // ends the card's claim: typed, manual, no key marked from the card (App::DropCardClaim).
+  Assurance assurance = Assurance::kTyped;
   // Keys filled from the card: read-only on screen, marked "từ chip" / "từ mã QR".
   std::map<std::string, bool> from_card;
   std::string procedure_code;

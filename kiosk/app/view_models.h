@@ -103,7 +103,11 @@ struct StaffDossierView {
   std::string client_id, provisional_code, dossier_code, procedure_code, procedure_name, state_key, portal_status,
       appointment_date, submitted_at;
   std::vector<std::pair<std::string, std::string>> applicant;  // i18n label key, value
-  std::vector<std::pair<std::string, std::string>> fields;     // form label, value
+  // The identity's assurance (kiosk/core/identity_assurance.h): the i18n key of its words, and
+  // whether it is below chip_verified (then shown as a warning).
+  std::string assurance_key;
+  bool assurance_warning = false;
+  std::vector<std::pair<std::string, std::string>> fields;  // form label, value
   struct Paper {
     std::string id, name;
     bool required = false;

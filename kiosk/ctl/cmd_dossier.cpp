@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "kiosk/core/documents.h"
+#include "kiosk/core/identity_assurance.h"
 #include "kiosk/core/submit.h"
 #include "kiosk/ctl/command.h"
 #include "kiosk/ctl/json_out.h"
@@ -152,6 +153,22 @@ int QueueShow(Context& ctx) {
   j["accepted_at"] = rec->accepted_at ? json(*rec->accepted_at) : json();
   j["attention_details"] = rec->needs_attention_details;
   j["body"] = rec->body;
+  // The identity's assurance level in an officer's words (a purged dossier has none left).
+  if (!rec->purged && rec->body.is_object() && rec->body.contains("applicant")) {
+    const json& applicant = rec->body["applicant"];
+    const std::string source =
+        applicant.is_object() && applicant.contains("identity_source") && applicant["identity_source"].is_string()
+            ? applicant["identity_source"].get<std::string>()
+            : "manual";
+    const Assurance level = ApplicantAssurance(applicant);
+    const core::AssuranceText text = core::DescribeAssurance(level, source);
+    j["assurance"] = AssuranceName(level);
+    j["assurance_text"] = text.vi;
+    if (!ctx.json()) {
+      std::cout << "Mức xác thực danh tính (assurance): " << text.vi << " [" << AssuranceName(level) << "]\n";
+      if (text.below_verified) std::cout << "CẢNH BÁO: " << core::AssuranceWarning().vi << "\n";
+    }
+  }
   if (ctx.json()) {
     PrintJson(j);
   } else {
@@ -241,6 +258,9 @@ const CommandRegistration kList({"queue list", "[--state S] [--json]", "List sto
                                  QueueList});
 const CommandRegistration kShow({"queue show", "ID [--json]",
                                  "Show one dossier (client id, provisional or official code)", QueueShow});
+const CommandRegistration kDossierShow({"dossier show", "ID [--json]",
+                                        "Show one dossier with its identity assurance (same as queue show)",
+                                        QueueShow});
 const CommandRegistration kRequeue({"queue requeue", "ID", "Send a dossier that needed attention again", QueueRequeue});
 const CommandRegistration kCatalog({"catalog list", "[--search WORDS] [--json]",
                                     "List the procedure catalog (search ignores diacritics)", CatalogList});

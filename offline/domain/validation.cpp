@@ -133,13 +133,45 @@ bool NormaliseString(json& v) {
   return true;
 }
 
+// applicant.assurance and its compatibility twin chip_verified (validation.h).
+void ValidateAssurance(json& a, const std::string& source, std::vector<FieldError>& errors) {
+  if (!a.contains("assurance")) {
+    a["assurance"] = AssuranceName(source == "chip" ? Assurance::kChipNoCsca
+                                   : source == "qr" ? Assurance::kQrOnly
+                                                    : Assurance::kTyped);
+  }
+  std::optional<Assurance> level;
+  if (a["assurance"].is_string()) level = ParseAssurance(a["assurance"].get<std::string>());
+  if (!level) {
+    errors.push_back(Err("applicant.assurance", "Mức xác thực danh tính không hợp lệ",
+                         "assurance must be typed, qr, chip_no_csca or chip_verified"));
+  } else if ((*level == Assurance::kChipVerified || *level == Assurance::kChipNoCsca) && source != "chip") {
+    errors.push_back(Err("applicant.assurance", "Chỉ dữ liệu đọc từ chip mới có mức xác thực chip",
+                         "a chip assurance needs identity_source chip"));
+  } else if (*level == Assurance::kQrOnly && source != "qr") {
+    errors.push_back(
+        Err("applicant.assurance", "Mức xác thực không khớp nguồn thông tin", "assurance qr needs identity_source qr"));
+  }
+  const bool verified = level == Assurance::kChipVerified;
+  if (!a.contains("chip_verified")) a["chip_verified"] = verified;
+  if (!a["chip_verified"].is_boolean()) {
+    errors.push_back(Err("applicant.chip_verified", "Giá trị không hợp lệ", "chip_verified must be a boolean"));
+  } else if (a["chip_verified"].get<bool>() && source != "chip") {
+    errors.push_back(Err("applicant.chip_verified", "Chỉ dữ liệu đọc từ chip mới được xác thực",
+                         "chip_verified needs identity_source chip"));
+  } else if (level && a["chip_verified"].get<bool>() != verified) {
+    errors.push_back(Err("applicant.chip_verified", "Chỉ chip đã xác thực chữ ký và khóa mới được coi là xác thực",
+                         "chip_verified must equal (assurance == chip_verified)"));
+  }
+}
+
 void ValidateApplicant(json& a, const CivilDate& today, std::vector<FieldError>& errors) {
   if (!a.is_object()) {
     errors.push_back(Err("applicant", "Thiếu thông tin người nộp hồ sơ", "applicant must be an object"));
     return;
   }
-  static const char* kKnown[] = {"id_number", "full_name", "date_of_birth",   "gender",       "address",
-                                 "phone",     "email",     "identity_source", "chip_verified"};
+  static const char* kKnown[] = {"id_number", "full_name", "date_of_birth",   "gender",        "address",
+                                 "phone",     "email",     "identity_source", "chip_verified", "assurance"};
   for (auto it = a.begin(); it != a.end(); ++it) {
     bool known = false;
     for (const char* k : kKnown) known = known || it.key() == k;
@@ -204,13 +236,7 @@ void ValidateApplicant(json& a, const CivilDate& today, std::vector<FieldError>&
     errors.push_back(
         Err("applicant.identity_source", "Nguồn thông tin không hợp lệ", "identity_source must be chip, qr or manual"));
   }
-  if (!a.contains("chip_verified")) a["chip_verified"] = false;
-  if (!a["chip_verified"].is_boolean()) {
-    errors.push_back(Err("applicant.chip_verified", "Giá trị không hợp lệ", "chip_verified must be a boolean"));
-  } else if (a["chip_verified"].get<bool>() && source != "chip") {
-    errors.push_back(Err("applicant.chip_verified", "Chỉ dữ liệu đọc từ chip mới được xác thực",
-                         "chip_verified needs identity_source chip"));
-  }
+  ValidateAssurance(a, source, errors);
 }
 
 }  // namespace
@@ -303,6 +329,19 @@ ValidatedDossier ValidateDossier(const Catalog& catalog, const json& input, cons
   }
   out.body = std::move(body);
   return out;
+}
+
+Assurance ApplicantAssurance(const json& applicant) {
+  if (!applicant.is_object()) return Assurance::kTyped;
+  const auto word = applicant.find("assurance");
+  if (word != applicant.end() && word->is_string()) {
+    if (auto a = ParseAssurance(word->get<std::string>())) return *a;
+  }
+  const auto src = applicant.find("identity_source");
+  const std::string source = src != applicant.end() && src->is_string() ? src->get<std::string>() : "";
+  if (source == "chip") return Assurance::kChipNoCsca;
+  if (source == "qr") return Assurance::kQrOnly;
+  return Assurance::kTyped;
 }
 
 }  // namespace mck

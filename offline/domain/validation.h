@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "offline/domain/assurance.h"
 #include "offline/domain/catalog.h"
 #include "offline/domain/clock.h"
 
@@ -34,6 +35,18 @@ struct ValidatedDossier {
 // Checks a dossier body (the portal's dossier body without client_id, provisional_code and
 // submitted_at) against the catalog: procedure, applicant, every form field, documents and
 // attachment descriptors. Reports every error, not just the first.
+//
+// The applicant's identity assurance (offline/domain/assurance.h): `applicant.assurance` is one of
+// the four words. When absent it is derived from `identity_source` (chip -> chip_no_csca, never
+// more; qr -> qr; manual -> typed). chip_verified and chip_no_csca need identity_source chip, qr
+// needs qr; typed fits any source. `applicant.chip_verified` is kept for older readers of the
+// contract and must equal (assurance == chip_verified); when absent it is set so.
 ValidatedDossier ValidateDossier(const Catalog& catalog, const nlohmann::json& body, const CivilDate& today);
+
+// The assurance level of a stored or received dossier's `applicant` object, read leniently (a body
+// stored before the level existed): `assurance` when it is a known word, else derived from
+// `identity_source` as above (a chip read counts as chip_no_csca at most: the old chip_verified
+// was a hash check only). Never throws.
+Assurance ApplicantAssurance(const nlohmann::json& applicant);
 
 }  // namespace mck

@@ -53,6 +53,7 @@ TEST_CASE("a good dossier validates and is normalised") {
   CHECK(v.body["channel"] == "kiosk");
   CHECK(v.body["applicant"]["identity_source"] == "manual");
   CHECK(v.body["applicant"]["chip_verified"] == false);
+  CHECK(v.body["applicant"]["assurance"] == "typed");
 }
 
 TEST_CASE("every field error is reported at once, with its path") {
@@ -102,6 +103,62 @@ TEST_CASE("a date of birth in the future and a fake chip_verified are refused") 
   const auto f = Fields(v);
   CHECK(std::find(f.begin(), f.end(), "applicant.date_of_birth") != f.end());
   CHECK(std::find(f.begin(), f.end(), "applicant.chip_verified") != f.end());
+}
+
+namespace {
+// The errors of a GoodDossier whose applicant has `source`, and `assurance` / `chip_verified`
+// where given (null: left out).
+std::vector<std::string> AssuranceErrors(const char* source, json assurance, json chip_verified, json* body = nullptr) {
+  json d = GoodDossier();
+  d["applicant"]["identity_source"] = source;
+  if (!assurance.is_null()) d["applicant"]["assurance"] = assurance;
+  if (!chip_verified.is_null()) d["applicant"]["chip_verified"] = chip_verified;
+  auto v = ValidateDossier(TestCatalog(), d, kToday);
+  if (body) *body = v.body;
+  return Fields(v);
+}
+bool Has(const std::vector<std::string>& f, const char* field) {
+  return std::find(f.begin(), f.end(), field) != f.end();
+}
+}  // namespace
+
+TEST_CASE("the applicant's assurance: one of four words, matching its source, and chip_verified only with it") {
+  json body;
+  // Derived when absent: a chip read is chip_no_csca at most, never verified by default.
+  CHECK(AssuranceErrors("chip", nullptr, nullptr, &body).empty());
+  CHECK(body["applicant"]["assurance"] == "chip_no_csca");
+  CHECK(body["applicant"]["chip_verified"] == false);
+  CHECK(AssuranceErrors("qr", nullptr, nullptr, &body).empty());
+  CHECK(body["applicant"]["assurance"] == "qr");
+  // A verified chip keeps both words in step.
+  CHECK(AssuranceErrors("chip", "chip_verified", nullptr, &body).empty());
+  CHECK(body["applicant"]["chip_verified"] == true);
+  CHECK(AssuranceErrors("chip", "chip_verified", true).empty());
+  // The old hash-only claim is no longer "verified": chip_verified true without the level is refused.
+  CHECK(Has(AssuranceErrors("chip", nullptr, true), "applicant.chip_verified"));
+  CHECK(Has(AssuranceErrors("chip", "chip_no_csca", true), "applicant.chip_verified"));
+  CHECK(Has(AssuranceErrors("chip", "chip_verified", false), "applicant.chip_verified"));
+  // Unknown words and levels that do not fit the source.
+  CHECK(Has(AssuranceErrors("chip", "verified", nullptr), "applicant.assurance"));
+  CHECK(Has(AssuranceErrors("chip", 3, nullptr), "applicant.assurance"));
+  CHECK(Has(AssuranceErrors("manual", "chip_verified", nullptr), "applicant.assurance"));
+  CHECK(Has(AssuranceErrors("qr", "chip_no_csca", nullptr), "applicant.assurance"));
+  CHECK(Has(AssuranceErrors("manual", "qr", nullptr), "applicant.assurance"));
+  // Typed fits any source (a chip whose data did not match its SOD is worth no more).
+  CHECK(AssuranceErrors("chip", "typed", nullptr).empty());
+  CHECK(AssuranceErrors("manual", "typed", false).empty());
+}
+
+TEST_CASE("a stored applicant's assurance is read leniently: older bodies never read as verified") {
+  CHECK(ApplicantAssurance(json::parse(R"({"identity_source": "chip", "chip_verified": true})")) ==
+        Assurance::kChipNoCsca);
+  CHECK(ApplicantAssurance(json::parse(R"({"identity_source": "qr"})")) == Assurance::kQrOnly);
+  CHECK(ApplicantAssurance(json::parse(R"({"identity_source": "manual"})")) == Assurance::kTyped);
+  CHECK(ApplicantAssurance(json::parse(R"({"identity_source": "chip", "assurance": "chip_verified"})")) ==
+        Assurance::kChipVerified);
+  CHECK(ApplicantAssurance(json::parse(R"({"identity_source": "chip", "assurance": 7})")) == Assurance::kChipNoCsca);
+  CHECK(ApplicantAssurance(json::parse(R"([1, 2])")) == Assurance::kTyped);
+  CHECK(ApplicantAssurance(json()) == Assurance::kTyped);
 }
 
 TEST_CASE("unknown procedure, documents and kiosk-assigned keys are refused") {

@@ -2,7 +2,7 @@
 //   GET  /admin/stats                counters, faults, dossier and POST totals
 //   POST /admin/faults               {"p500": 0.3, ...}: change fault injection (keys as in stats)
 //   POST /admin/tokens               {"token": "...", "commune_code"?, "commune_name"?}
-//   GET  /admin/dossiers             every dossier: code, client_id, kiosk, status, attachments
+//   GET  /admin/dossiers             every dossier: code, client_id, kiosk, status, attachments, assurance
 //   GET  /admin/kiosks               enrolled kiosks and their last heartbeat
 //   GET  /admin/posts?endpoint=E     {"<Idempotency-Key>": POSTs received, ...}
 //   GET  /admin/attachments          sha256, length, offset, complete, sha256 of the bytes held
@@ -52,6 +52,14 @@ json Stats(Sim& sim) {
           {"catalog_etag", sim.catalog_etag}};
 }
 
+// The identity assurance word the kiosk sent (applicant.assurance, checked by the validator when
+// the dossier arrived), or null for a body without one.
+json ReceivedAssurance(const json& body) {
+  if (!body.is_object() || !body.contains("applicant") || !body["applicant"].is_object()) return nullptr;
+  const json& a = body["applicant"];
+  return a.contains("assurance") && a["assurance"].is_string() ? a["assurance"] : json(nullptr);
+}
+
 }  // namespace
 
 void RegisterAdmin(httplib::Server& admin, Sim& sim) {
@@ -95,7 +103,8 @@ void RegisterAdmin(httplib::Server& admin, Sim& sim) {
                      {"procedure_code", s->Text(3)},
                      {"status", s->Text(4)},
                      {"appointment_date", s->Text(5)},
-                     {"attachments", shas}});
+                     {"attachments", shas},
+                     {"assurance", ReceivedAssurance(body)}});
     }
     Reply(res, out);
   });

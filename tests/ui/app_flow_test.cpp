@@ -9,7 +9,11 @@
 
 #include "kiosk/app/app.h"
 #include "kiosk/app/device_setup.h"
+#include "drivers/printer/escpos_decode.h"
+#include "drivers/printer/png_preview.h"
 #include "offline/store/staff_auth.h"
+#include "tests/drivers/printer/test_support.h"
+#include "tests/support/read_file.h"
 #include "tests/ui/app_fixture.h"
 
 using namespace mck;
@@ -70,7 +74,8 @@ struct Fixture : uitest::AppDriver {
 }  // namespace
 
 TEST_CASE("a typed submission is stored with the Telex text exactly before 'Đã nộp', then the receipt prints") {
-  Fixture f("file:" + (TempDir() / "receipts.bin").string());
+  const auto paper = TempDir() / "receipts.bin";
+  Fixture f("file:" + paper.string());
   REQUIRE(f.devices.printer);
   f.FillApplicant();
   CHECK(f.app->Value("applicant.full_name") == "Nguyễn Thị Hoà");
@@ -98,6 +103,7 @@ TEST_CASE("a typed submission is stored with the Telex text exactly before 'Đã
   CHECK(rec->body["applicant"]["full_name"] == "Nguyễn Thị Hoà");
   CHECK(rec->body["applicant"]["identity_source"] == "manual");
   CHECK(rec->body["applicant"]["chip_verified"] == false);
+  CHECK(rec->body["applicant"]["assurance"] == "typed");
   CHECK(rec->body["applicant"]["date_of_birth"] == "1990-03-15");
   CHECK(rec->body["fields"]["child_name"] == "Nguyễn Văn An");
   CHECK(rec->body["fields"]["birth_place"] == "Trạm y tế xã Mẫu");
@@ -110,6 +116,19 @@ TEST_CASE("a typed submission is stored with the Telex text exactly before 'Đã
   CHECK(f.app->receipt().state == JobState::kRunning);
   REQUIRE(f.PumpUntil([&] { return f.app->receipt().state != JobState::kRunning; }));
   CHECK(f.app->receipt().state == JobState::kDone);
+  // The paper, read back: the bytes decoded by the project's ESC/POS decoder; the QR is this
+  // dossier's client id, the text has the applicant's name and the provisional code.
+  const std::string bytes = mck::test::ReadAll(paper);
+  const auto decoded = printer::escpos::DecodeEscPos(std::vector<uint8_t>(bytes.begin(), bytes.end()), 576);
+  REQUIRE(decoded.pages.size() == 1);
+  const auto png = paper.parent_path() / "receipt.png";
+  REQUIRE(printer::WritePng(decoded.pages[0], png, 2).ok());
+  CHECK(printer::testing::ZbarDecode(png) == rec->client_id);
+  const std::string text = printer::testing::Ocr(png);
+  CAPTURE(text);
+  CHECK(text.find(printer::testing::NormaliseText("Nguyễn Thị Hoà")) != std::string::npos);
+  CHECK(text.find(rec->provisional_code) != std::string::npos);
+  std::filesystem::remove_all(paper.parent_path());
 }
 
 TEST_CASE("missing details keep the citizen on the screen with plain Vietnamese messages") {
@@ -223,7 +242,7 @@ TEST_CASE("a rating is stored and queued for the portal, and an unknown code on 
   CHECK(f.app->lookup().error_key == "lookup.not_found");
 }
 
-TEST_CASE("the chip read: a card lifted mid-read is told calmly, laid down again it fills and verifies") {
+TEST_CASE("the chip read: a card lifted mid-read is told calmly, laid down again it fills the form (chip_no_csca)") {
   Fixture f;
   REQUIRE(f.devices.card);
   const auto state = f.dir / "card-sim-state.json";
@@ -247,7 +266,8 @@ TEST_CASE("the chip read: a card lifted mid-read is told calmly, laid down again
   CHECK(f.app->card_read() == JobState::kDone);
   CHECK(f.app->Value("applicant.full_name") == "Trần Thị Mai");
   CHECK(f.app->session().identity_source == IdentitySource::kChip);
-  CHECK(f.app->session().chip_verified);
+  CHECK(f.app->session().assurance == Assurance::kChipNoCsca);  // read, not verified: no CSCA in the sim
+  CHECK(f.app->card_message() == "card.read_ok");
   CHECK(f.app->session().from_card.count("applicant.full_name") == 1);
 }
 
@@ -262,7 +282,7 @@ TEST_CASE("a QR that is not a citizen ID card is refused calmly, a card QR fills
   CHECK(f.app->Value("applicant.full_name") == "Nguyễn Văn Thử");
   CHECK(f.app->Value("applicant.date_of_birth") == "15031990");
   CHECK(f.app->session().identity_source == IdentitySource::kQr);
-  CHECK_FALSE(f.app->session().chip_verified);
+  CHECK(f.app->session().assurance == Assurance::kQrOnly);
 }
 
 TEST_CASE(

@@ -9,10 +9,15 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "drivers/printer/escpos_decode.h"
+#include "drivers/printer/png_preview.h"
 #include "offline/store/store.h"
 #include "tests/drivers/printer/test_support.h"
+#include "tests/support/read_file.h"
 
 using namespace mck;
+using mck::printer::testing::NormaliseText;
+using mck::printer::testing::Ocr;
 using mck::printer::testing::ZbarDecode;
 
 namespace {
@@ -52,6 +57,25 @@ nlohmann::json Job(const std::filesystem::path& out, int n) {
   return nlohmann::json::parse(in, nullptr, false);
 }
 
+// The paper of job `n` as the printer would print it: the bytes the printer simulator received,
+// decoded by the project's own ESC/POS decoder (drivers/printer/escpos_decode.h) and written at
+// twice the size for the OCR. One page (one cut) per job.
+std::filesystem::path DecodedPage(const std::filesystem::path& out, int n) {
+  char name[32];
+  std::snprintf(name, sizeof name, "job-%04d", n);
+  const std::string bytes = mck::test::ReadAll(out / "printer" / (std::string(name) + ".bin"));
+  REQUIRE_FALSE(bytes.empty());
+  const auto decoded = printer::escpos::DecodeEscPos(std::vector<uint8_t>(bytes.begin(), bytes.end()), 576);
+  REQUIRE(decoded.pages.size() == 1);
+  const auto png = out / "printer" / (std::string(name) + "-decoded.png");
+  REQUIRE(printer::WritePng(decoded.pages[0], png, 2).ok());
+  return png;
+}
+
+bool Contains(const std::string& ocr_text, const std::string& needle) {
+  return ocr_text.find(NormaliseText(needle)) != std::string::npos;
+}
+
 }  // namespace
 
 TEST_CASE("a citizen submits by typed ID with Telex: stored exactly, receipt and ticket printed") {
@@ -80,6 +104,24 @@ TEST_CASE("a citizen submits by typed ID with Telex: stored exactly, receipt and
   CHECK(ticket["printed"] == true);
   CHECK(*store->tickets().Waiting("HT") == 1);  // issued because it printed
   CHECK(std::filesystem::file_size(out / "shots" / "07-submitted.png") > 10000);
+  // What was printed, not just that it was: the receipt's QR decodes to this dossier's client id,
+  // and its text reads back the applicant's name and the provisional code.
+  const auto receipt_png = DecodedPage(out, 1);
+  CHECK(ZbarDecode(receipt_png) == rec->client_id);
+  const std::string receipt_text = Ocr(receipt_png);
+  CAPTURE(receipt_text);
+  CHECK(Contains(receipt_text, "Nguyễn Thị Hoà"));
+  CHECK(Contains(receipt_text, rec->provisional_code));
+  // The ticket shows the number the store issued, at its counter.
+  auto issued = store->tickets().Today(TicketState::kIssued);
+  REQUIRE(issued.ok());
+  REQUIRE(issued->size() == 1);
+  char number[8];
+  std::snprintf(number, sizeof number, "%03d", issued->front().number);
+  const std::string ticket_text = Ocr(DecodedPage(out, 2), 3);
+  CAPTURE(ticket_text);
+  CHECK(Contains(ticket_text, number));
+  CHECK(Contains(ticket_text, "Quầy HT"));
 }
 
 TEST_CASE("the inactivity countdown, then the wipe: the next citizen finds every field empty") {
@@ -89,7 +131,7 @@ TEST_CASE("the inactivity countdown, then the wipe: the next citizen finds every
   CHECK(store->dossiers().List()->empty());  // nothing was submitted on the citizen's behalf
 }
 
-TEST_CASE("identify with the chip: the card on the simulated reader fills and verifies the applicant") {
+TEST_CASE("identify with the chip: the card on the simulated reader fills the applicant, read but not verified") {
   const auto out = OutDir("card");
   REQUIRE(RunScript("card-identify.script", out, "--card 2") == 0);
   auto store = OpenStore(out);
@@ -99,7 +141,8 @@ TEST_CASE("identify with the chip: the card on the simulated reader fills and ve
   REQUIRE(rec.ok());
   CHECK(rec->body["applicant"]["full_name"] == "Trần Thị Mai");
   CHECK(rec->body["applicant"]["identity_source"] == "chip");
-  CHECK(rec->body["applicant"]["chip_verified"] == true);
+  CHECK(rec->body["applicant"]["assurance"] == "chip_no_csca");  // the sim card has no CSCA behind it
+  CHECK(rec->body["applicant"]["chip_verified"] == false);
 }
 
 TEST_CASE(

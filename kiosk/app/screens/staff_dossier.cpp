@@ -55,6 +55,13 @@ void DrawStaffDossier(Ui& ui) {
     Section(ui, ui.T("staff_dossier.applicant"));
     for (const auto& [key, value] : v.applicant) Wrapped(ui, ui.T(key) + ": " + value, ui.F().body, colors::kText, w);
   }
+  if (!v.assurance_key.empty()) {
+    // How sure the kiosk is of the identity; anything short of a verified chip is a warning.
+    Wrapped(ui, ui.T("staff_dossier.assurance") + ": " + ui.T(v.assurance_key), ui.F().bold,
+            v.assurance_warning ? colors::kError : colors::kOk, w);
+    MarkItem(ui, v.assurance_key);  // scripts wait for "assurance.chip_no_csca" and the like
+    if (v.assurance_warning) Wrapped(ui, ui.T("assurance.warning"), ui.F().bold, colors::kError, w);
+  }
   if (!v.fields.empty()) {
     Section(ui, ui.T("staff_dossier.fields"));
     for (const auto& [label, value] : v.fields) Wrapped(ui, label + ": " + value, ui.F().body, colors::kText, w);
