@@ -82,9 +82,10 @@ class Swtpm {
     return ok;
   }
   void Start() {
+    // The swtpm TCTI finds the control channel at port + 1.
     port_ = FreePort();
-    int ctrl = FreePort();
-    while (ctrl == port_) ctrl = FreePort();
+    if (port_ >= 65535) port_ = FreePort();
+    const int ctrl = port_ + 1;
     const std::string server = "type=tcp,bindaddr=127.0.0.1,port=" + std::to_string(port_);
     const std::string control = "type=tcp,bindaddr=127.0.0.1,port=" + std::to_string(ctrl);
     const std::string state = "dir=" + state_.string();
