@@ -220,6 +220,7 @@ int main(int argc, char** argv) {
     so.kiosk_number = config->kiosk_number;
     so.retention_days = config->retention_days;
     so.catalog_seed = config->catalog_seed;
+    so.key_protection = KeyProtectionFor(*config);
     so.clock = &clock;
     store.emplace(Store::Open(so));
     if (!store->ok()) failure = store->status();

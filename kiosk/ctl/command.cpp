@@ -111,6 +111,7 @@ Result<Store*> Context::OpenStore() {
   opts.kiosk_number = (*cfg)->kiosk_number;
   opts.retention_days = (*cfg)->retention_days;
   opts.catalog_seed = (*cfg)->catalog_seed;
+  opts.key_protection = KeyProtectionFor(**cfg);
   auto store = Store::Open(opts);
   if (!store.ok()) return store.status();
   store_ = std::move(store.value());

@@ -97,6 +97,17 @@ std::filesystem::path Resolve(const std::filesystem::path& base, const std::stri
 
 }  // namespace
 
+// [security]: where the kiosk's keys are kept (offline/store/key_vault.h).
+static Status ParseSecurity(Reader& r, KioskConfig* c) {
+  Status st;
+  if (auto* t = r.Section("security", &st)) {
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"key_protection", "tpm_tcti"}, "security."));
+    MCK_RETURN_IF_ERROR(r.OneOf(*t, "key_protection", {"tpm", "file"}, &c->key_protection));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "tpm_tcti", &c->tpm_tcti));
+  }
+  return st;
+}
+
 Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::path& name) {
   toml::table root;
   try {
@@ -109,7 +120,7 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   KioskConfig c;
   c.source_file = name;
   Reader r{name, root};
-  MCK_RETURN_IF_ERROR(r.CheckKeys(root, {"kiosk", "portal", "privacy", "ui", "staff", "devices"}, ""));
+  MCK_RETURN_IF_ERROR(r.CheckKeys(root, {"kiosk", "portal", "privacy", "ui", "staff", "devices", "security"}, ""));
   Status st;
   const std::filesystem::path base = name.has_parent_path() ? name.parent_path() : std::filesystem::path(".");
   if (auto* t = r.Section("kiosk", &st)) {
@@ -187,6 +198,7 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
     if (c.printer.rfind("file:", 0) == 0) c.printer = "file:" + Resolve(base, c.printer.substr(5)).string();
   }
   MCK_RETURN_IF_ERROR(st);
+  MCK_RETURN_IF_ERROR(ParseSecurity(r, &c));
   if (c.catalog_seed.empty()) c.catalog_seed = base / "procedures.json";
   return c;
 }

@@ -44,6 +44,9 @@ struct KioskConfig {
   std::string qr_scanner = "wedge";  // "wedge" | "serial:/dev/ttyACM0?baud=9600" | "none"
   std::string csca_file;             // CSCA certificates (PEM/DER) or an ICAO master list; empty: never "chip_verified"
   std::string crl_file;              // CRLs (PEM/DER) of those CSCAs; empty: no revocation check
+  // [security]
+  std::string key_protection;                   // "tpm" | "file"; empty: "tpm" when /dev/tpmrm0 exists
+  std::string tpm_tcti = "device:/dev/tpmrm0";  // tpm2-tss TCTI ("swtpm:host=127.0.0.1,port=2321" for swtpm)
 
   // Where the catalog seed lives (config/procedures.json next to the config file by default).
   std::filesystem::path catalog_seed;

@@ -22,48 +22,30 @@ Status KeyError(const std::filesystem::path& f, const std::string& en, const std
 }
 }  // namespace
 
-Result<std::unique_ptr<Sealer>> Sealer::LoadOrCreate(const std::filesystem::path& key_file) {
+Result<std::unique_ptr<Sealer>> Sealer::LoadOrCreate(const std::filesystem::path& key_file,
+                                                     const KeyProtectionOptions& protection) {
   std::array<unsigned char, 32> key{};
-  int fd = ::open(key_file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT) {
+  auto secret = LoadSecret(protection, key_file);
+  if (!secret.ok() && secret.status().code() == Code::kNotFound) {
+    // A new store: a fresh key, made durable before any data is sealed under it.
     SecureRandom(key.data(), key.size());
-    const std::string tmp = key_file.string() + ".tmp";
-    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-      return KeyError(key_file, std::string("cannot create key file: ") + std::strerror(errno),
-                      "không tạo được tệp khoá mã hoá");
-    const bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || ::rename(tmp.c_str(), key_file.c_str()) != 0) {
-      ::unlink(tmp.c_str());
-      return KeyError(key_file, "cannot write key file (disk full?)", "không ghi được tệp khoá mã hoá (đĩa đầy?)");
+    Status st =
+        SaveSecret(protection, key_file, std::string_view(reinterpret_cast<const char*>(key.data()), key.size()));
+    if (!st.ok()) {
+      SecureZero(key.data(), key.size());
+      return st;
     }
-    // Make the rename durable before any data is sealed under this key.
-    int dfd = ::open(key_file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-      ::fsync(dfd);
-      ::close(dfd);
-    }
-    return std::make_unique<Sealer>(key);
-  }
-  if (fd < 0)
-    return KeyError(key_file, std::string("cannot open key file: ") + std::strerror(errno),
-                    "không mở được tệp khoá mã hoá");
-  struct stat st {};
-  ::fstat(fd, &st);
-  if ((st.st_mode & 077) != 0) {
-    ::close(fd);
-    return KeyError(key_file, "key file is readable by others; run: chmod 600 " + key_file.string(),
-                    "tệp khoá mã hoá đang cho người khác đọc; hãy chạy: chmod 600 " + key_file.string());
-  }
-  const ssize_t n = ::read(fd, key.data(), key.size());
-  char extra;
-  const ssize_t more = ::read(fd, &extra, 1);
-  ::close(fd);
-  if (n != static_cast<ssize_t>(key.size()) || more != 0) {
+    auto sealer = std::make_unique<Sealer>(key);
     SecureZero(key.data(), key.size());
+    return sealer;
+  }
+  if (!secret.ok()) return secret.status();
+  if (secret->size() != key.size()) {
+    SecureWipe(*secret);
     return KeyError(key_file, "key file must hold exactly 32 bytes", "tệp khoá mã hoá phải dài đúng 32 byte");
   }
+  std::memcpy(key.data(), secret->data(), key.size());
+  SecureWipe(*secret);
   auto sealer = std::make_unique<Sealer>(key);
   SecureZero(key.data(), key.size());
   return sealer;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "offline/domain/clock.h"
+#include "offline/store/key_vault.h"
 
 namespace mck {
 
@@ -18,6 +19,9 @@ struct StoreOptions {
   // The SQLite VFS to open the database through; empty: SQLite's default. Tests name a
   // fault-injecting one (tests/offline/fault_vfs.h) to reach the disk-full and I/O-error paths.
   std::string vfs;
+  // Where store.key is kept (offline/store/key_vault.h): the plain file by default; the kiosk and
+  // kioskctl pass KeyProtectionFor(config).
+  KeyProtectionOptions key_protection;
 };
 
 }  // namespace mck

@@ -23,6 +23,10 @@ Store::Store(std::unique_ptr<StoreCore> core)
 
 Store::~Store() = default;
 
+const KeyProtectionOptions& Store::key_protection() const {
+  return core_->options.key_protection;
+}
+
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   if (options.data_dir.empty()) {
     return Status::Error(Code::kInvalidArgument, "no data directory configured", "chưa cấu hình thư mục dữ liệu");
@@ -40,7 +44,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   ::chmod(options.data_dir.c_str(), 0700);
   auto core = std::make_unique<StoreCore>();
   core->options = options;
-  auto sealer = Sealer::LoadOrCreate(options.data_dir / "store.key");
+  auto sealer = Sealer::LoadOrCreate(options.data_dir / "store.key", options.key_protection);
   if (!sealer.ok()) return sealer.status();
   core->sealer = std::move(sealer.value());
   const std::filesystem::path db_path = options.data_dir / "kiosk.db";

@@ -67,6 +67,9 @@ class Store {
 
   static constexpr int kSchemaVersion = 1;
   const std::filesystem::path& database_path() const { return db_path_; }
+  // How this store's keys are kept (StoreOptions::key_protection): the enrolment keeps the mTLS
+  // client key the same way.
+  const KeyProtectionOptions& key_protection() const;
 
   DossierStore& dossiers() { return dossiers_; }
   Outbox& outbox() { return outbox_; }

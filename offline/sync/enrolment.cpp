@@ -113,7 +113,22 @@ Result<Enrolment> LoadEnrolment(Store& store) {
   e.ca_file = ca;
   e.cert_file = cert;
   e.key_file = key;
+  e.key_protection = store.key_protection();
   return e;
+}
+
+Status LoadClientKey(const Enrolment& e, HttpOptions* options) {
+  auto pem = LoadSecret(e.key_protection, e.key_file);
+  if (!pem.ok() && pem.status().code() == Code::kNotFound) {
+    return Status::Error(Code::kFailedPrecondition,
+                         e.key_file.string() + ": the kiosk's client key is missing (re-enrol)",
+                         "Thiếu khoá của kiosk; kỹ thuật viên cần đăng ký lại (kioskctl enroll --force)");
+  }
+  if (!pem.ok()) return pem.status();
+  options->client_cert = e.cert_file;
+  SecureWipe(options->client_key_pem);
+  options->client_key_pem = std::move(pem.value());
+  return Status::Ok();
 }
 
 Result<KeyAndCsr> MakeKeyAndCsr(const std::string& common_name) {
@@ -238,7 +253,9 @@ Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, con
   e.ca_file = dir / "ca.pem";
   e.cert_file = dir / "kiosk.crt";
   e.key_file = dir / "kiosk.key";
-  Status st = WriteFileAtomic(e.key_file, kc->private_key_pem, 0600);
+  e.key_protection = store.key_protection();
+  // Sealed to the TPM (never in a file in the clear), or the plain 0600 file in "file" mode.
+  Status st = SaveSecret(e.key_protection, e.key_file, kc->private_key_pem);
   SecureWipe(kc->private_key_pem);
   MCK_RETURN_IF_ERROR(st);
   MCK_RETURN_IF_ERROR(WriteFileAtomic(e.cert_file, cert_pem, 0644));

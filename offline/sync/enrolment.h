@@ -4,8 +4,10 @@
 // The key pair (EC P-256) and the CSR are made here, on the kiosk; the private key never leaves
 // it. The technician gives the portal address, a one-time token and the province CA file; the
 // CA is copied into the data directory and pinned for every later connection. Files, under
-// <data_dir>/portal/ (0700): ca.pem (the pinned CA), kiosk.key (0600), kiosk.crt, and
-// client-chain.pem (the chain the portal returned for our certificate). The store's settings
+// <data_dir>/portal/ (0700): ca.pem (the pinned CA), the private key kept as the store keeps its
+// own (offline/store/key_vault.h: kiosk.key.sealed, sealed to the TPM, or the plain 0600 kiosk.key
+// with key_protection "file"), kiosk.crt, and client-chain.pem (the chain the portal returned for
+// our certificate). The key reaches libcurl from memory only (LoadClientKey, HttpOptions). The store's settings
 // hold the paths and the portal's answer (keys below), so every thread finds them.
 //
 // Thread-safety: functions take the caller's Store; use them on that Store's thread.
@@ -17,6 +19,7 @@
 #include <string>
 
 #include "offline/domain/status.h"
+#include "offline/store/key_vault.h"
 
 namespace mck {
 
@@ -42,13 +45,20 @@ struct Enrolment {
   std::string commune_name;
   std::filesystem::path ca_file;
   std::filesystem::path cert_file;
-  std::filesystem::path key_file;
+  std::filesystem::path key_file;  // the plain name; the sealed form is SealedKeyPath(key_file)
   std::string cert_expires_at;
+  KeyProtectionOptions key_protection;  // the store's (Store::key_protection)
 };
 
 // The stored enrolment; kFailedPrecondition (with a Vietnamese "enrol first" message) when the
 // kiosk has not been enrolled.
 Result<Enrolment> LoadEnrolment(Store& store);
+
+struct HttpOptions;
+// Fills options->client_cert and options->client_key_pem (unsealed into memory) from the
+// enrolment. Errors as LoadSecret (offline/store/key_vault.h): kUnavailable with no TPM,
+// kSecurity when the key is sealed to another TPM; kFailedPrecondition when the key is missing.
+Status LoadClientKey(const Enrolment& enrolment, HttpOptions* options);
 
 struct KeyAndCsr {
   std::string private_key_pem;  // PKCS#8, unencrypted: wipe after use

@@ -1,12 +1,16 @@
 #include "offline/sync/http.h"
 
+#include "offline/domain/ids.h"
+
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 
 namespace mck {
 
@@ -149,11 +153,25 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Create(HttpOptions options) {
                          "Không đọc được tệp chứng chỉ CA của tỉnh: " + options.ca_file.string());
   }
   std::fclose(f);
-  if (options.client_cert.empty() != options.client_key.empty()) {
+  if (options.client_cert.empty() != options.client_key_pem.empty()) {
+    SecureWipe(options.client_key_pem);
     return Status::Error(Code::kInvalidArgument, "client certificate and key go together",
                          "Chứng chỉ và khoá của kiosk phải đi cùng nhau");
   }
+  std::string cert_pem;
+  if (!options.client_cert.empty()) {
+    std::ifstream in(options.client_cert, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    cert_pem = ss.str();
+    if (!in || cert_pem.empty()) {
+      SecureWipe(options.client_key_pem);
+      return Status::Error(Code::kSecurity, options.client_cert.string() + ": client certificate unreadable",
+                           "Không đọc được chứng chỉ của kiosk: " + options.client_cert.string());
+    }
+  }
   auto client = std::unique_ptr<HttpClient>(new HttpClient(std::move(options)));
+  client->client_cert_pem_ = std::move(cert_pem);
   client->curl_ = curl_easy_init();
   if (!client->curl_) return Status::Error(Code::kInternal, "curl_easy_init failed");
   return client;
@@ -161,6 +179,7 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Create(HttpOptions options) {
 
 HttpClient::~HttpClient() {
   if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
+  SecureWipe(options_.client_key_pem);
 }
 
 PortalReply HttpClient::Send(const PortalRequest& req) {
@@ -183,9 +202,13 @@ PortalReply HttpClient::Send(const PortalRequest& req) {
   curl_easy_setopt(c, CURLOPT_CAPATH, nullptr);
   curl_easy_setopt(c, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
   if (!options_.client_cert.empty()) {
-    curl_easy_setopt(c, CURLOPT_SSLCERT, options_.client_cert.c_str());
+    // From memory: the key never exists in a file in the clear (offline/store/key_vault.h).
+    // NOCOPY: curl points at our buffers, so the only copies are ours (wiped on destruction).
+    curl_blob cert{client_cert_pem_.data(), client_cert_pem_.size(), CURL_BLOB_NOCOPY};
+    curl_blob key{options_.client_key_pem.data(), options_.client_key_pem.size(), CURL_BLOB_NOCOPY};
+    curl_easy_setopt(c, CURLOPT_SSLCERT_BLOB, &cert);
     curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
-    curl_easy_setopt(c, CURLOPT_SSLKEY, options_.client_key.c_str());
+    curl_easy_setopt(c, CURLOPT_SSLKEY_BLOB, &key);
     curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
   }
   curl_easy_setopt(c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));

@@ -44,7 +44,10 @@ struct HttpOptions {
   std::string base_url;               // "https://portal.example.gov.vn" (no trailing '/')
   std::filesystem::path ca_file;      // required: the pinned province CA (PEM)
   std::filesystem::path client_cert;  // PEM; empty before enrolment
-  std::filesystem::path client_key;   // PEM, 0600; empty before enrolment
+  // The client's private key (PEM), in memory only: handed to libcurl as a blob
+  // (CURLOPT_SSLKEY_BLOB, not copied by curl) and zeroed when the client is destroyed. Empty
+  // before enrolment. Move it in (std::move) so no other copy stays behind.
+  std::string client_key_pem;
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds transfer_timeout{60};
   const std::atomic<bool>* stop = nullptr;  // optional; see above
@@ -77,7 +80,8 @@ class HttpClient final : public PortalTransport {
  private:
   explicit HttpClient(HttpOptions options) : options_(std::move(options)) {}
   HttpOptions options_;
-  void* curl_ = nullptr;  // CURL*
+  std::string client_cert_pem_;  // read from options_.client_cert at Create
+  void* curl_ = nullptr;         // CURL*
   long connections_opened_ = 0;
   double seconds_in_transfers_ = 0;
   long transfers_ = 0;

@@ -13,12 +13,11 @@ Result<std::unique_ptr<HttpClient>> MakePortalClient(const Enrolment& e, std::ch
   HttpOptions h;
   h.base_url = e.portal_url;
   h.ca_file = e.ca_file;
-  h.client_cert = e.cert_file;
-  h.client_key = e.key_file;
+  MCK_RETURN_IF_ERROR(LoadClientKey(e, &h));
   h.connect_timeout = connect_timeout;
   h.transfer_timeout = transfer_timeout;
   h.stop = stop;
-  return HttpClient::Create(h);
+  return HttpClient::Create(std::move(h));
 }
 
 namespace {

@@ -55,12 +55,11 @@ Result<std::unique_ptr<Syncer>> Syncer::Open(const SyncSetup& setup, SyncOptions
   HttpOptions h;
   h.base_url = e->portal_url;
   h.ca_file = e->ca_file;
-  h.client_cert = e->cert_file;
-  h.client_key = e->key_file;
+  MCK_RETURN_IF_ERROR(LoadClientKey(*e, &h));
   h.connect_timeout = setup.connect_timeout;
   h.transfer_timeout = setup.transfer_timeout;
   h.reuse_connections = setup.reuse_connections;
-  auto client = HttpClient::Create(h);
+  auto client = HttpClient::Create(std::move(h));
   if (!client.ok()) return client.status();
   if (options.data_dir.empty()) options.data_dir = setup.store.data_dir;
   return std::unique_ptr<Syncer>(

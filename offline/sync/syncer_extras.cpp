@@ -106,6 +106,14 @@ void Syncer::RefreshCatalog(SyncSummary& sum) {
   Emit({SyncEvent::Kind::kCatalogUpdated, "", parsed.is_object() ? parsed.value("version", "") : "", {}, {}});
 }
 
+namespace {
+// "key_protection": how the kiosk's keys are kept at rest, "tpm" or "file" (the weaker one), so
+// the province sees which kiosks a disk thief could read (offline/store/key_vault.h).
+void AddKeyProtection(json& body, const Store& store) {
+  body["key_protection"] = KeyProtectionName(store.key_protection().mode);
+}
+}  // namespace
+
 void Syncer::Heartbeat(SyncSummary& sum) {
   if (!options_.send_heartbeat) return;
   const auto now = Steady();
@@ -124,15 +132,15 @@ void Syncer::Heartbeat(SyncSummary& sum) {
     return;
   }
   // Counts, states and versions only: never a name, number or code of a citizen.
-  const json body = {
-      {"software_version", options_.software_version},
-      {"queue_depth", *depth},
-      {"oldest_unsynced_age_s", *oldest},
-      {"last_sync_error", last_error_.empty() ? json() : json(last_error_.substr(0, 200))},
-      {"printer", {{"state", options_.printer_state ? options_.printer_state() : "unknown"}}},
-      {"card_reader", {{"state", options_.card_reader_state ? options_.card_reader_state() : "unknown"}}},
-      {"disk_free_bytes", disk_free},
-      {"certificate_expires_at", cert_expires_at.empty() ? json() : json(cert_expires_at)}};
+  json body = {{"software_version", options_.software_version},
+               {"queue_depth", *depth},
+               {"oldest_unsynced_age_s", *oldest},
+               {"last_sync_error", last_error_.empty() ? json() : json(last_error_.substr(0, 200))},
+               {"printer", {{"state", options_.printer_state ? options_.printer_state() : "unknown"}}},
+               {"card_reader", {{"state", options_.card_reader_state ? options_.card_reader_state() : "unknown"}}},
+               {"disk_free_bytes", disk_free},
+               {"certificate_expires_at", cert_expires_at.empty() ? json() : json(cert_expires_at)}};
+  AddKeyProtection(body, *store_);
   auto resp = Send("POST", "/api/v1/kiosks/heartbeat", body.dump(),
                    {{"Content-Type", "application/json"}, {"Idempotency-Key", NewUuidV4()}}, std::nullopt);
   if (!resp.ok()) {

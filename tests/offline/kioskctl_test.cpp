@@ -45,7 +45,8 @@ struct Cli {
   Cli() {
     WriteTestCatalog(dir.path());
     config = dir.path() / "kiosk.toml";
-    std::ofstream(config) << "[kiosk]\nnumber = 7\ndata_dir = \"data\"\ncatalog_seed = \"procedures.json\"\n";
+    std::ofstream(config) << "[kiosk]\nnumber = 7\ndata_dir = \"data\"\ncatalog_seed = \"procedures.json\"\n"
+                          << "[security]\nkey_protection = \"file\"\n";
   }
   std::filesystem::path data() const { return dir.path() / "data"; }
   Run operator()(const std::string& args, const std::string& prefix = "") const {
@@ -156,7 +157,7 @@ TEST_CASE("kioskctl reports a broken config with file, line and reason") {
   std::ofstream(cli.config, std::ios::app) << "[devices]\nprinterr = \"file:x\"\n";
   auto r = cli("queue list");
   CHECK(r.code == 2);
-  CHECK(Has(r.err, "kiosk.toml:6: khoá không hợp lệ 'devices.printerr'"));
+  CHECK(Has(r.err, "kiosk.toml:8: khoá không hợp lệ 'devices.printerr'"));
   CHECK(Has(r.err, "unknown key 'devices.printerr'"));
 }
 

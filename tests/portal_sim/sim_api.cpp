@@ -371,11 +371,22 @@ void PostRating(Sim& sim, const Request& req, Response& res) {
   Answer(sim, req, res, *c, "ratings.created", 201, answer);
 }
 
+// "key_protection" (optional): how the kiosk keeps its keys at rest, "tpm" or "file". Kept with
+// the rest of the heartbeat (GET /admin/kiosks, last_heartbeat).
+bool KeyProtectionValid(const json& body) {
+  if (!body.is_object() || !body.contains("key_protection")) return true;
+  const json& k = body["key_protection"];
+  return k.is_string() && (k == "tpm" || k == "file");
+}
+
 void Heartbeat(Sim& sim, const Request& req, Response& res) {
   auto c = Begin(sim, req, res, "heartbeat");
   json body;
   std::string key;
   if (!ReadPost(c, req, res, &body, &key)) return;
+  if (!KeyProtectionValid(body)) {
+    return SendError(res, 422, "invalid_heartbeat", "key_protection must be \"tpm\" or \"file\"");
+  }
   std::lock_guard<std::mutex> lock(sim.mu);
   const std::string scope = c->kiosk_id + ":heartbeat";
   const std::string hash = BodyHash(body);

@@ -42,7 +42,8 @@ struct Cli {
       {"code": "2.000815", "name": "Chứng thực bản sao từ bản chính", "field": "Chứng thực", "processing_days": 1,
        "fee_vnd": 2000, "counter": "CT", "form": [], "documents": []}]})";
     config = dir / "kiosk.toml";
-    std::ofstream(config) << "[kiosk]\nnumber = 7\ncommune_name = \"UBND xã Mẫu\"\ndata_dir = \"data\"\n"
+    std::ofstream(config) << "[security]\nkey_protection = \"file\"\n[kiosk]\nnumber = 7\ncommune_name = \"UBND xã "
+                             "Mẫu\"\ndata_dir = \"data\"\n"
                           << "catalog_seed = \"procedures.json\"\n[devices]\nprinter = \"" << sim->Uri()
                           << "\"\nprinter_width_mm = 80\n";
   }

@@ -180,9 +180,21 @@ void PortalSim::AddToken(const std::string& token, const std::string& commune_co
 }
 
 Kiosk::Kiosk(int number) : number_(number), dir_("mck-kiosk") {
+  WriteConfig();
+}
+
+void Kiosk::WriteConfig() const {
+  // key_protection chosen explicitly: the tests must not depend on whether this machine has a TPM.
   std::ofstream(config_file()) << "[kiosk]\nnumber = " << number_ << "\ndata_dir = \"data\"\ncatalog_seed = \""
                                << FixtureCatalog().string() << "\"\n[portal]\nconnect_timeout_s = 5\n"
-                               << "transfer_timeout_s = 20\nsync_interval_s = 30\nheartbeat_interval_s = 300\n";
+                               << "transfer_timeout_s = 20\nsync_interval_s = 30\nheartbeat_interval_s = 300\n"
+                               << "[security]\nkey_protection = \"" << KeyProtectionName(key_protection_.mode)
+                               << "\"\ntpm_tcti = \"" << key_protection_.tpm_tcti << "\"\n";
+}
+
+void Kiosk::SetKeyProtection(const KeyProtectionOptions& protection) {
+  key_protection_ = protection;
+  WriteConfig();
 }
 
 StoreOptions Kiosk::store_options(const Clock* clock) const {
@@ -191,6 +203,7 @@ StoreOptions Kiosk::store_options(const Clock* clock) const {
   o.kiosk_number = number_;
   o.catalog_seed = FixtureCatalog();
   o.clock = clock;
+  o.key_protection = key_protection_;
   return o;
 }
 

@@ -73,6 +73,8 @@ class Kiosk {
   const std::filesystem::path& dir() const { return dir_.path(); }
   std::filesystem::path config_file() const { return dir_.path() / "kiosk.toml"; }
   StoreOptions store_options(const Clock* clock = nullptr) const;
+  // How the kiosk keeps its keys ("file" unless set): in store_options() and in kiosk.toml.
+  void SetKeyProtection(const KeyProtectionOptions& protection);
   std::unique_ptr<Store> OpenStore(const Clock* clock = nullptr) const;
   // Enrols through the library (as `kioskctl enroll` does).
   void Enrol(PortalSim& sim, const std::string& token);
@@ -89,8 +91,10 @@ class Kiosk {
                                      bool reuse_connections = true) const;
 
  private:
+  void WriteConfig() const;
   int number_;
   TempDir dir_;
+  KeyProtectionOptions key_protection_;
 };
 
 // A valid dossier body for the fixture catalog.
