@@ -92,6 +92,10 @@ struct Sim {
 mck::Status OpenSimDb(Sim& sim);
 void RegisterApi(httplib::Server& server, Sim& sim);
 void RegisterAdmin(httplib::Server& server, Sim& sim);
+// Under mu: judges a heartbeat's audit head against the heads this kiosk reported before and
+// records it (sim_audit.cpp): "ok", "truncated", "rewritten", "unproven", or "absent".
+std::string CheckAuditHead(Sim& sim, const std::string& kiosk_id, const nlohmann::json& heartbeat);
+void RegisterAuditAdmin(httplib::Server& admin, Sim& sim);
 
 struct IssuedCertificate {
   std::string pem;
