@@ -111,7 +111,9 @@ Layout BuildKioskSlip(const KioskSlip& s) {
     }
   }
   l.Rule(1, true).Text(
-      "Tra cứu hồ sơ: quét mã QR dưới đây tại máy kiosk, hoặc nhập mã hồ sơ tạm ở mục \"Tra cứu hồ sơ\".", kBody);
+      "Tra cứu hồ sơ: quét mã QR dưới đây tại máy kiosk, hoặc nhập mã hồ sơ tạm cùng ngày sinh của người nộp ở "
+      "mục \"Tra cứu hồ sơ\". Mã QR là chìa khoá tra cứu: xin giữ kín phiếu này.",
+      kBody);
   if (!s.lookup_hint.empty()) l.Text(s.lookup_hint, kBody);
   l.Qr(s.client_id)
       .Text(s.client_id, kSmallCentre)
@@ -184,9 +186,11 @@ Layout BuildOfficialReceipt(const OfficialReceipt& r) {
            kBody);
   }
   l.Rule(1, true)
-      .Text("Tra cứu tình trạng hồ sơ: quét mã QR tại máy kiosk hoặc nhập mã hồ sơ.",
+      .Text("Tra cứu tình trạng hồ sơ: quét mã QR tại máy kiosk, hoặc nhập mã hồ sơ cùng ngày sinh.",
             Style(size::kSmall, false, Align::kCenter))
-      .Qr(r.dossier_code.value_or(r.client_id))
+      // The client id (a random UUID), not the official code: a code is sequential and guessable,
+      // the QR is the receipt-holder's key to the look-up (kiosk/core/lookup.h).
+      .Qr(r.client_id)
       .Columns({"NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ"}, Style(size::kSmall, true))
       .Columns({"(Ký và ghi rõ họ tên)", "(Ký và ghi rõ họ tên)"}, Style(size::kSmall))
       .Space(120)

@@ -58,7 +58,7 @@ struct OfficialReceipt {
   std::string receipt_number;               // "Số: 17/TNHS"; empty: line omitted
   std::optional<std::string> dossier_code;  // official, once the portal gave it
   std::string provisional_code;
-  std::string client_id;   // QR content when there is no official code
+  std::string client_id;   // the QR's content: the look-up key (a code is guessable)
   std::string copy_label;  // "Liên 2: Giao người nộp hồ sơ"; may be empty
   std::string applicant_name;
   std::string applicant_address, applicant_phone, applicant_email;  // may be empty

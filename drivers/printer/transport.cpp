@@ -158,8 +158,8 @@ class FdTransport final : public Transport {
   milliseconds io_timeout_;
 };
 
-Result<int> OpenDevice(const std::string& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0644);
+Result<int> OpenDevice(const std::string& path, int flags, mode_t mode = 0600) {
+  const int fd = ::open(path.c_str(), flags | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, mode);
   if (fd < 0) return ErrnoStatus(errno, "open " + path, "Mở thiết bị máy in " + path);
   return fd;
 }
@@ -255,6 +255,10 @@ bool ParseInt(const std::string& s, int* out) {
 Result<PrinterUri> ParsePrinterUri(const std::string& uri) {
   PrinterUri u;
   std::string rest;
+  if (uri.empty() || uri == "none") {
+    return Status::Error(Code::kFailedPrecondition, "no printer configured ([devices] printer)",
+                         "Chưa cấu hình máy in ([devices] printer)");
+  }
   if (uri.rfind("file:", 0) == 0) {
     u.kind = PrinterUri::Kind::kFile;
     rest = uri.substr(5);
@@ -336,8 +340,14 @@ Result<std::unique_ptr<Transport>> OpenTransport(const PrinterUri& uri, const Pr
       // Regular files are appended to; device nodes and FIFOs are opened for writing as-is.
       struct stat st {};
       const bool regular = ::stat(uri.path.c_str(), &st) != 0 || S_ISREG(st.st_mode);
-      auto fd = OpenDevice(uri.path, O_WRONLY | (regular ? O_CREAT | O_APPEND : 0));
+      // A development transport: the file collects every slip (names, addresses, phones), so it
+      // is created 0600 and an existing one of ours is narrowed to 0600 too.
+      auto fd = OpenDevice(uri.path, O_WRONLY | (regular ? O_CREAT | O_APPEND : 0), 0600);
       if (!fd.ok()) return fd.status();
+      if (struct stat now{}; regular && ::fstat(*fd, &now) == 0 && S_ISREG(now.st_mode) && now.st_uid == ::geteuid() &&
+                             (now.st_mode & 077) != 0) {
+        ::fchmod(*fd, 0600);
+      }
       return std::unique_ptr<Transport>(new FdTransport(*fd, false, false, io));
     }
     case PrinterUri::Kind::kUsb: {

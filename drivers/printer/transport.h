@@ -2,7 +2,9 @@
 // than the timeout it was given. Native errors (errno) are mapped to Status in one place
 // (transport.cpp, ErrnoStatus).
 //
-//   file:PATH                           regular file (appended), or any writable path; no reads
+//   file:PATH                           development only: a regular file (appended, created 0600;
+//                                       a slip holds names and phones), or any writable path; no reads
+//   "" or "none"                        no printer configured: kFailedPrecondition, "Chưa cấu hình máy in"
 //   usb:/dev/usb/lp0                    USB printer class (usblp); reads when the printer has a
 //                                       back channel
 //   serial:/dev/ttyUSB0?baud=19200&flow=none|rtscts|xonxoff   termios raw 8N1

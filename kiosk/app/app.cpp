@@ -38,7 +38,7 @@ int MaxDigitsFor(const std::string& key) {
 }
 
 bool IsApplicantDate(const std::string& key) {
-  return key == "applicant.date_of_birth";
+  return key == "applicant.date_of_birth" || key == "lookup.dob";
 }
 
 }  // namespace
@@ -60,7 +60,8 @@ std::optional<ScreenId> ParseScreenName(std::string_view s) {
 App::App(AppDeps deps)
     : deps_(deps),
       inactivity_(*deps.clock, std::chrono::seconds(deps.config->inactivity_timeout_s),
-                  std::chrono::seconds(deps.config->inactivity_countdown_s)) {
+                  std::chrono::seconds(deps.config->inactivity_countdown_s)),
+      lookup_throttle_(*deps.clock) {
   const auto style = deps_.config->tone_style == "old" ? text::ToneStyle::kOld : text::ToneStyle::kNew;
   composer_ = std::make_unique<text::Composer>(method_, style);
   large_text_ = deps_.config->large_text;

@@ -27,6 +27,7 @@
 #include "kiosk/app/services.h"
 #include "kiosk/app/session.h"
 #include "kiosk/app/view_models.h"
+#include "kiosk/core/lookup.h"
 #include "kiosk/core/rating.h"
 #include "kiosk/text/ime.h"
 #include "offline/domain/catalog.h"
@@ -76,6 +77,13 @@ class App {
   void Tick();
   // Any input from the citizen (touch, key, card): resets the inactivity timer.
   void Touched() { inactivity_.Touch(); }
+  // A keyboard-wedge QR scanner types its line as text input while no field is focused
+  // (app_privacy.cpp). WedgeText collects it (a line over 4 KB is dropped, wiped); WedgeEnter
+  // hands a complete line on as QrScanned and wipes it (false when nothing was pending). A wipe
+  // of the session zeroes a partial line too: no citizen's half-scanned QR reaches the next one.
+  void WedgeText(const char* utf8);
+  bool WedgeEnter();
+  const std::string& wedge_pending() const { return wedge_; }
   // A request is with the core worker (a submission, a ticket, a decision, a rating, the PIN).
   bool busy() const;
 
@@ -211,6 +219,8 @@ class App {
   int sessions_wiped_ = 0;
   int ticket_records_pending_ = 0;  // tickets' printer answers the core worker is recording
   std::optional<SyncStatus> sync_status_;
+  std::string wedge_;                     // the wedge scanner's partial line (citizen data)
+  core::LookupThrottle lookup_throttle_;  // look-ups per session and per minute
 };
 
 }  // namespace mck::app

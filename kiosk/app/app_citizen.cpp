@@ -135,14 +135,26 @@ void App::DoLookup() {
   LookupView& view = citizen_.lookup;
   view = LookupView{};
   view.searched = true;
-  // A short read on the UI thread's own connection.
-  auto r = core::DossierLookup(*deps_.store, catalog_).Local(Value("lookup"));
+  if (Trim(Value("lookup")).empty()) {
+    view.error_key = "lookup.empty";
+    return;
+  }
+  // Every attempt counts, per citizen and per kiosk minute (kiosk/core/lookup.h).
+  if (Status admitted = lookup_throttle_.Admit(); !admitted.ok()) {
+    view.error_key = "lookup.too_many";
+    return;
+  }
+  // A short read on the UI thread's own connection. A code needs the applicant's date of birth;
+  // the receipt's QR (its client id) alone is enough.
+  auto r = core::DossierLookup(*deps_.store, catalog_)
+               .ForCitizen(Value("lookup"), internal::DateDigitsToIso(Value("lookup.dob")));
   if (!r.ok()) {
     const Code code = r.status().code();
-    view.error_key = code == Code::kInvalidArgument ? "lookup.empty"
-                     : code == Code::kNotFound      ? "lookup.not_found"
-                                                    : "lookup.failed";
-    if (code != Code::kNotFound && code != Code::kInvalidArgument)
+    view.error_key = code == Code::kInvalidArgument      ? "lookup.empty"
+                     : code == Code::kFailedPrecondition ? "lookup.need_dob"
+                     : code == Code::kNotFound           ? "lookup.not_found"
+                                                         : "lookup.failed";
+    if (code != Code::kNotFound && code != Code::kInvalidArgument && code != Code::kFailedPrecondition)
       std::cerr << "kiosk: lookup: " << r.status().ToString() << "\n";
     return;
   }

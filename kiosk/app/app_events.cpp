@@ -180,6 +180,8 @@ void App::WipeSession() {
   if (deps_.card && citizen_.card_read == JobState::kRunning) deps_.card->Cancel();
   Unfocus();
   citizen_.session.Wipe();
+  SecureWipe(wedge_);  // a half-scanned QR (app_privacy.cpp)
+  lookup_throttle_.NewSession();
   composer_->Clear();
   if (citizen_.slip) core::WipeDocument(*citizen_.slip);
   // What the printer is still doing for the counter survives the wipe: a ticket's number is

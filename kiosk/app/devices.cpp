@@ -72,7 +72,7 @@ CardWorkerService::CardWorkerService(std::unique_ptr<card::CardReader> reader, E
         done.request_id = e.request;
         if (e.identity) {
           done.identity = std::move(e.identity);
-          done.identity->face_jp2.clear();  // not needed on screen; never leaves the worker
+          SecureWipe(done.identity->face_jp2);  // not needed on screen; zeroed, never leaves the worker
         } else if (e.error) {
           done.status = e.error->status;
           done.failure = e.error->kind;

@@ -145,4 +145,10 @@ class EventQueue {
   std::function<void()> wake_;
 };
 
+// Zeroes what an event carries of a citizen (a card's identity, a QR's payload; the face image
+// never leaves the card worker and is zeroed there) before the event is freed: the UI thread
+// calls it after App::OnEvent (app_privacy.cpp).
+void WipeIdentity(card::Identity& id);
+void WipeEvent(UiEvent& event);
+
 }  // namespace mck::app

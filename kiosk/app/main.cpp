@@ -40,6 +40,7 @@
 #endif
 #include "offline/domain/config.h"
 #include "offline/domain/ids.h"
+#include "offline/store/purge_schedule.h"
 #include "offline/store/store.h"
 
 namespace {
@@ -319,6 +320,8 @@ int main(int argc, char** argv) {
   // The device and portal workers start only now that SDL is up (see SDL_Init above).
   Devices devices = SetUpDevices(*config, events);
   std::unique_ptr<PortalLink> portal = StartPortalLink(*config, so, ***store, events);
+  // Expired personal data goes by itself: now, then every day (offline/store/purge_schedule.h).
+  PurgeSchedule purge(so);
 
   AppDeps deps;
   deps.config = &config.value();
@@ -359,7 +362,6 @@ int main(int argc, char** argv) {
   view.scale = scale;
   view.log_frames = !script;  // a script says which frames to record (`frames on`)
   Pointer pointer;
-  std::string wedge;  // a QR scanner's line being typed (citizen data: wiped once used)
   bool first_frame = true;
   const bool trace = std::getenv("MCK_KIOSK_TRACE") != nullptr;  // intents to stderr (never values)
   int exit_code = 0;
@@ -372,9 +374,9 @@ int main(int argc, char** argv) {
     bool have = timeout < 0 ? SDL_WaitEvent(&ev) == 1 : SDL_WaitEventTimeout(&ev, timeout) == 1;
     while (have) {
       pacer.OnActivity();
+      // Never where: tap positions on the PIN pad or the keyboard would give the PIN or the text away.
       if (trace && (ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_MOUSEBUTTONUP)) {
-        std::cerr << "kiosk: mouse " << (ev.type == SDL_MOUSEBUTTONDOWN ? "down " : "up ") << ev.button.x << ","
-                  << ev.button.y << "\n";
+        std::cerr << "kiosk: mouse " << (ev.type == SDL_MOUSEBUTTONDOWN ? "down" : "up") << "\n";
       }
       if (ev.type == SDL_QUIT) {
         if (kiosk_mode) {
@@ -395,23 +397,24 @@ int main(int argc, char** argv) {
         }
       } else if (ev.type == wake_event) {
         // ---- 2. reduce: worker results ----
-        for (const UiEvent& e : events.Drain()) app.OnEvent(e);
+        for (UiEvent& e : events.Drain()) {
+          app.OnEvent(e);
+          WipeEvent(e);  // a card's identity or a QR's payload is zeroed, not just freed
+        }
       } else {
         ImGui_ImplSDL2_ProcessEvent(&ev);
         pointer.OnEvent(ev);
         if (ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_TEXTINPUT || ev.type == SDL_KEYDOWN) app.Touched();
         if (ev.type == SDL_TEXTINPUT && app.focused_key().empty()) {
           // No field focused: a keyboard-wedge QR scanner is typing a card's or a receipt's QR.
-          wedge += ev.text.text;
-          if (wedge.size() > 4096) SecureWipe(wedge);
+          app.WedgeText(ev.text.text);
         } else if (ev.type == SDL_TEXTINPUT) {
           app.Apply(intent::Key{.text = ev.text.text});
         } else if (ev.type == SDL_KEYDOWN && ev.key.keysym.sym == SDLK_BACKSPACE) {
           app.Apply(intent::Backspace{});
         } else if (ev.type == SDL_KEYDOWN && (ev.key.keysym.sym == SDLK_RETURN || ev.key.keysym.sym == SDLK_KP_ENTER)) {
-          if (!wedge.empty()) {
-            app.OnEvent(QrScanned{wedge});  // the scanner's line is complete
-            SecureWipe(wedge);
+          if (app.WedgeEnter()) {
+            // the scanner's line was complete: handed on as QrScanned, and wiped
           } else {
             // Enter ends typing; on the look-up screen it searches.
             if (app.screen() == ScreenId::kLookup) {
@@ -479,7 +482,6 @@ int main(int argc, char** argv) {
   }
 
   // The citizen's data goes before anything else is torn down.
-  SecureWipe(wedge);
   app.Apply(intent::StartOver{});
   ImGui_ImplSDLRenderer_Shutdown();
   ImGui_ImplSDL2_Shutdown();

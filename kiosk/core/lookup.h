@@ -6,10 +6,12 @@
 // Thread-safety: one thread at a time (it uses the caller's Store connection).
 #pragma once
 
+#include <deque>
 #include <optional>
 #include <string>
 
 #include "offline/domain/catalog.h"
+#include "offline/domain/clock.h"
 #include "offline/store/store.h"
 
 namespace mck::core {
@@ -34,14 +36,47 @@ struct PortalAnswer {
 class DossierLookup {
  public:
   DossierLookup(Store& store, const Catalog& catalog) : store_(store), catalog_(catalog) {}
-  // kNotFound when the kiosk has no such dossier.
+  // kNotFound when the kiosk has no such dossier. For staff and kioskctl (who may see any
+  // dossier on the box): no proof asked.
   Result<LookupResult> Local(const std::string& typed);
+  // For a citizen at the screen: a provisional or official code is sequential and guessable, so
+  // it shows nothing alone. Shown: the receipt's QR (the dossier's client id, a random UUID
+  // printed only on the kiosk slip and Mẫu 01), or a code with the applicant's date of birth
+  // (`date_of_birth` "YYYY-MM-DD", compared in constant time with the stored dossier's).
+  //   nothing typed                    kInvalidArgument  ("lookup.empty")
+  //   a code without a date of birth   kFailedPrecondition ("lookup.need_dob"; not even looked up)
+  //   unknown, or a wrong date of birth, or purged (no date of birth left to compare)
+  //                                    kNotFound, the same for all three: no oracle
+  Result<LookupResult> ForCitizen(const std::string& typed, const std::string& date_of_birth);
   // Records the portal's answer for the dossier `result` describes and merges it into `result`.
   Status RecordPortalAnswer(LookupResult& result, const PortalAnswer& answer);
 
  private:
   Store& store_;
   const Catalog& catalog_;
+};
+
+// How often a screen may look dossiers up: per citizen session and per minute for the whole
+// kiosk (someone trying code after code with birth dates). Time from the injected Clock.
+// Thread-safety: one thread (the UI thread).
+class LookupThrottle {
+ public:
+  static constexpr int kPerSession = 5;
+  static constexpr int kPerMinute = 10;
+  explicit LookupThrottle(const Clock& clock, int per_session = kPerSession, int per_minute = kPerMinute)
+      : clock_(clock), per_session_(per_session), per_minute_(per_minute) {}
+  // Counts one attempt. kRejected ("lookup.too_many", a Vietnamese message) once this session
+  // made per_session attempts, or the kiosk per_minute in the last 60 seconds; a refused attempt
+  // is not counted.
+  Status Admit();
+  // A new citizen: the session's count starts again (the kiosk's minute does not).
+  void NewSession() { session_ = 0; }
+
+ private:
+  const Clock& clock_;
+  int per_session_, per_minute_;
+  int session_ = 0;
+  std::deque<SteadyPoint> recent_;
 };
 
 // Merges the portal's answer into what the screen shows (no store write; the screen's look-up

@@ -1,5 +1,8 @@
-// kioskctl staff set-pin | staff check-pin — the staff-mode PIN (hashed, with lock-out).
-// The PIN is read from standard input, never from the command line (process lists show that).
+// kioskctl staff set-pin | staff check-pin | staff unlock — the staff-mode PIN (hashed, with
+// lock-outs that grow). The PIN is read from standard input, never from the command line
+// (process lists show that). `staff unlock` is the technician's second factor: only someone who
+// can open the store on the box (root, or the kiosk's own user: the data directory is 0700 and the
+// key 0600) can run it, so a passer-by at the screen cannot keep staff locked out for ever.
 #include <iostream>
 #include <string>
 
@@ -71,10 +74,30 @@ int CheckPin(Context& ctx) {
   });
 }
 
-const CommandRegistration kSetPin({"staff set-pin", "(PIN on standard input)", "Set the staff-mode PIN (6-12 digits)",
-                                   SetPin});
+int Unlock(Context& ctx) {
+  if (ctx.RejectUnknownOptions(std::cerr) || !ctx.args().empty()) {
+    std::cerr << "Usage: kioskctl staff unlock\n";
+    return kExitBadInput;
+  }
+  auto cfg = ctx.Config();
+  if (!cfg.ok()) return ctx.Fail(cfg.status());
+  auto store = ctx.OpenStore();
+  if (!store.ok()) return ctx.Fail(store.status());
+  SystemClock clock;
+  StaffAuth auth(**store, clock, PolicyFrom(**cfg));
+  if (Status st = auth.Unlock(); !st.ok()) return ctx.Fail(st);
+  std::cout << "Đã mở khoá mã PIN cán bộ / staff PIN unlocked\n";
+  return kExitOk;
+}
+
+const CommandRegistration kSetPin({"staff set-pin", "(PIN on standard input)",
+                                   "Set the staff-mode PIN (6-12 digits, not trivial)", SetPin});
 const CommandRegistration kCheckPin({"staff check-pin", "(PIN on standard input)",
                                      "Check a staff PIN (counts towards the lock-out)", CheckPin});
+
+const CommandRegistration kUnlock({"staff unlock", "",
+                                   "Lift a staff PIN lock-out (technician, on the box) and restart its ladder",
+                                   Unlock});
 
 }  // namespace
 }  // namespace mck::ctl

@@ -35,8 +35,10 @@ struct KioskConfig {
   int pin_max_attempts = 5;
   int pin_lockout_s = 300;
   // [devices]
-  std::string printer =
-      "file:receipts.bin";           // file:PATH | usb:/dev/usb/lp0 | serial:/dev/ttyUSB0?baud=19200 | tcp://HOST:9100
+  // usb:/dev/usb/lp0 | serial:/dev/ttyUSB0?baud=19200 | tcp://HOST:9100 | file:PATH (development
+  // only: every slip appended to a 0600 file). Empty or "none": no printer configured — never a
+  // file by default, so a production kiosk cannot quietly collect slips on its disk.
+  std::string printer;
   int printer_width_mm = 80;         // 58 or 80
   std::string card_reader = "sim";   // "pcsc" or "sim"
   std::string card_reader_name;      // PC/SC reader name substring; empty: first reader

@@ -20,9 +20,16 @@ void SecureZero(void* p, size_t n) {
   OPENSSL_cleanse(p, n);
 }
 
-void SecureWipe(std::string& s) {
-  if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
+void SecureZeroKeep(std::string& s) {
+  // The whole buffer, not just size(): a string that shrank (resize, erase, a shorter
+  // assignment) still holds its older, longer contents past size(). data() points at
+  // capacity() + 1 writable bytes (the terminator's place included).
+  OPENSSL_cleanse(s.data(), s.capacity());
   s.clear();
+}
+
+void SecureWipe(std::string& s) {
+  SecureZeroKeep(s);
   s.shrink_to_fit();
 }
 

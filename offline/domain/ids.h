@@ -17,6 +17,11 @@ std::string HexEncode(std::string_view bytes);
 void SecureRandom(void* out, size_t n);
 // Zeroes memory in a way the optimiser may not remove (for citizen data being wiped).
 void SecureZero(void* p, size_t n);
+// Zeroes a string's whole buffer (capacity, not just size: what a shrunk string still holds
+// past its end), then empties it and frees the buffer.
 void SecureWipe(std::string& s);
+// The same, keeping the (zeroed) buffer: for a buffer that is refilled at once, and for tests,
+// which may then look at its memory.
+void SecureZeroKeep(std::string& s);
 
 }  // namespace mck

@@ -40,6 +40,24 @@ inline std::string DecisionAd(const std::string& key) {
 inline std::string RatingAd(const std::string& key) {
   return "rating:" + key;
 }
+// The portal's words about a dossier (its error text and its reasons may echo what the citizen
+// typed): sealed like the body, in dossiers.last_error and dossiers.attention_details.
+inline std::string LastErrorAd(const std::string& client_id) {
+  return "last_error:" + client_id;
+}
+inline std::string AttentionAd(const std::string& client_id) {
+  return "attention:" + client_id;
+}
+// An error without the portal's own words: "portal dossier: HTTP 422 validation_failed: <words>"
+// keeps "portal dossier: HTTP 422 validation_failed". For audit rows and the outbox row, which
+// are not sealed. Other errors (ours: codes and states) are kept whole.
+inline std::string WithoutPortalWords(const std::string& error) {
+  if (error.rfind("portal ", 0) != 0) return error;
+  const size_t http = error.find(": HTTP ");
+  if (http == std::string::npos) return error;
+  const size_t words = error.find(": ", http + 2);
+  return words == std::string::npos ? error : error.substr(0, words);
+}
 
 // The next value of the daily sequence `scope` ("dossier", "ticket:<counter>") on `day`.
 // REQUIRES: a write transaction is open on db (the number is consumed only if it commits).

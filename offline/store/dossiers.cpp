@@ -16,7 +16,17 @@ constexpr const char* kSummaryColumns =
     "id, client_id, provisional_code, procedure_code, state, dossier_code, appointment_date, portal_status, "
     "attempts, last_error, submitted_at, purged_at";
 
-DossierSummary ReadSummary(const Stmt& s) {
+// A column the portal's words may fill: sealed (a blob) since they are, legacy rows plain text.
+// One that does not open reads as a note that it did not, never as an error of the whole read.
+std::optional<std::string> OpenPortalWords(const Stmt& s, int col, const Sealer& sealer, const std::string& ad) {
+  if (s.IsNull(col)) return std::nullopt;
+  if (!s.IsBlob(col)) return s.Text(col);
+  auto plain = sealer.Open(s.Blob(col), ad);
+  if (!plain.ok()) return std::string("(sealed text unreadable)");
+  return std::move(plain.value());
+}
+
+DossierSummary ReadSummary(const Stmt& s, const Sealer& sealer) {
   // Column order of kSummaryColumns.
   DossierSummary d;
   d.id = s.Int(0);
@@ -28,7 +38,7 @@ DossierSummary ReadSummary(const Stmt& s) {
   d.appointment_date = s.OptText(6);
   d.portal_status = s.OptText(7);
   d.attempts = static_cast<int>(s.Int(8));
-  d.last_error = s.OptText(9);
+  d.last_error = OpenPortalWords(s, 9, sealer, LastErrorAd(d.client_id));
   d.submitted_at = s.Text(10);
   d.purged = !s.IsNull(11);
   return d;
@@ -123,7 +133,7 @@ Result<std::vector<DossierSummary>> DossierStore::List(std::optional<DossierStat
   if (state) s->Bind(1, DossierStateName(*state));
   std::vector<DossierSummary> out;
   Status st;
-  while (s->Step(&st)) out.push_back(ReadSummary(*s));
+  while (s->Step(&st)) out.push_back(ReadSummary(*s, *core_.sealer));
   MCK_RETURN_IF_ERROR(st);
   return out;
 }
@@ -141,12 +151,15 @@ Result<DossierRecord> DossierStore::Get(const std::string& key) {
     return Status::Error(Code::kNotFound, "no dossier with that code or id", "Không tìm thấy hồ sơ với mã này");
   }
   DossierRecord r;
-  static_cast<DossierSummary&>(r) = ReadSummary(*s);
+  static_cast<DossierSummary&>(r) = ReadSummary(*s, *core_.sealer);
   r.catalog_version = s->Text(12);
   r.portal_status_text = s->OptText(13);
   r.portal_updated_at = s->OptText(14);
   r.accepted_at = s->OptText(15);
-  if (auto d = s->OptText(16)) r.needs_attention_details = json::parse(*d, nullptr, false);
+  if (auto d = OpenPortalWords(*s, 16, *core_.sealer, AttentionAd(r.client_id))) {
+    r.needs_attention_details = json::parse(*d, nullptr, false);
+    SecureWipe(*d);
+  }
   if (!s->IsNull(17)) {
     auto plain = core_.sealer->Open(s->Blob(17), DossierAd(r.client_id));
     if (!plain.ok()) return plain.status();

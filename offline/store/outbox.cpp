@@ -96,7 +96,9 @@ Status Outbox::RecordNeedsAttention(const OutboxItem& item, const std::string& e
           "UPDATE dossiers SET state = 'needs_attention', attempts = attempts + 1, last_error = ?, "
           "attention_details = ? WHERE client_id = ?");
       if (!up.ok()) return up.status();
-      up->Bind(1, error).Bind(2, details.dump()).Bind(3, item.ref);
+      up->BindBlob(1, core_.sealer->Seal(error, LastErrorAd(item.ref)))
+          .BindBlob(2, core_.sealer->Seal(details.dump(), AttentionAd(item.ref)))
+          .Bind(3, item.ref);
       MCK_RETURN_IF_ERROR(up->Run());
       if (auto code = ProvisionalCodeOf(db, item.ref); code.ok()) subject = *code;
     } else {
@@ -108,7 +110,7 @@ Status Outbox::RecordNeedsAttention(const OutboxItem& item, const std::string& e
     }
     MCK_RETURN_IF_ERROR(DeleteOutbox(db, item.id));
     return AppendAudit(db, FormatRfc3339Vietnam(now), "sync",
-                       std::string(OutboxKindName(item.kind)) + ".needs_attention", subject, error);
+                       std::string(OutboxKindName(item.kind)) + ".needs_attention", subject, WithoutPortalWords(error));
   });
 }
 
@@ -119,14 +121,14 @@ Status Outbox::RecordRetry(const OutboxItem& item, const std::string& error, Tim
         "UPDATE outbox SET attempts = attempts + 1, last_error = ?, due_unix = ?, lease_owner = NULL, "
         "lease_expires = NULL WHERE id = ?");
     if (!up.ok()) return up.status();
-    up->Bind(1, error).Bind(2, UnixSeconds(next_attempt)).Bind(3, item.id);
+    up->Bind(1, WithoutPortalWords(error)).Bind(2, UnixSeconds(next_attempt)).Bind(3, item.id);
     MCK_RETURN_IF_ERROR(up->Run());
     if (item.kind != OutboxKind::kDossier) return Status::Ok();
     auto d = db.Prepare(
         "UPDATE dossiers SET state = 'queued', attempts = attempts + 1, last_error = ? WHERE client_id = ? "
         "AND state = 'sending'");
     if (!d.ok()) return d.status();
-    d->Bind(1, error).Bind(2, item.ref);
+    d->BindBlob(1, core_.sealer->Seal(error, LastErrorAd(item.ref))).Bind(2, item.ref);
     return d->Run();
   });
 }

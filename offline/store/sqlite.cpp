@@ -80,6 +80,9 @@ Status Stmt::Run() {
 bool Stmt::IsNull(int col) const {
   return sqlite3_column_type(s_, col) == SQLITE_NULL;
 }
+bool Stmt::IsBlob(int col) const {
+  return sqlite3_column_type(s_, col) == SQLITE_BLOB;
+}
 int64_t Stmt::Int(int col) const {
   return sqlite3_column_int64(s_, col);
 }

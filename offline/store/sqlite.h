@@ -41,6 +41,7 @@ class Stmt {
   // Runs to completion (for statements without rows).
   Status Run();
   bool IsNull(int col) const;
+  bool IsBlob(int col) const;
   int64_t Int(int col) const;
   std::string Text(int col) const;
   std::optional<std::string> OptText(int col) const;

@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <charconv>
 #include <sstream>
 #include <vector>
@@ -16,6 +17,13 @@ namespace {
 constexpr const char* kPinKey = "staff.pin";
 constexpr const char* kFailuresKey = "staff.pin_failures";
 constexpr const char* kLockedUntilKey = "staff.pin_locked_until";
+constexpr const char* kLockoutsKey = "staff.pin_lockouts";         // lock-outs in a row (the ladder)
+constexpr const char* kLockoutsDayKey = "staff.pin_lockouts_day";  // "YYYY-MM-DD:N", for the heartbeat
+
+// The most common 6-digit PINs (published PIN-frequency studies) beyond what the rules catch.
+constexpr const char* kCommonPins[] = {"112233", "123321", "159753", "147258", "147852", "258369", "789456",
+                                       "520520", "131420", "654123", "696969", "101010", "100200", "121314",
+                                       "111222", "000111", "123654", "102030", "999000", "010203"};
 
 std::string Derive(const std::string& pin, const std::string& salt, int iterations) {
   unsigned char out[32];
@@ -42,17 +50,65 @@ Result<int64_t> IntSetting(Store& store, const char* key) {
 
 }  // namespace
 
+bool IsTrivialPin(const std::string& pin) {
+  if (pin.empty()) return true;
+  const size_t n = pin.size();
+  bool up = true, down = true;
+  for (size_t i = 1; i < n; ++i) {
+    const int a = pin[i - 1] - '0', b = pin[i] - '0';
+    up = up && b == (a + 1) % 10;
+    down = down && b == (a + 9) % 10;
+  }
+  if (up || down) return true;
+  for (size_t period : {size_t{1}, size_t{2}, size_t{3}}) {
+    if (n <= period) continue;
+    bool repeats = true;
+    for (size_t i = period; i < n && repeats; ++i) repeats = pin[i] == pin[i - period];
+    if (repeats) return true;
+  }
+  for (const char* common : kCommonPins) {
+    if (pin == common) return true;
+  }
+  return false;
+}
+
+std::chrono::seconds StaffAuth::LockoutFor(int64_t n) const {
+  static constexpr int64_t kLadder[] = {1, 3, 12};
+  return policy_.lockout * kLadder[std::min<int64_t>(std::max<int64_t>(n, 0), 2)];
+}
+
+Result<int> StaffLockoutsToday(Store& store, TimePoint now) {
+  auto v = store.settings().Get(kLockoutsDayKey);
+  if (!v.ok()) return v.status();
+  const std::string today = FormatDate(VietnamDate(now)) + ":";
+  if (!v->has_value() || (*v)->rfind(today, 0) != 0) return 0;
+  const std::string n = (*v)->substr(today.size());
+  int count = 0;
+  const auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), count);
+  if (ec != std::errc() || end != n.data() + n.size()) return 0;
+  return count;
+}
+
+Status StaffAuth::Unlock() {
+  return store_.settings().PutAll({{kFailuresKey, "0"}, {kLockedUntilKey, "0"}, {kLockoutsKey, "0"}},
+                                  {"technician", "staff.pin_unlocked_by_technician", "staff", ""});
+}
+
 Status StaffAuth::SetPin(const std::string& pin) {
   if (pin.size() < 6 || pin.size() > 12 || pin.find_first_not_of("0123456789") != std::string::npos) {
     return Status::Error(Code::kInvalidArgument, "the staff PIN must be 6 to 12 digits",
                          "Mã PIN cán bộ phải gồm từ 6 đến 12 chữ số");
+  }
+  if (IsTrivialPin(pin)) {
+    return Status::Error(Code::kInvalidArgument, "the staff PIN is too easy to guess (repeated, sequential or common)",
+                         "Mã PIN quá dễ đoán (các chữ số lặp lại, liên tiếp hoặc thường gặp). Xin chọn mã khác.");
   }
   unsigned char salt_bytes[16];
   SecureRandom(salt_bytes, sizeof salt_bytes);
   const std::string salt = HexEncode(std::string_view(reinterpret_cast<char*>(salt_bytes), sizeof salt_bytes));
   const std::string record =
       "pbkdf2-sha256$" + std::to_string(policy_.iterations) + "$" + salt + "$" + Derive(pin, salt, policy_.iterations);
-  return store_.settings().PutAll({{kPinKey, record}, {kFailuresKey, "0"}, {kLockedUntilKey, "0"}},
+  return store_.settings().PutAll({{kPinKey, record}, {kFailuresKey, "0"}, {kLockedUntilKey, "0"}, {kLockoutsKey, "0"}},
                                   {"technician", "staff.pin_set", "staff", ""});
 }
 
@@ -89,7 +145,8 @@ Result<PinResult> StaffAuth::Verify(const std::string& pin) {
   const std::string got = Derive(pin, parts[2], std::stoi(parts[1]));
   const bool match = got.size() == expect.size() && CRYPTO_memcmp(got.data(), expect.data(), got.size()) == 0;
   if (match) {
-    MCK_RETURN_IF_ERROR(store_.settings().PutAll({{kFailuresKey, "0"}}, {"staff", "staff.unlocked", "staff", ""}));
+    MCK_RETURN_IF_ERROR(
+        store_.settings().PutAll({{kFailuresKey, "0"}, {kLockoutsKey, "0"}}, {"staff", "staff.unlocked", "staff", ""}));
     r.check = PinCheck::kOk;
     return r;
   }
@@ -97,11 +154,20 @@ Result<PinResult> StaffAuth::Verify(const std::string& pin) {
   if (!failures_before.ok()) return failures_before.status();
   const int64_t failures = *failures_before + 1;
   if (failures >= policy_.max_attempts) {
+    auto before = IntSetting(store_, kLockoutsKey);
+    if (!before.ok()) return before.status();
+    auto today = StaffLockoutsToday(store_, clock_.Now());
+    if (!today.ok()) return today.status();
+    const int64_t lock_s = LockoutFor(*before).count();
     MCK_RETURN_IF_ERROR(store_.settings().PutAll(
-        {{kLockedUntilKey, std::to_string(now + policy_.lockout.count())}, {kFailuresKey, "0"}},
-        {"staff", "staff.pin_locked", "staff", "failures=" + std::to_string(failures)}));
+        {{kLockedUntilKey, std::to_string(now + lock_s)},
+         {kFailuresKey, "0"},
+         {kLockoutsKey, std::to_string(*before + 1)},
+         {kLockoutsDayKey, FormatDate(VietnamDate(clock_.Now())) + ":" + std::to_string(*today + 1)}},
+        {"staff", "staff.pin_locked", "staff",
+         "failures=" + std::to_string(failures) + " lockout_s=" + std::to_string(lock_s)}));
     r.check = PinCheck::kLocked;
-    r.locked_for_s = policy_.lockout.count();
+    r.locked_for_s = lock_s;
     return r;
   }
   MCK_RETURN_IF_ERROR(

@@ -1,6 +1,13 @@
 // Staff PIN for the counter's staff mode: hashed with PBKDF2-HMAC-SHA256 (OpenSSL), a random
-// salt, stored in the store's settings; after `max_attempts` wrong PINs in a row the PIN is
-// locked for `lockout` (the count and the lock survive a restart: they are in the database).
+// salt, stored in the store's settings. A trivial PIN (one digit repeated, a run up or down,
+// a repeated pair or triple, a PIN from the common-PIN list) is refused when it is set. After
+// `max_attempts` wrong PINs in a row the PIN is locked, and each lock-out in a row lasts longer:
+// `lockout` × 1, 3, 12, 12, … (5, 15, 60, 60 minutes with the default 300 s); a correct PIN or a
+// technician's Unlock() starts the ladder again. The count, the lock and the ladder survive a
+// restart (they are in the database). A passer-by can keep the screen locked, but never beyond
+// a technician: `kioskctl staff unlock`, run on the box by root or the kiosk's user (who alone can
+// open the store), lifts it — the second factor is the box itself. Lock-outs of the day go to the
+// portal in the heartbeat (StaffLockoutsToday).
 // Every success, failure and lock-out is an audit row (never the PIN), written in ONE
 // transaction with the count or lock it records (Settings::PutAll): a failure of the disk
 // leaves neither.
@@ -33,8 +40,14 @@ class StaffAuth {
  public:
   StaffAuth(Store& store, const Clock& clock, PinPolicy policy) : store_(store), clock_(clock), policy_(policy) {}
 
-  // Sets (or replaces) the PIN: 6 to 12 digits. Clears failures and any lock.
+  // Sets (or replaces) the PIN: 6 to 12 digits, not trivial (IsTrivialPin: kInvalidArgument with
+  // a Vietnamese reason). Clears failures, any lock and the lock-out ladder.
   Status SetPin(const std::string& pin);
+  // The technician's reset: lifts a lock, clears failures and the ladder. Audited
+  // ("staff.pin_unlocked_by_technician"). The PIN itself is unchanged.
+  Status Unlock();
+  // How long the n-th lock-out in a row lasts (n from 0).
+  std::chrono::seconds LockoutFor(int64_t n) const;
   // Whether a PIN is set; a read error is an error, never "no PIN".
   Result<bool> HasPin();
   // Checks a PIN. While locked, the PIN is not even compared.
@@ -45,5 +58,14 @@ class StaffAuth {
   const Clock& clock_;
   PinPolicy policy_;
 };
+
+// A PIN anyone would try first: every digit the same, digits running up or down (wrapping
+// 9→0 too: "890123"), a repeated pair or triple ("121212", "123123"), or one of the most
+// common PINs. Only the digits are looked at.
+bool IsTrivialPin(const std::string& pin);
+
+// How many times the staff PIN locked today (Vietnam date of `now`): a small figure for the
+// heartbeat (a passer-by trying PINs shows up at the portal). 0 when none.
+Result<int> StaffLockoutsToday(Store& store, TimePoint now);
 
 }  // namespace mck

@@ -76,6 +76,17 @@ Status Store::Initialise() {
   MCK_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous=FULL"));
   MCK_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=ON"));
   MCK_RETURN_IF_ERROR(db.Exec("PRAGMA secure_delete=ON"));  // purged personal data is overwritten
+  {
+    // A SQLite built with SQLITE_SECURE_DELETE forced off would ignore the pragma: check it.
+    auto sd = db.Prepare("PRAGMA secure_delete");
+    if (!sd.ok()) return sd.status();
+    Status st;
+    if (!sd->Step(&st) || sd->Int(0) != 1) {
+      MCK_RETURN_IF_ERROR(st);
+      return Status::Error(Code::kFailedPrecondition, "SQLite refused secure_delete: purged data would stay on disk",
+                           "SQLite không bật được secure_delete: dữ liệu đã xóa có thể còn trên đĩa");
+    }
+  }
   auto migrated = Migrate(db);
   if (!migrated.ok()) return migrated.status();
   return Status::Ok();

@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "offline/domain/status.h"
@@ -80,12 +81,27 @@ class Store {
   Settings& settings() { return settings_; }
 
   // ---- retention and checks (retention.cpp) --------------------------------------------------
-  // Purges personal data of dossiers accepted more than retention_days ago: bodies, attachment
+  // Purges personal data of dossiers accepted more than retention_days ago, and of dossiers the
+  // portal refused (needs_attention) submitted more than retention_days ago: bodies, attachment
   // bytes no longer referenced, rating comments, the bodies of their sent decisions (the word
-  // stays). Codes, states and audit rows stay. One transaction. Returns how many dossiers.
+  // stays). Codes, states and audit rows stay. One transaction, then CheckpointTruncate so the
+  // WAL keeps no frame of the old pages (secure_delete overwrote them in the database). Returns
+  // how many dossiers. The kiosk runs it at start-up and daily (kiosk/core/retention_schedule.h);
+  // `kioskctl db purge` runs it by hand.
   Result<int> PurgeExpired();
+  // PRAGMA wal_checkpoint(TRUNCATE): false when another connection kept it from finishing.
+  Result<bool> CheckpointTruncate();
   // PRAGMA integrity_check, foreign keys and the audit chain.
   Result<StoreCheck> Check();
+  // The audit chain's last row (id 0 and 64 zeros when empty), and the hash of row `id` (nullopt
+  // when there is no such row: the chain was truncated below it). For the heartbeat, which lets
+  // the portal notice a chain cut short or rewritten (offline/sync/heartbeat_privacy.h).
+  struct AuditHead {
+    int64_t id = 0;
+    std::string hash;
+  };
+  Result<AuditHead> LastAudit();
+  Result<std::optional<std::string>> AuditHashAt(int64_t id);
   // Appends an audit row (in its own transaction). detail must hold no personal data.
   Status Audit(const std::string& actor, const std::string& action, const std::string& subject,
                const std::string& detail);

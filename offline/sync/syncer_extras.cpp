@@ -9,6 +9,7 @@
 
 #include "offline/domain/ids.h"
 #include "offline/sync/enrolment.h"
+#include "offline/sync/heartbeat_privacy.h"
 #include "offline/sync/http.h"
 #include "offline/sync/portal_errors.h"
 #include "offline/sync/syncer.h"
@@ -141,6 +142,8 @@ void Syncer::Heartbeat(SyncSummary& sum) {
                {"disk_free_bytes", disk_free},
                {"certificate_expires_at", cert_expires_at.empty() ? json() : json(cert_expires_at)}};
   AddKeyProtection(body, *store_);
+  auto privacy = PrivacyHeartbeatFields(*store_, Now());  // staff lock-outs, audit head (heartbeat_privacy.h)
+  if (privacy.ok()) body.update(*privacy);
   auto resp = Send("POST", "/api/v1/kiosks/heartbeat", body.dump(),
                    {{"Content-Type", "application/json"}, {"Idempotency-Key", NewUuidV4()}}, std::nullopt);
   if (!resp.ok()) {
@@ -153,6 +156,7 @@ void Syncer::Heartbeat(SyncSummary& sum) {
     return;
   }
   last_heartbeat_ = now;
+  if (privacy.ok()) (void)RecordHeartbeatReported(*store_, *privacy);  // retried with the next heartbeat
   json ans = json::parse(resp->body, nullptr, false);
   if (!ans.is_object() || !ans.contains("commands") || !ans["commands"].is_array()) return;
   for (const auto& c : ans["commands"]) {

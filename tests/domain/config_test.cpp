@@ -21,6 +21,16 @@ TEST_CASE("defaults apply to an empty config, relative paths resolve against the
   CHECK(c->catalog_seed == "/etc/mck/procedures.json");
 }
 
+TEST_CASE("with no [devices] printer no printer is configured: file: is never a production default") {
+  auto c = ParseConfig("[kiosk]\ndata_dir = \"var\"\n", "/etc/mck/kiosk.toml");
+  REQUIRE(c.ok());
+  CHECK(c->printer.empty());
+  CHECK(KioskConfig{}.printer.empty());
+  auto dev = ParseConfig("[devices]\nprinter = \"file:slips.bin\"\n", "/home/dev/mck/kiosk.toml");
+  REQUIRE(dev.ok());
+  CHECK(dev->printer == "file:/home/dev/mck/slips.bin");  // chosen explicitly, still works
+}
+
 TEST_CASE("config errors give the file, the line and the reason") {
   struct Case {
     const char* text;

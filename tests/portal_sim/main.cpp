@@ -167,6 +167,7 @@ int main(int argc, char** argv) {
   admin.new_task_queue = [] { return new httplib::ThreadPool(4); };
   portal_sim::RegisterAdmin(admin, sim);
   portal_sim::RegisterProofAdmin(admin, sim);
+  portal_sim::RegisterAuditAdmin(admin, sim);
 
   const int port = cfg.port ? (api.bind_to_port(cfg.host, cfg.port) ? cfg.port : -1) : api.bind_to_any_port(cfg.host);
   const int admin_port = cfg.admin_port ? (admin.bind_to_port(cfg.host, cfg.admin_port) ? cfg.admin_port : -1)

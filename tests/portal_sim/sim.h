@@ -95,6 +95,10 @@ struct Sim {
 mck::Status OpenSimDb(Sim& sim);
 void RegisterApi(httplib::Server& server, Sim& sim);
 void RegisterAdmin(httplib::Server& server, Sim& sim);
+// Under mu: judges a heartbeat's audit head against the heads this kiosk reported before and
+// records it (sim_audit.cpp): "ok", "truncated", "rewritten", "unproven", or "absent".
+std::string CheckAuditHead(Sim& sim, const std::string& kiosk_id, const nlohmann::json& heartbeat);
+void RegisterAuditAdmin(httplib::Server& admin, Sim& sim);
 
 // Proof mode (sim_proofs.cpp): the hold, the delivery log and their admin endpoints.
 void RegisterProofAdmin(httplib::Server& server, Sim& sim);

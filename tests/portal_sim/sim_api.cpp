@@ -394,6 +394,7 @@ void Heartbeat(Sim& sim, const Request& req, Response& res) {
   json commands = json::array();
   for (const auto& cmd : sim.pending_commands[c->kiosk_id]) commands.push_back(cmd);
   sim.pending_commands.erase(c->kiosk_id);
+  CheckAuditHead(sim, c->kiosk_id, body);  // docs/portal.md, "Audit chain"
   const json answer = {{"server_time", NowVn()}, {"commands", commands}};
   auto up = sim.db->Prepare(
       "UPDATE kiosks SET last_heartbeat = ?, last_heartbeat_at = ?, heartbeats = heartbeats + 1 WHERE kiosk_id = ?");

@@ -237,6 +237,7 @@ TEST_CASE("a rating is stored and queued for the portal, and an unknown code on 
   f.Do(intent::Start{});
   f.Go(ScreenId::kLookup);
   f.Type("lookup", InputKind::kPlain, "k07-000000-0001");
+  f.Type("lookup.dob", InputKind::kDate, "15031990");  // a code needs the date of birth
   f.Do(intent::Lookup{});
   CHECK_FALSE(f.app->lookup().found);
   CHECK(f.app->lookup().error_key == "lookup.not_found");

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 
 #include "drivers/printer/escpos_decode.h"
 #include "drivers/printer/png_preview.h"
@@ -158,6 +159,27 @@ TEST_CASE("staff mode: a wrong PIN is refused, the right one opens the queue, an
   auto store = OpenStore(out);
   CHECK(*store->tickets().Waiting("HT") == 0);  // the one ticket was issued, then called
   CHECK(Job(out, 1)["printed"] == true);
+}
+
+TEST_CASE("the trace (MCK_KIOSK_TRACE) logs taps without their positions") {
+  // The staff PIN typed on the pad, traced: a tap's position would give the digit away.
+  const auto out = OutDir("trace");
+  setenv("MCK_KIOSK_TRACE", "1", 1);
+  const int rc = RunScript("staff.script", out, std::string("--kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810");
+  unsetenv("MCK_KIOSK_TRACE");
+  REQUIRE(rc == 0);
+  std::ifstream log(out / "kiosk.log");
+  REQUIRE(log);
+  int taps = 0;
+  const std::regex coordinates(R"(\d+\s*[,x;]\s*\d+)");
+  for (std::string line; std::getline(log, line);) {
+    if (line.find("kiosk: mouse") == std::string::npos) continue;
+    ++taps;
+    INFO(line);
+    CHECK_FALSE(std::regex_search(line, coordinates));
+    CHECK(line.find_first_of("0123456789") == std::string::npos);
+  }
+  CHECK(taps >= 10);  // the trace was on and saw the taps
 }
 
 TEST_CASE("out of paper, then staff mode reprints the number and the receipt slip once paper is back") {

@@ -1,5 +1,6 @@
-// Look up a dossier by its code (typed, or scanned from the receipt's QR through the scanner):
-// the local state, and the portal's status as last synchronised.
+// Look up a dossier: the receipt's QR through the scanner, or its code typed WITH the applicant's
+// date of birth (a code alone is guessable and shows nothing; kiosk/core/lookup.h); look-ups are
+// limited per citizen and per minute. Shows the local state and the portal's status.
 #include "kiosk/app/screens/screens.h"
 #include "kiosk/app/ui/widgets.h"
 #include "offline/domain/portal_status.h"
@@ -13,6 +14,7 @@ void DrawLookup(Ui& ui) {
   Wrapped(ui, ui.T("lookup.explain"), ui.F().body, colors::kMuted);
   const float w = std::min(ImGui::GetContentRegionAvail().x - ui.S(24), ui.S(1100));
   TextField(ui, "lookup", ui.T("lookup.code"), InputKind::kPlain, w);
+  TextField(ui, "lookup.dob", ui.T("lookup.dob"), InputKind::kDate, std::min(w, ui.S(520)));
   if (TouchButton(ui, "lookup.search", ui.T("lookup.search"), ImVec2(std::min(w, ui.S(420)), ui.S(96)),
                   ButtonKind::kPrimary)) {
     ui.Emit(intent::Lookup{});

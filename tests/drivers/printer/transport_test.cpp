@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -139,6 +140,38 @@ TEST_CASE("file: printers append each job's exact bytes and report an unknown st
   auto st = p->QueryStatus();
   REQUIRE(st.ok());
   CHECK(*st == PaperState::kUnknown);
+}
+
+TEST_CASE("a file: printer's file is 0600 whatever the umask, and an old 0644 file is narrowed") {
+  TempDir dir;
+  const mode_t old_umask = ::umask(0);  // the widest umask: the mode must come from the code
+  const auto path = dir / "slips.bin";
+  {
+    auto p = Open("file:" + path.string());
+    REQUIRE(p->Print(Stripes(64, 4)).ok());
+  }
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  const auto old = dir / "old.bin";
+  { std::ofstream(old) << "x"; }
+  REQUIRE(::chmod(old.c_str(), 0644) == 0);
+  {
+    auto p = Open("file:" + old.string());
+    REQUIRE(p->Print(Stripes(64, 4)).ok());
+  }
+  ::umask(old_umask);
+  REQUIRE(::stat(old.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+}
+
+TEST_CASE("no printer configured is a clear state, not a file") {
+  for (const char* uri : {"", "none"}) {
+    auto p = OpenPrinter(uri);
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.status().code() == Code::kFailedPrecondition);
+    CHECK(p.status().message_vi().find("Chưa cấu hình máy in") != std::string::npos);
+  }
 }
 
 TEST_CASE("a file: printer in a folder that does not exist fails with a Vietnamese message") {
