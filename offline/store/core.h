@@ -40,6 +40,11 @@ inline std::string DecisionAd(const std::string& key) {
 inline std::string RatingAd(const std::string& key) {
   return "rating:" + key;
 }
+// The portal's reasons for refusing a dossier (dossiers.attention_details): its text may echo the
+// citizen's data, so it is sealed like the body.
+inline std::string AttentionAd(const std::string& client_id) {
+  return "attention:" + client_id;
+}
 
 // The next value of the daily sequence `scope` ("dossier", "ticket:<counter>") on `day`.
 // REQUIRES: a write transaction is open on db (the number is consumed only if it commits).

@@ -96,7 +96,8 @@ Status Outbox::RecordNeedsAttention(const OutboxItem& item, const std::string& e
           "UPDATE dossiers SET state = 'needs_attention', attempts = attempts + 1, last_error = ?, "
           "attention_details = ? WHERE client_id = ?");
       if (!up.ok()) return up.status();
-      up->Bind(1, error).Bind(2, details.dump()).Bind(3, item.ref);
+      // `error` is the status line and code word only; the portal's words are sealed.
+      up->Bind(1, error).BindBlob(2, core_.sealer->Seal(details.dump(), AttentionAd(item.ref))).Bind(3, item.ref);
       MCK_RETURN_IF_ERROR(up->Run());
       if (auto code = ProvisionalCodeOf(db, item.ref); code.ok()) subject = *code;
     } else {

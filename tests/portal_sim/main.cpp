@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "tests/portal_sim/sim.h"
+#include "tests/portal_sim/sim_hostile.h"
 #include "tests/support/read_file.h"
 
 namespace {
@@ -161,6 +162,7 @@ int main(int argc, char** argv) {
   httplib::Server admin;
   admin.new_task_queue = [] { return new httplib::ThreadPool(4); };
   portal_sim::RegisterAdmin(admin, sim);
+  portal_sim::RegisterHostile(admin, sim);
 
   const int port = cfg.port ? (api.bind_to_port(cfg.host, cfg.port) ? cfg.port : -1) : api.bind_to_any_port(cfg.host);
   const int admin_port = cfg.admin_port ? (admin.bind_to_port(cfg.host, cfg.admin_port) ? cfg.admin_port : -1)
