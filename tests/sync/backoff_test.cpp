@@ -74,7 +74,7 @@ TEST_CASE("a Retry-After is capped at an hour, in seconds or as a date, and garb
   CHECK(ParseRetryAfter(FormatHttpDate(local + std::chrono::hours(72)), std::nullopt, local) == kMaxRetryAfter);
   CHECK(ParseRetryAfter(FormatHttpDate(local + std::chrono::minutes(5)), std::nullopt, local) ==
         milliseconds(300000));
-  for (const char* garbage : {"1.5", "+30", "0x10", "30s", "Mon", "2026", "12:00", "\xff\xfe", "Retry-After: 5"}) {
+  for (const char* garbage : {"1.5", "+30", "0x10", "30s", "Mon", "12:00", "\xff\xfe", "Retry-After: 5"}) {
     INFO(garbage);
     CHECK_FALSE(ParseRetryAfter(garbage, std::nullopt, local));
   }
