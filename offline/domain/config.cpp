@@ -129,11 +129,10 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   }
   MCK_RETURN_IF_ERROR(st);
   if (auto* t = r.Section("portal", &st)) {
-    MCK_RETURN_IF_ERROR(r.CheckKeys(
-        *t,
-        {"url", "connect_timeout_s", "transfer_timeout_s", "sync_interval_s", "heartbeat_interval_s", "proxy",
-         "max_answer_kib", "max_catalog_kib"},
-        "portal."));
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t,
+                                    {"url", "connect_timeout_s", "transfer_timeout_s", "sync_interval_s",
+                                     "heartbeat_interval_s", "proxy", "max_answer_kib", "max_catalog_kib"},
+                                    "portal."));
     MCK_RETURN_IF_ERROR(r.Str(*t, "url", &c.portal_url));
     if (!c.portal_url.empty() && c.portal_url.rfind("https://", 0) != 0) {
       return At(name, t->get("url")->source(), "portal.url must start with https:// (TLS is mandatory)",

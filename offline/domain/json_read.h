@@ -59,7 +59,7 @@ class JsonObjectReader {
   Result<std::optional<double>> OptNumber(const char* key) const;
   Result<bool> OptBool(const char* key, bool fallback) const;
   // Arrays and objects: a pointer into the parsed document (valid while it lives).
-  Result<const nlohmann::json*> Array(const char* key) const;  // required
+  Result<const nlohmann::json*> Array(const char* key) const;     // required
   Result<const nlohmann::json*> OptArray(const char* key) const;  // nullptr when absent
   Result<const nlohmann::json*> OptObject(const char* key) const;
 

@@ -142,7 +142,8 @@ Result<DossierRecord> DossierStore::Get(const std::string& key) {
   auto s =
       core_.db->Prepare(std::string("SELECT ") + kSummaryColumns +
                         ", catalog_version, portal_status_text, portal_updated_at, accepted_at, attention_details, "
-                        "body_sealed, typeof(attention_details) FROM dossiers WHERE client_id = ?1 OR provisional_code = ?1 OR dossier_code = ?1");
+                        "body_sealed, typeof(attention_details) FROM dossiers WHERE client_id = ?1 OR provisional_code "
+                        "= ?1 OR dossier_code = ?1");
   if (!s.ok()) return s.status();
   s->Bind(1, key);
   Status st;

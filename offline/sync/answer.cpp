@@ -8,10 +8,10 @@ using nlohmann::json;
 
 namespace {
 
-constexpr size_t kShort = 256;        // codes, dates, statuses
-constexpr size_t kText = 16 * 1024;   // the portal's words for people
-constexpr size_t kPem = 64 * 1024;    // certificates
-constexpr size_t kMaxDetails = 100;   // reasons kept from one error
+constexpr size_t kShort = 256;       // codes, dates, statuses
+constexpr size_t kText = 16 * 1024;  // the portal's words for people
+constexpr size_t kPem = 64 * 1024;   // certificates
+constexpr size_t kMaxDetails = 100;  // reasons kept from one error
 
 Status Prefixed(const char* what, const Status& st) {
   return Status::Error(st.code(), std::string("portal ") + what + ": " + st.message_en(),
@@ -21,8 +21,9 @@ Status Prefixed(const char* what, const Status& st) {
 // Parses the body as a JSON object.
 Result<json> ParseObject(std::string_view body, const JsonLimits& limits, const char* what) {
   auto doc = ParseJsonChecked(body, limits, std::string("portal ") + what + " answer");
-  if (!doc.ok()) return Status::Error(doc.status().code(), doc.status().message_en(),
-                                      "Câu trả lời của cổng dịch vụ công không hợp lệ");
+  if (!doc.ok())
+    return Status::Error(doc.status().code(), doc.status().message_en(),
+                         "Câu trả lời của cổng dịch vụ công không hợp lệ");
   if (!doc->is_object()) {
     return Status::Error(Code::kInvalidArgument, std::string("portal ") + what + " answer is not a JSON object",
                          "Câu trả lời của cổng dịch vụ công không hợp lệ");
@@ -36,8 +37,7 @@ bool IsCodeChar(char c, bool dots_and_upper) {
 }
 
 bool IsToken(const std::string& s, size_t max, bool upper) {
-  return !s.empty() && s.size() <= max &&
-         std::all_of(s.begin(), s.end(), [&](char c) { return IsCodeChar(c, upper); });
+  return !s.empty() && s.size() <= max && std::all_of(s.begin(), s.end(), [&](char c) { return IsCodeChar(c, upper); });
 }
 
 // Reads `key` as an optional short token ("received", "validation_failed"): a present value of
@@ -54,10 +54,10 @@ Result<std::string> OptToken(const JsonObjectReader& r, const char* key, std::st
 }  // namespace
 
 #define MCK_ASSIGN_OR_RETURN_PREFIXED(lhs, expr, what) \
-  {                                                   \
-    auto _r = (expr);                                 \
-    if (!_r.ok()) return Prefixed(what, _r.status()); \
-    lhs = std::move(_r.value());                      \
+  {                                                    \
+    auto _r = (expr);                                  \
+    if (!_r.ok()) return Prefixed(what, _r.status());  \
+    lhs = std::move(_r.value());                       \
   }
 
 Result<SubmitAnswer> ReadSubmitAnswer(std::string_view body, const JsonLimits& limits) {

@@ -41,8 +41,8 @@
 
 namespace mck {
 
-inline constexpr size_t kDefaultMaxAnswerBytes = size_t{1} << 20;       // 1 MiB
-inline constexpr size_t kDefaultMaxCatalogBytes = size_t{16} << 20;     // 16 MiB
+inline constexpr size_t kDefaultMaxAnswerBytes = size_t{1} << 20;    // 1 MiB
+inline constexpr size_t kDefaultMaxCatalogBytes = size_t{16} << 20;  // 16 MiB
 
 struct HttpOptions {
   std::string base_url;               // "https://portal.example.gov.vn" (no trailing '/')

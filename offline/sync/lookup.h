@@ -20,8 +20,7 @@ namespace mck {
 // An HTTPS client for an enrolled kiosk: pinned CA, client certificate and key.
 Result<std::unique_ptr<HttpClient>> MakePortalClient(const Enrolment& enrolment, std::chrono::seconds connect_timeout,
                                                      std::chrono::seconds transfer_timeout,
-                                                     const std::atomic<bool>* stop = nullptr,
-                                                     std::string proxy = {},
+                                                     const std::atomic<bool>* stop = nullptr, std::string proxy = {},
                                                      size_t max_answer_bytes = kDefaultMaxAnswerBytes);
 
 // `key` is an official dossier code or a client id (UUID). kNotFound when the portal does not

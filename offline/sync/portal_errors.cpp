@@ -20,9 +20,9 @@ Status PortalErrorStatus(const PortalResponse& response, const std::string& what
   if (response.status == 408 || response.status == 429 || response.status >= 500) {
     return Status::Error(Code::kUnavailable, en, "Cổng dịch vụ công tạm thời không phục vụ được (HTTP " + status + ")");
   }
-  return Status::Error(Code::kRejected, en,
-                       "Cổng dịch vụ công từ chối yêu cầu (HTTP " + status + ")" +
-                           (e.code.empty() ? std::string() : ": " + e.code));
+  return Status::Error(
+      Code::kRejected, en,
+      "Cổng dịch vụ công từ chối yêu cầu (HTTP " + status + ")" + (e.code.empty() ? std::string() : ": " + e.code));
 }
 
 nlohmann::json ReasonsForStaff(const PortalResponse& response) {

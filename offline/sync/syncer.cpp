@@ -336,8 +336,7 @@ Syncer::ItemResult Syncer::SendSimple(const OutboxItem& item, SteadyPoint lease_
     return {};
   }
   if (s >= 400 && s < 500 && s != 401 && s != 403 && s != 408 && s != 429) {
-    return {Outcome::kPark, PortalErrorStatus(*resp, OutboxKindName(item.kind)), std::nullopt,
-            ReasonsForStaff(*resp)};
+    return {Outcome::kPark, PortalErrorStatus(*resp, OutboxKindName(item.kind)), std::nullopt, ReasonsForStaff(*resp)};
   }
   return Classify(resp);
 }

@@ -134,9 +134,9 @@ struct SyncSetup {
   StoreOptions store;  // the kiosk's data directory: Open opens a Store of its own there
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds transfer_timeout{60};
-  bool reuse_connections = true;  // false only for the benchmark's naive baseline
-  const Clock* clock = nullptr;   // null: the system clock (the store runs on it too)
-  std::string proxy;              // config [portal] proxy; empty: none (environment ignored)
+  bool reuse_connections = true;              // false only for the benchmark's naive baseline
+  const Clock* clock = nullptr;               // null: the system clock (the store runs on it too)
+  std::string proxy;                          // config [portal] proxy; empty: none (environment ignored)
   size_t max_answer_bytes = size_t{1} << 20;  // config [portal] max_answer_kib
 };
 
@@ -200,8 +200,7 @@ class Syncer {
   // the worker call, so nothing escapes the sync thread.
   Result<SyncSummary> GuardedPass();
   // SendItem with an exception turned into a parked item (kPark, kInternal).
-  ItemResult GuardedSendItem(const OutboxItem& item, std::chrono::steady_clock::time_point lease_end,
-                             SyncSummary& sum);
+  ItemResult GuardedSendItem(const OutboxItem& item, std::chrono::steady_clock::time_point lease_end, SyncSummary& sum);
   // The portal-wide pause, kept in the store's settings (sync.paused_until_unix) so that a new
   // Syncer (a restarted kiosk, `kioskctl sync --once` run again, the other runner) honours it.
   void LoadPause();

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "offline/domain/ids.h"
+#include "offline/sync/answer.h"
 #include "offline/sync/enrolment.h"
 #include "offline/sync/http.h"
-#include "offline/sync/answer.h"
 #include "offline/sync/portal_errors.h"
 #include "offline/sync/syncer.h"
 

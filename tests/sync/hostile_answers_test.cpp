@@ -83,8 +83,9 @@ TEST_CASE("hostile: a submit answer with a wrong type in any field parks that do
 TEST_CASE("hostile: a 422 whose error envelope has wrong types parks the dossier with the readable reasons only") {
   Bench b;
   auto ids = b.Submit(2);
-  b.portal.Fail("POST /api/v1/dossiers",
-                FakeFault::Raw(422, R"({"error": {"code": 422, "message": ["x"], "details": [{"field": 1, "message": {}},
+  b.portal.Fail(
+      "POST /api/v1/dossiers",
+      FakeFault::Raw(422, R"({"error": {"code": 422, "message": ["x"], "details": [{"field": 1, "message": {}},
                    "text", 5, {"field": "fields.child_dob", "message": "Ngày sinh không hợp lệ", "extra": [[[1]]]}]}})"));
   auto sum = b.Make()->RunOnce();
   REQUIRE(sum.ok());
@@ -203,9 +204,10 @@ TEST_CASE("sealed: a portal error that echoes the applicant's name is in no data
   auto ids = b.Submit(1);
   const std::string echoed = "Tôn Nữ Echo Thị Bảy";
   b.portal.Fail("POST /api/v1/dossiers",
-                FakeFault::Raw(422, json{{"error", {{"code", "validation_failed"},
-                                                    {"message", "Họ tên " + echoed + " không khớp CSDL dân cư"},
-                                                    {"details", json::array()}}}}
+                FakeFault::Raw(422, json{{"error",
+                                          {{"code", "validation_failed"},
+                                           {"message", "Họ tên " + echoed + " không khớp CSDL dân cư"},
+                                           {"details", json::array()}}}}
                                         .dump()));
   auto syncer = b.Make();
   auto sum = syncer->RunOnce();

@@ -57,9 +57,9 @@ int RunAlive(const std::vector<std::string>& args, std::string* out = nullptr) {
 TEST_CASE("hostile over HTTPS: 100,000 levels of nesting for one of three dossiers park it, kioskctl lives") {
   Setup s;
   auto ids = s.Submit(3);
-  s.sim.Admin("POST", "/admin/hostile",
-              {{"match", "POST /api/v1/dossiers"}, {"body_contains", ids[1]}, {"status", 422},
-               {"generate", "deep:100000"}});
+  s.sim.Admin(
+      "POST", "/admin/hostile",
+      {{"match", "POST /api/v1/dossiers"}, {"body_contains", ids[1]}, {"status", 422}, {"generate", "deep:100000"}});
   RunAlive(s.SyncArgs());
   CHECK(StateOf(s.kiosk, ids[0]) == DossierState::kAccepted);
   CHECK(StateOf(s.kiosk, ids[1]) == DossierState::kNeedsAttention);
@@ -69,12 +69,12 @@ TEST_CASE("hostile over HTTPS: 100,000 levels of nesting for one of three dossie
   CHECK(rec.last_error->find("HTTP 422") != std::string::npos);
 }
 
-TEST_CASE("hostile over HTTPS: a 2 MB answer is cut at the limit and parks that dossier; the others go") {
+TEST_CASE("hostile over HTTPS: a 2 MB answer is cut at the limit and parks that dossier, the others go") {
   Setup s;
   auto ids = s.Submit(3);
-  s.sim.Admin("POST", "/admin/hostile",
-              {{"match", "POST /api/v1/dossiers"}, {"body_contains", ids[0]}, {"status", 201},
-               {"generate", "big:2000000"}});
+  s.sim.Admin(
+      "POST", "/admin/hostile",
+      {{"match", "POST /api/v1/dossiers"}, {"body_contains", ids[0]}, {"status", 201}, {"generate", "big:2000000"}});
   auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
   auto sum = syncer->RunOnce();
   REQUIRE(sum.ok());
@@ -89,9 +89,9 @@ TEST_CASE("hostile over HTTPS: a 2 MB answer is cut at the limit and parks that 
 TEST_CASE("hostile over HTTPS: wrong types in the submit answer park the dossier, kioskctl lives") {
   Setup s;
   auto ids = s.Submit(2);
-  s.sim.Admin("POST", "/admin/hostile",
-              {{"match", "POST /api/v1/dossiers"}, {"body_contains", ids[0]}, {"status", 201},
-               {"generate", "wrong_types"}});
+  s.sim.Admin(
+      "POST", "/admin/hostile",
+      {{"match", "POST /api/v1/dossiers"}, {"body_contains", ids[0]}, {"status", 201}, {"generate", "wrong_types"}});
   s.sim.Admin("POST", "/admin/hostile",
               {{"match", "POST /api/v1/kiosks/heartbeat"}, {"status", 200}, {"generate", "wrong_types"}});
   s.sim.Admin("POST", "/admin/hostile",
@@ -139,7 +139,8 @@ TEST_CASE("proxy: an environment proxy is ignored, a configured one is used") {
   auto ids = s.Submit(1);
   // A port nothing listens on.
   const std::string dead = "http://127.0.0.1:9";
-  for (const char* v : {"https_proxy", "HTTPS_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"}) ::setenv(v, dead.c_str(), 1);
+  for (const char* v : {"https_proxy", "HTTPS_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"})
+    ::setenv(v, dead.c_str(), 1);
   ::unsetenv("NO_PROXY");
   ::unsetenv("no_proxy");
   RunAlive(s.SyncArgs());
