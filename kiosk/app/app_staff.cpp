@@ -16,9 +16,11 @@
 #include "kiosk/core/tickets.h"
 #include "offline/domain/decision.h"
 #include "offline/domain/ids.h"
+#include "offline/domain/json_read.h"
 #include "offline/domain/utf8.h"
 #include "offline/domain/validation.h"
 #include "offline/store/staff_auth.h"
+#include "offline/sync/answer.h"
 
 namespace mck::app {
 
@@ -199,7 +201,11 @@ void App::On(const intent::StaffOpenDossier& in) {
     std::map<std::string, bool> brought;
     if (rec->body.contains("documents") && rec->body["documents"].is_array()) {
       for (const auto& d : rec->body["documents"]) {
-        if (d.is_object()) brought[d.value("id", "")] = d.value("presented_at_counter", false);
+        // Checked reads: a stored body is ours, but a bad value must not throw on the UI thread.
+        if (!d.is_object()) continue;
+        const auto presented = d.find("presented_at_counter");
+        brought[JsonObjectReader(d, "document").StringOr("id")] =
+            presented != d.end() && presented->is_boolean() && presented->get<bool>();
       }
     }
     if (p) {
@@ -227,13 +233,9 @@ void App::On(const intent::StaffOpenDossier& in) {
       if (path == "procedure_code") return deps_.strings->Get("staff_dossier.procedure");
       return path;
     };
-    if (rec->needs_attention_details.is_array()) {
-      for (const auto& d : rec->needs_attention_details) {
-        if (!d.is_object()) continue;
-        const std::string field = d.value("field", "");
-        const std::string message = d.value("message", "");
-        v.portal_reasons.push_back(field.empty() ? message : label_of(field) + ": " + message);
-      }
+    // Checked: the stored reasons may be an older, unchecked copy of what the portal sent.
+    for (const auto& r : ReadAttentionReasons(rec->needs_attention_details)) {
+      v.portal_reasons.push_back(r.field.empty() ? r.message : label_of(r.field) + ": " + r.message);
     }
     if (v.portal_reasons.empty() && rec->last_error) v.portal_reasons.push_back(*rec->last_error);
   }

@@ -90,7 +90,10 @@ std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const Sto
   setup.store = store_options;
   setup.connect_timeout = std::chrono::seconds(config.connect_timeout_s);
   setup.transfer_timeout = std::chrono::seconds(config.transfer_timeout_s);
+  setup.proxy = config.proxy;
+  setup.max_answer_bytes = static_cast<size_t>(config.max_answer_kib) * 1024;
   SyncOptions so;
+  so.max_catalog_bytes = static_cast<size_t>(config.max_catalog_kib) * 1024;
   so.interval = std::chrono::seconds(config.sync_interval_s);
   so.heartbeat_interval = std::chrono::seconds(config.heartbeat_interval_s);
   so.software_version = MCK_VERSION;
@@ -126,7 +129,8 @@ std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const Sto
   syncer->Start();
   std::unique_ptr<LookupWorker> lookup;
   auto http = MakePortalClient(*enrolment, std::chrono::seconds(config.connect_timeout_s),
-                               std::chrono::seconds(config.transfer_timeout_s));
+                               std::chrono::seconds(config.transfer_timeout_s), nullptr, config.proxy,
+                               static_cast<size_t>(config.max_answer_kib) * 1024);
   if (http.ok()) {
     lookup = std::make_unique<LookupWorker>(std::move(http.value()), events);
   } else {

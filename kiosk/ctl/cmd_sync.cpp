@@ -93,7 +93,10 @@ int Sync(Context& ctx) {
   setup.store.catalog_seed = (*cfg)->catalog_seed;
   setup.connect_timeout = std::chrono::seconds((*cfg)->connect_timeout_s);
   setup.transfer_timeout = std::chrono::seconds((*cfg)->transfer_timeout_s);
+  setup.proxy = (*cfg)->proxy;
+  setup.max_answer_bytes = static_cast<size_t>((*cfg)->max_answer_kib) * 1024;
   SyncOptions o;
+  o.max_catalog_bytes = static_cast<size_t>((*cfg)->max_catalog_kib) * 1024;
   o.interval = std::chrono::seconds((*cfg)->sync_interval_s);
   o.heartbeat_interval = std::chrono::seconds((*cfg)->heartbeat_interval_s);
   o.lease = std::chrono::seconds(lease_s);
@@ -165,6 +168,7 @@ int Enroll(Context& ctx) {
   req.connect_timeout = std::chrono::seconds((*cfg)->connect_timeout_s);
   req.transfer_timeout = std::chrono::seconds((*cfg)->transfer_timeout_s);
   req.replace_existing = force;
+  req.proxy = (*cfg)->proxy;
   auto e = Enrol(**store, (*cfg)->data_dir, req);
   if (!e.ok()) return ctx.Fail(e.status());
   if (ctx.json()) {
@@ -196,7 +200,8 @@ int Lookup(Context& ctx) {
   auto e = LoadEnrolment(store);
   if (!e.ok()) return ctx.Fail(e.status());
   auto http = MakePortalClient(*e, std::chrono::seconds(config.connect_timeout_s),
-                               std::chrono::seconds(config.transfer_timeout_s));
+                               std::chrono::seconds(config.transfer_timeout_s), nullptr, config.proxy,
+                               static_cast<size_t>(config.max_answer_kib) * 1024);
   if (!http.ok()) return ctx.Fail(http.status());
   auto st = LookupDossier(**http, key);
   if (st.ok() && found.ok()) {

@@ -1,7 +1,10 @@
 #include "offline/domain/catalog.h"
 
+#include <algorithm>
+#include <cctype>
 #include <regex>
 
+#include "offline/domain/json_read.h"
 #include "offline/domain/utf8.h"
 
 namespace mck {
@@ -55,6 +58,45 @@ std::vector<std::string> Catalog::Counters() const {
 
 namespace {
 
+constexpr size_t kMaxPatternBytes = 256;
+
+// libstdc++ compiles a bounded repetition by copying its operand: "((a{999}){999}){999}" fits in
+// 256 bytes and needs 10^9 states. The product of the repetition bounds is kept small.
+constexpr uint64_t kMaxPatternRepeat = 1000;
+uint64_t PatternRepeatProduct(const std::string& p) {
+  uint64_t product = 1;
+  bool in_class = false;
+  for (size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      ++i;
+      continue;
+    }
+    if (in_class) {
+      in_class = c != ']';
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+    } else if (c == '{') {
+      uint64_t bound = 0, n = 0;
+      size_t j = i + 1;
+      for (; j < p.size() && (std::isdigit(static_cast<unsigned char>(p[j])) || p[j] == ','); ++j) {
+        if (p[j] == ',') {
+          bound = std::max(bound, n);
+          n = 0;
+        } else {
+          n = std::min<uint64_t>(n * 10 + static_cast<uint64_t>(p[j] - '0'), kMaxPatternRepeat + 1);
+        }
+      }
+      bound = std::max(bound, n);
+      product = std::min<uint64_t>(product * std::max<uint64_t>(bound, 1), kMaxPatternRepeat + 1);
+      i = j - 1;
+    }
+  }
+  return product;
+}
+
 Status Bad(const std::string& path, const std::string& en, const std::string& vi) {
   return Status::Error(Code::kInvalidArgument, path + ": " + en, path + ": " + vi);
 }
@@ -101,6 +143,15 @@ Status ParseField(const json& j, const std::string& path, FormField* f) {
   if (j.contains("pattern")) {
     std::string pattern;
     MCK_RETURN_IF_ERROR(GetString(j, "pattern", path, true, &pattern));
+    // std::regex compiles and matches recursively: a long pattern can exhaust a thread's stack.
+    if (pattern.size() > kMaxPatternBytes) {
+      return Bad(path + ".pattern", "is longer than " + std::to_string(kMaxPatternBytes) + " bytes",
+                 "biểu thức chính quy quá dài");
+    }
+    if (PatternRepeatProduct(pattern) > kMaxPatternRepeat) {
+      return Bad(path + ".pattern", "repeats too much (bounds multiply past " + std::to_string(kMaxPatternRepeat) + ")",
+                 "biểu thức chính quy lặp quá nhiều");
+    }
     try {
       std::regex re(pattern, std::regex::ECMAScript);
     } catch (const std::regex_error&) {
@@ -159,7 +210,11 @@ Status ParseProcedure(const json& j, const std::string& path, Procedure* p) {
       RequiredDocument doc;
       MCK_RETURN_IF_ERROR(GetString(d, "id", dp, true, &doc.id));
       MCK_RETURN_IF_ERROR(GetString(d, "name", dp, true, &doc.name));
-      doc.required = d.value("required", false);
+      if (d.contains("required") && !d["required"].is_null()) {
+        if (!d["required"].is_boolean())
+          return Bad(dp + ".required", "must be true or false", "phải là true hoặc false");
+        doc.required = d["required"].get<bool>();
+      }
       p->documents.push_back(std::move(doc));
     }
   }
@@ -187,12 +242,14 @@ Result<Catalog> ParseCatalog(const json& doc) {
 }
 
 Result<Catalog> ParseCatalogText(std::string_view text) {
-  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) {
-    return Status::Error(Code::kInvalidArgument, "catalog is not valid JSON",
-                         "danh mục thủ tục không phải JSON hợp lệ");
+  // Sized by the caller (the portal transport caps a catalog answer); nesting is capped here.
+  JsonLimits limits;
+  limits.max_bytes = text.size();
+  auto doc = ParseJsonChecked(text, limits, "catalog");
+  if (!doc.ok()) {
+    return Status::Error(Code::kInvalidArgument, doc.status().message_en(), "danh mục thủ tục không phải JSON hợp lệ");
   }
-  return ParseCatalog(doc);
+  return ParseCatalog(*doc);
 }
 
 json CatalogToJson(const Catalog& c) {

@@ -140,8 +140,10 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   }
   MCK_RETURN_IF_ERROR(st);
   if (auto* t = r.Section("portal", &st)) {
-    MCK_RETURN_IF_ERROR(r.CheckKeys(
-        *t, {"url", "connect_timeout_s", "transfer_timeout_s", "sync_interval_s", "heartbeat_interval_s"}, "portal."));
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t,
+                                    {"url", "connect_timeout_s", "transfer_timeout_s", "sync_interval_s",
+                                     "heartbeat_interval_s", "proxy", "max_answer_kib", "max_catalog_kib"},
+                                    "portal."));
     MCK_RETURN_IF_ERROR(r.Str(*t, "url", &c.portal_url));
     if (!c.portal_url.empty() && c.portal_url.rfind("https://", 0) != 0) {
       return At(name, t->get("url")->source(), "portal.url must start with https:// (TLS is mandatory)",
@@ -151,6 +153,13 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
     MCK_RETURN_IF_ERROR(r.Int(*t, "transfer_timeout_s", 1, 3600, &c.transfer_timeout_s));
     MCK_RETURN_IF_ERROR(r.Int(*t, "sync_interval_s", 1, 86400, &c.sync_interval_s));
     MCK_RETURN_IF_ERROR(r.Int(*t, "heartbeat_interval_s", 10, 86400, &c.heartbeat_interval_s));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "proxy", &c.proxy));
+    if (!c.proxy.empty() && c.proxy.rfind("http://", 0) != 0 && c.proxy.rfind("https://", 0) != 0) {
+      return At(name, t->get("proxy")->source(), "portal.proxy must be an http:// or https:// proxy URL",
+                "portal.proxy phải là địa chỉ proxy http:// hoặc https://");
+    }
+    MCK_RETURN_IF_ERROR(r.Int(*t, "max_answer_kib", 16, 65536, &c.max_answer_kib));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "max_catalog_kib", 64, 262144, &c.max_catalog_kib));
   }
   MCK_RETURN_IF_ERROR(st);
   if (auto* t = r.Section("privacy", &st)) {

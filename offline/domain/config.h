@@ -24,6 +24,9 @@ struct KioskConfig {
   int transfer_timeout_s = 60;
   int sync_interval_s = 30;
   int heartbeat_interval_s = 300;
+  std::string proxy;          // "http://host:3128"; empty: no proxy, environment variables ignored
+  int max_answer_kib = 1024;  // largest portal answer accepted (the catalog: max_catalog_kib)
+  int max_catalog_kib = 16384;
   // [privacy]
   int retention_days = 30;  // personal data purged this long after acceptance
   // [ui]

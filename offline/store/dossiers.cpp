@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "offline/domain/ids.h"
+#include "offline/domain/json_read.h"
 #include "offline/store/audit.h"
 #include "offline/store/core.h"
 
@@ -57,6 +58,15 @@ Status InsertAttachment(Db& db, int64_t dossier_id, size_t position, const std::
   if (!link.ok()) return link.status();
   link->Bind(1, dossier_id).Bind(2, static_cast<int64_t>(position)).Bind(3, sha);
   return link->Run();
+}
+
+// The stored reasons, parsed within limits (an older row holds what the portal sent, unchecked):
+// null when unreadable.
+json AttentionDetails(const std::string& text) {
+  JsonLimits limits;
+  limits.max_bytes = text.size();
+  auto doc = ParseJsonChecked(text, limits, "attention details");
+  return doc.ok() ? std::move(doc.value()) : json();
 }
 
 }  // namespace
@@ -142,7 +152,8 @@ Result<DossierRecord> DossierStore::Get(const std::string& key) {
   auto s =
       core_.db->Prepare(std::string("SELECT ") + kSummaryColumns +
                         ", catalog_version, portal_status_text, portal_updated_at, accepted_at, attention_details, "
-                        "body_sealed FROM dossiers WHERE client_id = ?1 OR provisional_code = ?1 OR dossier_code = ?1");
+                        "body_sealed, typeof(attention_details) FROM dossiers WHERE client_id = ?1 OR provisional_code "
+                        "= ?1 OR dossier_code = ?1");
   if (!s.ok()) return s.status();
   s->Bind(1, key);
   Status st;
@@ -157,7 +168,7 @@ Result<DossierRecord> DossierStore::Get(const std::string& key) {
   r.portal_updated_at = s->OptText(14);
   r.accepted_at = s->OptText(15);
   if (auto d = OpenPortalWords(*s, 16, *core_.sealer, AttentionAd(r.client_id))) {
-    r.needs_attention_details = json::parse(*d, nullptr, false);
+    r.needs_attention_details = AttentionDetails(*d);
     SecureWipe(*d);
   }
   if (!s->IsNull(17)) {

@@ -29,15 +29,20 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& valu
   while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
   while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.erase(value.begin());
   if (value.empty()) return std::nullopt;
+  if (value.size() > 64) return std::nullopt;
   if (std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); })) {
-    if (value.size() > 9) return std::chrono::milliseconds(int64_t{999999999} * 1000);
-    return std::chrono::milliseconds(std::stoll(value) * 1000);
+    if (value.size() > 9) return kMaxRetryAfter;
+    return std::min(kMaxRetryAfter, std::chrono::milliseconds(std::stoll(value) * 1000));
   }
+  // An HTTP date names a weekday or month and a time: anything else (libcurl's parser is
+  // lenient: "-5", "1.5", "soon") is garbage, not a date.
+  const bool has_letter = std::any_of(value.begin(), value.end(), [](unsigned char c) { return std::isalpha(c); });
+  if (!has_letter || value.find(':') == std::string::npos) return std::nullopt;
   auto when = ParseHttpDate(value);
   if (!when) return std::nullopt;
   const TimePoint now = server_now.value_or(local_now);
   const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*when - now);
-  return std::max(std::chrono::milliseconds(0), wait);
+  return std::clamp(wait, std::chrono::milliseconds(0), kMaxRetryAfter);
 }
 
 int64_t ClockSkewSeconds(TimePoint server_date, TimePoint local_now) {

@@ -28,10 +28,16 @@ std::chrono::milliseconds BackoffCeiling(const BackoffPolicy& policy, int attemp
 std::chrono::milliseconds BackoffDelay(const BackoffPolicy& policy, int attempt, std::mt19937_64& rng,
                                        std::optional<std::chrono::milliseconds> retry_after = std::nullopt);
 
-// Retry-After: delta-seconds ("120") or an HTTP date. For a date the wait is measured against
+// The longest Retry-After the kiosk honours: a portal (or anything between) asking for more is
+// taken to mean "long", not "a week" — the kiosk tries again after an hour (docs/sync.md).
+inline constexpr std::chrono::milliseconds kMaxRetryAfter{60 * 60 * 1000};
+
+// Retry-After: delta-seconds ("120") or an HTTP date (IMF-fixdate, RFC 850 or asctime), capped
+// at kMaxRetryAfter. For a date the wait is measured against
 // the server's own clock (`server_now`, from its Date header) when known, else `local_now`, so a
 // kiosk whose clock is off still waits the time the portal meant. Negative waits become 0;
-// nullopt when the value is missing or unreadable.
+// nullopt when the value is missing or unreadable (garbage, a signed or fractional number, a
+// date without a time): the kiosk's own backoff applies then.
 std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value, std::optional<TimePoint> server_now,
                                                          TimePoint local_now);
 

@@ -16,6 +16,7 @@
 
 #include "offline/domain/ids.h"
 #include "offline/store/store.h"
+#include "offline/sync/answer.h"
 #include "offline/sync/http.h"
 #include "offline/sync/portal_errors.h"
 
@@ -182,6 +183,7 @@ Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, con
   opts.ca_file = request.ca_file;
   opts.connect_timeout = request.connect_timeout;
   opts.transfer_timeout = request.transfer_timeout;
+  opts.proxy = request.proxy;
   auto http = HttpClient::Create(opts);
   if (!http.ok()) return http.status();
   return Enrol(store, data_dir, request, **http);
@@ -217,14 +219,13 @@ Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, con
     }
     return PortalErrorStatus(*resp, "enrolment");
   }
-  json answer = json::parse(resp->body, nullptr, false);
-  if (!answer.is_object() || !answer.contains("certificate") || !answer["certificate"].is_string() ||
-      !answer.contains("kiosk_id") || !answer["kiosk_id"].is_string()) {
+  auto answer = ReadEnrolAnswer(resp->body);
+  if (!answer.ok()) {
     SecureWipe(kc->private_key_pem);
-    return Status::Error(Code::kUnavailable, "portal enrolment answer lacks kiosk_id or certificate",
-                         "Câu trả lời đăng ký của cổng dịch vụ công không đầy đủ");
+    return Status::Error(Code::kUnavailable, answer.status().message_en(),
+                         "Câu trả lời đăng ký của cổng dịch vụ công không đầy đủ hoặc không hợp lệ");
   }
-  const std::string cert_pem = answer["certificate"].get<std::string>();
+  const std::string cert_pem = answer->certificate;
   // The certificate must be for the key we made.
   {
     std::unique_ptr<BIO, BioFree> cb(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
@@ -246,10 +247,10 @@ Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, con
   Enrolment e;
   e.portal_url = request.portal_url;
   while (!e.portal_url.empty() && e.portal_url.back() == '/') e.portal_url.pop_back();  // as HttpClient keeps it
-  e.kiosk_id = answer["kiosk_id"].get<std::string>();
-  e.commune_code = answer.value("commune_code", "");
-  e.commune_name = answer.value("commune_name", "");
-  e.cert_expires_at = answer.value("expires_at", "");
+  e.kiosk_id = answer->kiosk_id;
+  e.commune_code = answer->commune_code;
+  e.commune_name = answer->commune_name;
+  e.cert_expires_at = answer->expires_at;
   e.ca_file = dir / "ca.pem";
   e.cert_file = dir / "kiosk.crt";
   e.key_file = dir / "kiosk.key";
@@ -260,7 +261,7 @@ Result<Enrolment> Enrol(Store& store, const std::filesystem::path& data_dir, con
   MCK_RETURN_IF_ERROR(st);
   MCK_RETURN_IF_ERROR(WriteFileAtomic(e.cert_file, cert_pem, 0644));
   MCK_RETURN_IF_ERROR(WriteFileAtomic(e.ca_file, *ca_pem, 0644));
-  MCK_RETURN_IF_ERROR(WriteFileAtomic(dir / "client-chain.pem", answer.value("ca_chain", ""), 0644));
+  MCK_RETURN_IF_ERROR(WriteFileAtomic(dir / "client-chain.pem", answer->ca_chain, 0644));
 
   for (auto [k, v] :
        {std::pair{settings::kKioskId, e.kiosk_id}, std::pair{settings::kCommuneCode, e.commune_code},

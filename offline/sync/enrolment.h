@@ -76,6 +76,7 @@ struct EnrolRequest {
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds transfer_timeout{60};
   bool replace_existing = false;  // re-enrolment must be asked for explicitly
+  std::string proxy;              // config [portal] proxy; empty: none (environment ignored)
 };
 
 // Enrols: key + CSR, POST /api/v1/kiosks/enroll over TLS verified against request.ca_file,

@@ -12,6 +12,8 @@
 #include <mutex>
 #include <sstream>
 
+#include "offline/domain/ids.h"
+
 namespace mck {
 
 namespace {
@@ -23,12 +25,18 @@ void GlobalInitOnce() {
 
 struct Transfer {
   PortalResponse* response = nullptr;
+  size_t max_body = 0;
+  bool too_large = false;
   const std::atomic<bool>* stop = nullptr;    // the client's (HttpOptions::stop)
   const std::atomic<bool>* cancel = nullptr;  // the request's (PortalRequest::cancel)
 };
 
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
+  if (t->response->body.size() + size * n > t->max_body) {
+    t->too_large = true;
+    return 0;  // libcurl ends the transfer with CURLE_WRITE_ERROR
+  }
   t->response->body.append(data, size * n);
   return size * n;
 }
@@ -187,7 +195,8 @@ PortalReply HttpClient::Send(const PortalRequest& req) {
   // Reset keeps the connection cache, DNS cache and TLS session cache: reuse survives it.
   curl_easy_reset(c);
   PortalResponse response;
-  Transfer transfer{&response, options_.stop, req.cancel};
+  Transfer transfer{&response, req.max_answer_bytes ? req.max_answer_bytes : options_.max_answer_bytes, false,
+                    options_.stop, req.cancel};
   char errbuf[CURL_ERROR_SIZE] = {0};
   const std::string url = options_.base_url + req.path;
 
@@ -211,6 +220,10 @@ PortalReply HttpClient::Send(const PortalRequest& req) {
     curl_easy_setopt(c, CURLOPT_SSLKEY_BLOB, &key);
     curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
   }
+  // Only the configured proxy, never one from the environment (libcurl reads http_proxy,
+  // https_proxy and ALL_PROXY unless CURLOPT_PROXY is set; "" means "no proxy").
+  curl_easy_setopt(c, CURLOPT_PROXY, options_.proxy.c_str());
+  curl_easy_setopt(c, CURLOPT_NOPROXY, "");  // and NO_PROXY from the environment is ignored too
   curl_easy_setopt(c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   if (!options_.reuse_connections) {
@@ -253,6 +266,13 @@ PortalReply HttpClient::Send(const PortalRequest& req) {
   long connects = 0;
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
   connections_opened_ += connects;
+  if (rc == CURLE_WRITE_ERROR && transfer.too_large) {
+    SecureWipe(response.body);
+    return {TransportFailure::kTooLarge,
+            Status::Error(Code::kInvalidArgument,
+                          "portal answer larger than " + std::to_string(transfer.max_body) + " bytes (cut there)",
+                          "Câu trả lời của cổng dịch vụ công quá lớn")};
+  }
   if (rc != CURLE_OK) {
     Status why = CurlStatus(rc, errbuf);
     const TransportFailure failure = CurlFailure(rc, why);

@@ -22,6 +22,7 @@
 //   kCannotConnect / kUnavailable  connection refused, no route, DNS
 //   kDropped / kUnavailable     reset or dropped after connecting, partial answer
 //   kAborted / kUnavailable     stopped
+//   kTooLarge / kInvalidArgument  the answer was larger than allowed (cut there)
 #pragma once
 
 #include <atomic>
@@ -40,6 +41,9 @@
 
 namespace mck {
 
+inline constexpr size_t kDefaultMaxAnswerBytes = size_t{1} << 20;    // 1 MiB
+inline constexpr size_t kDefaultMaxCatalogBytes = size_t{16} << 20;  // 16 MiB
+
 struct HttpOptions {
   std::string base_url;               // "https://portal.example.gov.vn" (no trailing '/')
   std::filesystem::path ca_file;      // required: the pinned province CA (PEM)
@@ -53,6 +57,13 @@ struct HttpOptions {
   const std::atomic<bool>* stop = nullptr;  // optional; see above
   // false only for the benchmark's naive baseline: a new connection (TCP + TLS) per request.
   bool reuse_connections = true;
+  // The largest answer body accepted (PortalRequest::max_answer_bytes overrides it per call);
+  // past it the transfer is cut (TransportFailure::kTooLarge). Config [portal] max_answer_kib.
+  size_t max_answer_bytes = kDefaultMaxAnswerBytes;
+  // The proxy to use ("http://proxy.tinh.gov.vn:3128"), from config [portal] proxy. Empty: none,
+  // whatever http_proxy/https_proxy/ALL_PROXY/NO_PROXY say in the environment: a kiosk never
+  // sends through a proxy nobody configured (docs/security.md, "portal").
+  std::string proxy;
 };
 
 // The names before the PortalTransport seam; new code says PortalRequest and PortalResponse.

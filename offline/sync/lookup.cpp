@@ -9,7 +9,8 @@ namespace mck {
 
 Result<std::unique_ptr<HttpClient>> MakePortalClient(const Enrolment& e, std::chrono::seconds connect_timeout,
                                                      std::chrono::seconds transfer_timeout,
-                                                     const std::atomic<bool>* stop) {
+                                                     const std::atomic<bool>* stop, std::string proxy,
+                                                     size_t max_answer_bytes) {
   HttpOptions h;
   h.base_url = e.portal_url;
   h.ca_file = e.ca_file;
@@ -17,6 +18,8 @@ Result<std::unique_ptr<HttpClient>> MakePortalClient(const Enrolment& e, std::ch
   h.connect_timeout = connect_timeout;
   h.transfer_timeout = transfer_timeout;
   h.stop = stop;
+  h.proxy = std::move(proxy);
+  h.max_answer_bytes = max_answer_bytes;
   return HttpClient::Create(std::move(h));
 }
 
@@ -40,14 +43,12 @@ Result<PortalDossierStatus> LookupDossier(PortalTransport& portal, const std::st
                          "Cổng dịch vụ công chưa có hồ sơ này (có thể chưa được gửi lên)");
   }
   if (resp->status != 200) return PortalErrorStatus(*resp, "lookup");
-  auto j = nlohmann::json::parse(resp->body, nullptr, false);
-  if (!j.is_object() || !j.contains("status")) {
-    return Status::Error(Code::kUnavailable, "portal look-up answer is not a dossier status",
+  auto answer = ReadStatusAnswer(resp->body);
+  if (!answer.ok()) {
+    return Status::Error(Code::kUnavailable, answer.status().message_en(),
                          "Câu trả lời của cổng dịch vụ công không hợp lệ");
   }
-  auto str = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
-  return PortalDossierStatus{str("dossier_code"), str("status"),           str("status_text"),
-                             str("updated_at"),   str("appointment_date"), str("note")};
+  return answer;
 }
 
 }  // namespace mck

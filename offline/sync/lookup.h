@@ -10,29 +10,23 @@
 #include <string>
 
 #include "offline/domain/status.h"
+#include "offline/sync/answer.h"
 #include "offline/sync/enrolment.h"
 #include "offline/sync/http.h"
 #include "offline/sync/transport.h"
 
 namespace mck {
 
-struct PortalDossierStatus {
-  std::string dossier_code;
-  std::string status;       // received, processing, supplement_requested, completed, returned, ...
-  std::string status_text;  // the portal's words (Vietnamese)
-  std::string updated_at;
-  std::string appointment_date;
-  std::string note;
-};
-
 // An HTTPS client for an enrolled kiosk: pinned CA, client certificate and key.
 Result<std::unique_ptr<HttpClient>> MakePortalClient(const Enrolment& enrolment, std::chrono::seconds connect_timeout,
                                                      std::chrono::seconds transfer_timeout,
-                                                     const std::atomic<bool>* stop = nullptr);
+                                                     const std::atomic<bool>* stop = nullptr, std::string proxy = {},
+                                                     size_t max_answer_bytes = kDefaultMaxAnswerBytes);
 
 // `key` is an official dossier code or a client id (UUID). kNotFound when the portal does not
 // know it (a queued dossier has not reached it yet); kSecurity/kUnavailable/kTimeout as the
-// transport says (offline/sync/transport.h).
+// transport says (offline/sync/transport.h); an answer that is not a checked dossier status
+// (offline/sync/answer.h) is kUnavailable.
 Result<PortalDossierStatus> LookupDossier(PortalTransport& portal, const std::string& key);
 
 }  // namespace mck

@@ -3,16 +3,7 @@
 namespace mck {
 
 PortalError ReadPortalError(const PortalResponse& response) {
-  PortalError e;
-  e.details = nlohmann::json::array();
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
-  if (body.is_object() && body.contains("error") && body["error"].is_object()) {
-    const auto& err = body["error"];
-    e.code = err.value("code", "");
-    e.message = err.value("message", "");
-    if (err.contains("details") && err["details"].is_array()) e.details = err["details"];
-  }
-  return e;
+  return ReadPortalErrorBody(response.body);
 }
 
 Status PortalErrorStatus(const PortalResponse& response, const std::string& what) {
@@ -20,7 +11,7 @@ Status PortalErrorStatus(const PortalResponse& response, const std::string& what
   const std::string status = std::to_string(response.status);
   std::string en = "portal " + what + ": HTTP " + status;
   if (!e.code.empty()) en += " " + e.code;
-  if (!e.message.empty()) en += ": " + e.message;
+  if (!e.readable) en += " (unreadable error body)";
   if (response.status == 401 || response.status == 403) {
     return Status::Error(Code::kSecurity, en + " (the portal does not accept this kiosk's certificate)",
                          "Cổng dịch vụ công không chấp nhận chứng chỉ của kiosk (HTTP " + status +
@@ -29,9 +20,15 @@ Status PortalErrorStatus(const PortalResponse& response, const std::string& what
   if (response.status == 408 || response.status == 429 || response.status >= 500) {
     return Status::Error(Code::kUnavailable, en, "Cổng dịch vụ công tạm thời không phục vụ được (HTTP " + status + ")");
   }
-  return Status::Error(Code::kRejected, en,
-                       "Cổng dịch vụ công từ chối yêu cầu (HTTP " + status + ")" +
-                           (e.message.empty() ? std::string() : ": " + e.message));
+  return Status::Error(
+      Code::kRejected, en,
+      "Cổng dịch vụ công từ chối yêu cầu (HTTP " + status + ")" + (e.code.empty() ? std::string() : ": " + e.code));
+}
+
+nlohmann::json ReasonsForStaff(const PortalResponse& response) {
+  PortalError e = ReadPortalError(response);
+  if (e.details.empty() && !e.message.empty()) e.details.push_back({{"message", e.message}});
+  return e.details;
 }
 
 }  // namespace mck

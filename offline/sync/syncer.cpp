@@ -7,6 +7,8 @@
 #include <cstdio>
 
 #include "offline/domain/ids.h"
+#include "offline/domain/json_read.h"
+#include "offline/sync/answer.h"
 #include "offline/sync/enrolment.h"
 #include "offline/sync/http.h"
 #include "offline/sync/portal_errors.h"
@@ -59,6 +61,8 @@ Result<std::unique_ptr<Syncer>> Syncer::Open(const SyncSetup& setup, SyncOptions
   h.connect_timeout = setup.connect_timeout;
   h.transfer_timeout = setup.transfer_timeout;
   h.reuse_connections = setup.reuse_connections;
+  h.proxy = setup.proxy;
+  h.max_answer_bytes = setup.max_answer_bytes;
   auto client = HttpClient::Create(std::move(h));
   if (!client.ok()) return client.status();
   if (options.data_dir.empty()) options.data_dir = setup.store.data_dir;
@@ -132,6 +136,7 @@ Syncer::ItemResult Syncer::Classify(const PortalReply& resp) {
       return {Outcome::kSecurity, st, std::nullopt};
     }
     if (stop_) return {Outcome::kStopped, st, std::nullopt};
+    if (resp.failure() == TransportFailure::kTooLarge) return PoisonAnswer(st);
     if (resp.failure() == TransportFailure::kCannotConnect) return {Outcome::kPausePortal, st, std::nullopt};
     return {Outcome::kRetryItem, st, std::nullopt};
   }
@@ -221,7 +226,7 @@ Syncer::ItemResult Syncer::SendDossier(const OutboxItem& item, SteadyPoint lease
     if (body.status().code() == Code::kIo) return {Outcome::kFatal, body.status(), std::nullopt};
     return {Outcome::kPark, body.status(), std::nullopt};
   }
-  const std::string code = body->value("provisional_code", item.ref);
+  const std::string code = JsonObjectReader(*body, "body").StringOr("provisional_code", item.ref);
   auto atts = store_->dossiers().Attachments(item.ref);
   if (!atts.ok()) return {Outcome::kFatal, atts.status(), std::nullopt};
   for (const auto& a : *atts) {
@@ -236,15 +241,10 @@ Syncer::ItemResult Syncer::SendDossier(const OutboxItem& item, SteadyPoint lease
     if (!resp.ok()) return Classify(resp);
     const long s = resp->status;
     if (s == 200 || s == 201) {
-      json ans = json::parse(resp->body, nullptr, false);
-      if (!ans.is_object() || !ans.contains("dossier_code") || !ans["dossier_code"].is_string()) {
-        return {Outcome::kRetryItem,
-                Status::Error(Code::kUnavailable, "portal accepted the dossier but sent no dossier_code"),
-                std::nullopt};
-      }
-      const std::string official = ans["dossier_code"].get<std::string>();
-      Status st = store_->outbox().RecordAccepted(item, official, ans.value("appointment_date", ""),
-                                                  ans.value("status", "received"));
+      auto ans = ReadSubmitAnswer(resp->body);
+      if (!ans.ok()) return PoisonAnswer(ans.status());
+      const std::string official = ans->dossier_code;
+      Status st = store_->outbox().RecordAccepted(item, official, ans->appointment_date, ans->status);
       if (!st.ok()) return {Outcome::kFatal, st, std::nullopt};
       ++sum.accepted;
       Emit({SyncEvent::Kind::kAccepted, code, official, {}, {}});
@@ -254,7 +254,7 @@ Syncer::ItemResult Syncer::SendDossier(const OutboxItem& item, SteadyPoint lease
       const PortalError e = ReadPortalError(*resp);
       bool any = false;
       for (const auto& d : e.details) {
-        const std::string sha = d.is_object() ? d.value("sha256", "") : "";
+        const std::string sha = JsonObjectReader(d, "detail").StringOr("sha256");
         auto it = std::find_if(atts->begin(), atts->end(), [&](const AttachmentInfo& a) { return a.sha256 == sha; });
         if (it == atts->end()) continue;
         any = true;
@@ -270,8 +270,7 @@ Syncer::ItemResult Syncer::SendDossier(const OutboxItem& item, SteadyPoint lease
       continue;
     }
     if (s >= 400 && s < 500 && s != 401 && s != 403 && s != 408 && s != 429) {
-      const PortalError e = ReadPortalError(*resp);
-      return {Outcome::kPark, PortalErrorStatus(*resp, "dossier"), std::nullopt, e.details};
+      return {Outcome::kPark, PortalErrorStatus(*resp, "dossier"), std::nullopt, ReasonsForStaff(*resp)};
     }
     return Classify(resp);
   }
@@ -318,13 +317,15 @@ Syncer::ItemResult Syncer::SendSimple(const OutboxItem& item, SteadyPoint lease_
     ++sum.delivered;
     if (item.kind == OutboxKind::kDecision) {
       // The portal's answer carries the dossier's new status; keep it for staff at once.
-      json ans = json::parse(resp->body, nullptr, false);
+      auto ans = ReadDecisionAnswer(resp->body);
       auto rec = store_->dossiers().Get(item.ref);
-      if (ans.is_object() && rec.ok() && ans.contains("status") && ans["status"].is_string()) {
+      if (!ans.ok()) {
+        // Delivered all the same; the status poll brings the dossier's status.
+        Emit({SyncEvent::Kind::kRetry, item.idempotency_key, ans.status().message_en(), {}, ans.status()});
+      } else if (rec.ok() && !ans->status.empty()) {
         // Not fatal: the decision is delivered; the status poll brings the same status again.
-        if (Status st =
-                store_->dossiers().UpdatePortalStatus(rec->client_id, ans["status"].get<std::string>(), "",
-                                                      FormatRfc3339Vietnam(Now()), ans.value("appointment_date", ""));
+        if (Status st = store_->dossiers().UpdatePortalStatus(rec->client_id, ans->status, "",
+                                                              FormatRfc3339Vietnam(Now()), ans->appointment_date);
             !st.ok()) {
           Emit({SyncEvent::Kind::kRetry, item.idempotency_key, "status not kept: " + st.message_en(), {}, st});
         }
@@ -334,8 +335,7 @@ Syncer::ItemResult Syncer::SendSimple(const OutboxItem& item, SteadyPoint lease_
     return {};
   }
   if (s >= 400 && s < 500 && s != 401 && s != 403 && s != 408 && s != 429) {
-    return {Outcome::kPark, PortalErrorStatus(*resp, OutboxKindName(item.kind)), std::nullopt,
-            ReadPortalError(*resp).details};
+    return {Outcome::kPark, PortalErrorStatus(*resp, OutboxKindName(item.kind)), std::nullopt, ReasonsForStaff(*resp)};
   }
   return Classify(resp);
 }
@@ -349,7 +349,11 @@ Result<SyncSummary> Syncer::Pass() {
   SyncSummary sum;
   Emit({SyncEvent::Kind::kPassStarted, "", "", {}, {}});
   bool end_pass = false;
-  if (force_.exchange(false)) paused_until_.reset();  // staff asked to send now
+  LoadPause();
+  if (force_.exchange(false) && paused_until_) {  // staff asked to send now
+    paused_until_.reset();
+    SavePause();
+  }
   if (paused_until_ && Now() < *paused_until_) {
     sum.portal_pause = std::chrono::duration_cast<milliseconds>(*paused_until_ - Now());
     end_pass = true;
@@ -359,6 +363,7 @@ Result<SyncSummary> Syncer::Pass() {
     const milliseconds d = BackoffDelay(options_.backoff, portal_failures_, rng_, retry_after);
     ++portal_failures_;
     paused_until_ = Now() + d;
+    SavePause();
     sum.portal_pause = d;
     end_pass = true;
   };
@@ -374,13 +379,16 @@ Result<SyncSummary> Syncer::Pass() {
         if (Status st = store_->outbox().Release(item); !st.ok()) return st;
         continue;
       }
-      ItemResult r = SendItem(item, lease_end, sum);
+      ItemResult r = GuardedSendItem(item, lease_end, sum);
       std::string subject = item.kind == OutboxKind::kDossier ? item.ref : item.idempotency_key;
       switch (r.outcome) {
         case Outcome::kDone:
           failures_in_row = 0;
           portal_failures_ = 0;
-          paused_until_.reset();
+          if (paused_until_) {
+            paused_until_.reset();
+            SavePause();
+          }
           break;
         case Outcome::kPark: {
           json details = r.details.is_array() ? r.details : json::array();
@@ -451,7 +459,7 @@ Result<SyncSummary> Syncer::Pass() {
 }
 
 Result<SyncSummary> Syncer::RunOnce() {
-  return Pass();
+  return GuardedPass();
 }
 
 namespace {
@@ -478,7 +486,7 @@ void Merge(SyncSummary& total, const SyncSummary& s) {
 Result<SyncSummary> Syncer::Drain() {
   SyncSummary total;
   while (!stop_) {
-    auto s = Pass();
+    auto s = GuardedPass();
     if (!s.ok()) return s.status();
     Merge(total, *s);
     if (s->error.code() == Code::kSecurity || s->error.code() == Code::kIo || s->error.code() == Code::kCorrupt ||
@@ -528,7 +536,7 @@ void Syncer::Stop() {
 
 void Syncer::WorkerLoop() {
   while (!stop_) {
-    auto s = Pass();
+    auto s = GuardedPass();
     TimePoint wake = Now() + options_.interval;
     if (!s.ok()) {
       Emit({SyncEvent::Kind::kStopped, "", s.status().message_en(), {}, s.status()});

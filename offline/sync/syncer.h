@@ -10,7 +10,10 @@
 //        422/409 (and other 4xx) → needs_attention with the portal's reasons (a person acts)
 //        428 → upload what the portal lists, post again
 //        429/503 → the whole portal is pushing back: this item and the pass wait Retry-After
-//                  (at least) plus jitter
+//                  (at least, capped at kMaxRetryAfter = 1 h) plus jitter; the pause is kept in
+//                  the store, so a restarted kiosk or another runner waits it out too
+//        an answer the kiosk cannot read (wrong types, over the size or nesting limit, not
+//                  JSON) → that item is parked for staff with the reason; the pass goes on
 //        500/502/504, dropped connection, timeout → this item retries later (exponential backoff,
 //                  full jitter); after a few such failures in a row, or when the portal cannot be
 //                  reached at all, the pass ends and the portal is left alone for a jittered while
@@ -77,6 +80,8 @@ struct SyncOptions {
   std::filesystem::path data_dir;  // for the heartbeat's disk_free_bytes; empty: -1 (unknown)
   uint64_t seed = 0;               // jitter; 0: random
   std::string software_version = "0";
+  // The largest catalog answer accepted (other answers: the transport's limit, 1 MiB).
+  size_t max_catalog_bytes = size_t{16} << 20;
   // Device states for the heartbeat ("ok", "paper_low", ...); called on the sync thread.
   std::function<std::string()> printer_state;
   std::function<std::string()> card_reader_state;
@@ -129,8 +134,10 @@ struct SyncSetup {
   StoreOptions store;  // the kiosk's data directory: Open opens a Store of its own there
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds transfer_timeout{60};
-  bool reuse_connections = true;  // false only for the benchmark's naive baseline
-  const Clock* clock = nullptr;   // null: the system clock (the store runs on it too)
+  bool reuse_connections = true;              // false only for the benchmark's naive baseline
+  const Clock* clock = nullptr;               // null: the system clock (the store runs on it too)
+  std::string proxy;                          // config [portal] proxy; empty: none (environment ignored)
+  size_t max_answer_bytes = size_t{1} << 20;  // config [portal] max_answer_kib
 };
 
 class Syncer {
@@ -163,6 +170,9 @@ class Syncer {
   void ForceNow();
   void Stop();
   bool running() const { return worker_.joinable(); }
+  // Exceptions caught at the pass and item boundaries since this Syncer was made (each logged
+  // in English with its type; an item whose handling threw is parked for staff).
+  long exceptions_caught() const { return exceptions_; }
 
  private:
   // What became of one outbox item: delivered; parked for staff (needs_attention); retried
@@ -183,7 +193,18 @@ class Syncer {
 
   Syncer(std::unique_ptr<Store> store, std::unique_ptr<PortalTransport> transport, const Clock& clock,
          SyncOptions options);
+  // An answer the kiosk cannot read (offline/sync/answer.h): park the item with the reason.
+  static ItemResult PoisonAnswer(const Status& why);
   Result<SyncSummary> Pass();
+  // Pass() with every exception caught, logged and counted (kInternal): what RunOnce, Drain and
+  // the worker call, so nothing escapes the sync thread.
+  Result<SyncSummary> GuardedPass();
+  // SendItem with an exception turned into a parked item (kPark, kInternal).
+  ItemResult GuardedSendItem(const OutboxItem& item, std::chrono::steady_clock::time_point lease_end, SyncSummary& sum);
+  // The portal-wide pause, kept in the store's settings (sync.paused_until_unix) so that a new
+  // Syncer (a restarted kiosk, `kioskctl sync --once` run again, the other runner) honours it.
+  void LoadPause();
+  void SavePause();
   // Sleeps through the clock until `wake` (clamped to [20 ms, interval]) or a Nudge/Stop.
   void WaitForNextPass(TimePoint wake);
   ItemResult SendItem(const OutboxItem& item, std::chrono::steady_clock::time_point lease_end, SyncSummary& sum);
@@ -199,6 +220,8 @@ class Syncer {
   void PollStatuses(SyncSummary& sum);
   void RefreshCatalog(SyncSummary& sum);
   void Heartbeat(SyncSummary& sum);
+  void FollowHeartbeatAnswer(const std::string& body);  // the heartbeat's answer, checked
+  PortalReply SendCatalogRequest(const std::vector<std::pair<std::string, std::string>>& headers);
   void Emit(SyncEvent event);
   void RecordState(const SyncSummary& sum);
   TimePoint Now() const;
@@ -218,6 +241,7 @@ class Syncer {
 
   // Portal-wide pause (after 429/503 or an unreachable portal), in the injected clock's time.
   std::optional<TimePoint> paused_until_;
+  std::atomic<long> exceptions_{0};
   int portal_failures_ = 0;
   std::optional<int64_t> skew_s_;
   std::string last_error_;

@@ -8,15 +8,12 @@
 #include <vector>
 
 #include "offline/domain/ids.h"
+#include "offline/sync/answer.h"
 #include "offline/sync/enrolment.h"
 #include "offline/sync/heartbeat_privacy.h"
 #include "offline/sync/http.h"
 #include "offline/sync/portal_errors.h"
 #include "offline/sync/syncer.h"
-
-#include <iostream>
-#include <utility>
-#include <vector>
 
 namespace mck {
 
@@ -57,18 +54,30 @@ void Syncer::PollStatuses(SyncSummary& sum) {
     }
     last_polled_[d->client_id] = now;
     if (resp->status != 200) continue;
-    json ans = json::parse(resp->body, nullptr, false);
-    if (!ans.is_object() || !ans.contains("status") || !ans["status"].is_string()) continue;
-    const std::string status = ans["status"].get<std::string>();
-    const std::string updated = ans.value("updated_at", "");
-    Status st = store_->dossiers().UpdatePortalStatus(d->client_id, status, ans.value("status_text", ""), updated,
-                                                      ans.value("appointment_date", ""));
+    auto ans = ReadStatusAnswer(resp->body);
+    if (!ans.ok()) {
+      // Logged by field and type only; the dossier is polled again next time.
+      std::cerr << "sync: status of an accepted dossier not read: " << ans.status().message_en() << "\n";
+      continue;
+    }
+    const std::string status = ans->status;
+    Status st = store_->dossiers().UpdatePortalStatus(d->client_id, status, ans->status_text, ans->updated_at,
+                                                      ans->appointment_date);
     if (!st.ok()) return;
     if (status != d->portal_status.value_or("")) {
       ++sum.status_updates;
       Emit({SyncEvent::Kind::kStatusChanged, *d->dossier_code, status, {}, {}});
     }
   }
+}
+
+PortalReply Syncer::SendCatalogRequest(const std::vector<std::pair<std::string, std::string>>& headers) {
+  PortalRequest req;
+  req.path = "/api/v1/procedures";
+  req.headers = headers;
+  req.max_answer_bytes = options_.max_catalog_bytes;
+  req.cancel = &stop_;
+  return transport_->Send(req);
 }
 
 void Syncer::RefreshCatalog(SyncSummary& sum) {
@@ -79,9 +88,10 @@ void Syncer::RefreshCatalog(SyncSummary& sum) {
   std::vector<std::pair<std::string, std::string>> headers = {{"Accept", "application/json"}};
   auto cached = store_->catalog().Raw();
   if (cached.ok() && !cached->etag.empty()) headers.emplace_back("If-None-Match", cached->etag);
-  auto resp = Send("GET", "/api/v1/procedures", "", headers, std::nullopt);
+  auto resp = SendCatalogRequest(headers);
   if (!resp.ok()) {
     if (resp.status().code() == Code::kSecurity) sum.error = resp.status();
+    if (resp.failure() == TransportFailure::kTooLarge) last_error_ = resp.status().message_en();
     return;
   }
   if (resp->status == 304) {
@@ -94,7 +104,10 @@ void Syncer::RefreshCatalog(SyncSummary& sum) {
     if (st.code() == Code::kSecurity) sum.error = st;
     return;
   }
-  Status st = store_->catalog().Put(resp->Header("etag"), resp->body);
+  JsonLimits limits;
+  limits.max_bytes = options_.max_catalog_bytes;
+  auto catalog = ReadCatalogAnswer(resp->body, limits);
+  Status st = catalog.ok() ? store_->catalog().Put(resp->Header("etag"), resp->body) : catalog.status();
   if (!st.ok()) {
     // A catalog the kiosk cannot read is kept out; the old one stays in use.
     last_error_ = "portal catalog refused: " + st.message_en();
@@ -103,8 +116,7 @@ void Syncer::RefreshCatalog(SyncSummary& sum) {
   last_catalog_ = now;
   catalog_requested_ = false;
   sum.catalog_updated = true;
-  json parsed = json::parse(resp->body, nullptr, false);
-  Emit({SyncEvent::Kind::kCatalogUpdated, "", parsed.is_object() ? parsed.value("version", "") : "", {}, {}});
+  Emit({SyncEvent::Kind::kCatalogUpdated, "", catalog->version, {}, {}});
 }
 
 namespace {
@@ -157,10 +169,16 @@ void Syncer::Heartbeat(SyncSummary& sum) {
   }
   last_heartbeat_ = now;
   if (privacy.ok()) (void)RecordHeartbeatReported(*store_, *privacy);  // retried with the next heartbeat
-  json ans = json::parse(resp->body, nullptr, false);
-  if (!ans.is_object() || !ans.contains("commands") || !ans["commands"].is_array()) return;
-  for (const auto& c : ans["commands"]) {
-    const std::string cmd = c.is_string() ? c.get<std::string>() : c.is_object() ? c.value("command", "") : "";
+  FollowHeartbeatAnswer(resp->body);
+}
+
+void Syncer::FollowHeartbeatAnswer(const std::string& body) {
+  auto ans = ReadHeartbeatAnswer(body);
+  if (!ans.ok()) {
+    std::cerr << "sync: heartbeat answer not read: " << ans.status().message_en() << "\n";
+    return;
+  }
+  for (const auto& cmd : ans->commands) {
     if (cmd == "refresh_catalog") catalog_requested_ = true;
     // upload_diagnostics: not supported yet (docs/sync.md); the portal sees it unanswered.
   }

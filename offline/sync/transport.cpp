@@ -20,6 +20,7 @@ const char* TransportFailureName(TransportFailure f) {
     case TransportFailure::kAborted: return "aborted";
     case TransportFailure::kDropped: return "dropped";
     case TransportFailure::kLocal: return "local";
+    case TransportFailure::kTooLarge: return "too_large";
   }
   return "unknown";
 }

@@ -18,6 +18,10 @@
 //                       status kUnavailable
 //       kLocal          the request could not be made here (bad URL or method); kInvalidArgument
 //                       or kInternal
+//       kTooLarge       the answer's body grew past the limit (PortalRequest::max_answer_bytes,
+//                       else the transport's own, 1 MiB by default): the transfer was cut there
+//                       and nothing of it is returned; the request may have been applied;
+//                       status kInvalidArgument
 //   - A request with `cancel` set from another thread ends within ~100 ms with kAborted.
 //
 // Thread-safety: a transport is used by one thread at a time; each thread that talks to the
@@ -49,6 +53,9 @@ struct PortalRequest {
   std::optional<std::chrono::milliseconds> deadline;
   // Optional; may be set from any thread to abort the request (kAborted).
   const std::atomic<bool>* cancel = nullptr;
+  // The largest answer body accepted, in bytes; 0: the transport's default. The catalog asks
+  // for more than other calls.
+  size_t max_answer_bytes = 0;
 
   // The value of a header (name compared without case), empty when absent.
   std::string Header(const std::string& name) const;
@@ -66,7 +73,7 @@ struct PortalResponse {
   }
 };
 
-enum class TransportFailure { kNone, kCannotConnect, kTimeout, kTls, kAborted, kDropped, kLocal };
+enum class TransportFailure { kNone, kCannotConnect, kTimeout, kTls, kAborted, kDropped, kLocal, kTooLarge };
 const char* TransportFailureName(TransportFailure f);
 
 // The answer to one request, or why there was none. Reads like Result<PortalResponse>.

@@ -68,6 +68,15 @@ struct SimConfig {
   bool allow_duplicates = false;
 };
 
+// A scripted hostile answer (sim_hostile.cpp).
+struct HostileAnswer {
+  std::string match;          // "POST /api/v1/dossiers"
+  std::string body_contains;  // only requests whose body holds this ("" any)
+  int status = 200;
+  std::string body;
+  int times = 1;
+};
+
 struct Sim {
   SimConfig config;
   std::mutex mu;
@@ -81,6 +90,7 @@ struct Sim {
   std::vector<std::pair<int64_t, std::string>> arrivals;             // (ms, kiosk id or "")
   std::map<std::string, int64_t> counters;                           // "requests", "fault.500", ...
   std::map<std::string, std::vector<std::string>> pending_commands;  // kiosk id → heartbeat commands
+  std::vector<HostileAnswer> hostile;                                // scripted by tests
 
   // Under mu: rolls the dice for one request.
   Fault Roll();

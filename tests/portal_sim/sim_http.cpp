@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "offline/domain/clock.h"
+#include "tests/portal_sim/sim_hostile.h"
 
 namespace portal_sim {
 
@@ -89,6 +90,7 @@ std::optional<Caller> Begin(Sim& sim, const Request& req, Response& res, const s
       c.kiosk_id = *kiosk;
       c.commune_code = s->Text(0);
     }
+    if (ApplyHostileAnswer(sim, req, res)) return std::nullopt;
     c.fault = sim.Roll();
     slow = sim.RollSlow();
     if (slow) sim.Count("fault.slow");

@@ -65,3 +65,16 @@ TEST_CASE("HTTP dates round-trip and clock skew is server minus kiosk") {
   CHECK(ClockSkewSeconds(t, t - std::chrono::seconds(90)) == 90);
   CHECK(ClockSkewSeconds(t, t + std::chrono::seconds(5)) == -5);
 }
+
+TEST_CASE("a Retry-After is capped at an hour, in seconds or as a date, and garbage is no pause") {
+  const TimePoint local = FromUnixSeconds(1'800'000'000);
+  CHECK(ParseRetryAfter("3600", std::nullopt, local) == kMaxRetryAfter);
+  CHECK(ParseRetryAfter("86400", std::nullopt, local) == kMaxRetryAfter);                 // a day asked: an hour
+  CHECK(ParseRetryAfter("99999999999999999999", std::nullopt, local) == kMaxRetryAfter);  // no overflow
+  CHECK(ParseRetryAfter(FormatHttpDate(local + std::chrono::hours(72)), std::nullopt, local) == kMaxRetryAfter);
+  CHECK(ParseRetryAfter(FormatHttpDate(local + std::chrono::minutes(5)), std::nullopt, local) == milliseconds(300000));
+  for (const char* garbage : {"1.5", "+30", "0x10", "30s", "Mon", "12:00", "\xff\xfe", "Retry-After: 5"}) {
+    INFO(garbage);
+    CHECK_FALSE(ParseRetryAfter(garbage, std::nullopt, local));
+  }
+}

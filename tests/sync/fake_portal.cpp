@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 
 #include "offline/domain/ids.h"
 
@@ -59,6 +60,11 @@ PortalReply FakePortal::Send(const PortalRequest& request) {
     }
   }
   std::optional<PortalReply> reply;
+  if (fault && fault->throws) {
+    seen_.push_back(seen);
+    seen_cv_.notify_all();
+    throw std::runtime_error("fake portal: scripted exception");
+  }
   if (request.cancel && request.cancel->load()) {
     seen.failure = TransportFailure::kAborted;
     reply.emplace(TransportFailure::kAborted, FailureStatus(TransportFailure::kAborted));
@@ -69,6 +75,7 @@ PortalReply FakePortal::Send(const PortalRequest& request) {
   } else if (fault && fault->status != 0) {
     PortalResponse r =
         Error(fault->status, "scripted", "scripted fault", fault->details.is_null() ? json::array() : fault->details);
+    if (fault->raw_body) r.body = *fault->raw_body;
     if (!fault->retry_after.empty()) r.headers["retry-after"] = fault->retry_after;
     r.date = clock_.Now();
     seen.status = r.status;

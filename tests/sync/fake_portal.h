@@ -22,6 +22,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,12 +41,27 @@ struct FakeFault {
   // answer was lost (a replay then gets the first answer).
   TransportFailure failure = TransportFailure::kNone;
   bool applied = false;
+  // With `status`: answer exactly this body (a hostile or broken portal), not an error envelope.
+  std::optional<std::string> raw_body;
+  // Throw std::runtime_error from Send (a broken transport or parser below the engine).
+  bool throws = false;
 
   static FakeFault Answer(long status, std::string retry_after = {}, nlohmann::json details = nlohmann::json()) {
     FakeFault f;
     f.status = status;
     f.retry_after = std::move(retry_after);
     f.details = std::move(details);
+    return f;
+  }
+  static FakeFault Raw(long status, std::string body) {
+    FakeFault f;
+    f.status = status;
+    f.raw_body = std::move(body);
+    return f;
+  }
+  static FakeFault Throw() {
+    FakeFault f;
+    f.throws = true;
     return f;
   }
   static FakeFault NoAnswer(TransportFailure failure, bool applied = false) {

@@ -3,6 +3,8 @@
 // (drivers/printer's file: transport) on the printer worker thread. No window.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <unistd.h>
 
 #include <fstream>
@@ -477,6 +479,41 @@ TEST_CASE("staff see why the portal refused a dossier, in the form's words, and 
   CHECK(f.store->outbox().Lease("test", 10, std::chrono::seconds(60))->size() == 1);  // in the outbox again
   f.Do(intent::StaffRequeue{});  // only a refused dossier is sent again
   CHECK(f.outbox_nudges == 1);
+}
+
+TEST_CASE("staff open a dossier whose stored portal reasons have odd types: the readable ones show, nothing throws") {
+  Fixture f;
+  {
+    StaffAuth auth(*f.store, f.clock, PinPolicy{});
+    REQUIRE(auth.SetPin("246810").ok());
+  }
+  const nlohmann::json body = {{"procedure_code", "1.001193"},
+                               {"applicant", {{"full_name", "Nguyễn Thị Hoà"}, {"id_number", "024190001234"}}},
+                               {"fields", {{"child_name", "Nguyễn Văn An"}, {"child_dob", "2026-11-02"}}},
+                               {"documents", nlohmann::json::array({{{"id", 7}, {"presented_at_counter", "yes"}}})}};
+  auto d = f.store->dossiers().Submit(body, {}, "test");
+  REQUIRE(d.ok());
+  auto items = f.store->outbox().Lease("test", 10, std::chrono::seconds(60)).value();
+  REQUIRE(items.size() == 1);
+  // What an older kiosk stored straight from the portal: numbers, objects and arrays where
+  // strings belong (nlohmann's value() threw on each, on the UI thread).
+  const auto odd = nlohmann::json::parse(R"([{"field": 5, "message": {"a": 1}}, "text", 7, null,
+      {"field": "fields.child_dob", "message": ["x"]}, {"field": ["fields.child_name"], "message": "m"},
+      {"field": "fields.child_dob", "message": "Ngày sinh sau ngày cấp giấy chứng sinh"}])");
+  REQUIRE(f.store->outbox().RecordNeedsAttention(items[0], "portal dossier: HTTP 422", odd).ok());
+  f.Do(intent::Start{});
+  f.Go(ScreenId::kStaffPin);
+  for (char c : std::string("246810")) f.Do(intent::Key{.text = std::string(1, c)});
+  f.Do(intent::StaffUnlock{});
+  REQUIRE(f.app->screen() == ScreenId::kStaff);
+  f.Do(intent::StaffOpenDossier{.client_id = d->client_id});
+  REQUIRE(f.app->staff_dossier());
+  CHECK(f.app->staff_dossier()->needs_attention);
+  const auto& reasons = f.app->staff_dossier()->portal_reasons;
+  CHECK(std::find(reasons.begin(), reasons.end(), "Ngày sinh của trẻ: Ngày sinh sau ngày cấp giấy chứng sinh") !=
+        reasons.end());
+  CHECK(std::find(reasons.begin(), reasons.end(), "m") != reasons.end());  // the readable half of an entry
+  CHECK(reasons.size() == 3);  // "x"-array message entry keeps its field only
 }
 
 TEST_CASE("staff PIN lock-out after the configured number of wrong tries") {
