@@ -43,6 +43,10 @@ struct KioskConfig {
   std::string card_sim_file;         // identities for the simulated reader (JSON)
   std::string qr_scanner = "wedge";  // "wedge" | "serial:/dev/ttyACM0?baud=9600" | "none"
   std::string csca_file;             // CSCA certificate(s) for SOD signatures; empty: hashes only
+  // [monitoring] (docs/monitoring.md)
+  std::filesystem::path metrics_textfile;  // Prometheus textfile written after each sync pass; empty: off
+  // [logging]
+  std::string journal = "auto";  // "auto" (when JOURNAL_STREAM is set) | "on" | "off": entries to the systemd journal
 
   // Where the catalog seed lives (config/procedures.json next to the config file by default).
   std::filesystem::path catalog_seed;
