@@ -50,7 +50,7 @@ TEST_CASE("journal: an entry's fields are its message, syslog priority, componen
   CHECK(f.size() == 5);
 }
 
-TEST_CASE("journal: a client id that is not a UUID (an ID number, a name) is dropped; a bad component is 'other'") {
+TEST_CASE("journal: a client id that is not a UUID (an ID number, a name) is dropped, and a bad component is 'other'") {
   for (const std::string& bad :
        {std::string("024190001234"), std::string("Nguyễn Thị Hoà"), std::string("0912345678")}) {
     auto f = JournalFields({Severity::kWarning, "sync", "m", bad});

@@ -41,7 +41,7 @@ std::string WithoutTimestamp(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("kioskctl metrics: promtool accepts the file of a data dir with queued dossiers; no personal data") {
+TEST_CASE("kioskctl metrics: promtool accepts the file of a data dir with queued dossiers, with no personal data") {
   Kiosk kiosk;
   std::mt19937_64 rng{9};
   {

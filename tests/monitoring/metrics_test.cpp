@@ -137,7 +137,7 @@ TEST_CASE("metrics: the file after a pass has the exact figures of the store (qu
   CHECK(m->last_success_unix == t2);
 }
 
-TEST_CASE("metrics: label values are escaped; states that are not short words never become labels") {
+TEST_CASE("metrics: label values are escaped, and states that are not short words never become labels") {
   KioskMetrics m;
   m.version = "1.0 \"beta\"\\x\nnext";
   m.printer_state = "Nguyễn Thị Hoà";  // free text from a broken device callback
