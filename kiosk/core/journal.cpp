@@ -1,6 +1,8 @@
 #include "kiosk/core/journal.h"
 
+#include <sys/stat.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -14,10 +16,14 @@
 
 namespace mck {
 
-bool WantJournal(const std::string& mode, const char* journal_stream_env) {
+bool WantJournal(const std::string& mode, const char* journal_stream_env, unsigned long long stderr_dev,
+                 unsigned long long stderr_ino) {
   if (mode == "on") return true;
-  if (mode == "off") return false;
-  return journal_stream_env != nullptr && *journal_stream_env != '\0';
+  if (mode == "off" || journal_stream_env == nullptr) return false;
+  unsigned long long dev = 0, ino = 0;
+  char tail = 0;
+  if (std::sscanf(journal_stream_env, "%llu:%llu%c", &dev, &ino, &tail) != 2) return false;
+  return dev == stderr_dev && ino == stderr_ino;
 }
 
 bool JournalAvailable() {
@@ -25,7 +31,9 @@ bool JournalAvailable() {
 }
 
 bool InstallJournalLogging(const std::string& mode) {
-  if (!WantJournal(mode, std::getenv("JOURNAL_STREAM")) || !JournalAvailable()) return false;
+  struct stat st {};
+  if (::fstat(STDERR_FILENO, &st) != 0) st = {};
+  if (!WantJournal(mode, std::getenv("JOURNAL_STREAM"), st.st_dev, st.st_ino) || !JournalAvailable()) return false;
 #if MCK_HAVE_LIBSYSTEMD
   SetLogSink([](const LogRecord& r) {
     std::vector<std::string> lines;

@@ -9,9 +9,11 @@
 namespace mck {
 
 // Whether entries should go to the journal: config [logging] journal "on" → yes, "off" → no,
-// "auto" → when `journal_stream_env` (the JOURNAL_STREAM variable systemd sets for a unit whose
-// output goes to the journal) is non-empty. Pure.
-bool WantJournal(const std::string& mode, const char* journal_stream_env);
+// "auto" → when `journal_stream_env` (the JOURNAL_STREAM variable "DEV:INODE" systemd sets for
+// a unit whose output goes to the journal) names `stderr_dev`/`stderr_ino` (stderr's fstat), as
+// sd_journal_stream_fd(3) advises: a child whose stderr was redirected keeps using it. Pure.
+bool WantJournal(const std::string& mode, const char* journal_stream_env, unsigned long long stderr_dev,
+                 unsigned long long stderr_ino);
 
 // True when this build can talk to the journal (libsystemd was found).
 bool JournalAvailable();

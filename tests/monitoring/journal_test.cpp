@@ -63,12 +63,14 @@ TEST_CASE("journal: a client id that is not a UUID (an ID number, a name) is dro
         "kiosk: cannot start [dossier 3f2b8c1e-5a4d-4e6f-9a7b-1c2d3e4f5a6b]");
 }
 
-TEST_CASE("journal: used when asked, or under systemd (JOURNAL_STREAM) in auto mode") {
-  CHECK(WantJournal("on", nullptr));
-  CHECK_FALSE(WantJournal("off", "8:12345"));
-  CHECK(WantJournal("auto", "8:12345"));
-  CHECK_FALSE(WantJournal("auto", nullptr));
-  CHECK_FALSE(WantJournal("auto", ""));
+TEST_CASE("journal: used when asked, or in auto mode when stderr is the stream JOURNAL_STREAM names") {
+  CHECK(WantJournal("on", nullptr, 0, 0));
+  CHECK_FALSE(WantJournal("off", "8:12345", 8, 12345));
+  CHECK(WantJournal("auto", "8:12345", 8, 12345));
+  CHECK_FALSE(WantJournal("auto", "8:12345", 8, 999));  // stderr redirected away from the journal
+  CHECK_FALSE(WantJournal("auto", nullptr, 8, 12345));
+  CHECK_FALSE(WantJournal("auto", "", 0, 0));
+  CHECK_FALSE(WantJournal("auto", "8:12345x", 8, 12345));
   CHECK(JournalAvailable());  // libsystemd-dev is a build dependency here and in the package
 }
 
