@@ -38,6 +38,7 @@
 #if MCK_DEV_TOOLS
 #include "kiosk/app/ui/script.h"
 #endif
+#include "kiosk/core/journal.h"
 #include "offline/domain/config.h"
 #include "offline/domain/ids.h"
 #include "offline/store/purge_schedule.h"
@@ -217,6 +218,7 @@ int main(int argc, char** argv) {
     failure = config.status();
   } else {
     if (args->data_dir) config->data_dir = *args->data_dir;
+    InstallJournalLogging(config->journal);  // [logging] journal: mck::Log entries to the journal
     so.data_dir = config->data_dir;
     so.kiosk_number = config->kiosk_number;
     so.retention_days = config->retention_days;

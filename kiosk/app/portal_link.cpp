@@ -97,6 +97,8 @@ std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const Sto
   so.interval = std::chrono::seconds(config.sync_interval_s);
   so.heartbeat_interval = std::chrono::seconds(config.heartbeat_interval_s);
   so.software_version = MCK_VERSION;
+  so.data_dir = config.data_dir;
+  so.metrics_textfile = config.metrics_textfile;  // docs/monitoring.md
   auto opened = Syncer::Open(setup, so);
   if (!opened.ok()) {
     std::cerr << "kiosk: portal: sync unavailable, working offline (" << opened.status().ToString() << ")\n";

@@ -1,5 +1,7 @@
 #include "kiosk/app/session_host.h"
 
+#include "offline/domain/log.h"
+
 #include <SDL.h>
 #include <pthread.h>
 #include <signal.h>
@@ -75,7 +77,7 @@ void SessionHost::FramePresented(std::chrono::steady_clock::time_point now) {
 }
 
 void SessionHost::Log(const std::string& line) {
-  std::cerr << "kiosk: " << line << "\n" << std::flush;
+  mck::Log(Severity::kNotice, "kiosk", line);  // stderr, or the journal (kiosk/core/journal.h)
 }
 
 }  // namespace mck::app

@@ -105,6 +105,8 @@ int Sync(Context& ctx) {
   o.batch = static_cast<int>(batch);
   o.chunk_bytes = static_cast<size_t>(chunk_kb) * 1024;
   o.software_version = MCK_VERSION;
+  o.data_dir = (*cfg)->data_dir;
+  o.metrics_textfile = (*cfg)->metrics_textfile;  // docs/monitoring.md
   auto opened = Syncer::Open(setup, o);
   if (!opened.ok()) return ctx.Fail(opened.status());
   Syncer& syncer = **opened;

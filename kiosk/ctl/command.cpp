@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "kiosk/core/journal.h"
 #include "offline/store/store.h"
 
 namespace mck::ctl {
@@ -79,6 +80,7 @@ Result<const KioskConfig*> Context::Config() {
   if (!cfg.ok()) return cfg.status();
   config_ = std::move(cfg.value());
   if (data_dir_) config_->data_dir = std::filesystem::absolute(*data_dir_);
+  InstallJournalLogging(config_->journal);  // under systemd (a timer, a unit): mck::Log to the journal
   return &*config_;
 }
 

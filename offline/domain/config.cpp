@@ -120,7 +120,8 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   KioskConfig c;
   c.source_file = name;
   Reader r{name, root};
-  MCK_RETURN_IF_ERROR(r.CheckKeys(root, {"kiosk", "portal", "privacy", "ui", "staff", "devices", "security"}, ""));
+  MCK_RETURN_IF_ERROR(r.CheckKeys(
+      root, {"kiosk", "portal", "privacy", "ui", "staff", "devices", "security", "monitoring", "logging"}, ""));
   Status st;
   const std::filesystem::path base = name.has_parent_path() ? name.parent_path() : std::filesystem::path(".");
   if (auto* t = r.Section("kiosk", &st)) {
@@ -208,6 +209,18 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   }
   MCK_RETURN_IF_ERROR(st);
   MCK_RETURN_IF_ERROR(ParseSecurity(r, &c));
+  if (auto* t = r.Section("monitoring", &st)) {
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"textfile"}, "monitoring."));
+    std::string textfile;
+    MCK_RETURN_IF_ERROR(r.Str(*t, "textfile", &textfile));
+    c.metrics_textfile = Resolve(base, textfile);
+  }
+  MCK_RETURN_IF_ERROR(st);
+  if (auto* t = r.Section("logging", &st)) {
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"journal"}, "logging."));
+    MCK_RETURN_IF_ERROR(r.OneOf(*t, "journal", {"auto", "on", "off"}, &c.journal));
+  }
+  MCK_RETURN_IF_ERROR(st);
   if (c.catalog_seed.empty()) c.catalog_seed = base / "procedures.json";
   return c;
 }

@@ -52,6 +52,10 @@ struct KioskConfig {
   // [security]
   std::string key_protection;                   // "tpm" | "file"; empty: "tpm" when /dev/tpmrm0 exists
   std::string tpm_tcti = "device:/dev/tpmrm0";  // tpm2-tss TCTI ("swtpm:host=127.0.0.1,port=2321" for swtpm)
+  // [monitoring] (docs/monitoring.md)
+  std::filesystem::path metrics_textfile;  // Prometheus textfile written after each sync pass; empty: off
+  // [logging]
+  std::string journal = "auto";  // "auto" (when JOURNAL_STREAM is set) | "on" | "off": entries to the systemd journal
 
   // Where the catalog seed lives (config/procedures.json next to the config file by default).
   std::filesystem::path catalog_seed;

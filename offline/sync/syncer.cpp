@@ -115,6 +115,7 @@ PortalReply Syncer::Send(const std::string& method, const std::string& path, con
   }
   req.cancel = &stop_;
   auto resp = transport_->Send(req);
+  if (resp.ok()) ++answers_;
   if (resp.ok() && resp->date) skew_s_ = ClockSkewSeconds(*resp->date, Now());
   return resp;
 }
@@ -394,6 +395,7 @@ Result<SyncSummary> Syncer::Pass() {
           json details = r.details.is_array() ? r.details : json::array();
           Status st = store_->outbox().RecordNeedsAttention(item, r.status.message_en(), details);
           if (!st.ok()) return st;
+          NoteFailure(item, r.status);
           ++sum.needs_attention;
           failures_in_row = 0;
           Emit({SyncEvent::Kind::kNeedsAttention, subject, r.status.message_en(), {}, r.status});
@@ -414,6 +416,7 @@ Result<SyncSummary> Syncer::Pass() {
           if (paused_until_ && *paused_until_ > next) next = *paused_until_;
           Status st = store_->outbox().RecordRetry(item, r.status.message_en(), next);
           if (!st.ok()) return st;
+          NoteFailure(item, r.status);
           ++sum.retried;
           last_error_ = r.status.message_en();
           Emit({SyncEvent::Kind::kRetry, subject, r.status.message_en(), {}, r.status});
@@ -426,6 +429,7 @@ Result<SyncSummary> Syncer::Pass() {
           if (Status st = store_->outbox().Release(item); !st.ok()) last_error_ = st.message_en();
           end_pass = true;
           if (r.outcome != Outcome::kStopped) {
+            NoteFailure(item, r.status);
             sum.error = r.status;
             last_error_ = r.status.message_en();
             Emit({SyncEvent::Kind::kStopped, subject, r.status.message_en(), {}, r.status});
@@ -453,6 +457,7 @@ Result<SyncSummary> Syncer::Pass() {
   sum.seconds_in_transfers = ts.seconds_in_transfers;
   sum.requests = ts.requests;
   RecordState(sum);
+  RecordMetrics(sum);
   if (sum.error.ok() && sum.retried == 0 && !sum.portal_pause) last_error_.clear();  // reported once, in a heartbeat
   Emit({SyncEvent::Kind::kPassFinished, "", "", sum, sum.error});
   return sum;

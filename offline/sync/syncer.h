@@ -85,6 +85,8 @@ struct SyncOptions {
   // Device states for the heartbeat ("ok", "paper_low", ...); called on the sync thread.
   std::function<std::string()> printer_state;
   std::function<std::string()> card_reader_state;
+  // Prometheus textfile written after each pass (docs/monitoring.md); empty: none.
+  std::filesystem::path metrics_textfile;
 };
 
 struct SyncSummary {
@@ -224,6 +226,10 @@ class Syncer {
   PortalReply SendCatalogRequest(const std::vector<std::pair<std::string, std::string>>& headers);
   void Emit(SyncEvent event);
   void RecordState(const SyncSummary& sum);
+  // Monitoring (syncer_metrics.cpp): a failed try counted by cause and logged (with the
+  // dossier's client id only); after a pass, the counters and states stored and the textfile.
+  void NoteFailure(const OutboxItem& item, const Status& why);
+  void RecordMetrics(const SyncSummary& sum);
   TimePoint Now() const;
   std::chrono::steady_clock::time_point Steady() const;
   void WorkerLoop();
@@ -248,6 +254,9 @@ class Syncer {
   std::optional<std::chrono::steady_clock::time_point> last_heartbeat_, last_catalog_;
   bool catalog_requested_ = false;
   std::map<std::string, std::chrono::steady_clock::time_point> last_polled_;
+  std::map<std::string, int64_t> failures_;  // by cause, not yet stored
+  int answers_ = 0;                          // portal answers in this pass
+  std::string recorded_printer_, recorded_reader_;
 
   std::mutex mu_;  // guards sink_
   SyncEventSink sink_;
