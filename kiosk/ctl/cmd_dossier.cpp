@@ -191,7 +191,6 @@ int CatalogList(Context& ctx) {
   if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
   auto records = ctx.OpenRecords();
   if (!records.ok()) return ctx.Fail(records.status());
-  Store& store = records->store;
   const Catalog& catalog = records->catalog;
   auto found = SearchProcedures(catalog, search.value_or(""));
   if (ctx.json()) {
