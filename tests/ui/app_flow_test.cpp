@@ -9,10 +9,10 @@
 
 #include <fstream>
 
-#include "kiosk/app/app.h"
-#include "kiosk/app/device_setup.h"
 #include "drivers/printer/escpos_decode.h"
 #include "drivers/printer/png_preview.h"
+#include "kiosk/app/app.h"
+#include "kiosk/app/device_setup.h"
 #include "offline/store/staff_auth.h"
 #include "tests/drivers/printer/test_support.h"
 #include "tests/support/read_file.h"

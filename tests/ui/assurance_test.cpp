@@ -141,7 +141,7 @@ TEST_CASE("a chip the reader verified (chip_verified) is sent as verified and sh
   CHECK_FALSE(v.assurance_warning);
 }
 
-TEST_CASE("editing a field the card filled ends the card's claim; a field it did not fill keeps it") {
+TEST_CASE("editing a field the card filled ends the card's claim, a field it did not fill keeps it") {
   Fixture f;
   f.ReadCard(6, "001190004321", "12061990");
   REQUIRE(f.app->session().assurance == Assurance::kChipVerified);
@@ -160,7 +160,7 @@ TEST_CASE("editing a field the card filled ends the card's claim; a field it did
   CHECK(body["applicant"]["chip_verified"] == false);
 }
 
-TEST_CASE("focusing a card-filled field to type in it also ends the claim; a QR is qr, typing again is typed") {
+TEST_CASE("focusing a card-filled field to type in it also ends the claim, a QR is qr, typing again is typed") {
   Fixture f;
   f.ReadCard(2, "027195003456", "22071995");
   f.Type("applicant.id_number", InputKind::kDigits, "");

@@ -149,7 +149,7 @@ nlohmann::json StoredApplicant(const std::filesystem::path& out) {
 
 }  // namespace
 
-TEST_CASE("pcsc ui: the real kiosk reads the virtual card; the portal receives the driver's assurance level",
+TEST_CASE("pcsc ui: the real kiosk reads the virtual card, the portal receives the driver's assurance level",
           "[pcsc]") {
   REQUIRE_FALSE(Env("MCK_VCARD").empty());
   REQUIRE_FALSE(Env("MCK_PKI").empty());

@@ -49,7 +49,7 @@ struct Kiosk : uitest::AppDriver {
 
 }  // namespace
 
-TEST_CASE("a typed provisional code alone shows nothing; with the wrong date of birth neither") {
+TEST_CASE("a typed provisional code alone shows nothing, with the wrong date of birth neither") {
   Kiosk k;
   const LookupView& alone = k.Lookup(k.dossier.provisional_code, "");
   CHECK_FALSE(alone.found);
