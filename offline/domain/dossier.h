@@ -105,6 +105,7 @@ struct OutboxItem {
   std::string idempotency_key;
   std::string ref;  // dossier: its client_id; rating: its key; decision: the dossier's code or id
   int attempts = 0;
+  std::string lease_owner;  // the runner Outbox::Lease gave it to
 };
 
 }  // namespace mck

@@ -21,6 +21,7 @@ struct Free;  // specialised below, one per OpenSSL type
   struct Free<TYPE> {                         \
     void operator()(TYPE* p) const { FN(p); } \
   }
+MCK_OSSL_FREE(ASN1_OBJECT, ASN1_OBJECT_free);
 MCK_OSSL_FREE(BIO, BIO_free);
 MCK_OSSL_FREE(BIGNUM, BN_clear_free);
 MCK_OSSL_FREE(BN_CTX, BN_CTX_free);

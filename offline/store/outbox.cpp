@@ -27,6 +27,20 @@ Status MoveDossier(Db& db, const std::string& client_id, const char* from, const
   return d->Run();
 }
 
+// True while `item`'s outbox row is still leased to the runner that got it. A runner that stalled
+// past its lease (another runner now holds the row, or finished it) must not clear that lease
+// nor move the item back: its retry, release or refusal is then not recorded, and the holder's
+// outcome stands.
+Result<bool> StillLeased(Db& db, const OutboxItem& item) {
+  auto sel = db.Prepare("SELECT lease_owner FROM outbox WHERE id = ?");
+  if (!sel.ok()) return sel.status();
+  sel->Bind(1, item.id);
+  Status st;
+  const bool found = sel->Step(&st);
+  MCK_RETURN_IF_ERROR(st);
+  return found && !sel->IsNull(0) && sel->Text(0) == item.lease_owner;
+}
+
 // The table that holds a rating or a decision by its idempotency key.
 const char* RecordTable(OutboxKind kind) {
   return kind == OutboxKind::kRating ? "ratings" : "decisions";
@@ -51,7 +65,7 @@ Result<std::vector<OutboxItem>> Outbox::Lease(const std::string& owner, int limi
         return Status::Error(Code::kCorrupt, "outbox row " + std::to_string(sel->Int(0)) + " has an unknown kind",
                              "Hàng đợi gửi có mục không hợp lệ");
       }
-      items.push_back({sel->Int(0), *kind, sel->Text(2), sel->Text(3), static_cast<int>(sel->Int(4))});
+      items.push_back({sel->Int(0), *kind, sel->Text(2), sel->Text(3), static_cast<int>(sel->Int(4)), owner});
     }
     MCK_RETURN_IF_ERROR(st);
     for (const auto& it : items) {
@@ -90,6 +104,9 @@ Status Outbox::RecordNeedsAttention(const OutboxItem& item, const std::string& e
   Db& db = *core_.db;
   const TimePoint now = core_.Now();
   return WithTransaction(db, [&]() -> Status {
+    auto mine = StillLeased(db, item);
+    if (!mine.ok()) return mine.status();
+    if (!*mine) return Status::Ok();
     std::string subject = item.ref;
     if (item.kind == OutboxKind::kDossier) {
       auto up = db.Prepare(
@@ -117,6 +134,9 @@ Status Outbox::RecordNeedsAttention(const OutboxItem& item, const std::string& e
 Status Outbox::RecordRetry(const OutboxItem& item, const std::string& error, TimePoint next_attempt) {
   Db& db = *core_.db;
   return WithTransaction(db, [&]() -> Status {
+    auto mine = StillLeased(db, item);
+    if (!mine.ok()) return mine.status();
+    if (!*mine) return Status::Ok();
     auto up = db.Prepare(
         "UPDATE outbox SET attempts = attempts + 1, last_error = ?, due_unix = ?, lease_owner = NULL, "
         "lease_expires = NULL WHERE id = ?");
@@ -152,6 +172,9 @@ Status Outbox::RecordDelivered(const OutboxItem& item) {
 Status Outbox::Release(const OutboxItem& item) {
   Db& db = *core_.db;
   return WithTransaction(db, [&]() -> Status {
+    auto mine = StillLeased(db, item);
+    if (!mine.ok()) return mine.status();
+    if (!*mine) return Status::Ok();
     auto up = db.Prepare("UPDATE outbox SET lease_owner = NULL, lease_expires = NULL WHERE id = ?");
     if (!up.ok()) return up.status();
     up->Bind(1, item.id);

@@ -27,6 +27,43 @@ TEST_CASE("two runners never hold the same outbox item at once") {
   CHECK(b->outbox().Lease("runner-b", 10, std::chrono::seconds(60)).value().size() == 6);
 }
 
+TEST_CASE("a runner that stalled past its lease cannot clear the lease another runner now holds") {
+  TempDir dir;
+  ManualClock clock(TestEpoch());
+  const auto opts = TestOptions(dir, &clock);
+  auto a = OpenStore(opts);
+  auto b = OpenStore(opts);
+  auto sub = a->dossiers().Submit(SampleBody(), {}, "v").value();
+  const OutboxItem stale = a->outbox().Lease("runner-a", 1, std::chrono::seconds(60)).value().at(0);
+  clock.Advance(std::chrono::seconds(61));  // runner a stalls (a frozen process, a slow disk) past its lease
+  auto taken = b->outbox().Lease("runner-b", 1, std::chrono::seconds(60)).value();
+  REQUIRE(taken.size() == 1);
+  CHECK(taken[0].lease_owner == "runner-b");
+
+  // Runner a wakes up and reports what it saw: none of it may hand the item to a third runner
+  // while b is sending it, nor count an attempt b has not made.
+  REQUIRE(a->outbox().RecordRetry(stale, "HTTP 503", clock.Now() + std::chrono::seconds(30)).ok());
+  REQUIRE(a->outbox().Release(stale).ok());
+  REQUIRE(a->outbox().RecordNeedsAttention(stale, "HTTP 422", json::array()).ok());
+  CHECK(a->outbox().Lease("runner-c", 10, std::chrono::seconds(60)).value().empty());
+  auto rec = a->dossiers().Get(sub.client_id).value();
+  CHECK(rec.state == DossierState::kSending);
+  CHECK(rec.attempts == 0);
+  CHECK(a->outbox().Depth().value() == 1);
+
+  // The holder's own outcome is recorded as usual.
+  REQUIRE(b->outbox().RecordRetry(taken[0], "HTTP 503", clock.Now() + std::chrono::seconds(30)).ok());
+  rec = a->dossiers().Get(sub.client_id).value();
+  CHECK(rec.state == DossierState::kQueued);
+  CHECK(rec.attempts == 1);
+  // A runner whose lease merely expired, with nobody else taking the item, still records its own.
+  clock.Advance(std::chrono::seconds(30));
+  const OutboxItem late = a->outbox().Lease("runner-a", 1, std::chrono::seconds(60)).value().at(0);
+  clock.Advance(std::chrono::seconds(90));
+  REQUIRE(a->outbox().RecordRetry(late, "HTTP 503", clock.Now()).ok());
+  CHECK(a->dossiers().Get(sub.client_id).value().attempts == 2);
+}
+
 TEST_CASE("a retry waits until its due time and counts attempts") {
   TempDir dir;
   ManualClock clock(TestEpoch());

@@ -27,6 +27,7 @@
 #include <map>
 #include <set>
 
+#include "tests/support/read_file.h"
 #include "tests/sync/harness.h"
 
 using namespace mck;
@@ -258,12 +259,26 @@ void TwoRunnersAtOnce(bool allow_duplicates) {
                                    "4"};
   const pid_t a = SpawnKioskctl(args, dir.path() / "a.log");
   const pid_t b = SpawnKioskctl(args, dir.path() / "b.log");
-  REQUIRE(WaitFor([&] { return sim.Admin("GET", "/admin/hold")["held"].get<bool>(); }, std::chrono::seconds(60)));
-  REQUIRE(WaitFor([&] { return sim.Admin("GET", "/admin/deliveries").size() >= 2; }, std::chrono::seconds(60)));
+  // What each runner printed and what the simulator saw, shown with any failure below.
+  auto runners = [&] {
+    return "runner a:\n" + ReadAll(dir.path() / "a.log") + "\nrunner b:\n" + ReadAll(dir.path() / "b.log") +
+           "\nhold: " + sim.Admin("GET", "/admin/hold").dump() +
+           "\ndeliveries: " + std::to_string(sim.Admin("GET", "/admin/deliveries").size());
+  };
+  const bool held =
+      WaitFor([&] { return sim.Admin("GET", "/admin/hold")["held"].get<bool>(); }, std::chrono::seconds(60));
+  const bool overlapped =
+      held && WaitFor([&] { return sim.Admin("GET", "/admin/deliveries").size() >= 2; }, std::chrono::seconds(60));
+  if (!overlapped) UNSCOPED_INFO(runners());
+  REQUIRE(held);
+  REQUIRE(overlapped);
   const json hold = sim.Admin("POST", "/admin/release");
+  const int exit_a = WaitChild(a), exit_b = WaitChild(b);
+  INFO(runners());
+  INFO("released hold: " << hold.dump());
   CHECK(hold["peer_closed_ms"].is_null());  // the held runner was still waiting for its answer
-  REQUIRE(WaitChild(a) == 0);
-  REQUIRE(WaitChild(b) == 0);
+  REQUIRE(exit_a == 0);
+  REQUIRE(exit_b == 0);
 
   auto posts = sim.Admin("GET", "/admin/posts?endpoint=dossiers");
   REQUIRE(posts.size() == 300);

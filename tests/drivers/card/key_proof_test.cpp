@@ -117,7 +117,8 @@ Bytes MakeSod(const std::string& signer) {
   const unsigned flags = CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP;
   CMS_ContentInfo* cms = CMS_sign(cert.get(), key.get(), nullptr, nullptr, flags);
   REQUIRE(cms);
-  REQUIRE(CMS_set1_eContentType(cms, OBJ_txt2obj("2.23.136.1.1.1", 1)) == 1);
+  ossl::Ptr<ASN1_OBJECT> lds_type(OBJ_txt2obj("2.23.136.1.1.1", 1));  // set1 copies it
+  REQUIRE(CMS_set1_eContentType(cms, lds_type.get()) == 1);
   REQUIRE(CMS_final(cms, in.get(), nullptr, flags) == 1);
   unsigned char* der = nullptr;
   const int n = i2d_CMS_ContentInfo(cms, &der);
