@@ -41,12 +41,16 @@ inline std::string RatingAd(const std::string& key) {
   return "rating:" + key;
 }
 // The portal's words about a dossier (its error text and its reasons may echo what the citizen
-// typed): sealed like the body, in dossiers.last_error and dossiers.attention_details.
+// typed): sealed like the body, in dossiers.last_error, attention_details and portal_status_text.
 inline std::string LastErrorAd(const std::string& client_id) {
   return "last_error:" + client_id;
 }
 inline std::string AttentionAd(const std::string& client_id) {
   return "attention:" + client_id;
+}
+// The portal's status text from a status poll or a look-up (dossiers.portal_status_text).
+inline std::string PortalStatusTextAd(const std::string& client_id) {
+  return "portal_status_text:" + client_id;
 }
 // An error without the portal's own words: "portal dossier: HTTP 422 validation_failed: <words>"
 // keeps "portal dossier: HTTP 422 validation_failed". For audit rows and the outbox row, which

@@ -164,7 +164,7 @@ Result<DossierRecord> DossierStore::Get(const std::string& key) {
   DossierRecord r;
   static_cast<DossierSummary&>(r) = ReadSummary(*s, *core_.sealer);
   r.catalog_version = s->Text(12);
-  r.portal_status_text = s->OptText(13);
+  r.portal_status_text = OpenPortalWords(*s, 13, *core_.sealer, PortalStatusTextAd(r.client_id));
   r.portal_updated_at = s->OptText(14);
   r.accepted_at = s->OptText(15);
   if (auto d = OpenPortalWords(*s, 16, *core_.sealer, AttentionAd(r.client_id))) {
@@ -222,7 +222,13 @@ Status DossierStore::UpdatePortalStatus(const std::string& client_id, const std:
         "appointment_date = COALESCE(NULLIF(?, ''), appointment_date) WHERE client_id = ? AND "
         "(portal_status IS NOT ? OR portal_updated_at IS NOT ?)");
     if (!up.ok()) return up.status();
-    up->Bind(1, status).Bind(2, status_text).Bind(3, updated_at).Bind(4, appointment_date).Bind(5, client_id);
+    up->Bind(1, status);
+    if (status_text.empty()) {
+      up->BindNull(2);
+    } else {
+      up->BindBlob(2, core_.sealer->Seal(status_text, PortalStatusTextAd(client_id)));
+    }
+    up->Bind(3, updated_at).Bind(4, appointment_date).Bind(5, client_id);
     up->Bind(6, status).Bind(7, updated_at);
     MCK_RETURN_IF_ERROR(up->Run());
     if (sqlite3_changes(db.raw()) == 0) return Status::Ok();

@@ -21,8 +21,8 @@ struct Expired {
 Status PurgeDossier(StoreCore& core, const Expired& d, const std::string& at) {
   Db& db = *core.db;
   auto up = db.Prepare(
-      "UPDATE dossiers SET body_sealed = NULL, attention_details = NULL, last_error = NULL, purged_at = ? "
-      "WHERE client_id = ?");
+      "UPDATE dossiers SET body_sealed = NULL, attention_details = NULL, last_error = NULL, portal_status_text = NULL, "
+      "purged_at = ? WHERE client_id = ?");
   if (!up.ok()) return up.status();
   up->Bind(1, at).Bind(2, d.client_id);
   MCK_RETURN_IF_ERROR(up->Run());

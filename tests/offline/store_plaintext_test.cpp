@@ -83,6 +83,27 @@ std::string WriteEverything(Store& store) {
   r.scores = {{"thai_do", 5}};
   r.comment = kComment;
   REQUIRE(store.ratings().Submit(r).ok());
+  // The portal's words may echo the citizen: a status poll's text and a refusal's reasons.
+  const std::string name = ToNfc(kNameNfd).value();
+  REQUIRE(store.dossiers()
+              .UpdatePortalStatus(sub->client_id, "dang_xu_ly", "Hồ sơ của bà " + name + " đang được xử lý",
+                                  "2026-12-06T09:00:00+07:00", "")
+              .ok());
+  auto refused = store.dossiers().Submit(SampleBody(kNameNfd, kIdNumber, kPhone), {}, "v");
+  REQUIRE(refused.ok());
+  const auto leased = store.outbox().Lease("plaintext", 10, std::chrono::seconds(60));
+  REQUIRE(leased.ok());
+  for (const OutboxItem& item : *leased) {
+    if (item.ref != refused->client_id) continue;
+    const nlohmann::json details = {{{"field", "applicant.full_name"}, {"message", "Họ tên " + name + " sai"}}};
+    REQUIRE(store.outbox()
+                .RecordNeedsAttention(item, "portal dossier: HTTP 422 validation_failed: " + name + " " + kIdNumber,
+                                      details)
+                .ok());
+  }
+  REQUIRE(store.dossiers().Get(refused->client_id).value().state == DossierState::kNeedsAttention);
+  REQUIRE(store.dossiers().Get(sub->client_id).value().portal_status_text ==
+          std::optional<std::string>("Hồ sơ của bà " + name + " đang được xử lý"));
   return sub->provisional_code;
 }
 
