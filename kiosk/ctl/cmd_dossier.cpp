@@ -58,6 +58,21 @@ Status LoadAttachments(json& body, const std::filesystem::path& base, std::vecto
   return Status::Ok();
 }
 
+// kInvalidArgument when the file's applicant claims an identity read from a card or a QR.
+Status OnlyTypedIdentity(const json& body) {
+  const json* a = body.is_object() && body.contains("applicant") ? &body["applicant"] : nullptr;
+  if (a == nullptr || !a->is_object()) return Status::Ok();
+  const auto claims = [&](const char* key, const json& allowed) { return a->contains(key) && (*a)[key] != allowed; };
+  if (claims("identity_source", "manual") || claims("assurance", "typed") || claims("chip_verified", false)) {
+    return Status::Error(Code::kInvalidArgument,
+                         "kioskctl reads no card or QR: applicant.identity_source must be manual, assurance typed, "
+                         "chip_verified false (or left out)",
+                         "kioskctl không đọc thẻ hay mã QR: thông tin người nộp chỉ được ghi là nhập tay "
+                         "(identity_source manual, assurance typed)");
+  }
+  return Status::Ok();
+}
+
 int DossierSubmit(Context& ctx) {
   if (!ctx.ExpectArgs(1, "dossier submit FILE.json [--json]")) return kExitBadInput;
   const std::filesystem::path file = ctx.args()[0];
@@ -68,6 +83,10 @@ int DossierSubmit(Context& ctx) {
     return ctx.Fail(Status::Error(Code::kInvalidArgument, file.string() + ": not valid JSON",
                                   file.string() + ": không phải JSON hợp lệ"));
   }
+  // kioskctl reads no card and no QR: what a file says of its applicant was typed by someone, and
+  // it never claims more than that (a file saying "chip" would file a dossier in someone else's
+  // name as read from their card).
+  if (Status st = OnlyTypedIdentity(body); !st.ok()) return ctx.Fail(st);
   auto records = ctx.OpenRecords();
   if (!records.ok()) return ctx.Fail(records.status());
   const auto& [config, store, catalog] = *records;

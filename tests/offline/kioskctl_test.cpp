@@ -109,6 +109,31 @@ TEST_CASE("kioskctl submit with attachments given by path") {
   CHECK(show["body"]["attachments"][0]["name"] == "giay-chung-sinh.jpg");
 }
 
+TEST_CASE("kioskctl dossier submit never records more identity assurance than typed") {
+  Cli cli;
+  int n = 0;
+  for (const auto& [key, value] : std::vector<std::pair<std::string, json>>{{"identity_source", "chip"},
+                                                                             {"identity_source", "qr"},
+                                                                             {"assurance", "chip_verified"},
+                                                                             {"assurance", "qr"},
+                                                                             {"chip_verified", true}}) {
+    json claimed = SampleBody();
+    claimed["applicant"][key] = value;
+    if (key == "assurance" && value == "chip_verified") claimed["applicant"]["identity_source"] = "chip";
+    auto r = cli("dossier submit " + cli.Write("claim" + std::to_string(n++) + ".json", claimed.dump()).string());
+    INFO(key << " = " << value.dump() << ": " << r.err);
+    CHECK(r.code == 2);
+    CHECK(Has(r.err, "chỉ được ghi là nhập tay"));
+  }
+  CHECK(json::parse(cli("queue list --json").out).empty());
+  json typed = SampleBody();
+  typed["applicant"]["assurance"] = "typed";
+  auto ok = cli("dossier submit " + cli.Write("typed.json", typed.dump()).string() + " --json");
+  REQUIRE(ok.code == 0);
+  auto show = json::parse(cli("dossier show " + json::parse(ok.out)["client_id"].get<std::string>() + " --json").out);
+  CHECK(show["assurance"] == "typed");
+}
+
 TEST_CASE("kioskctl refuses bad input with exit 2, lists every field error, stores nothing") {
   Cli cli;
   auto missing = cli("dossier submit /nonexistent/d.json");
