@@ -27,6 +27,9 @@ namespace {
   o.clock = &clock;
   auto store = Store::Open(o);
   if (!store.ok()) _exit(3);
+  // The kill is timed from here: on a loaded machine opening the store may take longer than
+  // the whole random delay, and the kills would then land before any submit.
+  if (::write(fd, "ready\n", 6) != 6) _exit(5);
   std::mt19937 rng(seed);
   for (int i = 0; i < 100000; ++i) {
     std::vector<NewAttachment> atts;
@@ -60,8 +63,10 @@ TEST_CASE("a dossier survives SIGKILL during submit: wholly there or wholly abse
     std::string tag;
   };
   std::map<std::string, Reported> reported;
+  // At least 40 kills, and as many more (up to 400) as it takes for 20 reported dossiers.
   const int kRuns = 40;
-  for (int run = 0; run < kRuns; ++run) {
+  int run = 0;
+  for (; run < 400 && (run < kRuns || reported.size() <= 20); ++run) {
     int fds[2];
     REQUIRE(::pipe(fds) == 0);
     const pid_t pid = ::fork();
@@ -71,6 +76,11 @@ TEST_CASE("a dossier survives SIGKILL during submit: wholly there or wholly abse
       ChildLoop(opts, fds[1], static_cast<unsigned>(run));
     }
     ::close(fds[1]);
+    std::string ready;
+    char c = 0;
+    while (ready != "ready\n" && ::read(fds[0], &c, 1) == 1) ready += c;
+    INFO("child " << run << " said \"" << ready << "\" before its first submit");
+    REQUIRE(ready == "ready\n");  // the child opened the store
     std::this_thread::sleep_for(std::chrono::microseconds(2000 + rng() % 60000));
     ::kill(pid, SIGKILL);
     int status = 0;
@@ -97,7 +107,7 @@ TEST_CASE("a dossier survives SIGKILL during submit: wholly there or wholly abse
       reported[id] = r;
     }
   }
-  INFO("dossiers reported by the children: " << reported.size());
+  INFO("dossiers reported by the children: " << reported.size() << " in " << run << " runs");
   REQUIRE(reported.size() > 20);
 
   auto store = OpenStore(opts);
