@@ -199,14 +199,25 @@ def ready_count():
     return sum(1 for _, m in messages if "READY=1" in m)
 
 
-def screenshot_text(name, want, timeout=40):
-    """grim as the session's user, then tesseract; again until `want` is read (stale frames)."""
+STUCK = "Basic output test failed"
+
+
+def screenshot_text(name, want, timeout=40, may_be_stuck=False):
+    """grim as the session's user, then tesseract; again until `want` is read (stale frames).
+
+    Returns False, with `may_be_stuck`, only when cage's headless output was stuck: tesseract read
+    nothing at all and wlroots refused the output's commit at (nearly) every capture, so the
+    screen never showed any frame while the kiosk kept presenting them (seen once in CI under
+    heavy load: 37 refusals in 40 s, a black 1280x720 capture; the kiosk had sent READY=1)."""
     end = time.monotonic() + timeout
     text = ""
+    stuck_before = log_text().count(STUCK)
+    tries = 0
     while time.monotonic() < end:
         shot = os.path.join(runtime, "shot.png")
         r = subprocess.run(as_nobody + ["env", f"XDG_RUNTIME_DIR={runtime}", "WAYLAND_DISPLAY=wayland-0",
                                         "grim", shot], capture_output=True, text=True)
+        tries += 1
         if r.returncode == 0:
             shutil.copy(shot, os.path.join(OUT, name))
             text = subprocess.run(["tesseract", shot, "-", "-l", "vie"], capture_output=True,
@@ -215,7 +226,15 @@ def screenshot_text(name, want, timeout=40):
                 print(f"ok: {name}: read '{want}'")
                 return
         # grim's headless capture can be a stale frame: capture again (tesseract paces the loop)
-    fail(f"'{want}' not read on {name}; tesseract read: {text!r}")
+    refused = log_text().count(STUCK) - stuck_before
+    watchdogs = sum(1 for _, m in messages if "WATCHDOG=1" in m)
+    if may_be_stuck and not text.strip() and tries >= 3 and refused >= tries - 1:
+        print(f"NOTE: {name}: cage's headless output refused {refused} commits in {tries} captures "
+              f"('{STUCK}') and showed nothing, while the kiosk presented frames ({watchdogs} "
+              f"WATCHDOG=1 from its render loop); the session is started once more")
+        return False
+    fail(f"'{want}' not read on {name}; tesseract read: {text!r}; {refused} output commits refused "
+         f"by cage in {tries} captures; {watchdogs} WATCHDOG=1 so far")
 
 
 config = root + "/etc/mot-cua/kiosk.toml"
@@ -242,7 +261,14 @@ with msg_lock:
     messages.clear()
 sup = Supervisor()
 wait_for("READY=1 after the first frame", lambda: ready_count() >= 1)
-screenshot_text("attract.png", "Chạm vào màn hình để bắt đầu")
+if not screenshot_text("attract.png", "Chạm vào màn hình để bắt đầu", may_be_stuck=True):
+    # A compositor that never showed a frame is cage's, not the kiosk's; a second stuck one fails.
+    sup.stop()
+    with msg_lock:
+        messages.clear()
+    sup = Supervisor()
+    wait_for("READY=1 after the first frame (second session)", lambda: ready_count() >= 1)
+    screenshot_text("attract.png", "Chạm vào màn hình để bắt đầu")
 t0 = time.monotonic()
 wait_for("three WATCHDOG=1 while idle",
          lambda: sum(1 for t, m in messages if t > t0 and "WATCHDOG=1" in m) >= 3, timeout=10)
