@@ -89,9 +89,9 @@ std::map<std::string, std::string> Snapshot(const fs::path& dir) {
 
 }  // namespace
 
-TEST_CASE("kioskctl provision enrols, sets both PINs and the devices; the same plan again changes nothing") {
+TEST_CASE("kioskctl provision enrols, sets both PINs and the devices, and the same plan again changes nothing") {
   TempDir sim_dir("mck-prov-sim");
-  PortalSim sim({sim_dir.path() / "portal.db"});
+  PortalSim sim{{sim_dir.path() / "portal.db", 0, "server", {}}};
   sim.AddToken("prov-token-1", kCommune);
   Kiosk k(3);  // kiosk.toml says kiosk 3; the plan makes it kiosk 12
   Plan plan{sim.url(), "prov-token-1", (CertsDir() / "ca.pem").string()};
@@ -171,7 +171,7 @@ TEST_CASE("kioskctl provision enrols, sets both PINs and the devices; the same p
 
 TEST_CASE("a different plan is refused without --force and applied with it") {
   TempDir sim_dir("mck-prov-sim");
-  PortalSim sim({sim_dir.path() / "portal.db"});
+  PortalSim sim{{sim_dir.path() / "portal.db", 0, "server", {}}};
   sim.AddToken("prov-token-2", kCommune);
   Kiosk k(3);
   Plan plan{sim.url(), "prov-token-2", (CertsDir() / "ca.pem").string()};
@@ -224,7 +224,7 @@ TEST_CASE("a bad plan prints every problem and changes nothing on disk") {
 
 TEST_CASE("a used enrolment token leaves the kiosk unprovisioned") {
   TempDir sim_dir("mck-prov-sim");
-  PortalSim sim({sim_dir.path() / "portal.db"});
+  PortalSim sim{{sim_dir.path() / "portal.db", 0, "server", {}}};
   sim.AddToken("prov-token-3", kCommune);
   Kiosk other(5);
   other.Enrol(sim, "prov-token-3");  // the token is spent
