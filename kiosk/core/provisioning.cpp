@@ -190,7 +190,7 @@ StepReport Provisioning::Enrol(const ProvisioningPlan& plan, bool force) {
   if (e->commune_code != plan.commune_code) {
     // Enrolled, but not for the commune the plan names: nothing else is provisioned, and the
     // token is not recorded, so a re-run with this plan keeps refusing until it is corrected.
-    return Failed(step, Status::Error(Code::kFailedPrecondition,
+    return Failed(step, Status::Error(Code::kInvalidArgument,
                                       "the token was issued for commune " + e->commune_code + ", the plan says " +
                                           plan.commune_code + ": fix the plan and provision again with --force",
                                       "Mã đăng ký được cấp cho xã " + e->commune_code + ", kế hoạch ghi " +

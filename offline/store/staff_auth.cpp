@@ -25,7 +25,7 @@ struct PinKeys {
   const char* lockouts_day;
   const char* actor;  // audit actor and action prefix: "staff.pin_set", "technician.pin_set"
   const char* name_en;
-  const char* name_vi;
+  const char* name_vi;  // starts with "M" (ASCII): "Mã PIN …"
 };
 constexpr PinKeys kStaffKeys{"staff.pin",          "staff.pin_failures", "staff.pin_locked_until",
                              "staff.pin_lockouts", kLockoutsDayKey,      "staff",
@@ -63,8 +63,9 @@ Result<int64_t> IntSetting(Store& store, const char* key, const PinKeys& k) {
   const std::string& s = **v;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
   if (ec != std::errc() || end != s.data() + s.size()) {
-    return Status::Error(Code::kCorrupt, std::string("pin auth: setting ") + key + " is not a number",
-                         std::string("Dữ liệu ") + k.name_vi + " bị hỏng. Xin báo kỹ thuật viên để đặt lại mã PIN.");
+    return Status::Error(
+        Code::kCorrupt, std::string("pin auth: setting ") + key + " is not a number",
+        std::string("Dữ liệu m") + (k.name_vi + 1) + " bị hỏng. Xin báo kỹ thuật viên để đặt lại mã PIN.");
   }
   return n;
 }

@@ -249,6 +249,31 @@ TEST_CASE("a used enrolment token leaves the kiosk unprovisioned") {
   }
 }
 
+TEST_CASE("a token issued for another commune provisions nothing beyond the enrolment") {
+  TempDir sim_dir("mck-prov-sim");
+  PortalSim sim{{sim_dir.path() / "portal.db", 0, "server", {}}};
+  sim.AddToken("prov-token-4", "000.00.24.H99");
+  Kiosk k(3);
+  Plan plan{sim.url(), "prov-token-4", (CertsDir() / "ca.pem").string()};
+  const fs::path file = plan.Write(k);
+  Run r = Provision(k, file);
+  INFO(r.out << r.err);
+  CHECK(r.code == 2);
+  CHECK(r.err.find("000.00.24.H99") != std::string::npos);
+  CHECK_FALSE(fs::exists(k.dir() / "data" / mck::kProvisionedFile));
+  {
+    auto store = k.OpenStore();
+    mck::SystemClock clock;
+    auto has = mck::StaffAuth(*store, clock, mck::PinPolicy{}, mck::PinRole::kStaff).HasPin();
+    REQUIRE(has.ok());
+    CHECK_FALSE(*has);
+  }
+  // The same plan again keeps refusing (it is not this kiosk's enrolment).
+  Run again = Provision(k, file);
+  CHECK(again.code == 2);
+  CHECK_FALSE(fs::exists(k.dir() / "data" / mck::kProvisionedFile));
+}
+
 TEST_CASE("the provisioned overlay may set only the provisioned keys") {
   mck::KioskConfig c;
   c.data_dir = "/var/lib/mot-cua";
