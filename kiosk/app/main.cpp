@@ -218,6 +218,8 @@ int main(int argc, char** argv) {
     failure = config.status();
   } else {
     if (args->data_dir) config->data_dir = *args->data_dir;
+    // The technician's per-device values (kioskctl provision) over the /etc file.
+    if (Status st = ApplyProvisioned(&config.value()); !st.ok()) failure = st;
     InstallJournalLogging(config->journal);  // [logging] journal: mck::Log entries to the journal
     so.data_dir = config->data_dir;
     so.kiosk_number = config->kiosk_number;
@@ -225,8 +227,10 @@ int main(int argc, char** argv) {
     so.catalog_seed = config->catalog_seed;
     so.key_protection = KeyProtectionFor(*config);
     so.clock = &clock;
-    store.emplace(Store::Open(so));
-    if (!store->ok()) failure = store->status();
+    if (!failure) {
+      store.emplace(Store::Open(so));
+      if (!store->ok()) failure = store->status();
+    }
   }
   if (!failure) {
     if (Status st = strings.Load(AssetsDir(*args) / "i18n"); !st.ok()) failure = st;

@@ -78,8 +78,10 @@ Result<const KioskConfig*> Context::Config() {
   }
   auto cfg = LoadConfig(path);
   if (!cfg.ok()) return cfg.status();
+  if (data_dir_) cfg->data_dir = std::filesystem::absolute(*data_dir_);
+  // The technician's per-device values (kioskctl provision) over the /etc file.
+  if (Status st = ApplyProvisioned(&cfg.value()); !st.ok()) return st;
   config_ = std::move(cfg.value());
-  if (data_dir_) config_->data_dir = std::filesystem::absolute(*data_dir_);
   InstallJournalLogging(config_->journal);  // under systemd (a timer, a unit): mck::Log to the journal
   return &*config_;
 }

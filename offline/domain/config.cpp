@@ -225,6 +225,73 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   return c;
 }
 
+Status ApplyProvisionedText(std::string_view text, const std::filesystem::path& name, KioskConfig* c) {
+  toml::table root;
+  try {
+    root = toml::parse(text, name.string());
+  } catch (const toml::parse_error& e) {
+    const std::string loc = name.string() + ":" + std::to_string(e.source().begin.line) + ": ";
+    return Status::Error(Code::kInvalidArgument, loc + std::string(e.description()),
+                         loc + "lỗi cú pháp TOML: " + std::string(e.description()));
+  }
+  // Read into a copy: a refused overlay leaves *c as it was.
+  KioskConfig o = *c;
+  Reader r{name, root};
+  MCK_RETURN_IF_ERROR(r.CheckKeys(root, {"kiosk", "portal", "devices"}, ""));
+  Status st;
+  if (auto* t = r.Section("kiosk", &st)) {
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"number", "commune_code", "commune_name"}, "kiosk."));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "number", 1, 99, &o.kiosk_number));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "commune_code", &o.commune_code));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "commune_name", &o.commune_name));
+  }
+  MCK_RETURN_IF_ERROR(st);
+  if (auto* t = r.Section("portal", &st)) {
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"url"}, "portal."));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "url", &o.portal_url));
+    if (!o.portal_url.empty() && o.portal_url.rfind("https://", 0) != 0) {
+      return At(name, t->get("url")->source(), "portal.url must start with https:// (TLS is mandatory)",
+                "portal.url phải bắt đầu bằng https:// (bắt buộc mã hoá TLS)");
+    }
+  }
+  MCK_RETURN_IF_ERROR(st);
+  if (auto* t = r.Section("devices", &st)) {
+    MCK_RETURN_IF_ERROR(
+        r.CheckKeys(*t, {"printer", "printer_width_mm", "card_reader", "card_reader_name", "qr_scanner"}, "devices."));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "printer", &o.printer));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "printer_width_mm", 58, 80, &o.printer_width_mm));
+    if (o.printer_width_mm != 58 && o.printer_width_mm != 80) {
+      return At(name, t->get("printer_width_mm")->source(), "printer_width_mm must be 58 or 80",
+                "printer_width_mm phải là 58 hoặc 80");
+    }
+    MCK_RETURN_IF_ERROR(r.OneOf(*t, "card_reader", {"pcsc", "sim"}, &o.card_reader));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "card_reader_name", &o.card_reader_name));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "qr_scanner", &o.qr_scanner));
+    const std::filesystem::path base = name.has_parent_path() ? name.parent_path() : std::filesystem::path(".");
+    if (t->get("printer") && o.printer.rfind("file:", 0) == 0) {
+      o.printer = "file:" + Resolve(base, o.printer.substr(5)).string();
+    }
+  }
+  MCK_RETURN_IF_ERROR(st);
+  o.provisioned_file = name;
+  *c = std::move(o);
+  return Status::Ok();
+}
+
+Status ApplyProvisioned(KioskConfig* c) {
+  const std::filesystem::path file = c->data_dir / kProvisionedFile;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec) && !ec) return Status::Ok();  // not provisioned: the /etc file alone
+    return Status::Error(Code::kIo, file.string() + ": cannot read the provisioned values",
+                         file.string() + ": không đọc được tệp cấu hình đã cài đặt cho kiosk");
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ApplyProvisionedText(ss.str(), file, c);
+}
+
 Result<KioskConfig> LoadConfig(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {

@@ -59,12 +59,31 @@ struct KioskConfig {
 
   // Where the catalog seed lives (config/procedures.json next to the config file by default).
   std::filesystem::path catalog_seed;
-  std::filesystem::path source_file;  // the file this was read from, for messages
+  std::filesystem::path source_file;       // the file this was read from, for messages
+  std::filesystem::path provisioned_file;  // the overlay applied over it (ApplyProvisioned); empty: none
 };
 
 // Reads and checks a config file. Relative paths in it are resolved against the file's folder.
 Result<KioskConfig> LoadConfig(const std::filesystem::path& file);
 // Same, from text (for tests); `name` is used in messages and as the base for relative paths.
 Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::path& name);
+
+// The per-device values a technician provisions (kiosk/core/provisioning.h, `kioskctl provision`)
+// live in the data directory, not in /etc/mot-cua/kiosk.toml: that file is a conffile shared by
+// the whole fleet and read-only to the sandboxed kiosk (docs/configuration.md "Provisioned
+// values"). The file name, under the data directory:
+inline constexpr const char* kProvisionedFile = "provisioned.toml";
+
+// Applies <config->data_dir>/provisioned.toml over *config when the file exists (Ok and nothing
+// changed when it does not). Call it after the data directory is final (--data-dir applied) and
+// before the store is opened (the kiosk number is in the provisional codes). Only the provisioned
+// keys are allowed — [kiosk] number, commune_code, commune_name; [portal] url; [devices] printer,
+// printer_width_mm, card_reader, card_reader_name, qr_scanner — with the checks of the /etc file;
+// any other key (data_dir, [security], ...) is refused with the file and line, so the data
+// directory can never widen what the kiosk's own user may change. Relative printer paths are
+// resolved against the data directory.
+Status ApplyProvisioned(KioskConfig* config);
+// The same from text (tests, and provisioning's own check of what it is about to write).
+Status ApplyProvisionedText(std::string_view text, const std::filesystem::path& name, KioskConfig* config);
 
 }  // namespace mck

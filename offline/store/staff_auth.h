@@ -12,6 +12,11 @@
 // transaction with the count or lock it records (Settings::PutAll): a failure of the disk
 // leaves neither.
 //
+// The technician's PIN (PinRole::kTechnician, set at provisioning: kiosk/core/provisioning.h) is
+// kept the same way under its own keys ("technician.pin", its own count, lock and ladder; audit
+// rows "technician.*"). The two never open each other's mode, and SetPin refuses a PIN equal to
+// the other role's, so one PIN can never be both.
+//
 // Thread-safety: as Store (one thread at a time per Store object).
 #pragma once
 
@@ -28,6 +33,8 @@ struct PinPolicy {
   int iterations = 200000;  // PBKDF2 rounds: ~0.1 s on a low-end kiosk board, per try
 };
 
+enum class PinRole { kStaff, kTechnician };
+
 enum class PinCheck { kOk, kWrong, kLocked, kNotSet };
 
 struct PinResult {
@@ -38,10 +45,15 @@ struct PinResult {
 
 class StaffAuth {
  public:
-  StaffAuth(Store& store, const Clock& clock, PinPolicy policy) : store_(store), clock_(clock), policy_(policy) {}
+  StaffAuth(Store& store, const Clock& clock, PinPolicy policy, PinRole role = PinRole::kStaff)
+      : store_(store), clock_(clock), policy_(policy), role_(role) {}
 
-  // Sets (or replaces) the PIN: 6 to 12 digits, not trivial (IsTrivialPin: kInvalidArgument with
-  // a Vietnamese reason). Clears failures, any lock and the lock-out ladder.
+  PinRole role() const { return role_; }
+  // Whether `pin` passes the rules SetPin applies to it alone (6 to 12 digits, not trivial):
+  // kInvalidArgument with the reason in Vietnamese (naming the role's PIN), else Ok.
+  static Status CheckNewPin(PinRole role, const std::string& pin);
+  // Sets (or replaces) the PIN: CheckNewPin, and not the other role's current PIN
+  // (kInvalidArgument). Clears failures, any lock and the lock-out ladder.
   Status SetPin(const std::string& pin);
   // The technician's reset: lifts a lock, clears failures and the ladder. Audited
   // ("staff.pin_unlocked_by_technician"). The PIN itself is unchanged.
@@ -52,11 +64,16 @@ class StaffAuth {
   Result<bool> HasPin();
   // Checks a PIN. While locked, the PIN is not even compared.
   Result<PinResult> Verify(const std::string& pin);
+  // Whether `pin` is the stored PIN, WITHOUT counting a failure or looking at the lock: for
+  // provisioning (is the plan's PIN already set? is it the other role's?), which runs as root or
+  // the kiosk's user on the box, never for a PIN typed at the screen (use Verify). false when none.
+  Result<bool> Matches(const std::string& pin);
 
  private:
   Store& store_;
   const Clock& clock_;
   PinPolicy policy_;
+  PinRole role_ = PinRole::kStaff;
 };
 
 // A PIN anyone would try first: every digit the same, digits running up or down (wrapping
