@@ -164,6 +164,14 @@ TEST_CASE("a renewal the portal refuses leaves the old certificate working and i
   CHECK(fs::exists(before.key_file));
   CHECK(Serial(after.cert_file) == old_serial);
   CHECK_FALSE(Setting(kiosk, settings::kCertRenewalError).empty());
+  // Diagnostics report it, with the days left.
+  std::string out, err;
+  REQUIRE(RunKioskctl({"--config", kiosk.config_file().string(), "diag", "--json"}, &out, &err) == 0);
+  const json diag = json::parse(out);
+  CHECK_FALSE(diag["certificate"]["renewal_error"].get<std::string>().empty());
+  CHECK(diag["certificate"]["days_left"].get<int>() >= 9);
+  CHECK(diag["certificate"]["days_left"].get<int>() <= 10);
+  CHECK(diag["certificate"]["serial"] == old_serial);
   PassWithoutRenewal(kiosk);
   CHECK(PresentedSerial(sim, before.kiosk_id) == old_serial);
 
@@ -233,5 +241,43 @@ TEST_CASE("a power cut at any step of a renewal leaves a working pair") {
     CHECK(sum->certificate_renewed);
     CHECK(syncer->RunOnce().ok());
     CHECK(PresentedSerial(sim, before.kiosk_id) == Serial(Load(kiosk).cert_file));
+  }
+}
+
+TEST_CASE("kioskctl cert show, cert renew and diag give the certificate's days left before and after") {
+  TempDir dir{"mck-renew"};
+  PortalSim sim{{dir.path() / "sim.db", 0, "server", {"--seed", "9"}}};
+  Kiosk kiosk;
+  EnrolShortLived(sim, kiosk, "TOKEN-R4", 10);
+  const std::string cfg = kiosk.config_file().string();
+  std::string out, err;
+  REQUIRE(RunKioskctl({"--config", cfg, "--json", "cert", "show"}, &out, &err) == 0);
+  const json before = json::parse(out);
+  CHECK(before["days_left"].get<int>() <= 10);
+  CHECK(before["renew_days"] == 30);
+  REQUIRE(RunKioskctl({"--config", cfg, "--json", "cert", "renew"}, &out, &err) == 0);
+  INFO(err);
+  const json renewed = json::parse(out);
+  CHECK(renewed["old_serial"] == before["serial"]);
+  CHECK(renewed["serial"] != before["serial"]);
+  CHECK(renewed["days_left"].get<int>() >= 364);
+  REQUIRE(RunKioskctl({"--config", cfg, "diag", "--json"}, &out, &err) == 0);
+  const json diag = json::parse(out);
+  CHECK(diag["certificate"]["serial"] == renewed["serial"]);
+  CHECK(diag["certificate"]["days_left"].get<int>() >= 364);
+  CHECK(diag["enrolment"]["enrolled"] == true);
+  CHECK(diag["certificate"]["renewal_error"] == "");
+  REQUIRE(RunKioskctl({"--config", cfg, "diag"}, &out, &err) == 0);
+  CHECK(out.find("days left") != std::string::npos);
+  // The kiosk talks with the pair kioskctl made.
+  PassWithoutRenewal(kiosk);
+  CHECK(PresentedSerial(sim, diag["enrolment"]["kiosk_id"].get<std::string>()) == renewed["serial"]);
+
+  SECTION("a refused renewal is exit 1 and leaves the certificate as it was") {
+    sim.Admin("POST", "/admin/certificates", {{"refuse_renewal", 500}});
+    CHECK(RunKioskctl({"--config", cfg, "--json", "cert", "renew"}, &out, &err) == 1);
+    REQUIRE(RunKioskctl({"--config", cfg, "--json", "cert", "show"}, &out, &err) == 0);
+    CHECK(json::parse(out)["serial"] == renewed["serial"]);
+    CHECK_FALSE(json::parse(out)["renewal_error"].get<std::string>().empty());
   }
 }
