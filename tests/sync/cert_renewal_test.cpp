@@ -172,6 +172,8 @@ TEST_CASE("a renewal the portal refuses leaves the old certificate working and i
   CHECK(diag["certificate"]["days_left"].get<int>() >= 9);
   CHECK(diag["certificate"]["days_left"].get<int>() <= 10);
   CHECK(diag["certificate"]["serial"] == old_serial);
+  REQUIRE(RunKioskctl({"--config", kiosk.config_file().string(), "metrics"}, &out, &err) == 0);
+  CHECK(out.find("mck_client_certificate_renewal_failing 1") != std::string::npos);
   PassWithoutRenewal(kiosk);
   CHECK(PresentedSerial(sim, before.kiosk_id) == old_serial);
 
