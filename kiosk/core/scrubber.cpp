@@ -107,6 +107,16 @@ std::string ReplacePattern(const std::string& text, const std::regex& re, const 
 
 }  // namespace
 
+std::string RemoveConfigSecrets(const std::string& toml) {
+  static const std::regex kSecret(
+      R"re(^(\s*"?(?:[A-Za-z0-9.-]*[_.-])?(?:token|secret|password|passphrase|pin|pin_hash|private_key)"?\s*=).*$)re",
+      std::regex::icase);
+  std::istringstream in(toml);
+  std::string out;
+  for (std::string line; std::getline(in, line);) out += std::regex_replace(line, kSecret, "$1 \"[removed]\"") + "\n";
+  return out;
+}
+
 void Scrubber::AddNeedle(std::string text, bool ascii_fold, const std::string& kind) {
   if (text.size() < 3) return;
   for (const auto& n : needles_) {

@@ -30,6 +30,11 @@ class Store;
 
 namespace mck::core {
 
+// A TOML configuration's text with the value of every key that names a secret (token, secret,
+// password, passphrase, pin, pin_hash, private_key, alone or as the last part of the name:
+// "enrol_token") replaced by "[removed]". Other keys ("pin_max_attempts") are kept.
+std::string RemoveConfigSecrets(const std::string& toml);
+
 class Scrubber {
  public:
   enum class Kind { kName, kIdNumber, kPhone, kDate, kText };

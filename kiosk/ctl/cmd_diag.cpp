@@ -13,7 +13,6 @@
 #include <deque>
 #include <fstream>
 #include <iostream>
-#include <regex>
 #include <sstream>
 
 #include "kiosk/core/diagnostics.h"
@@ -111,17 +110,6 @@ std::string Capture(const std::vector<std::string>& argv, int* code) {
   return out;
 }
 
-// The configuration file's text with every value whose key names a secret replaced.
-std::string WithoutSecrets(const std::string& toml) {
-  static const std::regex kSecret(
-      R"(^(\s*[A-Za-z0-9_.-]*(token|secret|password|passphrase|pin|private)[A-Za-z0-9_.-]*\s*=).*$)",
-      std::regex::icase);
-  std::istringstream in(toml);
-  std::string out;
-  for (std::string line; std::getline(in, line);) out += std::regex_replace(line, kSecret, "$1 \"[removed]\"") + "\n";
-  return out;
-}
-
 struct Bundle {
   fs::path dir;
   core::Scrubber scrubber;
@@ -171,7 +159,7 @@ int DiagBundle(Context& ctx) {
   const fs::path config_file = (*cfg)->source_file;
   std::string config_text = config_file.empty() ? std::string() : ReadFile(config_file);
   config_text = "# " + config_file.string() + " (secrets removed); data_dir in effect: " + (*cfg)->data_dir.string() +
-                "\n" + WithoutSecrets(config_text);
+                "\n" + core::RemoveConfigSecrets(config_text);
   written.push_back(b.Write("config.toml", config_text));
 
   MetricsInputs mi;

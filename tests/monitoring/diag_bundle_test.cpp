@@ -114,6 +114,19 @@ TEST_CASE("kioskctl diag bundle: no seeded citizen's name, ID number, phone or b
   CHECK(Slurp(bundle / "MANIFEST.txt").find("replacements:") != std::string::npos);
 }
 
+TEST_CASE("the bundle's configuration keeps its settings and loses its secrets") {
+  const std::string in =
+      "[portal]\nurl = \"https://p.example\"\nenrol_token = \"T-123\"\n[staff]\npin_max_attempts = 5\n"
+      "technician_pin = \"482913\"\nPassword=\"x\"\n";
+  const std::string out = core::RemoveConfigSecrets(in);
+  CHECK(out.find("T-123") == std::string::npos);
+  CHECK(out.find("482913") == std::string::npos);
+  CHECK(out.find("\"x\"") == std::string::npos);
+  CHECK(out.find("enrol_token = \"[removed]\"") != std::string::npos);
+  CHECK(out.find("pin_max_attempts = 5") != std::string::npos);
+  CHECK(out.find("url = \"https://p.example\"") != std::string::npos);
+}
+
 TEST_CASE("the scrubber finds a known value in its other forms and IDs and phones by pattern") {
   core::Scrubber s;
   s.AddKnown(kNameNfd, core::Scrubber::Kind::kName);
