@@ -96,6 +96,7 @@ std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const Sto
   so.max_catalog_bytes = static_cast<size_t>(config.max_catalog_kib) * 1024;
   so.interval = std::chrono::seconds(config.sync_interval_s);
   so.heartbeat_interval = std::chrono::seconds(config.heartbeat_interval_s);
+  so.cert_renew_days = config.cert_renew_days;
   so.software_version = MCK_VERSION;
   so.data_dir = config.data_dir;
   so.metrics_textfile = config.metrics_textfile;  // docs/monitoring.md

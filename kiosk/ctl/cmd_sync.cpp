@@ -99,6 +99,7 @@ int Sync(Context& ctx) {
   o.max_catalog_bytes = static_cast<size_t>((*cfg)->max_catalog_kib) * 1024;
   o.interval = std::chrono::seconds((*cfg)->sync_interval_s);
   o.heartbeat_interval = std::chrono::seconds((*cfg)->heartbeat_interval_s);
+  o.cert_renew_days = (*cfg)->cert_renew_days;
   o.lease = std::chrono::seconds(lease_s);
   o.backoff.base = std::chrono::milliseconds(base_ms);
   o.backoff.cap = std::chrono::milliseconds(cap_ms);

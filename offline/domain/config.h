@@ -27,6 +27,7 @@ struct KioskConfig {
   std::string proxy;          // "http://host:3128"; empty: no proxy, environment variables ignored
   int max_answer_kib = 1024;  // largest portal answer accepted (the catalog: max_catalog_kib)
   int max_catalog_kib = 16384;
+  int cert_renew_days = 30;  // renew the client certificate when fewer days are left; 0: never
   // [privacy]
   int retention_days = 30;  // personal data purged this long after acceptance
   // [ui]

@@ -32,6 +32,10 @@ void PurgeSchedule::Run() {
         std::cerr << "purge: store not opened: " << store.status().ToString() << "\n";
       } else {
         auto n = (*store)->PurgeExpired();
+        // For diagnostics (kiosk/core/diagnostics.h): when the schedule last ran and how it went.
+        (void)(*store)->settings().Put(settings::kPurgeLastRunAt, FormatRfc3339Vietnam(clock_.Now()));
+        (void)(*store)->settings().Put(settings::kPurgeLastResult,
+                                       n.ok() ? "purged " + std::to_string(*n) : n.status().message_en());
         if (!n.ok()) {
           std::cerr << "purge: " << n.status().ToString() << "\n";
         } else {

@@ -20,6 +20,11 @@
 
 namespace mck {
 
+namespace settings {
+inline constexpr const char* kPurgeLastRunAt = "purge.last_run_at";   // RFC 3339, each run
+inline constexpr const char* kPurgeLastResult = "purge.last_result";  // "purged N" or the error (English)
+}  // namespace settings
+
 class PurgeSchedule {
  public:
   static constexpr std::chrono::hours kInterval{24};

@@ -185,6 +185,29 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Create(HttpOptions options) {
   return client;
 }
 
+Status HttpClient::SetClientIdentity(const std::filesystem::path& cert_file, std::string key_pem) {
+  std::ifstream in(cert_file, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (!in || ss.str().empty() || key_pem.empty()) {
+    SecureWipe(key_pem);
+    return Status::Error(Code::kSecurity, cert_file.string() + ": client certificate unreadable",
+                         "Không đọc được chứng chỉ của kiosk: " + cert_file.string());
+  }
+  CURL* fresh = curl_easy_init();
+  if (!fresh) {
+    SecureWipe(key_pem);
+    return Status::Error(Code::kInternal, "curl_easy_init failed");
+  }
+  if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));  // its connections and TLS sessions go with it
+  curl_ = fresh;
+  client_cert_pem_ = ss.str();
+  options_.client_cert = cert_file;
+  SecureWipe(options_.client_key_pem);
+  options_.client_key_pem = std::move(key_pem);
+  return Status::Ok();
+}
+
 HttpClient::~HttpClient() {
   if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
   SecureWipe(options_.client_key_pem);

@@ -80,6 +80,8 @@ class HttpClient final : public PortalTransport {
 
   PortalReply Send(const PortalRequest& request) override;
   TransportStats stats() const override { return {transfers_, connections_opened_, seconds_in_transfers_}; }
+  // A new easy handle, so no connection or TLS session made with the old identity is reused.
+  Status SetClientIdentity(const std::filesystem::path& cert_file, std::string key_pem) override;
 
   // Connections opened so far (for the benchmark and tests: reuse shows as 1).
   long connections_opened() const { return connections_opened_; }

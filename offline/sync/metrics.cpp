@@ -150,6 +150,9 @@ std::string RenderPrometheus(const KioskMetrics& m) {
     w.Metric("mck_client_certificate_days_left", "gauge",
              "Whole days until the client certificate expires (negative: expired).");
     w.Sample("mck_client_certificate_days_left", left >= 0 ? left / 86400 : -((-left + 86399) / 86400));
+    w.Metric("mck_client_certificate_renewal_failing", "gauge",
+             "1 when the last certificate renewal failed (the old certificate is still used).");
+    w.Sample("mck_client_certificate_renewal_failing", m.cert_renewal_failing ? 1 : 0);
   }
   if (m.disk_free_bytes) {
     w.Metric("mck_data_disk_free_bytes", "gauge", "Free space for the kiosk's data directory.");
@@ -199,6 +202,9 @@ Result<KioskMetrics> CollectMetrics(Store& store, const MetricsInputs& in) {
       if (auto t = ParseRfc3339(**exp)) m.cert_not_after_unix = UnixSeconds(*t);
     }
   }
+  auto renewal_error = Get(store, "portal.cert_renewal_error");  // offline/sync/renewal.h
+  if (!renewal_error.ok()) return renewal_error.status();
+  m.cert_renewal_failing = *renewal_error && !(*renewal_error)->empty();
   struct statvfs vfs {};
   if (!in.data_dir.empty() && ::statvfs(in.data_dir.c_str(), &vfs) == 0)
     m.disk_free_bytes = static_cast<int64_t>(vfs.f_bavail) * static_cast<int64_t>(vfs.f_frsize);

@@ -41,6 +41,7 @@ struct KioskMetrics {
   std::string printer_state = "unknown";         // PaperStateName: ok, paper_low, paper_out, ...
   std::string card_reader_state = "unknown";
   std::optional<int64_t> cert_not_after_unix;  // the client certificate's notAfter
+  bool cert_renewal_failing = false;           // the last renewal try failed (offline/sync/renewal.h)
   std::optional<int64_t> disk_free_bytes;
 };
 

@@ -66,8 +66,10 @@ Result<std::unique_ptr<Syncer>> Syncer::Open(const SyncSetup& setup, SyncOptions
   auto client = HttpClient::Create(std::move(h));
   if (!client.ok()) return client.status();
   if (options.data_dir.empty()) options.data_dir = setup.store.data_dir;
-  return std::unique_ptr<Syncer>(
+  auto syncer = std::unique_ptr<Syncer>(
       new Syncer(std::move(store.value()), std::move(client.value()), clock, std::move(options)));
+  syncer->identity_cert_ = e->cert_file;
+  return syncer;
 }
 
 Syncer::~Syncer() {
@@ -440,6 +442,7 @@ Result<SyncSummary> Syncer::Pass() {
   }
   if (sum.error.ok() && !stop_ && !(paused_until_ && Now() < *paused_until_)) {
     Heartbeat(sum);
+    if (sum.error.ok()) RenewCertificateIfDue(sum);
     if (sum.error.ok()) RefreshCatalog(sum);
     if (sum.error.ok() && options_.poll_status) PollStatuses(sum);
   }
@@ -478,6 +481,7 @@ void Merge(SyncSummary& total, const SyncSummary& s) {
   total.bytes_uploaded += s.bytes_uploaded;
   total.status_updates += s.status_updates;
   total.catalog_updated = total.catalog_updated || s.catalog_updated;
+  total.certificate_renewed = total.certificate_renewed || s.certificate_renewed;
   total.remaining = s.remaining;
   total.connections_opened = s.connections_opened;
   total.seconds_in_transfers = s.seconds_in_transfers;

@@ -87,6 +87,10 @@ struct SyncOptions {
   std::function<std::string()> card_reader_state;
   // Prometheus textfile written after each pass (docs/monitoring.md); empty: none.
   std::filesystem::path metrics_textfile;
+  // Certificate renewal (offline/sync/renewal.h): tried in a pass when fewer than this many days
+  // are left (config [portal] cert_renew_days; 0: never), at most once per cert_renewal_retry.
+  int cert_renew_days = 30;
+  std::chrono::seconds cert_renewal_retry{3600};
 };
 
 struct SyncSummary {
@@ -106,6 +110,7 @@ struct SyncSummary {
   long requests = 0;                    // HTTPS requests so far by this Syncer
   std::optional<int64_t> clock_skew_s;  // portal time minus kiosk time
   std::optional<std::chrono::milliseconds> portal_pause;  // when the pass ended waiting for the portal
+  bool certificate_renewed = false;                       // this run renewed the client certificate
   Status error;  // the reason the run stopped early (kSecurity, kUnavailable, ...)
 };
 
@@ -223,6 +228,9 @@ class Syncer {
   void RefreshCatalog(SyncSummary& sum);
   void Heartbeat(SyncSummary& sum);
   void FollowHeartbeatAnswer(const std::string& body);  // the heartbeat's answer, checked
+  // syncer_renewal.cpp: renews the client certificate when it is due, then talks with the new one.
+  void RenewCertificateIfDue(SyncSummary& sum);
+  void LoadIdentity(SyncSummary& sum);  // the pair the settings name, into the transport
   PortalReply SendCatalogRequest(const std::vector<std::pair<std::string, std::string>>& headers);
   void Emit(SyncEvent event);
   void RecordState(const SyncSummary& sum);
@@ -251,7 +259,10 @@ class Syncer {
   int portal_failures_ = 0;
   std::optional<int64_t> skew_s_;
   std::string last_error_;
-  std::optional<std::chrono::steady_clock::time_point> last_heartbeat_, last_catalog_;
+  long latency_requests_ = 0;  // transport figures at the last RecordState (portal latency)
+  double latency_seconds_ = 0;
+  std::filesystem::path identity_cert_;  // the certificate the transport presents (Open; renewal)
+  std::optional<std::chrono::steady_clock::time_point> last_heartbeat_, last_catalog_, last_renewal_try_;
   bool catalog_requested_ = false;
   std::map<std::string, std::chrono::steady_clock::time_point> last_polled_;
   std::map<std::string, int64_t> failures_;  // by cause, not yet stored

@@ -191,6 +191,13 @@ void Syncer::RecordState(const SyncSummary& sum) {
       {"sync.last_pass_at", FormatRfc3339Vietnam(Now())},
       {"sync.last_error", sum.error.ok() ? "" : sum.error.message_en()}};
   if (sum.clock_skew_s) values.emplace_back("sync.clock_skew_s", std::to_string(*sum.clock_skew_s));
+  // Portal latency: the mean time of this pass's requests (connection set-up included).
+  if (sum.requests > latency_requests_) {
+    const double ms = 1000.0 * (sum.seconds_in_transfers - latency_seconds_) / double(sum.requests - latency_requests_);
+    values.emplace_back("sync.portal_latency_ms", std::to_string(static_cast<int64_t>(ms + 0.5)));
+  }
+  latency_requests_ = sum.requests;
+  latency_seconds_ = sum.seconds_in_transfers;
   for (const auto& [key, value] : values) {
     if (Status st = store_->settings().Put(key, value); !st.ok()) {
       std::cerr << "sync: " << key << " not recorded: " << st.ToString() << "\n";

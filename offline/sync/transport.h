@@ -31,6 +31,7 @@
 #include <atomic>
 #include <cassert>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,6 +39,7 @@
 #include <vector>
 
 #include "offline/domain/clock.h"
+#include "offline/domain/ids.h"
 #include "offline/domain/status.h"
 
 namespace mck {
@@ -117,6 +119,14 @@ class PortalTransport {
   // One exchange; blocking (see the contract above).
   virtual PortalReply Send(const PortalRequest& request) = 0;
   virtual TransportStats stats() const = 0;
+  // After a certificate renewal (offline/sync/renewal.h): later requests present this
+  // certificate (PEM file) and key (PEM, moved in, wiped by the transport), on new connections.
+  // The default (transports without a client identity, like the tests' fake portal) ignores it.
+  virtual Status SetClientIdentity(const std::filesystem::path& cert_file, std::string key_pem) {
+    (void)cert_file;
+    SecureWipe(key_pem);
+    return Status::Ok();
+  }
 };
 
 }  // namespace mck

@@ -100,7 +100,10 @@ std::string Expected(const std::string& version, int64_t now, int64_t depth, int
     << "mck_client_certificate_expiry_timestamp_seconds " << cert_at << "\n"
     << "# HELP mck_client_certificate_days_left Whole days until the client certificate expires (negative: "
        "expired).\n"
-    << "# TYPE mck_client_certificate_days_left gauge\nmck_client_certificate_days_left " << days << "\n";
+    << "# TYPE mck_client_certificate_days_left gauge\nmck_client_certificate_days_left " << days << "\n"
+    << "# HELP mck_client_certificate_renewal_failing 1 when the last certificate renewal failed (the old "
+       "certificate is still used).\n"
+    << "# TYPE mck_client_certificate_renewal_failing gauge\nmck_client_certificate_renewal_failing 0\n";
   return o.str();
 }
 

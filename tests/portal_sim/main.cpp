@@ -170,6 +170,7 @@ int main(int argc, char** argv) {
   portal_sim::RegisterProofAdmin(admin, sim);
   portal_sim::RegisterAuditAdmin(admin, sim);
   portal_sim::RegisterHostile(admin, sim);
+  portal_sim::RegisterRenewalAdmin(admin);
 
   const int port = cfg.port ? (api.bind_to_port(cfg.host, cfg.port) ? cfg.port : -1) : api.bind_to_any_port(cfg.host);
   const int admin_port = cfg.admin_port ? (admin.bind_to_port(cfg.host, cfg.admin_port) ? cfg.admin_port : -1)

@@ -129,6 +129,14 @@ struct IssuedCertificate {
 std::optional<IssuedCertificate> SignKioskCsr(const Sim& sim, const std::string& csr_pem, const std::string& kiosk_id,
                                               const std::string& commune_code, std::string* error);
 
+// Certificate renewal (sim_renewal.cpp): the validity of certificates issued from now on (one
+// year unless a test set it on the admin listener), the record of the serial each kiosk presents
+// (called by Begin once the caller is known), and the endpoints.
+int64_t KioskCertValiditySeconds();
+void NotePeerCertificate(const httplib::Request& req, const std::string& kiosk_id);
+void RegisterRenewal(httplib::Server& api, Sim& sim);
+void RegisterRenewalAdmin(httplib::Server& admin);
+
 // The common error envelope.
 void SendError(httplib::Response& res, int status, const std::string& code, const std::string& message,
                const nlohmann::json& details = nlohmann::json::array());

@@ -419,6 +419,7 @@ void RegisterApi(httplib::Server& server, Sim& sim) {
   server.Post("/api/v1/ratings", [&](const Request& q, Response& r) { PostRating(sim, q, r); });
   server.Post("/api/v1/kiosks/heartbeat", [&](const Request& q, Response& r) { Heartbeat(sim, q, r); });
   RegisterAttachments(server, sim);
+  RegisterRenewal(server, sim);
 }
 
 }  // namespace portal_sim

@@ -61,7 +61,7 @@ std::optional<IssuedCertificate> SignKioskCsr(const Sim& sim, const std::string&
   BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
   BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
   BN_free(bn);
-  const long validity = 365L * 24 * 3600;
+  const long validity = static_cast<long>(KioskCertValiditySeconds());
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), -300);
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), validity);
   X509_NAME* name = X509_get_subject_name(cert.get());

@@ -88,6 +88,7 @@ std::optional<Caller> Begin(Sim& sim, const Request& req, Response& res, const s
         return std::nullopt;
       }
       c.kiosk_id = *kiosk;
+      NotePeerCertificate(req, *kiosk);  // sim_renewal.cpp: which certificate it presented
       c.commune_code = s->Text(0);
     }
     if (ApplyHostileAnswer(sim, req, res)) return std::nullopt;

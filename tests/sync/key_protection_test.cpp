@@ -158,3 +158,38 @@ TEST_CASE("the portal simulator refuses a heartbeat with an unknown key_protecti
   REQUIRE(resp.ok());
   CHECK(resp->status == 422);
 }
+
+TEST_CASE("with TPM protection a renewed client key is sealed too, and the old sealed key is gone") {
+  TempDir dir{"mck-tpm"};
+  Swtpm tpm(dir.path() / "tpm");
+  PortalSim sim{{dir.path() / "sim.db", 0, "server", {"--seed", "6"}}};
+  sim.AddToken("TOKEN-RT");
+  sim.Admin("POST", "/admin/certificates", {{"validity_s", 10 * 24 * 3600}});
+  Kiosk kiosk;
+  kiosk.SetKeyProtection(Tpm(tpm.tcti()));
+  kiosk.Enrol(sim, "TOKEN-RT");
+  sim.Admin("POST", "/admin/certificates", {{"validity_s", 365 * 24 * 3600}});
+  const fs::path data = kiosk.store_options().data_dir;
+  SyncOptions o = kiosk.sync_options();
+  o.heartbeat_interval = std::chrono::seconds(0);
+  {
+    auto syncer = kiosk.OpenSyncer(o);
+    auto sum = syncer->RunOnce();
+    REQUIRE(sum.ok());
+    INFO(sum->error.ToString());
+    CHECK(sum->error.ok());
+    CHECK(sum->certificate_renewed);
+    REQUIRE(syncer->RunOnce().ok());
+  }
+  auto store = kiosk.OpenStore();
+  auto e = LoadEnrolment(*store);
+  REQUIRE(e.ok());
+  CHECK(e->key_file != data / "portal" / "kiosk.key");
+  CHECK(fs::exists(SealedKeyPath(e->key_file)));
+  CHECK_FALSE(fs::exists(e->key_file));
+  CHECK_FALSE(fs::exists(data / "portal" / "kiosk.key.sealed"));  // the old one, shredded
+  CHECK(FilesWithPrivateKeys(data).empty());
+  const json certs = sim.Admin("GET", "/admin/certificates");
+  REQUIRE(certs["issued"].size() == 1);
+  CHECK(certs["peer_serials"][e->kiosk_id] == certs["issued"][0]["serial"]);
+}
