@@ -118,15 +118,16 @@ Status Store::Initialise() {
 Status Store::MigrationFailed(const Status& why, const std::optional<std::filesystem::path>& backup) const {
   // Migrate rolled the whole upgrade back: the file is as it was, and the backup is there too.
   const std::string where = backup ? backup->string() : std::string("(không có: cơ sở dữ liệu trống)");
-  return Status::Error(Code::kFailedPrecondition,
-                       db_path_.string() + ": " + why.message_en() +
-                           "; no dossier was lost, the database is as it was" +
-                           (backup ? "; backup: " + backup->string() : std::string()) +
-                           "; not retried until the program changes: install the fixed or previous kiosk version",
-                       why.message_vi() + "\nKhông hồ sơ nào bị mất: tệp dữ liệu " + db_path_.string() +
-                           " vẫn nguyên như trước khi nâng cấp.\nBản sao lưu: " + where +
-                           "\nKỹ thuật viên: ghi lại thông báo này, cài bản sửa lỗi hoặc phiên bản phần mềm trước đó "
-                           "(kiosk sẽ tự mở lại dữ liệu), rồi chạy «kioskctl db check». Không xoá thư mục dữ liệu.");
+  return Status::Error(
+      Code::kFailedPrecondition,
+      db_path_.string() + ": " + why.message_en() + "; no dossier was lost, the database is as it was" +
+          (backup ? "; backup: " + backup->string() : std::string()) +
+          "; install the fixed or the previous kiosk version (each start tries once; the kiosk shows this "
+          "instead of restarting)",
+      why.message_vi() + "\nKhông hồ sơ nào bị mất: tệp dữ liệu " + db_path_.string() +
+          " vẫn nguyên như trước khi nâng cấp.\nBản sao lưu: " + where +
+          "\nKỹ thuật viên: ghi lại thông báo này, cài bản sửa lỗi hoặc phiên bản phần mềm trước đó "
+          "(kiosk sẽ tự mở lại dữ liệu), rồi chạy «kioskctl db check». Không xoá thư mục dữ liệu.");
 }
 
 Status Store::Audit(const std::string& actor, const std::string& action, const std::string& subject,
