@@ -85,9 +85,7 @@ Status Store::Initialise() {
   auto version = SchemaVersion(db);
   if (!version.ok()) return version.status();
   if (*version > plan.newest()) return Migrate(db, plan).status();  // a downgrade: refused, untouched
-  MCK_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL"));
   MCK_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous=FULL"));
-  MCK_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=ON"));
   MCK_RETURN_IF_ERROR(db.Exec("PRAGMA secure_delete=ON"));  // purged personal data is overwritten
   {
     // A SQLite built with SQLITE_SECURE_DELETE forced off would ignore the pragma: check it.
@@ -100,18 +98,23 @@ Status Store::Initialise() {
                            "SQLite không bật được secure_delete: dữ liệu đã xóa có thể còn trên đĩa");
     }
   }
-  if (*version >= plan.target()) return Status::Ok();
-  // An upgrade: back the database up first (a brand-new empty one has nothing to keep). No
-  // backup, no migration: the file stays as it is.
-  std::optional<std::filesystem::path> backup;
-  if (*version > 0 || HasSchemaObjects(db)) {
-    auto taken =
-        BackupBeforeMigration(db, core_->options.data_dir, *version, core_->Now(), core_->options.keep_backups);
-    if (!taken.ok()) return taken.status();
-    backup = *taken;
+  if (*version < plan.target()) {
+    // An upgrade: back the database up first (a brand-new empty one has nothing to keep). No
+    // backup, no migration: the file stays as it is.
+    std::optional<std::filesystem::path> backup;
+    if (*version > 0 || HasSchemaObjects(db)) {
+      auto taken =
+          BackupBeforeMigration(db, core_->options.data_dir, *version, core_->Now(), core_->options.keep_backups);
+      if (!taken.ok()) return taken.status();
+      backup = *taken;
+    }
+    auto migrated = Migrate(db, plan);
+    if (!migrated.ok()) return MigrationFailed(migrated.status(), backup);
   }
-  auto migrated = Migrate(db, plan);
-  if (!migrated.ok()) return MigrationFailed(migrated.status(), backup);
+  // Only now: switching to WAL rewrites the file's header, and a failed upgrade must leave the
+  // file byte for byte as it was. Foreign keys are off while the schema changes (SQLite's advice).
+  MCK_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL"));
+  MCK_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=ON"));
   return Status::Ok();
 }
 

@@ -46,7 +46,9 @@ TEST_CASE("release N's queued, partly synced store is upgraded by release N+1, w
     ids = first;
     ids.insert(ids.end(), rest.begin(), rest.end());
     for (const auto& id : ids) {
-      for (const auto& a : store->dossiers().Attachments(id).value()) {
+      auto atts = store->dossiers().Attachments(id);
+      REQUIRE(atts.ok());
+      for (const auto& a : *atts) {
         attachment_bytes[a.sha256] = store->dossiers().Attachment(a.sha256).value();
       }
     }
@@ -104,6 +106,8 @@ TEST_CASE("release N's queued, partly synced store is upgraded by release N+1, w
     if (a["complete"] == true && a["data_sha256"] == a["sha256"]) complete.insert(a["sha256"]);
   }
   for (const auto& [sha, bytes] : attachment_bytes) CHECK(complete.count(sha) == 1);
-  for (const auto& d : store.dossiers().List().value()) CHECK(d.state == DossierState::kAccepted);
+  auto after = store.dossiers().List();
+  REQUIRE(after.ok());
+  for (const auto& d : *after) CHECK(d.state == DossierState::kAccepted);
   CHECK(store.Check()->ok());
 }
