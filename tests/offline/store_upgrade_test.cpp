@@ -117,7 +117,8 @@ TEST_CASE("an upgrade backs the store up (0600, sealed, no plaintext), migrates 
   CHECK(QueryInt(o.data_dir / "kiosk.db", "SELECT count(*) FROM dossiers WHERE channel = 'kiosk'") == 2);
 }
 
-TEST_CASE("a failing migration leaves the store byte for byte as it was, the backup there; a fixed program opens it") {
+TEST_CASE(
+    "a failing migration leaves the store byte for byte as it was, the backup there, and a fixed program opens it") {
   TempDir dir;
   ManualClock clock(TestEpoch());
   StoreOptions o = TestOptions(dir, &clock);
