@@ -10,6 +10,9 @@
 // the package's build (OFF) reads only --config (default /etc/mot-cua/kiosk.toml) and never
 // falls back (docs/packaging.md). Kiosk mode (always in the package's build; in a development
 // build unless --windowed or --script): no quit event or key ends the app, only SIGTERM.
+// When it cannot start (config, store — a failed migration or a downgrade —, assets) it shows the
+// start-up failure screen (ui/fatal_screen.h) and stays up; with --script --shots (development)
+// it shows it for a moment, saves DIR/fatal.png and exits 3.
 // Renderer: SDL_Renderer in software by default (docs/ui.md has the measurements); set
 // SDL_RENDER_DRIVER=opengl to compare.
 #include <SDL.h>
@@ -237,7 +240,8 @@ int main(int argc, char** argv) {
   }
   if (failure) {
     SessionHost::Log("cannot start: " + failure->ToString());  // file:line and reason, no personal data
-    if (!kiosk_mode) {
+    // A development run with --script --shots shows the screen too (tests/ui takes its picture).
+    if (!kiosk_mode && !(args->script && args->shots)) {
       std::cerr << "kiosk: " << failure->message_vi() << "\n";
       return config.ok() ? 1 : 2;
     }
@@ -321,7 +325,11 @@ int main(int argc, char** argv) {
   }
   ImGui_ImplSDL2_InitForSDLRenderer(window);
   ImGui_ImplSDLRenderer_Init(renderer);
-  if (failure) return ui::RunFatalScreen(window, renderer, fonts.value(), host, stop_event, failure->message_vi());
+  if (failure) {
+    std::optional<std::filesystem::path> shot;
+    if (!kiosk_mode && args->shots) shot = *args->shots / "fatal.png";
+    return ui::RunFatalScreen(window, renderer, fonts.value(), host, stop_event, failure->message_vi(), shot);
+  }
 
   // The device and portal workers start only now that SDL is up (see SDL_Init above).
   Devices devices = SetUpDevices(*config, events);

@@ -11,6 +11,8 @@
 #include "offline/domain/ids.h"
 #include "offline/domain/utf8.h"
 #include "offline/domain/validation.h"
+#include "offline/store/backup.h"
+#include "offline/store/migrations.h"
 #include "offline/store/store.h"
 
 namespace mck::ctl {
@@ -235,10 +237,60 @@ int CatalogList(Context& ctx) {
   return kExitOk;
 }
 
+// The schema version of the file (read before the store opens it, which would migrate it) and
+// the backups taken before migrations: what a technician needs after a failed upgrade.
+struct SchemaReport {
+  int file_version = -1;  // -1: no database yet
+  std::vector<BackupInfo> backups;
+};
+
+Result<SchemaReport> ReadSchemaReport(const std::filesystem::path& data_dir) {
+  SchemaReport r;
+  const auto file = data_dir / "kiosk.db";
+  if (std::filesystem::exists(file)) {
+    auto db = Db::Open(file.string());
+    if (!db.ok()) return db.status();
+    auto v = SchemaVersion(**db);
+    if (!v.ok()) return v.status();
+    r.file_version = *v;
+  }
+  auto backups = ListBackups(data_dir);
+  if (!backups.ok()) return backups.status();
+  r.backups = std::move(*backups);
+  return r;
+}
+
 int DbCheck(Context& ctx) {
   if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
+  auto cfg = ctx.Config();
+  if (!cfg.ok()) return ctx.Fail(cfg.status());
+  auto schema = ReadSchemaReport((*cfg)->data_dir);
+  if (!schema.ok()) return ctx.Fail(schema.status());
+  json backups = json::array();
+  for (const auto& b : schema->backups) {
+    backups.push_back(
+        {{"file", b.file.string()}, {"schema_version", b.schema_version}, {"taken_at", b.taken_at}, {"bytes", b.size}});
+  }
+  if (!ctx.json()) {
+    std::cout << "schema: " << schema->file_version << " (phần mềm này / this program: " << LatestSchemaVersion()
+              << ")\n";
+    for (const auto& b : schema->backups) {
+      std::cout << "backup: " << b.file.string() << " (schema " << b.schema_version << ", " << b.taken_at << ", "
+                << b.size << " bytes)\n";
+    }
+    if (schema->backups.empty()) std::cout << "backup: chưa có / none\n";
+  }
   auto store = ctx.OpenStore();
-  if (!store.ok()) return ctx.Fail(store.status());
+  if (!store.ok()) {
+    if (ctx.json()) {
+      PrintJson({{"schema_version", schema->file_version},
+                 {"program_schema_version", LatestSchemaVersion()},
+                 {"backups", backups},
+                 {"open_error", store.status().message_en()},
+                 {"ok", false}});
+    }
+    return ctx.Fail(store.status());
+  }
   auto check = (*store)->Check();
   if (!check.ok()) return ctx.Fail(check.status());
   if (ctx.json()) {
@@ -247,6 +299,9 @@ int DbCheck(Context& ctx) {
                {"audit_ok", check->audit_ok},
                {"audit_rows", check->audit_rows},
                {"audit", check->audit_message},
+               {"schema_version", schema->file_version},
+               {"program_schema_version", LatestSchemaVersion()},
+               {"backups", backups},
                {"ok", check->ok()}});
   } else {
     std::cout << "integrity_check: " << check->integrity_message << "\n"
@@ -282,7 +337,9 @@ const CommandRegistration kDossierShow({"dossier show", "ID [--json]",
 const CommandRegistration kRequeue({"queue requeue", "ID", "Send a dossier that needed attention again", QueueRequeue});
 const CommandRegistration kCatalog({"catalog list", "[--search WORDS] [--json]",
                                     "List the procedure catalog (search ignores diacritics)", CatalogList});
-const CommandRegistration kCheck({"db check", "[--json]", "PRAGMA integrity_check and the audit-chain check", DbCheck});
+const CommandRegistration kCheck({"db check", "[--json]",
+                                  "Schema version, backups, PRAGMA integrity_check and the audit-chain check",
+                                  DbCheck});
 const CommandRegistration kPurge({"db purge", "[--json]", "Purge personal data past its retention period", DbPurge});
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "offline/store/migrations.h"
 
+#include <algorithm>
+#include <string>
 #include <vector>
 
 namespace mck {
@@ -154,26 +156,58 @@ Result<int> SchemaVersion(Db& db) {
   return static_cast<int>(stmt->Int(0));
 }
 
-Result<int> Migrate(Db& db) {
+int MigrationPlan::newest() const {
+  return LatestSchemaVersion() + static_cast<int>(extra.size());
+}
+
+int MigrationPlan::target() const {
+  return stop_at > 0 ? std::min(stop_at, newest()) : newest();
+}
+
+Result<int> Migrate(Db& db, const MigrationPlan& plan) {
   auto current = SchemaVersion(db);
   if (!current.ok()) return current.status();
-  const int latest = LatestSchemaVersion();
+  const int latest = plan.newest();
   if (*current > latest) {
     return Status::Error(Code::kFailedPrecondition,
                          "database schema version " + std::to_string(*current) + " is newer than this program knows (" +
-                             std::to_string(latest) + "); it was left untouched: install the newer kiosk software",
+                             std::to_string(latest) +
+                             "): a downgrade; the database was left untouched, no dossier was lost: install the "
+                             "newer kiosk software again",
                          "Cơ sở dữ liệu thuộc phiên bản phần mềm mới hơn (lược đồ " + std::to_string(*current) +
                              ", phần mềm này chỉ biết đến " + std::to_string(latest) +
-                             "). Dữ liệu được giữ nguyên; hãy cài phiên bản phần mềm mới hơn.");
+                             "). Tệp dữ liệu được giữ nguyên, không hồ sơ nào bị mất.\nKỹ thuật viên: hãy cài lại "
+                             "phiên bản phần mềm mới hơn (không hạ cấp gói mot-cua-kiosk).");
   }
-  for (int v = *current; v < latest; ++v) {
-    Transaction txn(db);
-    MCK_RETURN_IF_ERROR(txn.Begin());
-    MCK_RETURN_IF_ERROR(db.Exec(kMigrations[static_cast<size_t>(v)]));
-    MCK_RETURN_IF_ERROR(db.Exec("PRAGMA user_version = " + std::to_string(v + 1)));
-    MCK_RETURN_IF_ERROR(txn.Commit());
+  if (*current >= plan.target()) return *current;
+  // All the steps of one upgrade in ONE transaction (user_version is part of it): a failing step
+  // rolls back the steps before it too, so the file is exactly as it was.
+  Transaction txn(db);
+  Status st = txn.Begin();
+  int v = *current;
+  if (st.ok()) {
+    // Another process (kioskctl, the sync worker) may have migrated while we waited for the lock.
+    auto locked = SchemaVersion(db);
+    if (!locked.ok()) return locked.status();
+    if (*locked >= plan.target()) return *locked;
+    v = *locked;
   }
-  return latest;
+  for (; st.ok() && v < plan.target(); ++v) {
+    const std::string sql = v < LatestSchemaVersion() ? std::string(kMigrations[static_cast<size_t>(v)])
+                                                      : plan.extra[static_cast<size_t>(v - LatestSchemaVersion())];
+    st = db.Exec(sql);
+    if (st.ok()) st = db.Exec("PRAGMA user_version = " + std::to_string(v + 1));
+    if (!st.ok()) break;
+  }
+  if (st.ok()) st = txn.Commit();
+  if (!st.ok()) {
+    const std::string step = std::to_string(v) + " -> " + std::to_string(v + 1);
+    return Status::Error(
+        Code::kFailedPrecondition,
+        "schema migration " + step + " failed and every step of this upgrade was rolled back: " + st.message_en(),
+        "Nâng cấp cơ sở dữ liệu (lược đồ " + step + ") không thành công: " + st.message_vi());
+  }
+  return plan.target();
 }
 
 }  // namespace mck

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "offline/domain/clock.h"
 #include "offline/store/key_vault.h"
@@ -22,6 +23,13 @@ struct StoreOptions {
   // Where store.key is kept (offline/store/key_vault.h): the plain file by default; the kiosk and
   // kioskctl pass KeyProtectionFor(config).
   KeyProtectionOptions key_protection;
+  // How many backups taken before a migration to keep in <data_dir>/backup (offline/store/backup.h).
+  int keep_backups = 2;
+  // TEST-ONLY (empty/0 in the kiosk and kioskctl): migrations that play "the next release's", run
+  // after the program's own; and the version to stop migrating at, to leave a store as an older
+  // program would (offline/store/migrations.h, MigrationPlan).
+  std::vector<std::string> test_extra_migrations;
+  int test_stop_at_schema = 0;
 };
 
 }  // namespace mck

@@ -5,10 +5,22 @@
 #include <unistd.h>
 
 #include "offline/store/audit.h"
+#include "offline/store/backup.h"
 #include "offline/store/core.h"
 #include "offline/store/migrations.h"
 
 namespace mck {
+namespace {
+
+// Tables, indexes or triggers: a database at user_version 0 that is not empty (made by hand or
+// by a broken tool) has content a migration could fail on, so it is backed up too.
+bool HasSchemaObjects(Db& db) {
+  auto stmt = db.Prepare("SELECT count(*) FROM sqlite_master");
+  Status st;
+  return stmt.ok() && stmt->Step(&st) && stmt->Int(0) > 0;
+}
+
+}  // namespace
 
 Store::Store(std::unique_ptr<StoreCore> core)
     : core_(std::move(core)),
@@ -69,12 +81,11 @@ Status Store::Initialise() {
     probe->Step(&st);
     MCK_RETURN_IF_ERROR(st.WithContext(where, where));
   }
+  const MigrationPlan plan{core_->options.test_extra_migrations, core_->options.test_stop_at_schema};
   auto version = SchemaVersion(db);
   if (!version.ok()) return version.status();
-  if (*version > LatestSchemaVersion()) return Migrate(db).status();  // refuses, untouched
-  MCK_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL"));
+  if (*version > plan.newest()) return Migrate(db, plan).status();  // a downgrade: refused, untouched
   MCK_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous=FULL"));
-  MCK_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=ON"));
   MCK_RETURN_IF_ERROR(db.Exec("PRAGMA secure_delete=ON"));  // purged personal data is overwritten
   {
     // A SQLite built with SQLITE_SECURE_DELETE forced off would ignore the pragma: check it.
@@ -87,9 +98,39 @@ Status Store::Initialise() {
                            "SQLite không bật được secure_delete: dữ liệu đã xóa có thể còn trên đĩa");
     }
   }
-  auto migrated = Migrate(db);
-  if (!migrated.ok()) return migrated.status();
+  if (*version < plan.target()) {
+    // An upgrade: back the database up first (a brand-new empty one has nothing to keep). No
+    // backup, no migration: the file stays as it is.
+    std::optional<std::filesystem::path> backup;
+    if (*version > 0 || HasSchemaObjects(db)) {
+      auto taken =
+          BackupBeforeMigration(db, core_->options.data_dir, *version, core_->Now(), core_->options.keep_backups);
+      if (!taken.ok()) return taken.status();
+      backup = *taken;
+    }
+    auto migrated = Migrate(db, plan);
+    if (!migrated.ok()) return MigrationFailed(migrated.status(), backup);
+  }
+  // Only now: switching to WAL rewrites the file's header, and a failed upgrade must leave the
+  // file byte for byte as it was. Foreign keys are off while the schema changes (SQLite's advice).
+  MCK_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL"));
+  MCK_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=ON"));
   return Status::Ok();
+}
+
+Status Store::MigrationFailed(const Status& why, const std::optional<std::filesystem::path>& backup) const {
+  // Migrate rolled the whole upgrade back: the file is as it was, and the backup is there too.
+  const std::string where = backup ? backup->string() : std::string("(không có: cơ sở dữ liệu trống)");
+  return Status::Error(
+      Code::kFailedPrecondition,
+      db_path_.string() + ": " + why.message_en() + "; no dossier was lost, the database is as it was" +
+          (backup ? "; backup: " + backup->string() : std::string()) +
+          "; install the fixed or the previous kiosk version (each start tries once; the kiosk shows this "
+          "instead of restarting)",
+      why.message_vi() + "\nKhông hồ sơ nào bị mất: tệp dữ liệu " + db_path_.string() +
+          " vẫn nguyên như trước khi nâng cấp.\nBản sao lưu: " + where +
+          "\nKỹ thuật viên: ghi lại thông báo này, cài bản sửa lỗi hoặc phiên bản phần mềm trước đó "
+          "(kiosk sẽ tự mở lại dữ liệu), rồi chạy «kioskctl db check». Không xoá thư mục dữ liệu.");
 }
 
 Status Store::Audit(const std::string& actor, const std::string& action, const std::string& subject,

@@ -58,9 +58,11 @@ struct StoreCheck {
 class Store {
  public:
   // Opens (creating on first use) the store in options.data_dir: the directory (0700), the key
-  // file (0600), the database (through options.vfs), then migrations. A database from a newer
-  // program is refused (kFailedPrecondition), never touched; an unreadable or corrupt one is
-  // kCorrupt.
+  // file (0600), the database (through options.vfs), then migrations. Before a migration the
+  // database is backed up (offline/store/backup.h); a failing migration is rolled back whole and
+  // is kFailedPrecondition with a technician's message (the file as it was, the backup's path,
+  // what to do); no backup, no migration. A database from a newer program (a downgrade) is
+  // refused (kFailedPrecondition), never touched; an unreadable or corrupt one is kCorrupt.
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
   ~Store();
   Store(const Store&) = delete;
@@ -109,6 +111,7 @@ class Store {
  private:
   explicit Store(std::unique_ptr<StoreCore> core);
   Status Initialise();
+  Status MigrationFailed(const Status& why, const std::optional<std::filesystem::path>& backup) const;
 
   std::unique_ptr<StoreCore> core_;
   std::filesystem::path db_path_;

@@ -12,6 +12,7 @@
 
 #include "drivers/printer/escpos_decode.h"
 #include "drivers/printer/png_preview.h"
+#include "offline/store/sqlite.h"
 #include "offline/store/store.h"
 #include "tests/drivers/printer/test_support.h"
 #include "tests/support/read_file.h"
@@ -280,4 +281,47 @@ TEST_CASE("out of paper: the dossier is safe and the screen says so calmly") {
   CHECK(store->dossiers().List()->size() == 1);
   const auto job = Job(out, 1);
   CHECK((job.is_null() || job["printed"] == false));  // nothing printed
+}
+
+TEST_CASE(
+    "a failed store migration: the technician's screen (file kept, backup named), no exit on quit, watchdog fed") {
+  // A database the program's migration 1 fails on (a hand-made table where the migration creates
+  // one): the same path as any failing upgrade (offline/store/migrations.h).
+  const auto out = OutDir("fatal-upgrade");
+  std::filesystem::remove_all(out);
+  const auto db_file = out / "data" / "kiosk.db";
+  std::filesystem::create_directories(db_file.parent_path());
+  {
+    auto db = Db::Open(db_file.string());
+    REQUIRE(db.ok());
+    REQUIRE((*db)
+                ->Exec("CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT); "
+                       "INSERT INTO settings VALUES ('left', 'by hand')")
+                .ok());
+  }
+  const std::string before = mck::test::ReadAll(db_file);
+  setenv("WATCHDOG_USEC", "1000000", 1);  // as systemd sets it: pings due every 250 ms
+  const int rc = RunScript("fatal-upgrade.script", out, "--keep-data");
+  unsetenv("WATCHDOG_USEC");
+  REQUIRE(rc == 3);  // the failure screen was shown and stayed up until the test's picture
+  const std::string log = mck::test::ReadAll(out / "kiosk.log");
+  CHECK(log.find("kiosk: cannot start: ") != std::string::npos);
+  CHECK(log.find("schema migration 0 -> 1 failed") != std::string::npos);
+  CHECK(log.find("quit event ignored") != std::string::npos);
+  std::smatch m;
+  REQUIRE(std::regex_search(log, m, std::regex(R"((\d+) watchdog pings)")));
+  CHECK(std::stoi(m[1]) >= 3);
+  CHECK(mck::test::ReadAll(db_file) == before);  // the file as it was
+  bool backup = false;
+  for (const auto& e : std::filesystem::directory_iterator(out / "data" / "backup")) {
+    backup = backup || e.path().filename().string().rfind("kiosk.db.v0-", 0) == 0;
+  }
+  CHECK(backup);
+  const auto shot = out / "shots" / "fatal.png";
+  REQUIRE(std::filesystem::exists(shot));
+  const std::string text = Ocr(shot, 3);
+  INFO(text);
+  CHECK(Contains(text, "tạm ngừng phục vụ"));
+  CHECK(Contains(text, "Không hồ sơ nào bị mất"));
+  CHECK(Contains(text, "Bản sao lưu"));
 }

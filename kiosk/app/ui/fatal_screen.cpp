@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "kiosk/app/ui/screenshot.h"
+
 namespace mck::app::ui {
 namespace {
 
@@ -25,12 +27,14 @@ void Centered(const std::string& text, ImFont* font, ImU32 color, float width) {
 }  // namespace
 
 int RunFatalScreen(SDL_Window* window, SDL_Renderer* renderer, const Fonts& fonts, SessionHost& host,
-                   uint32_t stop_event, const std::string& reason_vi) {
+                   uint32_t stop_event, const std::string& reason_vi,
+                   const std::optional<std::filesystem::path>& test_shot) {
   (void)window;
   const FontSet& f = fonts.normal;
+  std::optional<std::chrono::steady_clock::time_point> shot_at;
   for (;;) {
     SDL_Event ev;
-    bool have = SDL_WaitEventTimeout(&ev, host.ClampTimeout(-1)) == 1;
+    bool have = SDL_WaitEventTimeout(&ev, test_shot ? 50 : host.ClampTimeout(-1)) == 1;
     while (have) {
       if (ev.type == stop_event) {
         if (host.TakeStop() == StopRequest::kTerminate) {
@@ -66,8 +70,23 @@ int RunFatalScreen(SDL_Window* window, SDL_Renderer* renderer, const Fonts& font
     SDL_SetRenderDrawColor(renderer, 247, 248, 250, 255);
     SDL_RenderClear(renderer);
     ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+    const auto now = std::chrono::steady_clock::now();
+    if (test_shot && !shot_at) {
+      shot_at = now + kTestShotFor;
+      SDL_Event quit{};
+      quit.type = SDL_QUIT;
+      SDL_PushEvent(&quit);  // must be ignored, as in kiosk mode
+    } else if (test_shot && now >= *shot_at) {
+      if (Status st = SaveScreenshot(renderer, *test_shot); !st.ok()) {
+        SessionHost::Log("screenshot failed: " + st.ToString());
+        return 1;
+      }
+      SessionHost::Log("screenshot " + test_shot->string() + "; start-up failure screen shown, " +
+                       std::to_string(host.pings()) + " watchdog pings");
+      return kFatalShownExit;
+    }
     SDL_RenderPresent(renderer);
-    host.FramePresented(std::chrono::steady_clock::now());
+    host.FramePresented(now);
   }
 }
 

@@ -7,6 +7,9 @@
 
 #include <SDL.h>
 
+#include <chrono>
+#include <filesystem>
+#include <optional>
 #include <string>
 
 #include "kiosk/app/session_host.h"
@@ -14,9 +17,16 @@
 
 namespace mck::app::ui {
 
-// Draws until the session host reports SIGTERM; returns the process exit code (0).
-// REQUIRES: an ImGui context with `fonts` loaded and both ImGui backends initialised.
+// Draws until the session host reports SIGTERM; returns the process exit code (0). `reason_vi`
+// may hold several lines ("\n"): what happened, what was kept, what the technician does.
+// `test_shot` (development builds, `kiosk --script … --shots DIR` when the kiosk cannot start):
+// the same screen, but it pushes a quit event at the first frame (ignored, as in kiosk mode),
+// keeps drawing for kTestShotFor, saves test_shot, logs the watchdog pings and returns
+// kFatalShownExit: what tests/ui checks.
+inline constexpr int kFatalShownExit = 3;
+inline constexpr std::chrono::milliseconds kTestShotFor{1500};
 int RunFatalScreen(SDL_Window* window, SDL_Renderer* renderer, const Fonts& fonts, SessionHost& host,
-                   uint32_t stop_event, const std::string& reason_vi);
+                   uint32_t stop_event, const std::string& reason_vi,
+                   const std::optional<std::filesystem::path>& test_shot = std::nullopt);
 
 }  // namespace mck::app::ui
