@@ -246,6 +246,10 @@ void TwoRunnersAtOnce(bool allow_duplicates) {
   PortalSim sim({dir.path() / "sim.db", 0, "server", sim_args});
   sim.AddToken("TOKEN-Y");
   Kiosk kiosk;
+  // The held runner waits for the other one to start and send: under ASan on a loaded CI machine
+  // that start can take longer than the usual 20 s timeout, which would end the hold early and
+  // turn into a second POST of the held dossier. 120 s leaves the proof to the hold alone.
+  kiosk.SetTransferTimeout(120);
   kiosk.Enrol(sim, "TOKEN-Y");
   auto store = kiosk.OpenStore();
   std::mt19937_64 rng(2);

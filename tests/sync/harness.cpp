@@ -187,9 +187,15 @@ void Kiosk::WriteConfig() const {
   // key_protection chosen explicitly: the tests must not depend on whether this machine has a TPM.
   std::ofstream(config_file()) << "[kiosk]\nnumber = " << number_ << "\ndata_dir = \"data\"\ncatalog_seed = \""
                                << FixtureCatalog().string() << "\"\n[portal]\nconnect_timeout_s = 5\n"
-                               << "transfer_timeout_s = 20\nsync_interval_s = 30\nheartbeat_interval_s = 300\n"
+                               << "transfer_timeout_s = " << transfer_timeout_s_
+                               << "\nsync_interval_s = 30\nheartbeat_interval_s = 300\n"
                                << "[security]\nkey_protection = \"" << KeyProtectionName(key_protection_.mode)
                                << "\"\ntpm_tcti = \"" << key_protection_.tpm_tcti << "\"\n";
+}
+
+void Kiosk::SetTransferTimeout(int seconds) {
+  transfer_timeout_s_ = seconds;
+  WriteConfig();
 }
 
 void Kiosk::SetKeyProtection(const KeyProtectionOptions& protection) {

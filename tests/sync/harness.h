@@ -75,6 +75,8 @@ class Kiosk {
   StoreOptions store_options(const Clock* clock = nullptr) const;
   // How the kiosk keeps its keys ("file" unless set): in store_options() and in kiosk.toml.
   void SetKeyProtection(const KeyProtectionOptions& protection);
+  // [portal] transfer_timeout_s in kiosk.toml (20 s unless set).
+  void SetTransferTimeout(int seconds);
   std::unique_ptr<Store> OpenStore(const Clock* clock = nullptr) const;
   // Enrols through the library (as `kioskctl enroll` does).
   void Enrol(PortalSim& sim, const std::string& token);
@@ -95,6 +97,7 @@ class Kiosk {
   int number_;
   TempDir dir_;
   KeyProtectionOptions key_protection_;
+  int transfer_timeout_s_ = 20;
 };
 
 // A valid dossier body for the fixture catalog.
