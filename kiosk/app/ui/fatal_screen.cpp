@@ -31,7 +31,9 @@ int RunFatalScreen(SDL_Window* window, SDL_Renderer* renderer, const Fonts& font
                    const std::optional<std::filesystem::path>& test_shot) {
   (void)window;
   const FontSet& f = fonts.normal;
+#if MCK_DEV_TOOLS
   std::optional<std::chrono::steady_clock::time_point> shot_at;
+#endif
   for (;;) {
     SDL_Event ev;
     bool have = SDL_WaitEventTimeout(&ev, test_shot ? 50 : host.ClampTimeout(-1)) == 1;
@@ -71,6 +73,7 @@ int RunFatalScreen(SDL_Window* window, SDL_Renderer* renderer, const Fonts& font
     SDL_RenderClear(renderer);
     ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
     const auto now = std::chrono::steady_clock::now();
+#if MCK_DEV_TOOLS  // screenshots exist in development builds only (ui/screenshot.cpp)
     if (test_shot && !shot_at) {
       shot_at = now + kTestShotFor;
       SDL_Event quit{};
@@ -85,6 +88,7 @@ int RunFatalScreen(SDL_Window* window, SDL_Renderer* renderer, const Fonts& font
                        std::to_string(host.pings()) + " watchdog pings");
       return kFatalShownExit;
     }
+#endif
     SDL_RenderPresent(renderer);
     host.FramePresented(now);
   }
