@@ -6,6 +6,7 @@
 #include "offline/domain/ids.h"
 #include "offline/domain/utf8.h"
 #include "offline/domain/validation.h"
+#include "offline/store/staff_auth.h"
 
 namespace mck::app {
 
@@ -21,18 +22,38 @@ struct ScreenNameEntry {
   const char* name;
 };
 constexpr ScreenNameEntry kScreenNames[] = {
-    {ScreenId::kAttract, "attract"},     {ScreenId::kMenu, "menu"},
-    {ScreenId::kIdentify, "identify"},   {ScreenId::kApplicant, "applicant"},
-    {ScreenId::kProcedure, "procedure"}, {ScreenId::kForm, "form"},
-    {ScreenId::kDocuments, "documents"}, {ScreenId::kReview, "review"},
-    {ScreenId::kSubmitted, "submitted"}, {ScreenId::kLookup, "lookup"},
-    {ScreenId::kTicket, "ticket"},       {ScreenId::kRating, "rating"},
-    {ScreenId::kThanks, "thanks"},       {ScreenId::kStaffPin, "staff_pin"},
-    {ScreenId::kStaff, "staff"},         {ScreenId::kStaffDossier, "staff_dossier"},
+    {ScreenId::kAttract, "attract"},
+    {ScreenId::kMenu, "menu"},
+    {ScreenId::kIdentify, "identify"},
+    {ScreenId::kApplicant, "applicant"},
+    {ScreenId::kProcedure, "procedure"},
+    {ScreenId::kForm, "form"},
+    {ScreenId::kDocuments, "documents"},
+    {ScreenId::kReview, "review"},
+    {ScreenId::kSubmitted, "submitted"},
+    {ScreenId::kLookup, "lookup"},
+    {ScreenId::kTicket, "ticket"},
+    {ScreenId::kRating, "rating"},
+    {ScreenId::kThanks, "thanks"},
+    {ScreenId::kStaffPin, "staff_pin"},
+    {ScreenId::kStaff, "staff"},
+    {ScreenId::kStaffDossier, "staff_dossier"},
+    {ScreenId::kTechPin, "tech_pin"},
+    {ScreenId::kTechnician, "technician"},
+    {ScreenId::kTechSetup, "tech_setup"},
+    {ScreenId::kTechDevices, "tech_devices"},
+    {ScreenId::kTechCertificate, "tech_certificate"},
+    {ScreenId::kTechDiagnostics, "tech_diagnostics"},
+    {ScreenId::kTechStop, "tech_stop"},
 };
 
+bool IsSecretPin(const std::string& key) {
+  return key == "tech.pin" || key == "tech.staff_pin" || key == "tech.staff_pin2";
+}
+
 int MaxDigitsFor(const std::string& key) {
-  if (key == "applicant.id_number" || key == "staff.pin") return 12;
+  if (key == "applicant.id_number" || key == "staff.pin" || IsSecretPin(key)) return 12;
+  if (key == "tech.kiosk_number") return 2;
   if (key == "applicant.phone") return 11;
   return 20;
 }
@@ -70,7 +91,8 @@ App::App(AppDeps deps)
 
 App::~App() {
   WipeSession();
-  own_core_.reset();  // finishes what was queued (a submission is stored or not, never half)
+  own_technician_.reset();  // finishes what was queued (a provisioning run ends its step)
+  own_core_.reset();        // finishes what was queued (a submission is stored or not, never half)
 }
 
 Status App::Init() {
@@ -87,6 +109,21 @@ Status App::Init() {
     own_core_ = std::make_unique<CoreWorker>(std::move(o), catalog_, *deps_.events);
     deps_.core = own_core_.get();
   }
+  if (!deps_.technician) {
+    TechnicianWorkerOptions t;
+    t.store = deps_.store_options;
+    t.config = deps_.config;
+    t.clock = deps_.clock;
+    t.version = deps_.version;
+    own_technician_ = std::make_unique<TechnicianWorker>(std::move(t), *deps_.events);
+    deps_.technician = own_technician_.get();
+  }
+  auto has_pin = StaffAuth(*deps_.store, *deps_.clock, PinPolicy{}, PinRole::kTechnician).HasPin();
+  technician_pin_set_ = has_pin.ok() && *has_pin;
+  if (deps_.first_boot) {
+    citizen_.screen = ScreenId::kTechPin;  // not provisioned: the technician's first-boot screen
+    Focus("tech.pin", InputKind::kDigits);
+  }
   return Status::Ok();
 }
 
@@ -99,7 +136,7 @@ std::string App::Value(const std::string& key) const {
 
 std::string App::DisplayValue(const std::string& key) const {
   std::string v = Value(key);
-  if (key == "staff.pin") {
+  if (key == "staff.pin" || IsSecretPin(key)) {
     std::string dots;
     for (size_t i = 0; i < v.size(); ++i) dots += "• ";  // never the digits on screen
     return dots;
@@ -207,6 +244,10 @@ void App::Apply(const Intent& intent) {
         if constexpr (StaffIntent<T>) {
           if (!desk_.unlocked || citizen_.screen != T::kScreen) return;
         }
+        // The one technician guard, likewise.
+        if constexpr (TechnicianIntent<T>) {
+          if (!tech_.unlocked || citizen_.screen != T::kTechScreen) return;
+        }
         On(in);
       },
       intent);
@@ -214,7 +255,8 @@ void App::Apply(const Intent& intent) {
 
 bool App::busy() const {
   return citizen_.submit_request != 0 || citizen_.ticket_request != 0 || citizen_.rating_request != 0 ||
-         desk_.pin_request != 0 || desk_.decide_request != 0 || ticket_records_pending_ > 0;
+         desk_.pin_request != 0 || tech_.pin_request != 0 || tech_.provision_request != 0 ||
+         desk_.decide_request != 0 || ticket_records_pending_ > 0;
 }
 
 // ---- the session ----------------------------------------------------------------------------
@@ -228,7 +270,9 @@ void App::On(const intent::Start&) {
 
 void App::On(const intent::Go& in) {
   if ((in.screen == ScreenId::kStaff || in.screen == ScreenId::kStaffDossier) && !desk_.unlocked) return;
-  if (in.screen == ScreenId::kStaffPin) {
+  if (IsTechnicianScreen(in.screen)) {
+    GoTechnician(in.screen);  // the technician PIN screen, or a technician screen when unlocked
+  } else if (in.screen == ScreenId::kStaffPin) {
     desk_.pin_message.clear();
     Go(ScreenId::kStaffPin);
     Focus("staff.pin", InputKind::kDigits);
@@ -247,6 +291,10 @@ void App::On(const intent::Back&) {
   }
   if (citizen_.screen != ScreenId::kStaffDossier) CloseStaffDossier();
   if (citizen_.screen == ScreenId::kStaff && desk_.unlocked) RefreshStaff();  // back from a dossier
+  if (!tech_.unlocked && IsTechnicianScreen(citizen_.screen) && citizen_.screen != ScreenId::kTechPin) {
+    citizen_.screen = ScreenId::kAttract;  // never back into technician mode once it locked
+    citizen_.history.clear();
+  }
   citizen_.notice.clear();
 }
 

@@ -13,6 +13,7 @@
 // Thread-safety: UI thread only.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -26,6 +27,7 @@
 #include "kiosk/app/intents.h"
 #include "kiosk/app/services.h"
 #include "kiosk/app/session.h"
+#include "kiosk/app/technician_worker.h"
 #include "kiosk/app/view_models.h"
 #include "kiosk/core/lookup.h"
 #include "kiosk/core/rating.h"
@@ -37,7 +39,8 @@
 
 namespace mck::app {
 
-const char* ScreenName(ScreenId s);  // "attract", "menu", ... (the script's `wait` uses these)
+const char* ScreenName(ScreenId s);
+bool IsTechnicianScreen(ScreenId s);  // "attract", "menu", ... (the script's `wait` uses these)
 std::optional<ScreenId> ParseScreenName(std::string_view s);
 
 // The rating criteria the kiosk asks (kiosk/core/rating.h); ids are sent to the portal.
@@ -60,6 +63,14 @@ struct AppDeps {
   core::DossierSubmitter* submitter = nullptr;
   std::function<void()> outbox_changed;  // a dossier or rating was queued (wakes the sync worker)
   std::function<void()> sync_now;        // staff's "send now" (a pass at once, no backoff wait)
+  // Technician mode (app_technician.cpp). Null: App::Init starts its own TechnicianWorker.
+  TechnicianService* technician = nullptr;
+  // Where the CA step looks for PEM files (the config's folder, USB mounts); main.cpp fills it.
+  std::vector<std::filesystem::path> ca_dirs;
+  // Boot into the technician's first-boot screen: the kiosk is not enrolled, and it runs in kiosk
+  // mode or a technician PIN is set (main.cpp; docs/ui.md "Technician screens").
+  bool first_boot = false;
+  std::string version;  // for the diagnostics screen
 };
 
 class App {
@@ -130,6 +141,15 @@ class App {
   bool checking_pin() const { return desk_.pin_request != 0; }
   const std::string& pin_message() const { return desk_.pin_message; }
   int pin_message_number() const { return desk_.pin_message_number; }
+  // ---- technician mode ----
+  const TechnicianDesk& tech() const { return tech_; }
+  bool first_boot() const { return deps_.first_boot; }
+  // Whether a technician PIN is set (read at start and after each check): the first-boot screen
+  // says how to set one when none is.
+  bool technician_pin_set() const { return technician_pin_set_; }
+  // The technician's "Tắt máy" / "Khởi động lại" was confirmed: main.cpp ends the loop through
+  // the SessionHost's stop path with StopExitCode (session_host.h).
+  std::optional<bool> stop_request() const { return stop_request_; }  // true: restart
   // Number of completed citizen sessions (wipes), for tests and diagnostics.
   int sessions_wiped() const { return sessions_wiped_; }
 
@@ -175,6 +195,21 @@ class App {
   void On(const intent::StaffDecide&);
   void On(const intent::StaffRequeue&);
   void On(const intent::StaffPrintOfficial&);
+  void On(const intent::TechUnlock&);
+  void On(const intent::TechOpen&);
+  void On(const intent::TechStep&);
+  void On(const intent::TechChooseCa&);
+  void On(const intent::TechProvision&);
+  void On(const intent::TechPrintTest&);
+  void On(const intent::TechRenew&);
+  void On(const intent::TechAskStop&);
+  void On(const intent::TechConfirmStop&);
+  void OnTechnician(const TechnicianAnswer& e);
+  void OnTechPinChecked(const PinChecked& e);
+  // The technician PIN screen (locked) or `s` (unlocked); loads what `s` shows.
+  void GoTechnician(ScreenId s);
+  bool TechStepValid();
+  void ListCaFiles();
 
   // ---- worker answers (app_events.cpp, app_citizen.cpp, app_staff.cpp) ----
   void OnPrinted(const PrintFinished& e);
@@ -210,6 +245,10 @@ class App {
   AppDeps deps_;
   Catalog catalog_;
   std::unique_ptr<CoreWorker> own_core_;
+  std::unique_ptr<TechnicianWorker> own_technician_;
+  TechnicianDesk tech_;
+  bool technician_pin_set_ = false;
+  std::optional<bool> stop_request_;
   CitizenFlow citizen_;
   StaffDesk desk_;
   InactivityTimer inactivity_;

@@ -46,7 +46,11 @@ void App::DropCardClaim() {
 
 void App::OnEvent(const UiEvent& event) {
   if (const auto* p = std::get_if<PrintFinished>(&event)) {
-    OnPrinted(*p);
+    if (p->kind == PrintJobKind::kTestPage) {
+      if (p->job_id == tech_.print.id) tech_.print.Finish(p->status, "tech.print_failed");
+    } else {
+      OnPrinted(*p);
+    }
   } else if (const auto* sub = std::get_if<SubmitFinished>(&event)) {
     OnSubmitted(*sub);
   } else if (const auto* t = std::get_if<TicketReserved>(&event)) {
@@ -57,11 +61,18 @@ void App::OnEvent(const UiEvent& event) {
   } else if (const auto* rs = std::get_if<RatingStored>(&event)) {
     OnRatingStored(*rs);
   } else if (const auto* pin = std::get_if<PinChecked>(&event)) {
-    OnPinChecked(*pin);
+    if (pin->role == PinRole::kTechnician) {
+      OnTechPinChecked(*pin);
+    } else {
+      OnPinChecked(*pin);
+    }
+  } else if (const auto* tech = std::get_if<TechnicianAnswer>(&event)) {
+    OnTechnician(*tech);
   } else if (const auto* d = std::get_if<DecisionRecorded>(&event)) {
     OnDecisionRecorded(*d);
   } else if (const auto* c = std::get_if<CardPresence>(&event)) {
     citizen_.card_present = c->present;
+    if (c->present && tech_.unlocked && citizen_.screen == ScreenId::kTechDevices) tech_.card_seen = true;
     if (c->present) inactivity_.Touch();
     if (!c->present && citizen_.card_read == JobState::kRunning) citizen_.card_message = "card.removed";
   } else if (const auto* r = std::get_if<CardReadFinished>(&event)) {
@@ -105,6 +116,16 @@ void App::OnEvent(const UiEvent& event) {
 void App::OnQr(const QrScanned& e) {
   const auto* q = &e;
   inactivity_.Touch();
+  if (citizen_.screen == ScreenId::kTechSetup && tech_.unlocked && tech_.step == 3) {
+    citizen_.session.values["tech.token"] = q->payload;  // the enrolment token's QR
+    tech_.step_error_vi.clear();
+    return;
+  }
+  if (citizen_.screen == ScreenId::kTechDevices) {
+    // The scanner works: say so, never what it read (it may be a citizen's card).
+    if (tech_.unlocked) tech_.qr_result_vi = "Đã nhận mã QR (" + std::to_string(q->payload.size()) + " ký tự)";
+    return;
+  }
   if (citizen_.screen == ScreenId::kLookup) {
     citizen_.session.values["lookup"] = q->payload;
     DoLookup();
@@ -203,6 +224,12 @@ void App::WipeSession() {
     locked.print_code = desk_.print_code;
   }
   desk_ = std::move(locked);
+  // Technician mode locks with the session too (a print or a request still running answers into
+  // a locked desk and is ignored); a kiosk not yet provisioned goes back to its first-boot screen.
+  TechnicianDesk tech_locked;
+  tech_locked.provision_request = tech_.provision_request;
+  tech_ = std::move(tech_locked);
+  if (deps_.first_boot) citizen_.screen = ScreenId::kTechPin;
   if (inactivity_.in_session()) ++sessions_wiped_;
   inactivity_.EndSession();
 }

@@ -100,14 +100,14 @@ uint64_t CoreWorker::Rate(core::RatingInput rating) {
   });
 }
 
-uint64_t CoreWorker::CheckPin(std::string pin) {
-  return Enqueue([this, pin = std::move(pin)](Store* store, uint64_t id) mutable {
+uint64_t CoreWorker::CheckPin(std::string pin, PinRole role) {
+  return Enqueue([this, role, pin = std::move(pin)](Store* store, uint64_t id) mutable {
     // PBKDF2 (~0.1 s per try) here, never on the UI thread.
-    PinChecked done{id, NoStore()};
+    PinChecked done{id, role, NoStore()};
     PinPolicy policy = options_.pin;
     policy.max_attempts = options_.config->pin_max_attempts;
     policy.lockout = std::chrono::seconds(options_.config->pin_lockout_s);
-    if (store) done.result = StaffAuth(*store, *options_.clock, policy).Verify(pin);
+    if (store) done.result = StaffAuth(*store, *options_.clock, policy, role).Verify(pin);
     SecureWipe(pin);
     events_.Push(std::move(done));
   });

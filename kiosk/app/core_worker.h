@@ -37,7 +37,8 @@ class CoreService {
   virtual uint64_t RecordTicketPrint(Ticket ticket, Status printed) = 0;
   virtual uint64_t Decide(std::string client_id, CounterDecision decision) = 0;  // DecisionRecorded
   virtual uint64_t Rate(core::RatingInput rating) = 0;                           // RatingStored
-  virtual uint64_t CheckPin(std::string pin) = 0;                                // PinChecked
+  // PinChecked; the technician's PIN (technician mode) has its own count and lock-out.
+  virtual uint64_t CheckPin(std::string pin, PinRole role = PinRole::kStaff) = 0;
 };
 
 struct CoreWorkerOptions {
@@ -61,7 +62,7 @@ class CoreWorker final : public CoreService {
   uint64_t RecordTicketPrint(Ticket ticket, Status printed) override;
   uint64_t Decide(std::string client_id, CounterDecision decision) override;
   uint64_t Rate(core::RatingInput rating) override;
-  uint64_t CheckPin(std::string pin) override;
+  uint64_t CheckPin(std::string pin, PinRole role = PinRole::kStaff) override;
 
  private:
   uint64_t Enqueue(std::function<void(Store*, uint64_t id)> job);
@@ -69,8 +70,8 @@ class CoreWorker final : public CoreService {
   CoreWorkerOptions options_;
   Catalog catalog_;
   EventQueue& events_;
-  uint64_t next_id_ = 1;          // UI thread only
-  std::unique_ptr<Store> store_;  // worker thread only; null when it could not be opened
+  uint64_t next_id_ = 1;                                // UI thread only
+  std::unique_ptr<Store> store_;                        // worker thread only; null when it could not be opened
   Worker worker_{"core", Worker::AtStop::kRunPending};  // last: its thread uses the members above
 };
 

@@ -31,6 +31,12 @@ class PrinterPages final : public PageBuilder {
     return printer::Render(printer::BuildOfficialReceipt(r), *fonts_, options_);
   }
 
+  Result<printer::Raster> Test(const printer::TestPage& p) override {
+    printer::TestPage page = p;
+    page.width_dots = options_.width;
+    return printer::Render(printer::BuildTestPage(page), *fonts_, options_);
+  }
+
  private:
   std::unique_ptr<printer::Fonts> fonts_;
   printer::RenderOptions options_;
@@ -52,7 +58,9 @@ Devices SetUpDevices(const KioskConfig& config, EventQueue& events) {
     } else {
       auto pages = std::make_unique<PrinterPages>(std::move(fonts.value()),
                                                   printer::DotsForPaperWidthMm(config.printer_width_mm));
-      d.printer = std::make_unique<PrinterWorker>(std::move(p.value()), std::move(pages), events);
+      auto worker = std::make_unique<PrinterWorker>(std::move(p.value()), std::move(pages), events);
+      worker->set_uri(config.printer);
+      d.printer = std::move(worker);
     }
   }
   // The technician reads in the log what the reader's set-up allows (a pcsc kiosk without a CSCA

@@ -58,6 +58,18 @@ uint64_t PrinterWorker::PrintTicket(const printer::QueueTicketInfo& ticket) {
   return Enqueue(PrintJobKind::kTicket, [this, ticket] { return pages_->Ticket(ticket); });
 }
 
+uint64_t PrinterWorker::PrintTestPage(const std::string& printed_at) {
+  return Enqueue(PrintJobKind::kTestPage, [this, printed_at]() -> Result<printer::Raster> {
+    // The state goes on the page; a printer that cannot print fails the job in Print() anyway.
+    auto state = printer_->QueryStatus();
+    printer::TestPage page;
+    page.uri = uri_;
+    page.state_text = state.ok() ? printer::PaperStateTextVi(*state) : state.status().message_vi();
+    page.printed_at = printed_at;
+    return pages_->Test(page);
+  });
+}
+
 CardWorkerService::CardWorkerService(std::unique_ptr<card::CardReader> reader, EventQueue& events) {
   // The sink runs on the card worker's thread only: `watch_failure` needs no lock.
   auto sink = [&events, watch_failure = std::optional<card::CardFailure>()](card::CardWorkerEvent e) mutable {

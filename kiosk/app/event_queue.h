@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -25,7 +26,7 @@
 
 namespace mck::app {
 
-enum class PrintJobKind { kReceipt, kTicket };
+enum class PrintJobKind { kReceipt, kTicket, kTestPage };
 
 // A print job finished (or could not start). status.ok() only when the printer confirmed.
 struct PrintFinished {
@@ -101,12 +102,26 @@ struct RatingStored {
 // The staff PIN was checked (PBKDF2 on the worker).
 struct PinChecked {
   uint64_t request_id = 0;
+  PinRole role = PinRole::kStaff;  // whose PIN was checked (staff mode or technician mode)
   Result<PinResult> result = Status::Error(Code::kInternal, "no answer");
+};
+
+// The technician worker's answers (technician_worker.h): one shape for all its requests, plain
+// formatted values (codes, dates, counts: never personal data, never a secret).
+struct TechnicianAnswer {
+  enum class Kind { kCaFile, kStep, kDone, kDiagnostics, kCertificate };
+  uint64_t request_id = 0;
+  Kind kind = Kind::kDone;
+  bool ok = true;
+  std::string step;              // kStep: "enrol", "staff_pin", "devices"
+  std::string text_vi, text_en;  // the step's summary, or what went wrong
+  // kCaFile, kDiagnostics, kCertificate: (i18n key of the label, value) rows.
+  std::vector<std::pair<std::string, std::string>> rows;
 };
 
 using UiEvent = std::variant<PrintFinished, CardPresence, CardReadFinished, QrScanned, PortalLookupFinished,
                              QueueChanged, SyncStatus, SubmitFinished, TicketReserved, TicketPrintRecorded,
-                             DecisionRecorded, RatingStored, PinChecked>;
+                             DecisionRecorded, RatingStored, PinChecked, TechnicianAnswer>;
 
 class EventQueue {
  public:

@@ -32,6 +32,15 @@ enum class ScreenId {
   kStaffPin,      // staff: enter the PIN (lock-out after failures)
   kStaff,         // staff: queue per counter, call the next ticket, dossiers waiting to sync
   kStaffDossier,  // staff: one dossier, the papers checked, and the counter's decision
+  // Technician mode (technician*.cpp; docs/ui.md "Technician screens"): the technician PIN, also
+  // the first-boot screen of a kiosk not yet provisioned; then its own screens.
+  kTechPin,          // the technician PIN (first boot: "máy chưa được cài đặt")
+  kTechnician,       // the technician's menu
+  kTechSetup,        // the provisioning wizard, one step per screen (TechnicianDesk::step)
+  kTechDevices,      // test the printer, the card reader, the QR scanner
+  kTechCertificate,  // the client certificate: expiry, days left, "Gia hạn"
+  kTechDiagnostics,  // the diagnostics report
+  kTechStop,         // "Tắt máy" / "Khởi động lại": confirm
 };
 
 // How a field is typed: which keyboard shows and how keys become text.
@@ -136,6 +145,38 @@ struct StaffPrintOfficial {  // the open dossier's Mẫu 01, from its recorded a
   static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
 };
 
+// ---- technician mode (app_technician.cpp). Each names its screen (`kTechScreen`): App::Apply
+// ignores it unless technician mode is unlocked and that screen shows — the one technician guard.
+struct TechUnlock {};  // check the PIN typed in "tech.pin"
+struct TechOpen {      // a technician screen from the menu (loads what it shows)
+  static constexpr ScreenId kTechScreen = ScreenId::kTechnician;
+  ScreenId screen = ScreenId::kTechnician;
+};
+struct TechStep {  // the wizard: +1 next (checks this step), -1 back
+  static constexpr ScreenId kTechScreen = ScreenId::kTechSetup;
+  int delta = 1;
+};
+struct TechChooseCa {  // one of the PEM files listed on the CA step
+  static constexpr ScreenId kTechScreen = ScreenId::kTechSetup;
+  std::string file;
+};
+struct TechProvision {  // enrol, set the first staff PIN, record the devices (technician worker)
+  static constexpr ScreenId kTechScreen = ScreenId::kTechSetup;
+};
+struct TechPrintTest {  // the printer's test page
+  static constexpr ScreenId kTechScreen = ScreenId::kTechDevices;
+};
+struct TechRenew {  // renew the client certificate now
+  static constexpr ScreenId kTechScreen = ScreenId::kTechCertificate;
+};
+struct TechAskStop {  // "Tắt máy" (restart=false) or "Khởi động lại": the confirmation screen
+  static constexpr ScreenId kTechScreen = ScreenId::kTechnician;
+  bool restart = false;
+};
+struct TechConfirmStop {  // the app ends through the SessionHost's stop path (App::stop_request)
+  static constexpr ScreenId kTechScreen = ScreenId::kTechStop;
+};
+
 }  // namespace intent
 
 using Intent =
@@ -147,12 +188,19 @@ using Intent =
                  intent::SetLanguage, intent::ToggleLargeText, intent::ToggleInputMethod, intent::StaffUnlock,
                  intent::CallNext, intent::StaffReprintReceipt, intent::StaffReprintTicket, intent::StaffOpenDossier,
                  intent::StaffSyncNow, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffDecide,
-                 intent::StaffRequeue, intent::StaffPrintOfficial>;
+                 intent::StaffRequeue, intent::StaffPrintOfficial, intent::TechUnlock, intent::TechOpen,
+                 intent::TechStep, intent::TechChooseCa, intent::TechProvision, intent::TechPrintTest,
+                 intent::TechRenew, intent::TechAskStop, intent::TechConfirmStop>;
 
 // True for the intents only staff mode may act on (they name their screen).
 template <typename T>
 concept StaffIntent = requires {
   T::kScreen;
+};
+
+template <typename T>
+concept TechnicianIntent = requires {
+  T::kTechScreen;
 };
 
 }  // namespace mck::app

@@ -45,6 +45,7 @@
 #include "offline/domain/config.h"
 #include "offline/domain/ids.h"
 #include "offline/store/purge_schedule.h"
+#include "offline/store/staff_auth.h"
 #include "offline/store/store.h"
 
 namespace {
@@ -349,6 +350,15 @@ int main(int argc, char** argv) {
   deps.store_options = so;  // and opens its own connection with these
   deps.outbox_changed = [&portal] { portal->Nudge(); };
   deps.sync_now = [&portal] { portal->SyncNow(); };
+  deps.version = MCK_VERSION;
+  // The technician's CA files: the config's folder (/etc/mot-cua) and USB sticks' mount points.
+  deps.ca_dirs = {ConfigPath(*args).parent_path(), "/media", "/run/media"};
+  {
+    // Not enrolled: the technician's first-boot screen — always in kiosk mode; in a development
+    // run once a technician PIN is set (else the attract screen, as the demos and tests expect).
+    auto tech_pin = StaffAuth(***store, clock, PinPolicy{}, PinRole::kTechnician).HasPin();
+    deps.first_boot = !deps.portal && (kiosk_mode || (tech_pin.ok() && *tech_pin));
+  }
   App app(deps);
   if (Status st = app.Init(); !st.ok()) {
     std::cerr << "kiosk: " << st.ToString() << "\n";
@@ -489,6 +499,13 @@ int main(int argc, char** argv) {
         app.Apply(in);
       }
       view.intents.clear();
+      if (const auto stop = app.stop_request()) {
+        // The technician's "Tắt máy" / "Khởi động lại": the same way out as SIGTERM, with its own
+        // exit status (session_host.h; the unit's RestartPreventExitStatus= lists the shut-down one).
+        exit_code = *stop ? SessionHost::kExitRestart : SessionHost::kExitShutDown;
+        SessionHost::Log(*stop ? "restart asked by the technician" : "shut down asked by the technician");
+        running = false;
+      }
     }
     pacer.FrameRendered();
     const auto deadline = app.inactivity().NextDeadline();

@@ -1,9 +1,10 @@
 // How the kiosk lives inside its session (docs/packaging.md): the systemd unit runs
 // `cage -d -- kiosk …` as the kiosk user, Type=notify with a watchdog and NotifyAccess=all (the
 // kiosk is cage's child, not the unit's main process).
-//   * Stop signals: SIGTERM (systemd's stop, and the technician's future "shut down/restart") is
-//     the ONE clean way out. SIGINT is what SDL would turn into SDL_QUIT; in kiosk mode it is
-//     ignored and logged like every other quit request. The signals are blocked in every thread
+//   * Stop signals: SIGTERM (systemd's stop) is the ONE clean way out from outside; from inside,
+//     only the technician's "Tắt máy" / "Khởi động lại" (technician mode), which leaves the loop
+//     the same way with kExitShutDown / kExitRestart (docs/packaging.md). SIGINT is what SDL would turn into SDL_QUIT;
+//     in kiosk mode it is ignored and logged like every other quit request. The signals are blocked in every thread
 //     (BlockStopSignals before any thread starts) and taken by one sigwait thread, which pushes
 //     an SDL event — so SDL's own handlers are switched off (SDL_HINT_NO_SIGNAL_HANDLERS).
 //   * Watchdog: READY=1 after the first frame; WATCHDOG=1 after a presented frame, at most every
@@ -23,6 +24,11 @@ enum class StopRequest : int { kNone = 0, kTerminate = 1, kInterrupt = 2 };
 
 class SessionHost {
  public:
+  // The kiosk's exit status after the technician's choice. The unit restarts the session on any
+  // exit (Restart=always) except kExitShutDown, which it lists in RestartPreventExitStatus=.
+  static constexpr int kExitShutDown = 75;
+  static constexpr int kExitRestart = 76;
+
   // Blocks SIGTERM, SIGINT and SIGHUP in the calling thread; threads created later inherit the
   // mask. REQUIRES: called first in main, before any thread exists.
   static void BlockStopSignals();

@@ -166,4 +166,44 @@ struct StaffDesk {
   std::string print_code;              // the dossier the staff print is for (audit)
 };
 
+// Technician mode's view (app_technician.cpp). No personal data: codes, dates, counts, the
+// portal's address; the typed values (token, PINs) live in the session's values and are wiped
+// with it.
+struct TechnicianDesk {
+  using Rows = std::vector<std::pair<std::string, std::string>>;  // (i18n key of the label, value)
+  bool unlocked = false;
+  uint64_t pin_request = 0;
+  std::string pin_message;  // i18n key, and its number (attempts left, minutes locked)
+  int pin_message_number = 0;
+  // The wizard: 0 commune, 1 kiosk number, 2 portal URL, 3 token, 4 CA, 5 staff PIN, 6 devices,
+  // 7 enrol (kSteps steps).
+  static constexpr int kSteps = 8;
+  int step = 0;
+  std::string step_error_vi;          // why "Tiếp" did not go on (this step's value)
+  std::vector<std::string> ca_files;  // PEM files found in the CA folders
+  std::string ca_file;                // the one chosen
+  Rows ca_rows;                       // its subject and SHA-256 fingerprint
+  std::string ca_error_vi;
+  uint64_t ca_request = 0;
+  uint64_t provision_request = 0;
+  struct StepLine {
+    std::string step;
+    bool ok = true;
+    std::string text_vi;
+  };
+  std::vector<StepLine> steps;  // the StepReports as they come
+  bool provisioned = false;     // the last run ended well
+  std::string provision_error_vi;
+  // Diagnostics and certificate.
+  uint64_t diag_request = 0, cert_request = 0;
+  Rows diag_rows, cert_rows;
+  std::string diag_error_vi, cert_error_vi;
+  bool renewing = false;
+  // Devices.
+  PrintJob print;
+  bool card_seen = false;     // a card was put on the reader while this screen showed
+  std::string qr_result_vi;   // "Đã nhận mã QR (N ký tự)": never the payload
+  bool stop_restart = false;  // the confirmation screen's choice
+};
+
 }  // namespace mck::app

@@ -40,6 +40,7 @@ class RecordingPrinter final : public PrintService {
     officials.push_back(r);
     return Done(PrintJobKind::kReceipt);
   }
+  uint64_t PrintTestPage(const std::string&) override { return Done(PrintJobKind::kTestPage); }
   std::vector<printer::KioskSlip> slips;
   std::vector<printer::QueueTicketInfo> tickets;
   std::vector<printer::OfficialReceipt> officials;

@@ -24,6 +24,14 @@ void DrawThanks(Ui& ui);
 void DrawStaffPin(Ui& ui);
 void DrawStaff(Ui& ui);
 void DrawStaffDossier(Ui& ui);
+// Technician mode (technician.cpp, technician_setup.cpp).
+void DrawTechPin(Ui& ui);
+void DrawTechnician(Ui& ui);
+void DrawTechSetup(Ui& ui);
+void DrawTechDevices(Ui& ui);
+void DrawTechCertificate(Ui& ui);
+void DrawTechDiagnostics(Ui& ui);
+void DrawTechStop(Ui& ui);
 // The "Bạn còn ở đó không?" overlay during the inactivity countdown.
 void DrawStillThere(Ui& ui);
 

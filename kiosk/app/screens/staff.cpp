@@ -23,6 +23,8 @@ void DrawStaffPin(Ui& ui) {
   if (TouchButton(ui, "staff.unlock", ui.T("staff.unlock"), ImVec2(w, ui.S(96)), ButtonKind::kPrimary)) {
     ui.Emit(intent::StaffUnlock{});
   }
+  // The technician's way in: the same hidden entry, then its own PIN (docs/ui.md).
+  if (TouchButton(ui, "staff.technician", ui.T("tech.enter"), ImVec2(w, ui.S(84)))) ui.Go(ScreenId::kTechPin);
   if (app.focused_key().empty()) NavRow(ui, true, "", "");
 }
 

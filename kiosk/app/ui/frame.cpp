@@ -82,6 +82,13 @@ void DrawBody(Ui& ui) {
     case ScreenId::kStaffPin: DrawStaffPin(ui); break;
     case ScreenId::kStaff: DrawStaff(ui); break;
     case ScreenId::kStaffDossier: DrawStaffDossier(ui); break;
+    case ScreenId::kTechPin: DrawTechPin(ui); break;
+    case ScreenId::kTechnician: DrawTechnician(ui); break;
+    case ScreenId::kTechSetup: DrawTechSetup(ui); break;
+    case ScreenId::kTechDevices: DrawTechDevices(ui); break;
+    case ScreenId::kTechCertificate: DrawTechCertificate(ui); break;
+    case ScreenId::kTechDiagnostics: DrawTechDiagnostics(ui); break;
+    case ScreenId::kTechStop: DrawTechStop(ui); break;
   }
   ImGui::End();
   ImGui::PopStyleVar(2);

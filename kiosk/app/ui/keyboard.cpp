@@ -107,7 +107,12 @@ void DrawKeyboard(Ui& ui) {
         ui.Emit(intent::ToggleInputMethod{});
       }
     } else {
-      ImGui::Dummy(ImVec2(w * 1.5f, KeyH(ui)));
+      // Codes and addresses (e-mail, the technician's portal URL and token): ':' and '/' where
+      // the Telex/VNI switch would be.
+      const float half = (w * 1.5f - gap) / 2;
+      Key(ui, "key.:", ":", ":", half);
+      ImGui::SameLine();
+      Key(ui, "key./", "/", "/", half);
     }
     ImGui::SameLine();
     const float space_w = 10 * w + 9 * gap - 2 * (w * 1.5f + gap) - (w * 2 + gap);

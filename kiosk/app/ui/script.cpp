@@ -1,5 +1,6 @@
 #include "kiosk/app/ui/script.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -8,6 +9,23 @@
 
 namespace mck::app::ui {
 namespace {
+
+// ${NAME} in a step is replaced by the environment variable NAME (empty when unset): what a test
+// only knows at run time, e.g. the portal simulator's loopback port (tests/ui/technician.script).
+std::string ExpandEnvironment(const std::string& line) {
+  std::string out;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const size_t end = line.compare(i, 2, "${") == 0 ? line.find('}', i) : std::string::npos;
+    if (end == std::string::npos) {
+      out += line[i];
+      continue;
+    }
+    const char* v = std::getenv(line.substr(i + 2, end - i - 2).c_str());
+    if (v) out += v;
+    i = end;
+  }
+  return out;
+}
 
 std::u32string Decode(const std::string& s) {
   std::u32string out;
@@ -61,7 +79,7 @@ Result<ScriptRunner> ScriptRunner::Load(const std::filesystem::path& file, std::
     ++n;
     size_t start = line.find_first_not_of(" \t");
     if (start == std::string::npos || line[start] == '#') continue;
-    line = line.substr(start);
+    line = ExpandEnvironment(line.substr(start));
     Step s;
     s.line = n;
     std::istringstream words(line);

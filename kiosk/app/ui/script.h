@@ -16,6 +16,7 @@
 //   screenshot PATH           PNG of the next settled frame (relative to --shots DIR)
 //   frames on|off             with --frame-log: record frame times only between these
 //   quit
+// ${NAME} anywhere in a step is replaced by the environment variable NAME (a run-time port).
 // A failed step prints the line and why, and the kiosk exits with status 1.
 #pragma once
 
