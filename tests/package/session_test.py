@@ -9,7 +9,8 @@ this test reads, and a supervisor loop restarts the command whenever it exits (R
 
   1. no config at all: the kiosk shows the Vietnamese "tạm ngừng phục vụ" screen (OCR) and a
      journal line, and stays up (no fallback, no crash loop);
-  2. the packaged config (data_dir remapped): READY=1, the attract screen's Vietnamese text (OCR);
+  2. the packaged config (data_dir remapped): READY=1, and — the kiosk not being enrolled — the
+     technician's first-boot screen's Vietnamese title (OCR; docs/ui.md "Technician screens");
      WATCHDOG=1 keeps coming while the kiosk idles;
   3. SIGINT (what SDL turns into its quit event) and Alt+F4 typed on cage's keyboard (wtype,
      virtual-keyboard protocol) are logged as ignored and the kiosk is still there;
@@ -261,14 +262,16 @@ with msg_lock:
     messages.clear()
 sup = Supervisor()
 wait_for("READY=1 after the first frame", lambda: ready_count() >= 1)
-if not screenshot_text("attract.png", "Chạm vào màn hình để bắt đầu", may_be_stuck=True):
+# Not enrolled: the first-boot screen (docs/ui.md "Technician screens"), not the attract screen.
+FIRST_BOOT = "Máy chưa được cài đặt"
+if not screenshot_text("first-boot.png", FIRST_BOOT, may_be_stuck=True):
     # A compositor that never showed a frame is cage's, not the kiosk's; a second stuck one fails.
     sup.stop()
     with msg_lock:
         messages.clear()
     sup = Supervisor()
     wait_for("READY=1 after the first frame (second session)", lambda: ready_count() >= 1)
-    screenshot_text("attract.png", "Chạm vào màn hình để bắt đầu")
+    screenshot_text("first-boot.png", FIRST_BOOT)
 t0 = time.monotonic()
 wait_for("three WATCHDOG=1 while idle",
          lambda: sum(1 for t, m in messages if t > t0 and "WATCHDOG=1" in m) >= 3, timeout=10)
@@ -311,7 +314,7 @@ client_id = json.loads(sub.stdout)["client_id"]
 os.kill(kiosk, signal.SIGKILL)
 wait_for("the supervisor to start the session again", lambda: sup.starts >= 2)
 wait_for("READY=1 from the restarted kiosk", lambda: ready_count() >= 2)
-screenshot_text("attract-after-restart.png", "Chạm vào màn hình để bắt đầu")
+screenshot_text("first-boot-after-restart.png", FIRST_BOOT)
 if sup.exit_codes[0] != 0:
     print(f"note: cage exited {sup.exit_codes[0]} after its client was killed")
 sup.stop()
