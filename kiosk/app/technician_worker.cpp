@@ -47,6 +47,18 @@ std::string Or(const std::string& v, const char* none = "—") {
   return v.empty() ? none : v;
 }
 
+// A device state from the report ("paper_out", "unknown", …) in Vietnamese for the screen.
+std::string StateVi(const std::string& state) {
+  static const std::pair<const char*, const char*> kStates[] = {
+      {"ok", "sẵn sàng"},        {"ready", "sẵn sàng"},         {"paper_low", "sắp hết giấy"},
+      {"paper_out", "hết giấy"}, {"cover_open", "nắp đang mở"}, {"offline", "mất kết nối"},
+      {"unknown", "chưa rõ"},    {"absent", "không thấy"},      {"error", "lỗi"}};
+  for (const auto& [en, vi] : kStates) {
+    if (state == en) return vi;
+  }
+  return state;
+}
+
 }  // namespace
 
 Result<CaFileInfo> ReadCaFileInfo(const std::filesystem::path& file) {
@@ -185,8 +197,8 @@ uint64_t TechnicianWorker::Diagnostics(std::optional<std::string> printer_state)
         {"tech.diag.skew", opt(r->clock_skew_s, [](int64_t v) { return std::to_string(v) + " s"; })},
         {"tech.diag.disk",
          opt(r->disk_free_bytes, [](int64_t v) { return std::to_string(v / (1024 * 1024)) + " MB"; })},
-        {"tech.diag.printer", r->printer_state + "  (" + Or(r->printer, "none") + ")"},
-        {"tech.diag.reader", r->card_reader_state + "  (" + Or(r->card_reader, "none") + ")"},
+        {"tech.diag.printer", StateVi(r->printer_state) + "  (" + Or(r->printer, "không có") + ")"},
+        {"tech.diag.reader", StateVi(r->card_reader_state) + "  (" + Or(r->card_reader, "không có") + ")"},
         {"tech.diag.cert", opt(r->cert_days_left, Days)},
     };
     events_.Push(std::move(a));

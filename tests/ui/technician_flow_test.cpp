@@ -92,11 +92,13 @@ TEST_CASE("a technician provisions a new kiosk on screen: enrolled, staff PIN se
   auto tech = StaffAuth(*store, clock, PinPolicy{}, PinRole::kTechnician).Matches("593017");
   REQUIRE(tech.ok());
   CHECK(*tech);
-  // The devices were recorded for the next start (the card reader chosen on screen: sim).
+  // The devices were recorded for the next start (the QR scanner chosen on screen: the config
+  // says none).
   const std::string overlay = mck::test::ReadAll(out / "data" / "provisioned.toml");
   CAPTURE(overlay);
   CHECK(overlay.find("number = 7") != std::string::npos);
-  CHECK(overlay.find("\"sim\"") != std::string::npos);
+  CHECK(overlay.find("qr_scanner = 'wedge'") != std::string::npos);
+  CHECK(overlay.find("card_reader = 'sim'") != std::string::npos);
   // The certificate was renewed from the certificate screen.
   auto renewed = store->settings().Get(settings::kCertRenewedAt);
   REQUIRE(renewed.ok());
@@ -121,7 +123,7 @@ TEST_CASE("a technician provisions a new kiosk on screen: enrolled, staff PIN se
 }
 #endif
 
-TEST_CASE("wrong technician PINs lock technician mode; the staff PIN's count is untouched") {
+TEST_CASE("wrong technician PINs lock technician mode, and the staff PIN's count is untouched") {
   const auto out = OutDir("technician-lockout");
   REQUIRE(RunScript("technician-lockout.script", out, "--tech-pin 593017") == 0);
   auto store = OpenStore(out);

@@ -4,6 +4,8 @@
 // CA folders with its SHA-256 fingerprint to compare, the first staff PIN typed twice, the devices,
 // then "Đăng ký": the steps run on the technician worker and each report shows as it comes. A
 // failure is a calm line; nothing typed is lost (Quay lại to correct it, then Đăng ký again).
+#include <filesystem>
+
 #include "kiosk/app/screens/screens.h"
 #include "kiosk/app/ui/widgets.h"
 
@@ -46,21 +48,24 @@ void DrawTechSetup(Ui& ui) {
     case 2: TextField(ui, "tech.portal_url", ui.T("tech.portal_url"), InputKind::kPlain, w); break;
     case 3: TextField(ui, "tech.token", ui.T("tech.token"), InputKind::kPlain, w); break;
     case 4: {
-      if (t.ca_files.empty()) Wrapped(ui, ui.T("tech.ca_none"), ui.F().body, colors::kError, w);
-      int n = 0;
-      for (const auto& f : t.ca_files) {
-        const bool chosen = f == t.ca_file;
-        if (TouchButton(ui, "tech.ca." + std::to_string(++n), f, ImVec2(w, ui.S(84)),
-                        chosen ? ButtonKind::kSelected : ButtonKind::kSecondary, ui.F().small)) {
-          ui.Emit(intent::TechChooseCa{.file = f});
-        }
-      }
+      // The chosen file's fingerprint first (always in view), then the files in a scrolled list.
       if (!t.ca_rows.empty()) {
-        ImGui::Dummy(ImVec2(0, ui.S(8)));
         TechRows(ui, t.ca_rows, w);
         MarkItem(ui, "tech.ca_fingerprint");
       }
       if (!t.ca_error_vi.empty()) Wrapped(ui, t.ca_error_vi, ui.F().bold, colors::kError, w);
+      if (t.ca_files.empty()) Wrapped(ui, ui.T("tech.ca_none"), ui.F().body, colors::kError, w);
+      BeginDragList(ui, "tech.ca_files", ImVec2(w, BodyHeight(ui)));
+      for (const auto& f : t.ca_files) {
+        const bool chosen = f == t.ca_file;
+        // Tapped by its file name: "tech.ca.ca.pem" (the script's way to pick one).
+        if (TouchButton(ui, "tech.ca." + std::filesystem::path(f).filename().string(), f,
+                        ImVec2(w - ui.S(24), ui.S(84)), chosen ? ButtonKind::kSelected : ButtonKind::kSecondary,
+                        ui.F().small)) {
+          ui.Emit(intent::TechChooseCa{.file = f});
+        }
+      }
+      EndDragList(ui, "tech.ca_files");
       break;
     }
     case 5:
@@ -86,7 +91,9 @@ void DrawTechSetup(Ui& ui) {
         Wrapped(ui, "• " + s.text_vi, ui.F().body, s.ok ? colors::kOk : colors::kError, w);
       }
       if (!t.provision_error_vi.empty()) {
-        Wrapped(ui, t.provision_error_vi, ui.F().bold, colors::kError, w);
+        // A failed step already said why; a plan refused before any step says it here.
+        const bool said = !t.steps.empty() && !t.steps.back().ok;
+        if (!said) Wrapped(ui, t.provision_error_vi, ui.F().bold, colors::kError, w);
         Wrapped(ui, ui.T("tech.provision_retry"), ui.F().small, colors::kMuted, w);
         MarkItem(ui, "tech.provision_failed");
       }
