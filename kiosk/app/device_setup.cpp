@@ -52,7 +52,7 @@ Devices SetUpDevices(const KioskConfig& config, EventQueue& events) {
     } else {
       auto pages = std::make_unique<PrinterPages>(std::move(fonts.value()),
                                                   printer::DotsForPaperWidthMm(config.printer_width_mm));
-      d.printer = std::make_unique<PrinterWorker>(std::move(p.value()), std::move(pages), events);
+      d.printer = std::make_unique<PrinterWorker>(std::move(p.value()), std::move(pages), events, d.states);
     }
   }
   // The technician reads in the log what the reader's set-up allows (a pcsc kiosk without a CSCA
@@ -64,7 +64,7 @@ Devices SetUpDevices(const KioskConfig& config, EventQueue& events) {
   if (!reader.ok()) {
     std::cerr << "kiosk: card reader '" << config.card_reader << "': " << reader.status().ToString() << "\n";
   } else {
-    d.card = std::make_unique<CardWorkerService>(std::move(reader.value()), events);
+    d.card = std::make_unique<CardWorkerService>(std::move(reader.value()), events, d.states);
   }
   return d;
 }
