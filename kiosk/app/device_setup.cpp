@@ -58,7 +58,7 @@ Devices SetUpDevices(const KioskConfig& config, EventQueue& events) {
     } else {
       auto pages = std::make_unique<PrinterPages>(std::move(fonts.value()),
                                                   printer::DotsForPaperWidthMm(config.printer_width_mm));
-      auto worker = std::make_unique<PrinterWorker>(std::move(p.value()), std::move(pages), events);
+      auto worker = std::make_unique<PrinterWorker>(std::move(p.value()), std::move(pages), events, d.states);
       worker->set_uri(config.printer);
       d.printer = std::move(worker);
     }
@@ -72,7 +72,7 @@ Devices SetUpDevices(const KioskConfig& config, EventQueue& events) {
   if (!reader.ok()) {
     std::cerr << "kiosk: card reader '" << config.card_reader << "': " << reader.status().ToString() << "\n";
   } else {
-    d.card = std::make_unique<CardWorkerService>(std::move(reader.value()), events);
+    d.card = std::make_unique<CardWorkerService>(std::move(reader.value()), events, d.states);
   }
   return d;
 }

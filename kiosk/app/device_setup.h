@@ -13,6 +13,8 @@
 namespace mck::app {
 
 struct Devices {
+  // First: the workers below write to it until they are joined.
+  std::shared_ptr<DeviceStates> states = std::make_shared<DeviceStates>();
   std::unique_ptr<PrintService> printer;
   std::unique_ptr<CardService> card;
 };

@@ -8,8 +8,26 @@
 namespace mck::app {
 
 PrinterWorker::PrinterWorker(std::unique_ptr<printer::Printer> printer, std::unique_ptr<PageBuilder> pages,
-                             EventQueue& events)
-    : printer_(std::move(printer)), pages_(std::move(pages)), events_(events) {}
+                             EventQueue& events, std::shared_ptr<DeviceStates> states)
+    : printer_(std::move(printer)), pages_(std::move(pages)), events_(events), states_(std::move(states)) {
+  if (states_) worker_.Post([this] { PollState(); });
+}
+
+void PrinterWorker::RecordState() {
+  if (!states_) return;
+  auto state = printer_->QueryStatus();
+  // No answer at all (switched off, unplugged, a network printer down) is "offline".
+  states_->SetPrinter(state.ok() ? printer::PaperStateName(*state) : "offline");
+}
+
+void PrinterWorker::PollState() {
+  if (worker_.stopping()) return;
+  RecordState();
+  // Returns early when a job is posted (or at stop): this poll then queues behind that job, so a
+  // print never waits for it and the state is asked again right after the job.
+  worker_.IdleFor(kStatePoll);
+  (void)worker_.Post([this] { PollState(); });  // false only at stop
+}
 
 PrinterWorker::~PrinterWorker() {
   worker_.Stop();  // prints what is queued, then joins: before the printer and pages go
@@ -70,12 +88,14 @@ uint64_t PrinterWorker::PrintTestPage(const std::string& printed_at) {
   });
 }
 
-CardWorkerService::CardWorkerService(std::unique_ptr<card::CardReader> reader, EventQueue& events) {
+CardWorkerService::CardWorkerService(std::unique_ptr<card::CardReader> reader, EventQueue& events,
+                                     std::shared_ptr<DeviceStates> states) {
   // The sink runs on the card worker's thread only: `watch_failure` needs no lock.
-  auto sink = [&events, watch_failure = std::optional<card::CardFailure>()](card::CardWorkerEvent e) mutable {
+  auto sink = [&events, states, watch_failure = std::optional<card::CardFailure>()](card::CardWorkerEvent e) mutable {
     switch (e.kind) {
       case card::CardWorkerEvent::Kind::kDevice:
         watch_failure.reset();
+        if (states) states->SetCardReader(e.device.kind == card::CardEventKind::kReaderRemoved ? "no_reader" : "ok");
         if (e.device.kind == card::CardEventKind::kCardInserted) events.Push(CardPresence{true});
         if (e.device.kind == card::CardEventKind::kCardRemoved) events.Push(CardPresence{false});
         break;
@@ -99,6 +119,11 @@ CardWorkerService::CardWorkerService(std::unique_ptr<card::CardReader> reader, E
         // Watching failed (pcscd down, no reader); retried every second. Logged once per kind,
         // for the technician (codes only). A read asked for meanwhile fails with its own kind,
         // which the screen tells the citizen.
+        if (states && e.error) {
+          const bool none =
+              e.error->kind == card::CardFailure::kNoReader || e.error->kind == card::CardFailure::kReaderGone;
+          states->SetCardReader(none ? "no_reader" : "error");
+        }
         if (e.error && watch_failure != e.error->kind) {
           watch_failure = e.error->kind;
           std::cerr << "kiosk: card reader watch (" << card::CardFailureName(e.error->kind)

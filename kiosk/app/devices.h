@@ -3,7 +3,8 @@
 //
 //   PrinterWorker  PrintService over a printer::Printer: asks the printer's state first (DLE
 //                  EOT), builds the page, prints, and reports PrintFinished. A printer that is
-//                  out of paper or offline fails the job with the driver's Status.
+//                  out of paper or offline fails the job with the driver's Status. Between jobs it
+//                  asks the state every kStatePoll and records it in DeviceStates (monitoring).
 //   CardWorkerService  CardService over drivers/card's CardWorker: watches for cards
 //                  (CardPresence) and runs chip reads (CardReadFinished).
 // Both run on an mck::Worker and join it in the destructor (the printer after printing what was
@@ -18,6 +19,7 @@
 #include "drivers/card/card_reader.h"
 #include "drivers/card/card_worker.h"
 #include "drivers/printer/printer.h"
+#include "kiosk/app/device_states.h"
 #include "kiosk/app/event_queue.h"
 #include "kiosk/app/services.h"
 #include "offline/domain/worker.h"
@@ -37,7 +39,10 @@ class PageBuilder {
 
 class PrinterWorker final : public PrintService {
  public:
-  PrinterWorker(std::unique_ptr<printer::Printer> printer, std::unique_ptr<PageBuilder> pages, EventQueue& events);
+  static constexpr std::chrono::seconds kStatePoll{60};
+  // `states` (may be null) gets the printer's state after each job and every kStatePoll between.
+  PrinterWorker(std::unique_ptr<printer::Printer> printer, std::unique_ptr<PageBuilder> pages, EventQueue& events,
+                std::shared_ptr<DeviceStates> states = nullptr);
   ~PrinterWorker() override;
   uint64_t PrintReceipt(const printer::KioskSlip& slip) override;
   uint64_t PrintTicket(const printer::QueueTicketInfo& ticket) override;
@@ -48,10 +53,13 @@ class PrinterWorker final : public PrintService {
  private:
   std::string uri_;
   uint64_t Enqueue(PrintJobKind kind, std::function<Result<printer::Raster>()> build);
+  void RecordState();  // on the worker
+  void PollState();    // on the worker: records, waits kStatePoll or for a job, posts itself again
 
   std::unique_ptr<printer::Printer> printer_;
   std::unique_ptr<PageBuilder> pages_;
   EventQueue& events_;
+  std::shared_ptr<DeviceStates> states_;
   std::atomic<uint64_t> next_id_{1};
   // Last: its jobs use the members above. At stop it prints what was queued (a promised ticket).
   Worker worker_{"printer", Worker::AtStop::kRunPending};
@@ -61,7 +69,9 @@ class PrinterWorker final : public PrintService {
 // read results become CardPresence / CardReadFinished events on the queue.
 class CardWorkerService final : public CardService {
  public:
-  CardWorkerService(std::unique_ptr<card::CardReader> reader, EventQueue& events);
+  // `states` (may be null) gets the reader's state: ok when a reader is there, no_reader, error.
+  CardWorkerService(std::unique_ptr<card::CardReader> reader, EventQueue& events,
+                    std::shared_ptr<DeviceStates> states = nullptr);
   ~CardWorkerService() override;
   uint64_t Read(const card::AccessKey& key) override;
   void Cancel() override;

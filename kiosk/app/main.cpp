@@ -334,7 +334,7 @@ int main(int argc, char** argv) {
 
   // The device and portal workers start only now that SDL is up (see SDL_Init above).
   Devices devices = SetUpDevices(*config, events);
-  std::unique_ptr<PortalLink> portal = StartPortalLink(*config, so, ***store, events);
+  std::unique_ptr<PortalLink> portal = StartPortalLink(*config, so, ***store, events, devices.states);
   // Expired personal data goes by itself: now, then every day (offline/store/purge_schedule.h).
   PurgeSchedule purge(so);
 

@@ -79,7 +79,8 @@ class EnrolledLink final : public PortalLink {
 }  // namespace
 
 std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const StoreOptions& store_options,
-                                            Store& ui_store, EventQueue& events) {
+                                            Store& ui_store, EventQueue& events,
+                                            std::shared_ptr<const DeviceStates> devices) {
 #if MCK_HAVE_SYNC
   auto enrolment = LoadEnrolment(ui_store);
   if (!enrolment.ok()) {
@@ -100,6 +101,10 @@ std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const Sto
   so.software_version = MCK_VERSION;
   so.data_dir = config.data_dir;
   so.metrics_textfile = config.metrics_textfile;  // docs/monitoring.md
+  if (devices) {  // the live device states, read on the sync worker (DeviceStates is thread-safe)
+    so.printer_state = [devices] { return devices->printer(); };
+    so.card_reader_state = [devices] { return devices->card_reader(); };
+  }
   auto opened = Syncer::Open(setup, so);
   if (!opened.ok()) {
     std::cerr << "kiosk: portal: sync unavailable, working offline (" << opened.status().ToString() << ")\n";
@@ -146,6 +151,7 @@ std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const Sto
   (void)store_options;
   (void)ui_store;
   (void)events;
+  (void)devices;
   std::cerr << "kiosk: built without offline/sync: working offline\n";
   return std::make_unique<OfflineLink>();
 #endif

@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "kiosk/app/device_states.h"
 #include "kiosk/app/event_queue.h"
 #include "kiosk/app/services.h"
 #include "offline/domain/config.h"
@@ -26,8 +27,10 @@ class PortalLink {
   virtual void SyncNow() = 0;
 };
 
-// Starts what it can; logs why it could not. Never null.
+// Starts what it can; logs why it could not. Never null. `devices` (may be null): the live printer
+// and reader states the sync worker reports in the metrics file and the heartbeat.
 std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const StoreOptions& store_options,
-                                            Store& ui_store, EventQueue& events);
+                                            Store& ui_store, EventQueue& events,
+                                            std::shared_ptr<const DeviceStates> devices = nullptr);
 
 }  // namespace mck::app

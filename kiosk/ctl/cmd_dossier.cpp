@@ -1,4 +1,5 @@
-// kioskctl dossier submit | queue list | queue show | queue requeue | catalog list | db check | db purge
+// kioskctl dossier submit | queue list | queue show | queue requeue | catalog list | db check | db purge |
+// db restore-backup
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -324,6 +325,49 @@ int DbPurge(Context& ctx) {
   return kExitOk;
 }
 
+// `db restore-backup --latest | FILE`: after a failed upgrade, with the kiosk stopped. The
+// database it replaces is kept (backup/replaced-<time>/); the next start migrates the restored
+// one forward again, with a new backup first.
+int DbRestoreBackup(Context& ctx) {
+  const bool latest = ctx.TakeFlag("--latest");
+  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
+  if (latest == !ctx.args().empty() || ctx.args().size() > 1) {
+    std::cerr << "Usage: kioskctl db restore-backup --latest | FILE\n";
+    return kExitBadInput;
+  }
+  auto cfg = ctx.Config();
+  if (!cfg.ok()) return ctx.Fail(cfg.status());
+  const auto& data_dir = (*cfg)->data_dir;
+  std::filesystem::path file;
+  if (latest) {
+    auto all = ListBackups(data_dir);
+    if (!all.ok()) return ctx.Fail(all.status());
+    if (all->empty()) {
+      return ctx.Fail(Status::Error(Code::kNotFound, BackupDir(data_dir).string() + ": no backup",
+                                    "Chưa có bản sao lưu nào trong " + BackupDir(data_dir).string()));
+    }
+    file = all->back().file;
+  } else {
+    file = ctx.args()[0];
+  }
+  auto report = RestoreBackup(data_dir, file, LatestSchemaVersion(), SystemClock().Now());
+  if (!report.ok()) return ctx.Fail(report.status());
+  if (ctx.json()) {
+    PrintJson({{"restored_from", report->restored_from.string()},
+               {"schema_version", report->schema_version},
+               {"replaced_dir", report->replaced_dir.string()}});
+  } else {
+    std::cout << "Đã khôi phục bản sao lưu / restored: " << report->restored_from.string() << " (schema "
+              << report->schema_version << ")\n";
+    if (!report->replaced_dir.empty()) {
+      std::cout << "Cơ sở dữ liệu trước đó được giữ ở / the database it replaced is kept in: "
+                << report->replaced_dir.string() << "\n";
+    }
+    std::cout << "Khởi động lại kiosk / start the kiosk: sudo systemctl start mot-cua-kiosk\n";
+  }
+  return kExitOk;
+}
+
 const CommandRegistration kSubmit(
     {"dossier submit", "FILE.json [--json]",
      "Validate a dossier against the catalog and store it (assigns client id and provisional code)", DossierSubmit});
@@ -340,6 +384,9 @@ const CommandRegistration kCatalog({"catalog list", "[--search WORDS] [--json]",
 const CommandRegistration kCheck({"db check", "[--json]",
                                   "Schema version, backups, PRAGMA integrity_check and the audit-chain check",
                                   DbCheck});
+const CommandRegistration kRestore({"db restore-backup", "--latest | FILE [--json]",
+                                    "Put a backup taken before a migration back in place (kiosk stopped)",
+                                    DbRestoreBackup});
 const CommandRegistration kPurge({"db purge", "[--json]", "Purge personal data past its retention period", DbPurge});
 
 }  // namespace

@@ -1,8 +1,9 @@
 // Telex and VNI key rules over the word model of syllable.h. Each key edits the word being typed
-// (the letters after the last space or punctuation), the way Unikey does with spelling checks on:
-// a modifier key applies only where the result can still be Vietnamese, otherwise it is typed
-// as a letter; pressing a modifier again undoes it and types the key ("aaa" → "aa", "ass" → "as",
-// "ww" → "w", "ddd" → "dd"), and the rest of that word is then typed as is.
+// (the letters after the last space or punctuation), the way Unikey does with spelling checks on
+// for Kinh words: a modifier key applies only where the result can still be Vietnamese, otherwise
+// it is typed as a letter (a word that is no Kinh syllable, such as a Central Highlands name, gets
+// its marks on its last syllable-like part, as with the spelling check off); pressing a modifier again undoes it and
+// types the key ("aaa" → "aa", "ass" → "as", "ww" → "w", "ddd" → "dd"), and the rest of that word is then typed as is.
 #include "kiosk/text/ime.h"
 
 #include <string.h>  // explicit_bzero
@@ -179,7 +180,7 @@ bool TryStroke(Word* w, char key) {
   return true;
 }
 
-bool TelexKey(Word* w, char key, ToneStyle style) {
+bool TelexKinh(Word* w, char key, ToneStyle style) {
   switch (ToLowerAscii(key)) {
     case 's': return TryTone(w, detail::kSac, key, style);
     case 'f': return TryTone(w, detail::kHuyen, key, style);
@@ -196,7 +197,7 @@ bool TelexKey(Word* w, char key, ToneStyle style) {
   }
 }
 
-bool VniKey(Word* w, char key, ToneStyle style) {
+bool VniKinh(Word* w, char key, ToneStyle style) {
   switch (key) {
     case '1':
     case '2':
@@ -210,6 +211,88 @@ bool VniKey(Word* w, char key, ToneStyle style) {
     case '9': return TryStroke(w, key);
     default: return false;
   }
+}
+
+// ---- words that are not Kinh syllables ----
+// Names of the Central Highlands as the national ID database writes them (Ênuôl, Hđơk, Adrơng,
+// Kđăm) break the Kinh syllable rules: several vowel groups, đ after another consonant. For such a
+// word the keys apply their marks as Unikey does with its spelling check off: to the word's last
+// syllable-like part (the consonants before its last vowel group, that group and what follows),
+// where the Kinh rules (cluster, tone placement, undo) still hold. Kinh words never get here.
+
+bool IsKinh(const Word& w) {
+  const auto s = detail::ParseSyllable(w);
+  return s && s->final_ok;
+}
+
+// Runs `apply` on the last syllable-like part of `w` and splices the result back. The part is
+// tried with the consonants before its vowels ("dro" in "Adro") and, when those make no initial
+// ("Hđ" in "Hđo"), with the vowels alone.
+template <class Apply>
+bool OnLastPart(Word* w, const Apply& apply) {
+  const auto& L = w->letters;
+  size_t vowel_end = L.size();
+  while (vowel_end > 0 && !detail::IsVowel(L[vowel_end - 1])) --vowel_end;
+  if (vowel_end == 0) return false;
+  size_t vowel_begin = vowel_end;
+  while (vowel_begin > 0 && detail::IsVowel(L[vowel_begin - 1])) --vowel_begin;
+  size_t initial_begin = vowel_begin;
+  while (initial_begin > 0 && !detail::IsVowel(L[initial_begin - 1])) --initial_begin;
+  for (const size_t start : {initial_begin, vowel_begin}) {
+    Word part;
+    part.letters.assign(L.begin() + static_cast<long>(start), L.end());
+    if (!IsKinh(part)) continue;
+    if (!apply(&part)) return false;
+    w->letters.resize(start);
+    w->letters.insert(w->letters.end(), part.letters.begin(), part.letters.end());
+    w->literal = w->literal || part.literal;
+    return true;
+  }
+  return false;
+}
+
+// Telex dd, VNI 9 after another consonant ("Hdd" → "Hđ", "Kd9" → "Kđ"): the d just typed becomes
+// đ; again undoes it. A first-letter d is TryStroke's.
+bool TryStrokeAfterConsonant(Word* w, char key) {
+  if (w->letters.size() < 2) return false;
+  Letter& d = w->letters.back();
+  if (d.ch != 'd') return false;
+  if (d.mark == Mark::kNone) {
+    d.mark = Mark::kStroke;
+    return true;
+  }
+  if (d.mark != Mark::kStroke) return false;
+  d.mark = Mark::kNone;
+  UndoAndType(w, key);
+  return true;
+}
+
+template <class KinhRules>
+bool AnyWordKey(Word* w, char key, bool stroke_key, const KinhRules& rules) {
+  if (rules(w)) return true;
+  if (stroke_key && TryStrokeAfterConsonant(w, key)) return true;
+  if (IsKinh(*w)) return false;  // Kinh words keep the careful rules: "hoaa", "matf" stay as typed
+  return OnLastPart(w, rules);
+}
+
+bool TelexKey(Word* w, char key, ToneStyle style) {
+  return AnyWordKey(w, key, ToLowerAscii(key) == 'd', [&](Word* x) { return TelexKinh(x, key, style); });
+}
+
+bool VniKey(Word* w, char key, ToneStyle style) {
+  return AnyWordKey(w, key, key == '9', [&](Word* x) { return VniKinh(x, key, style); });
+}
+
+// The tone moves with its cluster in a Kinh word, and within the last part of any other word.
+void PlaceToneAnyWord(Word* w, ToneStyle style) {
+  if (IsKinh(*w)) {
+    detail::PlaceTone(w, style);
+    return;
+  }
+  (void)OnLastPart(w, [&](Word* part) {
+    detail::PlaceTone(part, style);
+    return true;
+  });
 }
 
 bool IsAsciiLetter(char c) {
@@ -267,7 +350,7 @@ void Composer::KeyAscii(char key) {
       return;
     }
     if (!consumed) word_.letters.push_back(LiteralLetter(key));
-    if (!word_.literal) detail::PlaceTone(&word_, style_);
+    if (!word_.literal) PlaceToneAnyWord(&word_, style_);
     Rebuild();
     return;
   }

@@ -121,7 +121,8 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   c.source_file = name;
   Reader r{name, root};
   MCK_RETURN_IF_ERROR(r.CheckKeys(
-      root, {"kiosk", "portal", "privacy", "ui", "staff", "devices", "security", "monitoring", "logging"}, ""));
+      root, {"kiosk", "portal", "privacy", "ui", "speech", "staff", "devices", "security", "monitoring", "logging"},
+      ""));
   Status st;
   const std::filesystem::path base = name.has_parent_path() ? name.parent_path() : std::filesystem::path(".");
   if (auto* t = r.Section("kiosk", &st)) {
@@ -177,6 +178,13 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
     MCK_RETURN_IF_ERROR(r.Int(*t, "inactivity_countdown_s", 3, 120, &c.inactivity_countdown_s));
     MCK_RETURN_IF_ERROR(r.OneOf(*t, "tone_style", {"new", "old"}, &c.tone_style));
     MCK_RETURN_IF_ERROR(r.Bool(*t, "large_text", &c.large_text));
+  }
+  MCK_RETURN_IF_ERROR(st);
+  if (auto* t = r.Section("speech", &st)) {
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"voice", "rate_wpm", "volume"}, "speech."));
+    MCK_RETURN_IF_ERROR(r.OneOf(*t, "voice", {"vi", "vi-vn-x-central", "vi-vn-x-south"}, &c.speech_voice));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "rate_wpm", 80, 300, &c.speech_rate_wpm));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "volume", 0, 200, &c.speech_volume));
   }
   MCK_RETURN_IF_ERROR(st);
   if (auto* t = r.Section("staff", &st)) {

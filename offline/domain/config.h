@@ -35,6 +35,10 @@ struct KioskConfig {
   int inactivity_countdown_s = 15;
   std::string tone_style = "new";  // Telex tone placement: "new" (hoà) or "old" (hòa)
   bool large_text = false;
+  // [speech] read-aloud (drivers/speech, docs/speech.md)
+  std::string speech_voice = "vi";  // espeak-ng: "vi", "vi-vn-x-central", "vi-vn-x-south"
+  int speech_rate_wpm = 140;        // 80..300 words (syllables) a minute
+  int speech_volume = 100;          // 0..200
   // [staff]
   int pin_max_attempts = 5;
   int pin_lockout_s = 300;

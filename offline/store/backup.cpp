@@ -1,12 +1,15 @@
 #include "offline/store/backup.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <ctime>
 #include <regex>
+
+#include "offline/store/migrations.h"
 
 namespace mck {
 namespace {
@@ -96,6 +99,124 @@ Result<std::filesystem::path> BackupBeforeMigration(Db& db, const std::filesyste
   for (size_t i = 0; i + keep_n < all->size(); ++i) std::filesystem::remove((*all)[i].file, ec);
   FsyncPath(dir, O_RDONLY | O_DIRECTORY);
   return final_path;
+}
+
+DataDirLock& DataDirLock::operator=(DataDirLock&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.fd_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+DataDirLock::~DataDirLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Result<DataDirLock> DataDirLock::Take(const std::filesystem::path& data_dir, Mode mode) {
+  const auto path = data_dir / "kiosk.lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status::Error(Code::kIo, path.string() + ": cannot open the lock file",
+                         path.string() + ": không mở được tệp khoá của thư mục dữ liệu");
+  }
+  if (::flock(fd, (mode == Mode::kShared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
+    ::close(fd);
+    if (mode == Mode::kShared) {
+      return Status::Error(Code::kFailedPrecondition, path.string() + ": a backup is being restored",
+                           "Đang khôi phục bản sao lưu cơ sở dữ liệu: thử lại sau khi xong");
+    }
+    return Status::Error(Code::kFailedPrecondition,
+                         path.string() +
+                             ": the store is open (the kiosk or a kioskctl is running): stop the kiosk "
+                             "first (systemctl stop mot-cua-kiosk)",
+                         "Kiosk (hoặc một lệnh kioskctl) đang mở cơ sở dữ liệu: hãy dừng kiosk trước "
+                         "(sudo systemctl stop mot-cua-kiosk)");
+  }
+  return DataDirLock(fd);
+}
+
+namespace {
+
+Status RestoreError(const std::filesystem::path& p, const std::string& what_en, const std::string& what_vi) {
+  return Status::Error(Code::kFailedPrecondition, p.string() + ": " + what_en,
+                       "Không khôi phục được bản sao lưu " + p.filename().string() + ": " + what_vi);
+}
+
+Status RestoreIo(const std::filesystem::path& p, const std::string& what) {
+  return Status::Error(Code::kIo, p.string() + ": restore: " + what,
+                       p.string() + ": lỗi ghi đĩa khi khôi phục bản sao lưu (" + what + ")");
+}
+
+// Opens the copy, checks it, closes it. Returns its schema version.
+Result<int> CheckRestoreCopy(const std::filesystem::path& copy, const std::filesystem::path& backup, int newest) {
+  auto db = Db::Open(copy.string());
+  if (!db.ok()) return db.status();
+  auto check = (*db)->Prepare("PRAGMA integrity_check");
+  if (!check.ok()) return RestoreError(backup, "not a readable database", "tệp không đọc được");
+  Status st;
+  if (!check->Step(&st) || check->Text(0) != "ok") {
+    return RestoreError(backup, "integrity_check failed", "tệp bị hỏng (integrity_check)");
+  }
+  auto version = SchemaVersion(**db);
+  if (!version.ok()) return version.status();
+  if (*version > newest) {
+    return RestoreError(backup, "schema " + std::to_string(*version) + " is newer than this program's",
+                        "bản sao lưu của phiên bản phần mềm mới hơn");
+  }
+  return *version;
+}
+
+}  // namespace
+
+Result<RestoreReport> RestoreBackup(const std::filesystem::path& data_dir, const std::filesystem::path& backup,
+                                    int newest_schema, TimePoint now) {
+  auto lock = DataDirLock::Take(data_dir, DataDirLock::Mode::kExclusive);
+  if (!lock.ok()) return lock.status();
+  auto all = ListBackups(data_dir);
+  if (!all.ok()) return all.status();
+  std::error_code ec;
+  const bool known = std::any_of(all->begin(), all->end(),
+                                 [&](const BackupInfo& b) { return std::filesystem::equivalent(b.file, backup, ec); });
+  if (!known) {
+    return Status::Error(Code::kNotFound,
+                         backup.string() + ": not one of the backups in " + BackupDir(data_dir).string(),
+                         backup.string() + ": không phải bản sao lưu trong " + BackupDir(data_dir).string());
+  }
+  const auto db_path = data_dir / "kiosk.db";
+  const auto copy = data_dir / ".restore-tmp.db";
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(copy.string() + suffix, ec);
+  std::filesystem::copy_file(backup, copy, std::filesystem::copy_options::overwrite_existing, ec);
+  if (ec || ::chmod(copy.c_str(), 0600) != 0) {
+    std::filesystem::remove(copy, ec);
+    return RestoreIo(copy, "copy");
+  }
+  auto version = CheckRestoreCopy(copy, backup, newest_schema);
+  if (!version.ok() || !FsyncPath(copy, O_RDONLY)) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(copy.string() + suffix, ec);
+    return version.ok() ? RestoreIo(copy, "fsync") : version.status();
+  }
+  RestoreReport report{backup, *version, {}};
+  if (std::filesystem::exists(db_path, ec)) {
+    report.replaced_dir = BackupDir(data_dir) / ("replaced-" + UtcStamp(now));
+    for (int n = 2; std::filesystem::exists(report.replaced_dir, ec); ++n) {
+      report.replaced_dir = BackupDir(data_dir) / ("replaced-" + UtcStamp(now) + "-" + std::to_string(n));
+    }
+    std::filesystem::create_directory(report.replaced_dir, ec);
+    if (ec || ::chmod(report.replaced_dir.c_str(), 0700) != 0) return RestoreIo(report.replaced_dir, "mkdir");
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      const std::filesystem::path from = db_path.string() + suffix;
+      if (!std::filesystem::exists(from, ec)) continue;
+      std::filesystem::rename(from, report.replaced_dir / from.filename(), ec);
+      if (ec) return RestoreIo(from, "move aside: " + ec.message());
+    }
+    FsyncPath(report.replaced_dir, O_RDONLY | O_DIRECTORY);
+    FsyncPath(BackupDir(data_dir), O_RDONLY | O_DIRECTORY);
+  }
+  std::filesystem::rename(copy, db_path, ec);
+  if (ec || !FsyncPath(data_dir, O_RDONLY | O_DIRECTORY)) return RestoreIo(db_path, "rename");
+  return report;
 }
 
 }  // namespace mck

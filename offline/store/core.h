@@ -10,6 +10,7 @@
 
 #include "offline/domain/clock.h"
 #include "offline/domain/dossier.h"
+#include "offline/store/backup.h"
 #include "offline/store/crypto.h"
 #include "offline/store/options.h"
 #include "offline/store/sqlite.h"
@@ -17,6 +18,7 @@
 namespace mck {
 
 struct StoreCore {
+  DataDirLock lock;  // shared for the store's lifetime: no backup is restored under it
   StoreOptions options;
   std::unique_ptr<Db> db;
   std::unique_ptr<Sealer> sealer;

@@ -55,6 +55,9 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   // Best effort: a directory we may not chmod (not ours) still works; the key file is checked.
   ::chmod(options.data_dir.c_str(), 0700);
   auto core = std::make_unique<StoreCore>();
+  auto lock = DataDirLock::Take(options.data_dir, DataDirLock::Mode::kShared);
+  if (!lock.ok()) return lock.status();
+  core->lock = std::move(lock.value());
   core->options = options;
   auto sealer = Sealer::LoadOrCreate(options.data_dir / "store.key", options.key_protection);
   if (!sealer.ok()) return sealer.status();

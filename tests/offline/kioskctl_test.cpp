@@ -113,10 +113,10 @@ TEST_CASE("kioskctl dossier submit never records more identity assurance than ty
   Cli cli;
   int n = 0;
   for (const auto& [key, value] : std::vector<std::pair<std::string, json>>{{"identity_source", "chip"},
-                                                                             {"identity_source", "qr"},
-                                                                             {"assurance", "chip_verified"},
-                                                                             {"assurance", "qr"},
-                                                                             {"chip_verified", true}}) {
+                                                                            {"identity_source", "qr"},
+                                                                            {"assurance", "chip_verified"},
+                                                                            {"assurance", "qr"},
+                                                                            {"chip_verified", true}}) {
     json claimed = SampleBody();
     claimed["applicant"][key] = value;
     if (key == "assurance" && value == "chip_verified") claimed["applicant"]["identity_source"] = "chip";
@@ -284,4 +284,38 @@ TEST_CASE("kioskctl on a read-only data directory fails with exit 1 and a clear 
   CHECK(!r.err.empty());
   CHECK((Has(r.err, "chỉ cho phép đọc") || Has(r.err, "Không mở được") || Has(r.err, "không mở được") ||
          Has(r.err, "tệp khoá")));
+}
+
+TEST_CASE("kioskctl db restore-backup puts the pre-migration backup back after a failed upgrade") {
+  Cli cli;
+  auto file = cli.Write("d.json", SampleBody().dump());
+  REQUIRE(cli("dossier submit " + file.string()).code == 0);
+  REQUIRE(cli("queue list").code == 0);  // creates nothing new: the store exists at this program's schema
+  // "The next release" migrated the store (a backup first), then it was rolled back to this one.
+  ManualClock clock(TestEpoch());
+  StoreOptions next = TestOptions(cli.dir, &clock);
+  next.test_extra_migrations = {"ALTER TABLE dossiers ADD COLUMN channel TEXT NOT NULL DEFAULT 'kiosk';"};
+  auto newer = OpenStore(next);
+  auto refused = cli("db restore-backup --latest");
+  CHECK(refused.code != 0);
+  CHECK(Has(refused.err, "dừng kiosk"));
+  newer.reset();
+
+  auto blocked = cli("queue list");
+  CHECK(blocked.code == 3);  // a downgrade: the store from the newer program is refused
+  CHECK(cli("db restore-backup").code == 2);
+  CHECK(cli("db restore-backup --latest extra").code == 2);
+  CHECK(cli("db restore-backup " + (cli.data() / "kiosk.db").string()).code != 0);  // not a backup
+
+  auto r = cli("db restore-backup --latest --json");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  auto j = json::parse(r.out);
+  CHECK(j["schema_version"] == 1);
+  CHECK(Has(j["restored_from"].get<std::string>(), "kiosk.db.v1-"));
+  CHECK(std::filesystem::exists(std::filesystem::path(j["replaced_dir"].get<std::string>()) / "kiosk.db"));
+  auto list = cli("queue list --json");
+  REQUIRE(list.code == 0);
+  CHECK(json::parse(list.out).size() == 1);
+  CHECK(cli("db check").code == 0);
 }

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "offline/store/backup.h"
+#include "offline/store/migrations.h"
 #include "offline/store/staff_auth.h"
 #include "tests/offline/store_fixture.h"
 
@@ -212,4 +213,78 @@ TEST_CASE("a store from a newer program (a downgrade) is refused without touchin
   CHECK(s.status().message_vi().find("không hồ sơ nào bị mất") != std::string::npos);
   CHECK(ReadAll(o.data_dir / "kiosk.db") == before);
   CHECK(ListBackups(o.data_dir)->size() == backups);
+}
+
+TEST_CASE("a backup is restored over a store from a newer program: the old program opens it with every dossier") {
+  TempDir dir;
+  ManualClock clock(TestEpoch());
+  StoreOptions o = TestOptions(dir, &clock);
+  const auto ids = MakeReleaseN(o, clock);
+  StoreOptions next = o;
+  next.test_extra_migrations = {kMigration2};
+  OpenStore(next);  // migrated to 2, backup v1 taken
+  const std::string migrated = ReadAll(o.data_dir / "kiosk.db");
+  auto backups = ListBackups(o.data_dir);
+  REQUIRE(backups->size() == 1);
+  const std::string backup_bytes = ReadAll(backups->front().file);
+
+  // The old program (schema 1) refuses the file; the technician restores the backup.
+  REQUIRE_FALSE(Store::Open(o).ok());
+  auto report = RestoreBackup(o.data_dir, backups->front().file, LatestSchemaVersion(), clock.Now());
+  REQUIRE(report.ok());
+  CHECK(report->schema_version == 1);
+  CHECK(ReadAll(backups->front().file) == backup_bytes);  // the backup itself is untouched
+  // Nothing deleted: the replaced database is kept, byte for byte.
+  REQUIRE_FALSE(report->replaced_dir.empty());
+  CHECK(ReadAll(report->replaced_dir / "kiosk.db") == migrated);
+  struct stat st {};
+  REQUIRE(::stat((o.data_dir / "kiosk.db").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(ListBackups(o.data_dir)->size() == 1);  // the replaced folder is no backup
+
+  auto store = OpenStore(o);
+  for (const auto& id : ids) CHECK(store->dossiers().Get(id).ok());
+  StaffAuth staff(*store, clock, PinPolicy{});
+  CHECK(staff.Matches("482916").value());
+  CHECK(store->Check()->ok());
+}
+
+TEST_CASE("a restore is refused while the store is open, and for a corrupt or unknown backup") {
+  TempDir dir;
+  ManualClock clock(TestEpoch());
+  StoreOptions o = TestOptions(dir, &clock);
+  MakeReleaseN(o, clock);
+  StoreOptions next = o;
+  next.test_extra_migrations = {kMigration2};
+  auto open = OpenStore(next);
+  const auto backup = ListBackups(o.data_dir)->front().file;
+
+  auto busy = RestoreBackup(o.data_dir, backup, LatestSchemaVersion() + 1, clock.Now());
+  REQUIRE_FALSE(busy.ok());
+  CHECK(busy.status().code() == Code::kFailedPrecondition);
+  CHECK(busy.status().message_vi().find("dừng kiosk") != std::string::npos);
+  open.reset();
+  const std::string before = ReadAll(o.data_dir / "kiosk.db");  // closed: checkpointed
+
+  // A file that is not one of the backups.
+  const auto stray = o.data_dir / "elsewhere.db";
+  std::filesystem::copy_file(backup, stray);
+  auto unknown = RestoreBackup(o.data_dir, stray, LatestSchemaVersion(), clock.Now());
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.status().code() == Code::kNotFound);
+
+  // A backup whose pages are damaged: refused after checking the copy; nothing moved.
+  {
+    std::fstream f(backup, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(4096);
+    const std::string junk(4096, '\x5a');
+    f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  auto corrupt = RestoreBackup(o.data_dir, backup, LatestSchemaVersion(), clock.Now());
+  REQUIRE_FALSE(corrupt.ok());
+  CHECK(ReadAll(o.data_dir / "kiosk.db") == before);
+  CHECK_FALSE(std::filesystem::exists(o.data_dir / ".restore-tmp.db"));
+  for (const auto& e : std::filesystem::directory_iterator(BackupDir(o.data_dir))) {
+    CHECK(e.path().filename().string().rfind("replaced-", 0) == std::string::npos);
+  }
 }

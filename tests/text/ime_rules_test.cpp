@@ -177,11 +177,9 @@ TEST_CASE("several words, punctuation and digits") {
 }
 
 TEST_CASE("keys that cannot make Vietnamese are typed as they are") {
-  CHECK(Telex("Facebook") == "Facebook");
   CHECK(Telex("email") == "email");
-  CHECK(Telex("London") == "London");
-  CHECK(Telex("Obama") == "Obama");
-  CHECK(Telex("matf") == "matf");  // huyền on a stop final: impossible
+  CHECK(Telex("London") == "London");  // "nd" is no final: the o stays
+  CHECK(Telex("matf") == "matf");      // huyền on a stop final: impossible
   CHECK(Telex("mats") == "mát");
   CHECK(Telex("matj") == "mạt");
   CHECK(Telex("qws") == "qws");  // q without u
@@ -192,6 +190,53 @@ TEST_CASE("keys that cannot make Vietnamese are typed as they are") {
   CHECK(Vni("x2") == "x2");
   CHECK(Vni("A1 B2") == "Á B2");
   CHECK(Telex("Kroong Pawcs") == "Krông Pắc");  // minority place names keep their clusters
+}
+
+// Names of the Central Highlands (Ê Đê, Jrai, Bahnar, Mnông, Xơ Đăng …) as the national ID
+// database writes them: words that are not Kinh syllables. The keys still apply their marks, on the
+// word's last syllable-like part, as Unikey does with its spelling check off.
+TEST_CASE("names that are not Kinh syllables get their marks in Telex and VNI") {
+  struct Name {
+    const char* telex;
+    const char* vni;
+    const char* card;
+  };
+  const Name names[] = {
+      {"Y Moan Eenuool", "Y Moan E6nuo6l", "Y Moan Ênuôl"},  // the example (Ê Đê)
+      {"Ayun Hddowk", "Ayun Hd9o7k", "Ayun Hđơk"},
+      {"Adrowng", "Adro7ng", "Adrơng"},
+      {"Nie Kddawm", "Nie Kd9a8m", "Nie Kđăm"},
+      {"Niee Kdawm", "Nie6 Kda8m", "Niê Kdăm"},
+      {"Y Blook Eeban", "Y Blo6k E6ban", "Y Blôk Êban"},
+      {"Rowmah Kpaw", "Ro7mah Kpa8", "Rơmah Kpă"},
+      {"Bkroong", "Bkro6ng", "Bkrông"},
+      {"Mdrawk", "Mdra8k", "Mdrăk"},
+      {"H'Ngawm Glee", "H'Nga8m Gle6", "H'Ngăm Glê"},
+      {"Row Chaam", "Ro7 Cha6m", "Rơ Châm"},
+      {"Eebans", "E6ban1", "Êbán"},  // a tone on the last part
+      {"Jrai H'Juin", "Jrai H'Juin", "Jrai H'Juin"},
+  };
+  for (const auto& n : names) {
+    CAPTURE(n.telex, n.vni);
+    CHECK(Telex(n.telex) == n.card);
+    CHECK(Vni(n.vni) == n.card);
+    CHECK(Telex(n.telex, ToneStyle::kOld) == n.card);
+  }
+  // Telex: a tone key after a vowel is a tone, as in any Telex; pressing it again types it.
+  CHECK(Telex("Ksor") == "Ksỏ");
+  CHECK(Telex("Ksorr") == "Ksor");
+  CHECK(Vni("Ksor") == "Ksor");
+  // Undo works on the last part too, and the rest of the word is then typed as is.
+  CHECK(Telex("Eenuooo") == "Ênuoo");
+  CHECK(Telex("Hdddow") == "Hddow");
+  CHECK(Vni("E6nuo66l") == "Ênuo6l");
+  // English words that are no Kinh syllable behave the same way (the undo key types them).
+  CHECK(Telex("Facebook") == "Facebôk");
+  CHECK(Telex("Faceboook") == "Facebook");
+  CHECK(Telex("Obamaa") == "Obama");
+  // Kinh words keep the spelling check: an impossible cluster or tone stays as typed.
+  CHECK(Telex("hoaa") == "hoaa");
+  CHECK(Telex("matf") == "matf");
 }
 
 TEST_CASE("Backspace deletes one character and later keys compose onto what is left") {
