@@ -320,6 +320,7 @@ int main(int argc, char** argv) {
   po.software = !failure && (!driver || !*driver || std::string(driver) == "software");
   po.damage = !dev_env_full;
   po.verify = dev_env_verify;
+  po.present_whole = wayland;  // cage: the whole surface after every frame (ui/presenter.h)
   po.background = ui::colors::kBackground;
   auto presenter_made = ui::Presenter::Create(window, po);
   if (!presenter_made.ok()) {

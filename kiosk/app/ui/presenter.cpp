@@ -116,6 +116,14 @@ Status Presenter::Present() {
     SDL_RenderPresent(renderer_);
     return Status::Ok();
   }
+  if (options_.present_whole) {
+    if (SDL_UpdateWindowSurface(window_) != 0) {
+      Status failed = SdlError("SDL_UpdateWindowSurface");
+      if (Status st = AttachSurface(); !st.ok()) return st;
+      return failed;
+    }
+    return Status::Ok();
+  }
   if (rects_.empty()) return Status::Ok();
   sdl_rects_.clear();
   for (const PixelRect& r : rects_) sdl_rects_.push_back(SDL_Rect{r.x, r.y, r.w, r.h});

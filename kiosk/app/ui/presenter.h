@@ -33,6 +33,11 @@ class Presenter {
     bool software = true;  // false: a window renderer (OpenGL…) redrawn whole
     bool damage = true;    // software only; false: clear and redraw all pixels every frame
     bool verify = false;   // software only: compare every frame with a whole redraw
+    // software only: hand the whole surface to the window after every drawn frame, damaged or
+    // not. Wayland (cage): the surface is a texture uploaded whole anyway, and a compositor that
+    // refused a commit must get another one (tests/package/session_test.py saw cage's headless
+    // output refuse the first commits and show nothing when no further frame was presented).
+    bool present_whole = false;
     ImU32 background = 0;  // the clear colour (RGBA as IM_COL32)
   };
   struct Stats {
