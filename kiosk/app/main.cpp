@@ -6,6 +6,9 @@
 //   kiosk [--config FILE] [--assets DIR] [--data-dir DIR] [--windowed WxH]
 //         [--script FILE --shots DIR]   test-only scripted input (ui/script.h)    } development
 //         [--frame-log FILE]            per-frame CPU time in µs, for bench-ui    } builds only
+// Development builds also read MCK_UI_FULL_REDRAW=1 (redraw every pixel every frame, as before
+// the damage tracking: for comparisons) and MCK_UI_VERIFY_DAMAGE=1 (every frame compared with a
+// whole redraw; a difference ends the kiosk with status 1): ui/presenter.h.
 // A development build (MCK_DEV_TOOLS=ON) also finds its config and assets in the source tree;
 // the package's build (OFF) reads only --config (default /etc/mot-cua/kiosk.toml) and never
 // falls back (docs/packaging.md). Kiosk mode (always in the package's build; in a development
@@ -13,8 +16,8 @@
 // When it cannot start (config, store — a failed migration or a downgrade —, assets) it shows the
 // start-up failure screen (ui/fatal_screen.h) and stays up; with --script --shots (development)
 // it shows it for a moment, saves DIR/fatal.png and exits 3.
-// Renderer: SDL_Renderer in software by default (docs/ui.md has the measurements); set
-// SDL_RENDER_DRIVER=opengl to compare.
+// Renderer: SDL_Renderer in software by default, drawing only what changed into the window's
+// surface (ui/presenter.h; docs/ui.md has the measurements); set SDL_RENDER_DRIVER=opengl to compare.
 #include <SDL.h>
 #include <imgui.h>
 #include <imgui_impl_sdl.h>
@@ -23,6 +26,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -38,6 +42,7 @@
 #include "kiosk/app/ui/fatal_screen.h"
 #include "kiosk/app/ui/fonts.h"
 #include "kiosk/app/ui/frame.h"
+#include "kiosk/app/ui/presenter.h"
 #if MCK_DEV_TOOLS
 #include "kiosk/app/ui/script.h"
 #endif
@@ -129,6 +134,13 @@ std::string SourceDir() {
 #else
   return kSharedAssets;  // no source tree in the package: fonts come from fonts-noto-core
 #endif
+}
+
+// The calling thread's CPU time, µs (the frame log's last column).
+long long ThreadCpuUs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<long long>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
 int64_t UnixMs() {
@@ -295,23 +307,38 @@ int main(int argc, char** argv) {
     std::cerr << "kiosk: SDL_CreateWindow: " << SDL_GetError() << "\n";
     return 1;
   }
-  SDL_Renderer* renderer = SDL_CreateRenderer(window, -1, 0);
-  if (!renderer) {
-    std::cerr << "kiosk: SDL_CreateRenderer: " << SDL_GetError() << "\n";
-    return 1;
-  }
-  SDL_RendererInfo ri;
-  SDL_GetRendererInfo(renderer, &ri);
-  SDL_GetWindowSize(window, &w, &h);
-  std::cerr << "kiosk: renderer " << ri.name << ", window " << w << "x" << h
-            << (kiosk_mode ? ", kiosk mode" : ", development mode")
-            << (host.watchdog_enabled() ? ", watchdog " + std::to_string(host.MaxSleepMs() * 2) + " ms" : "") << "\n";
-
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // no settings file: nothing persists between citizens
   io.LogFilename = nullptr;
+  // The software path draws only what changed into the window's own surface (ui/presenter.h);
+  // another SDL_RENDER_DRIVER (opengl…) and the start-up failure screen redraw whole frames.
+  const char* driver = std::getenv("SDL_RENDER_DRIVER");
+  const bool dev_env_full = kDevBuild && std::getenv("MCK_UI_FULL_REDRAW") != nullptr;
+  const bool dev_env_verify = kDevBuild && std::getenv("MCK_UI_VERIFY_DAMAGE") != nullptr;
+  ui::Presenter::Options po;
+  po.software = !failure && (!driver || !*driver || std::string(driver) == "software");
+  po.damage = !dev_env_full;
+  po.verify = dev_env_verify;
+  po.present_whole = wayland;  // cage: the whole surface after every frame (ui/presenter.h)
+  po.background = ui::colors::kBackground;
+  auto presenter_made = ui::Presenter::Create(window, po);
+  if (!presenter_made.ok()) {
+    std::cerr << "kiosk: " << presenter_made.status().ToString() << "\n";
+    return 1;
+  }
+  std::unique_ptr<ui::Presenter> presenter = std::move(presenter_made.value());
+  SDL_Renderer* renderer = presenter->renderer();
+  SDL_RendererInfo ri;
+  SDL_GetRendererInfo(renderer, &ri);
+  SDL_GetWindowSize(window, &w, &h);
+  std::cerr << "kiosk: renderer " << ri.name
+            << (po.software ? (po.damage ? " (damaged regions only)" : " (whole frames)") : "")
+            << (po.verify ? " verifying" : "") << ", window " << w << "x" << h
+            << (kiosk_mode ? ", kiosk mode" : ", development mode")
+            << (host.watchdog_enabled() ? ", watchdog " + std::to_string(host.MaxSleepMs() * 2) + " ms" : "") << "\n";
+
   const float scale = std::clamp(static_cast<float>(std::min(w, h)) / 1080.0f, 0.6f, 2.0f);
   StyleForTouch(scale);
   auto font_dir = ui::FindFontDir(SourceDir());
@@ -324,8 +351,7 @@ int main(int argc, char** argv) {
     std::cerr << "kiosk: " << fonts.status().ToString() << "\n";
     return 1;
   }
-  ImGui_ImplSDL2_InitForSDLRenderer(window);
-  ImGui_ImplSDLRenderer_Init(renderer);
+  ImGui_ImplSDL2_InitForSDLRenderer(window);  // the renderer's backend: ui::Presenter::Create
   if (failure) {
     std::optional<std::filesystem::path> shot;
     if (!kiosk_mode && args->shots) shot = *args->shots / "fatal.png";
@@ -426,6 +452,9 @@ int main(int argc, char** argv) {
           WipeEvent(e);  // a card's identity or a QR's payload is zeroed, not just freed
         }
       } else {
+        if (ev.type == SDL_WINDOWEVENT &&
+            (ev.window.event == SDL_WINDOWEVENT_EXPOSED || ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED))
+          presenter->Invalidate();  // the window's pixels may be gone: show them all again
         ImGui_ImplSDL2_ProcessEvent(&ev);
         pointer.OnEvent(ev);
         if (ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_TEXTINPUT || ev.type == SDL_KEYDOWN) app.Touched();
@@ -456,6 +485,7 @@ int main(int argc, char** argv) {
 
     // ---- 3./4. view and draw ----
     const auto t0 = std::chrono::steady_clock::now();
+    const long long cpu0 = ThreadCpuUs();
     pacer.BeginFrame(t0);
     ImGui_ImplSDLRenderer_NewFrame();
     ImGui_ImplSDL2_NewFrame();
@@ -466,12 +496,19 @@ int main(int argc, char** argv) {
     view.size = io.DisplaySize;
     ui::DrawFrame(view);
     ImGui::Render();
-    SDL_SetRenderDrawColor(renderer, 247, 248, 250, 255);
-    SDL_RenderClear(renderer);
-    ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+    const auto t_built = std::chrono::steady_clock::now();
+    if (Status st = presenter->Draw(*ImGui::GetDrawData()); !st.ok()) {
+      std::cerr << "kiosk: " << st.ToString() << "\n";
+      if (po.verify) {
+        exit_code = 1;
+        break;
+      }
+    }
+    const auto t_drawn = std::chrono::steady_clock::now();
 #if MCK_DEV_TOOLS
     if (script) {
-      auto st = script->AfterFrame(view, window, renderer, pacer.pending_frames() <= 1 && view.intents.empty());
+      auto st =
+          script->AfterFrame(view, window, presenter->renderer(), pacer.pending_frames() <= 1 && view.intents.empty());
       if (st == ui::ScriptRunner::State::kFailed) {
         std::cerr << "kiosk: " << script->error() << "\n";
         exit_code = 1;
@@ -481,15 +518,21 @@ int main(int argc, char** argv) {
       }
     }
 #endif
-    SDL_RenderPresent(renderer);
+    if (Status st = presenter->Present(); !st.ok()) std::cerr << "kiosk: " << st.ToString() << "\n";
     const auto t1 = std::chrono::steady_clock::now();
     host.FramePresented(t1);
     if (first_frame) {
       std::cerr << "kiosk: first-frame-unix-ms=" << UnixMs() << "\n";
       first_frame = false;
     }
-    if (frame_log.is_open() && view.log_frames)
-      frame_log << std::chrono::duration_cast<std::chrono::microseconds>(t1 - t0).count() << "\n";
+    if (frame_log.is_open() && view.log_frames) {
+      // µs: the whole frame, then its parts (ImGui build, draw, present), the pixels redrawn, and
+      // the UI thread's CPU time in the frame (what the frame costs on a machine shared with others).
+      auto us = [](auto d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); };
+      frame_log << us(t1 - t0) << " " << us(t_built - t0) << " " << us(t_drawn - t_built) << " " << us(t1 - t_drawn)
+                << " " << (po.software ? presenter->stats().drawn_pixels : static_cast<long long>(w) * h) << " "
+                << ThreadCpuUs() - cpu0 << "\n";
+    }
 
     // ---- 5. dispatch ----
     if (!view.intents.empty()) {
@@ -514,10 +557,13 @@ int main(int argc, char** argv) {
 
   // The citizen's data goes before anything else is torn down.
   app.Apply(intent::StartOver{});
-  ImGui_ImplSDLRenderer_Shutdown();
+  if (po.verify) {
+    std::cerr << "kiosk: verify-damage: " << presenter->stats().verified << " frames equal to a whole redraw, "
+              << presenter->stats().verified_partial << " of them partial\n";
+  }
+  presenter.reset();  // the renderer and ImGui's renderer backend
   ImGui_ImplSDL2_Shutdown();
   ImGui::DestroyContext();
-  SDL_DestroyRenderer(renderer);
   SDL_DestroyWindow(window);
   events.SetWake({});  // the workers still running until main returns no longer wake SDL
   SDL_Quit();
