@@ -245,6 +245,31 @@ TEST_CASE("unit: a heartbeat answered 503 pauses the portal for Retry-After plus
   CHECK(b.portal.Succeeded("POST /api/v1/kiosks/heartbeat") == 1);
 }
 
+TEST_CASE("unit: one dossier through after many pushbacks does not reset the portal's jitter to its base") {
+  Bench b;
+  b.options.backoff.cap = seconds(900);
+  b.Submit(2);
+  b.portal.Fail("POST /api/v1/dossiers", FakeFault::Answer(503, "10"), 8);
+  auto syncer = b.Make();
+  for (int i = 0; i < 8; ++i) {  // eight pushbacks in a row: the jitter's ceiling grows to 256 s
+    auto s = syncer->RunOnce();
+    REQUIRE(s.ok());
+    REQUIRE(s->portal_pause);
+    b.clock.Advance(*s->portal_pause + seconds(1));
+  }
+  auto through = syncer->RunOnce();  // the portal takes both dossiers
+  REQUIRE(through.ok());
+  CHECK(through->accepted == 2);
+  b.Submit(1);  // the next one is pushed back again
+  b.portal.Fail("POST /api/v1/dossiers", FakeFault::Answer(503, "10"));
+  auto again = syncer->RunOnce();
+  REQUIRE(again.ok());
+  REQUIRE(again->portal_pause);
+  // Reset to zero, the jitter would be at most base (2 s) over Retry-After; kept, it spreads the
+  // return over minutes. Seeded (options.seed): the same draw every run.
+  CHECK(*again->portal_pause > seconds(10) + b.options.backoff.base);
+}
+
 TEST_CASE("unit: a heartbeat that cannot connect pauses the portal too") {
   Bench b;
   b.options.send_heartbeat = true;
