@@ -10,14 +10,15 @@
 // key has a CAN and EF.CardAccess offers it, then AES secure messaging; BAC when it does not, or
 // when PACE breaks down (a refused CAN falls back to BAC too when BAC data is given).
 //
-// READ BINARY: each file's first 8 bytes give its length (one APDU), then the rest in chunks of
-// `max_chunk` bytes: 0xDF (223) fits a short APDU's 256-byte answer with SM; with extended length
-// (the ATR says the card supports it) up to kExtendedChunk.
+// READ BINARY: chunks of `max_chunk` bytes from the start; the first chunk's tag and length say
+// how much is left (no separate header read): 0xDF (223) fits a short APDU's 256-byte answer with
+// SM; with extended length (the ATR says the card supports it) up to kExtendedChunk.
 //
 // Not thread-safe: one read at a time on one transport.
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "drivers/card/bac_crypto.h"
@@ -37,6 +38,14 @@ class ApduTransport {
 constexpr size_t kShortChunk = 0xDF;
 constexpr size_t kExtendedChunk = 0x0800;
 
+// EF.CardAccess as read from one card (`data` nullopt: the card has none). The reader keeps one
+// per card presence so that a second read of the same card (a retry with short APDUs, the staff
+// screen asking for the face) does not read it again.
+struct CardAccessCache {
+  bool known = false;
+  std::optional<Bytes> data;
+};
+
 struct EmrtdOptions {
   size_t max_chunk = kShortChunk;
   bool read_face = false;  // DG2: large; the staff screen asks for it
@@ -45,6 +54,8 @@ struct EmrtdOptions {
   CivilDate today;         // for the expiry candidates and the MRZ century
   // Source of RND.IFD and K.IFD; SecureRandom when empty. Tests pin the ICAO example values.
   std::function<void(uint8_t*, size_t)> random;
+  // When set: EF.CardAccess comes from here if known, and what the card gives is stored here.
+  CardAccessCache* card_access = nullptr;
 };
 
 struct EmrtdStats {

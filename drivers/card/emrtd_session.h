@@ -105,6 +105,14 @@ class Session {
   // EF.CardAccess, read in the clear before anything is selected: SELECT 011C directly (Vietnamese
   // cards refuse SELECT MF). Ok(nullopt) when the card has none or refuses to give it.
   CardResult<std::optional<Bytes>> ReadCardAccess() {
+    // Read once per card: the reader keeps what it read while the card stays in the reader.
+    if (opt_.card_access && opt_.card_access->known) return opt_.card_access->data;
+    auto read = ReadCardAccessFromCard();
+    if (read.ok() && opt_.card_access) *opt_.card_access = CardAccessCache{true, *read};
+    return read;
+  }
+
+  CardResult<std::optional<Bytes>> ReadCardAccessFromCard() {
     auto sel = Plain(Apdu{0x00, 0xA4, 0x02, 0x0C, {0x01, 0x1C}});
     if (!sel.ok()) return sel.error();
     if (sel->sw != 0x9000) return std::optional<Bytes>();
@@ -250,8 +258,12 @@ class Session {
       return MakeCardError(CardFailure::kReadError, std::string("SELECT ") + f.name + " answered " + SwHex(sel->sw),
                            std::string("Thẻ không cho đọc dữ liệu. ") + kRetry);
     }
+    // The first READ BINARY asks for a whole chunk: its answer carries the tag and the length
+    // with the first data (a file shorter than the chunk ends with 6282 or a short 9000), so no
+    // separate header read. The chunk size already leaves room for secure messaging's padding
+    // and MAC in a short APDU's 256-byte answer (kShortChunk).
     Bytes data;
-    MCK_RETURN_IF_CARD_ERROR(ReadBinary(f, 0, 8, &data));
+    MCK_RETURN_IF_CARD_ERROR(ReadBinary(f, 0, opt_.max_chunk, &data));
     auto header = ParseTlvHeader(data);
     if (!header.ok()) return AsCardError(CardFailure::kCorruptData, header.status());
     if (header->tag != f.tag) {
@@ -265,6 +277,7 @@ class Session {
     }
     expected_ += total;
     if (data.size() > total) data.resize(total);
+    if (progress_) progress_(done_ + data.size(), expected_);
     while (data.size() < total) {
       const size_t n = std::min(opt_.max_chunk, total - data.size());
       MCK_RETURN_IF_CARD_ERROR(ReadBinary(f, data.size(), n, &data));

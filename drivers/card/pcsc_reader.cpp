@@ -307,6 +307,18 @@ CardResult<Identity> PcscCardReader::ReadOnce(const std::string& reader, const A
   opt.csca_file = options_.csca_file;
   opt.crl_file = options_.crl_file;
   opt.today = VietnamDate(clock_->Now());
+  // EF.CardAccess: kept while this card stays in this reader (pcscd's event counter unchanged).
+  SCARD_READERSTATE presence{};
+  presence.szReader = reader.c_str();
+  presence.dwCurrentState = SCARD_STATE_UNAWARE;
+  const bool counted = SCardGetStatusChange(context_, 0, &presence, 1) == SCARD_S_SUCCESS && !atr.empty();
+  const DWORD event_count = presence.dwEventState >> 16;
+  if (!counted || !card_access_ || card_access_->reader != reader || card_access_->atr != atr ||
+      card_access_->event_count != event_count) {
+    card_access_.reset();
+    if (counted) card_access_ = CardAccessEntry{reader, atr, event_count, {}};
+  }
+  if (card_access_) opt.card_access = &card_access_->cache;
   PcscTransport transport(context_, card, protocol, reader, cancelled_);
   stats_ = EmrtdStats{};
   rc = SCardBeginTransaction(card);

@@ -24,6 +24,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "drivers/card/card_reader.h"
 #include "drivers/card/emrtd.h"
@@ -82,6 +83,17 @@ class PcscCardReader final : public CardReader {
   bool primed_ = false;
   bool used_extended_ = false;
   EmrtdStats stats_;
+  // EF.CardAccess of the card in the reader, read once per card presence: kept with the reader's
+  // name, the ATR and pcscd's event counter (the high 16 bits of the reader's event state, which
+  // pcscd bumps at every insertion and removal), so another card, or the same card put back,
+  // is read afresh.
+  struct CardAccessEntry {
+    std::string reader;
+    Bytes atr;
+    DWORD event_count = 0;
+    CardAccessCache cache;
+  };
+  std::optional<CardAccessEntry> card_access_;
 };
 
 }  // namespace mck::card

@@ -222,7 +222,9 @@ int CardRead(Context& ctx) {
   if (stats && pcsc) {
     const EmrtdStats& s = pcsc->last_stats();
     std::cerr << "stats: apdus=" << s.apdus << " bytes_sent=" << s.bytes_sent << " bytes_received=" << s.bytes_received
-              << " bac_attempts=" << s.bac_attempts << " ms=" << static_cast<long>(ms);
+              << " bac_attempts=" << s.bac_attempts << " pace_attempts=" << s.pace_attempts
+              << " chip_auth_attempts=" << s.chip_auth_attempts << " active_auth_attempts=" << s.active_auth_attempts
+              << " ms=" << static_cast<long>(ms);
     for (const auto& [name, size] : s.files) std::cerr << " " << name << "=" << size;
     std::cerr << "\n";
   }

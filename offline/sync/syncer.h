@@ -227,6 +227,9 @@ class Syncer {
   void PollStatuses(SyncSummary& sum);
   void RefreshCatalog(SyncSummary& sum);
   void Heartbeat(SyncSummary& sum);
+  // The portal pushed back (429/503, Retry-After a floor) or cannot be reached: pause it for a
+  // jittered while (BackoffDelay over the failures in a row), kept in the store.
+  void PausePortal(std::optional<std::chrono::milliseconds> retry_after, SyncSummary& sum);
   void FollowHeartbeatAnswer(const std::string& body);  // the heartbeat's answer, checked
   // syncer_renewal.cpp: renews the client certificate when it is due, then talks with the new one.
   void RenewCertificateIfDue(SyncSummary& sum);

@@ -160,11 +160,17 @@ void Syncer::Heartbeat(SyncSummary& sum) {
                    {{"Content-Type", "application/json"}, {"Idempotency-Key", NewUuidV4()}}, std::nullopt);
   if (!resp.ok()) {
     if (resp.status().code() == Code::kSecurity) sum.error = resp.status();
+    // The portal cannot be reached: the whole fleet would otherwise ask every pass (30 s).
+    if (resp.failure() == TransportFailure::kCannotConnect) PausePortal(std::nullopt, sum);
     return;
   }
   if (resp->status != 200 && resp->status != 201) {
     Status st = PortalErrorStatus(*resp, "heartbeat");
     if (st.code() == Code::kSecurity) sum.error = st;
+    // Pushed back: the kiosk waits Retry-After plus jitter, as for a dossier (docs/sync.md).
+    if (resp->status == 429 || resp->status == 503) {
+      PausePortal(ParseRetryAfter(resp->Header("retry-after"), resp->date, Now()), sum);
+    }
     return;
   }
   last_heartbeat_ = now;

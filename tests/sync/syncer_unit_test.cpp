@@ -219,6 +219,69 @@ TEST_CASE("unit: staff's send now drops the portal's pause without the clock mov
   CHECK(b.store->dossiers().Get(ids[0])->state == DossierState::kAccepted);
 }
 
+TEST_CASE("unit: a heartbeat answered 503 pauses the portal for Retry-After plus jitter, as a dossier does") {
+  Bench b;
+  b.options.send_heartbeat = true;
+  b.options.heartbeat_interval = seconds(300);
+  b.options.refresh_catalog = true;  // would be asked in the same pass if the heartbeat went through
+  b.portal.Fail("POST /api/v1/kiosks/heartbeat", FakeFault::Answer(503, "600"));
+  auto syncer = b.Make();
+  auto first = syncer->RunOnce();
+  REQUIRE(first.ok());
+  REQUIRE(first->portal_pause);
+  CHECK(*first->portal_pause >= seconds(600));                           // Retry-After is the floor
+  CHECK(*first->portal_pause <= seconds(600) + b.options.backoff.base);  // + jitter of the first failure
+  CHECK(b.portal.RequestCount() == 1);  // nothing more in that pass: no catalog request
+
+  // The worker's next passes (every 30 s) send nothing until the pause is over: the fleet stays
+  // quiet instead of asking every pass.
+  for (int i = 0; i < 19; ++i) {
+    b.clock.Advance(seconds(30));
+    REQUIRE(syncer->RunOnce().ok());
+  }
+  CHECK(b.portal.RequestCount() == 1);
+  b.clock.Advance(seconds(60));  // 630 s: past Retry-After + the largest jitter
+  REQUIRE(syncer->RunOnce().ok());
+  CHECK(b.portal.Succeeded("POST /api/v1/kiosks/heartbeat") == 1);
+}
+
+TEST_CASE("unit: one dossier through after many pushbacks does not reset the portal's jitter to its base") {
+  Bench b;
+  b.options.backoff.cap = seconds(900);
+  b.Submit(2);
+  b.portal.Fail("POST /api/v1/dossiers", FakeFault::Answer(503, "10"), 8);
+  auto syncer = b.Make();
+  for (int i = 0; i < 8; ++i) {  // eight pushbacks in a row: the jitter's ceiling grows to 256 s
+    auto s = syncer->RunOnce();
+    REQUIRE(s.ok());
+    REQUIRE(s->portal_pause);
+    b.clock.Advance(*s->portal_pause + seconds(1));
+  }
+  auto through = syncer->RunOnce();  // the portal takes both dossiers
+  REQUIRE(through.ok());
+  CHECK(through->accepted == 2);
+  b.Submit(1);  // the next one is pushed back again
+  b.portal.Fail("POST /api/v1/dossiers", FakeFault::Answer(503, "10"));
+  auto again = syncer->RunOnce();
+  REQUIRE(again.ok());
+  REQUIRE(again->portal_pause);
+  // Reset to zero, the jitter would be at most base (2 s) over Retry-After; kept, it spreads the
+  // return over minutes. Seeded (options.seed): the same draw every run.
+  CHECK(*again->portal_pause > seconds(10) + b.options.backoff.base);
+}
+
+TEST_CASE("unit: a heartbeat that cannot connect pauses the portal too") {
+  Bench b;
+  b.options.send_heartbeat = true;
+  b.portal.Fail("POST /api/v1/kiosks/heartbeat", FakeFault::NoAnswer(TransportFailure::kCannotConnect));
+  auto syncer = b.Make();
+  auto first = syncer->RunOnce();
+  REQUIRE(first.ok());
+  CHECK(first->portal_pause);
+  REQUIRE(syncer->RunOnce().ok());  // at once: still paused, nothing sent
+  CHECK(b.portal.RequestCount() == 1);
+}
+
 TEST_CASE("unit: the worker sleeps until the next item is due, then until the interval, and wakes on Nudge") {
   Bench b;
   b.options.interval = seconds(30);

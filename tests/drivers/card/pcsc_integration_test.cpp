@@ -78,6 +78,13 @@ TEST_CASE("pcsc: a CCCD is read end to end: BAC, secure messaging, DG1/DG13/SOD 
   CHECK(s.files.size() == 7);
   CHECK(s.chip_auth_attempts == 1);
   CHECK(s.active_auth_attempts == 0);
+  // The fewest APDUs the protocol allows: SELECT EF.CardAccess (the key has a CAN: the card
+  // answers 6A82, no PACE), SELECT AID, GET CHALLENGE, EXTERNAL AUTHENTICATE;
+  // MSE:Set AT and GENERAL AUTHENTICATE of Chip Authentication; per file a SELECT and one READ
+  // BINARY per 2 kB chunk, the first chunk giving the length (no separate header read).
+  int fewest = 1 + 3 + 2;
+  for (const auto& [name, size] : s.files) fewest += 1 + static_cast<int>((size + kExtendedChunk - 1) / kExtendedChunk);
+  CHECK(s.apdus == fewest);
 
   SECTION("a CSCA that did not sign it: the card is refused as not genuine") {
     PcscCardReader other(Options(Env("MCK_PKI") + "/other-csca.pem"));
@@ -182,12 +189,29 @@ TEST_CASE("pcsc: PACE-CAN end to end: EF.CardAccess, generic mapping on P-256, A
   CHECK(id->key_proof == "ca");  // Chip Authentication after PACE: AES keys replaced by AES keys
   CHECK(id->assurance == mck::Assurance::kChipVerified);
 
+  // SELECT + READ BINARY of EF.CardAccess, MSE:Set AT, four GENERAL AUTHENTICATEs, SELECT AID,
+  // Chip Authentication's two, then per file a SELECT and one READ BINARY per 2 kB chunk.
+  int fewest = 2 + 5 + 1 + 2;
+  for (const auto& [name, size] : reader.last_stats().files) {
+    fewest += 1 + static_cast<int>((size + kExtendedChunk - 1) / kExtendedChunk);
+  }
+  CHECK(reader.last_stats().apdus == fewest);
+
   SECTION("with the full CCCD key (CAN and BAC data), PACE is used and BAC is not") {
     auto both = reader.Read("", CccdKey(), nullptr);
     REQUIRE(both.ok());
     CHECK(both->chip_verified);
     CHECK(reader.last_stats().pace_attempts == 1);
     CHECK(reader.last_stats().bac_attempts == 0);
+    // The same card still in the reader: EF.CardAccess is not read again (2 APDUs fewer).
+    CHECK(reader.last_stats().apdus == fewest - 2);
+  }
+  SECTION("the card taken out and put back: EF.CardAccess is read again") {
+    card.Stop();  // returns when pcscd has seen the card go
+    VirtualCard again({"--profile", "cccd", "--pki", Env("MCK_PKI"), "--pace"});
+    auto back = reader.Read("", can_only, nullptr);
+    REQUIRE(back.ok());
+    CHECK(reader.last_stats().apdus == fewest);
   }
   SECTION("the face in extended-length chunks under AES secure messaging") {
     PcscOptions o = Options();
