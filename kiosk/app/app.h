@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "kiosk/app/core_worker.h"
+#include "kiosk/app/device_states.h"
 #include "kiosk/app/event_queue.h"
 #include "kiosk/app/i18n.h"
 #include "kiosk/app/inactivity.h"
@@ -51,9 +52,10 @@ struct AppDeps {
   Store* store = nullptr;  // the UI thread's connection: short reads only
   const Clock* clock = nullptr;
   Strings* strings = nullptr;
-  PrintService* printer = nullptr;        // null: no printer configured (every print fails calmly)
-  CardService* card = nullptr;            // null: no card reader (identify by typing only)
-  PortalLookupService* portal = nullptr;  // null: not enrolled (local state only)
+  PrintService* printer = nullptr;              // null: no printer configured (every print fails calmly)
+  const DeviceStates* device_states = nullptr;  // live printer/reader states (diagnostics); may be null
+  CardService* card = nullptr;                  // null: no card reader (identify by typing only)
+  PortalLookupService* portal = nullptr;        // null: not enrolled (local state only)
   // The store writes and the PIN check. Null: App::Init starts its own CoreWorker on
   // `store_options`, posting to `events`, submitting through `submitter` when given (tests put
   // a fake there to make the store refuse).

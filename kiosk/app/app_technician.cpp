@@ -50,7 +50,9 @@ void App::GoTechnician(ScreenId s) {
     case ScreenId::kTechDiagnostics:
       tech_.diag_rows.clear();
       tech_.diag_error_vi.clear();
-      tech_.diag_request = deps_.technician->Diagnostics(std::nullopt);
+      tech_.diag_request = deps_.technician->Diagnostics(
+          deps_.device_states ? std::optional(deps_.device_states->printer()) : std::nullopt,
+          deps_.device_states ? std::optional(deps_.device_states->card_reader()) : std::nullopt);
       break;
     case ScreenId::kTechCertificate:
       tech_.cert_rows.clear();

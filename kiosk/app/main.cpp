@@ -370,6 +370,7 @@ int main(int argc, char** argv) {
   deps.clock = &clock;
   deps.strings = &strings;
   deps.printer = devices.printer.get();
+  deps.device_states = devices.states.get();
   deps.card = devices.card.get();
   deps.portal = portal->lookup();
   deps.events = &events;    // the core worker (App::Init) posts its answers here

@@ -172,13 +172,15 @@ uint64_t TechnicianWorker::Provision(core::ProvisioningPlan plan) {
   });
 }
 
-uint64_t TechnicianWorker::Diagnostics(std::optional<std::string> printer_state) {
-  return Enqueue([this, printer_state](Store* store, uint64_t id) {
+uint64_t TechnicianWorker::Diagnostics(std::optional<std::string> printer_state,
+                                       std::optional<std::string> card_reader_state) {
+  return Enqueue([this, printer_state, card_reader_state](Store* store, uint64_t id) {
     if (!store) return events_.Push(Failed(id, Kind::kDiagnostics, NoStore()));
     core::DiagnosticsInputs in;
     in.version = options_.version;
     in.now = options_.clock->Now();
-    in.printer_state = printer_state;
+    in.printer_state = printer_state;  // live, from the device workers (kiosk/app/device_states.h)
+    in.card_reader_state = card_reader_state;
     auto r = core::CollectDiagnostics(*store, *options_.config, in);
     if (!r.ok()) return events_.Push(Failed(id, Kind::kDiagnostics, r.status()));
     TechnicianAnswer a;

@@ -35,7 +35,8 @@ class TechnicianService {
   // not part of it (it was set at install: `kioskctl staff set-pin --role technician`).
   virtual uint64_t Provision(core::ProvisioningPlan plan) = 0;
   // kDiagnostics: the report as (label key, value) rows.
-  virtual uint64_t Diagnostics(std::optional<std::string> printer_state) = 0;
+  virtual uint64_t Diagnostics(std::optional<std::string> printer_state,
+                               std::optional<std::string> card_reader_state) = 0;
   // kCertificate: subject, serial, expiry, days left; with `renew`, after renewing it now.
   virtual uint64_t Certificate(bool renew) = 0;
 };
@@ -55,7 +56,7 @@ class TechnicianWorker final : public TechnicianService {
 
   uint64_t ReadCa(std::filesystem::path file) override;
   uint64_t Provision(core::ProvisioningPlan plan) override;
-  uint64_t Diagnostics(std::optional<std::string> printer_state) override;
+  uint64_t Diagnostics(std::optional<std::string> printer_state, std::optional<std::string> card_reader_state) override;
   uint64_t Certificate(bool renew) override;
 
  private:
