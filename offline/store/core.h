@@ -10,6 +10,7 @@
 
 #include "offline/domain/clock.h"
 #include "offline/domain/dossier.h"
+#include "offline/store/checkpointer.h"
 #include "offline/store/crypto.h"
 #include "offline/store/options.h"
 #include "offline/store/sqlite.h"
@@ -19,6 +20,8 @@ namespace mck {
 struct StoreCore {
   StoreOptions options;
   std::unique_ptr<Db> db;
+  // After db: destroyed first, so its thread and connection are gone before db closes.
+  std::unique_ptr<WalCheckpointer> checkpointer;
   std::unique_ptr<Sealer> sealer;
   SystemClock system_clock;
 
