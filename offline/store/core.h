@@ -11,6 +11,7 @@
 #include "offline/domain/clock.h"
 #include "offline/domain/dossier.h"
 #include "offline/store/backup.h"
+#include "offline/store/checkpointer.h"
 #include "offline/store/crypto.h"
 #include "offline/store/options.h"
 #include "offline/store/sqlite.h"
@@ -21,6 +22,8 @@ struct StoreCore {
   DataDirLock lock;  // shared for the store's lifetime: no backup is restored under it
   StoreOptions options;
   std::unique_ptr<Db> db;
+  // After db: destroyed first, so its thread and connection are gone before db closes.
+  std::unique_ptr<WalCheckpointer> checkpointer;
   std::unique_ptr<Sealer> sealer;
   SystemClock system_clock;
 

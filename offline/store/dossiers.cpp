@@ -97,22 +97,38 @@ Result<SubmittedDossier> DossierStore::Submit(const json& body_in, const std::ve
   if (!catalog_version.empty()) body["catalog_version"] = catalog_version;
   const std::string procedure = body.value("procedure_code", "");
 
-  // Seal outside the transaction: it is CPU work and needs only the client id.
+  // Seal outside the transaction: it is CPU work, and the write lock (BEGIN IMMEDIATE … COMMIT)
+  // is held only for the inserts and the commit. The body names its provisional code, whose
+  // number is taken inside the transaction: seal with the number expected next (the last one this
+  // object gave, plus one), and seal again inside only if that guess was wrong (the first submit
+  // of a day, or another connection submitted meanwhile).
   std::vector<std::string> sealed_data;
   for (size_t i = 0; i < attachments.size(); ++i)
     sealed_data.push_back(core_.sealer->Seal(attachments[i].data, AttachmentAd(shas[i])));
+  const std::string day = FormatDate(today);
+  auto code_for = [&](int seq) {
+    char code[32];
+    std::snprintf(code, sizeof code, "K%02d-%s-%04d", core_.options.kiosk_number, FormatYymmdd(today).c_str(), seq);
+    return std::string(code);
+  };
+  auto seal_body = [&](const std::string& code) {
+    body["provisional_code"] = code;
+    return core_.sealer->Seal(body.dump(), DossierAd(out.client_id));
+  };
+  const int expected = last_day_ == day ? last_seq_ + 1 : 1;
+  std::string sealed_body = seal_body(code_for(expected));
 
-  return WithTransaction(db, [&]() -> Result<SubmittedDossier> {
-    auto seq = NextInSequence(db, "dossier", FormatDate(today));
+  int taken = 0;
+  auto stored = WithTransaction(db, [&]() -> Result<SubmittedDossier> {
+    auto seq = NextInSequence(db, "dossier", day);
     if (!seq.ok()) return seq.status();
     if (*seq > 9999) {
       return Status::Error(Code::kFailedPrecondition, "more than 9999 dossiers today on this kiosk",
                            "Đã hết số hồ sơ trong ngày của kiosk này (9999)");
     }
-    char code[32];
-    std::snprintf(code, sizeof code, "K%02d-%s-%04d", core_.options.kiosk_number, FormatYymmdd(today).c_str(), *seq);
-    out.provisional_code = code;
-    body["provisional_code"] = out.provisional_code;
+    out.provisional_code = code_for(*seq);
+    if (*seq != expected) sealed_body = seal_body(out.provisional_code);
+    taken = *seq;
 
     auto ins = db.Prepare(
         "INSERT INTO dossiers(client_id, provisional_code, procedure_code, catalog_version, submitted_at, "
@@ -120,7 +136,7 @@ Result<SubmittedDossier> DossierStore::Submit(const json& body_in, const std::ve
     if (!ins.ok()) return ins.status();
     ins->Bind(1, out.client_id).Bind(2, out.provisional_code).Bind(3, procedure);
     ins->Bind(4, catalog_version).Bind(5, out.submitted_at).Bind(6, UnixSeconds(now));
-    ins->BindBlob(7, core_.sealer->Seal(body.dump(), DossierAd(out.client_id)));
+    ins->BindBlob(7, sealed_body);
     MCK_RETURN_IF_ERROR(ins->Run());
     const int64_t dossier_id = sqlite3_last_insert_rowid(db.raw());
     for (size_t i = 0; i < attachments.size(); ++i) {
@@ -132,6 +148,11 @@ Result<SubmittedDossier> DossierStore::Submit(const json& body_in, const std::ve
                                     "procedure=" + procedure + " attachments=" + std::to_string(attachments.size())));
     return out;
   });
+  if (stored.ok()) {
+    last_day_ = day;
+    last_seq_ = taken;
+  }
+  return stored;
 }
 
 Result<std::vector<DossierSummary>> DossierStore::List(std::optional<DossierState> state) {

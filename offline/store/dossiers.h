@@ -40,6 +40,11 @@ class DossierStore : public StorePart {
   Status UpdatePortalStatus(const std::string& client_id, const std::string& status, const std::string& status_text,
                             const std::string& updated_at, const std::string& appointment_date);
 
+ private:
+  // The day and number of the last code this object gave: Submit seals the body before BEGIN
+  // with the number it expects next, and again inside only when another writer took it.
+  std::string last_day_;
+  int last_seq_ = 0;
 };
 
 }  // namespace mck

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "offline/domain/clock.h"
+#include "offline/store/checkpointer.h"
 #include "offline/store/key_vault.h"
 
 namespace mck {
@@ -25,6 +26,9 @@ struct StoreOptions {
   KeyProtectionOptions key_protection;
   // How many backups taken before a migration to keep in <data_dir>/backup (offline/store/backup.h).
   int keep_backups = 2;
+  // When the WAL is folded back into the database (offline/store/checkpointer.h): from
+  // wal.soft_pages by a background thread, from wal.hard_pages by the commit itself.
+  WalLimits wal;
   // TEST-ONLY (empty/0 in the kiosk and kioskctl): migrations that play "the next release's", run
   // after the program's own; and the version to stop migrating at, to leave a store as an older
   // program would (offline/store/migrations.h, MigrationPlan).

@@ -81,22 +81,31 @@ Result<std::vector<OutboxItem>> Outbox::Lease(const std::string& owner, int limi
 
 Status Outbox::RecordAccepted(const OutboxItem& item, const std::string& dossier_code,
                               const std::string& appointment_date, const std::string& status) {
+  return RecordAcceptedAll({{item, dossier_code, appointment_date, status}});
+}
+
+Status Outbox::RecordAcceptedAll(const std::vector<Acceptance>& acceptances) {
+  if (acceptances.empty()) return Status::Ok();
   Db& db = *core_.db;
   const TimePoint now = core_.Now();
+  const std::string at = FormatRfc3339Vietnam(now);
   return WithTransaction(db, [&]() -> Status {
-    auto up = db.Prepare(
-        "UPDATE dossiers SET state = 'accepted', dossier_code = ?, appointment_date = ?, portal_status = ?, "
-        "accepted_at = ?, accepted_unix = ?, attempts = attempts + 1, last_error = NULL, attention_details = NULL "
-        "WHERE client_id = ?");
-    if (!up.ok()) return up.status();
-    up->Bind(1, dossier_code).Bind(2, appointment_date).Bind(3, status).Bind(4, FormatRfc3339Vietnam(now));
-    up->Bind(5, UnixSeconds(now)).Bind(6, item.ref);
-    MCK_RETURN_IF_ERROR(up->Run());
-    MCK_RETURN_IF_ERROR(DeleteOutbox(db, item.id));
-    auto code = ProvisionalCodeOf(db, item.ref);
-    if (!code.ok()) return code.status();
-    return AppendAudit(db, FormatRfc3339Vietnam(now), "sync", "dossier.accepted", *code,
-                       "dossier_code=" + dossier_code + " appointment=" + appointment_date);
+    for (const Acceptance& a : acceptances) {
+      auto up = db.Prepare(
+          "UPDATE dossiers SET state = 'accepted', dossier_code = ?, appointment_date = ?, portal_status = ?, "
+          "accepted_at = ?, accepted_unix = ?, attempts = attempts + 1, last_error = NULL, attention_details = NULL "
+          "WHERE client_id = ?");
+      if (!up.ok()) return up.status();
+      up->Bind(1, a.dossier_code).Bind(2, a.appointment_date).Bind(3, a.status).Bind(4, at);
+      up->Bind(5, UnixSeconds(now)).Bind(6, a.item.ref);
+      MCK_RETURN_IF_ERROR(up->Run());
+      MCK_RETURN_IF_ERROR(DeleteOutbox(db, a.item.id));
+      auto code = ProvisionalCodeOf(db, a.item.ref);
+      if (!code.ok()) return code.status();
+      MCK_RETURN_IF_ERROR(AppendAudit(db, at, "sync", "dossier.accepted", *code,
+                                      "dossier_code=" + a.dossier_code + " appointment=" + a.appointment_date));
+    }
+    return Status::Ok();
   });
 }
 

@@ -32,6 +32,15 @@ class Outbox : public StorePart {
   // The portal accepted a dossier (201/200): state accepted, codes recorded, outbox row gone.
   Status RecordAccepted(const OutboxItem& item, const std::string& dossier_code, const std::string& appointment_date,
                         const std::string& status);
+  // One acceptance, for RecordAcceptedAll.
+  struct Acceptance {
+    OutboxItem item;
+    std::string dossier_code, appointment_date, status;
+  };
+  // Several acceptances in ONE transaction, one fsync (the sync engine's group commit): each as
+  // RecordAccepted, with its own audit row; all recorded, or none (then every one of them is
+  // still leased and `sending`, and goes to the portal again with the same Idempotency-Key).
+  Status RecordAcceptedAll(const std::vector<Acceptance>& acceptances);
   // The portal refused the item (422/409): parked for staff with the portal's reasons.
   Status RecordNeedsAttention(const OutboxItem& item, const std::string& error, const nlohmann::json& details);
   // Try again later (5xx, 429, network): attempts+1, due at `next_attempt`, lease released.
@@ -61,7 +70,6 @@ class Outbox : public StorePart {
  private:
   Result<nlohmann::json> RatingBody(const OutboxItem& item);
   Result<nlohmann::json> DecisionBody(const OutboxItem& item);
-
 };
 
 }  // namespace mck

@@ -32,18 +32,33 @@ Status SqliteStatus(int rc, sqlite3* db, std::string_view what) {
   }
 }
 
+void Stmt::Release() {
+  if (!s_) return;
+  if (in_use_) {
+    sqlite3_reset(s_);  // its error, if any, was reported by Step already
+    sqlite3_clear_bindings(s_);
+    *in_use_ = false;
+  } else {
+    sqlite3_finalize(s_);
+  }
+  s_ = nullptr;
+  in_use_ = nullptr;
+}
+
 Stmt& Stmt::operator=(Stmt&& o) noexcept {
   if (this != &o) {
-    if (s_) sqlite3_finalize(s_);
+    Release();
     db_ = o.db_;
     s_ = o.s_;
+    in_use_ = o.in_use_;
     o.s_ = nullptr;
+    o.in_use_ = nullptr;
   }
   return *this;
 }
 
 Stmt::~Stmt() {
-  if (s_) sqlite3_finalize(s_);
+  Release();
 }
 
 Stmt& Stmt::Bind(int i, int64_t v) {
@@ -112,6 +127,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const std::string&
 }
 
 Db::~Db() {
+  for (auto& [sql, c] : cache_) sqlite3_finalize(c.stmt);
   if (db_) sqlite3_close_v2(db_);
 }
 
@@ -123,17 +139,46 @@ Status Db::Exec(const std::string& sql) {
 }
 
 Result<Stmt> Db::Prepare(std::string_view sql) {
+  const std::string key(sql);
+  if (auto it = cache_.find(key); it != cache_.end() && !it->second.in_use) {
+    it->second.in_use = true;
+    it->second.last_used = ++uses_;
+    return Stmt(db_, it->second.stmt, &it->second.in_use);
+  }
   sqlite3_stmt* s = nullptr;
   const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &s, nullptr);
   if (rc != SQLITE_OK) return SqliteStatus(rc, db_, "prepare");
-  return Stmt(db_, s);
+  ++prepared_;
+  if (!s || cache_.count(key)) return Stmt(db_, s);  // empty SQL, or the cached one is in use: a one-off
+  if (cache_.size() >= kCachedStatements) {
+    // Evict the least recently used statement that no Stmt holds (the store has ~60 distinct
+    // statements; only dynamic SQL would ever fill this).
+    auto victim = cache_.end();
+    for (auto it = cache_.begin(); it != cache_.end(); ++it) {
+      if (!it->second.in_use && (victim == cache_.end() || it->second.last_used < victim->second.last_used)) {
+        victim = it;
+      }
+    }
+    if (victim == cache_.end()) return Stmt(db_, s);
+    sqlite3_finalize(victim->second.stmt);
+    cache_.erase(victim);
+  }
+  Cached& c = cache_[key];
+  c.stmt = s;
+  c.in_use = true;
+  c.last_used = ++uses_;
+  return Stmt(db_, s, &c.in_use);
 }
 
 Status Db::Begin() {
-  return Exec("BEGIN IMMEDIATE");
+  auto s = Prepare("BEGIN IMMEDIATE");
+  if (!s.ok()) return s.status();
+  return s->Run();
 }
 Status Db::Commit() {
-  return Exec("COMMIT");
+  auto s = Prepare("COMMIT");
+  if (!s.ok()) return s.status();
+  return s->Run();
 }
 void Db::Rollback() {
   // Ignored on purpose: after an I/O error or a full disk SQLite may have rolled back already

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 
 #include "offline/domain/status.h"
 
@@ -19,11 +20,17 @@ namespace mck {
 // message a technician can act on: full disk, read-only, corrupt, busy.
 Status SqliteStatus(int rc, sqlite3* db, std::string_view what);
 
+// A prepared statement. One from Db::Prepare comes from the connection's statement cache: when
+// the Stmt goes it is reset and its bindings cleared, not finalized, so the next Prepare of the
+// same SQL skips SQLite's parser and planner. It must not outlive its Db (no Stmt ever does).
 class Stmt {
  public:
   Stmt() = default;
-  Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
-  Stmt(Stmt&& o) noexcept : db_(o.db_), s_(o.s_) { o.s_ = nullptr; }
+  Stmt(sqlite3* db, sqlite3_stmt* s, bool* cached_in_use = nullptr) : db_(db), s_(s), in_use_(cached_in_use) {}
+  Stmt(Stmt&& o) noexcept : db_(o.db_), s_(o.s_), in_use_(o.in_use_) {
+    o.s_ = nullptr;
+    o.in_use_ = nullptr;
+  }
   Stmt& operator=(Stmt&& o) noexcept;
   ~Stmt();
 
@@ -48,8 +55,10 @@ class Stmt {
   std::string Blob(int col) const;
 
  private:
+  void Release();  // finalizes, or hands a cached statement back reset
   sqlite3* db_ = nullptr;
   sqlite3_stmt* s_ = nullptr;
+  bool* in_use_ = nullptr;  // the cache's flag when cached
 };
 
 class Db {
@@ -60,7 +69,14 @@ class Db {
   ~Db();
   sqlite3* raw() const { return db_; }
   Status Exec(const std::string& sql);
+  // A statement for `sql`, from the connection's cache when it was prepared before (and is not
+  // in use by a live Stmt right now: then a fresh one). The cache holds at most kCachedStatements;
+  // SQLite re-prepares a cached statement by itself after a schema change.
   Result<Stmt> Prepare(std::string_view sql);
+  // Statements prepared (parsed and planned) by this connection so far: the store bench and a
+  // test read it to see the cache at work.
+  int64_t statements_prepared() const { return prepared_; }
+  static constexpr size_t kCachedStatements = 64;
   // BEGIN IMMEDIATE: takes the write lock up front so two writers never deadlock midway.
   Status Begin();
   Status Commit();
@@ -68,7 +84,16 @@ class Db {
   void Rollback();
 
  private:
+  struct Cached {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+    uint64_t last_used = 0;
+  };
   sqlite3* db_ = nullptr;
+  // Keyed by the SQL text. Node-based: an entry's in_use flag stays put while a Stmt points at it.
+  std::unordered_map<std::string, Cached> cache_;
+  uint64_t uses_ = 0;
+  int64_t prepared_ = 0;
 };
 
 // Rolls back unless Commit() was called: every early return leaves the database untouched.

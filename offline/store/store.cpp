@@ -20,6 +20,16 @@ bool HasSchemaObjects(Db& db) {
   return stmt.ok() && stmt->Step(&st) && stmt->Int(0) > 0;
 }
 
+// SQLite's WAL hook, after every commit on the store's connection (offline/store/checkpointer.h):
+// the checkpoint goes to the background thread, unless the WAL has outgrown its hard bound.
+int AfterWalCommit(void* arg, sqlite3* db, const char* schema, int pages) {
+  auto* core = static_cast<StoreCore*>(arg);
+  if (core->checkpointer && core->checkpointer->AfterCommit(pages)) {
+    (void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+  return SQLITE_OK;  // the commit is done either way; a failed checkpoint is tried again later
+}
+
 }  // namespace
 
 Store::Store(std::unique_ptr<StoreCore> core)
@@ -37,6 +47,10 @@ Store::~Store() = default;
 
 const KeyProtectionOptions& Store::key_protection() const {
   return core_->options.key_protection;
+}
+
+WalCheckpointer& Store::wal_checkpointer() {
+  return *core_->checkpointer;
 }
 
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
@@ -118,6 +132,11 @@ Status Store::Initialise() {
   // file byte for byte as it was. Foreign keys are off while the schema changes (SQLite's advice).
   MCK_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL"));
   MCK_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=ON"));
+  // No checkpoint inside a commit: a background thread does them (AfterWalCommit). The pragma
+  // first: it installs SQLite's own hook, which ours then replaces.
+  MCK_RETURN_IF_ERROR(db.Exec("PRAGMA wal_autocheckpoint=0"));
+  core_->checkpointer = std::make_unique<WalCheckpointer>(db_path_.string(), core_->options.vfs, core_->options.wal);
+  sqlite3_wal_hook(db.raw(), AfterWalCommit, core_.get());
   return Status::Ok();
 }
 

@@ -35,6 +35,7 @@
 
 #include "offline/domain/status.h"
 #include "offline/store/catalog_cache.h"
+#include "offline/store/checkpointer.h"
 #include "offline/store/counter_records.h"
 #include "offline/store/dossiers.h"
 #include "offline/store/options.h"
@@ -93,6 +94,9 @@ class Store {
   Result<int> PurgeExpired();
   // PRAGMA wal_checkpoint(TRUNCATE): false when another connection kept it from finishing.
   Result<bool> CheckpointTruncate();
+  // The background WAL checkpoints of this store's connection (offline/store/checkpointer.h):
+  // for tests and the bench, which read how many ran.
+  WalCheckpointer& wal_checkpointer();
   // PRAGMA integrity_check, foreign keys and the audit chain.
   Result<StoreCheck> Check();
   // The audit chain's last row (id 0 and 64 zeros when empty), and the hash of row `id` (nullopt
