@@ -90,8 +90,9 @@ def remap(word):
 
 RESTART_SEC = float(unit_values("RestartSec")[0])
 exec_start = [remap(w) for w in shlex.split(unit_values("ExecStart")[0])]
-if exec_start[0] != "/usr/bin/cage" or "-d" not in exec_start:
-    fail(f"ExecStart= does not run cage -d: {exec_start}")
+# kiosk-session (packaging/kiosk-session: exits with the kiosk's own status) running cage -d.
+if exec_start[0] != root + "/usr/lib/mot-cua/kiosk-session" or exec_start[1] != "/usr/bin/cage" or "-d" not in exec_start:
+    fail(f"ExecStart= does not run kiosk-session cage -d: {exec_start}")
 env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
        "WLR_BACKENDS": "headless"}
 for e in unit_values("Environment"):
@@ -99,6 +100,7 @@ for e in unit_values("Environment"):
     env[k] = v
 runtime = root + "/run/" + unit_values("RuntimeDirectory")[0]  # systemd's RuntimeDirectory=
 env["XDG_RUNTIME_DIR"] = runtime
+env["RUNTIME_DIRECTORY"] = runtime  # what systemd sets for RuntimeDirectory= (kiosk-session uses it)
 data = root + "/var/lib/mot-cua"
 for d, mode in ((runtime, 0o700), (data, 0o700)):
     os.makedirs(d, exist_ok=True)
@@ -175,7 +177,11 @@ class Supervisor:
             self.wake.wait(RESTART_SEC)  # RestartSec=; stop() cuts it short
 
     def kiosk_pid(self):
-        out = subprocess.run(["pgrep", "-P", str(self.proc.pid), "-x", "kiosk"], capture_output=True, text=True)
+        # kiosk-session (the process started) → cage → kiosk
+        cage = subprocess.run(["pgrep", "-P", str(self.proc.pid), "-x", "cage"], capture_output=True, text=True)
+        if not cage.stdout.split():
+            return None
+        out = subprocess.run(["pgrep", "-P", cage.stdout.split()[0], "-x", "kiosk"], capture_output=True, text=True)
         pids = out.stdout.split()
         return int(pids[0]) if pids else None
 
@@ -315,8 +321,8 @@ os.kill(kiosk, signal.SIGKILL)
 wait_for("the supervisor to start the session again", lambda: sup.starts >= 2)
 wait_for("READY=1 from the restarted kiosk", lambda: ready_count() >= 2)
 screenshot_text("first-boot-after-restart.png", FIRST_BOOT)
-if sup.exit_codes[0] != 0:
-    print(f"note: cage exited {sup.exit_codes[0]} after its client was killed")
+if sup.exit_codes[0] in (75, 76):  # kiosk-session must not pass a crash off as the technician's choice
+    fail(f"ExecStart= exited {sup.exit_codes[0]} after the kiosk was killed")
 sup.stop()
 if "stopping on a signal" not in log_text():
     fail("SIGTERM did not stop the kiosk cleanly")
