@@ -568,5 +568,8 @@ int main(int argc, char** argv) {
   SDL_DestroyWindow(window);
   events.SetWake({});  // the workers still running until main returns no longer wake SDL
   SDL_Quit();
+  // The technician's choice, for the session wrapper: cage itself exits 0 (session_host.h).
+  if (exit_code == SessionHost::kExitShutDown || exit_code == SessionHost::kExitRestart)
+    SessionHost::LeaveExitStatus(exit_code);
   return exit_code;
 }

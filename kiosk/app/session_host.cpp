@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -78,6 +79,15 @@ void SessionHost::FramePresented(std::chrono::steady_clock::time_point now) {
 
 void SessionHost::Log(const std::string& line) {
   mck::Log(Severity::kNotice, "kiosk", line);  // stderr, or the journal (kiosk/core/journal.h)
+}
+
+void SessionHost::LeaveExitStatus(int exit_code) {
+  const char* path = std::getenv(kStatusFileEnv);
+  if (!path || !*path) return;
+  std::ofstream f(path, std::ios::trunc);
+  f << exit_code << "\n";
+  f.close();
+  if (!f) Log(std::string("cannot leave the exit status for the session wrapper in ") + path);
 }
 
 }  // namespace mck::app

@@ -28,6 +28,13 @@ class SessionHost {
   // exit (Restart=always) except kExitShutDown, which it lists in RestartPreventExitStatus=.
   static constexpr int kExitShutDown = 75;
   static constexpr int kExitRestart = 76;
+  // The session wrapper (packaging/kiosk-session, the unit's ExecStart=) runs cage, which exits 0
+  // whatever its client returned (Debian 12's cage 0.1.4), so the kiosk leaves kExitShutDown or
+  // kExitRestart in the file named by $MCK_SESSION_STATUS_FILE (the wrapper's, in the unit's
+  // RuntimeDirectory=) right before it exits, and the wrapper exits with it. Nothing without
+  // the variable; a failure to write is logged (the unit then restarts the session).
+  static constexpr const char* kStatusFileEnv = "MCK_SESSION_STATUS_FILE";
+  static void LeaveExitStatus(int exit_code);
 
   // Blocks SIGTERM, SIGINT and SIGHUP in the calling thread; threads created later inherit the
   // mask. REQUIRES: called first in main, before any thread exists.

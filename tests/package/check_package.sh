@@ -32,6 +32,7 @@ contents)
   done <<'LIST'
 -rwxr-xr-x usr/bin/kiosk
 -rwxr-xr-x usr/bin/kioskctl
+-rwxr-xr-x usr/lib/mot-cua/kiosk-session
 -rw-r--r-- usr/share/mot-cua/i18n/vi.json
 -rw-r--r-- usr/share/mot-cua/i18n/en.json
 -rw-r--r-- usr/share/mot-cua/procedures.json
@@ -92,7 +93,9 @@ units)
   dpkg-deb -x "$deb" "$root"
   # verify resolves ExecStart's programs: point it at the extracted ones (cage is a dependency).
   unit=$root/mot-cua-kiosk.service
-  sed -e "s#/usr/bin/kiosk #$root/usr/bin/kiosk #" "$root/lib/systemd/system/mot-cua-kiosk.service" >"$unit"
+  sed -e "s#/usr/bin/kiosk #$root/usr/bin/kiosk #" -e "s#=/usr/lib/mot-cua/kiosk-session #=$root/usr/lib/mot-cua/kiosk-session #" \
+    "$root/lib/systemd/system/mot-cua-kiosk.service" >"$unit"
+  sh -n "$root/usr/lib/mot-cua/kiosk-session" || fail "kiosk-session: syntax"
   out=$(systemd-analyze verify "$unit" 2>&1)
   rc=$?
   echo "$out"
@@ -100,10 +103,13 @@ units)
   grep -q "mot-cua-kiosk.service" <<<"$out" && fail "systemd-analyze verify complains about the unit"
   for key in Type=notify NotifyAccess=all WatchdogSec= Restart=always ProtectSystem=strict \
     ReadWritePaths=/var/lib/mot-cua PrivateTmp=yes NoNewPrivileges=yes ProtectHome=yes DevicePolicy=closed \
-    LimitCORE=0 RuntimeDirectory=mot-cua User=_mot-cua PAMName=login TTYPath=/dev/tty1; do
+    LimitCORE=0 RuntimeDirectory=mot-cua User=_mot-cua PAMName=login TTYPath=/dev/tty1 \
+    RestartPreventExitStatus=75 'SuccessExitStatus=75 76'; do
     grep -q "^$key" "$unit" || fail "the unit lacks $key"
   done
-  grep -q '^ExecStart=/usr/bin/cage -d -- ' "$root/lib/systemd/system/mot-cua-kiosk.service" || fail "ExecStart is not cage -d -- …"
+  # cage under kiosk-session, which exits with the kiosk's own status (cage 0.1.4 returns 0).
+  grep -q '^ExecStart=/usr/lib/mot-cua/kiosk-session /usr/bin/cage -d -- ' "$root/lib/systemd/system/mot-cua-kiosk.service" ||
+    fail "ExecStart is not kiosk-session cage -d -- …"
   # The exposure score (docs/packaging.md): offline, no systemd as PID 1 needed. 1.7 is what the
   # unit scores; the threshold catches a lost sandboxing line.
   sec=$(systemd-analyze security --offline=true --threshold=20 "$unit" 2>&1)

@@ -11,11 +11,16 @@ this test reads, and a supervisor loop restarts the command whenever it exits (R
      journal line, and stays up (no fallback, no crash loop);
   2. the packaged config (data_dir remapped): READY=1, and — the kiosk not being enrolled — the
      technician's first-boot screen's Vietnamese title (OCR; docs/ui.md "Technician screens");
-     WATCHDOG=1 keeps coming while the kiosk idles;
+     then the kiosk is provisioned the way a fleet does it: portal-sim (the build tree's, its
+     throwaway CA on loopback, a one-time token), a plan, the PACKAGED `kioskctl provision
+     --from PLAN.toml` as the kiosk's user; the session started again shows the attract
+     screen's "Chạm vào màn hình để bắt đầu" (OCR); WATCHDOG=1 keeps coming while it idles;
   3. SIGINT (what SDL turns into its quit event) and Alt+F4 typed on cage's keyboard (wtype,
      virtual-keyboard protocol) are logged as ignored and the kiosk is still there;
   4. a dossier is stored (kioskctl), the kiosk is SIGKILLed, the supervisor starts it again,
-     READY=1 again, the store checks out and holds the dossier; SIGTERM stops it cleanly.
+     READY=1 again, the attract screen again, the store checks out and holds the dossier;
+     SIGTERM stops it cleanly. (The provisioned kiosk: 3 and 4 run on it.)
+  session_test.py DEB OUT_DIR PORTAL_SIM
 Exit 0 pass, 1 fail, 77 skip (a tool missing; with MCK_REQUIRE_ALL=1 that is a failure).
 Screenshots are kept in the folder given as the second argument.
 """
@@ -33,7 +38,8 @@ import tempfile
 import threading
 import time
 
-DEB, OUT = sys.argv[1], sys.argv[2]
+DEB, OUT, PORTAL_SIM = sys.argv[1], sys.argv[2], sys.argv[3]
+SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 REQUIRE_ALL = os.environ.get("MCK_REQUIRE_ALL") == "1"
 UNIT = "lib/systemd/system/mot-cua-kiosk.service"
 WATCHDOG_USEC = 500_000  # the test's own interval: the idle kiosk redraws and pings every 250 ms
@@ -45,6 +51,7 @@ def skip(why):
 
 
 SUPERVISORS = []
+PORTALS = []  # portal-sim, stopped at the end or on a failure
 
 
 def fail(why):
@@ -54,6 +61,8 @@ def fail(why):
         sup.wake.set()
         if sup.proc and sup.proc.poll() is None:
             os.killpg(sup.proc.pid, signal.SIGKILL)
+    for p in PORTALS:
+        p.kill()
     sys.exit(1)
 
 
@@ -90,8 +99,9 @@ def remap(word):
 
 RESTART_SEC = float(unit_values("RestartSec")[0])
 exec_start = [remap(w) for w in shlex.split(unit_values("ExecStart")[0])]
-if exec_start[0] != "/usr/bin/cage" or "-d" not in exec_start:
-    fail(f"ExecStart= does not run cage -d: {exec_start}")
+# kiosk-session (packaging/kiosk-session: exits with the kiosk's own status) running cage -d.
+if exec_start[0] != root + "/usr/lib/mot-cua/kiosk-session" or exec_start[1] != "/usr/bin/cage" or "-d" not in exec_start:
+    fail(f"ExecStart= does not run kiosk-session cage -d: {exec_start}")
 env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
        "WLR_BACKENDS": "headless"}
 for e in unit_values("Environment"):
@@ -99,6 +109,7 @@ for e in unit_values("Environment"):
     env[k] = v
 runtime = root + "/run/" + unit_values("RuntimeDirectory")[0]  # systemd's RuntimeDirectory=
 env["XDG_RUNTIME_DIR"] = runtime
+env["RUNTIME_DIRECTORY"] = runtime  # what systemd sets for RuntimeDirectory= (kiosk-session uses it)
 data = root + "/var/lib/mot-cua"
 for d, mode in ((runtime, 0o700), (data, 0o700)):
     os.makedirs(d, exist_ok=True)
@@ -175,7 +186,11 @@ class Supervisor:
             self.wake.wait(RESTART_SEC)  # RestartSec=; stop() cuts it short
 
     def kiosk_pid(self):
-        out = subprocess.run(["pgrep", "-P", str(self.proc.pid), "-x", "kiosk"], capture_output=True, text=True)
+        # kiosk-session (the process started) → cage → kiosk
+        cage = subprocess.run(["pgrep", "-P", str(self.proc.pid), "-x", "cage"], capture_output=True, text=True)
+        if not cage.stdout.split():
+            return None
+        out = subprocess.run(["pgrep", "-P", cage.stdout.split()[0], "-x", "kiosk"], capture_output=True, text=True)
         pids = out.stdout.split()
         return int(pids[0]) if pids else None
 
@@ -258,20 +273,85 @@ os.rename(config + ".away", config)
 with open(config, "w", encoding="utf-8") as f:  # what a technician sets; only the data folder moves
     f.write(original.replace('"/var/lib/mot-cua"', json.dumps(data)).replace(
         '"/usr/share/mot-cua/procedures.json"', json.dumps(root + "/usr/share/mot-cua/procedures.json")))
-with msg_lock:
-    messages.clear()
-sup = Supervisor()
-wait_for("READY=1 after the first frame", lambda: ready_count() >= 1)
-# Not enrolled: the first-boot screen (docs/ui.md "Technician screens"), not the attract screen.
-FIRST_BOOT = "Máy chưa được cài đặt"
-if not screenshot_text("first-boot.png", FIRST_BOOT, may_be_stuck=True):
-    # A compositor that never showed a frame is cage's, not the kiosk's; a second stuck one fails.
-    sup.stop()
+
+
+def start_session(shot, want):
+    """A new session (Supervisor); READY=1 and `want` read on its screen. A compositor that never
+    showed a frame is cage's, not the kiosk's: the session is started once more; a second stuck
+    one fails."""
     with msg_lock:
         messages.clear()
-    sup = Supervisor()
-    wait_for("READY=1 after the first frame (second session)", lambda: ready_count() >= 1)
-    screenshot_text("first-boot.png", FIRST_BOOT)
+    s = Supervisor()
+    wait_for("READY=1 after the first frame", lambda: ready_count() >= 1)
+    if screenshot_text(shot, want, may_be_stuck=True) is False:
+        s.stop()
+        with msg_lock:
+            messages.clear()
+        s = Supervisor()
+        wait_for("READY=1 after the first frame (second session)", lambda: ready_count() >= 1)
+        screenshot_text(shot, want)
+    return s
+
+
+# Not enrolled: the first-boot screen (docs/ui.md "Technician screens"), not the attract screen.
+FIRST_BOOT = "Máy chưa được cài đặt"
+sup = start_session("first-boot.png", FIRST_BOOT)
+sup.stop()
+print("ok: the packaged kiosk, not enrolled, boots into the technician's first-boot screen")
+
+# ---- 2b. provisioned the way a fleet does it: kioskctl provision --from PLAN.toml ----
+# The portal simulator with its throwaway CA on loopback and a one-time enrolment token, as
+# tests/ui/run-kiosk-script starts it; the PACKAGED kioskctl, as the kiosk's (here: nobody's) user.
+portal_dir = tempfile.mkdtemp(prefix="mck-pkg-portal-")
+os.chmod(portal_dir, 0o755)
+subprocess.run([os.path.join(SOURCE, "scripts", "make-certs"), portal_dir + "/certs"], check=True,
+               capture_output=True)
+os.chmod(portal_dir + "/certs", 0o755)  # nobody reads the CA (and the plan below)
+os.chmod(portal_dir + "/certs/ca.pem", 0o644)
+ready = portal_dir + "/portal.ready"
+portal_log = open(os.path.join(OUT, "portal.log"), "w")
+portal = subprocess.Popen([PORTAL_SIM, "--certs", portal_dir + "/certs", "--db", portal_dir + "/portal.db",
+                           "--port", "0", "--admin-port", "0", "--ready-file", ready,
+                           "--token", "pkg-test-token", "--catalog", root + "/usr/share/mot-cua/procedures.json"],
+                          stdout=portal_log, stderr=portal_log)
+PORTALS.append(portal)
+end = time.monotonic() + 30
+while not (os.path.exists(ready) and os.path.getsize(ready) > 0):
+    if portal.poll() is not None or time.monotonic() > end:
+        fail(f"portal-sim did not start; log: {OUT}/portal.log")
+    time.sleep(0.05)  # the ready file is portal-sim's only signal
+port = json.load(open(ready))["port"]
+plan = portal_dir + "/plan.toml"
+with open(plan, "w", encoding="utf-8") as f:
+    f.write(f"""[kiosk]
+number = 7
+commune_code = "000.00.24.H03"
+[portal]
+url = "https://127.0.0.1:{port}"
+token = "pkg-test-token"
+ca_file = "certs/ca.pem"
+[devices]
+printer = "usb:/dev/usb/lp0"
+printer_width_mm = 80
+card_reader = "pcsc"
+qr_scanner = "wedge"
+[pins]
+technician = "593017"
+staff = "246810"
+""")
+os.chmod(plan, 0o644)
+kioskctl = [root + "/usr/bin/kioskctl", "--config", config]
+prov = subprocess.run(as_nobody + kioskctl + ["provision", "--from", plan, "--json"], capture_output=True,
+                      text=True, cwd="/")
+if prov.returncode != 0 or not json.loads(prov.stdout).get("ok"):
+    fail(f"kioskctl provision --from PLAN.toml: exit {prov.returncode}: {prov.stdout} {prov.stderr}")
+if "593017" in prov.stdout + prov.stderr or "pkg-test-token" in prov.stdout + prov.stderr:
+    fail("kioskctl provision printed a PIN or the token")
+print(f"ok: the packaged kioskctl provisioned the kiosk against portal-sim (kiosk {json.loads(prov.stdout).get('kiosk_id')})")
+
+# The session again: enrolled now, the citizen's attract screen.
+ATTRACT = "Chạm vào màn hình để bắt đầu"
+sup = start_session("attract.png", ATTRACT)
 t0 = time.monotonic()
 wait_for("three WATCHDOG=1 while idle",
          lambda: sum(1 for t, m in messages if t > t0 and "WATCHDOG=1" in m) >= 3, timeout=10)
@@ -305,7 +385,6 @@ os.chmod(work, 0o755)
 src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "config", "examples")
 for f in ("khai-sinh.json", "giay-chung-sinh.txt"):
     shutil.copy(os.path.join(src, f), work)
-kioskctl = [root + "/usr/bin/kioskctl", "--config", config]
 sub = subprocess.run(as_nobody + kioskctl + ["dossier", "submit", os.path.join(work, "khai-sinh.json"), "--json"],
                      capture_output=True, text=True, cwd=work)
 if sub.returncode != 0:
@@ -314,9 +393,9 @@ client_id = json.loads(sub.stdout)["client_id"]
 os.kill(kiosk, signal.SIGKILL)
 wait_for("the supervisor to start the session again", lambda: sup.starts >= 2)
 wait_for("READY=1 from the restarted kiosk", lambda: ready_count() >= 2)
-screenshot_text("first-boot-after-restart.png", FIRST_BOOT)
-if sup.exit_codes[0] != 0:
-    print(f"note: cage exited {sup.exit_codes[0]} after its client was killed")
+screenshot_text("attract-after-restart.png", ATTRACT)
+if sup.exit_codes[0] in (75, 76):  # kiosk-session must not pass a crash off as the technician's choice
+    fail(f"ExecStart= exited {sup.exit_codes[0]} after the kiosk was killed")
 sup.stop()
 if "stopping on a signal" not in log_text():
     fail("SIGTERM did not stop the kiosk cleanly")
@@ -328,5 +407,8 @@ if client_id not in listed.stdout:
     fail(f"the dossier stored before the crash is gone: {listed.stdout}")
 print(f"ok: after SIGKILL the supervisor restarted the kiosk; the store checks out and holds {client_id}")
 print(f"screenshots: {OUT}")
+portal.terminate()
+portal.wait(timeout=20)
 shutil.rmtree(root, ignore_errors=True)
+shutil.rmtree(portal_dir, ignore_errors=True)
 shutil.rmtree(work, ignore_errors=True)
