@@ -18,6 +18,11 @@ class EscPosPrinter final : public Printer {
   std::string Uri() const override { return uri_text_; }
 
   Result<PaperState> QueryStatus() override {
+    // No back channel (a file, or status turned off): nothing to ask, and nothing opened — a
+    // state poll must not create the file or hold the device.
+    if (uri_.kind == PrinterUri::Kind::kFile || !options_.query_status || !uri_.status.value_or(true)) {
+      return PaperState::kUnknown;
+    }
     auto t = OpenTransport(uri_, options_);
     if (!t.ok()) return t.status();
     if (!StatusEnabled(**t)) return PaperState::kUnknown;
