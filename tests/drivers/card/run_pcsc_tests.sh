@@ -62,6 +62,9 @@ cleanup() {
     kill "$pid" 2>/dev/null
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
+  # We started pcscd while holding the machine's pcscd lock: any pcscd left now is ours (one the
+  # restart test started after a failure, say). Left running it would serve the next test run.
+  if ((started)); then pkill -x pcscd 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -72,7 +75,17 @@ if [ -S /run/pcscd/pcscd.comm ] && [ -f /run/pcscd/pcscd.pid ] && kill -0 "$(tr 
   echo "note: using the pcscd already running (pid $(tr -d "\0" < /run/pcscd/pcscd.pid))"
 else
   [ "$(id -u)" -eq 0 ] || [ -w /run ] || skip "pcscd needs to create /run/pcscd: run as root"
-  pcscd -f >"$work/pcscd.log" 2>&1 &
+  # No pcscd answers on the socket, yet one may still run (a leftover of a killed run, its socket
+  # unlinked): it would keep vpcd's ports. We hold the lock, so none of them is anyone else's.
+  if pgrep -x pcscd >/dev/null; then
+    echo "note: stopping a leftover pcscd ($(pgrep -x pcscd | tr '\n' ' '))"
+    pkill -x pcscd || true
+    for _ in $(seq 50); do pgrep -x pcscd >/dev/null || break; sleep 0.1; done
+    rm -f /run/pcscd/pcscd.comm /run/pcscd/pcscd.pid
+  fi
+  # Started without the lock's descriptor (3..9 closed): a pcscd that outlives this script must not
+  # keep the machine's pcscd lock held (seen: an orphaned pcscd blocked every later pcsc run).
+  pcscd -f >"$work/pcscd.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   started=1
   for _ in $(seq 100); do [ -S /run/pcscd/pcscd.comm ] && break; sleep 0.1; done
   if [ ! -S /run/pcscd/pcscd.comm ]; then
