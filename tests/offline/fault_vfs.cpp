@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "tests/offline/crash_file.h"
+#include "tests/offline/vfs_forward.h"
 
 namespace mck::test {
 
@@ -58,6 +59,7 @@ FaultFile* Wrap(sqlite3_file* f) {
 sqlite3_file* Real(sqlite3_file* f) {
   return Wrap(f)->real;
 }
+using Forward = ForwardToReal<&Real>;  // the methods passed straight through (vfs_forward.h)
 
 int Close(sqlite3_file* f) {
   FaultVfs::State* s = Wrap(f)->state;
@@ -156,36 +158,6 @@ int FileSize(sqlite3_file* f, sqlite3_int64* size) {
   if (!Wrap(f)->pending->ops.empty()) return crash::FileSize(Real(f), *Wrap(f)->pending, size);
   return Real(f)->pMethods->xFileSize(Real(f), size);
 }
-int Lock(sqlite3_file* f, int level) {
-  return Real(f)->pMethods->xLock(Real(f), level);
-}
-int Unlock(sqlite3_file* f, int level) {
-  return Real(f)->pMethods->xUnlock(Real(f), level);
-}
-int CheckReservedLock(sqlite3_file* f, int* out) {
-  return Real(f)->pMethods->xCheckReservedLock(Real(f), out);
-}
-int FileControl(sqlite3_file* f, int op, void* arg) {
-  return Real(f)->pMethods->xFileControl(Real(f), op, arg);
-}
-int SectorSize(sqlite3_file* f) {
-  return Real(f)->pMethods->xSectorSize(Real(f));
-}
-int DeviceCharacteristics(sqlite3_file* f) {
-  return Real(f)->pMethods->xDeviceCharacteristics(Real(f));
-}
-int ShmMap(sqlite3_file* f, int page, int size, int extend, void volatile** out) {
-  return Real(f)->pMethods->xShmMap(Real(f), page, size, extend, out);
-}
-int ShmLock(sqlite3_file* f, int offset, int n, int flags) {
-  return Real(f)->pMethods->xShmLock(Real(f), offset, n, flags);
-}
-void ShmBarrier(sqlite3_file* f) {
-  Real(f)->pMethods->xShmBarrier(Real(f));
-}
-int ShmUnmap(sqlite3_file* f, int del) {
-  return Real(f)->pMethods->xShmUnmap(Real(f), del);
-}
 // Memory-mapped reads would bypass xRead, which is fine, but writes never go through a mapping
 // in SQLite; still, refuse mmap so every byte the test counts passes through xWrite/xRead.
 int Fetch(sqlite3_file*, sqlite3_int64, int, void** out) {
@@ -221,16 +193,16 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int*
       s->methods.xTruncate = Truncate;
       s->methods.xSync = Sync;
       s->methods.xFileSize = FileSize;
-      s->methods.xLock = Lock;
-      s->methods.xUnlock = Unlock;
-      s->methods.xCheckReservedLock = CheckReservedLock;
-      s->methods.xFileControl = FileControl;
-      s->methods.xSectorSize = SectorSize;
-      s->methods.xDeviceCharacteristics = DeviceCharacteristics;
-      s->methods.xShmMap = ShmMap;
-      s->methods.xShmLock = ShmLock;
-      s->methods.xShmBarrier = ShmBarrier;
-      s->methods.xShmUnmap = ShmUnmap;
+      s->methods.xLock = Forward::Lock;
+      s->methods.xUnlock = Forward::Unlock;
+      s->methods.xCheckReservedLock = Forward::CheckReservedLock;
+      s->methods.xFileControl = Forward::FileControl;
+      s->methods.xSectorSize = Forward::SectorSize;
+      s->methods.xDeviceCharacteristics = Forward::DeviceCharacteristics;
+      s->methods.xShmMap = Forward::ShmMap;
+      s->methods.xShmLock = Forward::ShmLock;
+      s->methods.xShmBarrier = Forward::ShmBarrier;
+      s->methods.xShmUnmap = Forward::ShmUnmap;
       s->methods.xFetch = Fetch;
       s->methods.xUnfetch = Unfetch;
       s->methods_ready = true;

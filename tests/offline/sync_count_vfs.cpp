@@ -5,6 +5,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "tests/offline/vfs_forward.h"
+
 namespace mck::test {
 
 enum class FileKind { kDb, kWal, kOther };
@@ -35,6 +37,7 @@ CountFile* Wrap(sqlite3_file* f) {
 sqlite3_file* Real(sqlite3_file* f) {
   return Wrap(f)->real;
 }
+using Forward = ForwardToReal<&Real>;  // the methods passed straight through (vfs_forward.h)
 
 SyncCounts& Mine(SyncCountVfs::State* s) {
   return s->by_thread[std::this_thread::get_id()];  // REQUIRES: s->mu held
@@ -77,36 +80,6 @@ int Sync(sqlite3_file* f, int flags) {
 int FileSize(sqlite3_file* f, sqlite3_int64* size) {
   return Real(f)->pMethods->xFileSize(Real(f), size);
 }
-int Lock(sqlite3_file* f, int level) {
-  return Real(f)->pMethods->xLock(Real(f), level);
-}
-int Unlock(sqlite3_file* f, int level) {
-  return Real(f)->pMethods->xUnlock(Real(f), level);
-}
-int CheckReservedLock(sqlite3_file* f, int* out) {
-  return Real(f)->pMethods->xCheckReservedLock(Real(f), out);
-}
-int FileControl(sqlite3_file* f, int op, void* arg) {
-  return Real(f)->pMethods->xFileControl(Real(f), op, arg);
-}
-int SectorSize(sqlite3_file* f) {
-  return Real(f)->pMethods->xSectorSize(Real(f));
-}
-int DeviceCharacteristics(sqlite3_file* f) {
-  return Real(f)->pMethods->xDeviceCharacteristics(Real(f));
-}
-int ShmMap(sqlite3_file* f, int page, int size, int extend, void volatile** out) {
-  return Real(f)->pMethods->xShmMap(Real(f), page, size, extend, out);
-}
-int ShmLock(sqlite3_file* f, int offset, int n, int flags) {
-  return Real(f)->pMethods->xShmLock(Real(f), offset, n, flags);
-}
-void ShmBarrier(sqlite3_file* f) {
-  Real(f)->pMethods->xShmBarrier(Real(f));
-}
-int ShmUnmap(sqlite3_file* f, int del) {
-  return Real(f)->pMethods->xShmUnmap(Real(f), del);
-}
 int Fetch(sqlite3_file* f, sqlite3_int64 off, int n, void** out) {
   return Real(f)->pMethods->xFetch(Real(f), off, n, out);
 }
@@ -139,16 +112,16 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int*
                     Truncate,
                     Sync,
                     FileSize,
-                    Lock,
-                    Unlock,
-                    CheckReservedLock,
-                    FileControl,
-                    SectorSize,
-                    DeviceCharacteristics,
-                    ShmMap,
-                    ShmLock,
-                    ShmBarrier,
-                    ShmUnmap,
+                    Forward::Lock,
+                    Forward::Unlock,
+                    Forward::CheckReservedLock,
+                    Forward::FileControl,
+                    Forward::SectorSize,
+                    Forward::DeviceCharacteristics,
+                    Forward::ShmMap,
+                    Forward::ShmLock,
+                    Forward::ShmBarrier,
+                    Forward::ShmUnmap,
                     Fetch,
                     Unfetch};
       s->methods_ready = true;
