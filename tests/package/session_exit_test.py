@@ -126,7 +126,12 @@ def run_session(name, extra, on_start=None):
 
 
 def script(what):
-    return ["--script", os.path.join(HERE, f"technician-{what}.script")]
+    # Copied into the root: the source tree may sit in a folder nobody cannot read (a CI clone in
+    # a 0700 mktemp -d: "cannot open script", seen in a clean-clone run).
+    dst = os.path.join(root, f"technician-{what}.script")
+    shutil.copyfile(os.path.join(HERE, f"technician-{what}.script"), dst)
+    os.chmod(dst, 0o644)
+    return ["--script", dst]
 
 
 # ---- 1. "Tắt máy" ----
