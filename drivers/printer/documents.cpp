@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "offline/domain/clock.h"
+#include "offline/domain/fee.h"
 #include "offline/domain/utf8.h"
 
 namespace mck::printer {
@@ -68,13 +69,6 @@ std::string FormatVnDate(const std::string& ymd) {
   return d ? DateText(*d) : ymd;
 }
 
-std::string FormatFeeVnd(int64_t fee) {
-  if (fee <= 0) return "Miễn phí";
-  std::string digits = std::to_string(fee), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += '.';
-    out += digits[i];
-  }
   return out + " đồng";
 }
 
@@ -94,7 +88,7 @@ Layout BuildKioskSlip(const KioskSlip& s) {
       .Text("Thủ tục: " + s.procedure_name + (s.procedure_code.empty() ? "" : " (" + s.procedure_code + ")"), kBody);
   if (!s.field.empty()) l.Row("Lĩnh vực:", s.field, kBody, kBody);
   if (!s.counter.empty()) l.Row("Nộp giấy tờ tại quầy:", s.counter, kBody, kBodyBold);
-  if (s.fee_vnd >= 0) l.Row("Lệ phí:", FormatFeeVnd(s.fee_vnd), kBody, kBody);
+  if (s.fee_vnd >= 0) l.Row("Lệ phí:", FormatVnd(s.fee_vnd), kBody, kBody);
   if (s.processing_days > 0) {
     l.Text("Thời gian giải quyết dự kiến: " + std::to_string(s.processing_days) +
                " ngày làm việc, kể từ khi cán bộ tiếp nhận hồ sơ.",

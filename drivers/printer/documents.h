@@ -104,7 +104,5 @@ std::string FormatVnDateTime(const std::string& rfc3339);
 std::string FormatMau01DateTime(const std::string& rfc3339);
 // "24/11/2026" from "2026-11-24"; the input unchanged when it is not a date.
 std::string FormatVnDate(const std::string& yyyy_mm_dd);
-// "50.000 đồng", "Miễn phí".
-std::string FormatFeeVnd(int64_t fee);
 
 }  // namespace mck::printer

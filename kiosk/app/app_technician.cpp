@@ -15,8 +15,6 @@
 
 namespace mck::app {
 
-namespace fs = std::filesystem;
-
 bool IsTechnicianScreen(ScreenId s) {
   return s == ScreenId::kTechPin || s == ScreenId::kTechnician || s == ScreenId::kTechSetup ||
          s == ScreenId::kTechDevices || s == ScreenId::kTechCertificate || s == ScreenId::kTechDiagnostics ||
@@ -45,7 +43,7 @@ void App::GoTechnician(ScreenId s) {
   switch (s) {
     case ScreenId::kTechSetup:
       tech_.step_error_vi.clear();
-      if (tech_.ca_files.empty()) ListCaFiles();
+      if (tech_.ca_files.empty() && tech_.ca_list_request == 0) ListCaFiles();
       break;
     case ScreenId::kTechDiagnostics:
       tech_.diag_rows.clear();
@@ -116,22 +114,10 @@ void App::On(const intent::TechOpen& in) {
 }
 
 void App::ListCaFiles() {
+  // The listing runs on the technician worker (a USB stick under /media can be slow); the screen
+  // says "searching" until its answer comes.
   tech_.ca_files.clear();
-  for (const auto& dir : deps_.ca_dirs) {
-    std::error_code ec;
-    // The folder itself and one level below (a USB stick's mount point holds the stick's files).
-    for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
-         !ec && it != end; it.increment(ec)) {
-      if (it.depth() > 1) {
-        it.disable_recursion_pending();
-        continue;
-      }
-      const auto ext = it->path().extension();
-      if (it->is_regular_file(ec) && (ext == ".pem" || ext == ".crt")) tech_.ca_files.push_back(it->path().string());
-      if (tech_.ca_files.size() >= 12) break;  // one screen's worth
-    }
-  }
-  std::sort(tech_.ca_files.begin(), tech_.ca_files.end());
+  tech_.ca_list_request = deps_.technician->ListCaFiles(deps_.ca_dirs);
 }
 
 bool App::TechStepValid() {
@@ -272,7 +258,10 @@ void App::OnTechnician(const TechnicianAnswer& e) {
     return;
   }
   if (!tech_.unlocked) return;  // locked meanwhile: nothing to show
-  if (e.request_id == tech_.ca_request && e.kind == Kind::kCaFile) {
+  if (e.request_id == tech_.ca_list_request && e.kind == Kind::kCaFiles) {
+    tech_.ca_list_request = 0;
+    tech_.ca_files = e.files;
+  } else if (e.request_id == tech_.ca_request && e.kind == Kind::kCaFile) {
     tech_.ca_request = 0;
     tech_.ca_rows = e.ok ? e.rows : TechnicianDesk::Rows{};
     tech_.ca_error_vi = e.ok ? "" : e.text_vi;

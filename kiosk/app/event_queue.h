@@ -109,7 +109,7 @@ struct PinChecked {
 // The technician worker's answers (technician_worker.h): one shape for all its requests, plain
 // formatted values (codes, dates, counts: never personal data, never a secret).
 struct TechnicianAnswer {
-  enum class Kind { kCaFile, kStep, kDone, kDiagnostics, kCertificate };
+  enum class Kind { kCaFiles, kCaFile, kStep, kDone, kDiagnostics, kCertificate };
   uint64_t request_id = 0;
   Kind kind = Kind::kDone;
   bool ok = true;
@@ -117,6 +117,7 @@ struct TechnicianAnswer {
   std::string text_vi, text_en;  // the step's summary, or what went wrong
   // kCaFile, kDiagnostics, kCertificate: (i18n key of the label, value) rows.
   std::vector<std::pair<std::string, std::string>> rows;
+  std::vector<std::string> files;  // kCaFiles: the PEM files found, sorted
 };
 
 using UiEvent = std::variant<PrintFinished, CardPresence, CardReadFinished, QrScanned, PortalLookupFinished,

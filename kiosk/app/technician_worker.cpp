@@ -4,6 +4,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -107,6 +108,36 @@ uint64_t TechnicianWorker::Enqueue(std::function<void(Store*, uint64_t id)> job)
   const uint64_t id = next_id_++;
   worker_.Post([this, id, job = std::move(job)] { job(store_.get(), id); });
   return id;
+}
+
+std::vector<std::string> FindCaFiles(const std::vector<std::filesystem::path>& dirs) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const auto& dir : dirs) {
+    std::error_code ec;
+    // The folder itself and one level below (a USB stick's mount point holds the stick's files).
+    for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end && files.size() < 12; it.increment(ec)) {
+      if (it.depth() > 1) {
+        it.disable_recursion_pending();
+        continue;
+      }
+      const auto ext = it->path().extension();
+      if (it->is_regular_file(ec) && (ext == ".pem" || ext == ".crt")) files.push_back(it->path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+uint64_t TechnicianWorker::ListCaFiles(std::vector<std::filesystem::path> dirs) {
+  return Enqueue([this, dirs = std::move(dirs)](Store*, uint64_t id) {
+    TechnicianAnswer a;
+    a.request_id = id;
+    a.kind = Kind::kCaFiles;
+    a.files = FindCaFiles(dirs);
+    events_.Push(std::move(a));
+  });
 }
 
 uint64_t TechnicianWorker::ReadCa(std::filesystem::path file) {

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kiosk/app/event_queue.h"
 #include "kiosk/core/provisioning.h"
@@ -28,6 +29,9 @@ namespace mck::app {
 class TechnicianService {
  public:
   virtual ~TechnicianService() = default;
+  // kCaFiles: the .pem/.crt files in `dirs` and one level below (a USB stick's mount point),
+  // sorted, at most 12 (one screen's worth). Off the UI thread: /media may be a slow stick.
+  virtual uint64_t ListCaFiles(std::vector<std::filesystem::path> dirs) = 0;
   // Reads a PEM certificate: kCaFile with its subject and SHA-256 fingerprint (ok=false: not one).
   virtual uint64_t ReadCa(std::filesystem::path file) = 0;
   // ValidatePlan, then Enrol, SetStaffPin, RecordDevices: a kStep answer per step as it is made,
@@ -54,6 +58,7 @@ class TechnicianWorker final : public TechnicianService {
   TechnicianWorker(TechnicianWorkerOptions options, EventQueue& events);
   ~TechnicianWorker() override;
 
+  uint64_t ListCaFiles(std::vector<std::filesystem::path> dirs) override;
   uint64_t ReadCa(std::filesystem::path file) override;
   uint64_t Provision(core::ProvisioningPlan plan) override;
   uint64_t Diagnostics(std::optional<std::string> printer_state, std::optional<std::string> card_reader_state) override;
@@ -68,6 +73,9 @@ class TechnicianWorker final : public TechnicianService {
   std::unique_ptr<Store> store_;                              // worker thread only; null when it could not be opened
   Worker worker_{"technician", Worker::AtStop::kRunPending};  // last: its thread uses the members above
 };
+
+// The listing behind ListCaFiles (blocking; the worker's).
+std::vector<std::string> FindCaFiles(const std::vector<std::filesystem::path>& dirs);
 
 // The SHA-256 fingerprint of a PEM certificate's DER, as "AB:CD:…" (what `openssl x509
 // -fingerprint -sha256` prints), and its subject. kNotFound / kCorrupt.

@@ -185,6 +185,7 @@ struct TechnicianDesk {
   Rows ca_rows;                       // its subject and SHA-256 fingerprint
   std::string ca_error_vi;
   uint64_t ca_request = 0;
+  uint64_t ca_list_request = 0;  // the worker is listing the CA folders
   uint64_t provision_request = 0;
   struct StepLine {
     std::string step;

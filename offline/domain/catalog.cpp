@@ -177,6 +177,41 @@ Status ParseField(const json& j, const std::string& path, FormField* f) {
   return Status::Ok();
 }
 
+Status ParseFeeRule(const json& j, const std::string& path, FeeRule* r) {
+  if (!j.is_object()) return Bad(path, "must be an object", "phải là một đối tượng");
+  MCK_RETURN_IF_ERROR(GetString(j, "copies_field", path, false, &r->copies_field));
+  MCK_RETURN_IF_ERROR(GetString(j, "pages_field", path, false, &r->pages_field));
+  auto whole = [&](const char* key, int64_t* out) -> Status {
+    if (!j.contains(key)) return Status::Ok();
+    if (!j[key].is_number_integer() || j[key].get<int64_t>() < 0)
+      return Bad(path + "." + key, "must be a whole number >= 0", "phải là số nguyên không âm");
+    *out = j[key].get<int64_t>();
+    return Status::Ok();
+  };
+  int64_t from = 0;
+  MCK_RETURN_IF_ERROR(whole("later_from_page", &from));
+  if (from == 1 || from > 10000) return Bad(path + ".later_from_page", "must be 0 or 2..10000", "phải là 0 hoặc từ 2 đến 10000");
+  r->later_from_page = static_cast<int>(from);
+  MCK_RETURN_IF_ERROR(whole("later_page_vnd", &r->later_page_vnd));
+  MCK_RETURN_IF_ERROR(whole("max_per_copy_vnd", &r->max_per_copy_vnd));
+  if (r->later_from_page > 0 && r->pages_field.empty())
+    return Bad(path + ".pages_field", "a price from a page on needs the pages field", "cần trường số trang");
+  return Status::Ok();
+}
+
+// The fee rule names number fields of the form.
+Status CheckFeeRuleFields(const Procedure& p, const std::string& path) {
+  if (!p.fee_rule) return Status::Ok();
+  for (const std::string* f : {&p.fee_rule->copies_field, &p.fee_rule->pages_field}) {
+    if (f->empty()) continue;
+    const FormField* ff = p.FindField(*f);
+    if (!ff || ff->type != FieldType::kNumber || !ff->required)
+      return Bad(path + ".fee_rule", "names '" + *f + "', which is not a required number field of the form",
+                 "nêu trường '" + *f + "' không phải trường số bắt buộc của tờ khai");
+  }
+  return Status::Ok();
+}
+
 Status ParseProcedure(const json& j, const std::string& path, Procedure* p) {
   if (!j.is_object()) return Bad(path, "must be an object", "phải là một đối tượng");
   MCK_RETURN_IF_ERROR(GetString(j, "code", path, true, &p->code));
@@ -192,6 +227,7 @@ Status ParseProcedure(const json& j, const std::string& path, Procedure* p) {
     return Bad(path + ".fee_vnd", "must be a whole number of đồng", "phải là số đồng (số nguyên)");
   }
   p->fee_vnd = j["fee_vnd"].get<int64_t>();
+  if (j.contains("fee_rule")) MCK_RETURN_IF_ERROR(ParseFeeRule(j["fee_rule"], path + ".fee_rule", &p->fee_rule.emplace()));
   if (!j.contains("form") || !j["form"].is_array()) return Bad(path + ".form", "must be an array", "phải là một mảng");
   for (size_t i = 0; i < j["form"].size(); ++i) {
     FormField f;
@@ -218,7 +254,7 @@ Status ParseProcedure(const json& j, const std::string& path, Procedure* p) {
       p->documents.push_back(std::move(doc));
     }
   }
-  return Status::Ok();
+  return CheckFeeRuleFields(*p, path);
 }
 
 }  // namespace
@@ -276,6 +312,16 @@ json CatalogToJson(const Catalog& c) {
                      {"counter", p.counter},
                      {"form", std::move(form)},
                      {"documents", std::move(docs)}});
+    if (p.fee_rule) {
+      json r = json::object();
+      const FeeRule& f = *p.fee_rule;
+      if (!f.copies_field.empty()) r["copies_field"] = f.copies_field;
+      if (!f.pages_field.empty()) r["pages_field"] = f.pages_field;
+      if (f.later_from_page > 0) r["later_from_page"] = f.later_from_page;
+      if (f.later_page_vnd > 0) r["later_page_vnd"] = f.later_page_vnd;
+      if (f.max_per_copy_vnd > 0) r["max_per_copy_vnd"] = f.max_per_copy_vnd;
+      procs.back()["fee_rule"] = std::move(r);
+    }
   }
   return {{"version", c.version}, {"procedures", std::move(procs)}};
 }

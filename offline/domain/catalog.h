@@ -36,12 +36,24 @@ struct RequiredDocument {
   bool required = false;
 };
 
+// How the fee grows with the form (catalog `fee_rule`, optional; offline/domain/fee.h): `fee_vnd`
+// is the price of one unit — a copy, or a page of a copy — with a lower price from one page on and
+// a cap per copy (TT 226/2016/TT-BTC: 2,000 đ a page, from the third 1,000 đ, at most 200,000 đ).
+struct FeeRule {
+  std::string copies_field;      // a number field of the form: copies ("" = one)
+  std::string pages_field;       // a number field: pages per copy ("" = the fee is per copy)
+  int later_from_page = 0;       // from this page on, `later_page_vnd` (0: every page at fee_vnd)
+  int64_t later_page_vnd = 0;
+  int64_t max_per_copy_vnd = 0;  // 0: no cap
+};
+
 struct Procedure {
   std::string code;  // "1.001193"
   std::string name;
   std::string field;  // lĩnh vực, "Hộ tịch"
   int processing_days = 0;
   int64_t fee_vnd = 0;
+  std::optional<FeeRule> fee_rule;
   std::string counter;  // queue counter, "HT"
   std::vector<FormField> form;
   std::vector<RequiredDocument> documents;

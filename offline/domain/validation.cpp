@@ -2,6 +2,7 @@
 
 #include <regex>
 
+#include "offline/domain/fee.h"
 #include "offline/domain/id_number.h"
 #include "offline/domain/ids.h"
 #include "offline/domain/utf8.h"
@@ -255,7 +256,8 @@ ValidatedDossier ValidateDossier(const Catalog& catalog, const json& input, cons
     }
   }
   static const char* kKnown[] = {"procedure_code", "channel",         "applicant", "fields",           "documents",
-                                 "attachments",    "catalog_version", "client_id", "provisional_code", "submitted_at"};
+                                 "attachments",    "catalog_version", "client_id", "provisional_code", "submitted_at",
+                                 "fee_vnd"};
   for (auto it = body.begin(); it != body.end(); ++it) {
     bool known = false;
     for (const char* k : kKnown) known = known || it.key() == k;
@@ -325,6 +327,23 @@ ValidatedDossier ValidateDossier(const Catalog& catalog, const json& input, cons
           !a["media_type"].is_string()) {
         errors.push_back(Err(p, "Tệp đính kèm thiếu tên hoặc loại tệp", "attachment needs name and media_type"));
       }
+    }
+  }
+  // The fee, from the form's own numbers (offline/domain/fee.h): set when absent, and a figure
+  // that disagrees with the catalog is refused — the amount on the slip and in the VietQR is
+  // this one, stored with the dossier.
+  if (proc && errors.empty()) {
+    auto fee = ComputeFee(*proc, [&](const std::string& id) {
+      const auto& f = body["fields"];
+      if (!f.contains(id)) return std::string();
+      return f[id].is_string() ? f[id].get<std::string>() : f[id].dump();
+    });
+    if (!fee.ok()) {
+      errors.push_back(Err("fee_vnd", fee.status().message_vi(), fee.status().message_en()));
+    } else if (body.contains("fee_vnd") && (!body["fee_vnd"].is_number_integer() || body["fee_vnd"].get<int64_t>() != *fee)) {
+      errors.push_back(Err("fee_vnd", "Lệ phí không đúng với danh mục thủ tục", "fee_vnd disagrees with the catalog"));
+    } else {
+      body["fee_vnd"] = *fee;
     }
   }
   out.body = std::move(body);

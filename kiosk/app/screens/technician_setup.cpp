@@ -54,7 +54,11 @@ void DrawTechSetup(Ui& ui) {
         MarkItem(ui, "tech.ca_fingerprint");
       }
       if (!t.ca_error_vi.empty()) Wrapped(ui, t.ca_error_vi, ui.F().bold, colors::kError, w);
-      if (t.ca_files.empty()) Wrapped(ui, ui.T("tech.ca_none"), ui.F().body, colors::kError, w);
+      if (t.ca_list_request != 0) {
+        Wrapped(ui, ui.T("tech.ca_searching"), ui.F().body, colors::kMuted, w);
+      } else if (t.ca_files.empty()) {
+        Wrapped(ui, ui.T("tech.ca_none"), ui.F().body, colors::kError, w);
+      }
       BeginDragList(ui, "tech.ca_files", ImVec2(w, BodyHeight(ui)));
       for (const auto& f : t.ca_files) {
         const bool chosen = f == t.ca_file;

@@ -157,17 +157,13 @@ TEST_CASE("the test page prints every Vietnamese vowel with every tone") {
   CHECK(Contains(text, "TRANG IN THỬ"));
 }
 
-TEST_CASE("dates, fees and ticket numbers are written the Vietnamese way") {
+TEST_CASE("dates and ticket numbers are written the Vietnamese way") {
   CHECK(FormatVnDateTime("2026-11-22T02:14:03Z") == "09:14 ngày 22/11/2026");
   CHECK(FormatVnDateTime("2026-11-22T23:59:00+07:00") == "23:59 ngày 22/11/2026");
   CHECK(FormatVnDateTime("2026-11-22T17:30:00Z") == "00:30 ngày 23/11/2026");
   CHECK(FormatVnDateTime("not a time") == "not a time");
   CHECK(FormatMau01DateTime("2026-11-22T09:30:00+07:00") == "09 giờ 30 phút, ngày 22/11/2026");
   CHECK(FormatVnDate("2026-11-24") == "24/11/2026");
-  CHECK(FormatFeeVnd(0) == "Miễn phí");
-  CHECK(FormatFeeVnd(50000) == "50.000 đồng");
-  CHECK(FormatFeeVnd(1234567) == "1.234.567 đồng");
-  CHECK(FormatFeeVnd(500) == "500 đồng");
   CHECK(FormatTicketNumber("HT", 12) == "HT-012");
   CHECK(FormatTicketNumber("", 1234) == "1234");
 }
