@@ -69,9 +69,6 @@ std::string FormatVnDate(const std::string& ymd) {
   return d ? DateText(*d) : ymd;
 }
 
-  return out + " đồng";
-}
-
 Layout BuildKioskSlip(const KioskSlip& s) {
   Layout l;
   l.Text(s.commune_name, Style(size::kHeading, true, Align::kCenter))
@@ -89,6 +86,21 @@ Layout BuildKioskSlip(const KioskSlip& s) {
   if (!s.field.empty()) l.Row("Lĩnh vực:", s.field, kBody, kBody);
   if (!s.counter.empty()) l.Row("Nộp giấy tờ tại quầy:", s.counter, kBody, kBodyBold);
   if (s.fee_vnd >= 0) l.Row("Lệ phí:", FormatVnd(s.fee_vnd), kBody, kBody);
+  if (s.payment) {
+    // The amount and the purpose are inside the code: the citizen's bank app fills them in.
+    const PaymentQr& q = *s.payment;
+    l.Rule(1, true)
+        .Text("NỘP LỆ PHÍ BẰNG CHUYỂN KHOẢN (VietQR)", Style(size::kBody, true, Align::kCenter))
+        .Text("Quét mã bằng ứng dụng ngân hàng. Số tiền và nội dung đã có sẵn trong mã, xin đừng sửa. Cũng có thể "
+              "nộp tiền mặt tại quầy.",
+              kBody)
+        .Qr(q.payload)
+        .Row("Số tiền:", FormatVnd(q.amount_vnd), kBody, kBodyBold)
+        .Row("Chủ tài khoản:", q.account_name, kBody, kBody)
+        .Row("Số tài khoản:", q.account, kBody, kBody)
+        .Row("Mã ngân hàng (BIN):", q.bank_bin, kBody, kBody)
+        .Row("Nội dung:", q.purpose, kBody, kBodyBold);
+  }
   if (s.processing_days > 0) {
     l.Text("Thời gian giải quyết dự kiến: " + std::to_string(s.processing_days) +
                " ngày làm việc, kể từ khi cán bộ tiếp nhận hồ sơ.",

@@ -28,6 +28,14 @@ struct DocumentToBring {
   bool required = true;
 };
 
+// A fee to pay by bank transfer: the VietQR built from the stored dossier (offline/domain/vietqr.h)
+// and what it says, printed in words beside it.
+struct PaymentQr {
+  std::string payload;  // the VietQR string
+  std::string bank_bin, account, account_name, purpose;
+  int64_t amount_vnd = 0;
+};
+
 struct KioskSlip {
   std::string commune_name;      // "UBND xã Mẫu"
   std::string provisional_code;  // "K07-261122-0003"
@@ -40,6 +48,7 @@ struct KioskSlip {
   std::vector<DocumentToBring> documents_to_bring;
   int processing_days = 0;  // 0: not stated
   int64_t fee_vnd = -1;     // -1: not stated; 0: free
+  std::optional<PaymentQr> payment;  // a fee > 0 and the commune's account configured
   std::string lookup_hint;  // an extra look-up line (portal address); may be empty
   int kiosk_number = 0;
   std::string submitted_at;  // RFC 3339

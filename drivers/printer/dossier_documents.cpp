@@ -1,6 +1,7 @@
 #include "drivers/printer/dossier_documents.h"
 
 #include "offline/domain/decision.h"
+#include "offline/domain/vietqr.h"
 
 namespace mck::printer {
 namespace {
@@ -49,7 +50,21 @@ Result<KioskSlip> KioskSlipFromDossier(const DossierRecord& d, const Procedure& 
   s.counter = p.counter;
   for (const auto& doc : p.documents) s.documents_to_bring.push_back({doc.name, doc.required});
   s.processing_days = p.processing_days;
-  s.fee_vnd = p.fee_vnd;
+  // The fee stored with the dossier at its submission (computed from its own form); a dossier
+  // stored before fees were computed has the catalog's flat fee, and no payment QR.
+  if (auto it = d.body.find("fee_vnd"); it != d.body.end() && it->is_number_integer()) {
+    s.fee_vnd = it->get<int64_t>();
+    if (s.fee_vnd > 0 && !c.payment_bank_bin.empty()) {
+      auto qr = vietqr::Encode({.bank_bin = c.payment_bank_bin, .account = c.payment_account,
+                                .amount_vnd = s.fee_vnd, .purpose = d.provisional_code});
+      if (!qr.ok()) return qr.status();
+      s.payment = PaymentQr{.payload = *qr, .bank_bin = c.payment_bank_bin, .account = c.payment_account,
+                            .account_name = c.payment_account_name, .purpose = d.provisional_code,
+                            .amount_vnd = s.fee_vnd};
+    }
+  } else {
+    s.fee_vnd = p.fee_vnd;
+  }
   s.lookup_hint = c.lookup_hint;
   s.kiosk_number = c.kiosk_number;
   s.submitted_at = d.submitted_at;

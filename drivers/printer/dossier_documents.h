@@ -22,6 +22,8 @@ struct DossierPrintContext {
   std::string officer_name;  // Mẫu 01 signature line; may be empty
   std::string received_at;   // Mẫu 01 "thời gian nhận hồ sơ"; empty: accepted_at, else submitted_at
   std::string copy_label;    // "Liên 2: Giao người nộp hồ sơ"; may be empty
+  // The commune's account for fees by VietQR (config [payment]); bank_bin empty: no payment QR.
+  std::string payment_bank_bin, payment_account, payment_account_name;
 };
 
 // kFailedPrecondition (Vietnamese message) when the dossier's personal data has been purged:

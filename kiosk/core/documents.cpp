@@ -10,6 +10,9 @@ printer::DossierPrintContext PrintContext(const KioskConfig& config) {
   printer::DossierPrintContext pc;
   pc.commune_name = config.commune_name;
   pc.kiosk_number = config.kiosk_number;
+  pc.payment_bank_bin = config.payment_bank_bin;
+  pc.payment_account = config.payment_account;
+  pc.payment_account_name = config.payment_account_name;
   return pc;
 }
 

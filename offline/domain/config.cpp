@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "offline/domain/vietqr.h"
+
 namespace mck {
 
 namespace {
@@ -121,7 +123,7 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   c.source_file = name;
   Reader r{name, root};
   MCK_RETURN_IF_ERROR(r.CheckKeys(
-      root, {"kiosk", "portal", "privacy", "ui", "speech", "staff", "devices", "security", "monitoring", "logging"},
+      root, {"kiosk", "portal", "privacy", "ui", "speech", "payment", "staff", "devices", "security", "monitoring", "logging"},
       ""));
   Status st;
   const std::filesystem::path base = name.has_parent_path() ? name.parent_path() : std::filesystem::path(".");
@@ -185,6 +187,26 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
     MCK_RETURN_IF_ERROR(r.OneOf(*t, "voice", {"vi", "vi-vn-x-central", "vi-vn-x-south"}, &c.speech_voice));
     MCK_RETURN_IF_ERROR(r.Int(*t, "rate_wpm", 80, 300, &c.speech_rate_wpm));
     MCK_RETURN_IF_ERROR(r.Int(*t, "volume", 0, 200, &c.speech_volume));
+  }
+  MCK_RETURN_IF_ERROR(st);
+  if (auto* t = r.Section("payment", &st)) {
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"bank_bin", "account", "account_name"}, "payment."));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "bank_bin", &c.payment_bank_bin));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "account", &c.payment_account));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "account_name", &c.payment_account_name));
+    if (c.payment_configured()) {
+      // The same checks as every QR built from it: a bad account is found at start, not at a citizen's slip.
+      auto probe = vietqr::Encode({.bank_bin = c.payment_bank_bin, .account = c.payment_account, .amount_vnd = 1000,
+                                   .purpose = "K01-000000-0001"});
+      if (!probe.ok()) {
+        return At(name, t->source(), "payment: " + probe.status().message_en(),
+                  "payment: " + probe.status().message_vi());
+      }
+      if (c.payment_account_name.empty()) {
+        return At(name, t->source(), "payment.account_name is required with bank_bin",
+                  "payment.account_name là bắt buộc khi có bank_bin");
+      }
+    }
   }
   MCK_RETURN_IF_ERROR(st);
   if (auto* t = r.Section("staff", &st)) {

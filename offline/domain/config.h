@@ -39,6 +39,12 @@ struct KioskConfig {
   std::string speech_voice = "vi";  // espeak-ng: "vi", "vi-vn-x-central", "vi-vn-x-south"
   int speech_rate_wpm = 140;        // 80..300 words (syllables) a minute
   int speech_volume = 100;          // 0..200
+  // [payment] the commune's account for fees by VietQR (offline/domain/vietqr.h, docs/payment.md);
+  // bank_bin empty: no payment QR is shown or printed (the fee is paid at the counter).
+  std::string payment_bank_bin;       // the bank's 6-digit NAPAS BIN, "970415"
+  std::string payment_account;        // the account number, ≤ 19 letters and digits
+  std::string payment_account_name;   // as the bank shows it, "UBND XA MAU"
+  bool payment_configured() const { return !payment_bank_bin.empty(); }
   // [staff]
   int pin_max_attempts = 5;
   int pin_lockout_s = 300;

@@ -8,6 +8,7 @@
 #include "drivers/printer/escpos.h"
 #include "drivers/printer/escpos_decode.h"
 #include "drivers/printer/png_preview.h"
+#include "offline/domain/vietqr.h"
 #include "tests/drivers/printer/sample_documents.h"
 #include "tests/drivers/printer/test_fonts.h"
 #include "tests/drivers/printer/test_support.h"
@@ -68,6 +69,50 @@ TEST_CASE("the kiosk slip (80 mm): the QR gives the client id and OCR reads the 
   CHECK(Contains(text, "Mã hồ sơ tạm"));
   CHECK(Contains(text, "Giấy chứng sinh"));
   CHECK(Contains(text, "09:14 ngày 22/11/2026"));
+}
+
+TEST_CASE("a slip with a fee carries the VietQR: zbarimg reads it off the paper and it parses back") {
+  TempDir dir;
+  KioskSlip s = Slip();
+  s.fee_vnd = 5000;
+  const std::string payload = "00020101021238560010A0000007270126000697041501121133666688880208QRIBFTTA530370454045000"
+                              "5802VN62190815K07-261122-00036304";
+  auto qr = vietqr::Encode({.bank_bin = "970415", .account = "113366668888", .amount_vnd = 5000,
+                            .purpose = "K07-261122-0003"});
+  REQUIRE(qr.ok());
+  CHECK(qr->substr(0, qr->size() - 4) == payload);  // the structure, by hand from vn-facts §9
+  s.payment = PaymentQr{.payload = *qr, .bank_bin = "970415", .account = "113366668888",
+                        .account_name = "UBND XA MAU", .purpose = "K07-261122-0003", .amount_vnd = 5000};
+  const auto png = PrintToPng(BuildKioskSlip(s), 576, dir, "slip-fee");
+  const std::string codes = ZbarDecode(png);
+  CAPTURE(codes);
+  std::string vietqr_line;
+  int lines = 0;
+  for (size_t a = 0; a <= codes.size();) {
+    size_t b = codes.find('\n', a);
+    if (b == std::string::npos) b = codes.size();
+    const std::string line = codes.substr(a, b - a);
+    if (!line.empty()) ++lines;
+    if (line.rfind("000201", 0) == 0) vietqr_line = line;
+    a = b + 1;
+  }
+  CHECK(lines == 2);  // the look-up key and the payment
+  CHECK(codes.find(kClientId) != std::string::npos);
+  auto t = vietqr::Decode(vietqr_line);
+  REQUIRE(t.ok());
+  CHECK(t->bank_bin == "970415");
+  CHECK(t->account == "113366668888");
+  CHECK(t->amount_vnd == 5000);
+  CHECK(t->purpose == "K07-261122-0003");
+  const std::string text = Ocr(png);
+  CAPTURE(text);
+  CHECK(Contains(text, "5.000 đồng"));
+  CHECK(Contains(text, "113366668888"));
+
+  // Free: one QR only, the look-up key.
+  s.fee_vnd = 0;
+  s.payment.reset();
+  CHECK(ZbarDecode(PrintToPng(BuildKioskSlip(s), 576, dir, "slip-free")) == kClientId);
 }
 
 TEST_CASE("a slip reprinted by staff says so with the time of the reprint, and the first print does not") {

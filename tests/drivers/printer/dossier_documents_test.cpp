@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "drivers/printer/dossier_documents.h"
+#include "offline/domain/vietqr.h"
 
 using namespace mck;
 using namespace mck::printer;
@@ -89,4 +90,46 @@ TEST_CASE("a purged dossier cannot be printed: the message says why") {
   CHECK(s.status().code() == Code::kFailedPrecondition);
   CHECK(s.status().message_vi().find("hết thời hạn lưu") != std::string::npos);
   CHECK_FALSE(OfficialReceiptFromDossier(d, BirthRegistration(), Context()).ok());
+}
+
+TEST_CASE("a fee stored with the dossier gets a VietQR for the commune's account, built from the record") {
+  DossierRecord d = Record();
+  d.body["fee_vnd"] = 5000;
+  DossierPrintContext c = Context();
+  c.payment_bank_bin = "970415";
+  c.payment_account = "113366668888";
+  c.payment_account_name = "UBND XA MAU";
+  auto s = KioskSlipFromDossier(d, BirthRegistration(), c);  // the catalog says free: the record wins
+  REQUIRE(s.ok());
+  CHECK(s->fee_vnd == 5000);
+  REQUIRE(s->payment);
+  auto t = vietqr::Decode(s->payment->payload);
+  REQUIRE(t.ok());
+  CHECK(t->bank_bin == "970415");
+  CHECK(t->account == "113366668888");
+  CHECK(t->amount_vnd == 5000);
+  CHECK(t->purpose == "K07-261122-0003");
+
+  SECTION("a fee-free dossier has none") {
+    d.body["fee_vnd"] = 0;
+    auto free = KioskSlipFromDossier(d, BirthRegistration(), c);
+    REQUIRE(free.ok());
+    CHECK(free->fee_vnd == 0);
+    CHECK_FALSE(free->payment);
+  }
+  SECTION("no account configured: the fee is printed, no QR") {
+    auto none = KioskSlipFromDossier(d, BirthRegistration(), Context());
+    REQUIRE(none.ok());
+    CHECK(none->fee_vnd == 5000);
+    CHECK_FALSE(none->payment);
+  }
+  SECTION("a dossier stored before fees were computed: the catalog's fee, no QR") {
+    d.body.erase("fee_vnd");
+    Procedure p = BirthRegistration();
+    p.fee_vnd = 8000;
+    auto old = KioskSlipFromDossier(d, p, c);
+    REQUIRE(old.ok());
+    CHECK(old->fee_vnd == 8000);
+    CHECK_FALSE(old->payment);
+  }
 }
