@@ -128,6 +128,11 @@ class App {
   bool card_present() const { return citizen_.card_present; }
   bool submitting() const { return citizen_.submit_request != 0; }  // "Đang lưu…"
   const PrintJob& receipt() const { return citizen_.receipt; }
+  // The submitted dossier's fee to pay by VietQR, built from the stored dossier with its slip
+  // (drivers/printer/dossier_documents.h); null when free, not configured, or no slip.
+  const printer::PaymentQr* payment() const {
+    return citizen_.slip && citizen_.slip->payment ? &*citizen_.slip->payment : nullptr;
+  }
   const std::optional<TicketView>& ticket() const { return citizen_.ticket; }
   const LookupView& lookup() const { return citizen_.lookup; }
   bool large_text() const { return large_text_; }

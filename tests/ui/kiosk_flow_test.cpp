@@ -12,6 +12,7 @@
 
 #include "drivers/printer/escpos_decode.h"
 #include "drivers/printer/png_preview.h"
+#include "offline/domain/vietqr.h"
 #include "offline/store/sqlite.h"
 #include "offline/store/store.h"
 #include "tests/drivers/printer/test_support.h"
@@ -341,4 +342,31 @@ TEST_CASE(
   CHECK(Contains(text, "tạm ngừng phục vụ"));
   CHECK(Contains(text, "Không hồ sơ nào bị mất"));
   CHECK(Contains(text, "Bản sao lưu"));
+}
+
+TEST_CASE("a fee: the submitted screen and the slip carry the VietQR of the stored dossier's amount") {
+  const auto out = OutDir("fee-vietqr");
+  REQUIRE(RunScript("fee-vietqr.script", out, "--payment") == 0);
+  auto store = OpenStore(out);
+  auto list = store->dossiers().List();
+  REQUIRE(list.ok());
+  REQUIRE(list->size() == 1);
+  auto rec = store->dossiers().Get(list->front().provisional_code);
+  REQUIRE(rec.ok());
+  CHECK(rec->procedure_code == "2.000635");
+  CHECK(rec->body["fee_vnd"] == 16000);  // 2 copies × 8,000, computed and stored at submission
+  CHECK(std::filesystem::file_size(out / "shots" / "submitted-vietqr.png") > 10000);
+  // The slip: two QR codes off the paper, the look-up key and the payment, which parses back.
+  const auto slip = DecodedPage(out, 1);
+  const std::string codes = ZbarDecode(slip);
+  CAPTURE(codes);
+  CHECK(codes.find(rec->client_id) != std::string::npos);
+  const size_t at = codes.find("000201");
+  REQUIRE(at != std::string::npos);
+  auto t = vietqr::Decode(codes.substr(at, codes.find('\n', at) - at));
+  REQUIRE(t.ok());
+  CHECK(t->bank_bin == "970415");
+  CHECK(t->account == "113366668888");
+  CHECK(t->amount_vnd == 16000);
+  CHECK(t->purpose == rec->provisional_code);
 }

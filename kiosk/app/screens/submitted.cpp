@@ -2,6 +2,7 @@
 // carrying the dossier's client id (to look it up here or at the counter), and the receipt's
 // printing state. A printer problem is calm: the dossier is safe, staff can reprint.
 #include "kiosk/app/qr_matrix.h"
+#include "offline/domain/fee.h"
 #include "kiosk/app/screens/screens.h"
 #include "kiosk/app/ui/widgets.h"
 
@@ -71,6 +72,27 @@ void DrawSubmitted(Ui& ui) {
   DrawQr(sub->client_id, qr_side);
   Wrapped(ui, ui.T("submitted.qr_hint"), ui.F().small, colors::kMuted, qr_side);
   ImGui::EndGroup();
+  if (const printer::PaymentQr* pay = app.payment()) {
+    // The fee by bank transfer: the code carries the amount and the dossier's code, the same
+    // VietQR as on the slip (both from the stored dossier).
+    ImGui::Dummy(ImVec2(0, ui.S(24)));
+    Wrapped(ui, ui.T("submitted.fee_title") + " " + FormatVnd(pay->amount_vnd, app.strings().language() == Language::kEn),
+            ui.F().bold, colors::kText, avail - ui.S(24));
+    Wrapped(ui, ui.T("submitted.fee_hint"), ui.F().body, colors::kText, avail - ui.S(24));
+    const float pay_side = ui.S(ui.portrait() ? 420 : 380);
+    ImGui::BeginGroup();
+    DrawQr(pay->payload, pay_side);
+    MarkItem(ui, "submitted.vietqr");
+    ImGui::EndGroup();
+    ImGui::SameLine(0, ui.S(32));
+    ImGui::BeginGroup();
+    const float w = std::max(ui.S(200), avail - pay_side - ui.S(56));
+    Wrapped(ui, ui.T("submitted.fee_account") + " " + pay->account_name, ui.F().body, colors::kText, w);
+    Wrapped(ui, ui.T("submitted.fee_number") + " " + pay->account, ui.F().body, colors::kText, w);
+    Wrapped(ui, ui.T("submitted.fee_purpose") + " " + pay->purpose, ui.F().bold, colors::kText, w);
+    Wrapped(ui, ui.T("submitted.fee_later"), ui.F().small, colors::kMuted, w);
+    ImGui::EndGroup();
+  }
   EndDragList(ui, "submitted.list");
 
   const float bw = (avail - 2 * ui.S(24)) / 3;
