@@ -33,7 +33,7 @@ inline std::string SwHex(uint16_t sw) {
 
 struct FileSpec {
   const char* name;
-  uint16_t fid;  // its low 5 bits are the short EF identifier (9303-10 §3.6: EF.COM 1E, DGn n, SOD 1D)
+  uint16_t fid;  // its low 5 bits are the short EF identifier (ICAO 9303-10: EF.COM 1E, DGn n, SOD 1D)
   int dg;        // data group number, 0 for EF.COM / EF.SOD
   uint8_t tag;   // tag in EF.COM's list
   uint8_t sfi() const { return static_cast<uint8_t>(fid & 0x1F); }
@@ -285,7 +285,7 @@ class Session {
 
   // One elementary file. Ok(nullopt) when the file does not exist.
   // The first READ BINARY names the file by its short EF identifier (P1 = 80 | SFI, offset 0;
-  // 9303-10 §3.6 has eMRTD chips support it), which also makes it the current file for the
+  // ICAO 9303-10 has eMRTD chips support it), which also makes it the current file for the
   // next chunks: no SELECT. It asks for a whole chunk: its answer carries the tag and the
   // length with the first data (a file shorter than the chunk ends with 6282 or a short 9000),
   // so no separate header read. The chunk size already leaves room for secure messaging's

@@ -6,7 +6,7 @@ It connects to vpcd (the PC/SC driver of the virtual reader, listening on 127.0.
 slot 0) and answers APDUs: SELECT of the eMRTD application, GET CHALLENGE and EXTERNAL
 AUTHENTICATE (Basic Access Control), then secure messaging (3DES, retail MAC, SSC) for SELECT
 EF and READ BINARY (short and extended length; by offset in the selected file or, P1 = 80 | SFI,
-by short EF identifier: 9303-10 §3.6) of EF.COM, DG1, DG2, DG13, DG14, DG15 and EF.SOD.
+by short EF identifier, ICAO 9303-10) of EF.COM, DG1, DG2, DG13, DG14, DG15 and EF.SOD.
 
 vpcd protocol: every message is a 2-byte big-endian length and a payload. A 1-byte payload is a
 control code from the reader (0 power off, 1 power on, 2 reset, 4 "send the ATR"); anything else
