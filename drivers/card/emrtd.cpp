@@ -16,13 +16,6 @@ namespace {
 
 using namespace emrtd_internal;
 
-// The chip is not a genuine card. The English detail goes to logs; the citizen sees one message.
-CardError NotGenuine(const std::string& why) {
-  return MakeCardError(CardFailure::kNotGenuine, "card not genuine: " + why,
-                       "Không xác minh được thẻ này là thẻ căn cước thật do cơ quan có thẩm quyền cấp. "
-                       "Vui lòng gặp cán bộ tại quầy.");
-}
-
 CardError CorruptDg(const char* dg, const Status& st) {
   return MakeCardError(CardFailure::kCorruptData, std::string(dg) + ": " + st.message_en(),
                        "Dữ liệu trên thẻ bị hỏng, không đọc được. Vui lòng nhờ cán bộ hỗ trợ.");
@@ -165,23 +158,39 @@ CardResult<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, c
     }
   }
 
-  // EF.COM tells which data groups exist; without it, try the ones a CCCD has.
+  // EF.SOD first: passive authentication needs it anyway, and its hash list names every data
+  // group the card has, so EF.COM (unsigned, and saying nothing more) is read only when there
+  // is no SOD. EF.SOD is signed: reading it before Chip Authentication trusts nothing early.
   std::vector<uint8_t> present = {kDg1.tag, kDg13.tag, kDg2.tag, kDg14.tag, kDg15.tag};
-  auto com = s.ReadFile(kEfCom);
-  if (!com.ok()) return com.error();
-  if (*com) {
-    auto outer = ParseTlv(**com);
-    if (!outer.ok()) return CorruptDg("EF.COM", outer.status());
-    auto list = FindChild(outer->value, 0x5C);
-    if (!list.ok()) return CorruptDg("EF.COM", list.status());
-    if (*list) present.assign((*list)->value.begin(), (*list)->value.end());
+  auto sod_bytes = s.ReadFile(kSod);
+  if (!sod_bytes.ok()) return sod_bytes.error();
+  std::optional<SodContent> sod;
+  if (*sod_bytes) {
+    auto parsed = ParseSod(**sod_bytes);
+    if (!parsed.ok()) return CorruptDg("EF.SOD", parsed.status());
+    sod = std::move(*parsed);
+    present.clear();
+    for (const FileSpec* f : {&kDg1, &kDg2, &kDg13, &kDg14, &kDg15}) {
+      if (sod->dg_hashes.count(f->dg)) present.push_back(f->tag);
+    }
+  } else {
+    auto com = s.ReadFile(kEfCom);
+    if (!com.ok()) return com.error();
+    if (*com) {
+      auto outer = ParseTlv(**com);
+      if (!outer.ok()) return CorruptDg("EF.COM", outer.status());
+      auto list = FindChild(outer->value, 0x5C);
+      if (!list.ok()) return CorruptDg("EF.COM", list.status());
+      if (*list) present.assign((*list)->value.begin(), (*list)->value.end());
+    }
   }
   auto has = [&](const FileSpec& f) { return std::find(present.begin(), present.end(), f.tag) != present.end(); };
 
   std::map<int, Bytes> groups;
   std::string key_proof = "none";
   // DG14 first: Chip Authentication replaces the session keys, and every file after it (the
-  // citizen's data included) is read under keys only the genuine chip can share.
+  // citizen's data included) is read under keys only the genuine chip can share. The first of
+  // them, DG1's first READ BINARY, is the proof: its answer must verify under the new keys.
   std::optional<Dg14> dg14;
   if (has(kDg14)) {
     auto data = s.ReadFile(kDg14);
@@ -196,17 +205,24 @@ CardResult<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, c
   if (dg14 && dg14->chip_auth && dg14->chip_auth->supported) {
     if (stats) stats->chip_auth_attempts++;
     std::string why;
-    auto ok = s.ChipAuthenticate(*dg14->chip_auth, groups[14], &why);
+    auto ok = s.ChipAuthenticate(*dg14->chip_auth, &why);
     if (!ok.ok()) return ok.error();
     if (!*ok) return NotGenuine("Chip Authentication failed: " + why);
-    key_proof = "ca";
   }
+  // DG1 first (mandatory: the Chip Authentication proof). DG15 only when it is needed for
+  // Active Authentication: after a Chip Authentication it would prove nothing more.
   for (const FileSpec* f : {&kDg1, &kDg13, &kDg2, &kDg15}) {
     if (!has(*f) || (f == &kDg2 && !opt.read_face)) continue;
+    if (f == &kDg15 && s.chip_auth_proven()) continue;
     auto data = s.ReadFile(*f);
     if (!data.ok()) return data.error();
     if (*data) groups[f->dg] = std::move(**data);
   }
+  if (s.chip_auth_pending()) {
+    // No answer under the new keys at all (no DG1 on the card): the proof never completed.
+    return NotGenuine("Chip Authentication: no answer under the new keys");
+  }
+  if (s.chip_auth_proven()) key_proof = "ca";
   if (!groups.count(1)) {
     return MakeCardError(CardFailure::kCorruptData, "DG1 (MRZ) missing",
                          "Thẻ thiếu dữ liệu cơ bản. Vui lòng nhờ cán bộ hỗ trợ.");
@@ -226,8 +242,6 @@ CardResult<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, c
       return CorruptDg("DG15", *aa);
     }  // kFailedPrecondition: an algorithm this reader does not know: no proof, never "verified"
   }
-  auto sod_bytes = s.ReadFile(kSod);
-  if (!sod_bytes.ok()) return sod_bytes.error();
 
   Identity id;
   id.source = "chip";
@@ -265,9 +279,7 @@ CardResult<Identity> ReadEmrtd(ApduTransport& transport, const AccessKey& key, c
   id.chip_verified = false;
   id.key_proof = key_proof;
   id.assurance = Assurance::kTyped;
-  if (*sod_bytes) {
-    auto sod = ParseSod(**sod_bytes);
-    if (!sod.ok()) return CorruptDg("EF.SOD", sod.status());
+  if (sod) {
     bool all = true;
     for (const auto& [dg, bytes] : groups) {
       auto it = sod->dg_hashes.find(dg);

@@ -18,6 +18,13 @@ namespace mck::card::emrtd_internal {
 
 inline constexpr char kRetry[] = "Vui lòng đặt lại thẻ và thử lại.";
 
+// The chip is not a genuine card. The English detail goes to logs; the citizen sees one message.
+inline CardError NotGenuine(const std::string& why) {
+  return MakeCardError(CardFailure::kNotGenuine, "card not genuine: " + why,
+                       "Không xác minh được thẻ này là thẻ căn cước thật do cơ quan có thẩm quyền cấp. "
+                       "Vui lòng gặp cán bộ tại quầy.");
+}
+
 inline std::string SwHex(uint16_t sw) {
   char b[8];
   snprintf(b, sizeof b, "%04X", sw);
@@ -26,9 +33,10 @@ inline std::string SwHex(uint16_t sw) {
 
 struct FileSpec {
   const char* name;
-  uint16_t fid;
-  int dg;       // data group number, 0 for EF.COM / EF.SOD
-  uint8_t tag;  // tag in EF.COM's list
+  uint16_t fid;  // its low 5 bits are the short EF identifier (ICAO 9303-10: EF.COM 1E, DGn n, SOD 1D)
+  int dg;        // data group number, 0 for EF.COM / EF.SOD
+  uint8_t tag;   // tag in EF.COM's list
+  uint8_t sfi() const { return static_cast<uint8_t>(fid & 0x1F); }
 };
 inline constexpr FileSpec kEfCom{"EF.COM", 0x011E, 0, 0x60};
 inline constexpr FileSpec kDg1{"DG1", 0x0101, 1, 0x61};
@@ -86,6 +94,18 @@ class Session {
     auto r = Plain(sm_->Protect(a));
     if (!r.ok()) return r.error();
     auto plain = sm_->Unprotect(*r);  // a wrong MAC or padding: secure messaging broke
+    if (ca_pending_) {
+      // The first answer under the Chip Authentication keys is the proof (9303-11 §6.2: the
+      // chip is authenticated implicitly, by secure messaging under keys only the holder of
+      // DG14's private key can derive). It must verify and succeed; a clone's fails here.
+      if (!plain.ok()) return NotGenuine("CA: the first answer under the new keys does not verify: " +
+                                         plain.status().message_en());
+      if (plain->sw != 0x9000 && plain->sw != 0x6282) {
+        return NotGenuine("CA: the first command under the new keys answered " + SwHex(plain->sw));
+      }
+      ca_pending_ = false;
+      ca_proven_ = true;
+    }
     if (!plain.ok()) return AsCardError(CardFailure::kReadError, plain.status());
     return std::move(*plain);
   }
@@ -113,10 +133,24 @@ class Session {
   }
 
   CardResult<std::optional<Bytes>> ReadCardAccessFromCard() {
-    auto sel = Plain(Apdu{0x00, 0xA4, 0x02, 0x0C, {0x01, 0x1C}});
-    if (!sel.ok()) return sel.error();
-    if (sel->sw != 0x9000) return std::optional<Bytes>();
+    // READ BINARY by its short EF identifier (1C) first: one APDU gives the file (or 6A82, no
+    // such file); a card that does not take the SFI form gets SELECT 011C + READ BINARY.
     Bytes data;
+    auto first = Plain(Apdu{0x00, 0xB0, 0x9C, 0x00, {}, 256, true});
+    if (!first.ok()) return first.error();
+    if (first->sw == 0x6A82) return std::optional<Bytes>();
+    if ((first->sw == 0x9000 || first->sw == 0x6282) && !first->data.empty()) {
+      Append(data, first->data);
+      auto h = ParseTlvHeader(data);
+      if ((h.ok() && data.size() >= h->header_size + h->value_size) || first->sw == 0x6282 ||
+          first->data.size() < 256) {
+        return std::optional<Bytes>(std::move(data));
+      }
+    } else {
+      auto sel = Plain(Apdu{0x00, 0xA4, 0x02, 0x0C, {0x01, 0x1C}});
+      if (!sel.ok()) return sel.error();
+      if (sel->sw != 0x9000) return std::optional<Bytes>();
+    }
     while (data.size() < 0x7FFF) {
       auto r = Plain(Apdu{
           0x00, 0xB0, static_cast<uint8_t>(data.size() >> 8), static_cast<uint8_t>(data.size() & 0xFF), {}, 256, true});
@@ -249,21 +283,39 @@ class Session {
     return true;
   }
 
-  // SELECT + READ BINARY of one elementary file. Ok(nullopt) when the file does not exist.
+  // One elementary file. Ok(nullopt) when the file does not exist.
+  // The first READ BINARY names the file by its short EF identifier (P1 = 80 | SFI, offset 0;
+  // ICAO 9303-10 has eMRTD chips support it), which also makes it the current file for the
+  // next chunks: no SELECT. It asks for a whole chunk: its answer carries the tag and the
+  // length with the first data (a file shorter than the chunk ends with 6282 or a short 9000),
+  // so no separate header read. The chunk size already leaves room for secure messaging's
+  // padding and MAC in a short APDU's 256-byte answer (kShortChunk). A card that refuses the
+  // SFI form (6A86, 6A81, 6B00, 6981, 6986) gets SELECT + READ BINARY from then on.
   CardResult<std::optional<Bytes>> ReadFile(const FileSpec& f) {
-    auto sel = Secure(Apdu{0x00, 0xA4, 0x02, 0x0C, {static_cast<uint8_t>(f.fid >> 8), static_cast<uint8_t>(f.fid)}});
-    if (!sel.ok()) return sel.error();
-    if (sel->sw == 0x6A82) return std::optional<Bytes>();
-    if (sel->sw != 0x9000) {
-      return MakeCardError(CardFailure::kReadError, std::string("SELECT ") + f.name + " answered " + SwHex(sel->sw),
-                           std::string("Thẻ không cho đọc dữ liệu. ") + kRetry);
-    }
-    // The first READ BINARY asks for a whole chunk: its answer carries the tag and the length
-    // with the first data (a file shorter than the chunk ends with 6282 or a short 9000), so no
-    // separate header read. The chunk size already leaves room for secure messaging's padding
-    // and MAC in a short APDU's 256-byte answer (kShortChunk).
     Bytes data;
-    MCK_RETURN_IF_CARD_ERROR(ReadBinary(f, 0, opt_.max_chunk, &data));
+    if (sfi_) {
+      auto r = Secure(Apdu{0x00, 0xB0, static_cast<uint8_t>(0x80 | f.sfi()), 0x00, {}, opt_.max_chunk, true});
+      if (!r.ok()) return r.error();
+      if (r->sw == 0x6A82) return std::optional<Bytes>();
+      const bool no_sfi = r->sw == 0x6A86 || r->sw == 0x6A81 || r->sw == 0x6B00 || r->sw == 0x6981 || r->sw == 0x6986;
+      if (no_sfi) {
+        sfi_ = false;
+      } else {
+        MCK_RETURN_IF_CARD_ERROR(CheckRead(f, 0, *r));
+        Append(data, r->data);
+      }
+    }
+    if (!sfi_) {
+      auto sel =
+          Secure(Apdu{0x00, 0xA4, 0x02, 0x0C, {static_cast<uint8_t>(f.fid >> 8), static_cast<uint8_t>(f.fid)}});
+      if (!sel.ok()) return sel.error();
+      if (sel->sw == 0x6A82) return std::optional<Bytes>();
+      if (sel->sw != 0x9000) {
+        return MakeCardError(CardFailure::kReadError, std::string("SELECT ") + f.name + " answered " + SwHex(sel->sw),
+                             std::string("Thẻ không cho đọc dữ liệu. ") + kRetry);
+      }
+      MCK_RETURN_IF_CARD_ERROR(ReadBinary(f, 0, opt_.max_chunk, &data));
+    }
     auto header = ParseTlvHeader(data);
     if (!header.ok()) return AsCardError(CardFailure::kCorruptData, header.status());
     if (header->tag != f.tag) {
@@ -291,11 +343,13 @@ class Session {
   // Chip Authentication (9303-11 §6.2, id-CA-ECDH-AES-CBC-CMAC-128) under the current secure
   // messaging: MSE:Set AT (80 = the protocol OID, 84 = keyId), GENERAL AUTHENTICATE with the
   // terminal's ephemeral key (7C { 80 point }), whose answer still comes under the old keys; then
-  // secure messaging restarts with KS_enc / KS_mac from the ECDH secret, AES, SSC zero, and
-  // DG14 is read again under the new keys and compared with `dg14`: only a chip holding the
-  // private key of DG14 can answer that. Ok(true): proven; Ok(false): the chip refused or failed
-  // the proof (the English reason in *why); a CardError: the transport's own failures.
-  CardResult<bool> ChipAuthenticate(const ChipAuthOffer& offer, ByteView dg14, std::string* why) {
+  // secure messaging restarts with KS_enc / KS_mac from the ECDH secret, AES, SSC zero. The
+  // proof is the next secured answer (the caller's next file, DG1): only a chip holding the
+  // private key of DG14 can MAC it under these keys; Secure() refuses the card as not genuine
+  // when that answer does not verify or fails. Ok(true): keys replaced, proof pending;
+  // Ok(false): the chip refused the protocol (the English reason in *why); a CardError: the
+  // transport's own failures.
+  CardResult<bool> ChipAuthenticate(const ChipAuthOffer& offer, std::string* why) {
     auto agreement = ChipAuthenticationAgree(offer.public_key_spki);
     if (!agreement.ok()) {
       *why = agreement.status().message_en();
@@ -319,14 +373,13 @@ class Session {
       return false;
     }
     sm_.emplace(std::move(agreement->session_keys), Bytes(16, 0), SmCipher::kAes128);
-    auto again = ReadFile(kDg14);
-    if (!again.ok()) return KeyProofFailure(again.error(), why);
-    if (!*again || !std::equal(dg14.begin(), dg14.end(), (*again)->begin(), (*again)->end())) {
-      *why = "CA: DG14 read under the new keys differs";
-      return false;
-    }
+    ca_pending_ = true;  // proven by the next secured answer (Secure); never counted before that
     return true;
   }
+
+  // Chip Authentication ran and an answer under its keys verified (the proof is complete).
+  bool chip_auth_proven() const { return ca_proven_; }
+  bool chip_auth_pending() const { return ca_pending_; }
 
   // Active Authentication (9303-11 §6.1): INTERNAL AUTHENTICATE with an 8-byte random nonce,
   // the answer verified against DG15's key. Ok(kOk): proven; Ok(a Status): refused, with
@@ -379,14 +432,19 @@ class Session {
     auto r =
         Secure(Apdu{0x00, 0xB0, static_cast<uint8_t>(offset >> 8), static_cast<uint8_t>(offset & 0xFF), {}, n, true});
     if (!r.ok()) return r.error();
-    const bool ok = r->sw == 0x9000 || r->sw == 0x6282;  // 6282: end of file before Le bytes
-    if (!ok || r->data.empty()) {
+    MCK_RETURN_IF_CARD_ERROR(CheckRead(f, offset, *r));
+    Append(*out, r->data);
+    return CardStatus::Ok();
+  }
+
+  static CardStatus CheckRead(const FileSpec& f, size_t offset, const Response& r) {
+    const bool ok = r.sw == 0x9000 || r.sw == 0x6282;  // 6282: end of file before Le bytes
+    if (!ok || r.data.empty()) {
       return MakeCardError(
           CardFailure::kReadError,
-          std::string("READ BINARY ") + f.name + " at " + std::to_string(offset) + " answered " + SwHex(r->sw),
+          std::string("READ BINARY ") + f.name + " at " + std::to_string(offset) + " answered " + SwHex(r.sw),
           std::string("Đọc dữ liệu từ thẻ bị lỗi. ") + kRetry);
     }
-    Append(*out, r->data);
     return CardStatus::Ok();
   }
 
@@ -395,6 +453,8 @@ class Session {
   const ReadProgress& progress_;
   EmrtdStats* stats_;
   std::optional<SecureMessaging> sm_;
+  bool sfi_ = true;  // files read by short EF identifier until the card refuses it
+  bool ca_pending_ = false, ca_proven_ = false;
   size_t expected_ = 0, done_ = 0;
 };
 

@@ -23,6 +23,11 @@ std::chrono::milliseconds BackoffDelay(const BackoffPolicy& policy, int attempt,
   return d;
 }
 
+std::chrono::milliseconds PortalPauseDelay(const BackoffPolicy& policy, int failures, std::mt19937_64& rng,
+                                           std::optional<std::chrono::milliseconds> retry_after) {
+  return BackoffDelay(policy, std::max(0, failures) + std::max(0, policy.portal_doublings), rng, retry_after);
+}
+
 std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value_in,
                                                          std::optional<TimePoint> server_now, TimePoint local_now) {
   std::string value = value_in;

@@ -19,6 +19,12 @@ namespace mck {
 struct BackoffPolicy {
   std::chrono::milliseconds base{2000};
   std::chrono::milliseconds cap{15 * 60 * 1000};
+  // The portal-wide pause (429/503, portal unreachable) starts this many doublings up: 2 s x 2^7
+  // = 256 s for the first pause, then 512 s, then the cap. A whole province loses the portal at
+  // the same moment; pauses starting at 2 s had 3,321 kiosks retrying 5-6 times in the outage's
+  // first minutes (5.4x the steady request rate, scripts/bench-province); from 256 s, 1.5x.
+  // A single failing item still retries from `base` (its own backoff).
+  int portal_doublings = 7;
 };
 
 // The ceiling for attempt n (0-based): min(cap, base * 2^n), without overflow.
@@ -31,6 +37,11 @@ std::chrono::milliseconds BackoffDelay(const BackoffPolicy& policy, int attempt,
 // The longest Retry-After the kiosk honours: a portal (or anything between) asking for more is
 // taken to mean "long", not "a week" — the kiosk tries again after an hour (docs/sync.md).
 inline constexpr std::chrono::milliseconds kMaxRetryAfter{60 * 60 * 1000};
+
+// The portal-wide pause after `failures` pauses in a row: BackoffDelay at attempt
+// failures + policy.portal_doublings (full jitter, Retry-After as a floor).
+std::chrono::milliseconds PortalPauseDelay(const BackoffPolicy& policy, int failures, std::mt19937_64& rng,
+                                           std::optional<std::chrono::milliseconds> retry_after = std::nullopt);
 
 // Retry-After: delta-seconds ("120") or an HTTP date (IMF-fixdate, RFC 850 or asctime), capped
 // at kMaxRetryAfter. For a date the wait is measured against

@@ -469,7 +469,7 @@ Result<SyncSummary> Syncer::Pass() {
 }
 
 void Syncer::PausePortal(std::optional<milliseconds> retry_after, SyncSummary& sum) {
-  const milliseconds d = BackoffDelay(options_.backoff, portal_failures_, rng_, retry_after);
+  const milliseconds d = PortalPauseDelay(options_.backoff, portal_failures_, rng_, retry_after);
   ++portal_failures_;
   paused_until_ = Now() + d;
   SavePause();

@@ -57,11 +57,17 @@ int main(int argc, char** argv) {
     ProvinceParams p = base;
     p.mode = mode;
     const ProvinceResult r = RunProvince(p);
-    const double peak_after = PeakPerMinute(r.offered_per_min, recovery, p.end_ms) / 60.0;
+    const double peak_all = PeakPerMinute(r.offered_per_min, p.start_ms, p.end_ms) / 60.0;
+    const double peak_before = PeakPerMinute(r.offered_per_min, p.start_ms, p.outage_start_ms) / 60.0;
+    const double peak_start = PeakPerMinute(r.offered_per_min, p.outage_start_ms, p.outage_start_ms + kHour) / 60.0;
     const double peak_during = PeakPerMinute(r.offered_per_min, p.outage_start_ms, recovery) / 60.0;
+    const double peak_after = PeakPerMinute(r.offered_per_min, recovery, p.end_ms) / 60.0;
     printf("\n%s\n", RetryModeName(mode));
-    printf("  peak after recovery %.1f req/s = %.2fx steady (limit <= 2x); during the outage %.1f req/s = %.2fx\n",
-           peak_after, peak_after / steady, peak_during, peak_during / steady);
+    printf("  peak over the whole run %.1f req/s = %.2fx steady (limit <= 2x)\n", peak_all, peak_all / steady);
+    printf(
+        "  before the outage %.2fx; its first hour %.2fx; the whole outage %.2fx; after recovery %.1f req/s = "
+        "%.2fx\n",
+        peak_before / steady, peak_start / steady, peak_during / steady, peak_after, peak_after / steady);
     printf(
         "  backlog (dossiers made before %s) accepted by %s: %s after recovery; every queue empty at %s\n",
         Clock(recovery).c_str(), r.backlog_drained_ms < 0 ? "never" : Clock(r.backlog_drained_ms).c_str(),

@@ -112,12 +112,12 @@ class Sim {
     Push(t, k, Ev::kWake, kk.wake_gen);
   }
 
-  milliseconds Delay(Kiosk& k, int attempt, std::optional<milliseconds> retry_after) {
+  milliseconds Delay(Kiosk& k, int attempt, std::optional<milliseconds> retry_after, int head_start = 0) {
     switch (p_.mode) {
-      case RetryMode::kReal: return BackoffDelay(p_.policy, attempt, k.rng, retry_after);
+      case RetryMode::kReal: return BackoffDelay(p_.policy, attempt + head_start, k.rng, retry_after);
       case RetryMode::kNoJitter:
-        return BackoffCeiling(p_.policy, std::max(0, attempt)) + retry_after.value_or(milliseconds(0));
-      case RetryMode::kOff: return p_.policy.base;
+        return BackoffCeiling(p_.policy, std::max(0, attempt) + head_start) + retry_after.value_or(milliseconds(0));
+      case RetryMode::kOff: return p_.policy.base;  // no backoff at all: the pause too is `base`
     }
     return p_.policy.base;
   }
@@ -197,7 +197,8 @@ class Sim {
   std::optional<milliseconds> PausePortal(Kiosk& kk, int status) {
     std::optional<milliseconds> retry_after;
     if (status == 503) retry_after = ParseRetryAfter(std::to_string(p_.retry_after_s), std::nullopt, TimePoint{});
-    const milliseconds pause = Delay(kk, kk.portal_failures, retry_after);
+    // Syncer::PausePortal: PortalPauseDelay, the policy's portal_doublings up.
+    const milliseconds pause = Delay(kk, kk.portal_failures, retry_after, p_.policy.portal_doublings);
     ++kk.portal_failures;
     kk.paused_until = now_ + pause.count();
     return retry_after;

@@ -33,22 +33,32 @@ double Steady(const ProvinceParams& p) {
 }  // namespace
 
 TEST_CASE("province model: every dossier accepted once, capacity and pauses kept", "[province]") {
-  for (RetryMode mode : {RetryMode::kReal, RetryMode::kNoJitter, RetryMode::kOff}) {
+  int64_t real_drained = -1;
+  for (RetryMode mode : {RetryMode::kReal, RetryMode::kOff, RetryMode::kNoJitter}) {
     ProvinceParams p = Small(mode);
     p.capacity_per_s = static_cast<int>(std::ceil(Steady(p) * 1.5));
     const ProvinceResult r = RunProvince(p);
     INFO(RetryModeName(mode));
     CHECK(r.dossiers > 300 * 20);
-    CHECK(r.delivered == r.dossiers);
+    CHECK(r.delivered <= r.dossiers);
     CHECK(r.max_served_in_a_second <= p.capacity_per_s);
     CHECK(r.sent_while_paused == 0);
     CHECK(r.refused_down > 0);  // the outage was felt
+    if (mode == RetryMode::kNoJitter) {
+      // Pauses without jitter bring the kiosks back in lock-step into a saturated portal: with
+      // pauses of minutes (portal_doublings) the backlog is not drained before the real policy's
+      // (or at all that day): what the jitter buys.
+      CHECK((r.backlog_drained_ms < 0 || r.backlog_drained_ms > real_drained));
+      continue;
+    }
+    CHECK(r.delivered == r.dossiers);
     CHECK(r.backlog_drained_ms > p.outage_start_ms + p.outage_ms);
     CHECK(r.all_drained_ms >= r.backlog_drained_ms);
+    if (mode == RetryMode::kReal) real_drained = r.backlog_drained_ms;
   }
 }
 
-TEST_CASE("province model: after the outage the sync policy stays under 2x the steady rate, no backoff storms",
+TEST_CASE("province model: the sync policy stays under 2x the steady rate over the whole run, outage start included",
           "[province]") {
   ProvinceParams p = Small(RetryMode::kReal);
   const double steady = Steady(p);
@@ -56,6 +66,13 @@ TEST_CASE("province model: after the outage the sync policy stays under 2x the s
   const int64_t recovery = p.outage_start_ms + p.outage_ms;
   const ProvinceResult real = RunProvince(p);
   CHECK(PeakPerMinute(real.offered_per_min, recovery, p.end_ms) / 60.0 <= 2 * steady);
+  // The whole run, the outage's first minutes included (the fleet loses the portal together):
+  // the portal-wide pause starts at base x 2^portal_doublings, not at base.
+  CHECK(PeakPerMinute(real.offered_per_min, p.start_ms, p.end_ms) / 60.0 <= 2 * steady);
+  ProvinceParams from_base = p;  // the same policy with pauses starting at base (2 s), as before
+  from_base.policy.portal_doublings = 0;
+  const ProvinceResult early = RunProvince(from_base);
+  CHECK(PeakPerMinute(early.offered_per_min, p.outage_start_ms, recovery) / 60.0 > 2 * steady);
   p.mode = RetryMode::kOff;
   const ProvinceResult off = RunProvince(p);
   CHECK(PeakPerMinute(off.offered_per_min, recovery, p.end_ms) / 60.0 > 10 * steady);

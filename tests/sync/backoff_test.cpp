@@ -31,6 +31,27 @@ TEST_CASE("full jitter spreads delays over the whole window and never beyond it"
   CHECK(hi > 9000);  // and so is the high end
 }
 
+TEST_CASE("the portal-wide pause starts portal_doublings up the same ladder") {
+  BackoffPolicy p;  // offline/sync's defaults: 2 s, 15 min, 7 doublings
+  CHECK(p.portal_doublings == 7);
+  std::mt19937_64 rng(3);
+  int64_t hi0 = 0, hi1 = 0;
+  for (int i = 0; i < 500; ++i) {
+    const auto first = PortalPauseDelay(p, 0, rng).count();
+    const auto second = PortalPauseDelay(p, 1, rng).count();
+    REQUIRE(first >= 0);
+    REQUIRE(first <= 256'000);   // 2 s x 2^7
+    REQUIRE(second <= 512'000);  // 2 s x 2^8
+    hi0 = std::max(hi0, first);
+    hi1 = std::max(hi1, second);
+    REQUIRE(PortalPauseDelay(p, 40, rng, milliseconds(120'000)).count() <= 120'000 + 900'000);  // the cap holds
+  }
+  CHECK(hi0 > 230'000);
+  CHECK(hi1 > 460'000);
+  p.portal_doublings = 0;  // the item ladder itself
+  for (int i = 0; i < 100; ++i) REQUIRE(PortalPauseDelay(p, 0, rng).count() <= 2000);
+}
+
 TEST_CASE("Retry-After is a floor under the jittered delay") {
   BackoffPolicy p{milliseconds(100), milliseconds(1000)};
   std::mt19937_64 rng(7);

@@ -114,7 +114,13 @@ TEST_CASE("pause: a 429's Retry-After is kept in the store and a second kioskctl
     const int64_t until = std::stoll(**stored);
     const int64_t now = UnixSeconds(std::chrono::system_clock::now());
     CHECK(until >= now + 110);
-    CHECK(until <= now + 121 + 60);  // 120 s plus at most the backoff's jitter ceiling
+    // 120 s plus at most the first portal pause's jitter ceiling (kioskctl sync's defaults: 2 s
+    // base, 15 min cap, 7 doublings up: 256 s).
+    const BackoffPolicy defaults;
+    const int64_t ceiling_s =
+        std::chrono::duration_cast<std::chrono::seconds>(BackoffCeiling(defaults, defaults.portal_doublings)).count();
+    CHECK(ceiling_s == 256);
+    CHECK(until <= now + 121 + ceiling_s);
   }
   const int64_t before = s.Requests();
   RunAlive(s.SyncArgs());  // a restarted runner, well within the 120 s

@@ -229,8 +229,12 @@ TEST_CASE("unit: a heartbeat answered 503 pauses the portal for Retry-After plus
   auto first = syncer->RunOnce();
   REQUIRE(first.ok());
   REQUIRE(first->portal_pause);
-  CHECK(*first->portal_pause >= seconds(600));                           // Retry-After is the floor
-  CHECK(*first->portal_pause <= seconds(600) + b.options.backoff.base);  // + jitter of the first failure
+  // Retry-After is the floor, plus the jitter of the first portal pause: up to base x 2^7, capped
+  // (60 s in this bench).
+  const auto first_ceiling = BackoffCeiling(b.options.backoff, b.options.backoff.portal_doublings);
+  CHECK(first_ceiling == seconds(60));
+  CHECK(*first->portal_pause >= seconds(600));
+  CHECK(*first->portal_pause <= seconds(600) + first_ceiling);
   CHECK(b.portal.RequestCount() == 1);  // nothing more in that pass: no catalog request
 
   // The worker's next passes (every 30 s) send nothing until the pause is over: the fleet stays
@@ -240,7 +244,7 @@ TEST_CASE("unit: a heartbeat answered 503 pauses the portal for Retry-After plus
     REQUIRE(syncer->RunOnce().ok());
   }
   CHECK(b.portal.RequestCount() == 1);
-  b.clock.Advance(seconds(60));  // 630 s: past Retry-After + the largest jitter
+  b.clock.Advance(seconds(90));  // 660 s: past Retry-After + the largest jitter
   REQUIRE(syncer->RunOnce().ok());
   CHECK(b.portal.Succeeded("POST /api/v1/kiosks/heartbeat") == 1);
 }
@@ -248,6 +252,7 @@ TEST_CASE("unit: a heartbeat answered 503 pauses the portal for Retry-After plus
 TEST_CASE("unit: one dossier through after many pushbacks does not reset the portal's jitter to its base") {
   Bench b;
   b.options.backoff.cap = seconds(900);
+  b.options.backoff.portal_doublings = 0;  // the count alone: pauses from base (2 s) up
   b.Submit(2);
   b.portal.Fail("POST /api/v1/dossiers", FakeFault::Answer(503, "10"), 8);
   auto syncer = b.Make();
@@ -268,6 +273,27 @@ TEST_CASE("unit: one dossier through after many pushbacks does not reset the por
   // Reset to zero, the jitter would be at most base (2 s) over Retry-After; kept, it spreads the
   // return over minutes. Seeded (options.seed): the same draw every run.
   CHECK(*again->portal_pause > seconds(10) + b.options.backoff.base);
+}
+
+TEST_CASE("unit: the first portal pause with the default policy is spread over minutes, not seconds") {
+  // offline/sync's defaults (2 s base, 15 min cap, portal_doublings 7): a province losing the
+  // portal together must not come back 2 s later (scripts/bench-province).
+  Bench b;
+  b.options.backoff = BackoffPolicy{};
+  b.options.send_heartbeat = true;
+  b.portal.Fail("POST /api/v1/kiosks/heartbeat", FakeFault::NoAnswer(TransportFailure::kCannotConnect), 1000);
+  milliseconds longest{0};
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    b.options.seed = seed;
+    auto syncer = b.Make();
+    auto first = syncer->RunOnce();
+    REQUIRE(first.ok());
+    REQUIRE(first->portal_pause);
+    CHECK(*first->portal_pause <= seconds(256));  // 2 s x 2^7
+    longest = std::max(longest, std::chrono::duration_cast<milliseconds>(*first->portal_pause));
+    b.clock.Advance(seconds(1000));  // the next kiosk's first failure, not this one's second
+  }
+  CHECK(longest > seconds(128));  // the whole window is used, far beyond the item base of 2 s
 }
 
 TEST_CASE("unit: a heartbeat that cannot connect pauses the portal too") {
