@@ -118,6 +118,17 @@ class PortalTransport {
   virtual ~PortalTransport() = default;
   // One exchange; blocking (see the contract above).
   virtual PortalReply Send(const PortalRequest& request) = 0;
+  // Several independent exchanges, up to `max_in_flight` of them on the wire at once (the sync
+  // engine's overlapped dossier POSTs, docs/sync.md "Overlapped delivery"); the replies in the
+  // order of the requests, each as Send would give it. Returns when every request has its reply.
+  // The default sends them one after the other (the fake portal; any transport without overlap).
+  virtual std::vector<PortalReply> SendAll(const std::vector<PortalRequest>& requests, int max_in_flight) {
+    (void)max_in_flight;
+    std::vector<PortalReply> replies;
+    replies.reserve(requests.size());
+    for (const auto& r : requests) replies.push_back(Send(r));
+    return replies;
+  }
   virtual TransportStats stats() const = 0;
   // After a certificate renewal (offline/sync/renewal.h): later requests present this
   // certificate (PEM file) and key (PEM, moved in, wiped by the transport), on new connections.
