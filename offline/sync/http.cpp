@@ -361,14 +361,16 @@ PortalReply HttpClient::Send(const PortalRequest& req) {
   return Finish(c, rc, x);
 }
 
-std::vector<PortalReply> HttpClient::SendAll(const std::vector<PortalRequest>& requests, int max_in_flight) {
+std::vector<std::optional<PortalReply>> HttpClient::SendAll(const std::vector<PortalRequest>& requests,
+                                                            int max_in_flight,
+                                                            const std::function<bool(const PortalReply&)>& enough) {
   if (!options_.reuse_connections || max_in_flight <= 1 || requests.size() <= 1) {
-    return PortalTransport::SendAll(requests, max_in_flight);
+    return PortalTransport::SendAll(requests, max_in_flight, enough);
   }
   const size_t width = std::min(requests.size(), static_cast<size_t>(max_in_flight));
   if (!multi_) {
     multi_ = curl_multi_init();
-    if (!multi_) return PortalTransport::SendAll(requests, max_in_flight);
+    if (!multi_) return PortalTransport::SendAll(requests, max_in_flight, enough);
   }
   CURLM* m = static_cast<CURLM*>(multi_);
   while (pool_.size() < width) {
@@ -376,7 +378,7 @@ std::vector<PortalReply> HttpClient::SendAll(const std::vector<PortalRequest>& r
     if (!e) break;
     pool_.push_back(e);
   }
-  if (pool_.empty()) return PortalTransport::SendAll(requests, max_in_flight);
+  if (pool_.empty()) return PortalTransport::SendAll(requests, max_in_flight, enough);
 
   std::vector<std::optional<PortalReply>> replies(requests.size());
   std::vector<std::unique_ptr<Exchange>> exchanges(requests.size());
@@ -384,11 +386,12 @@ std::vector<PortalReply> HttpClient::SendAll(const std::vector<PortalRequest>& r
   std::vector<CURL*> idle(pool_.rbegin(), pool_.rend());
   std::vector<std::chrono::steady_clock::time_point> started(pool_.size());
   size_t next = 0, running = 0;
+  bool stopped = false;  // `enough` said so: start nothing more
   auto handle_index = [&](CURL* e) {
     return static_cast<size_t>(std::find(pool_.begin(), pool_.end(), static_cast<void*>(e)) - pool_.begin());
   };
   auto start_more = [&] {
-    while (next < requests.size() && !idle.empty()) {
+    while (!stopped && next < requests.size() && !idle.empty()) {
       const size_t i = next++;
       exchanges[i] = std::make_unique<Exchange>(requests[i]);
       CURL* e = idle.back();
@@ -422,24 +425,21 @@ std::vector<PortalReply> HttpClient::SendAll(const std::vector<PortalRequest>& r
       seconds_in_transfers_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - started[h]).count();
       replies[i] = Finish(e, rc, *exchanges[i]);
       exchanges[i].reset();
+      if (enough && enough(*replies[i])) stopped = true;
       idle.push_back(e);
       --running;
     }
     start_more();
     if (running > 0) curl_multi_poll(m, nullptr, 0, 100, nullptr);  // progress callbacks see cancel
   }
-  std::vector<PortalReply> out;
-  out.reserve(requests.size());
-  for (size_t i = 0; i < requests.size(); ++i) {
-    if (replies[i]) {
-      out.push_back(std::move(*replies[i]));
-    } else {  // the multi handle failed under a transfer: no answer, the request may have arrived
-      out.emplace_back(TransportFailure::kDropped, Status::Error(Code::kUnavailable, "portal: transfer interrupted",
-                                                                 "Mất kết nối tới cổng dịch vụ công"));
+  for (size_t i = 0; i < next && i < requests.size(); ++i) {
+    if (!replies[i]) {  // started, but the multi handle failed under it: the request may have arrived
+      replies[i] = PortalReply{TransportFailure::kDropped, Status::Error(Code::kUnavailable, "portal: transfer interrupted",
+                                                                         "Mất kết nối tới cổng dịch vụ công")};
     }
   }
   if (running > 0) DropPool();  // handles still inside a broken multi handle: start afresh next time
-  return out;
+  return replies;
 }
 
 }  // namespace mck

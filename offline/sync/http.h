@@ -28,6 +28,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -86,7 +87,9 @@ class HttpClient final : public PortalTransport {
   // session instead of a full handshake. Verification, the pinned CA and the client certificate
   // are set exactly as for Send. Without reuse_connections (the naive baseline) this is Send,
   // one request after the other.
-  std::vector<PortalReply> SendAll(const std::vector<PortalRequest>& requests, int max_in_flight) override;
+  std::vector<std::optional<PortalReply>> SendAll(const std::vector<PortalRequest>& requests, int max_in_flight,
+                                                  const std::function<bool(const PortalReply&)>& enough) override;
+  int max_in_flight() const override { return options_.reuse_connections ? 32 : 1; }
   TransportStats stats() const override { return {transfers_, connections_opened_, seconds_in_transfers_}; }
   // A new easy handle, so no connection or TLS session made with the old identity is reused.
   Status SetClientIdentity(const std::filesystem::path& cert_file, std::string key_pem) override;

@@ -307,7 +307,9 @@ Syncer::ItemResult Syncer::ReadDossierReply(const PortalReply& resp, std::option
 std::vector<std::optional<Syncer::ItemResult>> Syncer::SendDossiersTogether(const std::vector<OutboxItem>& items,
                                                                             SteadyPoint lease_end, SyncSummary& sum) {
   std::vector<std::optional<ItemResult>> results(items.size());
-  if (options_.in_flight <= 1 || stop_) return results;
+  // A transport that cannot overlap (the tests' fake portal; the naive baseline) keeps the
+  // one-at-a-time path.
+  if (options_.in_flight <= 1 || transport_->max_in_flight() <= 1 || stop_) return results;
   std::vector<size_t> sent;  // indexes into items, in the order of the requests
   std::vector<PortalRequest> requests;
   std::vector<std::string> codes;  // provisional codes, for the events
@@ -332,11 +334,21 @@ std::vector<std::optional<Syncer::ItemResult>> Syncer::SendDossiersTogether(cons
   const auto left = std::chrono::duration_cast<milliseconds>(lease_end - Steady());
   if (requests.size() < 2 || left < kMinRequestTime) return std::vector<std::optional<ItemResult>>(items.size());
   for (auto& r : requests) r.deadline = left;
-  std::vector<PortalReply> replies = transport_->SendAll(requests, options_.in_flight);
+  // A pushback, a security failure or an unreachable portal: start no more of the batch.
+  auto enough = [this](const PortalReply& r) {
+    const Outcome o = Classify(r).outcome;
+    return o == Outcome::kPausePortal || o == Outcome::kSecurity || o == Outcome::kStopped;
+  };
+  std::vector<std::optional<PortalReply>> replies =
+      transport_->SendAll(requests, std::min(options_.in_flight, transport_->max_in_flight()), enough);
   std::vector<Outbox::Acceptance> acceptances;
   std::vector<size_t> accepted_at;  // positions in `sent`
   for (size_t k = 0; k < sent.size(); ++k) {
-    const PortalReply& resp = replies[k];
+    if (!replies[k]) {  // not sent: the portal pushed back meanwhile; the row goes back
+      results[sent[k]] = ItemResult{Outcome::kStopped, Status::Error(Code::kUnavailable, "not sent: portal pushed back")};
+      continue;
+    }
+    const PortalReply& resp = *replies[k];
     if (resp.ok()) ++answers_;
     if (resp.ok() && resp->date) skew_s_ = ClockSkewSeconds(*resp->date, Now());
     std::optional<Outbox::Acceptance> acc;
