@@ -20,6 +20,9 @@
 //        401/403 or a TLS failure → the pass STOPS at once and reports kSecurity (nothing more is
 //                  sent until a technician acts)
 //      Ratings and decisions go the same way (POST /ratings, POST /dossiers/{ref}/decisions).
+//      Overlap (SyncOptions::in_flight > 1, a transport that can): a batch's dossiers without
+//      attachments are POSTed together and their acceptances recorded in one transaction
+//      (group commit) before the rest of the batch; see SendDossiersTogether.
 //   2. poll the status of accepted dossiers whose portal status is not final;
 //   3. refresh the catalog (If-None-Match with the cached ETag) when due or asked to;
 //   4. send a heartbeat (no personal data) when due, and follow its commands.
