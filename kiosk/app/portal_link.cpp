@@ -98,6 +98,7 @@ std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const Sto
   so.interval = std::chrono::seconds(config.sync_interval_s);
   so.heartbeat_interval = std::chrono::seconds(config.heartbeat_interval_s);
   so.cert_renew_days = config.cert_renew_days;
+  so.in_flight = config.sync_in_flight;
   so.software_version = MCK_VERSION;
   so.data_dir = config.data_dir;
   so.metrics_textfile = config.metrics_textfile;  // docs/monitoring.md

@@ -73,10 +73,10 @@ void PrintSummary(const SyncSummary& s) {
 int Sync(Context& ctx) {
   const bool once = ctx.TakeFlag("--once");
   const bool drain = ctx.TakeFlag("--drain");
-  long lease_s = 180, base_ms = 2000, cap_ms = 15 * 60 * 1000, batch = 16, chunk_kb = 256;
+  long lease_s = 180, base_ms = 2000, cap_ms = 15 * 60 * 1000, batch = 16, chunk_kb = 256, in_flight = 0;
   if (!TakeInt(ctx, "--lease-s", 5, 3600, &lease_s) || !TakeInt(ctx, "--backoff-base-ms", 1, 3600000, &base_ms) ||
       !TakeInt(ctx, "--backoff-cap-ms", 1, 24 * 3600000L, &cap_ms) || !TakeInt(ctx, "--batch", 1, 500, &batch) ||
-      !TakeInt(ctx, "--chunk-kb", 1, 65536, &chunk_kb)) {
+      !TakeInt(ctx, "--chunk-kb", 1, 65536, &chunk_kb) || !TakeInt(ctx, "--in-flight", 1, 32, &in_flight)) {
     return kExitBadInput;
   }
   if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
@@ -100,6 +100,7 @@ int Sync(Context& ctx) {
   o.interval = std::chrono::seconds((*cfg)->sync_interval_s);
   o.heartbeat_interval = std::chrono::seconds((*cfg)->heartbeat_interval_s);
   o.cert_renew_days = (*cfg)->cert_renew_days;
+  o.in_flight = in_flight ? static_cast<int>(in_flight) : (*cfg)->sync_in_flight;  // --in-flight: tests, tuning
   o.lease = std::chrono::seconds(lease_s);
   o.backoff.base = std::chrono::milliseconds(base_ms);
   o.backoff.cap = std::chrono::milliseconds(cap_ms);

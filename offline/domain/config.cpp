@@ -147,7 +147,7 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
     MCK_RETURN_IF_ERROR(
         r.CheckKeys(*t,
                     {"url", "connect_timeout_s", "transfer_timeout_s", "sync_interval_s", "heartbeat_interval_s",
-                     "proxy", "max_answer_kib", "max_catalog_kib", "cert_renew_days"},
+                     "proxy", "max_answer_kib", "max_catalog_kib", "cert_renew_days", "sync_in_flight"},
                     "portal."));
     MCK_RETURN_IF_ERROR(r.Str(*t, "url", &c.portal_url));
     if (!c.portal_url.empty() && c.portal_url.rfind("https://", 0) != 0) {
@@ -166,6 +166,7 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
     MCK_RETURN_IF_ERROR(r.Int(*t, "max_answer_kib", 16, 65536, &c.max_answer_kib));
     MCK_RETURN_IF_ERROR(r.Int(*t, "max_catalog_kib", 64, 262144, &c.max_catalog_kib));
     MCK_RETURN_IF_ERROR(r.Int(*t, "cert_renew_days", 0, 365, &c.cert_renew_days));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "sync_in_flight", 1, 32, &c.sync_in_flight));
   }
   MCK_RETURN_IF_ERROR(st);
   if (auto* t = r.Section("privacy", &st)) {

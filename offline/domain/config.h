@@ -28,6 +28,9 @@ struct KioskConfig {
   int max_answer_kib = 1024;  // largest portal answer accepted (the catalog: max_catalog_kib)
   int max_catalog_kib = 16384;
   int cert_renew_days = 30;  // renew the client certificate when fewer days are left; 0: never
+  // Dossier POSTs on the wire at once, acceptances of a batch in one transaction (docs/sync.md
+  // "Overlapped delivery"); 1: one at a time, each acceptance its own transaction.
+  int sync_in_flight = 4;
   // [privacy]
   int retention_days = 30;  // personal data purged this long after acceptance
   // [ui]

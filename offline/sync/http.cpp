@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <sstream>
 
@@ -201,6 +202,9 @@ Status HttpClient::SetClientIdentity(const std::filesystem::path& cert_file, std
   }
   if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));  // its connections and TLS sessions go with it
   curl_ = fresh;
+  DropPool();  // the overlapped handles' connections, and the shared sessions, go too
+  if (share_) curl_share_cleanup(static_cast<CURLSH*>(share_));
+  share_ = nullptr;
   client_cert_pem_ = ss.str();
   options_.client_cert = cert_file;
   SecureWipe(options_.client_key_pem);
@@ -210,23 +214,60 @@ Status HttpClient::SetClientIdentity(const std::filesystem::path& cert_file, std
 
 HttpClient::~HttpClient() {
   if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
+  DropPool();
+  if (share_) curl_share_cleanup(static_cast<CURLSH*>(share_));
   SecureWipe(options_.client_key_pem);
 }
 
-PortalReply HttpClient::Send(const PortalRequest& req) {
-  CURL* c = static_cast<CURL*>(curl_);
+struct HttpClient::Exchange {
+  explicit Exchange(const PortalRequest& r) : req(&r) {}
+  ~Exchange() {
+    if (headers) curl_slist_free_all(headers);
+  }
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
+  const PortalRequest* req;
+  PortalResponse response;
+  Transfer transfer;
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  std::string url;
+  curl_slist* headers = nullptr;
+};
+
+void HttpClient::EnsureShare() {
+  if (share_) return;
+  CURLSH* sh = curl_share_init();
+  if (!sh) return;  // no sharing: each handle makes its own sessions (correct, only slower)
+  // One thread uses the client at a time (http.h), so the share needs no lock callbacks.
+  curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  share_ = sh;
+}
+
+void HttpClient::DropPool() {
+  for (void* e : pool_) curl_easy_cleanup(static_cast<CURL*>(e));
+  pool_.clear();
+  if (multi_) curl_multi_cleanup(static_cast<CURLM*>(multi_));
+  multi_ = nullptr;
+}
+
+std::optional<PortalReply> HttpClient::Configure(void* curl, Exchange& x) {
+  CURL* c = static_cast<CURL*>(curl);
+  const PortalRequest& req = *x.req;
   // Reset keeps the connection cache, DNS cache and TLS session cache: reuse survives it.
   curl_easy_reset(c);
-  PortalResponse response;
-  Transfer transfer{&response, req.max_answer_bytes ? req.max_answer_bytes : options_.max_answer_bytes, false,
-                    options_.stop, req.cancel};
-  char errbuf[CURL_ERROR_SIZE] = {0};
-  const std::string url = options_.base_url + req.path;
+  x.transfer = Transfer{&x.response, req.max_answer_bytes ? req.max_answer_bytes : options_.max_answer_bytes, false,
+                        options_.stop, req.cancel};
+  x.url = options_.base_url + req.path;
 
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  if (options_.reuse_connections) {
+    EnsureShare();
+    if (share_) curl_easy_setopt(c, CURLOPT_SHARE, static_cast<CURLSH*>(share_));
+  }
+  curl_easy_setopt(c, CURLOPT_URL, x.url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x.errbuf);
   // Verification: always on, against the pinned CA only (no system bundle, no CA directory).
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -259,11 +300,11 @@ PortalReply HttpClient::Send(const PortalRequest& req) {
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
-  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &transfer);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x.transfer);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &x.transfer);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &x.transfer);
 
   if (req.method == "HEAD") {
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
@@ -273,41 +314,132 @@ PortalReply HttpClient::Send(const PortalRequest& req) {
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
     if (req.method != "POST") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
   } else if (req.method != "GET") {
-    return {TransportFailure::kLocal, Status::Error(Code::kInternal, "unsupported HTTP method " + req.method)};
+    return PortalReply{TransportFailure::kLocal, Status::Error(Code::kInternal, "unsupported HTTP method " + req.method)};
   }
 
-  curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-  for (const auto& [name, value] : req.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  x.headers = curl_slist_append(x.headers, "Expect:");  // no 100-continue round trip
+  for (const auto& [name, value] : req.headers) x.headers = curl_slist_append(x.headers, (name + ": " + value).c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, x.headers);
+  return std::nullopt;
+}
 
-  const auto started = std::chrono::steady_clock::now();
-  const CURLcode rc = curl_easy_perform(c);
-  seconds_in_transfers_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+PortalReply HttpClient::Finish(void* curl, int curl_code, Exchange& x) {
+  CURL* c = static_cast<CURL*>(curl);
+  const CURLcode rc = static_cast<CURLcode>(curl_code);
   ++transfers_;
-  curl_slist_free_all(headers);
   long connects = 0;
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
   connections_opened_ += connects;
-  if (rc == CURLE_WRITE_ERROR && transfer.too_large) {
-    SecureWipe(response.body);
+  if (rc == CURLE_WRITE_ERROR && x.transfer.too_large) {
+    SecureWipe(x.response.body);
     return {TransportFailure::kTooLarge,
             Status::Error(Code::kInvalidArgument,
-                          "portal answer larger than " + std::to_string(transfer.max_body) + " bytes (cut there)",
+                          "portal answer larger than " + std::to_string(x.transfer.max_body) + " bytes (cut there)",
                           "Câu trả lời của cổng dịch vụ công quá lớn")};
   }
   if (rc != CURLE_OK) {
-    Status why = CurlStatus(rc, errbuf);
+    Status why = CurlStatus(rc, x.errbuf);
     const TransportFailure failure = CurlFailure(rc, why);
     return {failure, std::move(why)};
   }
-
+  PortalResponse& response = x.response;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
   long version = 0;
   curl_easy_getinfo(c, CURLINFO_HTTP_VERSION, &version);
   response.http_version = version == CURL_HTTP_VERSION_2_0 ? "2" : version == CURL_HTTP_VERSION_1_0 ? "1.0" : "1.1";
   response.date = ParseHttpDate(response.Header("date"));
-  return response;
+  return std::move(response);
+}
+
+PortalReply HttpClient::Send(const PortalRequest& req) {
+  CURL* c = static_cast<CURL*>(curl_);
+  Exchange x(req);
+  if (auto local = Configure(c, x)) return std::move(*local);
+  const auto started = std::chrono::steady_clock::now();
+  const CURLcode rc = curl_easy_perform(c);
+  seconds_in_transfers_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return Finish(c, rc, x);
+}
+
+std::vector<std::optional<PortalReply>> HttpClient::SendAll(const std::vector<PortalRequest>& requests,
+                                                            int max_in_flight,
+                                                            const std::function<bool(const PortalReply&)>& enough) {
+  if (!options_.reuse_connections || max_in_flight <= 1 || requests.size() <= 1) {
+    return PortalTransport::SendAll(requests, max_in_flight, enough);
+  }
+  const size_t width = std::min(requests.size(), static_cast<size_t>(max_in_flight));
+  if (!multi_) {
+    multi_ = curl_multi_init();
+    if (!multi_) return PortalTransport::SendAll(requests, max_in_flight, enough);
+  }
+  CURLM* m = static_cast<CURLM*>(multi_);
+  while (pool_.size() < width) {
+    CURL* e = curl_easy_init();
+    if (!e) break;
+    pool_.push_back(e);
+  }
+  if (pool_.empty()) return PortalTransport::SendAll(requests, max_in_flight, enough);
+
+  std::vector<std::optional<PortalReply>> replies(requests.size());
+  std::vector<std::unique_ptr<Exchange>> exchanges(requests.size());
+  std::vector<size_t> on_handle(pool_.size());  // which request each easy handle carries
+  std::vector<CURL*> idle(pool_.rbegin(), pool_.rend());
+  std::vector<std::chrono::steady_clock::time_point> started(pool_.size());
+  size_t next = 0, running = 0;
+  bool stopped = false;  // `enough` said so: start nothing more
+  auto handle_index = [&](CURL* e) {
+    return static_cast<size_t>(std::find(pool_.begin(), pool_.end(), static_cast<void*>(e)) - pool_.begin());
+  };
+  auto start_more = [&] {
+    while (!stopped && next < requests.size() && !idle.empty()) {
+      const size_t i = next++;
+      exchanges[i] = std::make_unique<Exchange>(requests[i]);
+      CURL* e = idle.back();
+      if (auto local = Configure(e, *exchanges[i])) {
+        replies[i] = std::move(*local);
+        continue;
+      }
+      if (curl_multi_add_handle(m, e) != CURLM_OK) {
+        replies[i] = PortalReply{TransportFailure::kLocal, Status::Error(Code::kInternal, "curl_multi_add_handle failed")};
+        continue;
+      }
+      idle.pop_back();
+      const size_t h = handle_index(e);
+      on_handle[h] = i;
+      started[h] = std::chrono::steady_clock::now();
+      ++running;
+    }
+  };
+  start_more();
+  while (running > 0) {
+    int still = 0;
+    if (curl_multi_perform(m, &still) != CURLM_OK) break;
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(m, &queued)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      CURL* e = msg->easy_handle;
+      const CURLcode rc = msg->data.result;
+      const size_t h = handle_index(e);
+      const size_t i = on_handle[h];
+      curl_multi_remove_handle(m, e);
+      seconds_in_transfers_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - started[h]).count();
+      replies[i] = Finish(e, rc, *exchanges[i]);
+      exchanges[i].reset();
+      if (enough && enough(*replies[i])) stopped = true;
+      idle.push_back(e);
+      --running;
+    }
+    start_more();
+    if (running > 0) curl_multi_poll(m, nullptr, 0, 100, nullptr);  // progress callbacks see cancel
+  }
+  for (size_t i = 0; i < next && i < requests.size(); ++i) {
+    if (!replies[i]) {  // started, but the multi handle failed under it: the request may have arrived
+      replies[i] = PortalReply{TransportFailure::kDropped, Status::Error(Code::kUnavailable, "portal: transfer interrupted",
+                                                                         "Mất kết nối tới cổng dịch vụ công")};
+    }
+  }
+  if (running > 0) DropPool();  // handles still inside a broken multi handle: start afresh next time
+  return replies;
 }
 
 }  // namespace mck

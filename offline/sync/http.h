@@ -28,6 +28,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -79,6 +80,16 @@ class HttpClient final : public PortalTransport {
   HttpClient& operator=(const HttpClient&) = delete;
 
   PortalReply Send(const PortalRequest& request) override;
+  // Overlapped: a libcurl multi handle drives up to `max_in_flight` easy handles of a pool kept
+  // between calls, so their connections stay open (keep-alive, one per handle in flight; HTTP/2
+  // streams on one connection when the portal offers h2). TLS sessions are shared (CURLSH,
+  // CURL_LOCK_DATA_SSL_SESSION) with the handle Send uses, so a new connection resumes the
+  // session instead of a full handshake. Verification, the pinned CA and the client certificate
+  // are set exactly as for Send. Without reuse_connections (the naive baseline) this is Send,
+  // one request after the other.
+  std::vector<std::optional<PortalReply>> SendAll(const std::vector<PortalRequest>& requests, int max_in_flight,
+                                                  const std::function<bool(const PortalReply&)>& enough) override;
+  int max_in_flight() const override { return options_.reuse_connections ? 32 : 1; }
   TransportStats stats() const override { return {transfers_, connections_opened_, seconds_in_transfers_}; }
   // A new easy handle, so no connection or TLS session made with the old identity is reused.
   Status SetClientIdentity(const std::filesystem::path& cert_file, std::string key_pem) override;
@@ -92,6 +103,17 @@ class HttpClient final : public PortalTransport {
 
  private:
   explicit HttpClient(HttpOptions options) : options_(std::move(options)) {}
+  struct Exchange;  // one request's libcurl state (http.cpp)
+  // Every option of the easy handle for x's request (the same for Send and SendAll); a reply
+  // when the request cannot be made here.
+  std::optional<PortalReply> Configure(void* curl, Exchange& x);
+  // The reply from a finished transfer, and the counters.
+  PortalReply Finish(void* curl, int curl_code, Exchange& x);
+  void EnsureShare();
+  void DropPool();  // the multi handle and its easy handles (their connections close)
+  void* share_ = nullptr;  // CURLSH: TLS sessions and DNS between all the handles
+  void* multi_ = nullptr;  // CURLM, made by the first SendAll
+  std::vector<void*> pool_;  // CURL* easy handles for SendAll, kept for their connections
   HttpOptions options_;
   std::string client_cert_pem_;  // read from options_.client_cert at Create
   void* curl_ = nullptr;         // CURL*

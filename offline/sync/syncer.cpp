@@ -281,6 +281,97 @@ Syncer::ItemResult Syncer::SendDossier(const OutboxItem& item, SteadyPoint lease
           std::nullopt};
 }
 
+Syncer::ItemResult Syncer::ReadDossierReply(const PortalReply& resp, std::optional<Outbox::Acceptance>* accepted,
+                                            const OutboxItem& item, SyncSummary& sum) {
+  if (Reached(resp)) ++sum.sent;
+  if (!resp.ok()) return Classify(resp);
+  const long s = resp->status;
+  if (s == 200 || s == 201) {
+    auto ans = ReadSubmitAnswer(resp->body);
+    if (!ans.ok()) return PoisonAnswer(ans.status());
+    *accepted = Outbox::Acceptance{item, ans->dossier_code, ans->appointment_date, ans->status};
+    return {};
+  }
+  if (s == 428) {  // only dossiers without attachments come here: nothing to upload
+    return {Outcome::kPark,
+            Status::Error(Code::kRejected, "portal asks for attachments this dossier does not have",
+                          "Cổng dịch vụ công yêu cầu tệp đính kèm mà hồ sơ không có"),
+            std::nullopt};
+  }
+  if (s >= 400 && s < 500 && s != 401 && s != 403 && s != 408 && s != 429) {
+    return {Outcome::kPark, PortalErrorStatus(*resp, "dossier"), std::nullopt, ReasonsForStaff(*resp)};
+  }
+  return Classify(resp);
+}
+
+std::vector<std::optional<Syncer::ItemResult>> Syncer::SendDossiersTogether(const std::vector<OutboxItem>& items,
+                                                                            SteadyPoint lease_end, SyncSummary& sum) {
+  std::vector<std::optional<ItemResult>> results(items.size());
+  // A transport that cannot overlap (the tests' fake portal; the naive baseline) keeps the
+  // one-at-a-time path.
+  if (options_.in_flight <= 1 || transport_->max_in_flight() <= 1 || stop_) return results;
+  std::vector<size_t> sent;  // indexes into items, in the order of the requests
+  std::vector<PortalRequest> requests;
+  std::vector<std::string> codes;  // provisional codes, for the events
+  for (size_t i = 0; i < items.size(); ++i) {
+    const OutboxItem& item = items[i];
+    if (item.kind != OutboxKind::kDossier) continue;
+    auto atts = store_->dossiers().Attachments(item.ref);
+    if (!atts.ok() || !atts->empty()) continue;  // uploads first, one at a time (SendDossier)
+    auto body = store_->outbox().Body(item);
+    if (!body.ok()) continue;  // SendDossier parks it or ends the pass, with the reason
+    PortalRequest req;
+    req.method = "POST";
+    req.path = "/api/v1/dossiers";
+    req.body = body->dump();
+    req.headers = {{"Content-Type", "application/json"}, {"Idempotency-Key", item.idempotency_key}};
+    req.cancel = &stop_;
+    codes.push_back(JsonObjectReader(*body, "body").StringOr("provisional_code", item.ref));
+    sent.push_back(i);
+    requests.push_back(std::move(req));
+  }
+  // Like Send: no request may outlive the lease.
+  const auto left = std::chrono::duration_cast<milliseconds>(lease_end - Steady());
+  if (requests.size() < 2 || left < kMinRequestTime) return std::vector<std::optional<ItemResult>>(items.size());
+  for (auto& r : requests) r.deadline = left;
+  // A pushback, a security failure or an unreachable portal: start no more of the batch.
+  auto enough = [this](const PortalReply& r) {
+    const Outcome o = Classify(r).outcome;
+    return o == Outcome::kPausePortal || o == Outcome::kSecurity || o == Outcome::kStopped;
+  };
+  std::vector<std::optional<PortalReply>> replies =
+      transport_->SendAll(requests, std::min(options_.in_flight, transport_->max_in_flight()), enough);
+  std::vector<Outbox::Acceptance> acceptances;
+  std::vector<size_t> accepted_at;  // positions in `sent`
+  for (size_t k = 0; k < sent.size(); ++k) {
+    if (!replies[k]) {  // not sent: the portal pushed back meanwhile; the row goes back
+      results[sent[k]] = ItemResult{Outcome::kStopped, Status::Error(Code::kUnavailable, "not sent: portal pushed back")};
+      continue;
+    }
+    const PortalReply& resp = *replies[k];
+    if (resp.ok()) ++answers_;
+    if (resp.ok() && resp->date) skew_s_ = ClockSkewSeconds(*resp->date, Now());
+    std::optional<Outbox::Acceptance> acc;
+    results[sent[k]] = ReadDossierReply(resp, &acc, items[sent[k]], sum);
+    if (acc) {
+      acceptances.push_back(std::move(*acc));
+      accepted_at.push_back(k);
+    }
+  }
+  // The group commit: every acceptance of the batch in one transaction, one fsync.
+  const Status st = store_->outbox().RecordAcceptedAll(acceptances);
+  for (size_t a = 0; a < accepted_at.size(); ++a) {
+    const size_t k = accepted_at[a];
+    if (!st.ok()) {
+      results[sent[k]] = ItemResult{Outcome::kFatal, st, std::nullopt};
+      continue;
+    }
+    ++sum.accepted;
+    Emit({SyncEvent::Kind::kAccepted, codes[k], acceptances[a].dossier_code, {}, {}});
+  }
+  return results;
+}
+
 Syncer::ItemResult Syncer::SendSimple(const OutboxItem& item, SteadyPoint lease_end, SyncSummary& sum) {
   auto body = store_->outbox().Body(item);
   if (!body.ok()) {
@@ -373,12 +464,23 @@ Result<SyncSummary> Syncer::Pass() {
     const auto margin =
         std::max<milliseconds>(milliseconds(2000), std::chrono::duration_cast<milliseconds>(options_.lease) / 10);
     const SteadyPoint lease_end = Steady() + options_.lease - margin;
-    for (const OutboxItem& item : *items) {
-      if (end_pass || stop_ || lease_end - Steady() < kMinRequestTime) {
+    // The batch's dossiers without attachments first, overlapped, their acceptances in one
+    // transaction; what they answered counts even when one of them ends the pass.
+    std::vector<std::optional<ItemResult>> together;
+    try {
+      together = SendDossiersTogether(*items, lease_end, sum);
+    } catch (const std::exception&) {
+      together.assign(items->size(), std::nullopt);  // each item again, one at a time, guarded
+      ++exceptions_;
+    }
+    for (size_t idx = 0; idx < items->size(); ++idx) {
+      const OutboxItem& item = (*items)[idx];
+      const bool done_together = together.size() == items->size() && together[idx].has_value();
+      if (!done_together && (end_pass || stop_ || lease_end - Steady() < kMinRequestTime)) {
         if (Status st = store_->outbox().Release(item); !st.ok()) return st;
         continue;
       }
-      ItemResult r = GuardedSendItem(item, lease_end, sum);
+      ItemResult r = done_together ? std::move(*together[idx]) : GuardedSendItem(item, lease_end, sum);
       std::string subject = item.kind == OutboxKind::kDossier ? item.ref : item.idempotency_key;
       switch (r.outcome) {
         case Outcome::kDone:
@@ -388,7 +490,9 @@ Result<SyncSummary> Syncer::Pass() {
           // so the fleet's retries stay spread (scripts/bench-province: 3.1x -> 1.9x the steady
           // rate after a 6-hour outage).
           portal_failures_ = std::max(0, portal_failures_ - 1);
-          if (paused_until_) {
+          // An answer of the overlapped half that came with a pushback in the same batch does
+          // not lift the pause that pushback set.
+          if (paused_until_ && !end_pass) {
             paused_until_.reset();
             SavePause();
           }

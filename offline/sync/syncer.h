@@ -20,6 +20,9 @@
 //        401/403 or a TLS failure → the pass STOPS at once and reports kSecurity (nothing more is
 //                  sent until a technician acts)
 //      Ratings and decisions go the same way (POST /ratings, POST /dossiers/{ref}/decisions).
+//      Overlap (SyncOptions::in_flight > 1, a transport that can): a batch's dossiers without
+//      attachments are POSTed together and their acceptances recorded in one transaction
+//      (group commit) before the rest of the batch; see SendDossiersTogether.
 //   2. poll the status of accepted dossiers whose portal status is not final;
 //   3. refresh the catalog (If-None-Match with the cached ETag) when due or asked to;
 //   4. send a heartbeat (no personal data) when due, and follow its commands.
@@ -65,6 +68,11 @@ namespace mck {
 struct SyncOptions {
   std::string owner;  // lease owner; empty: "sync-<pid>-<random>"
   int batch = 16;     // rows leased at once
+  // Dossier POSTs of one leased batch on the wire at once (docs/sync.md "Overlapped delivery";
+  // config [sync] in_flight). With more than 1, a batch's dossiers without attachments are
+  // posted together and their acceptances recorded in ONE transaction (group commit); 1: one
+  // request at a time, each acceptance its own transaction (the behaviour before issue 15).
+  int in_flight = 4;
   std::chrono::seconds lease{180};
   BackoffPolicy backoff;              // per item, and for the portal as a whole
   int failures_before_pause = 3;      // consecutive item failures that end a pass
@@ -215,6 +223,19 @@ class Syncer {
   // Sleeps through the clock until `wake` (clamped to [20 ms, interval]) or a Nudge/Stop.
   void WaitForNextPass(TimePoint wake);
   ItemResult SendItem(const OutboxItem& item, std::chrono::steady_clock::time_point lease_end, SyncSummary& sum);
+  // The overlapped half of a batch (options_.in_flight > 1): the dossiers without attachments
+  // are POSTed together (PortalTransport::SendAll) and every acceptance among the answers is
+  // recorded in one transaction (Outbox::RecordAcceptedAll), before any other outcome of the
+  // batch. Returns, per item of `items`, its result when it was handled here (nullopt: the item
+  // goes the one-at-a-time way). A crash before that commit loses the answers only: the rows
+  // are still `sending`, and the next runner posts them again with the same Idempotency-Key.
+  std::vector<std::optional<ItemResult>> SendDossiersTogether(const std::vector<OutboxItem>& items,
+                                                              std::chrono::steady_clock::time_point lease_end,
+                                                              SyncSummary& sum);
+  // The answer to one dossier POST, as SendDossier reads it for a dossier without attachments;
+  // an acceptance is returned in *accepted (not recorded).
+  ItemResult ReadDossierReply(const PortalReply& resp, std::optional<Outbox::Acceptance>* accepted,
+                              const OutboxItem& item, SyncSummary& sum);
   ItemResult SendDossier(const OutboxItem& item, std::chrono::steady_clock::time_point lease_end, SyncSummary& sum);
   ItemResult SendSimple(const OutboxItem& item, std::chrono::steady_clock::time_point lease_end, SyncSummary& sum);
   ItemResult UploadAttachment(const AttachmentInfo& att, std::chrono::steady_clock::time_point lease_end,

@@ -32,6 +32,7 @@
 #include <cassert>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -118,6 +119,25 @@ class PortalTransport {
   virtual ~PortalTransport() = default;
   // One exchange; blocking (see the contract above).
   virtual PortalReply Send(const PortalRequest& request) = 0;
+  // How many requests SendAll keeps on the wire at once at most; 1 (the default): it cannot
+  // overlap, and the sync engine sends one request at a time, as with Send.
+  virtual int max_in_flight() const { return 1; }
+  // Several independent exchanges, up to `max_in_flight` of them on the wire at once (the sync
+  // engine's overlapped dossier POSTs, docs/sync.md "Overlapped delivery"); the replies in the
+  // order of the requests, each as Send would give it. Once `enough` returns true for a reply, no
+  // further request is started (those in flight finish): their places stay empty (nullopt).
+  // Returns when every started request has its reply. The default sends one after the other.
+  virtual std::vector<std::optional<PortalReply>> SendAll(const std::vector<PortalRequest>& requests,
+                                                          int max_in_flight,
+                                                          const std::function<bool(const PortalReply&)>& enough) {
+    (void)max_in_flight;
+    std::vector<std::optional<PortalReply>> replies(requests.size());
+    for (size_t i = 0; i < requests.size(); ++i) {
+      replies[i] = Send(requests[i]);
+      if (enough && enough(*replies[i])) break;
+    }
+    return replies;
+  }
   virtual TransportStats stats() const = 0;
   // After a certificate renewal (offline/sync/renewal.h): later requests present this
   // certificate (PEM file) and key (PEM, moved in, wiped by the transport), on new connections.
