@@ -145,10 +145,11 @@ void DrawTechDevices(Ui& ui) {
       }
     };
     stepper("tech.speech_volume", ui.T("tech.speech_volume"), app.speech_volume(), true);
-    stepper("tech.speech_rate", ui.T("tech.speech_rate"), app.speech_rate(), false);
-    if (TouchButton(ui, "tech.speech_test", ui.T("tech.speech_test"), ImVec2(bw, ui.S(88)))) {
+    ImGui::SameLine();
+    if (TouchButton(ui, "tech.speech_test", ui.T("tech.speech_test"), ImVec2(bw * 0.8f, ui.S(80)))) {
       ui.Emit(intent::TechSpeech{.test = true});
     }
+    stepper("tech.speech_rate", ui.T("tech.speech_rate"), app.speech_rate(), false);
     Wrapped(ui, ui.T("tech.speech_kept"), ui.F().small, colors::kMuted, w);
   }
   NavRow(ui, true, "", "");

@@ -61,8 +61,12 @@ void DrawHeader(Ui& ui) {
 
 // The bottom bar of the citizen's screens, just above the keyboard: "Nghe hướng dẫn" on the left
 // half (and "Tắt giọng đọc" once the voice is on); the right half is for "Gọi cán bộ hỗ trợ".
+// On a landscape screen the open keyboard leaves too little room for the field being typed (at
+// 1920x1080 the text keyboard and the bar left it half hidden), so the bar steps aside until
+// "Xong"; in portrait it stays.
 bool HasFooter(const Ui& ui) {
   const ScreenId s = ui.app.screen();
+  if (!ui.portrait() && KeyboardHeight(ui) > 0) return false;
   return s != ScreenId::kAttract && App::IsCitizenScreen(s);
 }
 
