@@ -180,6 +180,10 @@ TEST_CASE("listen reads the screen's instruction with the real worker, and the v
   f.Do(intent::Listen{});
   CHECK(f.voice.log.back().u.text == f.strings.en().at("speak.menu"));
   CHECK(f.voice.log.back().u.voice == "en");
+  const uint64_t english = f.voice.log.back().id;
+  f.voice.WaitIdle();
+  CHECK(f.voice.sink.Completed(english));  // the voice exists and said it
+  CHECK(speech::Rms(f.voice.sink.SamplesOf(english)) > 1000);
 }
 
 TEST_CASE("the voice stops and turns off on StartOver, on the inactivity wipe, and in staff mode") {
