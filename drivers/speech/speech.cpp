@@ -57,6 +57,9 @@ struct SpeechWorker::Impl {
   int rate = 0;
   std::atomic<uint64_t> generation{0};
   std::atomic<uint64_t> next_id{1};
+  // What espeak-ng is set to now (worker thread only).
+  std::string current_voice;
+  int current_rate = 0, current_volume = -1;
   // Last: its jobs use the members above.
   Worker worker{"speech", Worker::AtStop::kDropPending};
 
@@ -72,12 +75,28 @@ struct SpeechWorker::Impl {
     }
     rate = g_rate;
     espeak_SetSynthCallback(OnSynth);
-    if (espeak_SetVoiceByName(options.voice.c_str()) != EE_OK) {
-      return Status::Error(Code::kNotFound, "espeak-ng: no voice '" + options.voice + "'",
-                           "Không có giọng đọc tiếng Việt '" + options.voice + "'");
+    current_voice.clear();
+    current_rate = 0;
+    current_volume = -1;
+    return Apply(options);
+  }
+
+  Status Apply(const SpeechOptions& how) {  // on the worker
+    if (how.voice != current_voice) {
+      if (espeak_SetVoiceByName(how.voice.c_str()) != EE_OK) {
+        return Status::Error(Code::kNotFound, "espeak-ng: no voice '" + how.voice + "'",
+                             "Không có giọng đọc tiếng Việt '" + how.voice + "'");
+      }
+      current_voice = how.voice;
+      current_rate = 0;  // espeak_SetVoiceByName resets the parameters
+      current_volume = -1;
     }
-    espeak_SetParameter(espeakRATE, std::clamp(options.rate_wpm, espeakRATE_MINIMUM, espeakRATE_MAXIMUM), 0);
-    espeak_SetParameter(espeakVOLUME, std::clamp(options.volume, 0, 200), 0);
+    const int rate = std::clamp(how.rate_wpm, espeakRATE_MINIMUM, espeakRATE_MAXIMUM);
+    if (rate != current_rate) espeak_SetParameter(espeakRATE, rate, 0);
+    current_rate = rate;
+    const int volume = std::clamp(how.volume, 0, 200);
+    if (volume != current_volume) espeak_SetParameter(espeakVOLUME, volume, 0);
+    current_volume = volume;
     return Status::Ok();
   }
 
@@ -122,14 +141,22 @@ int SpeechWorker::sample_rate() const {
 }
 
 uint64_t SpeechWorker::Say(std::string text) {
+  return Say(std::move(text), impl_->options);
+}
+
+uint64_t SpeechWorker::Say(std::string text, const SpeechOptions& how) {
   const uint64_t gen = ++impl_->generation;  // cancels what is being said
   const uint64_t id = impl_->next_id++;
   if (impl_->sink) impl_->sink->Flush();
-  impl_->worker.Post([impl = impl_.get(), gen, id, text = std::move(text)]() mutable {
-    if (impl->generation.load() != gen) return;  // already replaced
+  impl_->worker.Post([impl = impl_.get(), gen, id, how, text = std::move(text)]() mutable {
+    if (impl->generation.load() != gen) {  // already replaced
+      std::fill(text.begin(), text.end(), '\0');
+      return;
+    }
     SynthCall call{&impl->generation, gen, id, impl->sink, nullptr, false};
     if (impl->sink) impl->sink->Begin(id, impl->rate);
-    Status st = impl->Run(text, &call);
+    Status st = impl->Apply(how);
+    if (st.ok()) st = impl->Run(text, &call);
     std::fill(text.begin(), text.end(), '\0');  // it may be the citizen's read-back
     if (!st.ok()) std::fprintf(stderr, "kiosk: speech: %s\n", st.message_en().c_str());
     if (impl->sink) {
@@ -151,7 +178,8 @@ Result<std::vector<int16_t>> SpeechWorker::Synthesize(const std::string& text) {
   const bool queued = impl_->worker.Post([impl = impl_.get(), &text, &promise] {
     std::vector<int16_t> out;
     SynthCall call{nullptr, 0, 0, nullptr, &out, false};
-    Status st = impl->Run(text, &call);
+    Status st = impl->Apply(impl->options);  // the worker's own settings, whatever Say set last
+    if (st.ok()) st = impl->Run(text, &call);
     if (st.ok()) {
       promise.set_value(std::move(out));
     } else {

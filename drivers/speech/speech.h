@@ -56,6 +56,10 @@ class SpeechWorker {
 
   int sample_rate() const;
   uint64_t Say(std::string text);
+  // The same with this utterance's voice, rate and volume (options.data_path is ignored): the
+  // kiosk speaks English in espeak-ng's "en" voice, the technician changes volume and speed, and
+  // the read-back is quieter. The worker switches only when they differ from the last utterance.
+  uint64_t Say(std::string text, const SpeechOptions& how);
   void StopSpeaking();
   // Blocking: the whole utterance's samples, made on the worker (any sink is not involved).
   Result<std::vector<int16_t>> Synthesize(const std::string& text);

@@ -86,6 +86,8 @@ App::App(AppDeps deps)
   const auto style = deps_.config->tone_style == "old" ? text::ToneStyle::kOld : text::ToneStyle::kNew;
   composer_ = std::make_unique<text::Composer>(method_, style);
   large_text_ = deps_.config->large_text;
+  speech_volume_ = deps_.config->speech_volume;
+  speech_rate_ = deps_.config->speech_rate_wpm;
   deps_.strings->SetLanguage(deps_.config->language == "en" ? Language::kEn : Language::kVi);
 }
 
@@ -237,6 +239,10 @@ void App::Go(ScreenId s) {
 
 void App::Apply(const Intent& intent) {
   inactivity_.Touch();
+  const ScreenId before = citizen_.screen;
+  const std::vector<std::string> errors_before = ErrorKeys();
+  const std::string focused_before = citizen_.focused_key;
+  to_say_.clear();
   std::visit(
       [this](const auto& in) {
         using T = std::decay_t<decltype(in)>;
@@ -251,6 +257,9 @@ void App::Apply(const Intent& intent) {
         On(in);
       },
       intent);
+  // A field newly focused (by a tap, or by the screen itself): its label and help, voice on.
+  if (!citizen_.focused_key.empty() && citizen_.focused_key != focused_before) SpeakFieldHelp(citizen_.focused_key);
+  FinishSpeech(before, errors_before);
 }
 
 bool App::busy() const {

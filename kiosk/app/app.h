@@ -73,6 +73,8 @@ struct AppDeps {
   // mode or a technician PIN is set (main.cpp; docs/ui.md "Technician screens").
   bool first_boot = false;
   std::string version;  // for the diagnostics screen
+  // Read-aloud (speech_player.h). Null: no audio device or no voice; the kiosk runs without.
+  SpeechService* speech = nullptr;
 };
 
 class App {
@@ -157,6 +159,14 @@ class App {
   // The technician's "Tắt máy" / "Khởi động lại" was confirmed: main.cpp ends the loop through
   // the SessionHost's stop path with StopExitCode (session_host.h).
   std::optional<bool> stop_request() const { return stop_request_; }  // true: restart
+  // ---- read-aloud (app_speech.cpp) ----
+  bool has_speech() const { return deps_.speech != nullptr; }
+  bool voice_on() const { return citizen_.voice_on; }
+  // The technician's volume and speed for this run (start: the config's [speech]).
+  int speech_volume() const { return speech_volume_; }
+  int speech_rate() const { return speech_rate_; }
+  // A citizen screen (the footer's listen button shows, the voice may speak).
+  static bool IsCitizenScreen(ScreenId s);
   // Number of completed citizen sessions (wipes), for tests and diagnostics.
   int sessions_wiped() const { return sessions_wiped_; }
 
@@ -191,6 +201,10 @@ class App {
   void On(const intent::SetLanguage&);
   void On(const intent::ToggleLargeText&);
   void On(const intent::ToggleInputMethod&);
+  void On(const intent::Listen&);
+  void On(const intent::VoiceOff&);
+  void On(const intent::ReadBack&);
+  void On(const intent::TechSpeech&);
   void On(const intent::StaffUnlock&);
   void On(const intent::CallNext&);
   void On(const intent::StaffReprintReceipt&);
@@ -219,6 +233,7 @@ class App {
   void ListCaFiles();
 
   // ---- worker answers (app_events.cpp, app_citizen.cpp, app_staff.cpp) ----
+  void OnWorkerEvent(const UiEvent& event);
   void OnPrinted(const PrintFinished& e);
   void OnStaffPrinted(const PrintFinished& e);
   void OnSubmitted(SubmitFinished e);
@@ -248,6 +263,15 @@ class App {
   // staff print is still running.
   bool StaffMayPrint();
   void SetError(const std::string& key, const std::string& vi, const std::string& en);
+  // Read-aloud (app_speech.cpp). During an intent, what is to be said is collected (Speak: texts
+  // from the catalogs only) and said once at its end (FinishSpeech), or, when nothing is to be
+  // said and the screen changed, the voice stops. ReadBack is the only path for personal data.
+  void Speak(const std::string& catalog_text);
+  void SpeakFieldHelp(const std::string& key);
+  void FinishSpeech(ScreenId before, const std::vector<std::string>& errors_before);
+  void StopSpeech();
+  Utterance Voice(std::string text) const;
+  std::vector<std::string> ErrorKeys() const;
 
   AppDeps deps_;
   Catalog catalog_;
@@ -267,6 +291,8 @@ class App {
   std::optional<SyncStatus> sync_status_;
   std::string wedge_;                     // the wedge scanner's partial line (citizen data)
   core::LookupThrottle lookup_throttle_;  // look-ups per session and per minute
+  std::vector<std::string> to_say_;       // this intent's utterance (catalog texts only)
+  int speech_volume_ = 100, speech_rate_ = 140;
 };
 
 }  // namespace mck::app

@@ -45,6 +45,14 @@ void App::DropCardClaim() {
 // ---- events and time ------------------------------------------------------------------------
 
 void App::OnEvent(const UiEvent& event) {
+  const ScreenId before = citizen_.screen;
+  const std::vector<std::string> errors_before = ErrorKeys();
+  to_say_.clear();
+  OnWorkerEvent(event);
+  FinishSpeech(before, errors_before);  // a worker's answer changed the screen: the voice stops
+}
+
+void App::OnWorkerEvent(const UiEvent& event) {
   if (const auto* p = std::get_if<PrintFinished>(&event)) {
     if (p->kind == PrintJobKind::kTestPage) {
       if (p->job_id == tech_.print.id) tech_.print.Finish(p->status, "tech.print_failed");
@@ -198,6 +206,7 @@ void App::Tick() {
 }
 
 void App::WipeSession() {
+  StopSpeech();  // nothing of this session is read on (citizen_.voice_on resets below)
   if (deps_.card && citizen_.card_read == JobState::kRunning) deps_.card->Cancel();
   Unfocus();
   citizen_.session.Wipe();

@@ -104,6 +104,10 @@ struct SetLanguage {
 };
 struct ToggleLargeText {};
 struct ToggleInputMethod {};
+// Read-aloud (app_speech.cpp, docs/speech.md).
+struct Listen {};    // "Nghe hướng dẫn": reads this screen's instruction, and turns the voice on
+struct VoiceOff {};  // "Tắt giọng đọc": silence, and no more reading of fields and errors
+struct ReadBack {};  // review: reads the applicant's data quietly, saying so first
 
 // ---- staff mode ----
 struct StaffUnlock {};  // check the PIN typed in "staff.pin"
@@ -173,6 +177,12 @@ struct TechAskStop {  // "Tắt máy" (restart=false) or "Khởi động lại":
   static constexpr ScreenId kTechScreen = ScreenId::kTechnician;
   bool restart = false;
 };
+struct TechSpeech {  // the voice's volume and speed (steps of 20), or "Thử giọng đọc"
+  static constexpr ScreenId kTechScreen = ScreenId::kTechDevices;
+  int volume_step = 0;
+  int rate_step = 0;
+  bool test = false;
+};
 struct TechConfirmStop {  // the app ends through the SessionHost's stop path (App::stop_request)
   static constexpr ScreenId kTechScreen = ScreenId::kTechStop;
 };
@@ -185,12 +195,13 @@ using Intent =
                  intent::IdentifyTyped, intent::IdentifyNoCard, intent::ReadChip, intent::ApplicantDone,
                  intent::FilterField, intent::ChooseProcedure, intent::FormDone, intent::DocumentsDone, intent::Submit,
                  intent::ReprintReceipt, intent::Lookup, intent::TakeTicket, intent::SetScore, intent::SubmitRating,
-                 intent::SetLanguage, intent::ToggleLargeText, intent::ToggleInputMethod, intent::StaffUnlock,
+                 intent::SetLanguage, intent::ToggleLargeText, intent::ToggleInputMethod, intent::Listen, intent::VoiceOff,
+                 intent::ReadBack, intent::StaffUnlock,
                  intent::CallNext, intent::StaffReprintReceipt, intent::StaffReprintTicket, intent::StaffOpenDossier,
                  intent::StaffSyncNow, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffDecide,
                  intent::StaffRequeue, intent::StaffPrintOfficial, intent::TechUnlock, intent::TechOpen,
                  intent::TechStep, intent::TechChooseCa, intent::TechProvision, intent::TechPrintTest,
-                 intent::TechRenew, intent::TechAskStop, intent::TechConfirmStop>;
+                 intent::TechRenew, intent::TechAskStop, intent::TechSpeech, intent::TechConfirmStop>;
 
 // True for the intents only staff mode may act on (they name their screen).
 template <typename T>

@@ -39,6 +39,7 @@
 #include "kiosk/app/i18n.h"
 #include "kiosk/app/portal_link.h"
 #include "kiosk/app/session_host.h"
+#include "kiosk/app/speech_player.h"
 #include "kiosk/app/ui/fatal_screen.h"
 #include "kiosk/app/ui/fonts.h"
 #include "kiosk/app/ui/frame.h"
@@ -271,6 +272,10 @@ int main(int argc, char** argv) {
     std::cerr << "kiosk: SDL_Init: " << SDL_GetError() << "\n";
     return 1;
   }
+  // Audio for the read-aloud (docs/speech.md), also before any thread. Without it the kiosk runs
+  // on silent and says so in the log.
+  const bool audio = SDL_InitSubSystem(SDL_INIT_AUDIO) == 0;
+  if (!audio) SessionHost::Log(std::string("no audio (read-aloud off): ") + SDL_GetError());
   // X11: the software renderer draws into the window's own framebuffer ("0"). Wayland has none:
   // there "0" makes the software renderer fail and SDL fall back to OpenGL, and left unset the
   // window stays black under cage without a GPU; "1" backs the window's surface with a texture
@@ -386,6 +391,22 @@ int main(int argc, char** argv) {
     auto tech_pin = StaffAuth(***store, clock, PinPolicy{}, PinRole::kTechnician).HasPin();
     deps.first_boot = !deps.portal && (kiosk_mode || (tech_pin.ok() && *tech_pin));
   }
+  // The voice: espeak-ng's worker playing through SDL audio (speech_player.h). Missing: no speech.
+  std::unique_ptr<SpeechPlayer> voice;
+  if (audio) {
+    speech::SpeechOptions so_speech;
+    so_speech.voice = config->speech_voice;
+    so_speech.rate_wpm = config->speech_rate_wpm;
+    so_speech.volume = config->speech_volume;
+    std::string why;
+    voice = SpeechPlayer::Open(so_speech, &why);
+    if (voice) {
+      SessionHost::Log(std::string("read-aloud on (audio driver ") + voice->sink().driver() + ")");
+    } else {
+      SessionHost::Log("read-aloud off: " + why);
+    }
+  }
+  deps.speech = voice.get();
   App app(deps);
   if (Status st = app.Init(); !st.ok()) {
     std::cerr << "kiosk: " << st.ToString() << "\n";
@@ -567,6 +588,7 @@ int main(int argc, char** argv) {
   ImGui::DestroyContext();
   SDL_DestroyWindow(window);
   events.SetWake({});  // the workers still running until main returns no longer wake SDL
+  if (voice) voice->Close();  // joins the worker, closes the audio device before SDL_Quit
   SDL_Quit();
   // The technician's choice, for the session wrapper: cage itself exits 0 (session_host.h).
   if (exit_code == SessionHost::kExitShutDown || exit_code == SessionHost::kExitRestart)

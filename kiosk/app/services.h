@@ -46,4 +46,23 @@ class PortalLookupService {
   virtual uint64_t Lookup(const std::string& key) = 0;
 };
 
+// Read-aloud (docs/speech.md): main.cpp's SpeechPlayer (speech_player.h: the espeak-ng worker
+// playing through SDL audio). Say replaces what is being said and returns at once; Stop silences.
+// Texts come from the catalogs (i18n strings, the procedure catalog's labels and help), except
+// the review screen's read-back, the only utterance marked kPersonal (App::ReadBack).
+enum class SpeechPrivacy { kPublic, kPersonal };
+struct Utterance {
+  std::string text;
+  std::string voice = "vi";  // espeak-ng's voice name
+  int rate_wpm = 140;
+  int volume = 100;  // 0..200
+  SpeechPrivacy privacy = SpeechPrivacy::kPublic;
+};
+class SpeechService {
+ public:
+  virtual ~SpeechService() = default;
+  virtual void Say(Utterance u) = 0;
+  virtual void Stop() = 0;
+};
+
 }  // namespace mck::app

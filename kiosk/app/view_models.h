@@ -151,6 +151,9 @@ struct CitizenFlow {
   uint64_t card_request = 0;
   bool card_present = false;
   std::string card_message;
+  // The citizen asked for the voice ("Nghe hướng dẫn"): fields are read when focused and errors
+  // when they appear, until "Tắt giọng đọc" or the end of the session (docs/speech.md).
+  bool voice_on = false;
 };
 
 // Staff mode: behind the PIN, locked with the session.

@@ -30,6 +30,13 @@ void DrawReview(Ui& ui) {
   if (!app.notice().empty()) Wrapped(ui, ui.T(app.notice()), ui.F().bold, colors::kError);
   // The store writes on the core worker: a calm line until "Đã nộp hồ sơ" (a second tap is ignored).
   if (app.submitting()) Wrapped(ui, ui.T("common.saving"), ui.F().bold, colors::kMuted);
+  // Read back: the only way the kiosk says the citizen's data aloud (quietly, saying so first).
+  if (app.has_speech() &&
+      TouchButton(ui, "review.read_back", ui.T("review.read_back"),
+                  ImVec2(std::min(ImGui::GetContentRegionAvail().x * 0.5f, ui.S(560)), ui.S(88)),
+                  ButtonKind::kSecondary, ui.F().body)) {
+    ui.Emit(intent::ReadBack{});
+  }
   BeginDragList(ui, "review.list", ImVec2(0, BodyHeight(ui)));
   const float lw = std::min(ImGui::GetContentRegionAvail().x * 0.38f, ui.S(560));
   ImGui::PushFont(ui.F().bold);

@@ -124,6 +124,34 @@ void DrawTechDevices(Ui& ui) {
   Wrapped(ui, t.qr_result_vi.empty() ? ui.T("tech.qr_wait") : t.qr_result_vi, ui.F().body,
           t.qr_result_vi.empty() ? colors::kMuted : colors::kOk, w);
   if (!t.qr_result_vi.empty()) MarkItem(ui, "tech.qr_seen");
+  ImGui::Dummy(ImVec2(0, ui.S(16)));
+  // The voice (docs/speech.md): volume and speed for this run, and a test sentence.
+  Wrapped(ui, ui.T("tech.speech"), ui.F().bold, colors::kText, w);
+  if (!app.has_speech()) {
+    Wrapped(ui, ui.T("tech.speech_none"), ui.F().body, colors::kError, w);
+    MarkItem(ui, "tech.speech_none");
+  } else {
+    const float sb = ui.S(96);
+    auto stepper = [&](const char* id, const std::string& label, int value, bool volume) {
+      ImGui::AlignTextToFramePadding();
+      ImGui::TextUnformatted((label + ": " + std::to_string(value)).c_str());
+      ImGui::SameLine(std::min(w * 0.5f, ui.S(620)));
+      if (TouchButton(ui, std::string(id) + ".down", "–", ImVec2(sb, ui.S(80)))) {
+        ui.Emit(intent::TechSpeech{.volume_step = volume ? -1 : 0, .rate_step = volume ? 0 : -1});
+      }
+      ImGui::SameLine();
+      if (TouchButton(ui, std::string(id) + ".up", "+", ImVec2(sb, ui.S(80)))) {
+        ui.Emit(intent::TechSpeech{.volume_step = volume ? 1 : 0, .rate_step = volume ? 0 : 1});
+      }
+    };
+    stepper("tech.speech_volume", ui.T("tech.speech_volume"), app.speech_volume(), true);
+    ImGui::SameLine();
+    if (TouchButton(ui, "tech.speech_test", ui.T("tech.speech_test"), ImVec2(bw * 0.8f, ui.S(80)))) {
+      ui.Emit(intent::TechSpeech{.test = true});
+    }
+    stepper("tech.speech_rate", ui.T("tech.speech_rate"), app.speech_rate(), false);
+    Wrapped(ui, ui.T("tech.speech_kept"), ui.F().small, colors::kMuted, w);
+  }
   NavRow(ui, true, "", "");
 }
 

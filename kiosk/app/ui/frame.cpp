@@ -1,5 +1,7 @@
 #include "kiosk/app/ui/frame.h"
 
+#include <algorithm>
+
 #include "kiosk/app/screens/screens.h"
 #include "kiosk/app/ui/keyboard.h"
 #include "kiosk/app/ui/widgets.h"
@@ -57,9 +59,75 @@ void DrawHeader(Ui& ui) {
   ImGui::PopStyleColor();
 }
 
+// The bottom bar of the citizen's screens, just above the keyboard: "Nghe hướng dẫn" on the left
+// half (and "Tắt giọng đọc" once the voice is on); the right half is for "Gọi cán bộ hỗ trợ".
+// On a landscape screen the open keyboard leaves too little room for the field being typed (at
+// 1920x1080 the text keyboard and the bar left it half hidden), so the bar steps aside until
+// "Xong"; in portrait it stays.
+bool HasFooter(const Ui& ui) {
+  const ScreenId s = ui.app.screen();
+  if (!ui.portrait() && KeyboardHeight(ui) > 0) return false;
+  return s != ScreenId::kAttract && App::IsCitizenScreen(s);
+}
+
+float FooterHeight(const Ui& ui) {
+  return HasFooter(ui) ? ui.S(116) : 0;
+}
+
+// A loudspeaker, drawn (the fonts have no emoji): a box, its cone, two sound waves.
+void SpeakerIcon(ImDrawList* dl, ImVec2 c, float s, ImU32 col) {
+  dl->AddRectFilled(ImVec2(c.x - s * 0.9f, c.y - s * 0.3f), ImVec2(c.x - s * 0.45f, c.y + s * 0.3f), col);
+  dl->AddTriangleFilled(ImVec2(c.x - s * 0.5f, c.y), ImVec2(c.x + s * 0.1f, c.y - s * 0.75f),
+                        ImVec2(c.x + s * 0.1f, c.y + s * 0.75f), col);
+  dl->AddRectFilled(ImVec2(c.x - s * 0.5f, c.y - s * 0.3f), ImVec2(c.x + s * 0.1f, c.y + s * 0.3f), col);
+  const float t = std::max(2.0f, s * 0.12f);
+  dl->PathArcTo(ImVec2(c.x + s * 0.1f, c.y), s * 0.45f, -0.8f, 0.8f, 12);
+  dl->PathStroke(col, 0, t);
+  dl->PathArcTo(ImVec2(c.x + s * 0.1f, c.y), s * 0.8f, -0.8f, 0.8f, 16);
+  dl->PathStroke(col, 0, t);
+}
+
+void DrawFooter(Ui& ui) {
+  const float h = FooterHeight(ui);
+  if (h <= 0) return;
+  ImGui::SetNextWindowPos(ImVec2(0, ui.size.y - KeyboardHeight(ui) - h));
+  ImGui::SetNextWindowSize(ImVec2(ui.size.x, h));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(colors::kPanel));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::Begin("##footer", nullptr, kFullFlags);
+  ImGui::GetWindowDrawList()->AddLine(ImGui::GetWindowPos(), ImVec2(ImGui::GetWindowPos().x + ui.size.x,
+                                      ImGui::GetWindowPos().y), colors::kBorder, ui.S(2));
+  const float pad = ui.S(ui.portrait() ? 24 : 48);
+  const float bh = h - ui.S(24);
+  const float half = ui.size.x / 2;
+  const bool voice = ui.app.voice_on();
+  // Left half: listen (wide, the main thing), and "voice off" beside it while the voice is on.
+  const float off_w = voice ? std::min(ui.S(300), (half - pad) * 0.4f) : 0;
+  const float listen_w = half - pad - ui.S(12) - (voice ? off_w + ui.S(12) : 0);
+  ImGui::SetCursorPos(ImVec2(pad, ui.S(12)));
+  const ButtonKind listen_kind = voice ? ButtonKind::kSelected : ButtonKind::kSecondary;
+  if (TouchButton(ui, "footer.listen", "      " + ui.T("footer.listen"), ImVec2(listen_w, bh), listen_kind,
+                  ui.F().bold)) {
+    ui.Emit(intent::Listen{});
+  }
+  const ImVec2 a = ImGui::GetItemRectMin();
+  SpeakerIcon(ImGui::GetWindowDrawList(), ImVec2(a.x + ui.S(56), a.y + bh / 2), ui.S(30),
+              voice ? IM_COL32_WHITE : colors::kText);
+  if (voice) {
+    ImGui::SetCursorPos(ImVec2(pad + listen_w + ui.S(12), ui.S(12)));
+    if (TouchButton(ui, "footer.voice_off", ui.T("footer.voice_off"), ImVec2(off_w, bh), ButtonKind::kSecondary,
+                    ui.F().small)) {
+      ui.Emit(intent::VoiceOff{});
+    }
+  }
+  ImGui::End();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor();
+}
+
 void DrawBody(Ui& ui) {
   const float top = ui.app.screen() == ScreenId::kAttract ? 0 : HeaderHeight(ui);
-  const float bottom = KeyboardHeight(ui);
+  const float bottom = KeyboardHeight(ui) + FooterHeight(ui);
   ImGui::SetNextWindowPos(ImVec2(0, top));
   ImGui::SetNextWindowSize(ImVec2(ui.size.x, ui.size.y - top - bottom));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ui.S(ui.portrait() ? 32 : 64), ui.S(28)));
@@ -123,6 +191,7 @@ void DrawFrame(Ui& ui) {
   ImGui::PushFont(ui.F().body);
   DrawBody(ui);
   if (ui.app.screen() != ScreenId::kAttract) DrawHeader(ui);
+  DrawFooter(ui);
   DrawKeyboard(ui);
   if (ui.app.countdown_showing()) DrawStillThere(ui);
   ImGui::PopFont();

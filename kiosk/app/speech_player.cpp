@@ -1,0 +1,119 @@
+#include "kiosk/app/speech_player.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+namespace mck::app {
+namespace {
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::unique_ptr<SdlAudioSink> SdlAudioSink::Open(std::string* error) {
+  std::unique_ptr<SdlAudioSink> sink(new SdlAudioSink());
+  sink->ring_.assign(kRingSamples, 0);
+  SDL_AudioSpec want{};
+  want.freq = kSampleRate;
+  want.format = AUDIO_S16SYS;
+  want.channels = 1;
+  want.samples = kBufferSamples;
+  want.callback = &SdlAudioSink::Callback;
+  want.userdata = sink.get();
+  SDL_AudioSpec have{};
+  // No changes allowed: SDL converts to what the device wants, our callback always sees this.
+  sink->device_ = SDL_OpenAudioDevice(nullptr, 0, &want, &have, 0);
+  if (sink->device_ == 0) {
+    if (error) *error = std::string("no audio device: ") + SDL_GetError();
+    return nullptr;
+  }
+  const char* driver = SDL_GetCurrentAudioDriver();
+  sink->driver_ = driver ? driver : "?";
+  sink->buffer_ns_ = static_cast<int64_t>(have.samples) * 1'000'000'000LL / kSampleRate;
+  SDL_PauseAudioDevice(sink->device_, 0);  // plays silence until there is speech
+  return sink;
+}
+
+SdlAudioSink::~SdlAudioSink() {
+  if (device_ != 0) SDL_CloseAudioDevice(device_);  // stops and joins SDL's audio thread
+}
+
+void SdlAudioSink::Samples(uint64_t, const int16_t* samples, size_t count) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const size_t room = ring_.size() - size_;
+  count = std::min(count, room);  // past two minutes: the rest is dropped
+  for (size_t i = 0; i < count; ++i) ring_[(head_ + size_ + i) % ring_.size()] = samples[i];
+  size_ += count;
+}
+
+void SdlAudioSink::Flush() {
+  std::lock_guard<std::mutex> lock(mu_);
+  head_ = 0;
+  size_ = 0;
+}
+
+size_t SdlAudioSink::queued() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return size_;
+}
+
+void SdlAudioSink::Fill(int16_t* out, size_t n) {
+  bool audible = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const size_t take = std::min(n, size_);
+    for (size_t i = 0; i < take; ++i) {
+      out[i] = ring_[(head_ + i) % ring_.size()];
+      audible = audible || out[i] != 0;
+    }
+    head_ = (head_ + take) % ring_.size();
+    size_ -= take;
+    std::memset(out + take, 0, (n - take) * sizeof(int16_t));
+  }
+  if (audible) audible_until_ns_.store(NowNs() + buffer_ns_);
+}
+
+void SdlAudioSink::Callback(void* self, Uint8* stream, int len) {
+  static_cast<SdlAudioSink*>(self)->Fill(reinterpret_cast<int16_t*>(stream), static_cast<size_t>(len) / 2);
+}
+
+std::unique_ptr<SpeechPlayer> SpeechPlayer::Open(const speech::SpeechOptions& options, std::string* error) {
+  std::unique_ptr<SpeechPlayer> p(new SpeechPlayer());
+  p->sink_ = SdlAudioSink::Open(error);
+  if (!p->sink_) return nullptr;
+  auto worker = speech::SpeechWorker::Start(options, p->sink_.get());
+  if (!worker.ok()) {
+    if (error) *error = worker.status().message_en();
+    return nullptr;
+  }
+  p->worker_ = std::move(worker.value());
+  return p;
+}
+
+SpeechPlayer::~SpeechPlayer() {
+  Close();
+}
+
+void SpeechPlayer::Close() {
+  worker_.reset();  // joins the worker: nothing calls the sink after this
+  sink_.reset();
+}
+
+void SpeechPlayer::Say(Utterance u) {
+  if (!worker_) return;
+  speech::SpeechOptions how;
+  how.voice = u.voice;
+  how.rate_wpm = u.rate_wpm;
+  how.volume = u.volume;
+  worker_->Say(std::move(u.text), how);
+}
+
+void SpeechPlayer::Stop() {
+  if (worker_) worker_->StopSpeaking();
+}
+
+}  // namespace mck::app
