@@ -86,6 +86,7 @@ App::App(AppDeps deps)
   const auto style = deps_.config->tone_style == "old" ? text::ToneStyle::kOld : text::ToneStyle::kNew;
   composer_ = std::make_unique<text::Composer>(method_, style);
   large_text_ = deps_.config->large_text;
+  high_contrast_ = deps_.config->theme == "high_contrast";
   deps_.strings->SetLanguage(deps_.config->language == "en" ? Language::kEn : Language::kVi);
 }
 
@@ -416,6 +417,10 @@ void App::On(const intent::SetLanguage& in) {
 
 void App::On(const intent::ToggleLargeText&) {
   large_text_ = !large_text_;
+}
+
+void App::On(const intent::ToggleContrast&) {
+  high_contrast_ = !high_contrast_;
 }
 
 void App::On(const intent::ToggleInputMethod&) {

@@ -103,6 +103,7 @@ struct SetLanguage {
   Language language = Language::kVi;
 };
 struct ToggleLargeText {};
+struct ToggleContrast {};  // the high-contrast theme on/off (until the session ends)
 struct ToggleInputMethod {};
 
 // ---- staff mode ----
@@ -185,7 +186,7 @@ using Intent =
                  intent::IdentifyTyped, intent::IdentifyNoCard, intent::ReadChip, intent::ApplicantDone,
                  intent::FilterField, intent::ChooseProcedure, intent::FormDone, intent::DocumentsDone, intent::Submit,
                  intent::ReprintReceipt, intent::Lookup, intent::TakeTicket, intent::SetScore, intent::SubmitRating,
-                 intent::SetLanguage, intent::ToggleLargeText, intent::ToggleInputMethod, intent::StaffUnlock,
+                 intent::SetLanguage, intent::ToggleLargeText, intent::ToggleContrast, intent::ToggleInputMethod, intent::StaffUnlock,
                  intent::CallNext, intent::StaffReprintReceipt, intent::StaffReprintTicket, intent::StaffOpenDossier,
                  intent::StaffSyncNow, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffDecide,
                  intent::StaffRequeue, intent::StaffPrintOfficial, intent::TechUnlock, intent::TechOpen,
