@@ -105,6 +105,8 @@ void DrawBody(Ui& ui) {
 
 void DrawFrame(Ui& ui) {
   UseTheme(ui.app.high_contrast() ? ThemeId::kHighContrast : ThemeId::kStandard);
+  // The scroll bar shows there is more below: as dark as the borders (it measured 3.8:1 in grey).
+  ImGui::GetStyle().Colors[ImGuiCol_ScrollbarGrab] = ImGui::ColorConvertU32ToFloat4(colors::kBorder);
   if (ui.app.screen() != ui.last_screen) {
     // Entering a screen: its lists start at the top, the keyboard starts lower case.
     ui.lists.clear();
