@@ -88,6 +88,7 @@ App::App(AppDeps deps)
   large_text_ = deps_.config->large_text;
   speech_volume_ = deps_.config->speech_volume;
   speech_rate_ = deps_.config->speech_rate_wpm;
+  high_contrast_ = deps_.config->theme == "high_contrast";
   deps_.strings->SetLanguage(deps_.config->language == "en" ? Language::kEn : Language::kVi);
 }
 
@@ -425,6 +426,10 @@ void App::On(const intent::SetLanguage& in) {
 
 void App::On(const intent::ToggleLargeText&) {
   large_text_ = !large_text_;
+}
+
+void App::On(const intent::ToggleContrast&) {
+  high_contrast_ = !high_contrast_;
 }
 
 void App::On(const intent::ToggleInputMethod&) {

@@ -138,6 +138,7 @@ class App {
   const std::optional<TicketView>& ticket() const { return citizen_.ticket; }
   const LookupView& lookup() const { return citizen_.lookup; }
   bool large_text() const { return large_text_; }
+  bool high_contrast() const { return high_contrast_; }
   text::InputMethod input_method() const { return method_; }
   const std::string& notice() const { return citizen_.notice; }
   // A dossier body from the session (what would be submitted); used by review and tests.
@@ -200,6 +201,7 @@ class App {
   void On(const intent::SubmitRating&);
   void On(const intent::SetLanguage&);
   void On(const intent::ToggleLargeText&);
+  void On(const intent::ToggleContrast&);
   void On(const intent::ToggleInputMethod&);
   void On(const intent::Listen&);
   void On(const intent::VoiceOff&);
@@ -286,6 +288,7 @@ class App {
   std::unique_ptr<text::Composer> composer_;
   text::InputMethod method_ = text::InputMethod::kTelex;
   bool large_text_ = false;
+  bool high_contrast_ = false;
   int sessions_wiped_ = 0;
   int ticket_records_pending_ = 0;  // tickets' printer answers the core worker is recording
   std::optional<SyncStatus> sync_status_;

@@ -222,6 +222,7 @@ void App::WipeSession() {
   citizen_.ticket_job = ticket_job;
   citizen_.ticket_record = ticket_record;
   large_text_ = deps_.config->large_text;
+  high_contrast_ = deps_.config->theme == "high_contrast";
   deps_.strings->SetLanguage(deps_.config->language == "en" ? Language::kEn : Language::kVi);
   method_ = text::InputMethod::kTelex;
   composer_->SetMethod(method_);

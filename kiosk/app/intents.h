@@ -103,6 +103,7 @@ struct SetLanguage {
   Language language = Language::kVi;
 };
 struct ToggleLargeText {};
+struct ToggleContrast {};  // the high-contrast theme on/off (until the session ends)
 struct ToggleInputMethod {};
 // Read-aloud (app_speech.cpp, docs/speech.md).
 struct Listen {};    // "Nghe hướng dẫn": reads this screen's instruction, and turns the voice on
@@ -195,8 +196,8 @@ using Intent =
                  intent::IdentifyTyped, intent::IdentifyNoCard, intent::ReadChip, intent::ApplicantDone,
                  intent::FilterField, intent::ChooseProcedure, intent::FormDone, intent::DocumentsDone, intent::Submit,
                  intent::ReprintReceipt, intent::Lookup, intent::TakeTicket, intent::SetScore, intent::SubmitRating,
-                 intent::SetLanguage, intent::ToggleLargeText, intent::ToggleInputMethod, intent::Listen, intent::VoiceOff,
-                 intent::ReadBack, intent::StaffUnlock,
+                 intent::SetLanguage, intent::ToggleLargeText, intent::ToggleContrast, intent::ToggleInputMethod,
+                 intent::Listen, intent::VoiceOff, intent::ReadBack, intent::StaffUnlock,
                  intent::CallNext, intent::StaffReprintReceipt, intent::StaffReprintTicket, intent::StaffOpenDossier,
                  intent::StaffSyncNow, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffDecide,
                  intent::StaffRequeue, intent::StaffPrintOfficial, intent::TechUnlock, intent::TechOpen,

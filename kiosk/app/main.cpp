@@ -327,6 +327,7 @@ int main(int argc, char** argv) {
   po.damage = !dev_env_full;
   po.verify = dev_env_verify;
   po.present_whole = wayland;  // cage: the whole surface after every frame (ui/presenter.h)
+  ui::UseTheme(config.ok() && config->theme == "high_contrast" ? ui::ThemeId::kHighContrast : ui::ThemeId::kStandard);
   po.background = ui::colors::kBackground;
   auto presenter_made = ui::Presenter::Create(window, po);
   if (!presenter_made.ok()) {

@@ -123,7 +123,8 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   c.source_file = name;
   Reader r{name, root};
   MCK_RETURN_IF_ERROR(r.CheckKeys(
-      root, {"kiosk", "portal", "privacy", "ui", "speech", "payment", "staff", "devices", "security", "monitoring", "logging"},
+      root, {"kiosk", "portal", "privacy", "ui", "display", "speech", "payment", "staff", "devices", "security", "monitoring",
+             "logging"},
       ""));
   Status st;
   const std::filesystem::path base = name.has_parent_path() ? name.parent_path() : std::filesystem::path(".");
@@ -181,6 +182,12 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
     MCK_RETURN_IF_ERROR(r.Int(*t, "inactivity_countdown_s", 3, 120, &c.inactivity_countdown_s));
     MCK_RETURN_IF_ERROR(r.OneOf(*t, "tone_style", {"new", "old"}, &c.tone_style));
     MCK_RETURN_IF_ERROR(r.Bool(*t, "large_text", &c.large_text));
+  }
+  MCK_RETURN_IF_ERROR(st);
+  if (auto* t = r.Section("display", &st)) {
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"dpi", "theme"}, "display."));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "dpi", 50, 600, &c.dpi));
+    MCK_RETURN_IF_ERROR(r.OneOf(*t, "theme", {"standard", "high_contrast"}, &c.theme));
   }
   MCK_RETURN_IF_ERROR(st);
   if (auto* t = r.Section("speech", &st)) {

@@ -38,6 +38,9 @@ struct KioskConfig {
   int inactivity_countdown_s = 15;
   std::string tone_style = "new";  // Telex tone placement: "new" (hoà) or "old" (hòa)
   bool large_text = false;
+  // [display] (docs/accessibility.md)
+  int dpi = 102;                    // the panel's pixels per inch: 1920x1080 at 21.5" is 102
+  std::string theme = "standard";   // "standard" | "high_contrast": the colours a session starts with
   // [speech] read-aloud (drivers/speech, docs/speech.md)
   std::string speech_voice = "vi";  // espeak-ng: "vi", "vi-vn-x-central", "vi-vn-x-south"
   int speech_rate_wpm = 140;        // 80..300 words (syllables) a minute

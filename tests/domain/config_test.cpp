@@ -64,3 +64,17 @@ TEST_CASE("a missing config file is a clear not-found error") {
   CHECK(r.status().code() == Code::kNotFound);
   CHECK(r.status().message_vi().find("không mở được") != std::string::npos);
 }
+
+TEST_CASE("the display section: 102 dpi and the standard theme by default, out-of-range values refused") {
+  auto d = ParseConfig("", "/etc/mck/kiosk.toml");
+  REQUIRE(d.ok());
+  CHECK(d->dpi == 102);
+  CHECK(d->theme == "standard");
+  auto c = ParseConfig("[display]\ndpi = 141\ntheme = \"high_contrast\"\n", "/etc/mck/kiosk.toml");
+  REQUIRE(c.ok());
+  CHECK(c->dpi == 141);
+  CHECK(c->theme == "high_contrast");
+  CHECK_FALSE(ParseConfig("[display]\ntheme = \"dark\"\n", "/etc/mck/kiosk.toml").ok());
+  CHECK_FALSE(ParseConfig("[display]\ndpi = 20\n", "/etc/mck/kiosk.toml").ok());
+  CHECK_FALSE(ParseConfig("[display]\ndiagonal = 21.5\n", "/etc/mck/kiosk.toml").ok());
+}

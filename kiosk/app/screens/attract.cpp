@@ -9,13 +9,14 @@ void DrawAttract(Ui& ui) {
   const ImVec2 start = ImGui::GetCursorPos();
   // The whole screen is the button.
   if (ImGui::InvisibleButton("attract.start", avail) && !ui.TapSuppressed()) ui.Emit(intent::Start{});
-  ui.widgets.Add("attract.start", Rect{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, avail.x, avail.y});
+  const Rect whole{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, avail.x, avail.y};
+  ui.widgets.AddTarget("attract.start", whole, whole);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   dl->AddRectFilled(a, ImVec2(b.x, a.y + avail.y * 0.42f), colors::kHeader);
   ImGui::SetCursorPos(ImVec2(start.x, start.y + avail.y * 0.12f));
-  Centered(ui, ui.app.config().commune_name, ui.F().title, IM_COL32_WHITE);
-  Centered(ui, ui.T("attract.title"), ui.F().title, IM_COL32_WHITE);
+  Centered(ui, ui.app.config().commune_name, ui.F().title, colors::kOnHeader);
+  Centered(ui, ui.T("attract.title"), ui.F().title, colors::kOnHeader);
   ImGui::SetCursorPos(ImVec2(start.x, start.y + avail.y * 0.52f));
   Centered(ui, ui.T("attract.services"), ui.F().body, colors::kText);
   ImGui::Dummy(ImVec2(0, ui.S(40)));

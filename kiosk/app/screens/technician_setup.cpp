@@ -92,7 +92,9 @@ void DrawTechSetup(Ui& ui) {
       }
       if (running) Wrapped(ui, ui.T("tech.provisioning"), ui.F().bold, colors::kMuted, w);
       for (const auto& s : t.steps) {
-        Wrapped(ui, "• " + s.text_vi, ui.F().body, s.ok ? colors::kOk : colors::kError, w);
+        // Failed steps say so in words, not only in red.
+        Wrapped(ui, (s.ok ? "• " : "• " + ui.T("status.error_prefix")) + s.text_vi, ui.F().body,
+                s.ok ? colors::kOk : colors::kError, w);
       }
       if (!t.provision_error_vi.empty()) {
         // A failed step already said why; a plan refused before any step says it here.

@@ -26,7 +26,7 @@ void DrawHeader(Ui& ui) {
   const float pad = ui.S(24);
   ImGui::SetCursorPos(ImVec2(pad, (h - ui.F().bold->FontSize) / 2));
   ImGui::PushFont(ui.F().bold);
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kOnHeader));
   ImGui::TextUnformatted(ui.app.config().commune_name.c_str());
   ImGui::PopStyleColor();
   ImGui::PopFont();
@@ -38,6 +38,13 @@ void DrawHeader(Ui& ui) {
   ImGui::SetCursorPos(ImVec2(x, ui.S(12)));
   if (TouchButton(ui, "header.textsize", ui.app.large_text() ? "A–" : "A+", ImVec2(bw, bh))) {
     ui.Emit(intent::ToggleLargeText{});
+  }
+  x -= bw + ui.S(12);
+  ImGui::SetCursorPos(ImVec2(x, ui.S(12)));
+  // The high-contrast theme (docs/accessibility.md); on: drawn as selected, with a check mark.
+  if (TouchButton(ui, "header.contrast", ui.T("header.contrast"), ImVec2(bw, bh),
+                  ui.app.high_contrast() ? ButtonKind::kSelected : ButtonKind::kSecondary, ui.F().small)) {
+    ui.Emit(intent::ToggleContrast{});
   }
   x -= bw + ui.S(12);
   ImGui::SetCursorPos(ImVec2(x, ui.S(12)));
@@ -165,6 +172,9 @@ void DrawBody(Ui& ui) {
 }  // namespace
 
 void DrawFrame(Ui& ui) {
+  UseTheme(ui.app.high_contrast() ? ThemeId::kHighContrast : ThemeId::kStandard);
+  // The scroll bar shows there is more below: as dark as the borders (it measured 3.8:1 in grey).
+  ImGui::GetStyle().Colors[ImGuiCol_ScrollbarGrab] = ImGui::ColorConvertU32ToFloat4(colors::kBorder);
   if (ui.app.screen() != ui.last_screen) {
     // Entering a screen: its lists start at the top, the keyboard starts lower case.
     ui.lists.clear();

@@ -25,21 +25,37 @@ struct Rect {
 
 // Touch targets by stable id ("menu.submit", "key.a", "proc.1.001193"), as drawn in the last
 // complete frame. The script mode taps them by id, so tests never depend on pixel positions.
+// Besides the visible rectangle (what `tap` aims at), every real touch target — not the items
+// only marked for `wait_widget`, not the lists — keeps its whole rectangle too: the script's
+// screenshots list them for the accessibility measurement (docs/accessibility.md).
 class WidgetRegistry {
  public:
+  struct Target {
+    Rect full;     // the whole control, as laid out
+    Rect visible;  // the part not clipped by its list or window
+  };
   void BeginFrame() {
     last_.swap(current_);
     current_.clear();
+    targets_.clear();
   }
   void Add(const std::string& id, const Rect& r) { current_[id] = r; }
+  // A touch target: findable like Add, and listed by Targets().
+  void AddTarget(const std::string& id, const Rect& visible, const Rect& full) {
+    current_[id] = visible;
+    targets_[id] = Target{full, visible};
+  }
   std::optional<Rect> Find(const std::string& id) const {
     auto it = last_.find(id);
     if (it == last_.end()) return std::nullopt;
     return it->second;
   }
+  // The touch targets drawn in the frame being (or just) drawn.
+  const std::map<std::string, Target>& Targets() const { return targets_; }
 
  private:
   std::map<std::string, Rect> current_, last_;
+  std::map<std::string, Target> targets_;
 };
 
 struct Ui {
@@ -84,22 +100,52 @@ struct Ui {
   }
 };
 
-// Colours: high contrast (WCAG AA or better on every text/background pair).
+// Colours come from the theme picked at run time ([display] theme in the config, and the
+// citizen's "contrast" toggle in the header): "standard" (WCAG AA or better on every
+// text/background pair) or "high_contrast" (black, white and yellow, 7:1 or better; see
+// docs/accessibility.md for the measured figures). The `colors::kX` names below are references
+// into the active theme, so a screen reads the current colour every frame. UI thread only.
+struct Theme {
+  ImU32 background, text, muted;
+  ImU32 primary, primary_down, on_primary;  // the main action, and the text on it
+  ImU32 secondary, secondary_down, border;
+  ImU32 focus, focus_down, on_focus;  // the focused field, selected options, and the text on them
+  ImU32 error, ok;
+  ImU32 header, on_header;
+  ImU32 panel, panel_filled;  // text fields; fields filled from the card / read only
+  ImU32 keyboard;
+  ImU32 overlay, overlay_text, overlay_accent;  // the "still there?" countdown
+};
+enum class ThemeId { kStandard, kHighContrast };
+const Theme& ThemeFor(ThemeId id);
+// The theme the next frame draws with (DrawFrame sets it from the app's state).
+void UseTheme(ThemeId id);
+namespace detail {
+inline Theme g_theme = {};
+}  // namespace detail
 namespace colors {
-constexpr ImU32 kBackground = IM_COL32(247, 248, 250, 255);
-constexpr ImU32 kText = IM_COL32(17, 24, 39, 255);
-constexpr ImU32 kMuted = IM_COL32(55, 65, 81, 255);
-constexpr ImU32 kPrimary = IM_COL32(176, 18, 32, 255);  // a deep red, white text on it 7:1
-constexpr ImU32 kPrimaryDown = IM_COL32(128, 10, 20, 255);
-constexpr ImU32 kSecondary = IM_COL32(255, 255, 255, 255);
-constexpr ImU32 kSecondaryDown = IM_COL32(220, 224, 230, 255);
-constexpr ImU32 kBorder = IM_COL32(75, 85, 99, 255);
-constexpr ImU32 kFocus = IM_COL32(29, 78, 216, 255);
-constexpr ImU32 kError = IM_COL32(170, 0, 0, 255);
-constexpr ImU32 kOk = IM_COL32(6, 95, 70, 255);
-constexpr ImU32 kHeader = IM_COL32(176, 18, 32, 255);
-constexpr ImU32 kPanel = IM_COL32(255, 255, 255, 255);
-constexpr ImU32 kKeyboard = IM_COL32(209, 213, 219, 255);
+inline const ImU32& kBackground = detail::g_theme.background;
+inline const ImU32& kText = detail::g_theme.text;
+inline const ImU32& kMuted = detail::g_theme.muted;
+inline const ImU32& kPrimary = detail::g_theme.primary;
+inline const ImU32& kPrimaryDown = detail::g_theme.primary_down;
+inline const ImU32& kOnPrimary = detail::g_theme.on_primary;
+inline const ImU32& kSecondary = detail::g_theme.secondary;
+inline const ImU32& kSecondaryDown = detail::g_theme.secondary_down;
+inline const ImU32& kBorder = detail::g_theme.border;
+inline const ImU32& kFocus = detail::g_theme.focus;
+inline const ImU32& kFocusDown = detail::g_theme.focus_down;
+inline const ImU32& kOnFocus = detail::g_theme.on_focus;
+inline const ImU32& kError = detail::g_theme.error;
+inline const ImU32& kOk = detail::g_theme.ok;
+inline const ImU32& kHeader = detail::g_theme.header;
+inline const ImU32& kOnHeader = detail::g_theme.on_header;
+inline const ImU32& kPanel = detail::g_theme.panel;
+inline const ImU32& kPanelFilled = detail::g_theme.panel_filled;
+inline const ImU32& kKeyboard = detail::g_theme.keyboard;
+inline const ImU32& kOverlay = detail::g_theme.overlay;
+inline const ImU32& kOverlayText = detail::g_theme.overlay_text;
+inline const ImU32& kOverlayAccent = detail::g_theme.overlay_accent;
 }  // namespace colors
 
 // Draws the whole frame: header, the current screen, the keyboard, the inactivity overlay.

@@ -27,6 +27,43 @@ std::string ExpandEnvironment(const std::string& line) {
   return out;
 }
 
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) continue;
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Next to each screenshot: the touch targets of that frame and what they are measured against
+// (tests/a11y/a11y_measure.cpp, docs/accessibility.md).
+Status SaveTargets(const Ui& ui, const std::filesystem::path& png) {
+  std::filesystem::path json = png;
+  json.replace_extension(".targets.json");
+  std::ofstream out(json, std::ios::trunc);
+  auto num = [](float v) { return std::to_string(static_cast<int>(v + (v >= 0 ? 0.5f : -0.5f))); };
+  out << "{\"screen\": " << JsonString(ScreenName(ui.app.screen())) << ", \"width\": " << num(ui.size.x)
+      << ", \"height\": " << num(ui.size.y) << ", \"dpi\": " << ui.app.config().dpi
+      << ", \"large_text\": " << (ui.app.large_text() ? "true" : "false")
+      << ", \"high_contrast\": " << (ui.app.high_contrast() ? "true" : "false")
+      << ", \"small_px\": " << num(ui.F().small->FontSize) << ", \"body_px\": " << num(ui.F().body->FontSize)
+      << ",\n \"targets\": [";
+  bool first = true;
+  for (const auto& [id, t] : ui.widgets.Targets()) {
+    out << (first ? "\n" : ",\n") << "  {\"id\": " << JsonString(id) << ", \"x\": " << num(t.full.x)
+        << ", \"y\": " << num(t.full.y) << ", \"w\": " << num(t.full.w) << ", \"h\": " << num(t.full.h)
+        << ", \"vx\": " << num(t.visible.x) << ", \"vy\": " << num(t.visible.y) << ", \"vw\": " << num(t.visible.w)
+        << ", \"vh\": " << num(t.visible.h) << "}";
+    first = false;
+  }
+  out << "\n]}\n";
+  out.close();
+  if (!out) return Status::Error(Code::kInternal, "cannot write " + json.string());
+  return Status::Ok();
+}
+
 std::u32string Decode(const std::string& s) {
   std::u32string out;
   for (size_t i = 0; i < s.size();) {
@@ -200,6 +237,7 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
   if (s.verb == "screenshot") {
     if (!settled || frames_ < 3) return state_;
     Status st = SaveScreenshot(renderer, shots_ / s.args[0]);
+    if (st.ok()) st = SaveTargets(ui, shots_ / s.args[0]);
     if (!st.ok()) return Fail(s, st.ToString()), state_;
     std::cerr << "kiosk: screenshot " << (shots_ / s.args[0]).string() << "\n";
     return next();

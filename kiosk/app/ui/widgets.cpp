@@ -5,7 +5,7 @@
 namespace mck::app::ui {
 namespace {
 
-void Register(Ui& ui, const std::string& id) {
+void Register(Ui& ui, const std::string& id, bool touch_target = false) {
   const ImVec2 a = ImGui::GetItemRectMin();
   const ImVec2 b = ImGui::GetItemRectMax();
   // Only what is actually visible can be tapped (items scrolled out of a list are clipped).
@@ -14,19 +14,24 @@ void Register(Ui& ui, const std::string& id) {
   Rect r{std::max(a.x, clip_a.x), std::max(a.y, clip_a.y), 0, 0};
   r.w = std::min(b.x, clip_b.x) - r.x;
   r.h = std::min(b.y, clip_b.y) - r.y;
-  if (r.w > 4 && r.h > 4) ui.widgets.Add(id, r);
+  if (r.w <= 4 || r.h <= 4) return;
+  if (touch_target) {
+    ui.widgets.AddTarget(id, r, Rect{a.x, a.y, b.x - a.x, b.y - a.y});
+  } else {
+    ui.widgets.Add(id, r);
+  }
 }
 
 void ButtonColors(ButtonKind kind, bool held, ImU32* bg, ImU32* fg, ImU32* border) {
   switch (kind) {
     case ButtonKind::kPrimary:
       *bg = held ? colors::kPrimaryDown : colors::kPrimary;
-      *fg = IM_COL32_WHITE;
+      *fg = colors::kOnPrimary;
       *border = *bg;
       break;
     case ButtonKind::kSelected:
-      *bg = held ? IM_COL32(20, 50, 160, 255) : colors::kFocus;
-      *fg = IM_COL32_WHITE;
+      *bg = held ? colors::kFocusDown : colors::kFocus;
+      *fg = colors::kOnFocus;
       *border = *bg;
       break;
     case ButtonKind::kDanger:
@@ -42,11 +47,19 @@ void ButtonColors(ButtonKind kind, bool held, ImU32* bg, ImU32* fg, ImU32* borde
   }
 }
 
+// A selected option is not shown by colour alone: a check mark (drawn, Noto Sans has no ✓) in
+// a box of `size` at `p`, in the text's colour (docs/accessibility.md).
+void CheckMark(ImDrawList* dl, ImVec2 p, float size, ImU32 col, float thickness) {
+  const ImVec2 pts[3] = {ImVec2(p.x, p.y + size * 0.55f), ImVec2(p.x + size * 0.38f, p.y + size * 0.9f),
+                         ImVec2(p.x + size, p.y + size * 0.12f)};
+  dl->AddPolyline(pts, 3, col, ImDrawFlags_None, thickness);
+}
+
 bool Pressable(Ui& ui, const std::string& id, ImVec2 size, bool* held) {
   if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
   // Pressed on release over the item (ImGui's default), unless the finger dragged a list.
   const bool pressed = ImGui::InvisibleButton(id.c_str(), size);
-  Register(ui, id);
+  Register(ui, id, true);
   *held = ImGui::IsItemActive() && !ui.TapSuppressed();
   return pressed && !ui.TapSuppressed();
 }
@@ -69,10 +82,17 @@ bool TouchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2
   const float r = ui.S(14);
   dl->AddRectFilled(a, b, bg, r);
   dl->AddRect(a, b, border, r, 0, ui.S(3));
-  const float wrap = b.x - a.x - ui.S(24);
+  const bool check = kind == ButtonKind::kSelected;
+  const float mark = check ? std::min(font->FontSize * 0.8f, (b.y - a.y) * 0.5f) : 0;
+  const float mark_w = check ? mark + ui.S(12) : 0;
+  const float wrap = b.x - a.x - ui.S(24) - mark_w;
   const ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, label.c_str());
-  dl->AddText(font, font->FontSize, ImVec2(a.x + (b.x - a.x - ts.x) / 2, a.y + (b.y - a.y - ts.y) / 2), fg,
-              label.c_str(), nullptr, wrap);
+  float tx = a.x + (b.x - a.x - ts.x) / 2;
+  if (check) {
+    tx = std::max(tx, a.x + ui.S(12) + mark_w);
+    CheckMark(dl, ImVec2(tx - mark_w, a.y + (b.y - a.y - mark) / 2), mark, fg, ui.S(4));
+  }
+  dl->AddText(font, font->FontSize, ImVec2(tx, a.y + (b.y - a.y - ts.y) / 2), fg, label.c_str(), nullptr, wrap);
   return tapped;
 }
 
@@ -107,9 +127,12 @@ bool TileButton(Ui& ui, const std::string& id, const std::string& title, const s
   ImDrawList* dl = ImGui::GetWindowDrawList();
   FillRounded(ui, dl, a, b, bg, ui.S(14));
   dl->AddRect(a, b, border, ui.S(14), 0, ui.S(3));
-  const float pad = ui.S(28);
-  const float wrap = b.x - a.x - 2 * pad;
   ImFont* tf = ui.F().bold;
+  const bool check = kind == ButtonKind::kSelected;
+  const float mark = tf->FontSize * 0.8f;
+  if (check) CheckMark(dl, ImVec2(a.x + ui.S(24), a.y + (b.y - a.y - mark) / 2), mark, fg, ui.S(4));
+  const float pad = ui.S(28) + (check ? mark + ui.S(16) : 0);
+  const float wrap = b.x - a.x - ui.S(28) - pad;
   ImFont* sf = ui.F().small;
   const ImVec2 t1 = tf->CalcTextSizeA(tf->FontSize, FLT_MAX, wrap, title.c_str());
   const ImVec2 t2 = subtitle.empty() ? ImVec2(0, 0) : sf->CalcTextSizeA(sf->FontSize, FLT_MAX, wrap, subtitle.c_str());
@@ -154,7 +177,7 @@ void TextField(Ui& ui, const std::string& key, const std::string& label, InputKi
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const std::string err = app.ErrorFor(key);
   const ImU32 border = focused ? colors::kFocus : (!err.empty() ? colors::kError : colors::kBorder);
-  dl->AddRectFilled(a, b, from_card || read_only ? IM_COL32(236, 253, 245, 255) : colors::kPanel, ui.S(10));
+  dl->AddRectFilled(a, b, from_card || read_only ? colors::kPanelFilled : colors::kPanel, ui.S(10));
   dl->AddRect(a, b, border, ui.S(10), 0, focused ? ui.S(5) : ui.S(2.5f));
   ImFont* f = ui.F().body;
   std::string shown = app.DisplayValue(key);
