@@ -5,6 +5,7 @@
 namespace mck::app::ui {
 namespace {
 
+
 void Register(Ui& ui, const std::string& id) {
   const ImVec2 a = ImGui::GetItemRectMin();
   const ImVec2 b = ImGui::GetItemRectMax();
@@ -53,6 +54,10 @@ bool Pressable(Ui& ui, const std::string& id, ImVec2 size, bool* held) {
 
 }  // namespace
 
+void CountShown(Ui& ui, const std::string& text) {
+  if (ImGui::IsItemVisible()) ui.CountText(text);
+}
+
 void MarkItem(Ui& ui, const std::string& id) {
   Register(ui, id);
 }
@@ -73,6 +78,7 @@ bool TouchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2
   const ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, label.c_str());
   dl->AddText(font, font->FontSize, ImVec2(a.x + (b.x - a.x - ts.x) / 2, a.y + (b.y - a.y - ts.y) / 2), fg,
               label.c_str(), nullptr, wrap);
+  if (ImGui::IsItemVisible()) ui.CountText(label);
   return tapped;
 }
 
@@ -120,6 +126,10 @@ bool TileButton(Ui& ui, const std::string& id, const std::string& title, const s
     const ImU32 sub = kind == ButtonKind::kPrimary || kind == ButtonKind::kSelected ? fg : colors::kMuted;
     dl->AddText(sf, sf->FontSize, ImVec2(a.x + pad, y + t1.y + gap), sub, subtitle.c_str(), nullptr, wrap);
   }
+  if (ImGui::IsItemVisible()) {
+    ui.CountText(title);
+    ui.CountText(subtitle);
+  }
   return tapped;
 }
 
@@ -127,6 +137,7 @@ void TextField(Ui& ui, const std::string& key, const std::string& label, InputKi
   const App& app = ui.app;
   ImGui::PushFont(ui.F().bold);
   ImGui::TextUnformatted(label.c_str());
+  CountShown(ui, label);
   ImGui::PopFont();
   const bool from_card = app.session().from_card.count(key) > 0;
   if (from_card) {
@@ -167,6 +178,7 @@ void TextField(Ui& ui, const std::string& key, const std::string& label, InputKi
   }
   const float ty = a.y + (b.y - a.y - f->FontSize) / 2;
   dl->AddText(f, f->FontSize, ImVec2(a.x + ui.S(18), ty), colors::kText, shown.c_str());
+  if (ImGui::IsItemVisible()) ui.CountText(shown);
   if (focused) {  // a steady caret: blinking would wake the loop twice a second
     const float cx = a.x + ui.S(20) + f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, shown.c_str()).x;
     dl->AddRectFilled(ImVec2(cx, ty), ImVec2(cx + ui.S(3), ty + f->FontSize), colors::kFocus);
@@ -176,6 +188,7 @@ void TextField(Ui& ui, const std::string& key, const std::string& label, InputKi
     ImGui::PushFont(ui.F().small);
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
     ImGui::TextUnformatted(err.c_str());
+    CountShown(ui, err);
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
     ImGui::PopStyleColor();
@@ -187,6 +200,7 @@ void OptionRow(Ui& ui, const std::string& key, const std::string& label, const s
                float width) {
   ImGui::PushFont(ui.F().bold);
   ImGui::TextUnformatted(label.c_str());
+  CountShown(ui, label);
   ImGui::PopFont();
   const std::string value = ui.app.Value(key);
   const bool from_card = ui.app.session().from_card.count(key) > 0;
@@ -207,6 +221,7 @@ void OptionRow(Ui& ui, const std::string& key, const std::string& label, const s
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kError));
     ImGui::PushFont(ui.F().small);
     ImGui::TextUnformatted(err.c_str());
+    CountShown(ui, err);
     ImGui::PopFont();
     ImGui::PopStyleColor();
   }
@@ -260,6 +275,7 @@ void Title(Ui& ui, const std::string& text) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kText));
   ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(text.c_str());
+  CountShown(ui, text);
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ImGui::PopFont();
@@ -267,18 +283,17 @@ void Title(Ui& ui, const std::string& text) {
 }
 
 void Wrapped(Ui& ui, const std::string& text, ImFont* font, ImU32 color, float width) {
-  (void)ui;
   ImGui::PushFont(font);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color));
   ImGui::PushTextWrapPos(width > 0 ? ImGui::GetCursorPosX() + width : 0.0f);
   ImGui::TextUnformatted(text.c_str());
+  CountShown(ui, text);
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ImGui::PopFont();
 }
 
 void Centered(Ui& ui, const std::string& text, ImFont* font, ImU32 color) {
-  (void)ui;
   const float avail = ImGui::GetContentRegionAvail().x;
   const ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, avail, text.c_str());
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, (avail - ts.x) / 2));
@@ -286,6 +301,7 @@ void Centered(Ui& ui, const std::string& text, ImFont* font, ImU32 color) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color));
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + avail);
   ImGui::TextUnformatted(text.c_str());
+  CountShown(ui, text);
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ImGui::PopFont();
