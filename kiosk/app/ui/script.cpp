@@ -189,7 +189,7 @@ void ScriptRunner::PrintWalk() const {
                "(%d:%02d) wall %.1f %s\n",
                visits_.size(), taps, keys, mistakes, words, human, kiosk, total, t / 60, t % 60, wall,
                state_ == State::kFailed ? "FAILED" : "complete");
-  const_cast<ScriptRunner*>(this)->printed_ = true;
+  printed_ = true;
 }
 
 void ScriptRunner::PushMouse(SDL_Window* w, Uint32 type, float x, float y) {

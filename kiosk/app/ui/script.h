@@ -107,7 +107,7 @@ class ScriptRunner {
   Clock::time_point start_{}, last_{};
   std::vector<Visit> visits_;
   std::map<uint64_t, int> read_;  // text segments already read in this run, by hash
-  bool printed_ = false;
+  mutable bool printed_ = false;  // the walk log is printed once
   std::string error_;
   State state_ = State::kRunning;
 };
