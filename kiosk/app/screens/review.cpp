@@ -11,12 +11,14 @@ void Row(Ui& ui, const std::string& label, const std::string& value, float label
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kMuted));
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + label_w - ui.S(16));
   ImGui::TextUnformatted(label.c_str());
+  CountShown(ui, label);
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ImGui::PopFont();
   ImGui::SameLine(label_w);
   ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(value.empty() ? "—" : value.c_str());
+  CountShown(ui, value);
   ImGui::PopTextWrapPos();
 }
 
@@ -41,6 +43,7 @@ void DrawReview(Ui& ui) {
   const float lw = std::min(ImGui::GetContentRegionAvail().x * 0.38f, ui.S(560));
   ImGui::PushFont(ui.F().bold);
   ImGui::TextUnformatted(ui.T("review.applicant").c_str());
+  CountShown(ui, ui.T("review.applicant"));
   ImGui::PopFont();
   const char* keys[] = {"id_number", "full_name", "date_of_birth", "gender", "address", "phone"};
   for (const char* k : keys) {
@@ -56,6 +59,7 @@ void DrawReview(Ui& ui) {
   ImGui::Dummy(ImVec2(0, ui.S(12)));
   ImGui::PushFont(ui.F().bold);
   ImGui::TextUnformatted(p->name.c_str());
+  CountShown(ui, p->name);
   ImGui::PopFont();
   for (const auto& f : p->form) {
     std::string v = app.DisplayValue("fields." + f.id);
@@ -65,6 +69,7 @@ void DrawReview(Ui& ui) {
   ImGui::Dummy(ImVec2(0, ui.S(12)));
   ImGui::PushFont(ui.F().bold);
   ImGui::TextUnformatted(ui.T("review.documents").c_str());
+  CountShown(ui, ui.T("review.documents"));
   ImGui::PopFont();
   for (const auto& d : p->documents) {
     auto it = app.session().documents_presented.find(d.id);

@@ -45,6 +45,7 @@ void DrawSubmitted(Ui& ui) {
   ImGui::PushFont(ui.F().title);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kPrimary));
   ImGui::TextUnformatted(sub->provisional_code.c_str());
+  CountShown(ui, sub->provisional_code);
   ImGui::PopStyleColor();
   ImGui::PopFont();
   if (const Procedure* p = app.procedure()) Wrapped(ui, p->name, ui.F().bold, colors::kText, text_w);
@@ -52,7 +53,10 @@ void DrawSubmitted(Ui& ui) {
   ImGui::Dummy(ImVec2(0, ui.S(16)));
   switch (app.receipt().state) {
     case JobState::kRunning: Wrapped(ui, ui.T("receipt.printing"), ui.F().bold, colors::kMuted, text_w); break;
-    case JobState::kDone: Wrapped(ui, ui.T("receipt.printed"), ui.F().bold, colors::kOk, text_w); break;
+    case JobState::kDone:
+      Wrapped(ui, ui.T("receipt.printed"), ui.F().bold, colors::kOk, text_w);
+      MarkItem(ui, "receipt.printed");  // scripts wait for it (tests/ui/walkthrough-birth.script)
+      break;
     case JobState::kFailed:
       Wrapped(ui, ui.T(app.receipt().error_key), ui.F().bold, colors::kError, text_w);
       if (const std::string& detail = app.receipt().detail(app.strings().language()); !detail.empty()) {

@@ -9,6 +9,34 @@
 namespace mck::app::ui {
 namespace {
 
+// A word: a run between spaces holding at least one letter or digit (Latin with Vietnamese
+// diacritics included), so "—", "·" or "₫" alone are not words and "A+" is one.
+int CountWordsIn(std::string_view text) {
+  int words = 0;
+  bool in_word = false, has_letter = false;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    const unsigned char c = i < text.size() ? static_cast<unsigned char>(text[i]) : ' ';
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      if (in_word && has_letter) ++words;
+      in_word = has_letter = false;
+      continue;
+    }
+    in_word = true;
+    if (c < 0x80) {
+      has_letter = has_letter || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    } else if (c >= 0xC0) {
+      // The code point of this multi-byte sequence: Latin-1 letters to Latin Extended
+      // (U+00C0..U+024F) and Latin Extended Additional (U+1E00..U+1EFF, Vietnamese) count.
+      char32_t cp = c >= 0xF0 ? (c & 0x07) : c >= 0xE0 ? (c & 0x0F) : (c & 0x1F);
+      const size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+      for (size_t k = 1; k < n && i + k < text.size(); ++k) cp = (cp << 6) | (text[i + k] & 0x3F);
+      has_letter = has_letter || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+                   (cp >= 0x1E00 && cp <= 0x1EFF);
+    }
+  }
+  return words;
+}
+
 constexpr ImGuiWindowFlags kFullFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                         ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                                         ImGuiWindowFlags_NoScrollWithMouse;
@@ -28,6 +56,7 @@ void DrawHeader(Ui& ui) {
   ImGui::PushFont(ui.F().bold);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kOnHeader));
   ImGui::TextUnformatted(ui.app.config().commune_name.c_str());
+  ui.CountText(ui.app.config().commune_name);
   ImGui::PopStyleColor();
   ImGui::PopFont();
 
@@ -171,10 +200,23 @@ void DrawBody(Ui& ui) {
 
 }  // namespace
 
+void Ui::CountText(std::string_view text) {
+  if (!count_words || words_paused) return;
+  const size_t a = text.find_first_not_of(" \t\r\n");
+  if (a == std::string_view::npos) return;
+  text = text.substr(a, text.find_last_not_of(" \t\r\n") - a + 1);
+  const int words = CountWordsIn(text);
+  if (words == 0) return;
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  text_segments.push_back({h, words});
+}
+
 void DrawFrame(Ui& ui) {
   UseTheme(ui.app.high_contrast() ? ThemeId::kHighContrast : ThemeId::kStandard);
   // The scroll bar shows there is more below: as dark as the borders (it measured 3.8:1 in grey).
   ImGui::GetStyle().Colors[ImGuiCol_ScrollbarGrab] = ImGui::ColorConvertU32ToFloat4(colors::kBorder);
+  ui.text_segments.clear();
   if (ui.app.screen() != ui.last_screen) {
     // Entering a screen: its lists start at the top, the keyboard starts lower case.
     ui.lists.clear();
@@ -202,7 +244,9 @@ void DrawFrame(Ui& ui) {
   DrawBody(ui);
   if (ui.app.screen() != ScreenId::kAttract) DrawHeader(ui);
   DrawFooter(ui);
+  ui.words_paused = true;  // the keys are not read, they are searched (the per-key cost)
   DrawKeyboard(ui);
+  ui.words_paused = false;
   if (ui.app.countdown_showing()) DrawStillThere(ui);
   ImGui::PopFont();
   ImGui::PopStyleColor(2);

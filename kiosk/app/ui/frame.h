@@ -6,9 +6,11 @@
 
 #include <imgui.h>
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kiosk/app/app.h"
@@ -76,6 +78,18 @@ struct Ui {
   bool scroll_to_focus = false;                     // the newly focused field scrolls itself into view
   std::string shown_error;                          // a screen's error last scrolled into view (staff decision)
   size_t last_value_len = static_cast<size_t>(-1);  // focused value's length last frame (no text kept)
+  // Script runs only (ui/script.h, the human-timing model's `read`): the text this frame drew,
+  // as segments (a hash of the text and its number of words: no text kept), the on-screen
+  // keyboard's keys left out. Fed by the widgets that draw text themselves (CountText) and, for
+  // text drawn through ImGui (TextUnformatted), by ImGui's own log capture (frame.cpp).
+  struct TextSegment {
+    uint64_t hash = 0;
+    int words = 0;
+  };
+  bool count_words = false;
+  bool words_paused = false;  // while the keyboard is drawn
+  std::vector<TextSegment> text_segments;
+  void CountText(std::string_view text);
 
   const FontSet& F() const { return fonts.For(app.large_text()); }
   // Layout length: design pixels at 1080 px, grown with the text size.

@@ -1,5 +1,7 @@
 #include "kiosk/app/ui/script.h"
 
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -99,6 +101,17 @@ std::string Encode(char32_t cp) {
   return o;
 }
 
+// A positive number from the environment variable `name`, if set.
+bool EnvNumber(const char* name, double* out) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return false;
+  char* end = nullptr;
+  const double d = std::strtod(v, &end);
+  if (end == v || !(d >= 0)) return false;
+  *out = d;
+  return true;
+}
+
 double ArgSeconds(const std::vector<std::string>& args, size_t i, double fallback) {
   return args.size() > i ? std::stod(args[i]) : fallback;
 }
@@ -110,6 +123,12 @@ Result<ScriptRunner> ScriptRunner::Load(const std::filesystem::path& file, std::
   if (!in) return Status::Error(Code::kNotFound, file.string() + ": cannot open script");
   ScriptRunner r;
   r.shots_ = std::move(shots_dir);
+  EnvNumber("MCK_HUMAN_SCALE", &r.scale_);
+  r.env_wpm_ = EnvNumber("MCK_HUMAN_WPM", &r.wpm_) && r.wpm_ > 0;
+  if (!(r.wpm_ > 0)) r.wpm_ = 110;
+  r.env_tap_ = EnvNumber("MCK_HUMAN_TAP_S", &r.tap_s_);
+  r.env_key_ = EnvNumber("MCK_HUMAN_KEY_S", &r.key_s_);
+  r.env_notice_ = EnvNumber("MCK_HUMAN_NOTICE_S", &r.notice_s_);
   std::string line;
   int n = 0;
   while (std::getline(in, line)) {
@@ -127,13 +146,14 @@ Result<ScriptRunner> ScriptRunner::Load(const std::filesystem::path& file, std::
     s.rest = after_verb == std::string::npos ? "" : line.substr(line.find_first_not_of(" \t", after_verb));
     static const char* kVerbs[] = {"tap",   "type",        "keys",         "press",      "drag",
                                    "wait",  "wait_widget", "expect_value", "wait_value", "expect_screen",
-                                   "sleep", "screenshot",  "frames",       "keys_code",  "quit"};
+                                   "sleep", "screenshot",  "frames",       "keys_code",  "quit",
+                                   "human", "read",        "mistake"};
     bool known = false;
     for (const char* v : kVerbs) known = known || s.verb == v;
     if (!known)
       return Status::Error(Code::kInvalidArgument,
                            file.string() + ":" + std::to_string(n) + ": unknown step '" + s.verb + "'");
-    if (s.verb != "quit" && s.verb != "keys_code" && s.args.empty()) {
+    if (s.verb != "quit" && s.verb != "keys_code" && s.verb != "read" && s.args.empty()) {
       return Status::Error(Code::kInvalidArgument,
                            file.string() + ":" + std::to_string(n) + ": '" + s.verb + "' needs an argument");
     }
@@ -145,7 +165,68 @@ Result<ScriptRunner> ScriptRunner::Load(const std::filesystem::path& file, std::
 bool ScriptRunner::Fail(const Step& s, const std::string& why) {
   error_ = "script line " + std::to_string(s.line) + " (" + s.verb + "): " + why;
   state_ = State::kFailed;
+  PrintWalk();
   return false;
+}
+
+void ScriptRunner::Account(Ui& ui, Clock::time_point now) {
+  if (!human_) return;
+  visits_.back().on += std::chrono::duration<double>(now - last_).count();
+  last_ = now;
+  const std::string screen = ScreenName(ui.app.screen());
+  if (screen != visits_.back().screen) {
+    Visit v;
+    v.screen = screen;
+    v.entered = std::chrono::duration<double>(now - start_).count();
+    visits_.push_back(v);
+  }
+  int shown = 0;
+  for (const auto& seg : ui.text_segments) shown += seg.words;
+  visits_.back().shown = std::max(visits_.back().shown, shown);
+}
+
+bool ScriptRunner::HumanPause(double seconds, Clock::time_point now) {
+  if (!pausing_) {
+    pausing_ = true;
+    const double real = seconds * scale_;
+    pause_end_ = now + std::chrono::microseconds(static_cast<int64_t>(real * 1e6));
+    visits_.back().human += seconds;
+    visits_.back().human_real += real;
+  }
+  if (now < pause_end_) return false;
+  pausing_ = false;
+  return true;
+}
+
+void ScriptRunner::PrintWalk() const {
+  if (!human_ || printed_) return;
+  // One row a screen visit; human = the model's seconds, kiosk = the rest of the time on screen
+  // (frames, waits for saving and printing), measured.
+  std::fprintf(stderr, "walk-model: wpm %.0f tap_s %.2f key_s %.2f notice_s %.2f scale %.3f\n", wpm_, tap_s_, key_s_,
+               notice_s_, scale_);
+  double human = 0, kiosk = 0, wall = 0;
+  int taps = 0, keys = 0, mistakes = 0, words = 0;
+  for (const Visit& v : visits_) {
+    const double k = std::max(0.0, v.on - v.human_real);
+    std::fprintf(stderr,
+                 "walk-row: %s entered %.1f on %.1f shown %d read %d taps %d keys %d mistakes %d human %.1f kiosk %.1f\n",
+                 v.screen.c_str(), v.entered, v.on, v.shown, v.read, v.taps, v.keys, v.mistakes, v.human, k);
+    human += v.human;
+    kiosk += k;
+    wall += v.on;
+    taps += v.taps;
+    keys += v.keys;
+    mistakes += v.mistakes;
+    words += v.read;
+  }
+  const double total = human + kiosk;
+  const int t = static_cast<int>(std::lround(total));
+  std::fprintf(stderr,
+               "walk-total: screens %zu taps %d keys %d mistakes %d words_read %d human %.1f kiosk %.1f total %.1f "
+               "(%d:%02d) wall %.1f %s\n",
+               visits_.size(), taps, keys, mistakes, words, human, kiosk, total, t / 60, t % 60, wall,
+               state_ == State::kFailed ? "FAILED" : "complete");
+  printed_ = true;
 }
 
 void ScriptRunner::PushMouse(SDL_Window* w, Uint32 type, float x, float y) {
@@ -180,7 +261,12 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
   if (state_ != State::kRunning) return state_;
   // Keep the loop ticking while a script runs (waits poll the state each frame).
   ui.pacer.WakeAt(Clock::now() + std::chrono::milliseconds(20));
-  if (index_ >= steps_.size()) return state_ = State::kDone;
+  Account(ui, Clock::now());
+  if (index_ >= steps_.size()) {
+    state_ = State::kDone;
+    PrintWalk();
+    return state_;
+  }
   // Test-only memory of the last provisional code shown, for `keys_code` (look-up tests).
   if (ui.app.session().submitted) last_code_ = ui.app.session().submitted->provisional_code;
   const Step& s = steps_[index_];
@@ -190,6 +276,7 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
     phase_ = 0;
     frames_ = 0;
     drag_step_ = 0;
+    tap_paused_ = pausing_ = false;
     double timeout = 5;
     if (s.verb == "wait" || s.verb == "wait_widget") timeout = ArgSeconds(s.args, 1, 10);
     if (s.verb == "wait_value") timeout = 15;
@@ -204,7 +291,60 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
     return state_;
   };
 
-  if (s.verb == "quit") return state_ = State::kDone;
+  if (s.verb == "quit") {
+    state_ = State::kDone;
+    PrintWalk();
+    return state_;
+  }
+  if (s.verb == "human") {
+    const double v = s.args.size() > 1 ? std::atof(s.args[1].c_str()) : 0;
+    if (s.args[0] == "on") {
+      if (!human_) {
+        human_ = true;
+        ui.count_words = true;
+        start_ = last_ = now;
+        visits_.push_back(Visit{.screen = ScreenName(ui.app.screen())});
+      }
+    } else if (s.args[0] == "wpm" && v > 0) {
+      if (!env_wpm_) wpm_ = v;
+    } else if (s.args[0] == "tap" && v >= 0 && s.args.size() > 1) {
+      if (!env_tap_) tap_s_ = v;
+    } else if (s.args[0] == "key" && v >= 0 && s.args.size() > 1) {
+      if (!env_key_) key_s_ = v;
+    } else if (s.args[0] == "notice" && v >= 0 && s.args.size() > 1) {
+      if (!env_notice_) notice_s_ = v;
+    } else {
+      return Fail(s, "expected: human on | wpm N | tap S | key S | notice S"), state_;
+    }
+    return next();
+  }
+  if (s.verb == "read" || s.verb == "mistake") {
+    if (!human_) return Fail(s, "needs `human on` first"), state_;
+    if (phase_ == 0) {
+      if (!settled || frames_ < 3) return state_;
+      double seconds = notice_s_;
+      if (s.verb == "read") {
+        // What was not read yet in this run: a text seen again (the header, "Tiếp tục") is
+        // recognised, not read again; a new message or a changed value is read.
+        std::map<uint64_t, int> in_frame;
+        int words = 0;
+        for (const auto& seg : ui.text_segments) {
+          if (++in_frame[seg.hash] > read_[seg.hash]) {
+            words += seg.words;
+            read_[seg.hash] = in_frame[seg.hash];
+          }
+        }
+        visits_.back().read += words;
+        seconds = words * 60.0 / wpm_;
+      } else {
+        ++visits_.back().mistakes;
+      }
+      phase_ = 1;
+      HumanPause(seconds, now);
+      return state_;
+    }
+    return HumanPause(0, now) ? next() : state_;
+  }
   if (s.verb == "frames") {
     ui.log_frames = s.args[0] == "on";
     return next();
@@ -270,10 +410,21 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
   }
   // Taps: phase 0 press (when the target is on screen), then release two frames later, then
   // let two frames pass so the intent is applied before the next step.
+  // With `human on`, a tap waits for its target, then the human's pause, then presses.
   auto tap_cycle = [&](const std::string& id) -> int {  // 0 running, 1 done, -1 failed
     if (phase_ == 0) {
+      if (human_ && !tap_paused_) {
+        if (!pausing_) {
+          if (!settled) return 0;
+          if (!ui.widgets.Find(id)) return now >= deadline_ ? -1 : 0;
+        }
+        if (!HumanPause(s.verb == "type" ? key_s_ : tap_s_, now)) return 0;
+        tap_paused_ = true;
+      }
       if (!settled) return 0;
       if (!BeginTap(ui, id, window)) return now >= deadline_ ? -1 : 0;
+      tap_paused_ = false;
+      if (human_) ++(s.verb == "type" ? visits_.back().keys : visits_.back().taps);
       phase_ = 1;
       frames_ = 0;
       return 0;

@@ -16,6 +16,20 @@
 //   screenshot PATH           PNG of the next settled frame (relative to --shots DIR)
 //   frames on|off             with --frame-log: record frame times only between these
 //   quit
+// The human-timing model (docs/walkthrough.md), for walk-throughs timed as an elderly first-time
+// user would take them. Off until a script says `human on`; then every pause is real time:
+//   human on                  taps and keys cost human time from here on
+//   human wpm|tap|key|notice N   reading speed (words a minute), seconds per tap, per key, and to
+//                             notice a mistake (defaults 110, 1, 1, 2; MCK_HUMAN_WPM/_TAP_S/_KEY_S/
+//                             _NOTICE_S override the script)
+//   read                      read what the screen shows that was not read yet in this run: its
+//                             words (drawn this frame, keyboard keys excluded) x 60 / wpm seconds
+//   mistake WHY               notice a mistake (the correction's taps and keys follow, costed alike)
+//   tap, type                 with `human on`: wait for the target, pause `tap` s (a key of `type`:
+//                             `key` s), then press
+// Every pause is multiplied by MCK_HUMAN_SCALE (default 1; 0.02 for a quick test run). At the end
+// (or on failure) the kiosk prints, on stderr, one "walk-row:" line per screen visited (entered at,
+// time on it, words shown and read, taps, keys, mistakes, human s, kiosk s) and a "walk-total:".
 // ${NAME} anywhere in a step is replaced by the environment variable NAME (a run-time port).
 // A failed step prints the line and why, and the kiosk exits with status 1.
 #pragma once
@@ -24,6 +38,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -70,6 +85,29 @@ class ScriptRunner {
   std::string tap_id_;     // the key being tapped by `type`
   std::string last_code_;  // the last provisional code on screen (`keys_code`)
   int drag_step_ = 0;
+
+  // The human-timing model.
+  struct Visit {
+    std::string screen;
+    double entered = 0, on = 0;  // s since the script started; s on this screen (wall time)
+    int shown = 0, read = 0, taps = 0, keys = 0, mistakes = 0;
+    double human = 0;       // modelled human seconds (unscaled)
+    double human_real = 0;  // of which slept, scaled (on - human_real = the kiosk's own time)
+  };
+  void Account(Ui& ui, Clock::time_point now);
+  // Starts a pause of `seconds` human time (scaled); true once it is over.
+  bool HumanPause(double seconds, Clock::time_point now);
+  void PrintWalk() const;
+  bool human_ = false;
+  double wpm_ = 110, tap_s_ = 1, key_s_ = 1, notice_s_ = 2, scale_ = 1;
+  bool env_wpm_ = false, env_tap_ = false, env_key_ = false, env_notice_ = false;
+  bool pausing_ = false;
+  bool tap_paused_ = false;  // this tap's human pause is over
+  Clock::time_point pause_end_{};
+  Clock::time_point start_{}, last_{};
+  std::vector<Visit> visits_;
+  std::map<uint64_t, int> read_;  // text segments already read in this run, by hash
+  mutable bool printed_ = false;  // the walk log is printed once
   std::string error_;
   State state_ = State::kRunning;
 };

@@ -66,6 +66,10 @@ bool Pressable(Ui& ui, const std::string& id, ImVec2 size, bool* held) {
 
 }  // namespace
 
+void CountShown(Ui& ui, const std::string& text) {
+  if (ImGui::IsItemVisible()) ui.CountText(text);
+}
+
 void MarkItem(Ui& ui, const std::string& id) {
   Register(ui, id);
 }
@@ -93,6 +97,7 @@ bool TouchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2
     CheckMark(dl, ImVec2(tx - mark_w, a.y + (b.y - a.y - mark) / 2), mark, fg, ui.S(4));
   }
   dl->AddText(font, font->FontSize, ImVec2(tx, a.y + (b.y - a.y - ts.y) / 2), fg, label.c_str(), nullptr, wrap);
+  if (ImGui::IsItemVisible()) ui.CountText(label);
   return tapped;
 }
 
@@ -143,6 +148,10 @@ bool TileButton(Ui& ui, const std::string& id, const std::string& title, const s
     const ImU32 sub = kind == ButtonKind::kPrimary || kind == ButtonKind::kSelected ? fg : colors::kMuted;
     dl->AddText(sf, sf->FontSize, ImVec2(a.x + pad, y + t1.y + gap), sub, subtitle.c_str(), nullptr, wrap);
   }
+  if (ImGui::IsItemVisible()) {
+    ui.CountText(title);
+    ui.CountText(subtitle);
+  }
   return tapped;
 }
 
@@ -150,6 +159,7 @@ void TextField(Ui& ui, const std::string& key, const std::string& label, InputKi
   const App& app = ui.app;
   ImGui::PushFont(ui.F().bold);
   ImGui::TextUnformatted(label.c_str());
+  CountShown(ui, label);
   ImGui::PopFont();
   const bool from_card = app.session().from_card.count(key) > 0;
   if (from_card) {
@@ -190,6 +200,7 @@ void TextField(Ui& ui, const std::string& key, const std::string& label, InputKi
   }
   const float ty = a.y + (b.y - a.y - f->FontSize) / 2;
   dl->AddText(f, f->FontSize, ImVec2(a.x + ui.S(18), ty), colors::kText, shown.c_str());
+  if (ImGui::IsItemVisible()) ui.CountText(shown);
   if (focused) {  // a steady caret: blinking would wake the loop twice a second
     const float cx = a.x + ui.S(20) + f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, shown.c_str()).x;
     dl->AddRectFilled(ImVec2(cx, ty), ImVec2(cx + ui.S(3), ty + f->FontSize), colors::kFocus);
@@ -199,6 +210,7 @@ void TextField(Ui& ui, const std::string& key, const std::string& label, InputKi
     ImGui::PushFont(ui.F().small);
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
     ImGui::TextUnformatted(err.c_str());
+    CountShown(ui, err);
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
     ImGui::PopStyleColor();
@@ -210,6 +222,7 @@ void OptionRow(Ui& ui, const std::string& key, const std::string& label, const s
                float width) {
   ImGui::PushFont(ui.F().bold);
   ImGui::TextUnformatted(label.c_str());
+  CountShown(ui, label);
   ImGui::PopFont();
   const std::string value = ui.app.Value(key);
   const bool from_card = ui.app.session().from_card.count(key) > 0;
@@ -230,6 +243,7 @@ void OptionRow(Ui& ui, const std::string& key, const std::string& label, const s
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kError));
     ImGui::PushFont(ui.F().small);
     ImGui::TextUnformatted(err.c_str());
+    CountShown(ui, err);
     ImGui::PopFont();
     ImGui::PopStyleColor();
   }
@@ -283,6 +297,7 @@ void Title(Ui& ui, const std::string& text) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kText));
   ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(text.c_str());
+  CountShown(ui, text);
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ImGui::PopFont();
@@ -290,18 +305,17 @@ void Title(Ui& ui, const std::string& text) {
 }
 
 void Wrapped(Ui& ui, const std::string& text, ImFont* font, ImU32 color, float width) {
-  (void)ui;
   ImGui::PushFont(font);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color));
   ImGui::PushTextWrapPos(width > 0 ? ImGui::GetCursorPosX() + width : 0.0f);
   ImGui::TextUnformatted(text.c_str());
+  CountShown(ui, text);
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ImGui::PopFont();
 }
 
 void Centered(Ui& ui, const std::string& text, ImFont* font, ImU32 color) {
-  (void)ui;
   const float avail = ImGui::GetContentRegionAvail().x;
   const ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, avail, text.c_str());
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, (avail - ts.x) / 2));
@@ -309,6 +323,7 @@ void Centered(Ui& ui, const std::string& text, ImFont* font, ImU32 color) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color));
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + avail);
   ImGui::TextUnformatted(text.c_str());
+  CountShown(ui, text);
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ImGui::PopFont();

@@ -35,6 +35,10 @@ void Wrapped(Ui& ui, const std::string& text, ImFont* font, ImU32 color, float w
 // Makes the last drawn item findable by id (the script's `wait_widget`), e.g. a status line
 // that only shows once a job has finished.
 void MarkItem(Ui& ui, const std::string& id);
+// After an ImGui::TextUnformatted of `text`: counts its words for the walk-through's reading
+// time (ui/script.h `read`) when ImGui drew it (an item scrolled out of a list is not drawn).
+// The helpers here (Title, Wrapped, Centered, buttons, fields) count their own text.
+void CountShown(Ui& ui, const std::string& text);
 // Text centred horizontally in the current window.
 void Centered(Ui& ui, const std::string& text, ImFont* font, ImU32 color);
 // The bottom navigation row: Back (optional) on the left, the main action on the right.
