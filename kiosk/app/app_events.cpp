@@ -110,6 +110,10 @@ void App::OnEvent(const UiEvent& event) {
     }
   } else if (const auto* q = std::get_if<QrScanned>(&event)) {
     OnQr(*q);
+  } else if (const auto* h = std::get_if<HelpAsked>(&event)) {
+    OnHelpAsked(*h);
+  } else if (const auto* hd = std::get_if<HelpDismissed>(&event)) {
+    OnHelpDismissed(*hd);
   }
 }
 

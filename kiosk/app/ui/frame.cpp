@@ -57,9 +57,66 @@ void DrawHeader(Ui& ui) {
   ImGui::PopStyleColor();
 }
 
+// The footer: a bar above the keyboard area on every citizen screen but the attract one (a touch
+// anywhere there starts; the menu after it has the footer). Its right half holds
+// "Gọi cán bộ hỗ trợ" (footer.help); its left half is kept for "Nghe hướng dẫn" (footer.listen).
+bool HasFooter(const Ui& ui) {
+  return ui.app.screen() != ScreenId::kAttract && IsCitizenScreen(ui.app.screen());
+}
+
+float FooterHeight(const Ui& ui) {
+  return HasFooter(ui) ? ui.S(112) : 0;
+}
+
+void DrawFooter(Ui& ui) {
+  const float h = FooterHeight(ui);
+  if (h <= 0) return;
+  const float pad = ui.S(12);
+  ImGui::SetNextWindowPos(ImVec2(0, ui.size.y - KeyboardHeight(ui) - h));
+  ImGui::SetNextWindowSize(ImVec2(ui.size.x, h));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(colors::kPanel));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::Begin("##footer", nullptr, kFullFlags);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 origin = ImGui::GetWindowPos();
+  dl->AddLine(origin, ImVec2(origin.x + ui.size.x, origin.y), colors::kBorder, ui.S(2));
+  // The right half (the left one is "Nghe hướng dẫn"'s).
+  const float side = ui.S(ui.portrait() ? 32 : 64);
+  const float x = ui.size.x / 2 + pad;
+  const float w = ui.size.x / 2 - pad - side;
+  const ImVec2 size(w, h - 2 * pad);
+  ImGui::SetCursorPos(ImVec2(x, pad));
+  switch (ui.app.help()) {
+    case JobState::kNone:
+    case JobState::kFailed:
+      if (TouchButton(ui, "footer.help",
+                      ui.T(ui.app.help() == JobState::kFailed ? "help.ask_again" : "help.ask"), size,
+                      ButtonKind::kSecondary, ui.F().bold)) {
+        ui.Emit(intent::AskHelp{});
+      }
+      break;
+    case JobState::kRunning:
+      ImGui::SetCursorPos(ImVec2(x, (h - ui.F().body->FontSize) / 2));
+      Wrapped(ui, ui.T("help.asking"), ui.F().body, colors::kMuted, w);
+      break;
+    case JobState::kDone: {
+      // Calm and in place: the citizen keeps their screen and everything typed.
+      ImFont* f = ui.F().bold;
+      const float th = f->CalcTextSizeA(f->FontSize, FLT_MAX, w, ui.T("help.sent").c_str()).y;
+      ImGui::SetCursorPos(ImVec2(x, std::max(pad / 2, (h - th) / 2)));
+      Wrapped(ui, ui.T("help.sent"), f, colors::kOk, w);
+      MarkItem(ui, "footer.help_sent");
+      break;
+    }
+  }
+  ImGui::End();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor();
+}
+
 void DrawBody(Ui& ui) {
   const float top = ui.app.screen() == ScreenId::kAttract ? 0 : HeaderHeight(ui);
-  const float bottom = KeyboardHeight(ui);
+  const float bottom = KeyboardHeight(ui) + FooterHeight(ui);
   ImGui::SetNextWindowPos(ImVec2(0, top));
   ImGui::SetNextWindowSize(ImVec2(ui.size.x, ui.size.y - top - bottom));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ui.S(ui.portrait() ? 32 : 64), ui.S(28)));
@@ -71,6 +128,7 @@ void DrawBody(Ui& ui) {
     case ScreenId::kIdentify: DrawIdentify(ui); break;
     case ScreenId::kApplicant: DrawApplicant(ui); break;
     case ScreenId::kProcedure: DrawProcedure(ui); break;
+    case ScreenId::kBeforeStart: DrawBeforeStart(ui); break;
     case ScreenId::kForm: DrawForm(ui); break;
     case ScreenId::kDocuments: DrawDocuments(ui); break;
     case ScreenId::kReview: DrawReview(ui); break;
@@ -123,6 +181,7 @@ void DrawFrame(Ui& ui) {
   ImGui::PushFont(ui.F().body);
   DrawBody(ui);
   if (ui.app.screen() != ScreenId::kAttract) DrawHeader(ui);
+  DrawFooter(ui);
   DrawKeyboard(ui);
   if (ui.app.countdown_showing()) DrawStillThere(ui);
   ImGui::PopFont();
