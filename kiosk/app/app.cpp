@@ -27,6 +27,7 @@ constexpr ScreenNameEntry kScreenNames[] = {
     {ScreenId::kIdentify, "identify"},
     {ScreenId::kApplicant, "applicant"},
     {ScreenId::kProcedure, "procedure"},
+    {ScreenId::kBeforeStart, "before_start"},
     {ScreenId::kForm, "form"},
     {ScreenId::kDocuments, "documents"},
     {ScreenId::kReview, "review"},
@@ -265,6 +266,7 @@ void App::Apply(const Intent& intent) {
 
 bool App::busy() const {
   return citizen_.submit_request != 0 || citizen_.ticket_request != 0 || citizen_.rating_request != 0 ||
+         citizen_.help_request != 0 || desk_.dismiss_request != 0 ||
          desk_.pin_request != 0 || tech_.pin_request != 0 || tech_.provision_request != 0 ||
          desk_.decide_request != 0 || ticket_records_pending_ > 0;
 }
@@ -404,7 +406,13 @@ void App::On(const intent::ChooseProcedure& in) {
     citizen_.session.documents_presented.clear();
   }
   citizen_.session.procedure_code = in.code;
-  Go(ScreenId::kForm);
+  // First what to bring, what it costs and how long it takes: nobody fills a form and then
+  // learns they lack a paper.
+  Go(ScreenId::kBeforeStart);
+}
+
+void App::On(const intent::BeforeStartDone&) {
+  if (citizen_.screen == ScreenId::kBeforeStart && procedure()) Go(ScreenId::kForm);
 }
 
 void App::On(const intent::FormDone&) {

@@ -42,6 +42,9 @@ namespace mck::app {
 
 const char* ScreenName(ScreenId s);
 bool IsTechnicianScreen(ScreenId s);  // "attract", "menu", ... (the script's `wait` uses these)
+// A screen the citizen uses (not staff mode, not technician mode): these show the footer with
+// "Gọi cán bộ hỗ trợ" (the attract screen too is one, though it draws no footer).
+bool IsCitizenScreen(ScreenId s);
 std::optional<ScreenId> ParseScreenName(std::string_view s);
 
 // The rating criteria the kiosk asks (kiosk/core/rating.h); ids are sent to the portal.
@@ -141,6 +144,15 @@ class App {
   bool high_contrast() const { return high_contrast_; }
   text::InputMethod input_method() const { return method_; }
   const std::string& notice() const { return citizen_.notice; }
+  // "Gọi cán bộ hỗ trợ" in this session: none asked, being recorded, staff told, or failed.
+  JobState help() const { return citizen_.help; }
+  // The current screen's spoken instruction (speak.<screen> in the catalogs, current language),
+  // "" when the screen has none (staff, technician). The "before you start" page's is built from
+  // the chosen procedure: its papers, fee and time (before_start.h). For the "Nghe hướng dẫn"
+  // button and tests.
+  std::string SpokenInstruction() const;
+  // The time now (the App's clock), for "since 10:42 (5 phút)" in staff mode.
+  TimePoint Now() const { return deps_.clock->Now(); }
   // A dossier body from the session (what would be submitted); used by review and tests.
   nlohmann::json BuildDossierBody() const;
   const StaffView& staff() const { return desk_.view; }
@@ -191,6 +203,7 @@ class App {
   void On(const intent::ApplicantDone&);
   void On(const intent::FilterField&);
   void On(const intent::ChooseProcedure&);
+  void On(const intent::BeforeStartDone&);
   void On(const intent::FormDone&);
   void On(const intent::DocumentsDone&);
   void On(const intent::Submit&);
@@ -207,12 +220,14 @@ class App {
   void On(const intent::VoiceOff&);
   void On(const intent::ReadBack&);
   void On(const intent::TechSpeech&);
+  void On(const intent::AskHelp&);
   void On(const intent::StaffUnlock&);
   void On(const intent::CallNext&);
   void On(const intent::StaffReprintReceipt&);
   void On(const intent::StaffReprintTicket&);
   void On(const intent::StaffOpenDossier&);
   void On(const intent::StaffSyncNow&);
+  void On(const intent::StaffDismissHelp&);
   void On(const intent::StaffTogglePaper&);
   void On(const intent::StaffPaperForm&);
   void On(const intent::StaffDecide&);
@@ -244,6 +259,8 @@ class App {
   void OnPinChecked(const PinChecked& e);
   void OnDecisionRecorded(DecisionRecorded e);
   void OnQr(const QrScanned& e);
+  void OnHelpAsked(const HelpAsked& e);
+  void OnHelpDismissed(const HelpDismissed& e);
 
   void Go(ScreenId s);
   void WipeSession();

@@ -118,6 +118,10 @@ void App::OnWorkerEvent(const UiEvent& event) {
     }
   } else if (const auto* q = std::get_if<QrScanned>(&event)) {
     OnQr(*q);
+  } else if (const auto* h = std::get_if<HelpAsked>(&event)) {
+    OnHelpAsked(*h);
+  } else if (const auto* hd = std::get_if<HelpDismissed>(&event)) {
+    OnHelpDismissed(*hd);
   }
 }
 

@@ -74,6 +74,13 @@ void App::RefreshStaff() {
   desk_.view.counters.clear();
   desk_.view.dossiers.clear();
   desk_.view.failed_tickets.clear();
+  desk_.view.help.clear();
+  // Citizens waiting for help first: staff mode shows them at the top.
+  if (auto help = deps_.store->help().Open(); help.ok()) {
+    desk_.view.help = std::move(*help);
+  } else {
+    std::cerr << "kiosk: staff help list: " << help.status().ToString() << "\n";
+  }
   core::TicketDesk desk(*deps_.store, catalog_, config());
   for (const auto& c : core::Counters(catalog_)) {
     StaffView::Counter row;

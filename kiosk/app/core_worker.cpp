@@ -113,4 +113,20 @@ uint64_t CoreWorker::CheckPin(std::string pin, PinRole role) {
   });
 }
 
+uint64_t CoreWorker::AskHelp(std::string screen) {
+  return Enqueue([this, screen = std::move(screen)](Store* store, uint64_t id) {
+    HelpAsked done{id, NoStore()};
+    if (store) done.asked = store->help().Ask(screen);
+    events_.Push(std::move(done));
+  });
+}
+
+uint64_t CoreWorker::DismissHelp(int64_t help_id) {
+  return Enqueue([this, help_id](Store* store, uint64_t id) {
+    HelpDismissed done{id, NoStore()};
+    if (store) done.dismissed = store->help().Dismiss(help_id);
+    events_.Push(std::move(done));
+  });
+}
+
 }  // namespace mck::app

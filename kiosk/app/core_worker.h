@@ -1,7 +1,7 @@
 // The kiosk's store writes and the staff PIN's key derivation, off the UI thread: the App asks
 // the CoreService, which runs the use cases (kiosk/core/) and answers with an event on the
-// EventQueue (SubmitFinished, TicketReserved, DecisionRecorded, RatingStored, PinChecked). The
-// screen meanwhile shows a calm "Đang lưu…".
+// EventQueue (SubmitFinished, TicketReserved, DecisionRecorded, RatingStored, PinChecked,
+// HelpAsked, HelpDismissed). The screen meanwhile shows a calm "Đang lưu…".
 //
 //   CoreWorker  one thread with its OWN Store connection (opened on that thread), running the
 //               requests in order. Short reads (look-up, staff lists, a reprint's document) stay
@@ -39,6 +39,10 @@ class CoreService {
   virtual uint64_t Rate(core::RatingInput rating) = 0;                           // RatingStored
   // PinChecked; the technician's PIN (technician mode) has its own count and lock-out.
   virtual uint64_t CheckPin(std::string pin, PinRole role = PinRole::kStaff) = 0;
+  // A citizen's "Gọi cán bộ hỗ trợ" from `screen` (HelpAsked: the open request, new or found).
+  virtual uint64_t AskHelp(std::string screen) = 0;
+  // Staff have helped (HelpDismissed).
+  virtual uint64_t DismissHelp(int64_t help_id) = 0;
 };
 
 struct CoreWorkerOptions {
@@ -63,6 +67,8 @@ class CoreWorker final : public CoreService {
   uint64_t Decide(std::string client_id, CounterDecision decision) override;
   uint64_t Rate(core::RatingInput rating) override;
   uint64_t CheckPin(std::string pin, PinRole role = PinRole::kStaff) override;
+  uint64_t AskHelp(std::string screen) override;
+  uint64_t DismissHelp(int64_t help_id) override;
 
  private:
   uint64_t Enqueue(std::function<void(Store*, uint64_t id)> job);

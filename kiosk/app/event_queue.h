@@ -22,6 +22,7 @@
 #include "kiosk/core/submit.h"
 #include "kiosk/core/tickets.h"
 #include "offline/domain/status.h"
+#include "offline/store/help_requests.h"
 #include "offline/store/staff_auth.h"
 
 namespace mck::app {
@@ -99,6 +100,16 @@ struct RatingStored {
   uint64_t request_id = 0;
   Status status;
 };
+// A citizen's "Gọi cán bộ hỗ trợ" was recorded (or the open one found: created false), or why not.
+struct HelpAsked {
+  uint64_t request_id = 0;
+  Result<HelpDesk::Asked> asked = Status::Error(Code::kInternal, "no answer");
+};
+// Staff dismissed a help request (recorded with the time and an audit row), or why not.
+struct HelpDismissed {
+  uint64_t request_id = 0;
+  Result<HelpRequest> dismissed = Status::Error(Code::kInternal, "no answer");
+};
 // The staff PIN was checked (PBKDF2 on the worker).
 struct PinChecked {
   uint64_t request_id = 0;
@@ -122,7 +133,7 @@ struct TechnicianAnswer {
 
 using UiEvent = std::variant<PrintFinished, CardPresence, CardReadFinished, QrScanned, PortalLookupFinished,
                              QueueChanged, SyncStatus, SubmitFinished, TicketReserved, TicketPrintRecorded,
-                             DecisionRecorded, RatingStored, PinChecked, TechnicianAnswer>;
+                             DecisionRecorded, RatingStored, PinChecked, TechnicianAnswer, HelpAsked, HelpDismissed>;
 
 class EventQueue {
  public:

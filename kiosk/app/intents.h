@@ -21,6 +21,7 @@ enum class ScreenId {
   kIdentify,      // card, typed ID, or no card
   kApplicant,     // the applicant's details (typed or from the card)
   kProcedure,     // pick a procedure: by field or search
+  kBeforeStart,   // before the form: the papers to bring, the fee, how long it takes
   kForm,          // the procedure's form
   kDocuments,     // papers to bring to the counter
   kReview,        // everything once more, then "Nộp hồ sơ"
@@ -86,6 +87,7 @@ struct FilterField {  // lĩnh vực, or "" for all
 struct ChooseProcedure {
   std::string code;
 };
+struct BeforeStartDone {};  // "before you start" read: on to the form
 struct FormDone {};
 struct DocumentsDone {};
 struct Submit {};
@@ -109,6 +111,7 @@ struct ToggleInputMethod {};
 struct Listen {};    // "Nghe hướng dẫn": reads this screen's instruction, and turns the voice on
 struct VoiceOff {};  // "Tắt giọng đọc": silence, and no more reading of fields and errors
 struct ReadBack {};  // review: reads the applicant's data quietly, saying so first
+struct AskHelp {};  // "Gọi cán bộ hỗ trợ" (the footer, every citizen screen)
 
 // ---- staff mode ----
 struct StaffUnlock {};  // check the PIN typed in "staff.pin"
@@ -127,6 +130,10 @@ struct StaffReprintTicket {  // a number whose ticket did not print
 struct StaffOpenDossier {
   static constexpr ScreenId kScreen = ScreenId::kStaff;
   std::string client_id;
+};
+struct StaffDismissHelp {  // "Đã hỗ trợ": staff have helped at that kiosk
+  static constexpr ScreenId kScreen = ScreenId::kStaff;
+  int64_t help_id = 0;
 };
 struct StaffSyncNow {  // send what waits now, without waiting out a retry
   static constexpr ScreenId kScreen = ScreenId::kStaff;
@@ -194,12 +201,12 @@ using Intent =
     std::variant<intent::Start, intent::Go, intent::Back, intent::StartOver, intent::StillHere, intent::Focus,
                  intent::Unfocus, intent::Key, intent::Backspace, intent::SetValue, intent::ToggleDocument,
                  intent::IdentifyTyped, intent::IdentifyNoCard, intent::ReadChip, intent::ApplicantDone,
-                 intent::FilterField, intent::ChooseProcedure, intent::FormDone, intent::DocumentsDone, intent::Submit,
+                 intent::FilterField, intent::ChooseProcedure, intent::BeforeStartDone, intent::FormDone, intent::DocumentsDone, intent::Submit,
                  intent::ReprintReceipt, intent::Lookup, intent::TakeTicket, intent::SetScore, intent::SubmitRating,
                  intent::SetLanguage, intent::ToggleLargeText, intent::ToggleContrast, intent::ToggleInputMethod,
-                 intent::Listen, intent::VoiceOff, intent::ReadBack, intent::StaffUnlock,
+                 intent::Listen, intent::VoiceOff, intent::ReadBack, intent::AskHelp, intent::StaffUnlock,
                  intent::CallNext, intent::StaffReprintReceipt, intent::StaffReprintTicket, intent::StaffOpenDossier,
-                 intent::StaffSyncNow, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffDecide,
+                 intent::StaffSyncNow, intent::StaffDismissHelp, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffDecide,
                  intent::StaffRequeue, intent::StaffPrintOfficial, intent::TechUnlock, intent::TechOpen,
                  intent::TechStep, intent::TechChooseCa, intent::TechProvision, intent::TechPrintTest,
                  intent::TechRenew, intent::TechAskStop, intent::TechSpeech, intent::TechConfirmStop>;

@@ -90,6 +90,9 @@ struct StaffView {
     return static_cast<int>(std::count_if(dossiers.begin(), dossiers.end(),
                                           [](const DossierSummary& d) { return d.state != DossierState::kAccepted; }));
   }
+  // Citizens who asked for help ("Gọi cán bộ hỗ trợ") and were not helped yet, oldest first:
+  // shown at the top of staff mode with "Đã hỗ trợ".
+  std::vector<HelpRequest> help;
   std::vector<Ticket> failed_tickets;  // today's numbers whose ticket did not print
   std::string called;                  // "HT-003" just called, shown large
   std::string message_key;             // i18n key of a calm message ("staff.none_waiting", ...)
@@ -147,6 +150,11 @@ struct CitizenFlow {
   LookupView lookup;
   uint64_t lookup_request = 0;
   uint64_t rating_request = 0;
+  // "Gọi cán bộ hỗ trợ": kRunning while the core worker records it, kDone once staff are told
+  // (the footer shows the calm confirmation), kFailed when it could not be recorded. The request
+  // itself outlives the session (the wipe resets only this); staff dismiss it.
+  JobState help = JobState::kNone;
+  uint64_t help_request = 0;
   JobState card_read = JobState::kNone;
   uint64_t card_request = 0;
   bool card_present = false;
@@ -165,6 +173,7 @@ struct StaffDesk {
   StaffView view;
   std::optional<StaffDossierView> dossier;
   uint64_t decide_request = 0;
+  uint64_t dismiss_request = 0;  // "Đã hỗ trợ" being recorded (core worker)
   std::optional<Ticket> print_ticket;  // the ticket the staff print reprints (none: a document)
   std::string print_code;              // the dossier the staff print is for (audit)
 };

@@ -140,6 +140,20 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )SQL",
+    // 2: a citizen's "Gọi cán bộ hỗ trợ" (docs/ui.md "Asking for help"). No personal data: the
+    // kiosk, the screen it was asked from, when; and when staff dismissed it. At most one open
+    // request per kiosk (a second press while one is open finds the first).
+    R"SQL(
+CREATE TABLE help_requests(
+  id             INTEGER PRIMARY KEY,
+  kiosk_number   INTEGER NOT NULL,
+  screen         TEXT NOT NULL,
+  requested_at   TEXT NOT NULL,    -- RFC 3339, +07:00
+  requested_unix INTEGER NOT NULL,
+  dismissed_at   TEXT              -- RFC 3339, +07:00; NULL while open
+);
+CREATE UNIQUE INDEX help_requests_one_open ON help_requests(kiosk_number) WHERE dismissed_at IS NULL;
+)SQL",
 };
 
 }  // namespace

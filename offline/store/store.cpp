@@ -38,6 +38,7 @@ Store::Store(std::unique_ptr<StoreCore> core)
       dossiers_(*core_),
       outbox_(*core_),
       tickets_(*core_),
+      help_(*core_),
       decisions_(*core_),
       ratings_(*core_),
       catalog_(*core_),

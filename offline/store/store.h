@@ -7,6 +7,7 @@
 //   store.dossiers()   DossierStore  submit, list, get, attachments        (dossiers.h)
 //   store.outbox()     Outbox        the sync engine's queue and leases     (outbox.h)
 //   store.tickets()    TicketBook    queue tickets                          (tickets.h)
+//   store.help()       HelpDesk      citizens' "Gọi cán bộ hỗ trợ"          (help_requests.h)
 //   store.decisions()  DecisionStore counter decisions                      (counter_records.h)
 //   store.ratings()    RatingStore   citizens' ratings                      (counter_records.h)
 //   store.catalog()    CatalogCache  the procedure catalog                  (catalog_cache.h)
@@ -38,6 +39,7 @@
 #include "offline/store/checkpointer.h"
 #include "offline/store/counter_records.h"
 #include "offline/store/dossiers.h"
+#include "offline/store/help_requests.h"
 #include "offline/store/options.h"
 #include "offline/store/outbox.h"
 #include "offline/store/settings.h"
@@ -69,7 +71,7 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   const std::filesystem::path& database_path() const { return db_path_; }
   // How this store's keys are kept (StoreOptions::key_protection): the enrolment keeps the mTLS
   // client key the same way.
@@ -78,6 +80,7 @@ class Store {
   DossierStore& dossiers() { return dossiers_; }
   Outbox& outbox() { return outbox_; }
   TicketBook& tickets() { return tickets_; }
+  HelpDesk& help() { return help_; }
   DecisionStore& decisions() { return decisions_; }
   RatingStore& ratings() { return ratings_; }
   CatalogCache& catalog() { return catalog_; }
@@ -122,6 +125,7 @@ class Store {
   DossierStore dossiers_;
   Outbox outbox_;
   TicketBook tickets_;
+  HelpDesk help_;
   DecisionStore decisions_;
   RatingStore ratings_;
   CatalogCache catalog_;

@@ -7,6 +7,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -125,6 +126,10 @@ std::string RenderPrometheus(const KioskMetrics& m) {
   w.Sample("mck_outbox_queue_depth", m.queue_depth);
   w.Metric("mck_outbox_oldest_unsent_age_seconds", "gauge", "Age of the oldest dossier not yet accepted (0: none).");
   w.Sample("mck_outbox_oldest_unsent_age_seconds", m.oldest_unsent_age_s);
+  w.Metric("mck_help_requests_open", "gauge", "Citizens' help requests staff have not dismissed yet.");
+  w.Sample("mck_help_requests_open", m.help_open);
+  w.Metric("mck_help_oldest_open_age_seconds", "gauge", "How long the oldest open help request has waited (0: none).");
+  w.Sample("mck_help_oldest_open_age_seconds", m.help_oldest_age_s);
   w.Metric("mck_sync_last_success_timestamp_seconds", "gauge",
            "End of the last sync pass that reached the portal without an error (Unix time; 0: never).");
   w.Sample("mck_sync_last_success_timestamp_seconds", m.last_success_unix.value_or(0));
@@ -171,6 +176,10 @@ Result<KioskMetrics> CollectMetrics(Store& store, const MetricsInputs& in) {
   auto oldest = store.outbox().OldestAgeSeconds();
   if (!oldest.ok()) return oldest.status();
   m.oldest_unsent_age_s = *oldest;
+  auto help = store.help().Open();
+  if (!help.ok()) return help.status();
+  m.help_open = static_cast<int64_t>(help->size());
+  if (!help->empty()) m.help_oldest_age_s = std::max<int64_t>(0, m.now_unix - help->front().requested_unix);
   for (auto [key, out] : {std::pair{settings::kLastSuccessUnix, &m.last_success_unix},
                           std::pair{settings::kLastPassUnix, &m.last_pass_unix}}) {
     auto v = Get(store, key);

@@ -35,6 +35,8 @@ struct KioskMetrics {
   int64_t now_unix = 0;
   int64_t queue_depth = 0;          // dossiers not yet accepted (queued + sending)
   int64_t oldest_unsent_age_s = 0;  // 0 when none
+  int64_t help_open = 0;            // citizens' "Gọi cán bộ hỗ trợ" not yet dismissed by staff
+  int64_t help_oldest_age_s = 0;    // how long the oldest of them has waited; 0 when none
   std::optional<int64_t> last_success_unix;
   std::optional<int64_t> last_pass_unix;
   std::map<std::string, int64_t> sync_failures;  // cause (CodeName) → total

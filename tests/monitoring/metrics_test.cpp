@@ -60,7 +60,8 @@ struct Bench {
 };
 
 std::string Expected(const std::string& version, int64_t now, int64_t depth, int64_t oldest, int64_t success,
-                     int64_t pass, int64_t unavailable, const std::string& printer, int64_t cert_at, int64_t days) {
+                     int64_t pass, int64_t unavailable, const std::string& printer, int64_t cert_at, int64_t days,
+                     int64_t help_open = 0, int64_t help_age = 0) {
   std::ostringstream o;
   o << "# HELP mck_build_info The kiosk software version (always 1).\n# TYPE mck_build_info gauge\n"
     << "mck_build_info{version=\"" << version << "\"} 1\n"
@@ -70,6 +71,10 @@ std::string Expected(const std::string& version, int64_t now, int64_t depth, int
     << "# TYPE mck_outbox_queue_depth gauge\nmck_outbox_queue_depth " << depth << "\n"
     << "# HELP mck_outbox_oldest_unsent_age_seconds Age of the oldest dossier not yet accepted (0: none).\n"
     << "# TYPE mck_outbox_oldest_unsent_age_seconds gauge\nmck_outbox_oldest_unsent_age_seconds " << oldest
+    << "\n# HELP mck_help_requests_open Citizens' help requests staff have not dismissed yet.\n"
+    << "# TYPE mck_help_requests_open gauge\nmck_help_requests_open " << help_open << "\n"
+    << "# HELP mck_help_oldest_open_age_seconds How long the oldest open help request has waited (0: none).\n"
+    << "# TYPE mck_help_oldest_open_age_seconds gauge\nmck_help_oldest_open_age_seconds " << help_age
     << "\n# HELP mck_sync_last_success_timestamp_seconds End of the last sync pass that reached the portal "
        "without an error (Unix time; 0: never).\n"
     << "# TYPE mck_sync_last_success_timestamp_seconds gauge\nmck_sync_last_success_timestamp_seconds " << success
@@ -114,7 +119,10 @@ TEST_CASE("metrics: the file after a pass has the exact figures of the store (qu
   const int64_t cert_at = b.Unix() + 20 * 86400 + 7200;  // 20 days and 2 hours from now
   REQUIRE(b.store->settings().Put(settings::kCertExpiresAt, FormatRfc3339Vietnam(FromUnixSeconds(cert_at))).ok());
   auto ids = b.kiosk.SubmitDossiers(*b.store, 3, 0, b.rng);
-  b.clock.Advance(std::chrono::minutes(90));  // the oldest is 90 minutes old when the pass runs
+  b.clock.Advance(std::chrono::minutes(30));
+  auto help = b.store->help().Ask("form");  // a citizen asks for help an hour before the pass
+  REQUIRE(help.ok());
+  b.clock.Advance(std::chrono::minutes(60));  // the oldest is 90 minutes old when the pass runs
   b.portal.Fail("POST /api/v1/dossiers", FakeFault::Answer(500), 3);
   auto syncer = std::make_unique<Syncer>(*b.store, b.portal, b.clock, b.options);
   auto first = syncer->RunOnce();
@@ -122,7 +130,8 @@ TEST_CASE("metrics: the file after a pass has the exact figures of the store (qu
   REQUIRE(first->retried == 3);
   const int64_t t1 = b.Unix();
   CHECK(Slurp(b.options.metrics_textfile) ==
-        Expected("1.4.0", t1, 3, 5400, 0, t1, 3, "paper_low", cert_at, 20));  // 20 d 0 h 30 min left
+        Expected("1.4.0", t1, 3, 5400, 0, t1, 3, "paper_low", cert_at, 20, 1, 3600));  // 20 d 0 h 30 min left
+  REQUIRE(b.store->help().Dismiss(help->request.id).ok());  // staff helped: none open at the next pass
 
   // The portal is back: everything is delivered, the counters keep their totals.
   b.printer = "paper_out";

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "offline/store/migrations.h"
 #include "tests/offline/store_fixture.h"
 #include "tests/support/cannot_run.h"
 
@@ -311,8 +312,8 @@ TEST_CASE("kioskctl db restore-backup puts the pre-migration backup back after a
   INFO(r.err);
   REQUIRE(r.code == 0);
   auto j = json::parse(r.out);
-  CHECK(j["schema_version"] == 1);
-  CHECK(Has(j["restored_from"].get<std::string>(), "kiosk.db.v1-"));
+  CHECK(j["schema_version"] == LatestSchemaVersion());  // this program's schema
+  CHECK(Has(j["restored_from"].get<std::string>(), "kiosk.db.v" + std::to_string(LatestSchemaVersion()) + "-"));
   CHECK(std::filesystem::exists(std::filesystem::path(j["replaced_dir"].get<std::string>()) / "kiosk.db"));
   auto list = cli("queue list --json");
   REQUIRE(list.code == 0);

@@ -19,6 +19,11 @@ using namespace mck::test;
 
 namespace {
 
+// "Today's release": the program's own schema version; the tests play the next one on top of it.
+// A function, not a constant: the migrations (another file's static) may not be initialised yet
+// when this file's statics are.
+int SchemaN() { return LatestSchemaVersion(); }
+
 // "The next release's" migration: a new column, filled for the existing rows, and an index.
 const std::string kMigration2 = R"SQL(
 ALTER TABLE dossiers ADD COLUMN channel TEXT NOT NULL DEFAULT 'kiosk';
@@ -52,11 +57,11 @@ int UserVersion(const std::filesystem::path& file) {
   return static_cast<int>(stmt->Int(0));
 }
 
-// A store at schema 1 (today's release) with dossiers, one with an attachment, and a staff PIN.
+// A store at schema SchemaN() (today's release) with dossiers, one with an attachment, and a staff PIN.
 std::vector<std::string> MakeReleaseN(const StoreOptions& o, const Clock& clock) {
   StoreOptions n = o;
   n.test_extra_migrations = {kMigration2};
-  n.test_stop_at_schema = 1;  // the previous program stopped here
+  n.test_stop_at_schema = SchemaN();  // the previous program stopped here
   auto store = OpenStore(n);
   std::vector<std::string> ids;
   ids.push_back(store->dossiers()
@@ -76,24 +81,24 @@ TEST_CASE("an upgrade backs the store up (0600, sealed, no plaintext), migrates 
   ManualClock clock(TestEpoch());
   StoreOptions o = TestOptions(dir, &clock);
   const auto ids = MakeReleaseN(o, clock);
-  REQUIRE(UserVersion(o.data_dir / "kiosk.db") == 1);
+  REQUIRE(UserVersion(o.data_dir / "kiosk.db") == SchemaN());
   REQUIRE(ListBackups(o.data_dir)->empty());  // creating a store is no upgrade
 
   o.test_extra_migrations = {kMigration2};
   auto store = OpenStore(o);
-  CHECK(UserVersion(o.data_dir / "kiosk.db") == 2);
+  CHECK(UserVersion(o.data_dir / "kiosk.db") == SchemaN() + 1);
   auto backups = ListBackups(o.data_dir);
   REQUIRE(backups.ok());
   REQUIRE(backups->size() == 1);
   const auto& b = backups->front();
-  CHECK(b.schema_version == 1);
-  CHECK(b.file.filename().string().rfind("kiosk.db.v1-2026112", 0) == 0);
+  CHECK(b.schema_version == SchemaN());
+  CHECK(b.file.filename().string().rfind("kiosk.db.v" + std::to_string(SchemaN()) + "-2026112", 0) == 0);
   struct stat st {};
   REQUIRE(::stat(b.file.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
   REQUIRE(::stat(BackupDir(o.data_dir).c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0700);
-  CHECK(UserVersion(b.file) == 1);
+  CHECK(UserVersion(b.file) == SchemaN());
   const std::string bytes = ReadAll(b.file);
   CHECK(bytes.find("Nguyễn Thị Hoà") == std::string::npos);
   CHECK(bytes.find("024190001234") == std::string::npos);
@@ -134,10 +139,10 @@ TEST_CASE(
     REQUIRE_FALSE(broken.ok());
     const Status& why = broken.status();
     CHECK(why.code() == Code::kFailedPrecondition);
-    CHECK(why.message_en().find("schema migration 1 -> 2 failed") != std::string::npos);
+    CHECK(why.message_en().find("schema migration " + std::to_string(SchemaN()) + " -> " + std::to_string(SchemaN() + 1) + " failed") != std::string::npos);
     CHECK(why.message_en().find("no_such_table") != std::string::npos);
     CHECK(why.message_vi().find("Không hồ sơ nào bị mất") != std::string::npos);
-    CHECK(why.message_vi().find(BackupDir(o.data_dir).string() + "/kiosk.db.v1-") != std::string::npos);
+    CHECK(why.message_vi().find(BackupDir(o.data_dir).string() + "/kiosk.db.v" + std::to_string(SchemaN()) + "-") != std::string::npos);
     CHECK(why.message_vi().find("Kỹ thuật viên") != std::string::npos);
     CHECK(ReadAll(db_file) == before);
     CHECK_FALSE(std::filesystem::exists(o.data_dir / "kiosk.db-wal"));
@@ -145,7 +150,7 @@ TEST_CASE(
   }
   auto backups = ListBackups(o.data_dir);
   REQUIRE(backups->size() == 2);  // one per attempt: the last 2 are kept
-  CHECK(UserVersion(backups->back().file) == 1);
+  CHECK(UserVersion(backups->back().file) == SchemaN());
 
   {
     StoreOptions old_program = o;  // the previous release still opens it
@@ -155,7 +160,7 @@ TEST_CASE(
   }
   o.test_extra_migrations = {kMigration2};  // the fixed release
   auto store = OpenStore(o);
-  CHECK(UserVersion(db_file) == 2);
+  CHECK(UserVersion(db_file) == SchemaN() + 1);
   CHECK(store->dossiers().List()->size() == ids.size());
   CHECK(store->Check()->ok());
 }
@@ -166,7 +171,7 @@ TEST_CASE("only the last two backups are kept") {
   StoreOptions o = TestOptions(dir, &clock);
   MakeReleaseN(o, clock);
   std::vector<std::string> migrations = {kMigration2};
-  for (int v = 3; v <= 5; ++v) {
+  for (int v = SchemaN() + 2; v <= SchemaN() + 4; ++v) {
     clock.Advance(std::chrono::minutes(1));
     migrations.push_back("CREATE TABLE upgrade_" + std::to_string(v) + "(x);");
     o.test_extra_migrations = migrations;
@@ -175,9 +180,9 @@ TEST_CASE("only the last two backups are kept") {
   }
   auto backups = ListBackups(o.data_dir);
   REQUIRE(backups->size() == 2);
-  CHECK(backups->at(0).schema_version == 2);
-  CHECK(backups->at(1).schema_version == 3);
-  CHECK(UserVersion(o.data_dir / "kiosk.db") == 4);
+  CHECK(backups->at(0).schema_version == SchemaN() + 1);
+  CHECK(backups->at(1).schema_version == SchemaN() + 2);
+  CHECK(UserVersion(o.data_dir / "kiosk.db") == SchemaN() + 3);
 }
 
 TEST_CASE("no backup, no migration: a backup directory that cannot be made leaves the store as it was") {
@@ -192,7 +197,7 @@ TEST_CASE("no backup, no migration: a backup directory that cannot be made leave
   REQUIRE_FALSE(s.ok());
   CHECK(s.status().message_vi().find("sao lưu") != std::string::npos);
   CHECK(ReadAll(o.data_dir / "kiosk.db") == before);
-  CHECK(UserVersion(o.data_dir / "kiosk.db") == 1);
+  CHECK(UserVersion(o.data_dir / "kiosk.db") == SchemaN());
 }
 
 TEST_CASE("a store from a newer program (a downgrade) is refused without touching the file or backing it up") {
@@ -201,7 +206,7 @@ TEST_CASE("a store from a newer program (a downgrade) is refused without touchin
   StoreOptions o = TestOptions(dir, &clock);
   MakeReleaseN(o, clock);
   o.test_extra_migrations = {kMigration2};
-  OpenStore(o);  // now at 2
+  OpenStore(o);  // now at SchemaN() + 1
   const std::string before = ReadAll(o.data_dir / "kiosk.db");
   const size_t backups = ListBackups(o.data_dir)->size();
   StoreOptions old_program = o;
@@ -222,17 +227,17 @@ TEST_CASE("a backup is restored over a store from a newer program: the old progr
   const auto ids = MakeReleaseN(o, clock);
   StoreOptions next = o;
   next.test_extra_migrations = {kMigration2};
-  OpenStore(next);  // migrated to 2, backup v1 taken
+  OpenStore(next);  // migrated to SchemaN() + 1, backup vN taken
   const std::string migrated = ReadAll(o.data_dir / "kiosk.db");
   auto backups = ListBackups(o.data_dir);
   REQUIRE(backups->size() == 1);
   const std::string backup_bytes = ReadAll(backups->front().file);
 
-  // The old program (schema 1) refuses the file; the technician restores the backup.
+  // The old program (schema SchemaN()) refuses the file; the technician restores the backup.
   REQUIRE_FALSE(Store::Open(o).ok());
   auto report = RestoreBackup(o.data_dir, backups->front().file, LatestSchemaVersion(), clock.Now());
   REQUIRE(report.ok());
-  CHECK(report->schema_version == 1);
+  CHECK(report->schema_version == SchemaN());
   CHECK(ReadAll(backups->front().file) == backup_bytes);  // the backup itself is untouched
   // Nothing deleted: the replaced database is kept, byte for byte.
   REQUIRE_FALSE(report->replaced_dir.empty());

@@ -80,7 +80,8 @@ void AppDriver::Settle() {
 bool AppDriver::IsCoreAnswer(const UiEvent& e) {
   return std::holds_alternative<SubmitFinished>(e) || std::holds_alternative<TicketReserved>(e) ||
          std::holds_alternative<TicketPrintRecorded>(e) || std::holds_alternative<DecisionRecorded>(e) ||
-         std::holds_alternative<RatingStored>(e) || std::holds_alternative<PinChecked>(e);
+         std::holds_alternative<RatingStored>(e) || std::holds_alternative<PinChecked>(e) ||
+         std::holds_alternative<HelpAsked>(e) || std::holds_alternative<HelpDismissed>(e);
 }
 
 void AppDriver::Type(const std::string& key, InputKind input, const std::string& keys) {

@@ -84,6 +84,7 @@ TEST_CASE("a typed submission is stored with the Telex text exactly before 'Đã
   f.Do(intent::ApplicantDone{});
   REQUIRE(f.app->screen() == ScreenId::kProcedure);
   f.Do(intent::ChooseProcedure{.code = "1.001193"});
+  f.Do(intent::BeforeStartDone{});
   REQUIRE(f.app->screen() == ScreenId::kForm);
   f.Type("fields.child_name", InputKind::kText, "Nguyeenx Vawn An");
   f.Type("fields.child_dob", InputKind::kDate, "01092025");

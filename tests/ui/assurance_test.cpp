@@ -72,6 +72,7 @@ struct Fixture : uitest::AppDriver {
     Do(intent::ApplicantDone{});
     REQUIRE(app->screen() == ScreenId::kProcedure);
     Do(intent::ChooseProcedure{.code = "1.001193"});
+    Do(intent::BeforeStartDone{});
     Type("fields.child_name", InputKind::kText, "Nguyeenx Vawn An");
     Type("fields.child_dob", InputKind::kDate, "01092025");
     Do(intent::SetValue{.key = "fields.child_gender", .value = "Nam"});

@@ -163,6 +163,35 @@ TEST_CASE("staff mode: a wrong PIN is refused, the right one opens the queue, an
   CHECK(Job(out, 1)["printed"] == true);
 }
 
+TEST_CASE("help round trip: a citizen asks from the form, keeps their entries, staff see the request and dismiss it") {
+  const auto out = OutDir("help");
+  REQUIRE(RunScript("help-roundtrip.script", out, std::string("--kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810") ==
+          0);
+  auto store = OpenStore(out);
+  CHECK(store->help().Open()->empty());  // staff dismissed it
+  auto request = store->help().Get(1);
+  REQUIRE(request.ok());
+  CHECK(request->kiosk_number == 7);
+  CHECK(request->screen == "form");
+  CHECK(request->requested_at.substr(19) == "+07:00");
+  REQUIRE(request->dismissed_at.has_value());
+  CHECK(*request->dismissed_at >= request->requested_at);
+  CHECK_FALSE(store->help().Get(2).ok());  // one press, one request
+  auto db = Db::Open((out / "data" / "kiosk.db").string());
+  REQUIRE(db.ok());
+  auto audit = (*db)->Prepare("SELECT actor, action FROM audit_log WHERE subject = 'help-1' ORDER BY id");
+  REQUIRE(audit.ok());
+  std::vector<std::string> rows;
+  Status st;
+  while (audit->Step(&st)) rows.push_back(audit->Text(0) + " " + audit->Text(1));
+  CHECK(rows == std::vector<std::string>{"kiosk help.requested", "staff help.dismissed"});
+  for (const char* shot : {"before-start.png", "before-start-large.png", "form-help-sent.png", "staff-help.png"}) {
+    CAPTURE(shot);
+    CHECK(std::filesystem::file_size(out / "shots" / shot) > 10000);
+  }
+  CHECK(store->Check()->ok());
+}
+
 TEST_CASE("partial redraw: every frame equals a whole redraw, pixel for pixel (MCK_UI_VERIFY_DAMAGE)") {
   // The kiosk redraws and presents only the damaged rectangles (kiosk/app/ui/presenter.h). With
   // the check on it draws every frame whole into a second surface as well and stops with status

@@ -119,6 +119,7 @@ struct Kiosk : uitest::AppDriver {
     Do(intent::SetValue{.key = "applicant.gender", .value = "Nữ"});
     Do(intent::ApplicantDone{});
     Do(intent::ChooseProcedure{.code = "1.001193"});
+    Do(intent::BeforeStartDone{});
     Type("fields.child_name", InputKind::kText, "Nguyeenx Vawn An");
     Type("fields.child_dob", InputKind::kDate, "01092025");
     Do(intent::SetValue{.key = "fields.child_gender", .value = "Nam"});

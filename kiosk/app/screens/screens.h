@@ -13,6 +13,7 @@ void DrawMenu(Ui& ui);
 void DrawIdentify(Ui& ui);
 void DrawApplicant(Ui& ui);
 void DrawProcedure(Ui& ui);
+void DrawBeforeStart(Ui& ui);
 void DrawForm(Ui& ui);
 void DrawDocuments(Ui& ui);
 void DrawReview(Ui& ui);

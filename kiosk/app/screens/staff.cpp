@@ -44,6 +44,36 @@ void DrawStaff(Ui& ui) {
       if (!detail.empty()) Wrapped(ui, detail, ui.F().small, colors::kText);
     }
   }
+  // Citizens waiting for help, first and prominent: "Kiosk 07 cần hỗ trợ — từ 10:42 (5 phút)".
+  if (!v.help.empty()) {
+    const float hw = ImGui::GetContentRegionAvail().x;
+    const float hbw = std::min(hw * 0.3f, ui.S(360));
+    Wrapped(ui, ui.app.strings().Format("staff.help_title", {std::to_string(v.help.size())}), ui.F().bold,
+            colors::kError);
+    const int64_t now = UnixSeconds(app.Now());
+    int n = 0;  // tapped by position, oldest first: "staff.help_done.1"
+    for (const auto& h : v.help) {
+      ++n;
+      char kiosk[8];
+      std::snprintf(kiosk, sizeof kiosk, "%02d", h.kiosk_number);
+      const std::string since = h.requested_at.size() >= 16 ? h.requested_at.substr(11, 5) : h.requested_at;
+      const int64_t minutes = std::max<int64_t>(0, (now - h.requested_unix) / 60);
+      const std::string where = ui.T("help.screen." + h.screen);
+      const std::string text =
+          ui.app.strings().Format("staff.help_row", {kiosk, since, std::to_string(minutes), where});
+      const float y = ImGui::GetCursorPosY();
+      const float x = ImGui::GetCursorPosX();
+      Wrapped(ui, text, ui.F().bold, colors::kText, hw - hbw - ui.S(24));
+      const float after = ImGui::GetCursorPosY();
+      ImGui::SetCursorPos(ImVec2(x + hw - hbw, y));
+      if (TouchButton(ui, "staff.help_done." + std::to_string(n), ui.T("staff.help_dismiss"),
+                      ImVec2(hbw, ui.S(84)), ButtonKind::kPrimary)) {
+        ui.Emit(intent::StaffDismissHelp{.help_id = h.id});
+      }
+      if (ImGui::GetCursorPosY() < after) ImGui::SetCursorPosY(after);
+    }
+    ImGui::Dummy(ImVec2(0, ui.S(8)));
+  }
   float w = 0, bw = 0;  // the column's width and its buttons', set by begin_column
   // A line of text with a button at its right.
   auto row = [&](const std::string& text, ImFont* font, const std::string& id, const std::string& label, bool primary) {

@@ -156,6 +156,36 @@ void DrawFooter(Ui& ui) {
       ui.Emit(intent::VoiceOff{});
     }
   }
+  // Right half: "Gọi cán bộ hỗ trợ" (footer.help), or what became of it.
+  const float hpad = ui.S(12);
+  const float side = ui.S(ui.portrait() ? 32 : 64);
+  const float x = half + hpad;
+  const float w = half - hpad - side;
+  const ImVec2 size(w, h - 2 * hpad);
+  ImGui::SetCursorPos(ImVec2(x, hpad));
+  switch (ui.app.help()) {
+    case JobState::kNone:
+    case JobState::kFailed:
+      if (TouchButton(ui, "footer.help",
+                      ui.T(ui.app.help() == JobState::kFailed ? "help.ask_again" : "help.ask"), size,
+                      ButtonKind::kSecondary, ui.F().bold)) {
+        ui.Emit(intent::AskHelp{});
+      }
+      break;
+    case JobState::kRunning:
+      ImGui::SetCursorPos(ImVec2(x, (h - ui.F().body->FontSize) / 2));
+      Wrapped(ui, ui.T("help.asking"), ui.F().body, colors::kMuted, w);
+      break;
+    case JobState::kDone: {
+      // Calm and in place: the citizen keeps their screen and everything typed.
+      ImFont* f = ui.F().bold;
+      const float th = f->CalcTextSizeA(f->FontSize, FLT_MAX, w, ui.T("help.sent").c_str()).y;
+      ImGui::SetCursorPos(ImVec2(x, std::max(hpad / 2, (h - th) / 2)));
+      Wrapped(ui, ui.T("help.sent"), f, colors::kOk, w);
+      MarkItem(ui, "footer.help_sent");
+      break;
+    }
+  }
   ImGui::End();
   ImGui::PopStyleVar();
   ImGui::PopStyleColor();
@@ -175,6 +205,7 @@ void DrawBody(Ui& ui) {
     case ScreenId::kIdentify: DrawIdentify(ui); break;
     case ScreenId::kApplicant: DrawApplicant(ui); break;
     case ScreenId::kProcedure: DrawProcedure(ui); break;
+    case ScreenId::kBeforeStart: DrawBeforeStart(ui); break;
     case ScreenId::kForm: DrawForm(ui); break;
     case ScreenId::kDocuments: DrawDocuments(ui); break;
     case ScreenId::kReview: DrawReview(ui); break;
