@@ -120,8 +120,9 @@ TEST_CASE("the elderly birth-registration walk-through reaches the printed recei
     CHECK(r.human * 0.02 <= r.on + 1e-3);
     if (r.read > 0) CHECK(r.human > 0);
   }
-  const std::vector<std::string> walked = {"attract", "menu", "identify",  "applicant", "procedure", "form",
-                                           "procedure", "form", "documents", "review", "submitted"};
+  const std::vector<std::string> walked = {"attract",      "menu",         "identify",  "applicant",
+                                           "procedure",    "before_start", "procedure", "before_start",
+                                           "form",         "documents",    "review",    "submitted"};
   CHECK(screens == walked);
   REQUIRE(rows.size() == walked.size());
   for (size_t i = 1; i < rows.size(); ++i) CHECK(rows[i].entered >= rows[i - 1].entered);
