@@ -1,4 +1,7 @@
 // The sync engine's outbox pass. Status polling, catalog and heartbeat are in syncer_extras.cpp.
+// Long file: the pass is one state machine — leases, a batch's overlapped POSTs and its group
+// commit, the pushback that stops a batch, the portal-wide pause — and reads best whole; the
+// batch's overlapped delivery is the part to split out next (docs/sync.md).
 #include "offline/sync/syncer.h"
 
 #include <unistd.h>
