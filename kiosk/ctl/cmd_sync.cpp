@@ -73,10 +73,12 @@ void PrintSummary(const SyncSummary& s) {
 int Sync(Context& ctx) {
   const bool once = ctx.TakeFlag("--once");
   const bool drain = ctx.TakeFlag("--drain");
-  long lease_s = 180, base_ms = 2000, cap_ms = 15 * 60 * 1000, batch = 16, chunk_kb = 256, in_flight = 0;
+  long lease_s = 180, base_ms = 2000, cap_ms = 15 * 60 * 1000, batch = 16, chunk_kb = 256, in_flight = 0,
+       portal_doublings = BackoffPolicy{}.portal_doublings;
   if (!TakeInt(ctx, "--lease-s", 5, 3600, &lease_s) || !TakeInt(ctx, "--backoff-base-ms", 1, 3600000, &base_ms) ||
       !TakeInt(ctx, "--backoff-cap-ms", 1, 24 * 3600000L, &cap_ms) || !TakeInt(ctx, "--batch", 1, 500, &batch) ||
-      !TakeInt(ctx, "--chunk-kb", 1, 65536, &chunk_kb) || !TakeInt(ctx, "--in-flight", 1, 32, &in_flight)) {
+      !TakeInt(ctx, "--chunk-kb", 1, 65536, &chunk_kb) || !TakeInt(ctx, "--in-flight", 1, 32, &in_flight) ||
+      !TakeInt(ctx, "--portal-doublings", 0, 20, &portal_doublings)) {
     return kExitBadInput;
   }
   if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
@@ -104,6 +106,7 @@ int Sync(Context& ctx) {
   o.lease = std::chrono::seconds(lease_s);
   o.backoff.base = std::chrono::milliseconds(base_ms);
   o.backoff.cap = std::chrono::milliseconds(cap_ms);
+  o.backoff.portal_doublings = static_cast<int>(portal_doublings);  // tests: 0, the item's own ladder
   o.batch = static_cast<int>(batch);
   o.chunk_bytes = static_cast<size_t>(chunk_kb) * 1024;
   o.software_version = MCK_VERSION;

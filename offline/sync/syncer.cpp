@@ -456,8 +456,12 @@ Result<SyncSummary> Syncer::Pass() {
     end_pass = true;
   }
   int failures_in_row = 0;
+  // One pushback is one pause: the overlapped answers of a batch that all say 429 or 503 must not
+  // climb the pause ladder once each (two at once would start the fleet at 512 s, not 256 s).
+  bool paused_this_pass = false;
   auto pause_portal = [&](std::optional<milliseconds> retry_after) {
-    PausePortal(retry_after, sum);
+    if (!paused_this_pass) PausePortal(retry_after, sum);
+    paused_this_pass = true;
     end_pass = true;
   };
   while (!end_pass && !stop_) {

@@ -267,6 +267,8 @@ TEST_CASE("a whole citizen flow with the voice on: labels and errors are read, p
   REQUIRE(f.app->screen() == ScreenId::kProcedure);
   f.Do(intent::Listen{});
   f.Do(intent::ChooseProcedure{.code = "1.001193"});
+  REQUIRE(f.app->screen() == ScreenId::kBeforeStart);
+  f.Do(intent::BeforeStartDone{});
   REQUIRE(f.app->screen() == ScreenId::kForm);
   // A form field: its catalog label (and help).
   mark = f.voice.log.size();
