@@ -38,8 +38,14 @@ void DrawSubmitted(Ui& ui) {
   Title(ui, ui.T("submitted.title"));
   const float avail = ImGui::GetContentRegionAvail().x;
   BeginDragList(ui, "submitted.list", ImVec2(0, BodyHeight(ui)));
-  const float qr_side = ui.S(ui.portrait() ? 420 : 380);
-  const float text_w = ui.portrait() ? avail - ui.S(24) : avail - qr_side - ui.S(72);
+  const printer::PaymentQr* pay = app.payment();
+  // Landscape with a fee: the payment QR stands beside the look-up one, both in view at once
+  // (below them it fell under the buttons at 1920x1080).
+  const bool side_by_side = pay && !ui.portrait();
+  const float qr_side = ui.S(ui.portrait() ? 420 : side_by_side ? 320 : 380);
+  const float text_w = ui.portrait()   ? avail - ui.S(24)
+                       : side_by_side ? avail - 2 * qr_side - ui.S(72) - ui.S(48)
+                                      : avail - qr_side - ui.S(72);
   ImGui::BeginGroup();
   Wrapped(ui, ui.T("submitted.code_label"), ui.F().body, colors::kMuted, text_w);
   ImGui::PushFont(ui.F().title);
@@ -76,26 +82,40 @@ void DrawSubmitted(Ui& ui) {
   DrawQr(sub->client_id, qr_side);
   Wrapped(ui, ui.T("submitted.qr_hint"), ui.F().small, colors::kMuted, qr_side);
   ImGui::EndGroup();
-  if (const printer::PaymentQr* pay = app.payment()) {
+  if (pay) {
     // The fee by bank transfer: the code carries the amount and the dossier's code, the same
     // VietQR as on the slip (both from the stored dossier).
-    ImGui::Dummy(ImVec2(0, ui.S(24)));
-    Wrapped(ui, ui.T("submitted.fee_title") + " " + FormatVnd(pay->amount_vnd, app.strings().language() == Language::kEn),
-            ui.F().bold, colors::kText, avail - ui.S(24));
-    Wrapped(ui, ui.T("submitted.fee_hint"), ui.F().body, colors::kText, avail - ui.S(24));
-    const float pay_side = ui.S(ui.portrait() ? 420 : 380);
-    ImGui::BeginGroup();
-    DrawQr(pay->payload, pay_side);
-    MarkItem(ui, "submitted.vietqr");
-    ImGui::EndGroup();
-    ImGui::SameLine(0, ui.S(32));
-    ImGui::BeginGroup();
-    const float w = std::max(ui.S(200), avail - pay_side - ui.S(56));
-    Wrapped(ui, ui.T("submitted.fee_account") + " " + pay->account_name, ui.F().body, colors::kText, w);
-    Wrapped(ui, ui.T("submitted.fee_number") + " " + pay->account, ui.F().body, colors::kText, w);
-    Wrapped(ui, ui.T("submitted.fee_purpose") + " " + pay->purpose, ui.F().bold, colors::kText, w);
-    Wrapped(ui, ui.T("submitted.fee_later"), ui.F().small, colors::kMuted, w);
-    ImGui::EndGroup();
+    const bool en = app.strings().language() == Language::kEn;
+    const std::string title = ui.T("submitted.fee_title") + " " + FormatVnd(pay->amount_vnd, en);
+    if (side_by_side) {
+      ImGui::SameLine(0, ui.S(48));
+      ImGui::BeginGroup();
+      DrawQr(pay->payload, qr_side);
+      MarkItem(ui, "submitted.vietqr");
+      Wrapped(ui, title, ui.F().bold, colors::kText, qr_side);
+      Wrapped(ui, ui.T("submitted.fee_purpose") + " " + pay->purpose, ui.F().small, colors::kText, qr_side);
+      Wrapped(ui, ui.T("submitted.fee_account") + " " + pay->account_name, ui.F().small, colors::kText, qr_side);
+      Wrapped(ui, ui.T("submitted.fee_number") + " " + pay->account, ui.F().small, colors::kText, qr_side);
+      ImGui::EndGroup();
+      Wrapped(ui, ui.T("submitted.fee_hint") + " " + ui.T("submitted.fee_later"), ui.F().body, colors::kText,
+              avail - ui.S(24));
+    } else {
+      ImGui::Dummy(ImVec2(0, ui.S(24)));
+      Wrapped(ui, title, ui.F().bold, colors::kText, avail - ui.S(24));
+      Wrapped(ui, ui.T("submitted.fee_hint"), ui.F().body, colors::kText, avail - ui.S(24));
+      ImGui::BeginGroup();
+      DrawQr(pay->payload, qr_side);
+      MarkItem(ui, "submitted.vietqr");
+      ImGui::EndGroup();
+      ImGui::SameLine(0, ui.S(32));
+      ImGui::BeginGroup();
+      const float w = std::max(ui.S(200), avail - qr_side - ui.S(56));
+      Wrapped(ui, ui.T("submitted.fee_account") + " " + pay->account_name, ui.F().body, colors::kText, w);
+      Wrapped(ui, ui.T("submitted.fee_number") + " " + pay->account, ui.F().body, colors::kText, w);
+      Wrapped(ui, ui.T("submitted.fee_purpose") + " " + pay->purpose, ui.F().bold, colors::kText, w);
+      Wrapped(ui, ui.T("submitted.fee_later"), ui.F().small, colors::kMuted, w);
+      ImGui::EndGroup();
+    }
   }
   EndDragList(ui, "submitted.list");
 
