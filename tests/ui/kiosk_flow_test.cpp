@@ -193,20 +193,23 @@ TEST_CASE("help round trip: a citizen asks from the form, keeps their entries, s
 }
 
 TEST_CASE("partial redraw: every frame equals a whole redraw, pixel for pixel (MCK_UI_VERIFY_DAMAGE)") {
-  // The kiosk redraws and presents only the damaged rectangles (kiosk/app/ui/presenter.h). With
-  // the check on it draws every frame whole into a second surface as well and stops with status
-  // 1 at the first pixel that differs; the log says how many frames were compared.
+  // The kiosk redraws and presents only the damaged rectangles (kiosk/app/ui/presenter.h), and
+  // fills opaque rectangles without blending (ui/opaque_fill.h). With the check on it draws every
+  // frame whole into a second surface as well, by SDL alone, and stops with status 1 at the first
+  // pixel that differs; the log says how many frames were compared.
   const auto out = OutDir("damage");
   setenv("MCK_UI_VERIFY_DAMAGE", "1", 1);
   const int rc = RunScript("damage-verify.script", out);
   unsetenv("MCK_UI_VERIFY_DAMAGE");
   REQUIRE(rc == 0);
   const std::string log = mck::test::ReadAll(out / "kiosk.log");
-  const std::regex summary(R"(verify-damage: (\d+) frames equal to a whole redraw, (\d+) of them partial)");
+  const std::regex summary(
+      R"(verify-damage: (\d+) frames equal to a whole redraw, (\d+) of them partial, (\d+) opaque rectangles)");
   std::smatch m;
   REQUIRE(std::regex_search(log, m, summary));
   CHECK(std::stol(m[1]) >= 100);  // the check ran on every frame of the walk-through
   CHECK(std::stol(m[2]) >= 50);   // and most of them redrew only a part of the window
+  CHECK(std::stol(m[3]) >= 1000);  // window backgrounds, tiles' middles: filled plainly every frame
 }
 
 TEST_CASE("the trace (MCK_KIOSK_TRACE) logs taps without their positions") {

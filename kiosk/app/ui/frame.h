@@ -98,13 +98,6 @@ struct Ui {
   const std::string& T(const std::string& key) const { return app.T(key); }
   void Emit(Intent in) { intents.push_back(std::move(in)); }
   void Go(ScreenId s) { Emit(intent::Go{.screen = s}); }
-  // True while a list follows a finger or flings: tiles are drawn the cheap way (FillRounded).
-  bool ListMoving() const {
-    for (const auto& [id, d] : lists) {
-      if ((d.pressed() && d.dragging()) || d.flinging()) return true;
-    }
-    return false;
-  }
   // True while a list is being dragged: the tap under the finger must not fire.
   bool TapSuppressed() const {
     for (const auto& [id, d] : lists) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "kiosk/app/ui/draw_clip.h"
+#include "kiosk/app/ui/opaque_fill.h"
 
 namespace mck::app::ui {
 namespace {
@@ -21,8 +22,10 @@ void SetColor(SDL_Renderer* r, ImU32 c) {
 // Draws every command of `dd` that meets `area`, clipped to it, in ImGui's order. Commands are
 // kept whole (SDL's software path pairs consecutive triangles into rectangles, so dropping some
 // could change how the others are drawn). `font` replaces ImGui's texture id when not null
-// (the verification renderer has its own copy of the atlas).
-void DrawArea(SDL_Renderer* r, const ImDrawData& dd, const PixelRect& area, int width, int height, SDL_Texture* font) {
+// (the verification renderer has its own copy of the atlas). Returns the number of plain fills.
+long long DrawArea(SDL_Renderer* r, const ImDrawData& dd, const PixelRect& area, int width, int height,
+                   SDL_Texture* font, bool opaque_fills) {
+  long long fills = 0;
   for (int n = 0; n < dd.CmdListsCount; ++n) {
     const ImDrawList* list = dd.CmdLists[n];
     for (const ImDrawCmd& cmd : list->CmdBuffer) {
@@ -34,15 +37,22 @@ void DrawArea(SDL_Renderer* r, const ImDrawData& dd, const PixelRect& area, int 
       if (clip.empty()) continue;
       const SDL_Rect sr{clip.x, clip.y, clip.w, clip.h};
       SDL_RenderSetClipRect(r, &sr);
-      const ImDrawVert* v = list->VtxBuffer.Data + cmd.VtxOffset;
       SDL_Texture* tex = font ? font : static_cast<SDL_Texture*>(cmd.GetTexID());
-      SDL_RenderGeometryRaw(r, tex, &v->pos.x, sizeof(ImDrawVert), reinterpret_cast<const SDL_Color*>(&v->col),
-                            sizeof(ImDrawVert), &v->uv.x, sizeof(ImDrawVert),
-                            list->VtxBuffer.Size - static_cast<int>(cmd.VtxOffset),
-                            list->IdxBuffer.Data + cmd.IdxOffset, static_cast<int>(cmd.ElemCount), sizeof(ImDrawIdx));
+      const ImDrawVert* v = list->VtxBuffer.Data + cmd.VtxOffset;
+      const int vertices = list->VtxBuffer.Size - static_cast<int>(cmd.VtxOffset);
+      const ImDrawIdx* idx = list->IdxBuffer.Data + cmd.IdxOffset;
+      const int count = static_cast<int>(cmd.ElemCount);
+      if (opaque_fills) {
+        fills += DrawWithOpaqueFills(r, tex, v, vertices, idx, count);
+      } else {
+        SDL_RenderGeometryRaw(r, tex, &v->pos.x, sizeof(ImDrawVert), reinterpret_cast<const SDL_Color*>(&v->col),
+                              sizeof(ImDrawVert), &v->uv.x, sizeof(ImDrawVert), vertices, idx, count,
+                              sizeof(ImDrawIdx));
+      }
     }
   }
   SDL_RenderSetClipRect(r, nullptr);
+  return fills;
 }
 
 }  // namespace
@@ -104,7 +114,7 @@ Status Presenter::Draw(const ImDrawData& dd) {
     SetColor(renderer_, options_.background);
     const SDL_Rect sr{area.x, area.y, area.w, area.h};
     SDL_RenderFillRect(renderer_, &sr);
-    DrawArea(renderer_, dd, area, w, h, nullptr);
+    stats_.opaque_fills += DrawArea(renderer_, dd, area, w, h, nullptr, options_.opaque_fills);
     stats_.drawn_pixels += area.area();
   }
   SDL_RenderFlush(renderer_);
@@ -160,7 +170,7 @@ Status Presenter::Verify(const ImDrawData& dd) {
   SDL_SetRenderDrawBlendMode(check_renderer_, SDL_BLENDMODE_NONE);
   SetColor(check_renderer_, options_.background);
   SDL_RenderClear(check_renderer_);
-  DrawArea(check_renderer_, dd, PixelRect{0, 0, w, h}, w, h, check_font_);
+  DrawArea(check_renderer_, dd, PixelRect{0, 0, w, h}, w, h, check_font_, false);
   SDL_RenderFlush(check_renderer_);
 
   ++stats_.verified;

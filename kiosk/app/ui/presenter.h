@@ -8,9 +8,12 @@
 // Other renderers (SDL_RENDER_DRIVER=opengl, …): a normal window renderer, cleared and redrawn
 // whole every frame, then SDL_RenderPresent — as before.
 //
+// Opaque one-colour rectangles (window backgrounds, panels, plain fills) are filled without
+// blending (opaque_fill.h): SDL blends them pixel by pixel although the result is the colour.
 // Verification (`kiosk --verify-damage`, development builds; tests/ui's damage test): every frame
-// is also drawn whole into a second software surface and the two pictures are compared pixel by
-// pixel; the first difference fails Draw() with where it is.
+// is also drawn whole into a second software surface, by SDL alone (every triangle handed to
+// SDL_RenderGeometryRaw, no plain fills), and the two pictures are compared pixel by pixel; the
+// first difference fails Draw() with where it is.
 //
 // Use, on the UI thread: Create after the window; ImGui_ImplSDLRenderer_Init(renderer()) is done
 // here (and again if the window's surface has to be rebuilt); each frame Draw(), then Present().
@@ -33,6 +36,8 @@ class Presenter {
     bool software = true;  // false: a window renderer (OpenGL…) redrawn whole
     bool damage = true;    // software only; false: clear and redraw all pixels every frame
     bool verify = false;   // software only: compare every frame with a whole redraw
+    // software only: opaque one-colour rectangles filled without blending (opaque_fill.h)
+    bool opaque_fills = true;
     // software only: hand the whole surface to the window after every drawn frame, damaged or
     // not. Wayland (cage): the surface is a texture uploaded whole anyway, and a compositor that
     // refused a commit must get another one (tests/package/session_test.py saw cage's headless
@@ -45,6 +50,7 @@ class Presenter {
     size_t rects = 0;                // last frame: rectangles redrawn and presented
     long long verified = 0;          // frames compared with a whole redraw (verify)
     long long verified_partial = 0;  // of those, frames that redrew less than the window
+    long long opaque_fills = 0;      // rectangles filled without blending, all frames
   };
 
   // Creates the renderer and initialises ImGui's SDL_Renderer backend with it.

@@ -66,6 +66,30 @@ bool Pressable(Ui& ui, const std::string& id, ImVec2 size, bool* held) {
 
 }  // namespace
 
+// A filled rounded rectangle, drawn as three plain rectangles and four small rounded corners
+// (docs/ui.md "Partial redraw"). ImGui fills a rounded rectangle as a fan of ~40 triangles each
+// about as large as the whole rectangle, and SDL's software rasteriser walks every triangle's
+// bounding box: one 1800x150 procedure tile cost ~10 million pixel tests, and the frame in which
+// a dragged list came to rest (drawn the exact way again) took 26-28 ms against 8 for the others.
+// The plain rectangles are opaque fills (opaque_fill.h). The corners go first and the
+// rectangles over them: a corner's anti-aliased fringe along its inner sides blended the colour
+// over itself and left faint seams (one level off) inside the shape when drawn last; under the
+// rectangles nothing of it is left but the smooth arc. Every caller strokes a border over the
+// outline, which covers where the rectangles' plain outer sides meet the background.
+static void FillRounded(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float r) {
+  if (r < 1 || b.x - a.x < 3 * r + 1 || b.y - a.y < 3 * r + 1) {
+    dl->AddRectFilled(a, b, col, r);
+    return;
+  }
+  dl->AddRectFilled(a, ImVec2(a.x + 2 * r, a.y + 2 * r), col, r, ImDrawFlags_RoundCornersTopLeft);
+  dl->AddRectFilled(ImVec2(b.x - 2 * r, a.y), ImVec2(b.x, a.y + 2 * r), col, r, ImDrawFlags_RoundCornersTopRight);
+  dl->AddRectFilled(ImVec2(a.x, b.y - 2 * r), ImVec2(a.x + 2 * r, b.y), col, r, ImDrawFlags_RoundCornersBottomLeft);
+  dl->AddRectFilled(ImVec2(b.x - 2 * r, b.y - 2 * r), b, col, r, ImDrawFlags_RoundCornersBottomRight);
+  dl->AddRectFilled(ImVec2(a.x, a.y + r), ImVec2(b.x, b.y - r), col);
+  dl->AddRectFilled(ImVec2(a.x + r, a.y), ImVec2(b.x - r, a.y + r), col);
+  dl->AddRectFilled(ImVec2(a.x + r, b.y - r), ImVec2(b.x - r, b.y), col);
+}
+
 void CountShown(Ui& ui, const std::string& text) {
   if (ImGui::IsItemVisible()) ui.CountText(text);
 }
@@ -84,7 +108,7 @@ bool TouchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float r = ui.S(14);
-  dl->AddRectFilled(a, b, bg, r);
+  FillRounded(dl, a, b, bg, r);
   dl->AddRect(a, b, border, r, 0, ui.S(3));
   const bool check = kind == ButtonKind::kSelected;
   const float mark = check ? std::min(font->FontSize * 0.8f, (b.y - a.y) * 0.5f) : 0;
@@ -101,27 +125,6 @@ bool TouchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2
   return tapped;
 }
 
-// A filled rounded rectangle. While a list moves (docs/ui.md "Partial redraw") it is drawn as
-// three plain rectangles and four small rounded corners: ImGui fills a rounded rectangle as a
-// fan of ~40 triangles each about as large as the whole rectangle, and SDL's software
-// rasteriser walks every triangle's bounding box, so one 1800x150 procedure tile cost ~10
-// million pixel tests a frame. The pieces look the same to the eye (same colour, same corner
-// arcs); once the list stops, the next frame draws the exact fan again, so a still screen is
-// pixel for pixel what it always was.
-static void FillRounded(const Ui& ui, ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float r) {
-  if (!ui.ListMoving() || r < 1 || b.x - a.x < 2 * r || b.y - a.y < 2 * r) {
-    dl->AddRectFilled(a, b, col, r);
-    return;
-  }
-  dl->AddRectFilled(ImVec2(a.x, a.y + r), ImVec2(b.x, b.y - r), col);
-  dl->AddRectFilled(ImVec2(a.x + r, a.y), ImVec2(b.x - r, a.y + r), col);
-  dl->AddRectFilled(ImVec2(a.x + r, b.y - r), ImVec2(b.x - r, b.y), col);
-  dl->AddRectFilled(a, ImVec2(a.x + 2 * r, a.y + 2 * r), col, r, ImDrawFlags_RoundCornersTopLeft);
-  dl->AddRectFilled(ImVec2(b.x - 2 * r, a.y), ImVec2(b.x, a.y + 2 * r), col, r, ImDrawFlags_RoundCornersTopRight);
-  dl->AddRectFilled(ImVec2(a.x, b.y - 2 * r), ImVec2(a.x + 2 * r, b.y), col, r, ImDrawFlags_RoundCornersBottomLeft);
-  dl->AddRectFilled(ImVec2(b.x - 2 * r, b.y - 2 * r), b, col, r, ImDrawFlags_RoundCornersBottomRight);
-}
-
 bool TileButton(Ui& ui, const std::string& id, const std::string& title, const std::string& subtitle, ImVec2 size,
                 ButtonKind kind) {
   bool held = false;
@@ -130,7 +133,7 @@ bool TileButton(Ui& ui, const std::string& id, const std::string& title, const s
   ButtonColors(kind, held, &bg, &fg, &border);
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  FillRounded(ui, dl, a, b, bg, ui.S(14));
+  FillRounded(dl, a, b, bg, ui.S(14));
   dl->AddRect(a, b, border, ui.S(14), 0, ui.S(3));
   ImFont* tf = ui.F().bold;
   const bool check = kind == ButtonKind::kSelected;
@@ -187,7 +190,7 @@ void TextField(Ui& ui, const std::string& key, const std::string& label, InputKi
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const std::string err = app.ErrorFor(key);
   const ImU32 border = focused ? colors::kFocus : (!err.empty() ? colors::kError : colors::kBorder);
-  dl->AddRectFilled(a, b, from_card || read_only ? colors::kPanelFilled : colors::kPanel, ui.S(10));
+  FillRounded(dl, a, b, from_card || read_only ? colors::kPanelFilled : colors::kPanel, ui.S(10));
   dl->AddRect(a, b, border, ui.S(10), 0, focused ? ui.S(5) : ui.S(2.5f));
   ImFont* f = ui.F().body;
   std::string shown = app.DisplayValue(key);
