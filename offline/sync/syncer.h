@@ -216,7 +216,7 @@ class Syncer {
   Result<SyncSummary> GuardedPass();
   // SendItem with an exception turned into a parked item (kPark, kInternal).
   ItemResult GuardedSendItem(const OutboxItem& item, std::chrono::steady_clock::time_point lease_end, SyncSummary& sum);
-  // The portal-wide pause, kept in the store's settings (sync.paused_until_unix) so that a new
+  // The portal-wide pause, kept in the store's settings (sync.paused_until_unix_ms) so that a new
   // Syncer (a restarted kiosk, `kioskctl sync --once` run again, the other runner) honours it.
   void LoadPause();
   void SavePause();

@@ -1,7 +1,9 @@
 // The sync engine's guards: no exception leaves a pass or an item (it is logged, counted, and the
 // item parked), and the portal-wide pause after 429/503 outlives the process (kept in the store).
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <typeinfo>
 
 #include "offline/sync/backoff.h"
@@ -10,7 +12,21 @@
 namespace mck {
 
 namespace {
-constexpr const char* kPausedUntilKey = "sync.paused_until_unix";
+// Unix milliseconds on the sync clock. Until 2026-12-07 the pause was kept in whole seconds
+// (kLegacyPausedUntilKey, rounded up), and every pass reloaded it: a pause of a few
+// milliseconds grew to the next whole second, in the running syncer too (a drain under 503s
+// spent most of its time there). The legacy key is still read, once, after an upgrade.
+constexpr const char* kPausedUntilKey = "sync.paused_until_unix_ms";
+constexpr const char* kLegacyPausedUntilKey = "sync.paused_until_unix";
+
+// The stored value: digits only, else nothing.
+std::optional<long long> ReadStoredNumber(const Result<std::optional<std::string>>& v) {
+  if (!v.ok() || !*v || (*v)->empty()) return std::nullopt;
+  char* end = nullptr;
+  const long long n = std::strtoll((*v)->c_str(), &end, 10);
+  if (end == (*v)->c_str() || *end != '\0') return std::nullopt;  // unreadable: not a pause
+  return n;
+}
 
 std::string ExceptionName(const std::exception& e) {
   return typeid(e).name();  // the type only: what() may quote the data being read
@@ -59,12 +75,14 @@ Result<SyncSummary> Syncer::GuardedPass() {
 }
 
 void Syncer::LoadPause() {
-  auto v = store_->settings().Get(kPausedUntilKey);
-  if (!v.ok() || !*v || (*v)->empty()) return;
-  char* end = nullptr;
-  const long long unix = std::strtoll((*v)->c_str(), &end, 10);
-  if (end == (*v)->c_str() || *end != '\0') return;  // unreadable: not a pause
-  TimePoint until = FromUnixSeconds(unix);
+  TimePoint until;
+  if (auto ms = ReadStoredNumber(store_->settings().Get(kPausedUntilKey))) {
+    until = TimePoint(std::chrono::milliseconds(*ms));
+  } else if (auto s = ReadStoredNumber(store_->settings().Get(kLegacyPausedUntilKey))) {
+    until = FromUnixSeconds(*s);
+  } else {
+    return;
+  }
   // A stored pause is never longer than the longest the kiosk would set itself (a clock that
   // jumped back, or a damaged value, must not silence the kiosk for days).
   const TimePoint longest = Now() + kMaxRetryAfter + options_.backoff.cap;
@@ -76,12 +94,14 @@ void Syncer::LoadPause() {
 void Syncer::SavePause() {
   std::string value;
   if (paused_until_) {
-    // Rounded up: a restarted runner must not start a second early.
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(paused_until_->time_since_epoch()).count();
-    value = std::to_string((ms + 999) / 1000);
+    value = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(paused_until_->time_since_epoch()).count());
   }
   if (Status st = store_->settings().Put(kPausedUntilKey, value); !st.ok()) {
     std::cerr << "sync: portal pause not recorded: " << st.ToString() << "\n";
+  }
+  // A pause an earlier version kept in seconds is over or taken over now.
+  if (ReadStoredNumber(store_->settings().Get(kLegacyPausedUntilKey))) {
+    (void)store_->settings().Put(kLegacyPausedUntilKey, "");
   }
 }
 

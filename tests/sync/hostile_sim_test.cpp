@@ -108,10 +108,10 @@ TEST_CASE("pause: a 429's Retry-After is kept in the store and a second kioskctl
   RunAlive(s.SyncArgs());
   s.sim.SetFaults({{"p429", 0.0}});
   {
-    auto stored = s.kiosk.OpenStore()->settings().Get("sync.paused_until_unix");
+    auto stored = s.kiosk.OpenStore()->settings().Get("sync.paused_until_unix_ms");
     REQUIRE(stored.ok());
     REQUIRE(*stored);
-    const int64_t until = std::stoll(**stored);
+    const int64_t until = std::stoll(**stored) / 1000;
     const int64_t now = UnixSeconds(std::chrono::system_clock::now());
     CHECK(until >= now + 110);
     // 120 s plus at most the first portal pause's jitter ceiling (kioskctl sync's defaults: 2 s
@@ -131,7 +131,8 @@ TEST_CASE("pause: a 429's Retry-After is kept in the store and a second kioskctl
   {
     auto store = s.kiosk.OpenStore();
     REQUIRE(store->settings()
-                .Put("sync.paused_until_unix", std::to_string(UnixSeconds(std::chrono::system_clock::now()) - 1))
+                .Put("sync.paused_until_unix_ms",
+                     std::to_string((UnixSeconds(std::chrono::system_clock::now()) - 1) * 1000))
                 .ok());
     REQUIRE(store->outbox().MakeDueNow().ok());
   }

@@ -142,6 +142,52 @@ TEST_CASE("unit: a 429 with Retry-After: the next request comes only after the c
   CHECK(Between(posts[0].at, posts[1].at) >= seconds(45));
 }
 
+TEST_CASE("unit: a pause shorter than a second ends when it says, not at the next whole second") {
+  // The pause outlives the process in the store; it was kept in whole seconds, rounded up, and
+  // every pass read it back, so a pause of milliseconds lasted until the next second (a drain
+  // under 503s spent most of its time there). Now it is kept in milliseconds.
+  Bench b;
+  b.options.backoff.base = milliseconds(20);
+  b.options.backoff.cap = milliseconds(400);
+  b.options.backoff.portal_doublings = 0;
+  b.Submit(2);
+  b.portal.Fail("POST /api/v1/dossiers", FakeFault::Answer(503));
+  auto syncer = b.Make();
+  auto pushed_back = syncer->RunOnce();
+  REQUIRE(pushed_back.ok());
+  REQUIRE(pushed_back->portal_pause);
+  CHECK(*pushed_back->portal_pause <= milliseconds(20));  // the first rung's jitter, no Retry-After
+  // Just past the pause, by the same clock: the next pass sends, and a new Syncer on the same
+  // store (a restarted runner) does not wait longer either.
+  b.clock.Advance(*pushed_back->portal_pause + milliseconds(1));
+  auto restarted = b.Make();
+  auto next = restarted->RunOnce();
+  REQUIRE(next.ok());
+  CHECK_FALSE(next->portal_pause);
+  CHECK(next->accepted == 2);
+}
+
+TEST_CASE("unit: a pause kept by an earlier version, in whole seconds, is still honoured after an upgrade") {
+  Bench b;
+  b.Submit(1);
+  const int64_t until = UnixSeconds(b.clock.Now()) + 30;
+  REQUIRE(b.store->settings().Put("sync.paused_until_unix", std::to_string(until)).ok());
+  auto syncer = b.Make();
+  auto paused = syncer->RunOnce();
+  REQUIRE(paused.ok());
+  REQUIRE(paused->portal_pause);
+  CHECK(*paused->portal_pause >= seconds(28));
+  CHECK(b.portal.RequestCount() == 0);
+  b.clock.Advance(seconds(31));
+  auto after = syncer->RunOnce();
+  REQUIRE(after.ok());
+  CHECK(after->accepted == 1);
+  // Taken over: the old key is cleared once the pause ends, the new one holds no pause.
+  auto legacy = b.store->settings().Get("sync.paused_until_unix");
+  REQUIRE(legacy.ok());
+  CHECK((!*legacy || (*legacy)->empty()));
+}
+
 TEST_CASE("unit: backoff grows with each failure of an item, within full jitter's ceiling") {
   Bench b;
   b.Submit(1);
