@@ -6,11 +6,9 @@
 //   kiosk [--config FILE] [--assets DIR] [--data-dir DIR] [--windowed WxH]
 //         [--script FILE --shots DIR]   test-only scripted input (ui/script.h)    } development
 //         [--frame-log FILE]            per-frame CPU time in µs, for bench-ui    } builds only
-// Development builds also read MCK_UI_FULL_REDRAW=1 (redraw every pixel every frame with SDL's
-// own blended fills, as before the damage tracking: for comparisons), MCK_UI_SDL_FILLS=1 (damage
-// tracking on, opaque rectangles left to SDL's blended fill) and MCK_UI_VERIFY_DAMAGE=1 (every
-// frame compared with a whole redraw by SDL alone; a difference ends the kiosk with status 1):
-// ui/presenter.h.
+// Development builds also read MCK_UI_FULL_REDRAW=1 (whole frames, SDL's blended fills: as
+// before), MCK_UI_SDL_FILLS=1 (only SDL's fills) and MCK_UI_VERIFY_DAMAGE=1 (every frame compared
+// with a whole redraw by SDL alone; a difference ends with status 1): ui/presenter.h.
 // A development build (MCK_DEV_TOOLS=ON) also finds its config and assets in the source tree;
 // the package's build (OFF) reads only --config (default /etc/mot-cua/kiosk.toml) and never
 // falls back (docs/packaging.md). Kiosk mode (always in the package's build; in a development
@@ -319,17 +317,14 @@ int main(int argc, char** argv) {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // no settings file: nothing persists between citizens
   io.LogFilename = nullptr;
-  // The software path draws only what changed into the window's own surface (ui/presenter.h);
-  // another SDL_RENDER_DRIVER (opengl…) and the start-up failure screen redraw whole frames.
+  // Software: only what changed, into the window's surface (ui/presenter.h); else whole frames.
   const char* driver = std::getenv("SDL_RENDER_DRIVER");
-  const bool dev_env_full = kDevBuild && std::getenv("MCK_UI_FULL_REDRAW") != nullptr;
-  const bool dev_env_verify = kDevBuild && std::getenv("MCK_UI_VERIFY_DAMAGE") != nullptr;
-  const bool dev_env_sdl_fills = kDevBuild && std::getenv("MCK_UI_SDL_FILLS") != nullptr;
+  const auto dev_env = [](const char* name) { return kDevBuild && std::getenv(name) != nullptr; };
   ui::Presenter::Options po;
   po.software = !failure && (!driver || !*driver || std::string(driver) == "software");
-  po.damage = !dev_env_full;
-  po.opaque_fills = !dev_env_full && !dev_env_sdl_fills;
-  po.verify = dev_env_verify;
+  po.damage = !dev_env("MCK_UI_FULL_REDRAW");
+  po.opaque_fills = po.damage && !dev_env("MCK_UI_SDL_FILLS");
+  po.verify = dev_env("MCK_UI_VERIFY_DAMAGE");
   po.present_whole = wayland;  // cage: the whole surface after every frame (ui/presenter.h)
   ui::UseTheme(config.ok() && config->theme == "high_contrast" ? ui::ThemeId::kHighContrast : ui::ThemeId::kStandard);
   po.background = ui::colors::kBackground;
@@ -343,9 +338,9 @@ int main(int argc, char** argv) {
   SDL_RendererInfo ri;
   SDL_GetRendererInfo(renderer, &ri);
   SDL_GetWindowSize(window, &w, &h);
-  std::cerr << "kiosk: renderer " << ri.name
-            << (po.software ? (po.damage ? " (damaged regions only" : " (whole frames") : "")
-            << (po.software ? (po.opaque_fills ? ", opaque fills plain)" : ", SDL's blended fills)") : "")
+  const char* drawing = !po.software ? "" : !po.damage       ? " (whole frames)"
+                                          : po.opaque_fills ? " (damaged regions)" : " (damaged regions, SDL's fills)";
+  std::cerr << "kiosk: renderer " << ri.name << drawing
             << (po.verify ? " verifying" : "") << ", window " << w << "x" << h
             << (kiosk_mode ? ", kiosk mode" : ", development mode")
             << (host.watchdog_enabled() ? ", watchdog " + std::to_string(host.MaxSleepMs() * 2) + " ms" : "") << "\n";
