@@ -48,10 +48,16 @@ void SdlAudioSink::Samples(uint64_t, const int16_t* samples, size_t count) {
   count = std::min(count, room);  // past two minutes: the rest is dropped
   for (size_t i = 0; i < count; ++i) ring_[(head_ + size_ + i) % ring_.size()] = samples[i];
   size_ += count;
+  written_ = std::min(ring_.size(), written_ + count);
 }
 
 void SdlAudioSink::Flush() {
   std::lock_guard<std::mutex> lock(mu_);
+  // What was flushed may be a citizen's details read back: nothing of it stays in memory after
+  // the screen changed or the session was wiped. Since the last flush the writes went from the
+  // ring's start (head_ was 0), so the first written_ samples are all that can hold any.
+  std::fill(ring_.begin(), ring_.begin() + static_cast<std::ptrdiff_t>(written_), int16_t{0});
+  written_ = 0;
   head_ = 0;
   size_ = 0;
 }

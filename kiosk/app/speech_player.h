@@ -62,6 +62,7 @@ class SdlAudioSink : public speech::SpeechSink {
   mutable std::mutex mu_;
   std::vector<int16_t> ring_;  // kRingSamples, allocated in Open
   size_t head_ = 0, size_ = 0;
+  size_t written_ = 0;  // samples written since the last Flush (at most the ring): what Flush clears
   std::atomic<int64_t> audible_until_ns_{0};
 };
 
