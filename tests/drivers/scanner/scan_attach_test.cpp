@@ -97,3 +97,28 @@ TEST_CASE("a scanned PDF attached to a dossier reaches the portal with the kiosk
   CHECK(atts[0]["data_sha256"] == sha);  // the bytes the portal holds hash to the kiosk's
   CHECK(atts[0]["length"] == pdf.size());
 }
+
+TEST_CASE("kioskctl scan page writes the pages scanned before a jam, then reports the jam with exit 1") {
+  SaneTestBackend sane;
+  if (!sane.ready()) MCK_CANNOT_RUN("needs SANE's test backend (libsane1) and /etc/sane.d/test.conf");
+  TempDir tmp("mck-scan");
+  std::string out, err;
+  REQUIRE(RunKioskctl({"--json", "scan", "list"}, &out, &err) == 0);
+  const json list = json::parse(out);
+  REQUIRE(list.size() == 1);
+  CHECK(list[0]["device"] == "test:0");
+
+  // A jam at the very first page: nothing to write, exit 1, the problem named.
+  const fs::path none = tmp.path() / "none.pdf";
+  CHECK(RunKioskctl({"--json", "scan", "page", "--out", none.string(), "--source", "adf", "--option",
+                     "read-return-value=SANE_STATUS_JAMMED"},
+                    &out, &err) == 1);
+  CHECK(json::parse(out)["problem"] == "jammed");
+  CHECK(err.find("Giấy bị kẹt") != std::string::npos);
+  CHECK_FALSE(fs::exists(none));
+
+  // Bad input is exit 2.
+  CHECK(RunKioskctl({"scan", "page", "--out", none.string(), "--source", "tray"}, &out, &err) == 2);
+  CHECK(RunKioskctl({"scan", "page", "--source", "adf"}, &out, &err) == 2);
+  CHECK(RunKioskctl({"scan", "page", "--out", none.string(), "--option", "no-such-option=1"}, &out, &err) == 2);
+}
