@@ -3,6 +3,7 @@
 #include <sane/saneopts.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -160,7 +161,11 @@ struct Scanner::Handle {
           for (const SANE_String_Const* p = d->constraint.string_list; *p != nullptr; ++p)
             if (Lower(*p, value)) v = *p;
         }
-        std::vector<char> buf(std::max<size_t>(d->size, v.size() + 1), '\0');
+        if (d->size <= 0 || v.size() + 1 > static_cast<size_t>(d->size)) {
+          return Status::Error(Code::kInvalidArgument, "scanner option '" + name + "': value too long",
+                               "Giá trị của tuỳ chọn '" + name + "' quá dài");
+        }
+        std::vector<char> buf(static_cast<size_t>(d->size), '\0');
         std::memcpy(buf.data(), v.data(), v.size());
         s = sane_control_option(h, n, SANE_ACTION_SET_VALUE, buf.data(), &info);
         break;
