@@ -369,6 +369,8 @@ Result<Page> Scanner::ScanPage(ScanProblem* problem) {
   const size_t lines = raw.size() / bpl;
   if (lines == 0 || (p.lines > 0 && lines < static_cast<size_t>(p.lines))) {
     sane_cancel(h);
+    // A cancel makes some backends end the page early with EOF: that is the cancel, not a loss.
+    if (cancelled_.exchange(false)) return Fail(ScanProblem::kCancelled, problem);
     return Fail(ScanProblem::kDeviceGone, problem,
                 "page ended after " + std::to_string(lines) + " of " + std::to_string(p.lines) + " lines");
   }

@@ -342,3 +342,36 @@ TEST_CASE("a grey page survives JPEG within a small error and keeps its dpi") {
   bad.grey.pop_back();
   CHECK_FALSE(EncodeJpeg(bad).ok());
 }
+
+TEST_CASE("a scan cancelled from another thread ends as cancelled with nothing half-kept") {
+  SaneTestBackend sane;
+  if (!sane.ready()) MCK_CANNOT_RUN("needs SANE's test backend (libsane1) and /etc/sane.d/test.conf");
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<ScanOutcome> result;
+  ScanWorker worker;
+  ScanRequest req;
+  req.device = "test:0";
+  req.settings = GridSettings(Source::kFlatbed, 100);
+  // A slow device: every buffer of the page waits 0.2 s, so the page takes seconds to arrive.
+  req.settings.extra.emplace_back("read-limit", "yes");
+  req.settings.extra.emplace_back("read-limit-size", "4096");
+  req.settings.extra.emplace_back("read-delay", "yes");
+  req.settings.extra.emplace_back("read-delay-duration", "200000");
+  REQUIRE(worker.Scan(req, [&](ScanOutcome out) {
+    std::lock_guard<std::mutex> lock(mu);
+    result = std::move(out);
+    cv.notify_all();
+  }));
+  // Cancel until the outcome arrives: a Cancel() before the job holds its scanner does nothing.
+  std::unique_lock<std::mutex> lock(mu);
+  while (!cv.wait_for(lock, std::chrono::milliseconds(20), [&] { return result.has_value(); })) {
+    lock.unlock();
+    worker.Cancel();
+    lock.lock();
+  }
+  INFO(result->document.status.ToString());
+  CHECK(result->document.problem == ScanProblem::kCancelled);
+  CHECK(result->document.pages.empty());
+  CHECK(result->pdf.empty());
+}
