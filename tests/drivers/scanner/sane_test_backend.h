@@ -25,9 +25,10 @@ class SaneTestBackend {
   explicit SaneTestBackend(int devices = 1) : dir_(ProcessDir().path) {
     std::ifstream in(kSystemConf);
     if (!in || dir_.empty() || !std::filesystem::exists(BackendLibrary())) return;
-    // The backend stays mapped after sane_exit (RTLD_NODELETE): its reader thread's buffer, which
-    // it never frees when a scan is cancelled mid-page, is then still reachable from the backend
-    // for LeakSanitizer (the ASan build) instead of a leak from an unloaded "<unknown module>".
+    // The backend stays mapped after sane_exit (RTLD_NODELETE): the reader thread's buffer it
+    // never frees when a page is cancelled mid-read is then reported by LeakSanitizer (the ASan
+    // build) under libsane-test.so, which tests/drivers/scanner/lsan.supp names, instead of an
+    // unloaded "<unknown module>" that no suppression can name.
     static void* const keep = ::dlopen(BackendLibrary().c_str(), RTLD_NOW | RTLD_NODELETE);
     (void)keep;
     std::stringstream ss;
