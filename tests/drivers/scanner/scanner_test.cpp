@@ -375,3 +375,17 @@ TEST_CASE("a scan cancelled from another thread ends as cancelled with nothing h
   CHECK(result->document.pages.empty());
   CHECK(result->pdf.empty());
 }
+
+TEST_CASE("the flatbed scans one A4 page a document and can scan again") {
+  SaneTestBackend sane;
+  if (!sane.ready()) MCK_CANNOT_RUN("needs SANE's test backend (libsane1) and /etc/sane.d/test.conf");
+  auto sc = OpenTest(GridSettings(Source::kFlatbed, 100));
+  for (int round = 0; round < 2; ++round) {
+    auto doc = sc->ScanDocument();
+    INFO(doc.status.ToString());
+    REQUIRE(doc.status.ok());
+    REQUIRE(doc.pages.size() == 1);
+    CHECK(doc.pages[0].width == Approx(210 / 25.4 * 100).margin(2));
+    CHECK(doc.pages[0].height == Approx(297 / 25.4 * 100).margin(2));
+  }
+}
