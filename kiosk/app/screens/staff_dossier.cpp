@@ -67,7 +67,7 @@ void DrawStaffDossier(Ui& ui) {
         ui.Emit(intent::StaffPrintFeeReceipt{});
       }
     } else {
-      Wrapped(ui, app.strings().Format("staff_dossier.fee_unpaid", {amount}), ui.F().bold, colors::kError, w);
+      Wrapped(ui, app.strings().Format("staff_dossier.fee_unpaid", {amount}), ui.F().bold, colors::kText, w);  // not an error
       MarkItem(ui, "staff_dossier.fee_unpaid");
       Wrapped(ui, ui.T(v.fee_asking ? "staff_dossier.fee_asking" : "staff_dossier.fee_unpaid_hint"), ui.F().small,
               colors::kMuted, w);
