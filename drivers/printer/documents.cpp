@@ -204,6 +204,26 @@ Layout BuildOfficialReceipt(const OfficialReceipt& r) {
   return l;
 }
 
+Layout BuildFeeReceipt(const FeeReceipt& r) {
+  Layout l;
+  l.Text(UpperVi(r.commune_name), Style(size::kBody, true, Align::kCenter))
+      .Text("Bộ phận tiếp nhận và trả kết quả", kSmallCentre)
+      .Rule(1)
+      .Space(6)
+      .Text("BIÊN LAI THU LỆ PHÍ", Style(size::kTitle, true, Align::kCenter))
+      .Text("(Biên lai điện tử: đã nộp bằng chuyển khoản)", kSmallCentre)
+      .Space(8)
+      .Row("Mã hồ sơ:", r.dossier_code, kBody, kBodyBold)
+      .Text("Thủ tục: " + r.procedure_name, kBody)
+      .Row("Số tiền:", FormatVnd(r.amount_vnd), kBody, kBodyBold)
+      .Row("Hình thức:", "Chuyển khoản (VietQR)", kBody, kBody)
+      .Row("Thời gian nộp:", FormatVnDateTime(r.paid_at), kBody, kBody)
+      .Row("Mã giao dịch:", r.reference, kBody, kBody)
+      .Rule(1, true)
+      .Text("In lúc " + FormatVnDateTime(r.printed_at), kSmallCentre);
+  return l;
+}
+
 Layout BuildQueueTicket(const QueueTicketInfo& t) {
   Layout l;
   l.Text(t.commune_name, Style(size::kHeading, true, Align::kCenter))

@@ -93,6 +93,19 @@ struct QueueTicketInfo {
   std::string provisional_code;  // the dossier the ticket is for; may be empty
 };
 
+// "Biên lai thu lệ phí" (docs/payment.md "The receipt"): printed from staff mode once the portal
+// says the fee was paid by transfer. Codes, the sum, the time and the bank's reference only: no
+// name (the receipt is the dossier's, whoever paid).
+struct FeeReceipt {
+  std::string commune_name;  // "UBND xã Mẫu"
+  std::string dossier_code;  // official
+  std::string procedure_name;
+  int64_t amount_vnd = 0;
+  std::string paid_at;     // RFC 3339
+  std::string reference;   // the bank's transfer reference
+  std::string printed_at;  // RFC 3339
+};
+
 struct TestPage {
   std::string uri;
   std::string state_text;  // "Máy in sẵn sàng"
@@ -104,6 +117,7 @@ Layout BuildKioskSlip(const KioskSlip& s);
 Layout BuildOfficialReceipt(const OfficialReceipt& r);
 Layout BuildQueueTicket(const QueueTicketInfo& t);
 Layout BuildTestPage(const TestPage& p);
+Layout BuildFeeReceipt(const FeeReceipt& r);
 
 // "HT-012": how screens and tickets write a ticket number.
 std::string FormatTicketNumber(const std::string& counter, int number);

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -93,6 +94,9 @@ class App {
   void OnEvent(const UiEvent& event);
   // Moves the inactivity machine on: the countdown overlay, then the wipe.
   void Tick();
+  // While staff look at an unpaid fee, when the portal is asked again (the loop wakes for it).
+  static constexpr std::chrono::seconds kFeeAskEvery{5};
+  std::optional<std::chrono::steady_clock::time_point> fee_ask_at() const { return fee_ask_at_; }
   // Any input from the citizen (touch, key, card): resets the inactivity timer.
   void Touched() { inactivity_.Touch(); }
   // A keyboard-wedge QR scanner types its line as text input while no field is focused
@@ -233,6 +237,7 @@ class App {
   void On(const intent::StaffDecide&);
   void On(const intent::StaffRequeue&);
   void On(const intent::StaffPrintOfficial&);
+  void On(const intent::StaffPrintFeeReceipt&);
   void On(const intent::TechUnlock&);
   void On(const intent::TechOpen&);
   void On(const intent::TechStep&);
@@ -277,6 +282,9 @@ class App {
   void DropCardClaim();
   void RefreshStaff();
   void CloseStaffDossier();
+  void AskFeeNow();  // an open dossier's unpaid fee: the portal is asked on the look-up worker
+  void OnStaffFeeLookup(const PortalLookupFinished& l);
+  void PrintFeeReceipt();
   void PrintOfficial(const printer::OfficialReceipt& receipt);
   // Before a staff print: false (with the reason on screen) when there is no printer or another
   // staff print is still running.
@@ -310,7 +318,8 @@ class App {
   int ticket_records_pending_ = 0;  // tickets' printer answers the core worker is recording
   std::optional<SyncStatus> sync_status_;
   std::string wedge_;                     // the wedge scanner's partial line (citizen data)
-  core::LookupThrottle lookup_throttle_;  // look-ups per session and per minute
+  core::LookupThrottle lookup_throttle_;
+  std::optional<std::chrono::steady_clock::time_point> fee_ask_at_;  // see fee_ask_at()  // look-ups per session and per minute
   std::vector<std::string> to_say_;       // this intent's utterance (catalog texts only)
   int speech_volume_ = 100, speech_rate_ = 140;
 };

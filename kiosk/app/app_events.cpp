@@ -104,6 +104,7 @@ void App::OnWorkerEvent(const UiEvent& event) {
   } else if (std::holds_alternative<QueueChanged>(event)) {
     if (desk_.unlocked && citizen_.screen == ScreenId::kStaff && !desk_.view.print.running()) RefreshStaff();
   } else if (const auto* l = std::get_if<PortalLookupFinished>(&event)) {
+    if (desk_.fee_lookup != 0 && l->request_id == desk_.fee_lookup) return OnStaffFeeLookup(*l);
     if (l->request_id != citizen_.lookup_request || citizen_.lookup.portal != JobState::kRunning) return;
     if (l->result.ok()) {
       citizen_.lookup.portal = JobState::kDone;
@@ -187,26 +188,36 @@ void App::OnStaffPrinted(const PrintFinished& p) {
     ++ticket_records_pending_;
   } else {
     Status st = core::DossierDocuments(*deps_.store, catalog_, config(), *deps_.clock)
-                    .RecordPrint("staff", job.what == PrintJob::What::kOfficial ? "official_receipt" : "kiosk_slip",
+                    .RecordPrint("staff",
+                                 job.what == PrintJob::What::kOfficial     ? "official_receipt"
+                                 : job.what == PrintJob::What::kFeeReceipt ? "fee_receipt"
+                                                                           : "kiosk_slip",
                                  desk_.print_code, p.status);
     if (!st.ok()) std::cerr << "kiosk: print audit: " << st.ToString() << "\n";
   }
   if (!p.status.ok()) std::cerr << "kiosk: staff print failed: " << p.status.ToString() << "\n";
   const bool official = job.what == PrintJob::What::kOfficial;
   const bool ticket = job.what == PrintJob::What::kTicket;
-  job.Finish(p.status, official ? "staff.official_failed" : "staff.reprint_failed");
+  const bool fee = job.what == PrintJob::What::kFeeReceipt;
+  job.Finish(p.status, official ? "staff.official_failed" : fee ? "staff.fee_receipt_failed" : "staff.reprint_failed");
   desk_.print_ticket.reset();
   desk_.print_code.clear();
   if (!desk_.unlocked) return;
   desk_.view.message_key = !p.status.ok() ? job.error_key
                            : ticket       ? "staff.ticket_reprinted"
                            : official     ? "staff.official_printed"
+                           : fee          ? "staff.fee_receipt_printed"
                                           : "staff.receipt_reprinted";
   RefreshStaff();
 }
 
 void App::Tick() {
   if (inactivity_.Poll() == InactivityTimer::Phase::kExpired) WipeSession();
+  // An officer looking at an unpaid fee (the citizen transferring at the counter): ask again.
+  if (fee_ask_at_ && std::chrono::steady_clock::now() >= *fee_ask_at_) {
+    fee_ask_at_.reset();
+    if (desk_.unlocked && citizen_.screen == ScreenId::kStaffDossier && desk_.fee_lookup == 0) AskFeeNow();
+  }
 }
 
 void App::WipeSession() {

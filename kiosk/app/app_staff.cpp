@@ -159,6 +159,8 @@ std::string JsonText(const json& v) {
 void App::CloseStaffDossier() {
   if (desk_.dossier) WipeView(*desk_.dossier);
   desk_.dossier.reset();
+  desk_.fee_lookup = 0;
+  fee_ask_at_.reset();
 }
 
 void App::On(const intent::StaffOpenDossier& in) {
@@ -246,6 +248,16 @@ void App::On(const intent::StaffOpenDossier& in) {
     }
     if (v.portal_reasons.empty() && rec->last_error) v.portal_reasons.push_back(*rec->last_error);
   }
+  // The fee: the amount from the stored dossier (as on the slip), paid or not as the portal said.
+  if (!v.purged && rec->body.contains("fee_vnd") && rec->body["fee_vnd"].is_number_integer()) {
+    v.fee_vnd = rec->body["fee_vnd"].get<int64_t>();
+  }
+  if (rec->fee) {
+    if (v.fee_vnd <= 0) v.fee_vnd = rec->fee->amount_vnd;  // purged: the portal's count
+    v.fee_paid = rec->fee->paid;
+    v.fee_paid_at = rec->fee->paid_at;
+    v.fee_reference = rec->fee->reference;
+  }
   core::WipeBody(rec->body);
   if (auto decisions = deps_.store->decisions().For(*rec); decisions.ok()) {
     for (const auto& d : *decisions) {
@@ -260,7 +272,41 @@ void App::On(const intent::StaffOpenDossier& in) {
   citizen_.session.values.erase("staff.reason");
   desk_.view.message_key.clear();
   if (!desk_.view.print.running()) desk_.view.print = PrintJob{};
+  AskFeeNow();
   Go(ScreenId::kStaffDossier);
+}
+
+void App::AskFeeNow() {
+  // An unpaid fee of a dossier the portal has: ask now (the look-up worker, never this thread)
+  // rather than wait for the sync engine's next poll. Nothing when the portal is not reachable.
+  desk_.fee_lookup = 0;
+  if (!desk_.dossier) return;
+  StaffDossierView& v = *desk_.dossier;
+  const bool unreachable = sync_status_ && !sync_status_->reachable;
+  if (v.fee_vnd <= 0 || v.fee_paid || v.dossier_code.empty() || !deps_.portal || unreachable) return;
+  desk_.fee_lookup = deps_.portal->Lookup(v.dossier_code);
+  v.fee_asking = true;
+}
+
+void App::OnStaffFeeLookup(const PortalLookupFinished& l) {
+  desk_.fee_lookup = 0;
+  if (!desk_.dossier) return;
+  StaffDossierView& v = *desk_.dossier;
+  v.fee_asking = false;
+  if (!l.result.ok()) {
+    std::cerr << "kiosk: staff fee look-up: " << l.result.ToString() << "\n";  // the stored state stays
+    return;  // not asked again: the portal is not answering (the sync engine's poll goes on)
+  }
+  if (!l.fee || !l.fee->paid) {
+    fee_ask_at_ = std::chrono::steady_clock::now() + kFeeAskEvery;
+    return;
+  }
+  // Recorded as the sync engine's poll would (a short local transaction); paid stays paid.
+  auto recorded = deps_.store->dossiers().UpdateFeePayment(v.client_id, *l.fee);
+  if (!recorded.ok()) std::cerr << "kiosk: staff fee record: " << recorded.status().ToString() << "\n";
+  v.fee_paid = true;
+  v.fee_paid_at = l.fee->paid_at;
+  v.fee_reference = l.fee->reference;
 }
 
 void App::On(const intent::StaffRequeue&) {
@@ -391,6 +437,26 @@ void App::On(const intent::StaffPrintOfficial&) {
   }
   PrintOfficial(*receipt);
   core::WipeDocument(*receipt);
+}
+
+void App::On(const intent::StaffPrintFeeReceipt&) {
+  if (!desk_.dossier || !desk_.dossier->fee_paid) return;  // printed only once the portal says paid
+  StaffDossierView& v = *desk_.dossier;
+  desk_.view.message_arg = v.dossier_code;
+  if (!StaffMayPrint()) return;
+  // Codes, the sum, the times and the bank's reference: nothing personal to wipe.
+  printer::FeeReceipt r;
+  r.commune_name = config().commune_name;
+  r.dossier_code = v.dossier_code;
+  r.procedure_name = v.procedure_name;
+  r.amount_vnd = v.fee_vnd;
+  r.paid_at = v.fee_paid_at;
+  r.reference = v.fee_reference;
+  r.printed_at = FormatRfc3339Vietnam(deps_.clock->Now());
+  desk_.view.print.Start(deps_.printer->PrintFeeReceipt(r), PrintJob::What::kFeeReceipt);
+  desk_.print_code = v.provisional_code;
+  desk_.print_ticket.reset();
+  desk_.view.message_key = "staff.fee_receipt_printing";
 }
 
 void App::On(const intent::StaffReprintTicket& in) {

@@ -31,6 +31,10 @@ class PrinterPages final : public PageBuilder {
     return printer::Render(printer::BuildOfficialReceipt(r), *fonts_, options_);
   }
 
+  Result<printer::Raster> Fee(const printer::FeeReceipt& r) override {
+    return printer::Render(printer::BuildFeeReceipt(r), *fonts_, options_);
+  }
+
   Result<printer::Raster> Test(const printer::TestPage& p) override {
     printer::TestPage page = p;
     page.width_dots = options_.width;

@@ -72,6 +72,10 @@ uint64_t PrinterWorker::PrintOfficialReceipt(const printer::OfficialReceipt& rec
   });
 }
 
+uint64_t PrinterWorker::PrintFeeReceipt(const printer::FeeReceipt& receipt) {
+  return Enqueue(PrintJobKind::kReceipt, [this, receipt] { return pages_->Fee(receipt); });
+}
+
 uint64_t PrinterWorker::PrintTicket(const printer::QueueTicketInfo& ticket) {
   return Enqueue(PrintJobKind::kTicket, [this, ticket] { return pages_->Ticket(ticket); });
 }

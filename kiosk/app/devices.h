@@ -34,6 +34,7 @@ class PageBuilder {
   virtual Result<printer::Raster> Receipt(const printer::KioskSlip& s) = 0;
   virtual Result<printer::Raster> Ticket(const printer::QueueTicketInfo& t) = 0;
   virtual Result<printer::Raster> Official(const printer::OfficialReceipt& r) = 0;
+  virtual Result<printer::Raster> Fee(const printer::FeeReceipt& r) = 0;
   virtual Result<printer::Raster> Test(const printer::TestPage& p) = 0;  // p.width_dots is filled in
 };
 
@@ -47,6 +48,7 @@ class PrinterWorker final : public PrintService {
   uint64_t PrintReceipt(const printer::KioskSlip& slip) override;
   uint64_t PrintTicket(const printer::QueueTicketInfo& ticket) override;
   uint64_t PrintOfficialReceipt(const printer::OfficialReceipt& receipt) override;
+  uint64_t PrintFeeReceipt(const printer::FeeReceipt& receipt) override;
   uint64_t PrintTestPage(const std::string& printed_at) override;
   void set_uri(std::string uri) { uri_ = std::move(uri); }  // named on the test page
 

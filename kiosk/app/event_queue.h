@@ -21,6 +21,7 @@
 #include "kiosk/core/decide.h"
 #include "kiosk/core/submit.h"
 #include "kiosk/core/tickets.h"
+#include "offline/domain/dossier.h"
 #include "offline/domain/status.h"
 #include "offline/store/help_requests.h"
 #include "offline/store/staff_auth.h"
@@ -59,6 +60,7 @@ struct QrScanned {
 struct PortalLookupFinished {
   uint64_t request_id = 0;
   std::optional<std::string> status, status_text, appointment_date;
+  std::optional<FeePayment> fee;  // the fee as the portal knows it (docs/payment.md); none: no fee
   Status result;
 };
 

@@ -156,6 +156,9 @@ struct StaffRequeue {  // send the open dossier, which the portal refused, again
 struct StaffPrintOfficial {  // the open dossier's Mẫu 01, from its recorded accept
   static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
 };
+struct StaffPrintFeeReceipt {  // the open dossier's biên lai, once the portal says its fee is paid
+  static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
+};
 
 // ---- technician mode (app_technician.cpp). Each names its screen (`kTechScreen`): App::Apply
 // ignores it unless technician mode is unlocked and that screen shows — the one technician guard.
@@ -207,7 +210,7 @@ using Intent =
                  intent::Listen, intent::VoiceOff, intent::ReadBack, intent::AskHelp, intent::StaffUnlock,
                  intent::CallNext, intent::StaffReprintReceipt, intent::StaffReprintTicket, intent::StaffOpenDossier,
                  intent::StaffSyncNow, intent::StaffDismissHelp, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffDecide,
-                 intent::StaffRequeue, intent::StaffPrintOfficial, intent::TechUnlock, intent::TechOpen,
+                 intent::StaffRequeue, intent::StaffPrintOfficial, intent::StaffPrintFeeReceipt, intent::TechUnlock, intent::TechOpen,
                  intent::TechStep, intent::TechChooseCa, intent::TechProvision, intent::TechPrintTest,
                  intent::TechRenew, intent::TechAskStop, intent::TechSpeech, intent::TechConfirmStop>;
 

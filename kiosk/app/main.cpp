@@ -576,6 +576,7 @@ int main(int argc, char** argv) {
     pacer.FrameRendered();
     const auto deadline = app.inactivity().NextDeadline();
     if (deadline != InactivityTimer::Steady::max()) pacer.WakeAt(deadline);
+    if (const auto fee_ask = app.fee_ask_at()) pacer.WakeAt(*fee_ask);
   }
 
   // The citizen's data goes before anything else is torn down.

@@ -47,6 +47,7 @@ class LookupWorker final : public PortalLookupService {
       done.status = r->status;
       done.status_text = r->status_text;
       done.appointment_date = r->appointment_date;
+      if (r->fee) done.fee = FeePayment{r->fee->amount_vnd, r->fee->paid, r->fee->paid_at, r->fee->reference};
     } else {
       done.result = r.status();
     }
@@ -117,7 +118,7 @@ std::unique_ptr<PortalLink> StartPortalLink(const KioskConfig& config, const Sto
     if (e.kind == SyncEvent::Kind::kPassFinished) {
       // What staff mode shows changed: one wake per pass, not per item (each wake draws a frame).
       const SyncSummary& sum = e.summary;
-      if (sum.accepted || sum.needs_attention || sum.delivered || sum.status_updates) events.Push(QueueChanged{});
+      if (sum.accepted || sum.needs_attention || sum.delivered || sum.status_updates || sum.fees_paid) events.Push(QueueChanged{});
       SyncStatus now;
       now.remaining = e.summary.remaining;
       now.reachable = !e.summary.portal_pause.has_value() && e.status.ok();

@@ -24,6 +24,8 @@ class PrintService {
   virtual uint64_t PrintTicket(const printer::QueueTicketInfo& ticket) = 0;
   // The official receipt (Mẫu 01) when an officer accepts a dossier at the counter.
   virtual uint64_t PrintOfficialReceipt(const printer::OfficialReceipt& receipt) = 0;
+  // The fee's receipt (biên lai) once the portal says it was paid (docs/payment.md).
+  virtual uint64_t PrintFeeReceipt(const printer::FeeReceipt& receipt) = 0;
   // The technician's test page (every Vietnamese letter, rules, a QR) with the printer's state
   // as it answered just before (paper low, …): PrintFinished{kind kTestPage}.
   virtual uint64_t PrintTestPage(const std::string& printed_at) = 0;

@@ -24,7 +24,7 @@ enum class JobState { kNone, kRunning, kDone, kFailed };
 
 // One print job, whatever it prints.
 struct PrintJob {
-  enum class What { kNone, kSlip, kTicket, kOfficial };
+  enum class What { kNone, kSlip, kTicket, kOfficial, kFeeReceipt };
   uint64_t id = 0;  // the printer's job id while it runs; 0 otherwise
   JobState state = JobState::kNone;
   What what = What::kNone;
@@ -129,6 +129,12 @@ struct StaffDossierView {
   std::string error_vi, error_en;  // why the decision was not recorded
   std::string deciding;            // the decision being recorded (core worker): "Đang lưu…"
   std::string decided;             // the decision recorded in this visit
+  // The fee (docs/payment.md "Payment status"): the stored dossier's fee_vnd, and whether the
+  // portal said it was paid (its time and the bank's reference then).
+  int64_t fee_vnd = 0;  // 0: no fee
+  bool fee_paid = false;
+  std::string fee_paid_at, fee_reference;
+  bool fee_asking = false;  // the portal is being asked now (the look-up worker)
 };
 
 // The citizen's side: one session, where it is, and what its requests are doing.
@@ -176,6 +182,7 @@ struct StaffDesk {
   uint64_t dismiss_request = 0;  // "Đã hỗ trợ" being recorded (core worker)
   std::optional<Ticket> print_ticket;  // the ticket the staff print reprints (none: a document)
   std::string print_code;              // the dossier the staff print is for (audit)
+  uint64_t fee_lookup = 0;             // the portal look-up asked for an open dossier's unpaid fee
 };
 
 // Technician mode's view (app_technician.cpp). No personal data: codes, dates, counts, the

@@ -8,6 +8,7 @@
 #include "kiosk/core/lookup.h"
 #include "kiosk/ctl/command.h"
 #include "kiosk/ctl/json_out.h"
+#include "offline/domain/fee.h"
 #include "offline/domain/portal_status.h"
 #include "offline/store/store.h"
 #include "offline/sync/enrolment.h"
@@ -223,6 +224,12 @@ int Lookup(Context& ctx) {
       j["portal"] = {{"dossier_code", st->dossier_code},         {"status", st->status},
                      {"status_text", st->status_text},           {"updated_at", st->updated_at},
                      {"appointment_date", st->appointment_date}, {"note", st->note}};
+      if (st->fee) {  // docs/payment.md "Payment status"
+        j["portal"]["fee"] = {{"amount_vnd", st->fee->amount_vnd},
+                              {"paid", st->fee->paid},
+                              {"paid_at", st->fee->paid_at},
+                              {"reference", st->fee->reference}};
+      }
     } else {
       j["error"] = {{"code", CodeName(st.status().code())},
                     {"message", st.status().message_en()},
@@ -239,6 +246,12 @@ int Lookup(Context& ctx) {
                 << st->status << ")";
       if (!st->appointment_date.empty()) std::cout << ", hẹn trả / appointment " << st->appointment_date;
       std::cout << "\n";
+      if (st->fee) {
+        std::cout << "Lệ phí / fee: " << FormatVnd(st->fee->amount_vnd) << " — "
+                  << (st->fee->paid ? "đã nộp / paid " + st->fee->paid_at + ", " + st->fee->reference
+                                    : std::string("chưa nộp / unpaid"))
+                  << "\n";
+      }
     }
   }
   if (!st.ok()) return ctx.json() ? ExitCodeFor(st.status()) : ctx.Fail(st.status());

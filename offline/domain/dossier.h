@@ -53,12 +53,21 @@ struct DossierSummary {
   bool purged = false;
 };
 
+// A dossier's fee as the portal last said (docs/payment.md "Payment status").
+struct FeePayment {
+  int64_t amount_vnd = 0;
+  bool paid = false;
+  std::string paid_at;    // RFC 3339 once paid
+  std::string reference;  // the bank's transfer reference once paid
+};
+
 struct DossierRecord : DossierSummary {
   std::string catalog_version;
   std::optional<std::string> portal_status_text;
   std::optional<std::string> portal_updated_at;
   std::optional<std::string> accepted_at;
   nlohmann::json needs_attention_details;  // the portal's reasons (array), or null
+  std::optional<FeePayment> fee;            // from the portal's status poll; nullopt: not heard of
   // The portal body (client_id, provisional_code, submitted_at, applicant, fields, documents,
   // attachments); null once purged.
   nlohmann::json body;

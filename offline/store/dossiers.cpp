@@ -173,7 +173,7 @@ Result<DossierRecord> DossierStore::Get(const std::string& key) {
   auto s =
       core_.db->Prepare(std::string("SELECT ") + kSummaryColumns +
                         ", catalog_version, portal_status_text, portal_updated_at, accepted_at, attention_details, "
-                        "body_sealed, typeof(attention_details) FROM dossiers WHERE client_id = ?1 OR provisional_code "
+                        "body_sealed, typeof(attention_details), fee_amount_vnd, fee_paid_at, fee_reference FROM dossiers WHERE client_id = ?1 OR provisional_code "
                         "= ?1 OR dossier_code = ?1");
   if (!s.ok()) return s.status();
   s->Bind(1, key);
@@ -191,6 +191,14 @@ Result<DossierRecord> DossierStore::Get(const std::string& key) {
   if (auto d = OpenPortalWords(*s, 16, *core_.sealer, AttentionAd(r.client_id))) {
     r.needs_attention_details = AttentionDetails(*d);
     SecureWipe(*d);
+  }
+  if (!s->IsNull(19)) {
+    FeePayment fee;
+    fee.amount_vnd = s->Int(19);
+    fee.paid = !s->IsNull(20);
+    fee.paid_at = s->OptText(20).value_or("");
+    fee.reference = s->OptText(21).value_or("");
+    r.fee = fee;
   }
   if (!s->IsNull(17)) {
     auto plain = core_.sealer->Open(s->Blob(17), DossierAd(r.client_id));
@@ -256,6 +264,41 @@ Status DossierStore::UpdatePortalStatus(const std::string& client_id, const std:
     auto code = ProvisionalCodeOf(db, client_id);
     if (!code.ok()) return code.status();
     return AppendAudit(db, FormatRfc3339Vietnam(core_.Now()), "sync", "dossier.status", *code, "status=" + status);
+  });
+}
+
+}  // namespace mck
+
+namespace mck {
+
+Result<bool> DossierStore::UpdateFeePayment(const std::string& client_id, const FeePayment& fee) {
+  Db& db = *core_.db;
+  return WithTransaction(db, [&]() -> Result<bool> {
+    auto cur = db.Prepare("SELECT fee_paid_at, provisional_code FROM dossiers WHERE client_id = ?");
+    if (!cur.ok()) return cur.status();
+    cur->Bind(1, client_id);
+    Status st;
+    if (!cur->Step(&st)) {
+      MCK_RETURN_IF_ERROR(st);
+      return Status::Error(Code::kNotFound, "no dossier with that client id", "Không tìm thấy hồ sơ với mã này");
+    }
+    const bool was_paid = !cur->IsNull(0);
+    const std::string code = cur->Text(1);
+    if (was_paid) return false;  // paid stays paid
+    auto up = db.Prepare("UPDATE dossiers SET fee_amount_vnd = ?, fee_paid_at = ?, fee_reference = ? WHERE client_id = ?");
+    if (!up.ok()) return up.status();
+    up->Bind(1, fee.amount_vnd);
+    if (fee.paid) {
+      up->Bind(2, fee.paid_at).Bind(3, fee.reference);
+    } else {
+      up->BindNull(2).BindNull(3);
+    }
+    up->Bind(4, client_id);
+    MCK_RETURN_IF_ERROR(up->Run());
+    if (!fee.paid) return false;
+    MCK_RETURN_IF_ERROR(AppendAudit(db, FormatRfc3339Vietnam(core_.Now()), "sync", "dossier.fee_paid", code,
+                                    "amount_vnd=" + std::to_string(fee.amount_vnd) + " reference=" + fee.reference));
+    return true;
   });
 }
 

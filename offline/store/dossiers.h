@@ -39,6 +39,10 @@ class DossierStore : public StorePart {
   // only when something changed.
   Status UpdatePortalStatus(const std::string& client_id, const std::string& status, const std::string& status_text,
                             const std::string& updated_at, const std::string& appointment_date);
+  // The fee's payment as the portal said in the same answer (FeePayment). A fee once paid stays
+  // paid (a later answer without it changes nothing). Audited ("dossier.fee_paid") when it
+  // becomes paid; returns whether it did.
+  Result<bool> UpdateFeePayment(const std::string& client_id, const FeePayment& fee);
 
  private:
   // The day and number of the last code this object gave: Submit seals the body before BEGIN

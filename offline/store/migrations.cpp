@@ -154,6 +154,14 @@ CREATE TABLE help_requests(
 );
 CREATE UNIQUE INDEX help_requests_one_open ON help_requests(kiosk_number) WHERE dismissed_at IS NULL;
 )SQL",
+    // 3: the fee's payment as the portal knows it (docs/payment.md "Payment status"): the amount
+    // the portal holds, and when paid, the time and the bank's transfer reference. No personal
+    // data: a sum, a time and the bank's reference (not the payer's name or account).
+    R"SQL(
+ALTER TABLE dossiers ADD COLUMN fee_amount_vnd INTEGER;  -- NULL: the portal said nothing of a fee
+ALTER TABLE dossiers ADD COLUMN fee_paid_at    TEXT;     -- RFC 3339; NULL while unpaid
+ALTER TABLE dossiers ADD COLUMN fee_reference  TEXT;     -- the bank's transfer reference once paid
+)SQL",
 };
 
 }  // namespace

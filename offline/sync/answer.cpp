@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "offline/domain/clock.h"
+
 namespace mck {
 
 using nlohmann::json;
@@ -102,6 +104,32 @@ Result<PortalDossierStatus> ReadStatusAnswer(std::string_view body, const JsonLi
   MCK_ASSIGN_OR_RETURN_PREFIXED(s.updated_at, r.OptString("updated_at"), "status");
   MCK_ASSIGN_OR_RETURN_PREFIXED(s.appointment_date, r.OptString("appointment_date"), "status");
   MCK_ASSIGN_OR_RETURN_PREFIXED(s.note, r.OptString("note"), "status");
+  const json* fee = nullptr;
+  MCK_ASSIGN_OR_RETURN_PREFIXED(fee, r.OptObject("fee"), "status");
+  if (fee) {
+    JsonObjectReader f(*fee, "answer.fee", kShort);
+    PortalFee pf;
+    MCK_ASSIGN_OR_RETURN_PREFIXED(pf.amount_vnd, f.Int("amount_vnd"), "status");
+    MCK_ASSIGN_OR_RETURN_PREFIXED(pf.paid, f.OptBool("paid", false), "status");
+    MCK_ASSIGN_OR_RETURN_PREFIXED(pf.paid_at, f.OptString("paid_at"), "status");
+    MCK_ASSIGN_OR_RETURN_PREFIXED(pf.reference, f.OptString("reference"), "status");
+    if (pf.amount_vnd < 0 || pf.amount_vnd > 1'000'000'000'000) {
+      return Status::Error(Code::kInvalidArgument, "portal status: answer.fee.amount_vnd must be a sum in đồng",
+                           "Câu trả lời của cổng dịch vụ công không hợp lệ");
+    }
+    if (!pf.reference.empty() && !IsToken(pf.reference, 64, true)) {
+      return Status::Error(Code::kInvalidArgument,
+                           "portal status: answer.fee.reference must be a transfer reference ([A-Za-z0-9._-])",
+                           "Câu trả lời của cổng dịch vụ công không hợp lệ");
+    }
+    if (pf.paid && (pf.reference.empty() || !ParseRfc3339(pf.paid_at))) {
+      return Status::Error(Code::kInvalidArgument,
+                           "portal status: a paid answer.fee must carry reference and an RFC 3339 paid_at",
+                           "Câu trả lời của cổng dịch vụ công không hợp lệ");
+    }
+    if (!pf.paid) pf.paid_at.clear(), pf.reference.clear();
+    s.fee = pf;
+  }
   return s;
 }
 

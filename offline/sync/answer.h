@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +44,16 @@ struct DecisionAnswer {
 };
 Result<DecisionAnswer> ReadDecisionAnswer(std::string_view body, const JsonLimits& limits = DefaultAnswerLimits());
 
+// The fee of a dossier as the portal knows it (our extension of the contract, docs/portal.md
+// "Payment status"): the portal learns of the citizen's transfer from its bank. Absent from the
+// answer when the dossier has no fee (and from a portal that does not know of fees).
+struct PortalFee {
+  int64_t amount_vnd = 0;  // >= 0
+  bool paid = false;
+  std::string paid_at;    // RFC 3339 when paid; "" otherwise
+  std::string reference;  // the bank's transfer reference when paid: [A-Za-z0-9._-], at most 64
+};
+
 // 200 to GET /api/v1/dossiers/{code} and ?client_id=.
 struct PortalDossierStatus {
   std::string dossier_code;
@@ -50,6 +62,7 @@ struct PortalDossierStatus {
   std::string updated_at;
   std::string appointment_date;
   std::string note;
+  std::optional<PortalFee> fee;  // "fee": {...}; nullopt when absent or null
 };
 Result<PortalDossierStatus> ReadStatusAnswer(std::string_view body, const JsonLimits& limits = DefaultAnswerLimits());
 

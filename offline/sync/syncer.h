@@ -111,6 +111,7 @@ struct SyncSummary {
   int attachments_uploaded = 0;
   int64_t bytes_uploaded = 0;
   int status_updates = 0;
+  int fees_paid = 0;  // fees the portal newly reported paid
   bool catalog_updated = false;
   int64_t remaining = 0;                // dossiers not yet accepted (queued + sending)
   long connections_opened = 0;          // TCP+TLS connections made so far by this Syncer (reuse keeps it low)
@@ -131,6 +132,7 @@ struct SyncEvent {
     kRetry,           // subject: provisional code; detail: reason
     kDelivered,       // rating/decision delivered; subject: idempotency key
     kStatusChanged,   // subject: official code; detail: new status
+    kFeePaid,         // subject: official code; detail: the bank's transfer reference
     kCatalogUpdated,  // detail: version
     kPassFinished,    // summary filled
     kStopped,         // a security or configuration error stopped sync: status says why

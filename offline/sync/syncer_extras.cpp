@@ -64,6 +64,15 @@ void Syncer::PollStatuses(SyncSummary& sum) {
     Status st = store_->dossiers().UpdatePortalStatus(d->client_id, status, ans->status_text, ans->updated_at,
                                                       ans->appointment_date);
     if (!st.ok()) return;
+    if (ans->fee) {
+      auto paid = store_->dossiers().UpdateFeePayment(
+          d->client_id, FeePayment{ans->fee->amount_vnd, ans->fee->paid, ans->fee->paid_at, ans->fee->reference});
+      if (!paid.ok()) return;
+      if (*paid) {
+        ++sum.fees_paid;
+        Emit({SyncEvent::Kind::kFeePaid, *d->dossier_code, ans->fee->reference, {}, {}});
+      }
+    }
     if (status != d->portal_status.value_or("")) {
       ++sum.status_updates;
       Emit({SyncEvent::Kind::kStatusChanged, *d->dossier_code, status, {}, {}});

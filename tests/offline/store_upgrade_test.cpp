@@ -293,3 +293,42 @@ TEST_CASE("a restore is refused while the store is open, and for a corrupt or un
     CHECK(e.path().filename().string().rfind("replaced-", 0) == std::string::npos);
   }
 }
+
+TEST_CASE("schema 3 (fee payment): a store of schema 2 upgrades, its dossiers have no fee heard of, and a paid fee stays paid") {
+  TempDir dir;
+  ManualClock clock(TestEpoch());
+  StoreOptions o = TestOptions(dir, &clock);
+  std::string id;
+  {
+    StoreOptions two = o;
+    two.test_stop_at_schema = 2;  // the release before the fee's payment
+    auto store = OpenStore(two);
+    id = store->dossiers().Submit(SampleBody(), {}, "a").value().client_id;
+  }
+  REQUIRE(UserVersion(o.data_dir / "kiosk.db") == 2);
+  auto store = OpenStore(o);
+  CHECK(UserVersion(o.data_dir / "kiosk.db") >= 3);
+  auto before = store->dossiers().Get(id);
+  REQUIRE(before.ok());
+  CHECK_FALSE(before->fee.has_value());
+  auto unpaid = store->dossiers().UpdateFeePayment(id, FeePayment{16000, false, "", ""});
+  REQUIRE(unpaid.ok());
+  CHECK_FALSE(*unpaid);
+  CHECK(store->dossiers().Get(id)->fee->amount_vnd == 16000);
+  CHECK_FALSE(store->dossiers().Get(id)->fee->paid);
+  auto paid = store->dossiers().UpdateFeePayment(id, FeePayment{16000, true, "2026-12-07T10:15:00+07:00", "FT1"});
+  REQUIRE(paid.ok());
+  CHECK(*paid);
+  // A later answer that says unpaid (a portal's mistake) does not undo it, and is no news.
+  auto later = store->dossiers().UpdateFeePayment(id, FeePayment{16000, false, "", ""});
+  REQUIRE(later.ok());
+  CHECK_FALSE(*later);
+  auto rec = store->dossiers().Get(id);
+  REQUIRE(rec->fee.has_value());
+  CHECK(rec->fee->paid);
+  CHECK(rec->fee->reference == "FT1");
+  CHECK(rec->fee->paid_at == "2026-12-07T10:15:00+07:00");
+  CHECK(QueryInt(o.data_dir / "kiosk.db", "SELECT count(*) FROM audit_log WHERE action = 'dossier.fee_paid'") == 1);
+  CHECK(store->dossiers().UpdateFeePayment("no-such-id", FeePayment{1, false, "", ""}).status().code() ==
+        Code::kNotFound);
+}

@@ -9,6 +9,9 @@
 //   GET  /admin/arrivals             [[ms since epoch, kiosk id], ...] of API requests
 //   POST /admin/arrivals/reset
 //   POST /admin/dossiers/status      {"dossier_code", "status", "note"?}: the back office moves it
+//   POST /admin/dossiers/payment     {"dossier_code", "amount_vnd", "reference", "paid_at"?}: the bank
+//                                    tells the portal the fee was transferred (the amount must be
+//                                    the fee the portal counted: 409 otherwise; paid once: 409 again)
 //   POST /admin/catalog              a new catalog body (its ETag changes)
 //   POST /admin/commands             {"kiosk_id", "command"}: delivered with the next heartbeat
 #include <algorithm>
@@ -179,6 +182,43 @@ void RegisterAdmin(httplib::Server& admin, Sim& sim) {
     up->Bind(5, j.value("dossier_code", ""));
     if (!up->Run().ok()) return SendError(res, 500, "db", "update failed");
     Reply(res, {{"ok", true}});
+  });
+  admin.Post("/admin/dossiers/payment", [&](const Request& req, Response& res) {
+    std::lock_guard<std::mutex> lock(sim.mu);
+    json j = json::parse(req.body, nullptr, false);
+    if (!j.is_object() || !j.contains("amount_vnd") || !j["amount_vnd"].is_number_integer()) {
+      return SendError(res, 400, "bad_payment", "{\"dossier_code\", \"amount_vnd\", \"reference\"}");
+    }
+    const std::string code = j.value("dossier_code", "");
+    const std::string reference = j.value("reference", "");
+    if (reference.empty() || reference.size() > 64 ||
+        reference.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
+            std::string::npos) {
+      return SendError(res, 400, "bad_reference", "reference: [A-Za-z0-9._-], 1 to 64 characters");
+    }
+    auto d = sim.db->Prepare("SELECT f.amount_vnd FROM dossiers d LEFT JOIN fees f ON f.dossier_code = d.dossier_code WHERE d.dossier_code = ?");
+    d->Bind(1, code);
+    mck::Status st;
+    if (!d->Step(&st)) return SendError(res, 404, "not_found", "no dossier with this code");
+    const int64_t fee = d->IsNull(0) ? 0 : d->Int(0);
+    if (fee <= 0) return SendError(res, 409, "no_fee", "this dossier has no fee");
+    if (j["amount_vnd"].get<int64_t>() != fee) {
+      sim.Count("payments.wrong_amount");
+      return SendError(res, 409, "wrong_amount", "the amount is not the dossier's fee");
+    }
+    const std::string paid_at = j.value("paid_at", mck::FormatRfc3339Vietnam(std::chrono::system_clock::now()));
+    if (!mck::ParseRfc3339(paid_at)) return SendError(res, 400, "bad_paid_at", "paid_at must be RFC 3339");
+    mck::Transaction txn(*sim.db);
+    if (!txn.Begin().ok()) return SendError(res, 500, "db", "database busy");
+    auto ins = sim.db->Prepare("INSERT INTO payments(dossier_code, amount_vnd, paid_at, reference) VALUES(?,?,?,?)");
+    ins->Bind(1, code).Bind(2, fee).Bind(3, paid_at).Bind(4, reference);
+    if (!ins->Run().ok()) return SendError(res, 409, "already_paid", "this fee or reference is already recorded");
+    // The dossier changed: the kiosk's poll sees a new updated_at.
+    auto up = sim.db->Prepare("UPDATE dossiers SET updated_at = ? WHERE dossier_code = ?");
+    up->Bind(1, mck::FormatRfc3339Vietnam(std::chrono::system_clock::now())).Bind(2, code);
+    if (!up->Run().ok() || !txn.Commit().ok()) return SendError(res, 500, "db", "could not record the payment");
+    sim.Count("payments.recorded");
+    Reply(res, {{"ok", true}, {"amount_vnd", fee}, {"paid_at", paid_at}});
   });
   admin.Post("/admin/catalog", [&](const Request& req, Response& res) {
     std::lock_guard<std::mutex> lock(sim.mu);

@@ -98,12 +98,25 @@ void Answer(Sim& sim, const Request& req, Response& res, const Caller& c, const 
 }
 
 json DossierStatusJson(const mck::Stmt& s) {
-  // columns: dossier_code, status, status_text, updated_at, appointment_date, note
-  return {{"dossier_code", s.Text(0)}, {"status", s.Text(1)},           {"status_text", s.Text(2)},
-          {"updated_at", s.Text(3)},   {"appointment_date", s.Text(4)}, {"note", s.Text(5)}};
+  // columns: kStatusColumns
+  json j = {{"dossier_code", s.Text(0)}, {"status", s.Text(1)},           {"status_text", s.Text(2)},
+            {"updated_at", s.Text(3)},   {"appointment_date", s.Text(4)}, {"note", s.Text(5)}};
+  // The fee (our extension, docs/portal.md "Payment status"): only for a dossier with one.
+  if (!s.IsNull(6) && s.Int(6) > 0) {
+    json fee = {{"amount_vnd", s.Int(6)}, {"paid", !s.IsNull(7)}};
+    if (!s.IsNull(7)) {
+      fee["paid_at"] = s.Text(7);
+      fee["reference"] = s.Text(8);
+    }
+    j["fee"] = fee;
+  }
+  return j;
 }
 
-constexpr const char* kStatusColumns = "dossier_code, status, status_text, updated_at, appointment_date, note";
+constexpr const char* kStatusColumns =
+    "d.dossier_code, d.status, d.status_text, d.updated_at, d.appointment_date, d.note, "
+    "f.amount_vnd, p.paid_at, p.reference FROM dossiers d LEFT JOIN fees f ON f.dossier_code = d.dossier_code "
+    "LEFT JOIN payments p ON p.dossier_code = d.dossier_code";
 
 // ---- handlers ------------------------------------------------------------------------------------
 
@@ -188,6 +201,7 @@ void PostDossier(Sim& sim, const Request& req, Response& res) {
   // Validation against the catalog: the same rules as the kiosk's, plus the injected refusal.
   const std::string procedure = body.value("procedure_code", "");
   json details = json::array();
+  int64_t fee_vnd = 0;
   if (!sim.faults.fail_procedure.empty() && procedure == sim.faults.fail_procedure) {
     details.push_back({{"field", "procedure_code"},
                        {"message", "Thủ tục này tạm thời không tiếp nhận qua kiosk; cán bộ cần kiểm tra hồ sơ"}});
@@ -195,6 +209,9 @@ void PostDossier(Sim& sim, const Request& req, Response& res) {
     json stripped = body;
     for (const char* k : {"client_id", "provisional_code", "submitted_at"}) stripped.erase(k);
     auto v = mck::ValidateDossier(*sim.catalog, stripped, TodayVn());
+    if (v.ok() && v.body.contains("fee_vnd") && v.body["fee_vnd"].is_number_integer()) {
+      fee_vnd = v.body["fee_vnd"].get<int64_t>();  // the portal's own count, the kiosk's checked against it
+    }
     for (const auto& e : v.errors) details.push_back({{"field", e.field}, {"message", e.message_vi}});
   }
   if (!details.empty()) {
@@ -253,6 +270,11 @@ void PostDossier(Sim& sim, const Request& req, Response& res) {
   const json answer = {
       {"dossier_code", code}, {"received_at", now}, {"appointment_date", appointment}, {"status", "received"}};
   mck::Status ins_st = ins->Run();
+  if (ins_st.ok() && fee_vnd > 0) {
+    auto fee = sim.db->Prepare("INSERT OR REPLACE INTO fees(dossier_code, amount_vnd) VALUES(?,?)");
+    fee->Bind(1, code).Bind(2, fee_vnd);
+    ins_st = fee->Run();
+  }
   if (!ins_st.ok()) {
     // client_id already known under another kiosk's scope: a replay from a re-enrolled kiosk.
     return SendError(res, 409, "duplicate_client_id", "a dossier with this client_id already exists");
@@ -273,8 +295,8 @@ void GetDossier(Sim& sim, const Request& req, Response& res) {
   if (!by_code && !req.has_param("client_id")) {
     return SendError(res, 400, "client_id_required", "give a dossier code in the path or ?client_id=");
   }
-  auto s = sim.db->Prepare(std::string("SELECT ") + kStatusColumns + " FROM dossiers WHERE " +
-                           (by_code ? "dossier_code = ?" : "client_id = ?"));
+  auto s = sim.db->Prepare(std::string("SELECT ") + kStatusColumns + " WHERE " +
+                           (by_code ? "d.dossier_code = ?" : "d.client_id = ?"));
   s->Bind(1, by_code ? std::string(req.matches[1]) : req.get_param_value("client_id"));
   mck::Status st;
   if (!s->Step(&st)) return SendError(res, 404, "not_found", "no dossier with this code");

@@ -152,6 +152,11 @@ CREATE TABLE IF NOT EXISTS dossiers(dossier_code TEXT PRIMARY KEY, client_id TEX
   kiosk_id TEXT NOT NULL, procedure_code TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL,
   appointment_date TEXT NOT NULL, status TEXT NOT NULL, status_text TEXT NOT NULL, updated_at TEXT NOT NULL,
   note TEXT NOT NULL DEFAULT '', decision TEXT);
+-- The fee the portal counted for a dossier (the validator's fee_vnd), when there is one.
+CREATE TABLE IF NOT EXISTS fees(dossier_code TEXT PRIMARY KEY, amount_vnd INTEGER NOT NULL);
+-- Fees paid by bank transfer, as the portal's bank tells it (POST /admin/dossiers/payment).
+CREATE TABLE IF NOT EXISTS payments(dossier_code TEXT PRIMARY KEY, amount_vnd INTEGER NOT NULL,
+  paid_at TEXT NOT NULL, reference TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS attachments(sha256 TEXT PRIMARY KEY, length INTEGER NOT NULL, offset INTEGER NOT NULL,
   data BLOB NOT NULL, complete INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS ratings(key TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, body TEXT NOT NULL,

@@ -230,3 +230,37 @@ TEST_CASE("sealed: a portal error that echoes the applicant's name is in no data
   CHECK(files.find("Echo Thị Bảy") == std::string::npos);
   CHECK(files.find("Echo") == std::string::npos);
 }
+
+TEST_CASE("the status answer's fee: absent in old answers, checked when present") {
+  auto old = ReadStatusAnswer(R"({"status": "received"})");
+  REQUIRE(old.ok());
+  CHECK_FALSE(old->fee.has_value());
+  auto null_fee = ReadStatusAnswer(R"({"status": "received", "fee": null})");
+  REQUIRE(null_fee.ok());
+  CHECK_FALSE(null_fee->fee.has_value());
+  auto unpaid = ReadStatusAnswer(R"({"status": "received", "fee": {"amount_vnd": 16000, "paid": false}})");
+  REQUIRE(unpaid.ok());
+  REQUIRE(unpaid->fee.has_value());
+  CHECK(unpaid->fee->amount_vnd == 16000);
+  CHECK_FALSE(unpaid->fee->paid);
+  auto paid = ReadStatusAnswer(
+      R"({"status": "processing", "fee": {"amount_vnd": 16000, "paid": true, "paid_at": "2026-12-07T10:15:00+07:00",
+          "reference": "FT26341ABC123"}})");
+  REQUIRE(paid.ok());
+  CHECK(paid->fee->paid);
+  CHECK(paid->fee->reference == "FT26341ABC123");
+  CHECK(paid->fee->paid_at == "2026-12-07T10:15:00+07:00");
+  // Refused, by field: a negative sum, a reference that is not a bank's word, a paid fee
+  // without its reference or time, an amount that is not a number.
+  CHECK_FALSE(ReadStatusAnswer(R"({"status": "received", "fee": {"amount_vnd": -1}})").ok());
+  auto name = ReadStatusAnswer(
+      R"({"status": "received", "fee": {"amount_vnd": 1, "paid": true, "paid_at": "2026-12-07T10:15:00+07:00",
+          "reference": "Nguyễn Thị Hoà"}})");
+  REQUIRE_FALSE(name.ok());
+  CHECK(name.status().message_en().find("Nguy") == std::string::npos);
+  CHECK_FALSE(ReadStatusAnswer(R"({"status": "received", "fee": {"amount_vnd": 1, "paid": true}})").ok());
+  CHECK_FALSE(
+      ReadStatusAnswer(R"({"status": "received", "fee": {"amount_vnd": 1, "paid": true, "reference": "FT1"}})").ok());
+  CHECK_FALSE(ReadStatusAnswer(R"({"status": "received", "fee": {"amount_vnd": "16000"}})").ok());
+  CHECK_FALSE(ReadStatusAnswer(R"({"status": "received", "fee": 16000})").ok());
+}

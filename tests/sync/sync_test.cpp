@@ -11,6 +11,8 @@
 #include <sstream>
 #include <thread>
 
+#include <httplib.h>
+
 #include "offline/sync/enrolment.h"
 #include "offline/sync/http.h"
 #include "offline/sync/lookup.h"
@@ -250,6 +252,95 @@ TEST_CASE("status polling brings the back office's decisions to the kiosk and lo
   std::string out;
   REQUIRE(RunKioskctl({"--config", s.kiosk.config_file().string(), "lookup", code, "--json"}, &out) == 0);
   CHECK(json::parse(out)["portal"]["status"] == "completed");
+}
+
+TEST_CASE("a fee is unpaid until the portal's bank reports the transfer and the kiosk's poll records it paid") {
+  Setup s;
+  auto store = s.kiosk.OpenStore();
+  std::mt19937_64 rng(5);
+  auto fee_ids = s.kiosk.SubmitDossiers(*store, 1, 0, rng, "2.000815");  // the fixture's fee: 2,000 đ
+  auto free_ids = s.kiosk.SubmitDossiers(*store, 1, 0, rng, "1.001193");
+  auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
+  REQUIRE(syncer->RunOnce()->accepted == 2);
+  const std::string code = *store->dossiers().Get(fee_ids[0])->dossier_code;
+
+  // The first poll: the portal holds the fee, unpaid; a free dossier has no fee at all.
+  auto first = s.kiosk.OpenSyncer(s.kiosk.sync_options())->RunOnce();
+  REQUIRE(first.ok());
+  CHECK(first->fees_paid == 0);
+  auto unpaid = store->dossiers().Get(fee_ids[0]);
+  REQUIRE(unpaid->fee.has_value());
+  CHECK(unpaid->fee->amount_vnd == 2000);
+  CHECK_FALSE(unpaid->fee->paid);
+  CHECK(unpaid->fee->reference.empty());
+  CHECK_FALSE(store->dossiers().Get(free_ids[0])->fee.has_value());
+
+  // The bank's notice with a wrong amount is refused; with the fee, recorded once.
+  httplib::Client admin("127.0.0.1", s.sim.admin_port());
+  auto wrong = admin.Post("/admin/dossiers/payment",
+                          json{{"dossier_code", code}, {"amount_vnd", 1000}, {"reference", "FT26341X1"}}.dump(),
+                          "application/json");
+  REQUIRE(wrong);
+  CHECK(wrong->status == 409);
+  auto no_fee = admin.Post("/admin/dossiers/payment",
+                           json{{"dossier_code", *store->dossiers().Get(free_ids[0])->dossier_code},
+                                {"amount_vnd", 0},
+                                {"reference", "FT26341X2"}}
+                               .dump(),
+                           "application/json");
+  REQUIRE(no_fee);
+  CHECK(no_fee->status == 409);
+  s.sim.Admin("POST", "/admin/dossiers/payment",
+              {{"dossier_code", code},
+               {"amount_vnd", 2000},
+               {"reference", "FT26341ABC123"},
+               {"paid_at", "2026-12-07T10:15:00+07:00"}});
+  auto again = admin.Post("/admin/dossiers/payment",
+                          json{{"dossier_code", code}, {"amount_vnd", 2000}, {"reference", "FT26341ABC124"}}.dump(),
+                          "application/json");
+  REQUIRE(again);
+  CHECK(again->status == 409);
+
+  // The next poll of a fresh runner (the interval of the old one has not passed) sees it paid.
+  std::vector<SyncEvent> events;
+  auto poller = s.kiosk.OpenSyncer(s.kiosk.sync_options());
+  std::mutex mu;
+  poller->SetSink([&](const SyncEvent& e) {
+    std::lock_guard<std::mutex> lock(mu);
+    events.push_back(e);
+  });
+  auto second = poller->RunOnce();
+  REQUIRE(second.ok());
+  CHECK(second->fees_paid == 1);
+  auto paid = store->dossiers().Get(fee_ids[0]);
+  REQUIRE(paid->fee.has_value());
+  CHECK(paid->fee->paid);
+  CHECK(paid->fee->amount_vnd == 2000);
+  CHECK(paid->fee->reference == "FT26341ABC123");
+  CHECK(paid->fee->paid_at == "2026-12-07T10:15:00+07:00");
+  CHECK(std::count_if(events.begin(), events.end(), [&](const SyncEvent& e) {
+          return e.kind == SyncEvent::Kind::kFeePaid && e.subject == code && e.detail == "FT26341ABC123";
+        }) == 1);
+  // Audited once, with the sum and the reference only.
+  auto third = s.kiosk.OpenSyncer(s.kiosk.sync_options())->RunOnce();
+  REQUIRE(third.ok());
+  CHECK(third->fees_paid == 0);
+
+  // The look-up (kioskctl, the citizen's screen) reads the same fee.
+  auto e = LoadEnrolment(*store);
+  auto http = MakePortalClient(*e, std::chrono::seconds(5), std::chrono::seconds(10));
+  REQUIRE(http.ok());
+  auto looked = LookupDossier(**http, code);
+  REQUIRE(looked.ok());
+  REQUIRE(looked->fee.has_value());
+  CHECK(looked->fee->paid);
+  CHECK(looked->fee->reference == "FT26341ABC123");
+  std::string out;
+  REQUIRE(RunKioskctl({"--config", s.kiosk.config_file().string(), "lookup", code, "--json"}, &out) == 0);
+  const json j = json::parse(out);
+  CHECK(j["portal"]["fee"]["paid"] == true);
+  CHECK(j["portal"]["fee"]["amount_vnd"] == 2000);
+  CHECK(j["portal"]["fee"]["reference"] == "FT26341ABC123");
 }
 
 TEST_CASE("the catalog is fetched with its ETag and a heartbeat's refresh_catalog command fetches it again") {

@@ -20,6 +20,7 @@ class BlankPages final : public PageBuilder {
   Result<printer::Raster> Receipt(const printer::KioskSlip&) override { return printer::Raster::Blank(576, 24); }
   Result<printer::Raster> Ticket(const printer::QueueTicketInfo&) override { return printer::Raster::Blank(576, 24); }
   Result<printer::Raster> Official(const printer::OfficialReceipt&) override { return printer::Raster::Blank(576, 24); }
+  Result<printer::Raster> Fee(const printer::FeeReceipt&) override { return printer::Raster::Blank(576, 24); }
   Result<printer::Raster> Test(const printer::TestPage&) override { return printer::Raster::Blank(576, 24); }
 };
 

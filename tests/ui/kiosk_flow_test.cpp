@@ -6,9 +6,15 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
+#include <thread>
+
+#ifdef PORTAL_SIM_BIN
+#include <httplib.h>  // plain HTTP to the simulator's loopback admin endpoint (header-only)
+#endif
 
 #include "drivers/printer/escpos_decode.h"
 #include "drivers/printer/png_preview.h"
@@ -321,6 +327,63 @@ TEST_CASE("a dossier the portal refuses turns red in staff mode, and staff read 
   CHECK(list->front().state == DossierState::kNeedsAttention);
   CHECK(list->front().attempts >= 2);  // sent, refused, sent again by staff, refused again
   CHECK(std::filesystem::file_size(out / "shots" / "staff-portal-refused.png") > 10000);
+}
+
+TEST_CASE("a fee's round trip: unpaid, the portal's bank reports the transfer, staff see it paid and print the receipt") {
+  const auto out = OutDir("staff-fee");
+  std::filesystem::remove_all(out);
+  // The portal's side, while the kiosk runs: once staff have seen "Chưa nộp phí" (the script's
+  // screenshot), the bank's notice reaches the simulator (its admin endpoint, as the bank would).
+  std::atomic<bool> done{false};
+  std::string code, reference = "FT26341ABC123", portal_error;
+  const int64_t amount = 16000;  // two extracts at 8,000 đồng: the portal refuses any other sum (409)
+  std::thread bank([&] {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(280);
+    while (!done && !std::filesystem::exists(out / "shots" / "staff-fee-unpaid.png")) {
+      if (std::chrono::steady_clock::now() > deadline) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (done) return;
+    const auto ready = nlohmann::json::parse(mck::test::ReadAll(out / "portal.ready"), nullptr, false);
+    if (!ready.is_object()) return void(portal_error = "portal.ready unreadable");
+    httplib::Client admin("127.0.0.1", ready.value("admin_port", 0));
+    auto list = admin.Get("/admin/dossiers");
+    const auto dossiers = list ? nlohmann::json::parse(list->body, nullptr, false) : nlohmann::json();
+    if (!dossiers.is_array() || dossiers.size() != 1) return void(portal_error = "no dossier at the portal");
+    code = dossiers[0].value("dossier_code", "");
+    auto paid = admin.Post(
+        "/admin/dossiers/payment",
+        nlohmann::json{{"dossier_code", code}, {"amount_vnd", amount}, {"reference", reference}}.dump(),
+        "application/json");
+    if (!paid || paid->status != 200) portal_error = "payment refused: " + (paid ? paid->body : std::string("no answer"));
+  });
+  const int rc = RunScript("staff-fee.script", out,
+                           std::string("--kioskctl ") + KIOSKCTL_BIN + " --portal-sim " + PORTAL_SIM_BIN +
+                               " --payment --staff-pin 246810");
+  done = true;
+  bank.join();
+  CHECK(portal_error.empty());
+  REQUIRE(rc == 0);
+  REQUIRE_FALSE(code.empty());
+  // The kiosk's store: the portal's fee, paid, with the bank's reference.
+  auto store = OpenStore(out);
+  auto rec = store->dossiers().Get(code);
+  REQUIRE(rec.ok());
+  CHECK(rec->body["fee_vnd"] == 16000);
+  REQUIRE(rec->fee.has_value());
+  CHECK(rec->fee->paid);
+  CHECK(rec->fee->amount_vnd == 16000);
+  CHECK(rec->fee->reference == reference);
+  for (const char* shot : {"staff-fee-unpaid.png", "staff-fee-paid.png"}) {
+    CHECK(std::filesystem::file_size(out / "shots" / shot) > 10000);
+  }
+  // Job 1 is the citizen's slip; job 2 the biên lai, read off the paper.
+  const std::string text = Ocr(DecodedPage(out, 2));
+  CAPTURE(text);
+  CHECK(Contains(text, "BIÊN LAI THU LỆ PHÍ"));
+  CHECK(Contains(text, code));
+  CHECK(Contains(text, "16.000 đồng"));
+  CHECK(Contains(text, reference));
 }
 #endif
 

@@ -40,7 +40,12 @@ class RecordingPrinter final : public PrintService {
     officials.push_back(r);
     return Done(PrintJobKind::kReceipt);
   }
+  uint64_t PrintFeeReceipt(const printer::FeeReceipt& r) override {
+    fees.push_back(r);
+    return Done(PrintJobKind::kReceipt);
+  }
   uint64_t PrintTestPage(const std::string&) override { return Done(PrintJobKind::kTestPage); }
+  std::vector<printer::FeeReceipt> fees;
   std::vector<printer::KioskSlip> slips;
   std::vector<printer::QueueTicketInfo> tickets;
   std::vector<printer::OfficialReceipt> officials;

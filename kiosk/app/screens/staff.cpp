@@ -162,6 +162,7 @@ void DrawStaff(Ui& ui) {
         ui.Emit(intent::StaffOpenDossier{.client_id = d.client_id});
       }
       if (attention) MarkItem(ui, "staff.attention." + std::to_string(n));  // the portal refused it
+      if (d.state == DossierState::kAccepted) MarkItem(ui, "staff.accepted." + std::to_string(n));  // has its code
       if (!d.purged) {
         ImGui::SameLine();
         if (TouchButton(ui, "staff.reprint." + std::to_string(n), ui.T("staff.reprint_receipt"),

@@ -4,6 +4,7 @@
 // supplement, or refuse with a reason. The decision is stored and queued for the portal.
 #include "kiosk/app/screens/screens.h"
 #include "kiosk/app/ui/widgets.h"
+#include "offline/domain/fee.h"
 
 namespace mck::app::ui {
 
@@ -49,6 +50,27 @@ void DrawStaffDossier(Ui& ui) {
     if (TouchButton(ui, "staff_dossier.requeue", ui.T("staff_dossier.requeue"),
                     ImVec2(std::min(w, ui.S(560)), ui.S(96)), ButtonKind::kPrimary)) {
       ui.Emit(intent::StaffRequeue{});
+    }
+  }
+  if (v.fee_vnd > 0) {
+    // The fee: paid (the portal learned it from its bank) or not yet; the biên lai once paid.
+    Section(ui, ui.T("staff_dossier.fee"));
+    const std::string amount = FormatVnd(v.fee_vnd, app.strings().language() == Language::kEn);
+    if (v.fee_paid) {
+      Wrapped(ui, app.strings().Format("staff_dossier.fee_paid", {amount}), ui.F().bold, colors::kOk, w);
+      MarkItem(ui, "staff_dossier.fee_paid");
+      Wrapped(ui,
+              app.strings().Format("staff_dossier.fee_paid_detail", {ShortTime(v.fee_paid_at), v.fee_reference}),
+              ui.F().body, colors::kText, w);
+      if (TouchButton(ui, "staff_dossier.print_fee_receipt", ui.T("staff_dossier.print_fee_receipt"),
+                      ImVec2(std::min(w, ui.S(560)), ui.S(96)), ButtonKind::kPrimary)) {
+        ui.Emit(intent::StaffPrintFeeReceipt{});
+      }
+    } else {
+      Wrapped(ui, app.strings().Format("staff_dossier.fee_unpaid", {amount}), ui.F().bold, colors::kText, w);  // not an error
+      MarkItem(ui, "staff_dossier.fee_unpaid");
+      Wrapped(ui, ui.T(v.fee_asking ? "staff_dossier.fee_asking" : "staff_dossier.fee_unpaid_hint"), ui.F().small,
+              colors::kMuted, w);
     }
   }
   if (!v.applicant.empty()) {

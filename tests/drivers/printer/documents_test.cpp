@@ -212,3 +212,26 @@ TEST_CASE("dates and ticket numbers are written the Vietnamese way") {
   CHECK(FormatTicketNumber("HT", 12) == "HT-012");
   CHECK(FormatTicketNumber("", 1234) == "1234");
 }
+
+TEST_CASE("the fee receipt (biên lai): OCR reads the title, code, sum, time and the bank's reference") {
+  TempDir dir;
+  FeeReceipt r;
+  r.commune_name = "UBND xã Mẫu";
+  r.dossier_code = "000.00.24.H03-261207-0001";
+  r.procedure_name = "Cấp bản sao trích lục hộ tịch";
+  r.amount_vnd = 16000;
+  r.paid_at = "2026-12-07T03:15:00Z";  // 10:15 in Vietnam
+  r.reference = "FT26341ABC123";
+  r.printed_at = "2026-12-07T03:20:00Z";
+  const auto png = PrintToPng(BuildFeeReceipt(r), 576, dir, "fee-receipt");
+  const std::string text = Ocr(png);
+  CAPTURE(text);
+  CHECK(Contains(text, "BIÊN LAI THU LỆ PHÍ"));
+  CHECK(Contains(text, "UBND XÃ MẪU"));
+  CHECK(Contains(text, "000.00.24.H03-261207-0001"));
+  CHECK(Contains(text, "16.000 đồng"));
+  CHECK(Contains(text, "10:15 ngày 07/12/2026"));
+  CHECK(Contains(text, "FT26341ABC123"));
+  CHECK(Contains(text, "Chuyển khoản (VietQR)"));
+  CHECK(ZbarDecode(png).empty());  // no code to scan: the receipt pays nothing
+}
