@@ -6,9 +6,6 @@
 //   kiosk [--config FILE] [--assets DIR] [--data-dir DIR] [--windowed WxH]
 //         [--script FILE --shots DIR]   test-only scripted input (ui/script.h)    } development
 //         [--frame-log FILE]            per-frame CPU time in µs, for bench-ui    } builds only
-// Development builds also read MCK_UI_FULL_REDRAW=1 (whole frames, SDL's blended fills: as
-// before), MCK_UI_SDL_FILLS=1 (only SDL's fills) and MCK_UI_VERIFY_DAMAGE=1 (every frame compared
-// with a whole redraw by SDL alone; a difference ends with status 1): ui/presenter.h.
 // A development build (MCK_DEV_TOOLS=ON) also finds its config and assets in the source tree;
 // the package's build (OFF) reads only --config (default /etc/mot-cua/kiosk.toml) and never
 // falls back (docs/packaging.md). Kiosk mode (always in the package's build; in a development
@@ -16,8 +13,10 @@
 // When it cannot start (config, store — a failed migration or a downgrade —, assets) it shows the
 // start-up failure screen (ui/fatal_screen.h) and stays up; with --script --shots (development)
 // it shows it for a moment, saves DIR/fatal.png and exits 3.
-// Renderer: SDL_Renderer in software by default, drawing only what changed into the window's
-// surface (ui/presenter.h; docs/ui.md has the measurements); set SDL_RENDER_DRIVER=opengl to compare.
+// Renderer: SDL_Renderer in software, drawing only what changed into the window's surface
+// (ui/presenter.h, docs/ui.md); SDL_RENDER_DRIVER=opengl to compare. Development builds also read
+// MCK_UI_FULL_REDRAW=1 (whole frames, SDL's blended fills: as before), MCK_UI_SDL_FILLS=1 (SDL's
+// fills) and MCK_UI_VERIFY_DAMAGE=1 (every frame against a whole redraw by SDL alone; exit 1).
 #include <SDL.h>
 #include <imgui.h>
 #include <imgui_impl_sdl.h>
