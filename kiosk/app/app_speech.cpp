@@ -91,6 +91,11 @@ void App::On(const intent::Listen&) {
   Speak(T(std::string("speak.") + ScreenName(citizen_.screen)));
 }
 
+void App::On(const intent::StillHere&) {
+  if (citizen_.countdown_said) StopSpeech();  // "Bạn còn ở đó không?" answered: no more of it
+  citizen_.countdown_said = false;
+}
+
 void App::On(const intent::VoiceOff&) {
   citizen_.voice_on = false;
   StopSpeech();

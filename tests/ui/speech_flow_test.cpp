@@ -186,6 +186,59 @@ TEST_CASE("listen reads the screen's instruction with the real worker, and the v
   CHECK(speech::Rms(f.voice.sink.SamplesOf(english)) > 1000);
 }
 
+TEST_CASE("the inactivity countdown is read aloud once when the citizen turned the voice on, and not otherwise") {
+  SpeechFixture f;
+  f.Do(intent::Start{});
+  f.Go(ScreenId::kIdentify);
+  f.Do(intent::Listen{});
+  REQUIRE(f.app->voice_on());
+  f.voice.WaitIdle();
+  const size_t before = f.voice.log.size();
+  // Idle past the timeout: the "are you still there?" overlay, and its words said (a catalog text).
+  f.clock.Advance(std::chrono::seconds(f.config.inactivity_timeout_s + 1));
+  f.app->Tick();
+  REQUIRE(f.app->countdown_showing());
+  auto says = f.voice.SaysSince(before);
+  REQUIRE(says.size() == 1);
+  CHECK(says[0].u.text == f.Vi("speak.still_there"));
+  CHECK(says[0].u.privacy == SpeechPrivacy::kPublic);
+  bool cancelled = true;
+  REQUIRE(f.voice.sink.WaitEnd(says[0].id, &cancelled));
+  CHECK_FALSE(cancelled);
+  const auto pcm = f.voice.sink.SamplesOf(says[0].id);
+  CHECK(speech::Rms(pcm) > 1000);
+  CHECK(pcm.size() > 22050 * 3);  // 23 syllables: seconds of speech, not a click
+  // Once per countdown: the frames that tick its number do not repeat it.
+  f.clock.Advance(1s);
+  f.app->Tick();
+  f.app->Tick();
+  CHECK(f.voice.SaysSince(before).size() == 1);
+  // A touch keeps the session and silences it; the next countdown is said again.
+  f.Do(intent::StillHere{});
+  REQUIRE_FALSE(f.app->countdown_showing());
+  CHECK(f.voice.LastIsStop());
+  f.app->Tick();
+  f.clock.Advance(std::chrono::seconds(f.config.inactivity_timeout_s + 1));
+  f.app->Tick();
+  REQUIRE(f.app->countdown_showing());
+  CHECK(f.voice.SaysSince(before).size() == 2);
+  CHECK(f.voice.log.back().u.text == f.Vi("speak.still_there"));
+  // At zero the session is wiped and the voice stops.
+  f.clock.Advance(std::chrono::seconds(f.config.inactivity_countdown_s + 1));
+  f.app->Tick();
+  REQUIRE(f.app->screen() == ScreenId::kAttract);
+  CHECK(f.voice.LastIsStop());
+
+  // Without the voice turned on, the countdown is silent.
+  f.Do(intent::Start{});
+  REQUIRE_FALSE(f.app->voice_on());
+  const size_t quiet = f.voice.log.size();
+  f.clock.Advance(std::chrono::seconds(f.config.inactivity_timeout_s + 1));
+  f.app->Tick();
+  REQUIRE(f.app->countdown_showing());
+  CHECK(f.voice.SaysSince(quiet).empty());
+}
+
 TEST_CASE("the voice stops and turns off on StartOver, on the inactivity wipe, and in staff mode") {
   SpeechFixture f;
   f.Do(intent::Start{});
