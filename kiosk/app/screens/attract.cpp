@@ -17,9 +17,9 @@ void DrawAttract(Ui& ui) {
   ImGui::SetCursorPos(ImVec2(start.x, start.y + avail.y * 0.12f));
   Centered(ui, ui.app.config().commune_name, ui.F().title, colors::kOnHeader);
   Centered(ui, ui.T("attract.title"), ui.F().title, colors::kOnHeader);
-  ImGui::SetCursorPos(ImVec2(start.x, start.y + avail.y * 0.52f));
-  Centered(ui, ui.T("attract.services"), ui.F().body, colors::kText);
-  ImGui::Dummy(ImVec2(0, ui.S(40)));
+  // What the kiosk does is the next screen's four tiles (and what "Nghe hướng dẫn" says here):
+  // the invitation alone is what a passer-by must read (docs/walkthrough.md).
+  ImGui::SetCursorPos(ImVec2(start.x, start.y + avail.y * 0.56f));
   // Static on purpose: an idle kiosk draws nothing and sleeps (0% CPU, docs/ui.md).
   Centered(ui, ui.T("attract.touch"), ui.F().title, colors::kPrimary);
 }
