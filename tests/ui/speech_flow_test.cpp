@@ -186,6 +186,31 @@ TEST_CASE("listen reads the screen's instruction with the real worker, and the v
   CHECK(speech::Rms(f.voice.sink.SamplesOf(english)) > 1000);
 }
 
+TEST_CASE("listen on the attract screen says what the kiosk is for and how to start, without turning the voice on") {
+  SpeechFixture f;
+  REQUIRE(f.app->screen() == ScreenId::kAttract);
+  f.Do(intent::Listen{});
+  auto says = f.voice.SaysSince(0);
+  REQUIRE(says.size() == 1);
+  CHECK(says[0].u.text == f.Vi("speak.attract"));
+  CHECK(Contains(says[0].u.text, "nộp hồ sơ"));
+  CHECK(Contains(says[0].u.text, "chạm vào màn hình"));
+  CHECK(says[0].u.privacy == SpeechPrivacy::kPublic);
+  bool cancelled = true;
+  REQUIRE(f.voice.sink.WaitEnd(says[0].id, &cancelled));
+  CHECK_FALSE(cancelled);
+  CHECK(speech::Rms(f.voice.sink.SamplesOf(says[0].id)) > 1000);
+  CHECK(f.voice.sink.SamplesOf(says[0].id).size() > 22050 * 5);  // 38 syllables
+  // No session to end it: the voice is not left on for whoever comes next.
+  CHECK_FALSE(f.app->voice_on());
+  // Starting is a screen change: the voice stops.
+  f.Do(intent::Listen{});
+  f.Do(intent::Start{});
+  REQUIRE(f.app->screen() == ScreenId::kMenu);
+  CHECK(f.voice.LastIsStop());
+  CHECK_FALSE(f.app->voice_on());
+}
+
 TEST_CASE("the inactivity countdown is read aloud once when the citizen turned the voice on, and not otherwise") {
   SpeechFixture f;
   f.Do(intent::Start{});
