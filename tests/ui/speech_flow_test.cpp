@@ -439,3 +439,33 @@ TEST_CASE("technician: volume and speed change the voice for the run, and the te
   CHECK(f.app->speech_volume() == 200);
   CHECK(f.app->speech_rate() == 80);
 }
+
+TEST_CASE("technician: the volume and speed set are kept across a restart on the same data directory") {
+  SpeechFixture f("593017");
+  f.Do(intent::Go{.screen = ScreenId::kTechPin});
+  f.Type("tech.pin", InputKind::kDigits, "593017");
+  f.Do(intent::TechUnlock{});
+  REQUIRE(f.app->tech().unlocked);
+  f.Do(intent::TechOpen{.screen = ScreenId::kTechDevices});
+  f.Do(intent::TechSpeech{.volume_step = 1});
+  f.Do(intent::TechSpeech{.rate_step = -1});
+  f.Do(intent::TechSpeech{.rate_step = -1});
+  const int volume = f.config.speech_volume + 20, rate = f.config.speech_rate_wpm - 40;
+  REQUIRE(f.app->speech_volume() == volume);
+  REQUIRE(f.app->speech_rate() == rate);
+  // The kiosk restarts: the App stops (its technician worker finishes what it was given) and a
+  // new one starts on the same data directory, with the same config.
+  f.app.reset();
+  AppDeps deps =
+      uitest::TestAppDeps(f.config, *f.store, f.clock, f.strings, f.events, uitest::TestStoreOptions(f.config, f.clock));
+  deps.speech = &f.voice;
+  f.StartApp(deps);
+  CHECK(f.app->speech_volume() == volume);
+  CHECK(f.app->speech_rate() == rate);
+  // And the voice speaks with them.
+  f.Do(intent::Start{});
+  f.Do(intent::Listen{});
+  REQUIRE_FALSE(f.voice.log.back().stop);
+  CHECK(f.voice.log.back().u.volume == volume);
+  CHECK(f.voice.log.back().u.rate_wpm == rate);
+}
