@@ -1,5 +1,7 @@
 #include "kiosk/app/app.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 #include "kiosk/app/app_internal.h"
@@ -89,6 +91,19 @@ App::App(AppDeps deps)
   large_text_ = deps_.config->large_text;
   speech_volume_ = deps_.config->speech_volume;
   speech_rate_ = deps_.config->speech_rate_wpm;
+  // What a technician set last (technician screen, TechnicianWorker::SaveSpeech) wins over the
+  // config: two short reads of the UI thread's connection, once at start.
+  if (deps_.store) {
+    auto setting = [this](const char* key, int lo, int hi, int* out) {
+      auto v = deps_.store->settings().Get(key);
+      if (!v.ok() || !*v) return;
+      char* end = nullptr;
+      const long n = std::strtol((*v)->c_str(), &end, 10);
+      if (end && *end == '\0' && !(*v)->empty()) *out = static_cast<int>(std::clamp<long>(n, lo, hi));
+    };
+    setting(kSpeechVolumeSetting, 0, 200, &speech_volume_);
+    setting(kSpeechRateSetting, 80, 300, &speech_rate_);
+  }
   high_contrast_ = deps_.config->theme == "high_contrast";
   deps_.strings->SetLanguage(deps_.config->language == "en" ? Language::kEn : Language::kVi);
 }

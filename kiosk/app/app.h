@@ -194,7 +194,7 @@ class App {
   void On(const intent::Go&);
   void On(const intent::Back&);
   void On(const intent::StartOver&);
-  void On(const intent::StillHere&) {}  // the Touch in Apply is the answer
+  void On(const intent::StillHere&);  // the Touch in Apply is the answer; the countdown's voice stops
   void On(const intent::Focus&);
   void On(const intent::Unfocus&) { Unfocus(); }
   void On(const intent::Key& in) { TypeKey(in.text); }

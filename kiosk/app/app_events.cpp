@@ -212,7 +212,16 @@ void App::OnStaffPrinted(const PrintFinished& p) {
 }
 
 void App::Tick() {
-  if (inactivity_.Poll() == InactivityTimer::Phase::kExpired) WipeSession();
+  const auto phase = inactivity_.Poll();
+  if (phase == InactivityTimer::Phase::kExpired) return WipeSession();
+  // The countdown overlay is read aloud once when it appears, if the citizen turned the voice on
+  // (a catalog text: nothing of the session is said). A touch ends it; the next one is said again.
+  if (phase != InactivityTimer::Phase::kCountdown) {
+    citizen_.countdown_said = false;
+  } else if (!citizen_.countdown_said && citizen_.voice_on && deps_.speech && IsCitizenScreen(citizen_.screen)) {
+    citizen_.countdown_said = true;
+    deps_.speech->Say(Voice(T("speak.still_there")));
+  }
   // An officer looking at an unpaid fee (the citizen transferring at the counter): ask again.
   if (fee_ask_at_ && std::chrono::steady_clock::now() >= *fee_ask_at_) {
     fee_ask_at_.reset();

@@ -87,8 +87,16 @@ void App::SpeakFieldHelp(const std::string& key) {
 
 void App::On(const intent::Listen&) {
   if (!IsCitizenScreen(citizen_.screen)) return;
+  // On the attract screen there is no session yet to end the voice: it says what the kiosk is
+  // for and how to start, and the citizen turns the voice on in the session ("Nghe hướng dẫn").
+  if (citizen_.screen == ScreenId::kAttract) return Speak(T("speak.attract"));
   citizen_.voice_on = true;
   Speak(T(std::string("speak.") + ScreenName(citizen_.screen)));
+}
+
+void App::On(const intent::StillHere&) {
+  if (citizen_.countdown_said) StopSpeech();  // "Bạn còn ở đó không?" answered: no more of it
+  citizen_.countdown_said = false;
 }
 
 void App::On(const intent::VoiceOff&) {
@@ -118,8 +126,13 @@ void App::On(const intent::ReadBack&) {
 }
 
 void App::On(const intent::TechSpeech& in) {
+  const int volume = speech_volume_, rate = speech_rate_;
   speech_volume_ = std::clamp(speech_volume_ + in.volume_step * kStep, 0, 200);
   speech_rate_ = std::clamp(speech_rate_ + in.rate_step * kStep, 80, 300);
+  // Kept for the next start (the store's settings, written on the technician worker).
+  if ((speech_volume_ != volume || speech_rate_ != rate) && deps_.technician) {
+    deps_.technician->SaveSpeech(speech_volume_, speech_rate_);
+  }
   // Not a citizen screen: said directly (a catalog text), at the new volume and speed.
   if (in.test && deps_.speech) deps_.speech->Say(Voice(T("speak.test")));
 }

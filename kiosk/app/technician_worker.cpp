@@ -238,6 +238,15 @@ uint64_t TechnicianWorker::Diagnostics(std::optional<std::string> printer_state,
   });
 }
 
+uint64_t TechnicianWorker::SaveSpeech(int volume, int rate_wpm) {
+  return Enqueue([volume, rate_wpm](Store* store, uint64_t) {
+    Status st = store ? Status::Ok() : Status::Error(Code::kUnavailable, "no store");
+    if (st.ok()) st = store->settings().Put(std::string(kSpeechVolumeSetting), std::to_string(volume));
+    if (st.ok()) st = store->settings().Put(std::string(kSpeechRateSetting), std::to_string(rate_wpm));
+    if (!st.ok()) std::cerr << "kiosk: the voice's volume and speed were not saved: " << st.ToString() << "\n";
+  });
+}
+
 uint64_t TechnicianWorker::Certificate(bool renew) {
   return Enqueue([this, renew](Store* store, uint64_t id) {
     if (!store) return events_.Push(Failed(id, Kind::kCertificate, NoStore()));

@@ -26,6 +26,10 @@
 
 namespace mck::app {
 
+// The store's settings keys for the voice set on the technician screen (SaveSpeech).
+inline constexpr const char* kSpeechVolumeSetting = "speech.volume";
+inline constexpr const char* kSpeechRateSetting = "speech.rate_wpm";
+
 class TechnicianService {
  public:
   virtual ~TechnicianService() = default;
@@ -43,6 +47,10 @@ class TechnicianService {
                                std::optional<std::string> card_reader_state) = 0;
   // kCertificate: subject, serial, expiry, days left; with `renew`, after renewing it now.
   virtual uint64_t Certificate(bool renew) = 0;
+  // Keeps the voice's volume and speed set on the technician screen in the store's settings
+  // (speech.volume, speech.rate_wpm), for the next start (App's constructor reads them). No answer:
+  // a failure is logged, the values stay for this run.
+  virtual uint64_t SaveSpeech(int volume, int rate_wpm) = 0;
 };
 
 struct TechnicianWorkerOptions {
@@ -63,6 +71,7 @@ class TechnicianWorker final : public TechnicianService {
   uint64_t Provision(core::ProvisioningPlan plan) override;
   uint64_t Diagnostics(std::optional<std::string> printer_state, std::optional<std::string> card_reader_state) override;
   uint64_t Certificate(bool renew) override;
+  uint64_t SaveSpeech(int volume, int rate_wpm) override;
 
  private:
   uint64_t Enqueue(std::function<void(Store*, uint64_t id)> job);

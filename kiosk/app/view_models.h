@@ -168,6 +168,7 @@ struct CitizenFlow {
   // The citizen asked for the voice ("Nghe hướng dẫn"): fields are read when focused and errors
   // when they appear, until "Tắt giọng đọc" or the end of the session (docs/speech.md).
   bool voice_on = false;
+  bool countdown_said = false;  // this countdown's "Bạn còn ở đó không?" was read aloud
 };
 
 // Staff mode: behind the PIN, locked with the session.

@@ -186,6 +186,84 @@ TEST_CASE("listen reads the screen's instruction with the real worker, and the v
   CHECK(speech::Rms(f.voice.sink.SamplesOf(english)) > 1000);
 }
 
+TEST_CASE("listen on the attract screen says what the kiosk is for and how to start, without turning the voice on") {
+  SpeechFixture f;
+  REQUIRE(f.app->screen() == ScreenId::kAttract);
+  f.Do(intent::Listen{});
+  auto says = f.voice.SaysSince(0);
+  REQUIRE(says.size() == 1);
+  CHECK(says[0].u.text == f.Vi("speak.attract"));
+  CHECK(Contains(says[0].u.text, "nộp hồ sơ"));
+  CHECK(Contains(says[0].u.text, "chạm vào màn hình"));
+  CHECK(says[0].u.privacy == SpeechPrivacy::kPublic);
+  bool cancelled = true;
+  REQUIRE(f.voice.sink.WaitEnd(says[0].id, &cancelled));
+  CHECK_FALSE(cancelled);
+  CHECK(speech::Rms(f.voice.sink.SamplesOf(says[0].id)) > 1000);
+  CHECK(f.voice.sink.SamplesOf(says[0].id).size() > 22050 * 5);  // 38 syllables
+  // No session to end it: the voice is not left on for whoever comes next.
+  CHECK_FALSE(f.app->voice_on());
+  // Starting is a screen change: the voice stops.
+  f.Do(intent::Listen{});
+  f.Do(intent::Start{});
+  REQUIRE(f.app->screen() == ScreenId::kMenu);
+  CHECK(f.voice.LastIsStop());
+  CHECK_FALSE(f.app->voice_on());
+}
+
+TEST_CASE("the inactivity countdown is read aloud once when the citizen turned the voice on, and not otherwise") {
+  SpeechFixture f;
+  f.Do(intent::Start{});
+  f.Go(ScreenId::kIdentify);
+  f.Do(intent::Listen{});
+  REQUIRE(f.app->voice_on());
+  f.voice.WaitIdle();
+  const size_t before = f.voice.log.size();
+  // Idle past the timeout: the "are you still there?" overlay, and its words said (a catalog text).
+  f.clock.Advance(std::chrono::seconds(f.config.inactivity_timeout_s + 1));
+  f.app->Tick();
+  REQUIRE(f.app->countdown_showing());
+  auto says = f.voice.SaysSince(before);
+  REQUIRE(says.size() == 1);
+  CHECK(says[0].u.text == f.Vi("speak.still_there"));
+  CHECK(says[0].u.privacy == SpeechPrivacy::kPublic);
+  bool cancelled = true;
+  REQUIRE(f.voice.sink.WaitEnd(says[0].id, &cancelled));
+  CHECK_FALSE(cancelled);
+  const auto pcm = f.voice.sink.SamplesOf(says[0].id);
+  CHECK(speech::Rms(pcm) > 1000);
+  CHECK(pcm.size() > 22050 * 3);  // 23 syllables: seconds of speech, not a click
+  // Once per countdown: the frames that tick its number do not repeat it.
+  f.clock.Advance(1s);
+  f.app->Tick();
+  f.app->Tick();
+  CHECK(f.voice.SaysSince(before).size() == 1);
+  // A touch keeps the session and silences it; the next countdown is said again.
+  f.Do(intent::StillHere{});
+  REQUIRE_FALSE(f.app->countdown_showing());
+  CHECK(f.voice.LastIsStop());
+  f.app->Tick();
+  f.clock.Advance(std::chrono::seconds(f.config.inactivity_timeout_s + 1));
+  f.app->Tick();
+  REQUIRE(f.app->countdown_showing());
+  CHECK(f.voice.SaysSince(before).size() == 2);
+  CHECK(f.voice.log.back().u.text == f.Vi("speak.still_there"));
+  // At zero the session is wiped and the voice stops.
+  f.clock.Advance(std::chrono::seconds(f.config.inactivity_countdown_s + 1));
+  f.app->Tick();
+  REQUIRE(f.app->screen() == ScreenId::kAttract);
+  CHECK(f.voice.LastIsStop());
+
+  // Without the voice turned on, the countdown is silent.
+  f.Do(intent::Start{});
+  REQUIRE_FALSE(f.app->voice_on());
+  const size_t quiet = f.voice.log.size();
+  f.clock.Advance(std::chrono::seconds(f.config.inactivity_timeout_s + 1));
+  f.app->Tick();
+  REQUIRE(f.app->countdown_showing());
+  CHECK(f.voice.SaysSince(quiet).empty());
+}
+
 TEST_CASE("the voice stops and turns off on StartOver, on the inactivity wipe, and in staff mode") {
   SpeechFixture f;
   f.Do(intent::Start{});
@@ -360,4 +438,34 @@ TEST_CASE("technician: volume and speed change the voice for the run, and the te
   for (int i = 0; i < 20; ++i) f.Do(intent::TechSpeech{.volume_step = 1, .rate_step = -1});
   CHECK(f.app->speech_volume() == 200);
   CHECK(f.app->speech_rate() == 80);
+}
+
+TEST_CASE("technician: the volume and speed set are kept across a restart on the same data directory") {
+  SpeechFixture f("593017");
+  f.Do(intent::Go{.screen = ScreenId::kTechPin});
+  f.Type("tech.pin", InputKind::kDigits, "593017");
+  f.Do(intent::TechUnlock{});
+  REQUIRE(f.app->tech().unlocked);
+  f.Do(intent::TechOpen{.screen = ScreenId::kTechDevices});
+  f.Do(intent::TechSpeech{.volume_step = 1});
+  f.Do(intent::TechSpeech{.rate_step = -1});
+  f.Do(intent::TechSpeech{.rate_step = -1});
+  const int volume = f.config.speech_volume + 20, rate = f.config.speech_rate_wpm - 40;
+  REQUIRE(f.app->speech_volume() == volume);
+  REQUIRE(f.app->speech_rate() == rate);
+  // The kiosk restarts: the App stops (its technician worker finishes what it was given) and a
+  // new one starts on the same data directory, with the same config.
+  f.app.reset();
+  AppDeps deps =
+      uitest::TestAppDeps(f.config, *f.store, f.clock, f.strings, f.events, uitest::TestStoreOptions(f.config, f.clock));
+  deps.speech = &f.voice;
+  f.StartApp(deps);
+  CHECK(f.app->speech_volume() == volume);
+  CHECK(f.app->speech_rate() == rate);
+  // And the voice speaks with them.
+  f.Do(intent::Start{});
+  f.Do(intent::Listen{});
+  REQUIRE_FALSE(f.voice.log.back().stop);
+  CHECK(f.voice.log.back().u.volume == volume);
+  CHECK(f.voice.log.back().u.rate_wpm == rate);
 }

@@ -15,7 +15,8 @@ void DrawIdentify(Ui& ui) {
                  ButtonKind::kPrimary)) {
     ui.Emit(intent::IdentifyTyped{});
   }
-  if (TileButton(ui, "identify.typed", ui.T("identify.typed"), ui.T("identify.typed_sub"), ImVec2(w, h))) {
+  // Its title says it; the applicant screen's labels say the rest (12 digits, date of birth).
+  if (TileButton(ui, "identify.typed", ui.T("identify.typed"), "", ImVec2(w, h))) {
     ui.Emit(intent::IdentifyTyped{});
   }
   if (TileButton(ui, "identify.nocard", ui.T("identify.nocard"), ui.T("identify.nocard_sub"), ImVec2(w, h))) {

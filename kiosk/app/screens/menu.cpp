@@ -14,9 +14,10 @@ void DrawMenu(Ui& ui) {
   };
   const Choice choices[] = {
       {"menu.submit", "menu.submit", "menu.submit_sub", ScreenId::kIdentify},
-      {"menu.lookup", "menu.lookup", "menu.lookup_sub", ScreenId::kLookup},
-      {"menu.ticket", "menu.ticket", "menu.ticket_sub", ScreenId::kTicket},
-      {"menu.rate", "menu.rate", "menu.rate_sub", ScreenId::kRating},
+      // The other three say it in their titles: no line under them to read (docs/walkthrough.md).
+      {"menu.lookup", "menu.lookup", nullptr, ScreenId::kLookup},
+      {"menu.ticket", "menu.ticket", nullptr, ScreenId::kTicket},
+      {"menu.rate", "menu.rate", nullptr, ScreenId::kRating},
   };
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ui.S(24);
@@ -28,7 +29,7 @@ void DrawMenu(Ui& ui) {
   for (int i = 0; i < 4; ++i) {
     if (i % cols) ImGui::SameLine(0, gap);
     const Choice& c = choices[i];
-    if (TileButton(ui, c.id, ui.T(c.title), ui.T(c.subtitle), ImVec2(w, h),
+    if (TileButton(ui, c.id, ui.T(c.title), c.subtitle ? ui.T(c.subtitle) : std::string(), ImVec2(w, h),
                    i == 0 ? ButtonKind::kPrimary : ButtonKind::kSecondary)) {
       ui.Go(c.target);
     }

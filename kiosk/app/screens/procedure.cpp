@@ -31,11 +31,11 @@ void DrawProcedure(Ui& ui) {
   BeginDragList(ui, "procedure.list", ImVec2(0, BodyHeight(ui)));
   const float rw = ImGui::GetContentRegionAvail().x - ui.S(24);
   if (procs.empty()) Wrapped(ui, ui.T("procedure.none"), ui.F().body, colors::kMuted);
+  // The name alone: the field is the filter above, and the papers, fee and time are on the chosen
+  // procedure's "before you start" page — words a citizen choosing one of many need not read on
+  // every tile (docs/walkthrough.md).
   for (const Procedure* p : procs) {
-    std::string sub =
-        p->field + " · " + ui.app.strings().Format("procedure.days", {std::to_string(p->processing_days)});
-    sub += " · " + (p->fee_vnd == 0 ? ui.T("procedure.free") : std::to_string(p->fee_vnd) + " ₫");
-    if (TileButton(ui, "proc." + p->code, p->name, sub, ImVec2(rw, ui.S(150)))) {
+    if (TileButton(ui, "proc." + p->code, p->name, "", ImVec2(rw, ui.S(150)))) {
       ui.Emit(intent::ChooseProcedure{.code = p->code});
     }
   }

@@ -110,18 +110,6 @@ float FooterHeight(const Ui& ui) {
   return HasFooter(ui) ? ui.S(116) : 0;
 }
 
-// A loudspeaker, drawn (the fonts have no emoji): a box, its cone, two sound waves.
-void SpeakerIcon(ImDrawList* dl, ImVec2 c, float s, ImU32 col) {
-  dl->AddRectFilled(ImVec2(c.x - s * 0.9f, c.y - s * 0.3f), ImVec2(c.x - s * 0.45f, c.y + s * 0.3f), col);
-  dl->AddTriangleFilled(ImVec2(c.x - s * 0.5f, c.y), ImVec2(c.x + s * 0.1f, c.y - s * 0.75f),
-                        ImVec2(c.x + s * 0.1f, c.y + s * 0.75f), col);
-  dl->AddRectFilled(ImVec2(c.x - s * 0.5f, c.y - s * 0.3f), ImVec2(c.x + s * 0.1f, c.y + s * 0.3f), col);
-  const float t = std::max(2.0f, s * 0.12f);
-  dl->PathArcTo(ImVec2(c.x + s * 0.1f, c.y), s * 0.45f, -0.8f, 0.8f, 12);
-  dl->PathStroke(col, 0, t);
-  dl->PathArcTo(ImVec2(c.x + s * 0.1f, c.y), s * 0.8f, -0.8f, 0.8f, 16);
-  dl->PathStroke(col, 0, t);
-}
 
 void DrawFooter(Ui& ui) {
   const float h = FooterHeight(ui);
@@ -230,6 +218,19 @@ void DrawBody(Ui& ui) {
 }
 
 }  // namespace
+
+// A loudspeaker, drawn (the fonts have no emoji): a box, its cone, two sound waves.
+void SpeakerIcon(ImDrawList* dl, ImVec2 c, float s, ImU32 col) {
+  dl->AddRectFilled(ImVec2(c.x - s * 0.9f, c.y - s * 0.3f), ImVec2(c.x - s * 0.45f, c.y + s * 0.3f), col);
+  dl->AddTriangleFilled(ImVec2(c.x - s * 0.5f, c.y), ImVec2(c.x + s * 0.1f, c.y - s * 0.75f),
+                        ImVec2(c.x + s * 0.1f, c.y + s * 0.75f), col);
+  dl->AddRectFilled(ImVec2(c.x - s * 0.5f, c.y - s * 0.3f), ImVec2(c.x + s * 0.1f, c.y + s * 0.3f), col);
+  const float t = std::max(2.0f, s * 0.12f);
+  dl->PathArcTo(ImVec2(c.x + s * 0.1f, c.y), s * 0.45f, -0.8f, 0.8f, 12);
+  dl->PathStroke(col, 0, t);
+  dl->PathArcTo(ImVec2(c.x + s * 0.1f, c.y), s * 0.8f, -0.8f, 0.8f, 16);
+  dl->PathStroke(col, 0, t);
+}
 
 void Ui::CountText(std::string_view text) {
   if (!count_words || words_paused) return;

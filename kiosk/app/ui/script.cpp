@@ -129,6 +129,7 @@ Result<ScriptRunner> ScriptRunner::Load(const std::filesystem::path& file, std::
   r.env_tap_ = EnvNumber("MCK_HUMAN_TAP_S", &r.tap_s_);
   r.env_key_ = EnvNumber("MCK_HUMAN_KEY_S", &r.key_s_);
   r.env_notice_ = EnvNumber("MCK_HUMAN_NOTICE_S", &r.notice_s_);
+  r.env_scan_ = EnvNumber("MCK_HUMAN_SCAN_S", &r.scan_s_);
   std::string line;
   int n = 0;
   while (std::getline(in, line)) {
@@ -147,7 +148,7 @@ Result<ScriptRunner> ScriptRunner::Load(const std::filesystem::path& file, std::
     static const char* kVerbs[] = {"tap",   "type",        "keys",         "press",      "drag",
                                    "wait",  "wait_widget", "expect_value", "wait_value", "expect_screen",
                                    "sleep", "screenshot",  "frames",       "keys_code",  "quit",
-                                   "human", "read",        "mistake"};
+                                   "human", "read",        "mistake",      "scan",       "wait_gone"};
     bool known = false;
     for (const char* v : kVerbs) known = known || s.verb == v;
     if (!known)
@@ -202,8 +203,8 @@ void ScriptRunner::PrintWalk() const {
   if (!human_ || printed_) return;
   // One row a screen visit; human = the model's seconds, kiosk = the rest of the time on screen
   // (frames, waits for saving and printing), measured.
-  std::fprintf(stderr, "walk-model: wpm %.0f tap_s %.2f key_s %.2f notice_s %.2f scale %.3f\n", wpm_, tap_s_, key_s_,
-               notice_s_, scale_);
+  std::fprintf(stderr, "walk-model: wpm %.0f tap_s %.2f key_s %.2f notice_s %.2f scan_s %.2f scale %.3f\n", wpm_, tap_s_,
+               key_s_, notice_s_, scan_s_, scale_);
   double human = 0, kiosk = 0, wall = 0;
   int taps = 0, keys = 0, mistakes = 0, words = 0;
   for (const Visit& v : visits_) {
@@ -278,7 +279,7 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
     drag_step_ = 0;
     tap_paused_ = pausing_ = false;
     double timeout = 5;
-    if (s.verb == "wait" || s.verb == "wait_widget") timeout = ArgSeconds(s.args, 1, 10);
+    if (s.verb == "wait" || s.verb == "wait_widget" || s.verb == "wait_gone") timeout = ArgSeconds(s.args, 1, 10);
     if (s.verb == "wait_value") timeout = 15;
     if (s.verb == "sleep") timeout = ArgSeconds(s.args, 0, 0);
     if (s.verb == "type") pending_chars_ = Decode(s.rest);
@@ -313,8 +314,10 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
       if (!env_key_) key_s_ = v;
     } else if (s.args[0] == "notice" && v >= 0 && s.args.size() > 1) {
       if (!env_notice_) notice_s_ = v;
+    } else if (s.args[0] == "scan" && v >= 0 && s.args.size() > 1) {
+      if (!env_scan_) scan_s_ = v;
     } else {
-      return Fail(s, "expected: human on | wpm N | tap S | key S | notice S"), state_;
+      return Fail(s, "expected: human on | wpm N | tap S | key S | notice S | scan S"), state_;
     }
     return next();
   }
@@ -366,6 +369,11 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
     if (now >= deadline_) return Fail(s, "timed out waiting for '" + s.args[0] + "'"), state_;
     return state_;
   }
+  if (s.verb == "wait_gone") {
+    if (!ui.widgets.Find(s.args[0]) && settled) return next();
+    if (now >= deadline_) return Fail(s, "timed out waiting for '" + s.args[0] + "' to go"), state_;
+    return state_;
+  }
   if (s.verb == "expect_value" || s.verb == "wait_value") {
     const std::string want = s.rest.size() > s.args[0].size() ? s.rest.substr(s.args[0].size() + 1) : "";
     if (!settled) return state_;
@@ -390,6 +398,38 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
       e.text.windowID = SDL_GetWindowID(window);
       const std::string u = Encode(c);
       std::snprintf(e.text.text, sizeof e.text.text, "%s", u.c_str());
+      SDL_PushEvent(&e);
+    }
+    return next();
+  }
+  if (s.verb == "scan") {
+    // A card's QR held to the keyboard-wedge scanner: with `human on`, the human's `scan` pause
+    // first (counted as a tap: the citizen's one action), then the scanner types it and Enter.
+    if (human_) {
+      if (phase_ == 0) {
+        if (!settled || frames_ < 3) return state_;
+        phase_ = 1;
+        ++visits_.back().taps;
+        HumanPause(scan_s_, now);
+        return state_;
+      }
+      if (!HumanPause(0, now)) return state_;
+    }
+    for (char32_t c : Decode(s.rest)) {
+      SDL_Event e{};
+      e.type = SDL_TEXTINPUT;
+      e.text.windowID = SDL_GetWindowID(window);
+      const std::string u = Encode(c);
+      std::snprintf(e.text.text, sizeof e.text.text, "%s", u.c_str());
+      SDL_PushEvent(&e);
+    }
+    for (Uint32 type : {SDL_KEYDOWN, SDL_KEYUP}) {
+      SDL_Event e{};
+      e.type = type;
+      e.key.windowID = SDL_GetWindowID(window);
+      e.key.state = type == SDL_KEYDOWN ? SDL_PRESSED : SDL_RELEASED;
+      e.key.keysym.sym = SDLK_RETURN;
+      e.key.keysym.scancode = SDL_SCANCODE_RETURN;
       SDL_PushEvent(&e);
     }
     return next();

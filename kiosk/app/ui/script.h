@@ -12,6 +12,7 @@
 //   expect_value KEY TEXT     the session value KEY equals TEXT (rest of the line, exactly)
 //   wait_value KEY TEXT       wait (up to 15 s) until it does (a card read filling the form)
 //   expect_screen SCREEN
+//   wait_gone WIDGET [SECONDS]  until that widget is no longer drawn (default 10 s)
 //   sleep SECONDS             real time (the loop keeps sleeping between its deadlines)
 //   screenshot PATH           PNG of the next settled frame (relative to --shots DIR)
 //   frames on|off             with --frame-log: record frame times only between these
@@ -19,7 +20,7 @@
 // The human-timing model (docs/walkthrough.md), for walk-throughs timed as an elderly first-time
 // user would take them. Off until a script says `human on`; then every pause is real time:
 //   human on                  taps and keys cost human time from here on
-//   human wpm|tap|key|notice N   reading speed (words a minute), seconds per tap, per key, and to
+//   human wpm|tap|key|notice|scan N   reading speed (words a minute), seconds per tap, per key, and to
 //                             notice a mistake (defaults 110, 1, 1, 2; MCK_HUMAN_WPM/_TAP_S/_KEY_S/
 //                             _NOTICE_S override the script)
 //   read                      read what the screen shows that was not read yet in this run: its
@@ -27,6 +28,9 @@
 //   mistake WHY               notice a mistake (the correction's taps and keys follow, costed alike)
 //   tap, type                 with `human on`: wait for the target, pause `tap` s (a key of `type`:
 //                             `key` s), then press
+//   scan TEXT                 a card's QR held to the keyboard-wedge scanner: it types TEXT and
+//                             Enter; with `human on`, after a `scan` pause (human scan S, default
+//                             3 s, MCK_HUMAN_SCAN_S), counted as a tap
 // Every pause is multiplied by MCK_HUMAN_SCALE (default 1; 0.02 for a quick test run). At the end
 // (or on failure) the kiosk prints, on stderr, one "walk-row:" line per screen visited (entered at,
 // time on it, words shown and read, taps, keys, mistakes, human s, kiosk s) and a "walk-total:".
@@ -99,8 +103,8 @@ class ScriptRunner {
   bool HumanPause(double seconds, Clock::time_point now);
   void PrintWalk() const;
   bool human_ = false;
-  double wpm_ = 110, tap_s_ = 1, key_s_ = 1, notice_s_ = 2, scale_ = 1;
-  bool env_wpm_ = false, env_tap_ = false, env_key_ = false, env_notice_ = false;
+  double wpm_ = 110, tap_s_ = 1, key_s_ = 1, notice_s_ = 2, scan_s_ = 3, scale_ = 1;
+  bool env_wpm_ = false, env_tap_ = false, env_key_ = false, env_notice_ = false, env_scan_ = false;
   bool pausing_ = false;
   bool tap_paused_ = false;  // this tap's human pause is over
   Clock::time_point pause_end_{};

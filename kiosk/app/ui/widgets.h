@@ -11,6 +11,10 @@ namespace mck::app::ui {
 
 enum class ButtonKind { kPrimary, kSecondary, kSelected, kDanger };
 
+// A loudspeaker, drawn (the fonts have no emoji), centred on `c`, `s` its half-size
+// (ui/frame.cpp; the footer's and the attract screen's "Nghe hướng dẫn").
+void SpeakerIcon(ImDrawList* dl, ImVec2 c, float s, ImU32 col);
+
 // A button of `size` (pixels; 0 width = the remaining width). Returns true when tapped.
 bool TouchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2 size,
                  ButtonKind kind = ButtonKind::kSecondary, ImFont* font = nullptr);
