@@ -68,6 +68,15 @@ int FailScan(Context& ctx, const Status& st, ScanProblem problem) {
   return ctx.Fail(st);
 }
 
+// The scanner opened and set up for a scan (grey, the source, dpi, A4, device options).
+Result<std::unique_ptr<scanner::Scanner>> OpenConfigured(const std::string& device,
+                                                         const scanner::ScanSettings& settings, ScanProblem* problem) {
+  auto sc = scanner::Scanner::Open(device, problem);
+  if (!sc.ok()) return sc.status();
+  if (Status st = (*sc)->Configure(settings, problem); !st.ok()) return st;
+  return sc;
+}
+
 int ScanList(Context& ctx) {
   if (!ctx.ExpectArgs(0, "scan list [--json]")) return kExitBadInput;
   auto list = scanner::Scanner::List();
@@ -92,9 +101,8 @@ int ScanTest(Context& ctx) {
     return kExitBadInput;
   ScanProblem problem = ScanProblem::kNone;
   const auto t0 = Clock::now();
-  auto sc = scanner::Scanner::Open(device, &problem);
+  auto sc = OpenConfigured(device, settings, &problem);
   if (!sc.ok()) return FailScan(ctx, sc.status(), problem);
-  if (Status st = (*sc)->Configure(settings, &problem); !st.ok()) return FailScan(ctx, st, problem);
   const auto t1 = Clock::now();
   auto page = (*sc)->ScanPage(&problem);
   if (!page.ok()) return FailScan(ctx, page.status(), problem);
@@ -143,9 +151,8 @@ int ScanPage(Context& ctx) {
   }
   ScanProblem problem = ScanProblem::kNone;
   const auto t0 = Clock::now();
-  auto sc = scanner::Scanner::Open(device, &problem);
+  auto sc = OpenConfigured(device, settings, &problem);
   if (!sc.ok()) return FailScan(ctx, sc.status(), problem);
-  if (Status st = (*sc)->Configure(settings, &problem); !st.ok()) return FailScan(ctx, st, problem);
   auto doc = (*sc)->ScanDocument(max_pages, [](int n) { std::cerr << "  trang / page " << n << "\n"; });
   const auto t1 = Clock::now();
   // Pages scanned before a failure are still written: nothing already scanned is lost.

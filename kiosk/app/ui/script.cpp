@@ -101,6 +101,31 @@ std::string Encode(char32_t cp) {
   return o;
 }
 
+// Text as the keyboard (or a keyboard-wedge scanner) types it: one SDL_TEXTINPUT per character.
+void PushText(SDL_Window* window, const std::string& text) {
+  for (char32_t c : Decode(text)) {
+    SDL_Event e{};
+    e.type = SDL_TEXTINPUT;
+    e.text.windowID = SDL_GetWindowID(window);
+    const std::string u = Encode(c);
+    std::snprintf(e.text.text, sizeof e.text.text, "%s", u.c_str());
+    SDL_PushEvent(&e);
+  }
+}
+
+// One key pressed and released.
+void PushKey(SDL_Window* window, SDL_Keycode key) {
+  for (Uint32 type : {SDL_KEYDOWN, SDL_KEYUP}) {
+    SDL_Event e{};
+    e.type = type;
+    e.key.windowID = SDL_GetWindowID(window);
+    e.key.state = type == SDL_KEYDOWN ? SDL_PRESSED : SDL_RELEASED;
+    e.key.keysym.sym = key;
+    e.key.keysym.scancode = SDL_GetScancodeFromKey(key);
+    SDL_PushEvent(&e);
+  }
+}
+
 // A positive number from the environment variable `name`, if set.
 bool EnvNumber(const char* name, double* out) {
   const char* v = std::getenv(name);
@@ -392,14 +417,7 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
   }
   if (s.verb == "keys" || s.verb == "keys_code") {
     if (s.verb == "keys_code" && last_code_.empty()) return Fail(s, "no dossier was submitted in this run"), state_;
-    for (char32_t c : Decode(s.verb == "keys" ? s.rest : last_code_)) {
-      SDL_Event e{};
-      e.type = SDL_TEXTINPUT;
-      e.text.windowID = SDL_GetWindowID(window);
-      const std::string u = Encode(c);
-      std::snprintf(e.text.text, sizeof e.text.text, "%s", u.c_str());
-      SDL_PushEvent(&e);
-    }
+    PushText(window, s.verb == "keys" ? s.rest : last_code_);
     return next();
   }
   if (s.verb == "scan") {
@@ -415,37 +433,14 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
       }
       if (!HumanPause(0, now)) return state_;
     }
-    for (char32_t c : Decode(s.rest)) {
-      SDL_Event e{};
-      e.type = SDL_TEXTINPUT;
-      e.text.windowID = SDL_GetWindowID(window);
-      const std::string u = Encode(c);
-      std::snprintf(e.text.text, sizeof e.text.text, "%s", u.c_str());
-      SDL_PushEvent(&e);
-    }
-    for (Uint32 type : {SDL_KEYDOWN, SDL_KEYUP}) {
-      SDL_Event e{};
-      e.type = type;
-      e.key.windowID = SDL_GetWindowID(window);
-      e.key.state = type == SDL_KEYDOWN ? SDL_PRESSED : SDL_RELEASED;
-      e.key.keysym.sym = SDLK_RETURN;
-      e.key.keysym.scancode = SDL_SCANCODE_RETURN;
-      SDL_PushEvent(&e);
-    }
+    PushText(window, s.rest);
+    PushKey(window, SDLK_RETURN);
     return next();
   }
   if (s.verb == "press") {
     SDL_Keycode key = SDL_GetKeyFromName(s.args[0].c_str());
     if (key == SDLK_UNKNOWN) return Fail(s, "unknown key '" + s.args[0] + "'"), state_;
-    for (Uint32 type : {SDL_KEYDOWN, SDL_KEYUP}) {
-      SDL_Event e{};
-      e.type = type;
-      e.key.windowID = SDL_GetWindowID(window);
-      e.key.state = type == SDL_KEYDOWN ? SDL_PRESSED : SDL_RELEASED;
-      e.key.keysym.sym = key;
-      e.key.keysym.scancode = SDL_GetScancodeFromKey(key);
-      SDL_PushEvent(&e);
-    }
+    PushKey(window, key);
     return next();
   }
   // Taps: phase 0 press (when the target is on screen), then release two frames later, then
