@@ -135,6 +135,17 @@ struct SpeechFixture : uitest::AppDriver {
     std::filesystem::remove_all(dir);
   }
   std::string Vi(const std::string& key) const { return strings.vi().at(key); }
+  // The worker played utterance `id` to its end, audibly, and at least `min_samples` long (0: any
+  // length). Returns its samples.
+  std::vector<int16_t> PlayedWhole(uint64_t id, size_t min_samples = 0) {
+    bool cancelled = true;
+    REQUIRE(voice.sink.WaitEnd(id, &cancelled));
+    CHECK_FALSE(cancelled);
+    auto pcm = voice.sink.SamplesOf(id);
+    CHECK(speech::Rms(pcm) > 1000);
+    CHECK(pcm.size() > min_samples);
+    return pcm;
+  }
 };
 
 bool Contains(const std::string& text, const std::string& part) {
@@ -156,12 +167,7 @@ TEST_CASE("listen reads the screen's instruction with the real worker, and the v
   CHECK(says[0].u.voice == "vi");
   CHECK(says[0].u.privacy == SpeechPrivacy::kPublic);
   // The worker said it to the end: audible, about as long as its text.
-  bool cancelled = true;
-  REQUIRE(f.voice.sink.WaitEnd(says[0].id, &cancelled));
-  CHECK_FALSE(cancelled);
-  const auto pcm = f.voice.sink.SamplesOf(says[0].id);
-  CHECK(speech::Rms(pcm) > 1000);
-  CHECK(pcm.size() > 22050 * 3);  // 27 syllables: several seconds, not a click
+  f.PlayedWhole(says[0].id, 22050 * 3);  // 27 syllables: several seconds, not a click
 
   // Listen again, then a screen change: the App stops the voice (and the worker cuts it short).
   f.Do(intent::Listen{});
@@ -196,11 +202,7 @@ TEST_CASE("listen on the attract screen says what the kiosk is for and how to st
   CHECK(Contains(says[0].u.text, "nộp hồ sơ"));
   CHECK(Contains(says[0].u.text, "chạm vào màn hình"));
   CHECK(says[0].u.privacy == SpeechPrivacy::kPublic);
-  bool cancelled = true;
-  REQUIRE(f.voice.sink.WaitEnd(says[0].id, &cancelled));
-  CHECK_FALSE(cancelled);
-  CHECK(speech::Rms(f.voice.sink.SamplesOf(says[0].id)) > 1000);
-  CHECK(f.voice.sink.SamplesOf(says[0].id).size() > 22050 * 5);  // 38 syllables
+  f.PlayedWhole(says[0].id, 22050 * 5);  // 38 syllables
   // No session to end it: the voice is not left on for whoever comes next.
   CHECK_FALSE(f.app->voice_on());
   // Starting is a screen change: the voice stops.
@@ -227,12 +229,7 @@ TEST_CASE("the inactivity countdown is read aloud once when the citizen turned t
   REQUIRE(says.size() == 1);
   CHECK(says[0].u.text == f.Vi("speak.still_there"));
   CHECK(says[0].u.privacy == SpeechPrivacy::kPublic);
-  bool cancelled = true;
-  REQUIRE(f.voice.sink.WaitEnd(says[0].id, &cancelled));
-  CHECK_FALSE(cancelled);
-  const auto pcm = f.voice.sink.SamplesOf(says[0].id);
-  CHECK(speech::Rms(pcm) > 1000);
-  CHECK(pcm.size() > 22050 * 3);  // 23 syllables: seconds of speech, not a click
+  f.PlayedWhole(says[0].id, 22050 * 3);  // 23 syllables: seconds of speech, not a click
   // Once per countdown: the frames that tick its number do not repeat it.
   f.clock.Advance(1s);
   f.app->Tick();
@@ -430,10 +427,7 @@ TEST_CASE("technician: volume and speed change the voice for the run, and the te
   CHECK(says[0].u.text == f.Vi("speak.test"));
   CHECK(says[0].u.volume == f.config.speech_volume + 20);
   CHECK(says[0].u.rate_wpm == f.config.speech_rate_wpm - 20);
-  bool cancelled = true;
-  REQUIRE(f.voice.sink.WaitEnd(says[0].id, &cancelled));
-  CHECK_FALSE(cancelled);
-  CHECK(speech::Rms(f.voice.sink.SamplesOf(says[0].id)) > 1000);
+  f.PlayedWhole(says[0].id);
   // Limits: never past 200 or below 0 (volume), 80..300 (speed).
   for (int i = 0; i < 20; ++i) f.Do(intent::TechSpeech{.volume_step = 1, .rate_step = -1});
   CHECK(f.app->speech_volume() == 200);
