@@ -99,9 +99,12 @@ void Syncer::SavePause() {
   if (Status st = store_->settings().Put(kPausedUntilKey, value); !st.ok()) {
     std::cerr << "sync: portal pause not recorded: " << st.ToString() << "\n";
   }
-  // A pause an earlier version kept in seconds is over or taken over now.
+  // A pause an earlier version kept in seconds is over or taken over now (tried again next time
+  // if this fails).
   if (ReadStoredNumber(store_->settings().Get(kLegacyPausedUntilKey))) {
-    (void)store_->settings().Put(kLegacyPausedUntilKey, "");
+    if (Status st = store_->settings().Put(kLegacyPausedUntilKey, ""); !st.ok()) {
+      std::cerr << "sync: old portal pause not cleared: " << st.ToString() << "\n";
+    }
   }
 }
 

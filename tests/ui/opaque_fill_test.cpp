@@ -10,6 +10,7 @@
 
 #include "kiosk/app/ui/opaque_fill.h"
 
+using mck::app::ui::DrawGeometry;
 using mck::app::ui::DrawWithOpaqueFills;
 using mck::app::ui::FindOpaqueFills;
 using mck::app::ui::OpaqueFill;
@@ -56,10 +57,7 @@ struct Canvas {
         if (opaque_fills) {
           fills += DrawWithOpaqueFills(renderer, font, v, vertices, idx, static_cast<int>(cmd.ElemCount));
         } else {
-          SDL_RenderGeometryRaw(renderer, font, &v->pos.x, sizeof(ImDrawVert),
-                                reinterpret_cast<const SDL_Color*>(&v->col), sizeof(ImDrawVert), &v->uv.x,
-                                sizeof(ImDrawVert), vertices, idx, static_cast<int>(cmd.ElemCount),
-                                sizeof(ImDrawIdx));
+          DrawGeometry(renderer, font, v, vertices, idx, static_cast<int>(cmd.ElemCount));
         }
       }
     }

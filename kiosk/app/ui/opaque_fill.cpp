@@ -85,13 +85,17 @@ std::vector<OpaqueFill> FindOpaqueFills(const ImDrawVert* vtx, const ImDrawIdx* 
   return out;
 }
 
+void DrawGeometry(SDL_Renderer* r, SDL_Texture* tex, const ImDrawVert* vtx, int vertices, const ImDrawIdx* idx,
+                  int index_count) {
+  SDL_RenderGeometryRaw(r, tex, &vtx->pos.x, sizeof(ImDrawVert), reinterpret_cast<const SDL_Color*>(&vtx->col),
+                        sizeof(ImDrawVert), &vtx->uv.x, sizeof(ImDrawVert), vertices, idx, index_count,
+                        sizeof(ImDrawIdx));
+}
+
 long long DrawWithOpaqueFills(SDL_Renderer* r, SDL_Texture* tex, const ImDrawVert* vtx, int vertices,
                               const ImDrawIdx* idx, int index_count) {
   const auto geometry = [&](int from, int to) {
-    if (to <= from) return;
-    SDL_RenderGeometryRaw(r, tex, &vtx->pos.x, sizeof(ImDrawVert), reinterpret_cast<const SDL_Color*>(&vtx->col),
-                          sizeof(ImDrawVert), &vtx->uv.x, sizeof(ImDrawVert), vertices, idx + from, to - from,
-                          sizeof(ImDrawIdx));
+    if (to > from) DrawGeometry(r, tex, vtx, vertices, idx + from, to - from);
   };
   int tex_w = 0, tex_h = 0;
   if (tex) SDL_QueryTexture(tex, nullptr, nullptr, &tex_w, &tex_h);

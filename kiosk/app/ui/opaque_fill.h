@@ -30,6 +30,11 @@ struct OpaqueFill {
 std::vector<OpaqueFill> FindOpaqueFills(const ImDrawVert* vtx, const ImDrawIdx* idx, int index_count, bool textured,
                                         int tex_w, int tex_h);
 
+// Hands one command's triangles (or a run of them) to SDL_RenderGeometryRaw, as ImGui's
+// SDL_Renderer backend does.
+void DrawGeometry(SDL_Renderer* r, SDL_Texture* tex, const ImDrawVert* vtx, int vertices, const ImDrawIdx* idx,
+                  int index_count);
+
 // Draws one command (`vertices` from vtx, `index_count` indices; clip rectangle already set): the
 // opaque fills with SDL_RenderFillRectF and SDL_BLENDMODE_NONE, everything between them with
 // SDL_RenderGeometryRaw. Returns the number of plain fills. The draw blend mode is left as found.

@@ -45,9 +45,7 @@ long long DrawArea(SDL_Renderer* r, const ImDrawData& dd, const PixelRect& area,
       if (opaque_fills) {
         fills += DrawWithOpaqueFills(r, tex, v, vertices, idx, count);
       } else {
-        SDL_RenderGeometryRaw(r, tex, &v->pos.x, sizeof(ImDrawVert), reinterpret_cast<const SDL_Color*>(&v->col),
-                              sizeof(ImDrawVert), &v->uv.x, sizeof(ImDrawVert), vertices, idx, count,
-                              sizeof(ImDrawIdx));
+        DrawGeometry(r, tex, v, vertices, idx, count);
       }
     }
   }
