@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "drivers/printer/amount_words.h"
 #include "offline/domain/clock.h"
 #include "offline/domain/fee.h"
 #include "offline/domain/utf8.h"
@@ -15,6 +16,7 @@ TextStyle Style(int size, bool bold = false, Align align = Align::kLeft, int ind
 const TextStyle kBody = Style(size::kBody);
 const TextStyle kBodyBold = Style(size::kBody, true);
 const TextStyle kSmallCentre = Style(size::kSmall, false, Align::kCenter);
+const TextStyle kSmallLeft = Style(size::kSmall, false, Align::kLeft);
 
 std::string Two(int n) {
   char b[8];
@@ -116,6 +118,13 @@ Layout BuildKioskSlip(const KioskSlip& s) {
              Style(size::kBody, false, Align::kLeft, 12));
     }
   }
+  if (!s.digitised.empty()) {
+    // The papers scanned at the kiosk (docs/scanning.md): the citizen sees what went with the dossier.
+    l.Rule(1, true).Text("Giấy tờ đã số hoá:", kBodyBold);
+    for (const auto& d : s.digitised) {
+      l.Text(d.name + " (" + std::to_string(d.pages) + " trang)", Style(size::kBody, false, Align::kLeft, 12));
+    }
+  }
   l.Rule(1, true).Text(
       "Tra cứu hồ sơ: quét mã QR dưới đây tại máy kiosk, hoặc nhập mã hồ sơ tạm cùng ngày sinh của người nộp ở "
       "mục \"Tra cứu hồ sơ\". Mã QR là chìa khoá tra cứu: xin giữ kín phiếu này.",
@@ -166,6 +175,9 @@ Layout BuildOfficialReceipt(const OfficialReceipt& r) {
     std::string line = std::to_string(i++) + ") " + d.name;
     std::string detail = (d.form.empty() ? std::string("Số lượng") : d.form) + ": " + std::to_string(d.count);
     l.Row(line, detail, Style(size::kBody, false, Align::kLeft, 16), kBody);
+    if (d.digitised_pages > 0) {
+      l.Text("(đã số hoá, " + std::to_string(d.digitised_pages) + " trang)", Style(size::kSmall, false, Align::kLeft, 40));
+    }
   }
   if (r.documents.empty()) l.Text("(không có giấy tờ kèm theo)", Style(size::kBody, false, Align::kLeft, 16));
   l.Text("2. Số lượng hồ sơ: " + Two(r.sets) + " bộ", kBody);
@@ -216,6 +228,7 @@ Layout BuildFeeReceipt(const FeeReceipt& r) {
       .Row("Mã hồ sơ:", r.dossier_code, kBody, kBodyBold)
       .Text("Thủ tục: " + r.procedure_name, kBody)
       .Row("Số tiền:", FormatVnd(r.amount_vnd), kBody, kBodyBold)
+      .Text("Số tiền bằng chữ: " + VndInWords(r.amount_vnd), kSmallLeft)
       .Row("Hình thức:", "Chuyển khoản (VietQR)", kBody, kBody)
       .Row("Thời gian nộp:", FormatVnDateTime(r.paid_at), kBody, kBody)
       .Row("Mã giao dịch:", r.reference, kBody, kBody)

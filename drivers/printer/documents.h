@@ -36,6 +36,12 @@ struct PaymentQr {
   int64_t amount_vnd = 0;
 };
 
+// A paper scanned at the kiosk and sent with the dossier as a PDF (docs/scanning.md).
+struct DigitisedDocument {
+  std::string name;  // "Giấy chứng sinh"
+  int pages = 0;
+};
+
 struct KioskSlip {
   std::string commune_name;      // "UBND xã Mẫu"
   std::string provisional_code;  // "K07-261122-0003"
@@ -46,6 +52,7 @@ struct KioskSlip {
   std::string field;    // lĩnh vực
   std::string counter;  // queue counter
   std::vector<DocumentToBring> documents_to_bring;
+  std::vector<DigitisedDocument> digitised;  // "Giấy tờ đã số hoá: Giấy chứng sinh (2 trang)"
   int processing_days = 0;  // 0: not stated
   int64_t fee_vnd = -1;     // -1: not stated; 0: free
   std::optional<PaymentQr> payment;  // a fee > 0 and the commune's account configured
@@ -59,6 +66,7 @@ struct ReceivedDocument {
   std::string name;
   std::string form;  // "Bản chính", "Bản sao chứng thực", "Bản chụp"; empty: not recorded
   int count = 1;
+  int digitised_pages = 0;  // > 0: scanned at the kiosk, "(đã số hoá, N trang)"; 0: not digitised
 };
 
 struct OfficialReceipt {
@@ -94,8 +102,9 @@ struct QueueTicketInfo {
 };
 
 // "Biên lai thu lệ phí" (docs/payment.md "The receipt"): printed from staff mode once the portal
-// says the fee was paid by transfer. Codes, the sum, the time and the bank's reference only: no
-// name (the receipt is the dossier's, whoever paid).
+// says the fee was paid by transfer, or by `kioskctl print bien-lai`. Codes, the sum (in figures
+// and in words, drivers/printer/amount_words.h), the time and the bank's reference only: no name
+// (the receipt is the dossier's, whoever paid).
 struct FeeReceipt {
   std::string commune_name;  // "UBND xã Mẫu"
   std::string dossier_code;  // official

@@ -31,6 +31,30 @@ std::string DocumentName(const Procedure& p, const std::string& id) {
   return id;
 }
 
+// Pages of a paper scanned at the kiosk (documents[i].digitised, docs/scanning.md); 0: not digitised.
+int DigitisedPages(const json& doc) {
+  if (!doc.is_object()) return 0;
+  auto g = doc.find("digitised");
+  if (g == doc.end() || !g->is_object()) return 0;
+  auto pages = g->find("pages");
+  return pages != g->end() && pages->is_number_integer() && pages->get<int64_t>() > 0 &&
+                 pages->get<int64_t>() <= 1000
+             ? pages->get<int>()
+             : 0;
+}
+
+// The same for the paper `id` of the body's documents (the counter decision names papers by id).
+int DigitisedPages(const json& body, const std::string& id) {
+  auto docs = body.find("documents");
+  if (docs == body.end() || !docs->is_array()) return 0;
+  for (const auto& doc : *docs) {
+    if (Str(doc, "id") == id) {
+      if (int n = DigitisedPages(doc)) return n;
+    }
+  }
+  return 0;
+}
+
 std::string FormName(const std::string& form) {
   return PaperFormVi(form);
 }
@@ -89,14 +113,17 @@ Result<OfficialReceipt> OfficialReceiptFromDossier(const DossierRecord& d, const
   if (auto it = d.body.find("documents_received"); it != d.body.end() && it->is_array()) {
     for (const auto& doc : *it) {
       if (!doc.is_object()) continue;
-      ReceivedDocument rd{DocumentName(p, Str(doc, "id")), FormName(Str(doc, "form")), 1};
+      ReceivedDocument rd{DocumentName(p, Str(doc, "id")), FormName(Str(doc, "form")), 1,
+                          DigitisedPages(d.body, Str(doc, "id"))};
       if (doc.contains("count") && doc["count"].is_number_integer()) rd.count = doc["count"].get<int>();
       r.documents.push_back(std::move(rd));
     }
   } else if (auto docs = d.body.find("documents"); docs != d.body.end() && docs->is_array()) {
     for (const auto& doc : *docs) {
-      if (doc.is_object() && doc.value("presented_at_counter", false)) {
-        r.documents.push_back({DocumentName(p, Str(doc, "id")), "", 1});
+      if (!doc.is_object()) continue;
+      const int pages = DigitisedPages(doc);
+      if (doc.value("presented_at_counter", false) || pages > 0) {
+        r.documents.push_back({DocumentName(p, Str(doc, "id")), "", 1, pages});
       }
     }
   }
@@ -105,6 +132,29 @@ Result<OfficialReceipt> OfficialReceiptFromDossier(const DossierRecord& d, const
   r.appointment_date = d.appointment_date;
   r.result_place = !c.result_place.empty() ? c.result_place : "Bộ phận một cửa " + c.commune_name;
   r.officer_name = c.officer_name;
+  return r;
+}
+
+Result<FeeReceipt> FeeReceiptFromDossier(const DossierRecord& d, const Procedure& p, const DossierPrintContext& c,
+                                         const std::string& printed_at) {
+  const std::string shown = d.dossier_code.value_or(d.provisional_code);
+  if (!d.fee || d.fee->amount_vnd <= 0) {
+    return Status::Error(Code::kFailedPrecondition, "dossier " + shown + " has no fee to pay (none heard of from the portal)",
+                         "Hồ sơ " + shown + " không có lệ phí phải nộp, nên không có biên lai");
+  }
+  if (!d.fee->paid) {
+    return Status::Error(Code::kFailedPrecondition, "dossier " + shown + ": the portal has not said the fee was paid",
+                         "Hồ sơ " + shown + " chưa có xác nhận đã nộp lệ phí từ cổng dịch vụ công; biên lai in được "
+                         "sau khi cổng xác nhận");
+  }
+  FeeReceipt r;
+  r.commune_name = c.commune_name;
+  r.dossier_code = shown;
+  r.procedure_name = p.name;
+  r.amount_vnd = d.fee->amount_vnd;
+  r.paid_at = d.fee->paid_at;
+  r.reference = d.fee->reference;
+  r.printed_at = printed_at;
   return r;
 }
 

@@ -35,4 +35,11 @@ Result<KioskSlip> KioskSlipFromDossier(const DossierRecord& dossier, const Proce
 Result<OfficialReceipt> OfficialReceiptFromDossier(const DossierRecord& dossier, const Procedure& procedure,
                                                    const DossierPrintContext& context);
 
+// The biên lai (FeeReceipt) of a dossier whose fee the portal says was paid (DossierRecord::fee,
+// from the status poll). Codes, the sum and the bank's reference only, so it prints after the
+// purge too. kFailedPrecondition (a calm Vietnamese message) when there is no fee or it is not
+// paid yet. `printed_at`: RFC 3339.
+Result<FeeReceipt> FeeReceiptFromDossier(const DossierRecord& dossier, const Procedure& procedure,
+                                         const DossierPrintContext& context, const std::string& printed_at);
+
 }  // namespace mck::printer

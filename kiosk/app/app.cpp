@@ -32,6 +32,7 @@ constexpr ScreenNameEntry kScreenNames[] = {
     {ScreenId::kBeforeStart, "before_start"},
     {ScreenId::kForm, "form"},
     {ScreenId::kDocuments, "documents"},
+    {ScreenId::kScan, "scan"},
     {ScreenId::kReview, "review"},
     {ScreenId::kSubmitted, "submitted"},
     {ScreenId::kLookup, "lookup"},
@@ -235,6 +236,7 @@ json App::BuildDossierBody() const {
       auto it = citizen_.session.documents_presented.find(d.id);
       documents.push_back(
           {{"id", d.id}, {"presented_at_counter", it != citizen_.session.documents_presented.end() && it->second}});
+      if (const DigitisedPaper* s = digitised(d.id)) documents.back()["digitised"] = {{"sha256", s->sha256}, {"pages", s->pages.size()}};
     }
   }
   return json{{"procedure_code", citizen_.session.procedure_code},
@@ -311,6 +313,7 @@ void App::On(const intent::Go& in) {
 }
 
 void App::On(const intent::Back&) {
+  if (citizen_.screen == ScreenId::kScan) return LeaveScan();
   Unfocus();
   if (!citizen_.history.empty()) {
     citizen_.screen = citizen_.history.back();
@@ -405,6 +408,8 @@ void App::On(const intent::ApplicantDone&) {
 void App::On(const intent::FilterField& in) {
   citizen_.session.field_filter = in.field;
 }
+
+void App::On(const intent::ShowFields&) { citizen_.session.show_fields = true; }
 
 void App::On(const intent::ChooseProcedure& in) {
   if (!catalog_.Find(in.code)) return;

@@ -27,6 +27,7 @@
 #include "kiosk/app/i18n.h"
 #include "kiosk/app/inactivity.h"
 #include "kiosk/app/intents.h"
+#include "kiosk/app/scan_service.h"
 #include "kiosk/app/services.h"
 #include "kiosk/app/session.h"
 #include "kiosk/app/technician_worker.h"
@@ -79,6 +80,8 @@ struct AppDeps {
   std::string version;  // for the diagnostics screen
   // Read-aloud (speech_player.h). Null: no audio device or no voice; the kiosk runs without.
   SpeechService* speech = nullptr;
+  // The citizen's scanner (scan_service.h). Null: none configured; the kiosk runs without.
+  ScanService* scanner = nullptr;
 };
 
 class App {
@@ -184,6 +187,16 @@ class App {
   int speech_rate() const { return speech_rate_; }
   // A citizen screen (the footer's listen button shows, the voice may speak).
   static bool IsCitizenScreen(ScreenId s);
+  // ---- the scan screen (app_scan.cpp) ----
+  // A scanner is configured and answered at start: the documents screen offers "Quét giấy tờ này".
+  bool has_scanner() const { return deps_.scanner != nullptr && scanner_found_; }
+  bool scanner_has_feeder() const { return scanner_feeder_; }
+  const ScanDesk& scan() const { return citizen_.scan; }
+  // The paper's scan as kept for submission (null: not scanned).
+  const DigitisedPaper* digitised(const std::string& document_id) const;
+  // What the scanned papers weigh together (their PDFs; the scan screen's working pages instead
+  // of its paper's PDF), against the config's scan_max_dossier_mb.
+  size_t ScannedBytes() const;
   // Number of completed citizen sessions (wipes), for tests and diagnostics.
   int sessions_wiped() const { return sessions_wiped_; }
 
@@ -201,11 +214,23 @@ class App {
   void On(const intent::Backspace&);
   void On(const intent::SetValue&);
   void On(const intent::ToggleDocument&);
+  void On(const intent::ScanOpen&);
+  void On(const intent::ScanStart&);
+  void On(const intent::ScanRescan&);
+  void On(const intent::ScanDelete&);
+  void On(const intent::ScanMove&);
+  void On(const intent::ScanSelect&);
+  void On(const intent::ScanDone&);
+  void On(const intent::ScanCancel&);
+  void OnScanEvent(const UiEvent& e);  // ScannerFound, ScanProgress, ScanFinished, ScanBound
+  void LeaveScan();                    // the working pages wiped, back to the documents
+  std::vector<NewAttachment> ScanAttachments() const;  // one PDF per scanned paper, for Submit
   void On(const intent::IdentifyTyped&);
   void On(const intent::IdentifyNoCard&);
   void On(const intent::ReadChip&);
   void On(const intent::ApplicantDone&);
   void On(const intent::FilterField&);
+  void On(const intent::ShowFields&);
   void On(const intent::ChooseProcedure&);
   void On(const intent::BeforeStartDone&);
   void On(const intent::FormDone&);
@@ -264,6 +289,7 @@ class App {
   void OnPinChecked(const PinChecked& e);
   void OnDecisionRecorded(DecisionRecorded e);
   void OnQr(const QrScanned& e);
+  void TakeQr(const QrScanned& e);  // OnQr's work; OnQr then stops or starts speech like an intent
   void OnHelpAsked(const HelpAsked& e);
   void OnHelpDismissed(const HelpDismissed& e);
 
@@ -315,6 +341,7 @@ class App {
   bool large_text_ = false;
   bool high_contrast_ = false;
   int sessions_wiped_ = 0;
+  bool scanner_found_ = false, scanner_feeder_ = false;
   int ticket_records_pending_ = 0;  // tickets' printer answers the core worker is recording
   std::optional<SyncStatus> sync_status_;
   std::string wedge_;                     // the wedge scanner's partial line (citizen data)

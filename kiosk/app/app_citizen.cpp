@@ -20,7 +20,8 @@ void App::On(const intent::Submit&) {
   if (citizen_.session.submitted || citizen_.submit_request != 0) return;
   Unfocus();
   citizen_.notice.clear();
-  citizen_.submit_request = deps_.core->Submit(BuildDossierBody());
+  // Each scanned paper goes with it as "<document id>.pdf" (stored sealed, uploaded resumably).
+  citizen_.submit_request = deps_.core->Submit(BuildDossierBody(), ScanAttachments());
 }
 
 void App::OnSubmitted(SubmitFinished e) {

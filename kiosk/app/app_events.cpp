@@ -61,6 +61,9 @@ void App::OnWorkerEvent(const UiEvent& event) {
     }
   } else if (const auto* sub = std::get_if<SubmitFinished>(&event)) {
     OnSubmitted(*sub);
+  } else if (std::holds_alternative<ScannerFound>(event) || std::holds_alternative<ScanProgress>(event) ||
+             std::holds_alternative<ScanFinished>(event) || std::holds_alternative<ScanBound>(event)) {
+    OnScanEvent(event);
   } else if (const auto* t = std::get_if<TicketReserved>(&event)) {
     OnTicketReserved(*t);
   } else if (std::holds_alternative<TicketPrintRecorded>(event)) {
@@ -127,6 +130,14 @@ void App::OnWorkerEvent(const UiEvent& event) {
 }
 
 void App::OnQr(const QrScanned& e) {
+  const ScreenId before = citizen_.screen;
+  const std::vector<std::string> errors_before = ErrorKeys();
+  to_say_.clear();
+  TakeQr(e);
+  FinishSpeech(before, errors_before);  // a screen changed by the scan silences what was said
+}
+
+void App::TakeQr(const QrScanned& e) {
   const auto* q = &e;
   inactivity_.Touch();
   if (citizen_.screen == ScreenId::kTechSetup && tech_.unlocked && tech_.step == 3) {
@@ -137,6 +148,26 @@ void App::OnQr(const QrScanned& e) {
   if (citizen_.screen == ScreenId::kTechDevices) {
     // The scanner works: say so, never what it read (it may be a citizen's card).
     if (tech_.unlocked) tech_.qr_result_vi = "Đã nhận mã QR (" + std::to_string(q->payload.size()) + " ký tự)";
+    return;
+  }
+  if (citizen_.screen == ScreenId::kAttract || citizen_.screen == ScreenId::kMenu) {
+    // A QR held to the scanner on the first screens says what the citizen came for: the chip ID
+    // card's starts a submission with the applicant filled in (the attract screen says so; no
+    // identify screen, docs/walkthrough.md), anything else is looked up as a receipt's code.
+    auto id = card::ParseCccdQr(q->payload);
+    if (citizen_.screen == ScreenId::kAttract) On(intent::Start{});
+    if (!id.ok()) {
+      Go(ScreenId::kLookup);
+      citizen_.session.values["lookup"] = q->payload;
+      DoLookup();
+      return;
+    }
+    Go(ScreenId::kApplicant);
+    ApplyIdentity(*id);
+    citizen_.card_read = JobState::kNone;
+    // With a reader, the chip button under the filled fields is the next step and says so.
+    citizen_.card_message = deps_.card ? "" : "card.qr_ok";
+    SecureWipe(id->full_name);
     return;
   }
   if (citizen_.screen == ScreenId::kLookup) {
@@ -155,7 +186,8 @@ void App::OnQr(const QrScanned& e) {
     if (citizen_.screen == ScreenId::kIdentify) Go(ScreenId::kApplicant);
     ApplyIdentity(*id);
     citizen_.card_read = JobState::kNone;
-    citizen_.card_message = deps_.card ? "card.qr_ok_lay_card" : "card.qr_ok";
+    // With a reader, the chip button under the filled fields is the next step and says so.
+    citizen_.card_message = deps_.card ? "" : "card.qr_ok";
     SecureWipe(id->full_name);
   }
 }
@@ -232,6 +264,8 @@ void App::Tick() {
 void App::WipeSession() {
   StopSpeech();  // nothing of this session is read on (citizen_.voice_on resets below)
   if (deps_.card && citizen_.card_read == JobState::kRunning) deps_.card->Cancel();
+  if (deps_.scanner && citizen_.scan.scan_request != 0) deps_.scanner->Cancel();  // its pages are dropped
+  for (auto& p : citizen_.scan.pages) WipePage(p);
   Unfocus();
   citizen_.session.Wipe();
   SecureWipe(wedge_);  // a half-scanned QR (app_privacy.cpp)

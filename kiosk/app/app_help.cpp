@@ -63,6 +63,10 @@ std::string App::SpokenInstruction() const {
     const Procedure* p = procedure();
     return p ? DescribeBeforeStart(*p, strings()).spoken : std::string();
   }
+  if (citizen_.screen == ScreenId::kAttract) {
+    // The card's QR starts a submission here only where a scanner is (screens/attract.cpp).
+    return config().qr_scanner != "none" ? T("speak.attract") + " " + T("speak.attract_card") : T("speak.attract");
+  }
   if (!IsCitizenScreen(citizen_.screen)) return {};
   const std::string key = std::string("speak.") + ScreenName(citizen_.screen);
   if (!deps_.strings->vi().count(key)) return {};

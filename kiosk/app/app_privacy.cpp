@@ -44,6 +44,10 @@ void WipeEvent(UiEvent& event) {
     c->identity.reset();
   } else if (auto* q = std::get_if<QrScanned>(&event)) {
     SecureWipe(q->payload);
+  } else if (auto* f = std::get_if<ScanFinished>(&event)) {
+    for (auto& p : f->pages) WipePage(p);
+  } else if (auto* b = std::get_if<ScanBound>(&event)) {
+    SecureWipe(b->pdf);
   }
 }
 

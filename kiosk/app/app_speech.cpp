@@ -89,7 +89,7 @@ void App::On(const intent::Listen&) {
   if (!IsCitizenScreen(citizen_.screen)) return;
   // On the attract screen there is no session yet to end the voice: it says what the kiosk is
   // for and how to start, and the citizen turns the voice on in the session ("Nghe hướng dẫn").
-  if (citizen_.screen == ScreenId::kAttract) return Speak(T("speak.attract"));
+  if (citizen_.screen == ScreenId::kAttract) return Speak(SpokenInstruction());
   citizen_.voice_on = true;
   Speak(T(std::string("speak.") + ScreenName(citizen_.screen)));
 }

@@ -20,7 +20,7 @@ struct BeforeStartText {
   std::vector<std::string> required;  // papers that must be brought, catalog order
   std::vector<std::string> optional;  // papers to bring if the citizen has them
   std::string fee;                    // "Miễn phí" / "8.000 đồng"
-  std::string time;                   // "Trả kết quả ngay trong ngày" / "… trong 3 ngày làm việc"
+  std::string time;                   // "Ngay trong ngày" / "3 ngày làm việc (…)"
   std::string spoken;                 // speak.before_start filled with the above
 };
 

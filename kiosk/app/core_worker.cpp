@@ -44,17 +44,19 @@ uint64_t CoreWorker::Enqueue(std::function<void(Store*, uint64_t id)> job) {
   return id;
 }
 
-uint64_t CoreWorker::Submit(nlohmann::json body) {
-  return Enqueue([this, body = std::move(body)](Store* store, uint64_t id) mutable {
+uint64_t CoreWorker::Submit(nlohmann::json body, std::vector<NewAttachment> attachments) {
+  return Enqueue([this, body = std::move(body), attachments = std::move(attachments)](Store* store,
+                                                                                         uint64_t id) mutable {
     SubmitFinished done{id, {}};
     if (options_.submitter) {
-      done.outcome = options_.submitter->Submit(body, {});
+      done.outcome = options_.submitter->Submit(body, std::move(attachments));
     } else if (!store) {
       done.outcome.problem = core::SubmitOutcome::Problem::kNotStored;
       done.outcome.status = NoStore();
     } else {
-      done.outcome = core::DossierSubmission(*store, catalog_, *options_.config, *options_.clock).Submit(body, {});
+      done.outcome = core::DossierSubmission(*store, catalog_, *options_.config, *options_.clock).Submit(body, std::move(attachments));
     }
+    for (auto& a : attachments) SecureWipe(a.data);  // not handed on (no store): wiped here
     core::WipeBody(body);
     events_.Push(std::move(done));
   });

@@ -30,7 +30,8 @@ class CoreService {
  public:
   virtual ~CoreService() = default;
   // Each returns a request id; the matching event follows.
-  virtual uint64_t Submit(nlohmann::json body) = 0;  // SubmitFinished
+  // SubmitFinished. The attachments (scanned papers) are stored with it and wiped.
+  virtual uint64_t Submit(nlohmann::json body, std::vector<NewAttachment> attachments = {}) = 0;
   virtual uint64_t ReserveTicket(std::string counter, std::optional<std::string> dossier_client_id) = 0;
   // The printer's answer for a reserved or reprinted ticket: issued or print_failed
   // (TicketPrintRecorded; a failure is logged: the staff screen lists what is still print_failed).
@@ -61,7 +62,7 @@ class CoreWorker final : public CoreService {
   CoreWorker(CoreWorkerOptions options, Catalog catalog, EventQueue& events);
   ~CoreWorker() override;
 
-  uint64_t Submit(nlohmann::json body) override;
+  uint64_t Submit(nlohmann::json body, std::vector<NewAttachment> attachments = {}) override;
   uint64_t ReserveTicket(std::string counter, std::optional<std::string> dossier_client_id) override;
   uint64_t RecordTicketPrint(Ticket ticket, Status printed) override;
   uint64_t Decide(std::string client_id, CounterDecision decision) override;

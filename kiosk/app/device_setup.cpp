@@ -78,6 +78,11 @@ Devices SetUpDevices(const KioskConfig& config, EventQueue& events) {
   } else {
     d.card = std::make_unique<CardWorkerService>(std::move(reader.value()), events, d.states);
   }
+  // The scanner answers at start on its own worker (ScannerFound); until then, and when no device
+  // answers, the documents screen offers no scan.
+  if (!config.scanner.empty() && config.scanner != "none") {
+    d.scanner = std::make_unique<SaneScanService>(ScanOptionsFromConfig(config), events);
+  }
   return d;
 }
 

@@ -8,6 +8,7 @@
 
 #include "kiosk/app/devices.h"
 #include "kiosk/app/event_queue.h"
+#include "kiosk/app/scan_service.h"
 #include "offline/domain/config.h"
 
 namespace mck::app {
@@ -17,6 +18,7 @@ struct Devices {
   std::shared_ptr<DeviceStates> states = std::make_shared<DeviceStates>();
   std::unique_ptr<PrintService> printer;
   std::unique_ptr<CardService> card;
+  std::unique_ptr<ScanService> scanner;  // [devices] scanner; null: none configured
 };
 
 Devices SetUpDevices(const KioskConfig& config, EventQueue& events);

@@ -25,8 +25,15 @@ class DragScroll {
   float Offset() const { return offset_; }
   void SetOffset(float offset) { offset_ = Clamp(offset); }
   void SetMax(float max_offset);
-  // True from the moment a press became a drag until the next press: taps are suppressed.
+  // True from the moment a press became a drag until Settle() after the release: taps are
+  // suppressed meanwhile, so the finger lifted at the end of a drag taps nothing.
   bool dragging() const { return dragging_; }
+  // Called once a frame before the pointer is looked at: a drag released in an earlier frame is
+  // over. Until 2026-12-07 it lasted until the list's next press, and every button OUTSIDE the
+  // list (Quay lại, the header, the lĩnh vực buttons) ignored taps after a scroll.
+  void Settle() {
+    if (!pressed_) dragging_ = false;
+  }
   bool pressed() const { return pressed_; }
   bool flinging() const { return velocity_ != 0.0f; }
   void Reset();

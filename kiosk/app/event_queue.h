@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "drivers/card/card_reader.h"
+#include "drivers/scanner/scanner.h"
+#include "kiosk/app/scanned_page.h"
 #include "kiosk/core/decide.h"
 #include "kiosk/core/submit.h"
 #include "kiosk/core/tickets.h"
@@ -133,9 +135,34 @@ struct TechnicianAnswer {
   std::vector<std::string> files;  // kCaFiles: the PEM files found, sorted
 };
 
+// The scanner service looked for its device (at start): whether one answers, and its sources.
+struct ScannerFound {
+  bool found = false;
+  bool feeder = false;  // a document feeder
+};
+// A page was scanned (Đang quét trang N…).
+struct ScanProgress {
+  uint64_t request_id = 0;
+  int pages = 0;
+};
+// A scan ended: the pages scanned (kept even when it failed) and how it ended.
+struct ScanFinished {
+  uint64_t request_id = 0;
+  std::vector<ScannedPage> pages;
+  scanner::ScanProblem problem = scanner::ScanProblem::kNone;
+  Status status;
+};
+// The pages bound into one PDF ("Xong").
+struct ScanBound {
+  uint64_t request_id = 0;
+  std::string pdf;
+  Status status;
+};
+
 using UiEvent = std::variant<PrintFinished, CardPresence, CardReadFinished, QrScanned, PortalLookupFinished,
                              QueueChanged, SyncStatus, SubmitFinished, TicketReserved, TicketPrintRecorded,
-                             DecisionRecorded, RatingStored, PinChecked, TechnicianAnswer, HelpAsked, HelpDismissed>;
+                             DecisionRecorded, RatingStored, PinChecked, TechnicianAnswer, HelpAsked, HelpDismissed,
+                             ScannerFound, ScanProgress, ScanFinished, ScanBound>;
 
 class EventQueue {
  public:

@@ -24,6 +24,7 @@ enum class ScreenId {
   kBeforeStart,   // before the form: the papers to bring, the fee, how long it takes
   kForm,          // the procedure's form
   kDocuments,     // papers to bring to the counter
+  kScan,          // scan one paper of the procedure: pages, preview, rescan/delete/reorder
   kReview,        // everything once more, then "Nộp hồ sơ"
   kSubmitted,     // "Đã nộp hồ sơ": code, QR, receipt printing
   kLookup,        // type or scan a code
@@ -77,6 +78,28 @@ struct SetValue {  // selects, radio buttons
 struct ToggleDocument {
   std::string document_id;
 };
+// The scan screen (app_scan.cpp, docs/scanning.md "The scan screen").
+struct ScanOpen {  // "Quét giấy tờ này" on the documents screen
+  std::string document_id;
+};
+struct ScanStart {  // "Quét" (flatbed, one page) or "Quét từ khay" (the feeder, every page)
+  bool feeder = false;
+};
+struct ScanRescan {  // "Quét lại" page `index` (0-based): one page replaces it
+  int index = 0;
+};
+struct ScanDelete {
+  int index = 0;
+};
+struct ScanMove {  // page `index` one place up (-1) or down (+1)
+  int index = 0;
+  int delta = 0;
+};
+struct ScanSelect {  // the page shown large
+  int index = 0;
+};
+struct ScanDone {};    // "Xong": the pages bound into one PDF, back to the documents
+struct ScanCancel {};  // "Huỷ": what was scanned on this visit is dropped, back to the documents
 struct IdentifyTyped {};   // continue from identify with a typed ID
 struct IdentifyNoCard {};  // continue with everything typed
 struct ReadChip {};        // confirm the typed ID with the chip
@@ -84,6 +107,7 @@ struct ApplicantDone {};
 struct FilterField {  // lĩnh vực, or "" for all
   std::string field;
 };
+struct ShowFields {};  // "Lọc theo lĩnh vực": the lĩnh vực buttons shown
 struct ChooseProcedure {
   std::string code;
 };
@@ -203,8 +227,10 @@ struct TechConfirmStop {  // the app ends through the SessionHost's stop path (A
 using Intent =
     std::variant<intent::Start, intent::Go, intent::Back, intent::StartOver, intent::StillHere, intent::Focus,
                  intent::Unfocus, intent::Key, intent::Backspace, intent::SetValue, intent::ToggleDocument,
+                 intent::ScanOpen, intent::ScanStart, intent::ScanRescan, intent::ScanDelete, intent::ScanMove,
+                 intent::ScanSelect, intent::ScanDone, intent::ScanCancel,
                  intent::IdentifyTyped, intent::IdentifyNoCard, intent::ReadChip, intent::ApplicantDone,
-                 intent::FilterField, intent::ChooseProcedure, intent::BeforeStartDone, intent::FormDone, intent::DocumentsDone, intent::Submit,
+                 intent::FilterField, intent::ShowFields, intent::ChooseProcedure, intent::BeforeStartDone, intent::FormDone, intent::DocumentsDone, intent::Submit,
                  intent::ReprintReceipt, intent::Lookup, intent::TakeTicket, intent::SetScore, intent::SubmitRating,
                  intent::SetLanguage, intent::ToggleLargeText, intent::ToggleContrast, intent::ToggleInputMethod,
                  intent::Listen, intent::VoiceOff, intent::ReadBack, intent::AskHelp, intent::StaffUnlock,

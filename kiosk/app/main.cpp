@@ -33,7 +33,6 @@
 
 #include "kiosk/app/app.h"
 #include "kiosk/app/device_setup.h"
-#include "kiosk/app/event_queue.h"
 #include "kiosk/app/frame_pacer.h"
 #include "kiosk/app/i18n.h"
 #include "kiosk/app/portal_link.h"
@@ -377,6 +376,7 @@ int main(int argc, char** argv) {
   deps.printer = devices.printer.get();
   deps.device_states = devices.states.get();
   deps.card = devices.card.get();
+  deps.scanner = devices.scanner.get();
   deps.portal = portal->lookup();
   deps.events = &events;    // the core worker (App::Init) posts its answers here
   deps.store_options = so;  // and opens its own connection with these
@@ -430,7 +430,7 @@ int main(int argc, char** argv) {
   if (args->frame_log) frame_log.open(*args->frame_log);
 
   FramePacer pacer;
-  ui::Ui view(app, fonts.value(), pacer);
+  ui::Ui view(app, fonts.value(), pacer, presenter.get());  // page previews: textures of its renderer
   view.scale = scale;
   view.log_frames = !script;  // a script says which frames to record (`frames on`)
   Pointer pointer;

@@ -9,6 +9,9 @@
 #include <optional>
 #include <string>
 
+#include <vector>
+
+#include "kiosk/app/scanned_page.h"
 #include "offline/domain/assurance.h"
 #include "offline/store/store.h"
 
@@ -34,7 +37,10 @@ struct Session {
   std::map<std::string, bool> from_card;
   std::string procedure_code;
   std::string field_filter;  // lĩnh vực chosen on the procedure screen ("" = all)
+  bool show_fields = false;  // the lĩnh vực buttons shown ("Lọc theo lĩnh vực" tapped)
   std::map<std::string, bool> documents_presented;
+  // Papers scanned at the kiosk, by document id (scan screen): pages and PDF, memory only.
+  std::map<std::string, DigitisedPaper> digitised;
   std::optional<SubmittedDossier> submitted;
   std::map<std::string, int> rating_scores;
   bool rating_done = false;

@@ -137,6 +137,22 @@ struct StaffDossierView {
   bool fee_asking = false;  // the portal is being asked now (the look-up worker)
 };
 
+// The scan screen's state (app_scan.cpp): the paper being scanned and its pages on this visit.
+// Personal data: wiped with the session, and when the screen is left.
+struct ScanDesk {
+  std::string document_id;         // the paper ("" = not scanning)
+  std::vector<ScannedPage> pages;  // the working copy: "Xong" keeps it, "Huỷ" drops it
+  int selected = -1;               // the page shown large
+  uint64_t scan_request = 0;       // a scan running: "Đang quét trang N…"
+  int progress = 0;                // pages of the running scan so far
+  int rescan = -1;                 // the page the running scan replaces ("Quét lại"); -1 appends
+  bool last_feeder = false;        // the source last used ("Quét lại" uses it again)
+  uint64_t bind_request = 0;       // "Xong": the PDF being bound
+  std::string message_key;         // i18n key of a calm message: a ScanProblem, a bound reached
+  int completed = 0;               // scans finished on this visit (the script's `wait_widget scan.completed.N`)
+  bool busy() const { return scan_request != 0 || bind_request != 0; }
+};
+
 // The citizen's side: one session, where it is, and what its requests are doing.
 struct CitizenFlow {
   Session session;
@@ -145,6 +161,7 @@ struct CitizenFlow {
   std::string focused_key;
   InputKind focused_input = InputKind::kText;
   std::string notice;           // a calm one-line message (i18n key)
+  ScanDesk scan;
   uint64_t submit_request = 0;  // a submission the core worker is storing: "Đang lưu…"
   PrintJob receipt;
   std::optional<printer::KioskSlip> slip;  // the submitted dossier's slip ("In lại phiếu")

@@ -100,6 +100,9 @@ Result<DiagnosticsReport> CollectDiagnostics(Store& store, const KioskConfig& co
   for (const auto& [cause, n] : m->sync_failures) {
     if (n > 0) r.sync_failures[cause] = n;
   }
+  r.digitised_today = m->digitised_dossiers_today;
+  r.digitised_total = m->digitised_dossiers_total;
+  r.digitised_documents_total = m->digitised_documents_total;
   r.printer_state = m->printer_state;
   r.card_reader_state = m->card_reader_state;
   r.disk_free_bytes = m->disk_free_bytes;
@@ -144,6 +147,10 @@ json DiagnosticsJson(const DiagnosticsReport& r) {
             {"portal_latency_ms", Opt(r.portal_latency_ms)},
             {"clock_skew_s", Opt(r.clock_skew_s)},
             {"failures", r.sync_failures}}},
+          {"digitised",
+           {{"dossiers_today", r.digitised_today},
+            {"dossiers_total", r.digitised_total},
+            {"documents_total", r.digitised_documents_total}}},
           {"disk", {{"data_dir", r.data_dir}, {"free_bytes", Opt(r.disk_free_bytes)}}},
           {"devices",
            {{"printer", r.printer},
@@ -188,6 +195,8 @@ std::string DiagnosticsText(const DiagnosticsReport& r) {
   o << "Độ trễ cổng / portal latency: " << (r.portal_latency_ms ? std::to_string(*r.portal_latency_ms) + " ms" : "—")
     << "; lệch giờ / clock skew: " << (r.clock_skew_s ? std::to_string(*r.clock_skew_s) + " s" : "—") << "\n";
   for (const auto& [cause, n] : r.sync_failures) o << "  lỗi đồng bộ / sync failures " << cause << ": " << n << "\n";
+  o << "Hồ sơ có giấy tờ số hoá / dossiers with digitised papers: hôm nay / today " << r.digitised_today
+    << "; tổng / total " << r.digitised_total << " (" << r.digitised_documents_total << " giấy tờ / papers)\n";
   o << "Ổ đĩa trống / disk free (" << r.data_dir
     << "): " << (r.disk_free_bytes ? std::to_string(*r.disk_free_bytes / (1024 * 1024)) + " MiB" : "—") << "\n";
   o << "Máy in / printer: " << Or(r.printer) << " — " << r.printer_state << "\n";

@@ -55,6 +55,8 @@ struct DiagnosticsReport {
   std::optional<int64_t> portal_latency_ms;
   std::optional<int64_t> clock_skew_s;
   std::map<std::string, int64_t> sync_failures;  // cause → total (only the ones that happened)
+  // Dossiers with papers digitised at the kiosk (docs/scanning.md "The count").
+  int64_t digitised_today = 0, digitised_total = 0, digitised_documents_total = 0;
   // The machine and the devices.
   std::string data_dir;
   std::optional<int64_t> disk_free_bytes;

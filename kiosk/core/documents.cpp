@@ -30,6 +30,18 @@ Result<printer::KioskSlip> DossierDocuments::SlipFrom(const DossierRecord& d, bo
   const Procedure* p = catalog_.Find(d.procedure_code);
   const Procedure fallback = p ? Procedure{} : FallbackProcedure(d.procedure_code);
   auto slip = printer::KioskSlipFromDossier(d, p ? *p : fallback, PrintContext(config_));
+  // The papers scanned at the kiosk: the body's documents[i].digitised {sha256, pages}.
+  if (slip.ok() && d.body.is_object() && d.body.contains("documents") && d.body["documents"].is_array()) {
+    for (const auto& doc : d.body["documents"]) {
+      if (!doc.is_object() || !doc.contains("digitised") || !doc["digitised"].is_object()) continue;
+      const std::string id = doc.value("id", "");
+      std::string name = id;
+      for (const auto& known : (p ? *p : fallback).documents) {
+        if (known.id == id) name = known.name;
+      }
+      slip->digitised.push_back({name, doc["digitised"].value("pages", 0)});
+    }
+  }
   if (slip.ok() && reprint) slip->reprinted_at = FormatRfc3339Vietnam(clock_.Now());
   return slip;
 }
@@ -63,6 +75,17 @@ Result<printer::OfficialReceipt> DossierDocuments::Official(const std::string& k
   const Procedure* p = catalog_.Find(rec->procedure_code);
   const Procedure fallback = p ? Procedure{} : FallbackProcedure(rec->procedure_code);
   auto receipt = printer::OfficialReceiptFromDossier(*rec, p ? *p : fallback, pc);
+  WipeBody(rec->body);
+  return receipt;
+}
+
+Result<printer::FeeReceipt> DossierDocuments::FeeReceipt(const std::string& key) {
+  auto rec = store_.dossiers().Get(key);
+  if (!rec.ok()) return rec.status();
+  const Procedure* p = catalog_.Find(rec->procedure_code);
+  const Procedure fallback = p ? Procedure{} : FallbackProcedure(rec->procedure_code);
+  auto receipt = printer::FeeReceiptFromDossier(*rec, p ? *p : fallback, PrintContext(config_),
+                                                FormatRfc3339Vietnam(clock_.Now()));
   WipeBody(rec->body);
   return receipt;
 }

@@ -37,8 +37,11 @@ class DossierDocuments {
   Result<printer::KioskSlip> SlipFrom(const DossierRecord& dossier, bool reprint) const;
   // Mẫu 01. `officer`, when not empty, overrides the officer recorded with the accept.
   Result<printer::OfficialReceipt> Official(const std::string& key, const std::string& officer = "");
-  // An audit row for a print: actor "kiosk"/"staff"/"kioskctl", document "kiosk_slip" or
-  // "official_receipt"; the outcome's code only (no personal data).
+  // The biên lai once the portal says the fee was paid (printer::FeeReceiptFromDossier); printed
+  // at the clock's now. Prints after the purge too (codes and the sum only).
+  Result<printer::FeeReceipt> FeeReceipt(const std::string& key);
+  // An audit row for a print: actor "kiosk"/"staff"/"kioskctl", document "kiosk_slip",
+  // "official_receipt" or "fee_receipt"; the outcome's code only (no personal data).
   Status RecordPrint(const std::string& actor, const std::string& document, const std::string& provisional_code,
                      const Status& printed);
 

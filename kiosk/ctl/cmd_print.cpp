@@ -1,4 +1,5 @@
-// kioskctl ticket take | ticket call | print test | print receipt | print ticket | print status
+// kioskctl ticket take | ticket call | print test | print receipt | print bien-lai | print ticket |
+// print status
 // (docs/printer.md). The printer URI defaults to the config's [devices] printer; the paper width
 // to [devices] printer_width_mm. A queue number counts as issued only when the printer confirmed
 // the ticket; otherwise it is recorded as print_failed and shown large for staff.
@@ -357,6 +358,49 @@ int PrintReceipt(Context& ctx) {
   return kExitOk;
 }
 
+// The fee receipt (biên lai) of a dossier whose fee the portal says was paid, reprinted by the
+// technician or the officer (docs/payment.md "kioskctl print bien-lai").
+int PrintBienLai(Context& ctx) {
+  auto setup = TakePrintOptions(ctx);
+  if (ctx.RejectUnknownOptions(std::cerr)) return kExitBadInput;
+  if (!setup.ok()) return ctx.Fail(setup.status());
+  if (ctx.args().size() != 1) {
+    std::cerr << "Usage: kioskctl print bien-lai DOSSIER_CODE|CLIENT_ID [--printer URI] [--preview FILE.png] "
+                 "[--width-mm 58|80]\n";
+    return kExitBadInput;
+  }
+  auto records = ctx.OpenRecords();
+  if (!records.ok()) return ctx.Fail(records.status());
+  const auto& [config, store, catalog] = *records;
+  SystemClock clock;
+  core::DossierDocuments documents(store, catalog, config, clock);
+  auto r = documents.FeeReceipt(ctx.args()[0]);
+  if (!r.ok()) return ctx.Fail(r.status());
+  auto rec = store.dossiers().Get(ctx.args()[0]);  // for the audit row's provisional code
+  const std::string code = rec.ok() ? rec->provisional_code : r->dossier_code;
+  if (rec.ok()) core::WipeBody(rec->body);
+  const Layout layout = BuildFeeReceipt(*r);
+  auto printer = OpenConfiguredPrinter(*setup);
+  if (!printer.ok()) return ctx.Fail(printer.status());
+  Status st = RenderAndPrint(layout, *setup, **printer);
+  if (Status audited = documents.RecordPrint("kioskctl", "fee_receipt", code, st); !audited.ok()) {
+    std::cerr << "Không ghi được nhật ký in / print not audited: " << audited.ToString() << "\n";
+  }
+  if (ctx.json()) {
+    PrintJson({{"dossier", r->dossier_code},
+               {"document", "fee_receipt"},
+               {"amount_vnd", r->amount_vnd},
+               {"printer", setup->uri},
+               {"printed", st.ok()},
+               {"error", st.ok() ? json() : json(st.message_vi())},
+               {"preview", setup->preview ? json(*setup->preview) : json()},
+               {"text", LayoutText(layout)}});
+  }
+  if (!st.ok()) return ctx.Fail(st);
+  if (!ctx.json()) std::cout << "Đã in biên lai thu lệ phí / fee receipt printed: " << r->dossier_code << "\n";
+  return kExitOk;
+}
+
 const CommandRegistration kTicketTake({"ticket take",
                                        "COUNTER [--printer URI] [--preview FILE.png] [--dossier ID] [--json]",
                                        "Take a queue number and print its ticket (issued only if the printer confirms)",
@@ -375,6 +419,9 @@ const CommandRegistration kPrintTest({"print test", "[--printer URI] [--preview 
 const CommandRegistration kPrintReceipt(
     {"print receipt", "ID [--official] [--officer NAME] [--printer URI] [--preview FILE.png] [--width-mm 58|80]",
      "Print a dossier's kiosk slip, or with --official its Mẫu 01 receipt", PrintReceipt});
+const CommandRegistration kPrintBienLai(
+    {"print bien-lai", "DOSSIER_CODE|CLIENT_ID [--printer URI] [--preview FILE.png] [--width-mm 58|80] [--json]",
+     "Reprint a dossier's fee receipt (biên lai) once the portal says the fee was paid", PrintBienLai});
 const CommandRegistration kPrintTicket({"print ticket", "COUNTER [--printer URI] [--preview FILE.png] [--dossier ID]",
                                         "Same as 'ticket take': take a number and print its ticket", PrintTicket});
 const CommandRegistration kPrintStatus(

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "offline/domain/utf8.h"
 #include "offline/domain/vietqr.h"
 
 namespace mck {
@@ -110,6 +111,37 @@ static Status ParseSecurity(Reader& r, KioskConfig* c) {
   return st;
 }
 
+// [suggestions]: field id = ["answer", ...]. Each answer is a tap instead of typing, so it must be
+// what the field would accept from the keyboard: valid UTF-8, NFC, one line, not too long.
+static Status ParseSuggestions(Reader& r, KioskConfig* c) {
+  Status st;
+  const toml::table* t = r.Section("suggestions", &st);
+  if (!t) return st;
+  for (auto&& [key, node] : *t) {
+    const std::string field(key.str());
+    const toml::array* a = node.as_array();
+    if (!a || a->size() > 6) {
+      return At(r.file, node.source(), "suggestions." + field + " must be a list of at most 6 strings",
+                "suggestions." + field + " phải là danh sách tối đa 6 chuỗi");
+    }
+    std::vector<std::string> answers;
+    for (const toml::node& v : *a) {
+      const std::optional<std::string> text = v.value<std::string>();
+      const auto nfc = text && IsValidUtf8(*text) ? ToNfc(*text) : std::nullopt;
+      const size_t points = nfc ? Utf8Length(*nfc) : 0;
+      if (!v.is_string() || !nfc || *nfc != *text || points < 1 || points > 100 ||
+          text->find_first_of("\r\n\t") != std::string::npos) {
+        return At(r.file, v.source(),
+                  "suggestions." + field + ": each answer is one line of 1 to 100 characters of UTF-8 in NFC",
+                  "suggestions." + field + ": mỗi gợi ý là một dòng 1 đến 100 ký tự UTF-8 dạng NFC");
+      }
+      answers.push_back(*text);
+    }
+    c->suggestions[field] = std::move(answers);
+  }
+  return Status::Ok();
+}
+
 Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::path& name) {
   toml::table root;
   try {
@@ -123,7 +155,7 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   c.source_file = name;
   Reader r{name, root};
   MCK_RETURN_IF_ERROR(r.CheckKeys(
-      root, {"kiosk", "portal", "privacy", "ui", "display", "speech", "payment", "staff", "devices", "security", "monitoring",
+      root, {"kiosk", "portal", "privacy", "ui", "suggestions", "display", "speech", "payment", "staff", "devices", "security", "monitoring",
              "logging"},
       ""));
   Status st;
@@ -184,6 +216,7 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
     MCK_RETURN_IF_ERROR(r.Bool(*t, "large_text", &c.large_text));
   }
   MCK_RETURN_IF_ERROR(st);
+  MCK_RETURN_IF_ERROR(ParseSuggestions(r, &c));
   if (auto* t = r.Section("display", &st)) {
     MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"dpi", "theme"}, "display."));
     MCK_RETURN_IF_ERROR(r.Int(*t, "dpi", 50, 600, &c.dpi));
@@ -226,8 +259,17 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   if (auto* t = r.Section("devices", &st)) {
     MCK_RETURN_IF_ERROR(r.CheckKeys(*t,
                                     {"printer", "printer_width_mm", "card_reader", "card_reader_name", "card_sim_file",
-                                     "qr_scanner", "csca_file", "crl_file"},
+                                     "qr_scanner", "csca_file", "crl_file", "scanner", "scanner_options",
+                                     "scan_max_pages", "scan_max_dossier_mb"},
                                     "devices."));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "scanner", &c.scanner));
+    if (!c.scanner.empty() && c.scanner != "none" && c.scanner != "sane" && c.scanner.rfind("sane:", 0) != 0) {
+      return At(name, t->get("scanner")->source(), "scanner must be \"none\", \"sane\" or \"sane:DEVICE\"",
+                "scanner phải là \"none\", \"sane\" hoặc \"sane:TÊN_MÁY\"");
+    }
+    MCK_RETURN_IF_ERROR(r.Str(*t, "scanner_options", &c.scanner_options));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "scan_max_pages", 1, 200, &c.scan_max_pages));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "scan_max_dossier_mb", 1, 500, &c.scan_max_dossier_mb));
     MCK_RETURN_IF_ERROR(r.Str(*t, "printer", &c.printer));
     MCK_RETURN_IF_ERROR(r.Int(*t, "printer_width_mm", 58, 80, &c.printer_width_mm));
     if (c.printer_width_mm != 58 && c.printer_width_mm != 80) {

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "offline/domain/status.h"
 
@@ -38,6 +40,10 @@ struct KioskConfig {
   int inactivity_countdown_s = 15;
   std::string tone_style = "new";  // Telex tone placement: "new" (hoà) or "old" (hòa)
   bool large_text = false;
+  // [suggestions] answers a citizen can tap instead of typing, by form field id (a text field of
+  // any procedure with that id): the commune's own places, e.g. birth_place = ["Trạm y tế xã Mẫu"].
+  // At most 6 a field, each 1..100 characters of UTF-8 (NFC); docs/configuration.md.
+  std::map<std::string, std::vector<std::string>> suggestions;
   // [display] (docs/accessibility.md)
   int dpi = 102;                    // the panel's pixels per inch: 1920x1080 at 21.5" is 102
   std::string theme = "standard";   // "standard" | "high_contrast": the colours a session starts with
@@ -64,6 +70,12 @@ struct KioskConfig {
   std::string card_reader_name;      // PC/SC reader name substring; empty: first reader
   std::string card_sim_file;         // identities for the simulated reader (JSON)
   std::string qr_scanner = "wedge";  // "wedge" | "serial:/dev/ttyACM0?baud=9600" | "none"
+  // The citizen's scanner (docs/scanning.md): "" or "none": none (the kiosk works without);
+  // "sane" the first SANE device; "sane:NAME" that one ("sane:test:0", "sane:genesys:libusb:001:004").
+  std::string scanner;
+  std::string scanner_options;   // device options by SANE name for the technician: "NAME=VALUE,NAME=VALUE"
+  int scan_max_pages = 20;       // pages per scanned paper
+  int scan_max_dossier_mb = 25;  // scanned bytes per dossier (the PDFs together), MB
   std::string csca_file;             // CSCA certificates (PEM/DER) or an ICAO master list; empty: never "chip_verified"
   std::string crl_file;              // CRLs (PEM/DER) of those CSCAs; empty: no revocation check
   // [security]

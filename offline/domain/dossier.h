@@ -68,6 +68,7 @@ struct DossierRecord : DossierSummary {
   std::optional<std::string> accepted_at;
   nlohmann::json needs_attention_details;  // the portal's reasons (array), or null
   std::optional<FeePayment> fee;            // from the portal's status poll; nullopt: not heard of
+  int digitised_documents = 0;              // papers scanned at the kiosk (kept after the purge)
   // The portal body (client_id, provisional_code, submitted_at, applicant, fields, documents,
   // attachments); null once purged.
   nlohmann::json body;

@@ -312,6 +312,19 @@ ValidatedDossier ValidateDossier(const Catalog& catalog, const json& input, cons
       if (d.contains("presented_at_counter") && !d["presented_at_counter"].is_boolean()) {
         errors.push_back(Err(p + ".presented_at_counter", "Giá trị không hợp lệ", "must be a boolean"));
       }
+      // Scanned at the kiosk (docs/portal.md): {"sha256": 64 hex digits of its PDF attachment, "pages": ≥ 1}.
+      if (d.contains("digitised")) {
+        const json& g = d["digitised"];
+        const bool sha_ok = g.is_object() && g.contains("sha256") && g["sha256"].is_string() &&
+                            g["sha256"].get<std::string>().size() == 64 &&
+                            g["sha256"].get<std::string>().find_first_not_of("0123456789abcdef") == std::string::npos;
+        const bool pages_ok = g.is_object() && g.contains("pages") && g["pages"].is_number_integer() &&
+                              g["pages"].get<int64_t>() >= 1;
+        if (!sha_ok || !pages_ok) {
+          errors.push_back(Err(p + ".digitised", "Thông tin giấy tờ đã quét không hợp lệ",
+                               "digitised must be {sha256: 64 lower-case hex digits, pages: integer >= 1}"));
+        }
+      }
     }
   }
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "offline/domain/digitised.h"
 #include "offline/domain/ids.h"
 #include "offline/domain/json_read.h"
 #include "offline/store/audit.h"
@@ -94,6 +95,10 @@ Result<SubmittedDossier> DossierStore::Submit(const json& body_in, const std::ve
                     {"size", static_cast<int64_t>(a.data.size())}});
   }
   body["attachments"] = atts;
+  // Papers scanned at the kiosk: each must be one of the attachments just listed (the contract
+  // with the scan screen, docs/scanning.md). Checked before anything is stored.
+  auto digitised = CountDigitisedDocuments(body, shas);
+  if (!digitised.ok()) return digitised.status();
   if (!catalog_version.empty()) body["catalog_version"] = catalog_version;
   const std::string procedure = body.value("procedure_code", "");
 
@@ -130,13 +135,20 @@ Result<SubmittedDossier> DossierStore::Submit(const json& body_in, const std::ve
     if (*seq != expected) sealed_body = seal_body(out.provisional_code);
     taken = *seq;
 
+    // digitised_documents (schema 4) is named only when there is something to count: a dossier
+    // without scans is the row schema 3 wrote (the column's default is 0), which the upgrade
+    // tests rely on when they play an older release with this code (test_stop_at_schema).
     auto ins = db.Prepare(
-        "INSERT INTO dossiers(client_id, provisional_code, procedure_code, catalog_version, submitted_at, "
-        "submitted_unix, state, body_sealed) VALUES(?,?,?,?,?,?,'queued',?)");
+        *digitised > 0 ? "INSERT INTO dossiers(client_id, provisional_code, procedure_code, catalog_version, "
+                         "submitted_at, submitted_unix, state, body_sealed, digitised_documents) "
+                         "VALUES(?,?,?,?,?,?,'queued',?,?)"
+                       : "INSERT INTO dossiers(client_id, provisional_code, procedure_code, catalog_version, "
+                         "submitted_at, submitted_unix, state, body_sealed) VALUES(?,?,?,?,?,?,'queued',?)");
     if (!ins.ok()) return ins.status();
     ins->Bind(1, out.client_id).Bind(2, out.provisional_code).Bind(3, procedure);
     ins->Bind(4, catalog_version).Bind(5, out.submitted_at).Bind(6, UnixSeconds(now));
     ins->BindBlob(7, sealed_body);
+    if (*digitised > 0) ins->Bind(8, static_cast<int64_t>(*digitised));
     MCK_RETURN_IF_ERROR(ins->Run());
     const int64_t dossier_id = sqlite3_last_insert_rowid(db.raw());
     for (size_t i = 0; i < attachments.size(); ++i) {
@@ -173,7 +185,7 @@ Result<DossierRecord> DossierStore::Get(const std::string& key) {
   auto s =
       core_.db->Prepare(std::string("SELECT ") + kSummaryColumns +
                         ", catalog_version, portal_status_text, portal_updated_at, accepted_at, attention_details, "
-                        "body_sealed, typeof(attention_details), fee_amount_vnd, fee_paid_at, fee_reference FROM dossiers WHERE client_id = ?1 OR provisional_code "
+                        "body_sealed, typeof(attention_details), fee_amount_vnd, fee_paid_at, fee_reference, digitised_documents FROM dossiers WHERE client_id = ?1 OR provisional_code "
                         "= ?1 OR dossier_code = ?1");
   if (!s.ok()) return s.status();
   s->Bind(1, key);
@@ -200,6 +212,7 @@ Result<DossierRecord> DossierStore::Get(const std::string& key) {
     fee.reference = s->OptText(21).value_or("");
     r.fee = fee;
   }
+  r.digitised_documents = static_cast<int>(s->Int(22));
   if (!s->IsNull(17)) {
     auto plain = core_.sealer->Open(s->Blob(17), DossierAd(r.client_id));
     if (!plain.ok()) return plain.status();
@@ -300,6 +313,28 @@ Result<bool> DossierStore::UpdateFeePayment(const std::string& client_id, const 
                                     "amount_vnd=" + std::to_string(fee.amount_vnd) + " reference=" + fee.reference));
     return true;
   });
+}
+
+Result<DigitisedCounts> DossierStore::Digitised(const std::string& since_day) {
+  DigitisedCounts out;
+  auto total = core_.db->Prepare(
+      "SELECT count(*), coalesce(sum(digitised_documents), 0) FROM dossiers WHERE digitised_documents > 0");
+  if (!total.ok()) return total.status();
+  Status st;
+  if (total->Step(&st)) {
+    out.dossiers_total = total->Int(0);
+    out.documents_total = total->Int(1);
+  }
+  MCK_RETURN_IF_ERROR(st);
+  // submitted_at is RFC 3339 in Vietnam time (+07:00): its first 10 characters are the Vietnam date.
+  auto days = core_.db->Prepare(
+      "SELECT substr(submitted_at, 1, 10) AS day, count(*) FROM dossiers WHERE digitised_documents > 0 "
+      "AND substr(submitted_at, 1, 10) >= ? GROUP BY day ORDER BY day");
+  if (!days.ok()) return days.status();
+  days->Bind(1, since_day);
+  while (days->Step(&st)) out.dossiers_by_day[days->Text(0)] = days->Int(1);
+  MCK_RETURN_IF_ERROR(st);
+  return out;
 }
 
 }  // namespace mck

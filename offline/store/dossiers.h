@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,14 @@
 #include "offline/store/part.h"
 
 namespace mck {
+
+// Dossiers that carried papers digitised at the kiosk (docs/scanning.md "The count"): from the
+// stored column, so purged dossiers still count. Days are Vietnam dates of submitted_at.
+struct DigitisedCounts {
+  int64_t dossiers_total = 0;                        // every day this store holds
+  int64_t documents_total = 0;                       // the papers of those dossiers
+  std::map<std::string, int64_t> dossiers_by_day;    // YYYY-MM-DD → dossiers; days ≥ since, with any
+};
 
 class DossierStore : public StorePart {
  public:
@@ -27,6 +36,8 @@ class DossierStore : public StorePart {
   // there or wholly absent. Attachment descriptors in `body` are replaced by the stored ones.
   Result<SubmittedDossier> Submit(const nlohmann::json& body, const std::vector<NewAttachment>& attachments,
                                   const std::string& catalog_version);
+  // The dossiers, stored with the count of their documents[i].digitised (CountDigitisedDocuments):
+  // a digitised sha256 that is not one of `attachments` is kInvalidArgument and nothing is stored.
   // Oldest first; only those in `state` when given.
   Result<std::vector<DossierSummary>> List(std::optional<DossierState> state = std::nullopt);
   // By client id, provisional code or official dossier code; kNotFound when none matches.
@@ -43,6 +54,8 @@ class DossierStore : public StorePart {
   // paid (a later answer without it changes nothing). Audited ("dossier.fee_paid") when it
   // becomes paid; returns whether it did.
   Result<bool> UpdateFeePayment(const std::string& client_id, const FeePayment& fee);
+  // Dossiers with digitised papers: totals, and per day from `since_day` (YYYY-MM-DD) on.
+  Result<DigitisedCounts> Digitised(const std::string& since_day);
 
  private:
   // The day and number of the last code this object gave: Submit seals the body before BEGIN

@@ -162,6 +162,15 @@ ALTER TABLE dossiers ADD COLUMN fee_amount_vnd INTEGER;  -- NULL: the portal sai
 ALTER TABLE dossiers ADD COLUMN fee_paid_at    TEXT;     -- RFC 3339; NULL while unpaid
 ALTER TABLE dossiers ADD COLUMN fee_reference  TEXT;     -- the bank's transfer reference once paid
 )SQL",
+    // 4: how many of the dossier's papers were digitised at the kiosk (docs/scanning.md "The
+    // count"), set at submission from the body's documents[i].digitised, so the province's count
+    // of dossiers with digitised papers survives the body's purge. The dossiers already stored are
+    // counted by the store right after this step, in the same transaction (their bodies are
+    // sealed: SQL cannot read them; MigrationPlan::after_step).
+    R"SQL(
+ALTER TABLE dossiers ADD COLUMN digitised_documents INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX dossiers_digitised_day ON dossiers(substr(submitted_at, 1, 10)) WHERE digitised_documents > 0;
+)SQL",
 };
 
 }  // namespace
@@ -218,6 +227,7 @@ Result<int> Migrate(Db& db, const MigrationPlan& plan) {
     const std::string sql = v < LatestSchemaVersion() ? std::string(kMigrations[static_cast<size_t>(v)])
                                                       : plan.extra[static_cast<size_t>(v - LatestSchemaVersion())];
     st = db.Exec(sql);
+    if (st.ok() && plan.after_step) st = plan.after_step(db, v + 1);
     if (st.ok()) st = db.Exec("PRAGMA user_version = " + std::to_string(v + 1));
     if (!st.ok()) break;
   }

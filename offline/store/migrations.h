@@ -3,6 +3,7 @@
 // newest migration here came from a newer program: it is refused and left untouched.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ Result<int> SchemaVersion(Db& db);
 struct MigrationPlan {
   std::vector<std::string> extra;
   int stop_at = 0;
+  // Called inside the upgrade's transaction right after the SQL of the step that makes schema
+  // `version`: for data only C++ can compute (sealed bodies). An error rolls the upgrade back.
+  std::function<Status(Db& db, int version)> after_step;
   int newest() const;  // LatestSchemaVersion() + extra.size()
   int target() const;  // min(stop_at, newest()), or newest() when stop_at is 0
 };

@@ -71,7 +71,7 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 4;
   const std::filesystem::path& database_path() const { return db_path_; }
   // How this store's keys are kept (StoreOptions::key_protection): the enrolment keeps the mTLS
   // client key the same way.

@@ -130,6 +130,13 @@ std::string RenderPrometheus(const KioskMetrics& m) {
   w.Sample("mck_help_requests_open", m.help_open);
   w.Metric("mck_help_oldest_open_age_seconds", "gauge", "How long the oldest open help request has waited (0: none).");
   w.Sample("mck_help_oldest_open_age_seconds", m.help_oldest_age_s);
+  w.Metric("mck_dossiers_digitised_total", "counter", "Dossiers submitted with papers digitised at the kiosk.");
+  w.Sample("mck_dossiers_digitised_total", m.digitised_dossiers_total);
+  w.Metric("mck_documents_digitised_total", "counter", "Papers digitised at the kiosk, in submitted dossiers.");
+  w.Sample("mck_documents_digitised_total", m.digitised_documents_total);
+  w.Metric("mck_dossiers_digitised_today", "gauge",
+           "Dossiers with digitised papers submitted today (Vietnam date, +07:00).");
+  w.Sample("mck_dossiers_digitised_today", m.digitised_dossiers_today);
   w.Metric("mck_sync_last_success_timestamp_seconds", "gauge",
            "End of the last sync pass that reached the portal without an error (Unix time; 0: never).");
   w.Sample("mck_sync_last_success_timestamp_seconds", m.last_success_unix.value_or(0));
@@ -180,6 +187,13 @@ Result<KioskMetrics> CollectMetrics(Store& store, const MetricsInputs& in) {
   if (!help.ok()) return help.status();
   m.help_open = static_cast<int64_t>(help->size());
   if (!help->empty()) m.help_oldest_age_s = std::max<int64_t>(0, m.now_unix - help->front().requested_unix);
+  const std::string today = FormatDate(VietnamDate(in.now));
+  auto digitised = store.dossiers().Digitised(today);
+  if (!digitised.ok()) return digitised.status();
+  m.digitised_dossiers_total = digitised->dossiers_total;
+  m.digitised_documents_total = digitised->documents_total;
+  if (auto it = digitised->dossiers_by_day.find(today); it != digitised->dossiers_by_day.end())
+    m.digitised_dossiers_today = it->second;
   for (auto [key, out] : {std::pair{settings::kLastSuccessUnix, &m.last_success_unix},
                           std::pair{settings::kLastPassUnix, &m.last_pass_unix}}) {
     auto v = Get(store, key);

@@ -37,6 +37,11 @@ struct KioskMetrics {
   int64_t oldest_unsent_age_s = 0;  // 0 when none
   int64_t help_open = 0;            // citizens' "Gọi cán bộ hỗ trợ" not yet dismissed by staff
   int64_t help_oldest_age_s = 0;    // how long the oldest of them has waited; 0 when none
+  // Dossiers that carried papers digitised at the kiosk (docs/scanning.md "The count"): since the
+  // store began, their papers, and today's (Vietnam date of submission).
+  int64_t digitised_dossiers_total = 0;
+  int64_t digitised_documents_total = 0;
+  int64_t digitised_dossiers_today = 0;
   std::optional<int64_t> last_success_unix;
   std::optional<int64_t> last_pass_unix;
   std::map<std::string, int64_t> sync_failures;  // cause (CodeName) → total

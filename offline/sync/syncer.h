@@ -157,6 +157,9 @@ struct SyncSetup {
   size_t max_answer_bytes = size_t{1} << 20;  // config [portal] max_answer_kib
 };
 
+// How many Vietnam days (today included) the heartbeat's "digitised.dossiers_by_day" covers.
+inline constexpr int kDigitisedHeartbeatDays = 7;
+
 class Syncer {
  public:
   // The parts are the caller's and must outlive the Syncer.

@@ -163,6 +163,16 @@ void Syncer::Heartbeat(SyncSummary& sum) {
                {"disk_free_bytes", disk_free},
                {"certificate_expires_at", cert_expires_at.empty() ? json() : json(cert_expires_at)}};
   AddKeyProtection(body, *store_);
+  // Dossiers with papers digitised at the kiosk (docs/portal.md, "digitised"): the totals and the
+  // last 7 Vietnam days, so a kiosk that was offline for days still reports each of them. An
+  // older portal ignores the field. A store error leaves it out (the rest still goes).
+  const CivilDate today = VietnamDate(Now());
+  const std::string since = FormatDate(CivilFromDays(DaysFromCivil(today) - (kDigitisedHeartbeatDays - 1)));
+  if (auto d = store_->dossiers().Digitised(since); d.ok()) {
+    body["digitised"] = {{"dossiers_total", d->dossiers_total},
+                         {"documents_total", d->documents_total},
+                         {"dossiers_by_day", d->dossiers_by_day}};
+  }
   auto privacy = PrivacyHeartbeatFields(*store_, Now());  // staff lock-outs, audit head (heartbeat_privacy.h)
   if (privacy.ok()) body.update(*privacy);
   auto resp = Send("POST", "/api/v1/kiosks/heartbeat", body.dump(),

@@ -78,3 +78,51 @@ TEST_CASE("the display section: 102 dpi and the standard theme by default, out-o
   CHECK_FALSE(ParseConfig("[display]\ndpi = 20\n", "/etc/mck/kiosk.toml").ok());
   CHECK_FALSE(ParseConfig("[display]\ndiagonal = 21.5\n", "/etc/mck/kiosk.toml").ok());
 }
+
+TEST_CASE("[suggestions]: the commune's answers by field id, checked like typed text") {
+  auto c = ParseConfig("[suggestions]\nbirth_place = [\"Trạm y tế xã Mẫu\", \"Bệnh viện đa khoa huyện Lạng Giang\"]\n",
+                       "/etc/mck/kiosk.toml");
+  INFO(c.status().ToString());
+  REQUIRE(c.ok());
+  REQUIRE(c->suggestions.count("birth_place") == 1);
+  CHECK(c->suggestions.at("birth_place") ==
+        std::vector<std::string>{"Trạm y tế xã Mẫu", "Bệnh viện đa khoa huyện Lạng Giang"});
+  CHECK(ParseConfig("", "k.toml")->suggestions.empty());
+  const char* bad[] = {
+      "[suggestions]\nbirth_place = \"Trạm y tế\"\n",                  // not a list
+      "[suggestions]\nbirth_place = [1]\n",                            // not a string
+      "[suggestions]\nbirth_place = [\"\"]\n",                         // empty
+      "[suggestions]\nbirth_place = [\"Tra\\u0323m y te\\u0302\"]\n",  // decomposed (not NFC)
+      "[suggestions]\nbirth_place = [\"a\\nb\"]\n",                    // two lines
+      "[suggestions]\nbirth_place = [\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\"]\n",  // too many
+  };
+  for (const char* text : bad) {
+    INFO(text);
+    auto r = ParseConfig(text, "/etc/mck/kiosk.toml");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().message_en().find("suggestions.birth_place") != std::string::npos);
+    CHECK(r.status().message_en().find("kiosk.toml:") != std::string::npos);
+  }
+}
+
+TEST_CASE("the scanner: none by default, sane or sane:NAME, bounded pages and bytes") {
+  auto c = ParseConfig("[kiosk]\ndata_dir = \"var\"\n", "/etc/mck/kiosk.toml");
+  REQUIRE(c.ok());
+  CHECK(c->scanner.empty());  // the kiosk works without one
+  CHECK(c->scan_max_pages == 20);
+  CHECK(c->scan_max_dossier_mb == 25);
+  auto s = ParseConfig(
+      "[devices]\nscanner = \"sane:test:0\"\nscanner_options = \"test-picture=Grid\"\nscan_max_pages = 3\n"
+      "scan_max_dossier_mb = 10\n",
+      "/etc/mck/kiosk.toml");
+  INFO(s.status().ToString());
+  REQUIRE(s.ok());
+  CHECK(s->scanner == "sane:test:0");
+  CHECK(s->scanner_options == "test-picture=Grid");
+  CHECK(s->scan_max_pages == 3);
+  CHECK(s->scan_max_dossier_mb == 10);
+  auto bad = ParseConfig("[devices]\nscanner = \"usb\"\n", "/etc/mck/kiosk.toml");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message_en().find("scanner") != std::string::npos);
+  CHECK_FALSE(ParseConfig("[devices]\nscan_max_pages = 0\n", "/etc/mck/kiosk.toml").ok());
+}

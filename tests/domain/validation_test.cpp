@@ -187,3 +187,21 @@ TEST_CASE("a single form value is validated for the UI as the citizen types") {
   CHECK(ValidateFieldValue(*p.FindField("book_no"), "x1", kToday)->message_vi == "Quyển số: chỉ gồm chữ số");
   CHECK_FALSE(ValidateFieldValue(*p.FindField("contact_phone"), json(), kToday).has_value());
 }
+
+TEST_CASE("a paper digitised at the kiosk: {sha256, pages} is accepted, anything else is refused") {
+  const Catalog catalog = TestCatalog();
+  json good = GoodDossier();
+  good["documents"][0]["digitised"] = {{"sha256", std::string(64, 'a')}, {"pages", 2}};
+  auto v = ValidateDossier(catalog, good, kToday);
+  CHECK(v.errors.empty());
+  for (const json& bad : {json{{"sha256", std::string(64, 'a')}, {"pages", 0}},
+                          json{{"sha256", std::string(63, 'a')}, {"pages", 1}},
+                          json{{"sha256", std::string(64, 'A')}, {"pages", 1}},
+                          json{{"pages", 1}}, json("yes")}) {
+    json body = GoodDossier();
+    body["documents"][0]["digitised"] = bad;
+    CAPTURE(bad.dump());
+    auto r = ValidateDossier(catalog, body, kToday);
+    CHECK(Fields(r) == std::vector<std::string>{"documents[0].digitised"});
+  }
+}

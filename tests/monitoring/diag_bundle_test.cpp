@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "kiosk/core/scrubber.h"
+#include "offline/domain/ids.h"
 #include "offline/domain/utf8.h"
 #include "tests/sync/harness.h"
 
@@ -146,4 +147,31 @@ TEST_CASE("the scrubber finds a known value in its other forms and IDs and phone
   CHECK(s.Scrub("2026-12-06T10:00:00+07:00") == "2026-12-06T10:00:00+07:00");
   // Bad bytes do not stop it.
   CHECK(s.Scrub(std::string("\xff ") + kIdNumber) == "? [redacted-id_number]");
+}
+
+// docs/scanning.md "The count": kioskctl diag (text and --json) reports the dossiers with papers
+// digitised at the kiosk, today and in total.
+TEST_CASE("kioskctl diag reports the dossiers with digitised papers, today and in total") {
+  Kiosk kiosk;
+  {
+    auto store = kiosk.OpenStore();
+    for (int scans : {2, 0, 1}) {
+      json body = DossierBody();
+      std::vector<NewAttachment> atts;
+      for (int i = 0; i < scans; ++i) {
+        atts.push_back({"scan.pdf", "application/pdf", "%PDF-1.5 " + std::to_string(scans) + "/" + std::to_string(i)});
+        body["documents"].push_back({{"id", "birth_certificate"},
+                                     {"digitised", {{"sha256", Sha256Hex(atts.back().data)}, {"pages", 1}}}});
+      }
+      REQUIRE(store->dossiers().Submit(body, atts, "2026-11-01.test").ok());
+    }
+  }
+  std::string out, err;
+  REQUIRE(RunKioskctl({"--config", kiosk.config_file().string(), "--json", "diag"}, &out, &err) == 0);
+  INFO(out << err);
+  const json diag = json::parse(out);
+  CHECK(diag["digitised"] == json{{"dossiers_today", 2}, {"dossiers_total", 2}, {"documents_total", 3}});
+  REQUIRE(RunKioskctl({"--config", kiosk.config_file().string(), "diag"}, &out, &err) == 0);
+  CHECK(out.find("Hồ sơ có giấy tờ số hoá / dossiers with digitised papers: hôm nay / today 2; tổng / total 2 (3 "
+                 "giấy tờ / papers)") != std::string::npos);
 }

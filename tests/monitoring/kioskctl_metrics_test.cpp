@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "offline/domain/ids.h"
 #include "offline/sync/metrics.h"
 #include "tests/support/cannot_run.h"
 #include "tests/support/sample_dossier.h"
@@ -47,6 +48,11 @@ TEST_CASE("kioskctl metrics: promtool accepts the file of a data dir with queued
   {
     auto store = kiosk.OpenStore();
     kiosk.SubmitDossiers(*store, 4, 2, rng);
+    // One with a paper scanned at the kiosk (docs/scanning.md "The count").
+    nlohmann::json body = DossierBody();
+    const std::string pdf = "%PDF-1.5 scanned";
+    body["documents"][0]["digitised"] = {{"sha256", Sha256Hex(pdf)}, {"pages", 2}};
+    REQUIRE(store->dossiers().Submit(body, {{"scan.pdf", "application/pdf", pdf}}, "v").ok());
     REQUIRE(AddSyncFailures(*store, {{"unavailable", 5}, {"security", 1}}).ok());
   }
   TempDir out("mck-metrics");
@@ -57,7 +63,10 @@ TEST_CASE("kioskctl metrics: promtool accepts the file of a data dir with queued
           0);
   const std::string text = Slurp(file);
   CHECK(WithoutTimestamp(text) == WithoutTimestamp(stdout_text));
-  CHECK(text.find("mck_outbox_queue_depth 4\n") != std::string::npos);
+  CHECK(text.find("mck_outbox_queue_depth 5\n") != std::string::npos);
+  CHECK(text.find("mck_dossiers_digitised_total 1\n") != std::string::npos);
+  CHECK(text.find("mck_documents_digitised_total 1\n") != std::string::npos);
+  CHECK(text.find("mck_dossiers_digitised_today 1\n") != std::string::npos);
   CHECK(text.find("mck_outbox_oldest_unsent_age_seconds ") != std::string::npos);
   CHECK(text.find("mck_sync_failures_total{cause=\"unavailable\"} 5\n") != std::string::npos);
   CHECK(text.find("mck_sync_failures_total{cause=\"security\"} 1\n") != std::string::npos);

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "offline/domain/ids.h"
 #include "offline/domain/log.h"
 #include "offline/sync/enrolment.h"
 #include "offline/sync/metrics.h"
@@ -59,6 +60,15 @@ struct Bench {
   int64_t Unix() const { return UnixSeconds(clock.Now()); }
 };
 
+// The digitised-papers lines of a store with none (docs/scanning.md "The count").
+const char* const kNoDigitised =
+    "# HELP mck_dossiers_digitised_total Dossiers submitted with papers digitised at the kiosk.\n"
+    "# TYPE mck_dossiers_digitised_total counter\nmck_dossiers_digitised_total 0\n"
+    "# HELP mck_documents_digitised_total Papers digitised at the kiosk, in submitted dossiers.\n"
+    "# TYPE mck_documents_digitised_total counter\nmck_documents_digitised_total 0\n"
+    "# HELP mck_dossiers_digitised_today Dossiers with digitised papers submitted today (Vietnam date, +07:00).\n"
+    "# TYPE mck_dossiers_digitised_today gauge\nmck_dossiers_digitised_today 0\n";
+
 std::string Expected(const std::string& version, int64_t now, int64_t depth, int64_t oldest, int64_t success,
                      int64_t pass, int64_t unavailable, const std::string& printer, int64_t cert_at, int64_t days,
                      int64_t help_open = 0, int64_t help_age = 0) {
@@ -74,8 +84,9 @@ std::string Expected(const std::string& version, int64_t now, int64_t depth, int
     << "\n# HELP mck_help_requests_open Citizens' help requests staff have not dismissed yet.\n"
     << "# TYPE mck_help_requests_open gauge\nmck_help_requests_open " << help_open << "\n"
     << "# HELP mck_help_oldest_open_age_seconds How long the oldest open help request has waited (0: none).\n"
-    << "# TYPE mck_help_oldest_open_age_seconds gauge\nmck_help_oldest_open_age_seconds " << help_age
-    << "\n# HELP mck_sync_last_success_timestamp_seconds End of the last sync pass that reached the portal "
+    << "# TYPE mck_help_oldest_open_age_seconds gauge\nmck_help_oldest_open_age_seconds " << help_age << "\n"
+    << kNoDigitised
+    << "# HELP mck_sync_last_success_timestamp_seconds End of the last sync pass that reached the portal "
        "without an error (Unix time; 0: never).\n"
     << "# TYPE mck_sync_last_success_timestamp_seconds gauge\nmck_sync_last_success_timestamp_seconds " << success
     << "\n# HELP mck_sync_last_pass_timestamp_seconds End of the last sync pass (Unix time; 0: never).\n"
@@ -147,6 +158,37 @@ TEST_CASE("metrics: the file after a pass has the exact figures of the store (qu
   CHECK(m->sync_failures["unavailable"] == 3);
   CHECK(m->printer_state == "paper_out");  // the last state the worker recorded
   CHECK(m->last_success_unix == t2);
+}
+
+TEST_CASE("metrics: dossiers with digitised papers, since the store began and today in Vietnam time") {
+  Bench b;
+  auto submit = [&](int scans) {
+    nlohmann::json body = DossierBody();
+    std::vector<NewAttachment> atts;
+    for (int i = 0; i < scans; ++i) {
+      atts.push_back({"scan.pdf", "application/pdf", "%PDF " + std::to_string(i) + FormatRfc3339Vietnam(b.clock.Now())});
+      body["documents"].push_back({{"id", "birth_certificate"},
+                                   {"digitised", {{"sha256", Sha256Hex(atts.back().data)}, {"pages", 1}}}});
+    }
+    REQUIRE(b.store->dossiers().Submit(body, atts, "v").ok());
+  };
+  submit(2);
+  submit(0);
+  // The next Vietnam day starts at 17:00 UTC: move to 00:05 there.
+  const int64_t now = b.Unix();
+  const int64_t next_vn_midnight = ((now + 7 * 3600) / 86400 + 1) * 86400 - 7 * 3600;
+  b.clock.Advance(std::chrono::seconds(next_vn_midnight - now + 300));
+  submit(1);
+  submit(3);
+  auto m = CollectMetrics(*b.store, {"1.4.0", b.clock.Now(), {}, std::nullopt, std::nullopt});
+  REQUIRE(m.ok());
+  CHECK(m->digitised_dossiers_total == 3);
+  CHECK(m->digitised_documents_total == 6);
+  CHECK(m->digitised_dossiers_today == 2);
+  const std::string text = RenderPrometheus(*m);
+  CHECK(text.find("# TYPE mck_dossiers_digitised_total counter\nmck_dossiers_digitised_total 3\n") != std::string::npos);
+  CHECK(text.find("# TYPE mck_documents_digitised_total counter\nmck_documents_digitised_total 6\n") != std::string::npos);
+  CHECK(text.find("# TYPE mck_dossiers_digitised_today gauge\nmck_dossiers_digitised_today 2\n") != std::string::npos);
 }
 
 TEST_CASE("metrics: label values are escaped, and states that are not short words never become labels") {

@@ -4,6 +4,7 @@
 //   POST /admin/tokens               {"token": "...", "commune_code"?, "commune_name"?}
 //   GET  /admin/dossiers             every dossier: code, client_id, kiosk, status, attachments, assurance
 //   GET  /admin/kiosks               enrolled kiosks and their last heartbeat
+//   GET  /admin/digitised            {"<kiosk id>": {"YYYY-MM-DD": dossiers with digitised papers}}
 //   GET  /admin/posts?endpoint=E     {"<Idempotency-Key>": POSTs received, ...}
 //   GET  /admin/attachments          sha256, length, offset, complete, sha256 of the bytes held
 //   GET  /admin/arrivals             [[ms since epoch, kiosk id], ...] of API requests
@@ -125,6 +126,14 @@ void RegisterAdmin(httplib::Server& admin, Sim& sim) {
                      {"last_heartbeat", s->OptText(4).value_or("null")},
                      {"last_heartbeat_at", s->OptText(5).value_or("")}});
     }
+    Reply(res, out);
+  });
+  admin.Get("/admin/digitised", [&](const Request&, Response& res) {
+    std::lock_guard<std::mutex> lock(sim.mu);
+    auto s = sim.db->Prepare("SELECT kiosk_id, day, dossiers FROM digitised_days ORDER BY kiosk_id, day");
+    json out = json::object();
+    mck::Status st;
+    while (s->Step(&st)) out[s->Text(0)][s->Text(1)] = s->Int(2);
     Reply(res, out);
   });
   admin.Get("/admin/posts", [&](const Request& req, Response& res) {

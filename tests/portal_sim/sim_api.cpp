@@ -401,6 +401,23 @@ bool KeyProtectionValid(const json& body) {
   return k.is_string() && (k == "tpm" || k == "file");
 }
 
+// "digitised" (optional, docs/portal.md): {"dossiers_total", "documents_total": whole numbers ≥ 0,
+// "dossiers_by_day": {"YYYY-MM-DD": whole number ≥ 0}}. Each day's figure is kept per kiosk
+// (digitised_days, the latest figure for a day wins; GET /admin/digitised).
+bool DigitisedValid(const json& body) {
+  if (!body.is_object() || !body.contains("digitised")) return true;
+  const json& d = body["digitised"];
+  auto count = [](const json& v) { return v.is_number_integer() && v.get<int64_t>() >= 0; };
+  if (!d.is_object() || !d.contains("dossiers_total") || !count(d["dossiers_total"]) ||
+      !d.contains("documents_total") || !count(d["documents_total"]) || !d.contains("dossiers_by_day") ||
+      !d["dossiers_by_day"].is_object())
+    return false;
+  for (auto it = d["dossiers_by_day"].begin(); it != d["dossiers_by_day"].end(); ++it) {
+    if (!mck::ParseDate(it.key()) || !count(it.value())) return false;
+  }
+  return true;
+}
+
 void Heartbeat(Sim& sim, const Request& req, Response& res) {
   auto c = Begin(sim, req, res, "heartbeat");
   json body;
@@ -408,6 +425,10 @@ void Heartbeat(Sim& sim, const Request& req, Response& res) {
   if (!ReadPost(c, req, res, &body, &key)) return;
   if (!KeyProtectionValid(body)) {
     return SendError(res, 422, "invalid_heartbeat", "key_protection must be \"tpm\" or \"file\"");
+  }
+  if (!DigitisedValid(body)) {
+    return SendError(res, 422, "invalid_heartbeat",
+                     "digitised must be {dossiers_total, documents_total, dossiers_by_day: {YYYY-MM-DD: n}}");
   }
   std::lock_guard<std::mutex> lock(sim.mu);
   const std::string scope = c->kiosk_id + ":heartbeat";
@@ -422,7 +443,19 @@ void Heartbeat(Sim& sim, const Request& req, Response& res) {
       "UPDATE kiosks SET last_heartbeat = ?, last_heartbeat_at = ?, heartbeats = heartbeats + 1 WHERE kiosk_id = ?");
   up->Bind(1, body.dump()).Bind(2, NowVn()).Bind(3, c->kiosk_id);
   mck::Transaction txn(*sim.db);
-  if (!txn.Begin().ok() || !up->Run().ok() || !Bind(sim, scope, key, hash, 200, answer.dump()).ok() ||
+  bool days_ok = true;
+  const bool begun = txn.Begin().ok();
+  if (begun && body.contains("digitised")) {
+    for (auto it = body["digitised"]["dossiers_by_day"].begin(); it != body["digitised"]["dossiers_by_day"].end();
+         ++it) {
+      auto day = sim.db->Prepare(
+          "INSERT INTO digitised_days(kiosk_id, day, dossiers, reported_at) VALUES(?,?,?,?) "
+          "ON CONFLICT(kiosk_id, day) DO UPDATE SET dossiers = excluded.dossiers, reported_at = excluded.reported_at");
+      days_ok = days_ok && day.ok() &&
+                day->Bind(1, c->kiosk_id).Bind(2, it.key()).Bind(3, it.value().get<int64_t>()).Bind(4, NowVn()).Run().ok();
+    }
+  }
+  if (!begun || !days_ok || !up->Run().ok() || !Bind(sim, scope, key, hash, 200, answer.dump()).ok() ||
       !txn.Commit().ok()) {
     return SendError(res, 500, "internal_error", "could not record the heartbeat");
   }

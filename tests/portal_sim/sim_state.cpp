@@ -140,6 +140,9 @@ CREATE TABLE IF NOT EXISTS tokens(token TEXT PRIMARY KEY, commune_code TEXT NOT 
 CREATE TABLE IF NOT EXISTS kiosks(kiosk_id TEXT PRIMARY KEY, commune_code TEXT NOT NULL, commune_name TEXT NOT NULL,
   hostname TEXT, software_version TEXT, enrolled_at TEXT NOT NULL, last_heartbeat TEXT, last_heartbeat_at TEXT,
   heartbeats INTEGER NOT NULL DEFAULT 0);
+-- Dossiers with papers digitised at the kiosk, per kiosk and Vietnam day, from the heartbeats.
+CREATE TABLE IF NOT EXISTS digitised_days(kiosk_id TEXT NOT NULL, day TEXT NOT NULL, dossiers INTEGER NOT NULL,
+  reported_at TEXT NOT NULL, PRIMARY KEY(kiosk_id, day));
 -- The first binding answer per (scope, key): replays get it back; another body gets 409.
 CREATE TABLE IF NOT EXISTS idempotency(scope TEXT NOT NULL, key TEXT NOT NULL, body_hash TEXT NOT NULL,
   status INTEGER NOT NULL, response TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY(scope, key));

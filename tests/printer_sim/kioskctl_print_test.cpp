@@ -2,12 +2,15 @@
 // folder, and the printer simulator on loopback as the configured printer.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 
 #include <nlohmann/json.hpp>
 
 #include "drivers/printer/png_preview.h"
+#include "offline/domain/ids.h"
+#include "offline/store/store.h"
 #include "tests/drivers/printer/test_support.h"
 #include "tests/printer_sim/sim_server.h"
 #include "tests/support/sample_dossier.h"
@@ -261,4 +264,112 @@ TEST_CASE("print test and print status report the printer's state, and a stalled
   CHECK(testing::ZbarDecode(out / "t.png").rfind("MCK-TEST ", 0) == 0);
   r = cli("print test --printer lpt:1");
   CHECK(r.exit_code == 2);
+}
+
+// The biên lai reprinted from the command line (docs/payment.md), and Mẫu 01 naming the paper
+// scanned at the kiosk (docs/scanning.md): both through the real kioskctl and printer-sim.
+TEST_CASE("print bien-lai reprints the fee receipt with the sum in words once the portal says it was paid") {
+  Cli cli;
+  const auto file = cli.dir / "fee.json";
+  std::ofstream(file) << nlohmann::json{{"procedure_code", "2.000815"},
+                                        {"channel", "kiosk"},
+                                        {"applicant", mck::test::SampleApplicant()},
+                                        {"fields", nlohmann::json::object()}}
+                             .dump();
+  auto r = cli("dossier submit " + Quote(file.string()) + " --json");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const std::string code = nlohmann::json::parse(r.out)["provisional_code"];
+  const std::string client_id = nlohmann::json::parse(r.out)["client_id"];
+
+  // Not paid yet (the portal said nothing): a calm refusal, nothing printed.
+  r = cli("print bien-lai " + code);
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.find("không có lệ phí phải nộp") != std::string::npos);
+  {
+    StoreOptions o;
+    o.data_dir = cli.dir / "data";
+    o.kiosk_number = 7;
+    o.key_protection.mode = KeyProtection::kFile;
+    auto store = Store::Open(o);
+    REQUIRE(store.ok());
+    REQUIRE((*store)->dossiers().UpdateFeePayment(client_id, FeePayment{2000, false, "", ""}).ok());
+  }
+  r = cli("print bien-lai " + client_id);
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.find("chưa có xác nhận đã nộp lệ phí") != std::string::npos);
+  CHECK(cli.sim->Jobs().empty());
+  {
+    StoreOptions o;
+    o.data_dir = cli.dir / "data";
+    o.kiosk_number = 7;
+    o.key_protection.mode = KeyProtection::kFile;
+    auto store = Store::Open(o);
+    REQUIRE(store.ok());
+    REQUIRE((*store)
+                ->dossiers()
+                .UpdateFeePayment(client_id, FeePayment{1250000, true, "2026-12-07T10:15:00+07:00", "FT26341XYZ"})
+                .ok());
+  }
+  const auto png = cli.dir / "bien-lai.png";
+  r = cli("print bien-lai " + client_id + " --preview " + Quote(png.string()) + " --json");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const auto out = nlohmann::json::parse(r.out);
+  CHECK(out["document"] == "fee_receipt");
+  CHECK(out["amount_vnd"] == 1250000);
+  const auto lines = out["text"].get<std::vector<std::string>>();
+  CHECK(std::find(lines.begin(), lines.end(), "Số tiền bằng chữ: Một triệu hai trăm năm mươi nghìn đồng") !=
+        lines.end());
+  REQUIRE(cli.sim->WaitForJobs(1, 2s));
+  const std::string text = testing::Ocr(png);
+  CAPTURE(text);
+  CHECK(text.find(testing::NormaliseText("BIÊN LAI THU LỆ PHÍ")) != std::string::npos);
+  CHECK(text.find(testing::NormaliseText("Một triệu hai trăm năm mươi nghìn đồng")) != std::string::npos);
+  CHECK(text.find(testing::NormaliseText("FT26341XYZ")) != std::string::npos);
+
+  // By the provisional code too; an unknown one is bad input.
+  CHECK(cli("print bien-lai " + code).exit_code == 0);
+  CHECK(cli("print bien-lai K99-000000-0000").exit_code == 2);
+  CHECK(cli("print bien-lai").exit_code == 2);
+}
+
+TEST_CASE("Mẫu 01 from kioskctl lists the paper scanned at the kiosk, and a scan that is no attachment is refused") {
+  Cli cli;
+  const std::string pdf = "%PDF-1.5\n% a scanned page, as kioskctl scan page writes them\n%%EOF\n";
+  std::ofstream(cli.dir / "giay-chung-sinh.pdf", std::ios::binary) << pdf;
+  auto body = [&](const std::string& sha) {
+    return nlohmann::json{
+        {"procedure_code", "1.001193"},
+        {"channel", "kiosk"},
+        {"applicant", mck::test::SampleApplicant()},
+        {"fields", {{"child_name", "Trần Văn An"}, {"child_dob", "2026-11-02"}, {"child_gender", "Nam"}}},
+        {"documents",
+         {{{"id", "birth_certificate"}, {"presented_at_counter", true}, {"digitised", {{"sha256", sha}, {"pages", 2}}}}}},
+        {"attachments", {{{"path", "giay-chung-sinh.pdf"}, {"media_type", "application/pdf"}}}}};
+  };
+  const auto file = cli.dir / "d.json";
+  std::ofstream(file) << body(std::string(64, 'e')).dump();
+  auto r = cli("dossier submit " + Quote(file.string()) + " --json");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("documents[0].digitised.sha256") != std::string::npos);
+  CHECK(r.out.find("không có tệp đính kèm nào của hồ sơ trùng với bản quét này") != std::string::npos);
+  CHECK(cli("queue list --json").out.find("K07-") == std::string::npos);  // nothing stored
+
+  std::ofstream(file, std::ios::trunc) << body(mck::Sha256Hex(pdf)).dump();
+  r = cli("dossier submit " + Quote(file.string()) + " --json");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const std::string code = nlohmann::json::parse(r.out)["provisional_code"];
+  const auto png = cli.dir / "mau01.png";
+  r = cli("print receipt " + code + " --official --officer " + Quote("Phạm Văn Tâm") + " --preview " +
+          Quote(png.string()) + " --json");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const auto lines = nlohmann::json::parse(r.out)["text"].get<std::vector<std::string>>();
+  CHECK(std::find(lines.begin(), lines.end(), "(đã số hoá, 2 trang)") != lines.end());
+  REQUIRE(cli.sim->WaitForJobs(1, 2s));
+  const std::string text = testing::Ocr(png);
+  CAPTURE(text);
+  CHECK(text.find(testing::NormaliseText("đã số hoá, 2 trang")) != std::string::npos);
 }

@@ -289,6 +289,47 @@ TEST_CASE("a QR that is not a citizen ID card is refused calmly, a card QR fills
   CHECK(f.app->session().assurance == Assurance::kQrOnly);
 }
 
+TEST_CASE("a card QR held to the scanner on the attract screen starts a submission at the applicant, anything else is looked up") {
+  Fixture f;
+  REQUIRE(f.app->screen() == ScreenId::kAttract);
+  f.app->OnEvent(QrScanned{"024090000017|121234567|Nguyễn Văn Thử|15031990|Nam|Thôn Ví Dụ, Xã Mẫu|10052021"});
+  CHECK(f.app->screen() == ScreenId::kApplicant);
+  CHECK(f.app->Value("applicant.full_name") == "Nguyễn Văn Thử");
+  CHECK(f.app->session().identity_source == IdentitySource::kQr);
+  CHECK(f.app->card_message().empty());  // the reader is there: the chip button is the next step
+  f.Do(intent::Back{});
+  CHECK(f.app->screen() == ScreenId::kMenu);  // back leads to the menu, not to the attract screen
+  // From the menu too; a new session each time it starts from the attract screen.
+  f.app->OnEvent(QrScanned{"024090000017|121234567|Nguyễn Văn Thử|15031990|Nam|Thôn Ví Dụ, Xã Mẫu|10052021"});
+  CHECK(f.app->screen() == ScreenId::kApplicant);
+  f.Do(intent::StartOver{});
+  REQUIRE(f.app->screen() == ScreenId::kAttract);
+  CHECK(f.app->Value("applicant.full_name").empty());
+  // A receipt's QR (or anything that is not a card's) goes to the look-up, calmly.
+  f.app->OnEvent(QrScanned{"K07-261207-0099"});
+  CHECK(f.app->screen() == ScreenId::kLookup);
+  CHECK_FALSE(f.app->lookup().error_key.empty());
+}
+
+TEST_CASE("the commune's suggestion fills a text field with one tap, and the lĩnh vực buttons unfold on request") {
+  Fixture f;
+  f.config.suggestions["birth_place"] = {"Trạm y tế xã Mẫu"};
+  f.FillApplicant();
+  f.Do(intent::ApplicantDone{});
+  REQUIRE(f.app->screen() == ScreenId::kProcedure);
+  CHECK_FALSE(f.app->session().show_fields);
+  f.Do(intent::ShowFields{});
+  CHECK(f.app->session().show_fields);
+  f.Do(intent::ChooseProcedure{.code = "1.001193"});
+  f.Do(intent::BeforeStartDone{});
+  REQUIRE(f.app->screen() == ScreenId::kForm);
+  f.Do(intent::SetValue{.key = "fields.birth_place", .value = "Trạm y tế xã Mẫu"});
+  CHECK(f.app->Value("fields.birth_place") == "Trạm y tế xã Mẫu");
+  CHECK(f.app->ErrorFor("fields.birth_place").empty());
+  f.Do(intent::StartOver{});
+  CHECK_FALSE(f.app->session().show_fields);  // wiped with the session
+}
+
 TEST_CASE(
     "staff mode opens only with the PIN, locks after wrong tries, calls the next ticket, and locks with the wipe") {
   Fixture f;

@@ -173,7 +173,8 @@ TEST_CASE("focusing a card-filled field to type in it also ends the claim, a QR 
   f.app->OnEvent(QrScanned{"024090000017|121234567|Nguyễn Văn Thử|15031990|Nam|Thôn Ví Dụ, Xã Mẫu|10052021"});
   CHECK(f.app->session().identity_source == IdentitySource::kQr);
   CHECK(f.app->session().assurance == Assurance::kQrOnly);
-  CHECK_FALSE(Has(f.strings.vi().at(f.app->card_message()), "xác thực"));
+  const std::string message = f.app->card_message();  // empty with a reader: the chip button is next
+  CHECK((message.empty() || !Has(f.strings.vi().at(message), "xác thực")));
   f.Do(intent::IdentifyTyped{});  // back to typing: the QR's claim ends too
   CHECK(f.app->session().assurance == Assurance::kTyped);
   CHECK(f.app->session().from_card.empty());

@@ -49,3 +49,16 @@ TEST_CASE("a quick flick keeps moving and slows down, a finger that stopped does
   s.Release(0.5);  // held still for 0.4 s before lifting
   CHECK_FALSE(s.flinging());
 }
+
+TEST_CASE("a released drag still suppresses the tap of its own release, and is over at the next frame") {
+  DragScroll d(14);
+  d.SetMax(1000);
+  d.Press(500, 0.0);
+  REQUIRE(d.Move(300, 0.1));
+  d.Settle();  // the next frame, finger still down: still a drag
+  CHECK(d.dragging());
+  d.Release(0.2);
+  CHECK(d.dragging());  // the release frame: the button under the finger must not fire
+  d.Settle();           // the frame after: buttons anywhere take taps again
+  CHECK_FALSE(d.dragging());
+}

@@ -21,6 +21,7 @@
 #include "drivers/card/pcsc_reader.h"
 #include "offline/store/sqlite.h"
 #include "offline/store/store.h"
+#include "tests/ui/stored_dossier.h"
 #include "tests/support/read_file.h"
 
 extern char** environ;
@@ -133,18 +134,9 @@ nlohmann::json PortalApplicant(const std::filesystem::path& out) {
 
 // The applicant the kiosk stored (the same body it sent).
 nlohmann::json StoredApplicant(const std::filesystem::path& out) {
-  StoreOptions so;
-  so.data_dir = out / "data";
-  so.kiosk_number = 7;
-  auto store = Store::Open(so);
-  REQUIRE(store.ok());
-  auto list = (*store)->dossiers().List();
-  REQUIRE(list.ok());
-  REQUIRE(list->size() == 1);
-  CHECK(list->front().state == DossierState::kAccepted);
-  auto rec = (*store)->dossiers().Get(list->front().client_id);
-  REQUIRE(rec.ok());
-  return rec->body["applicant"];
+  const DossierRecord rec = uitest::TheStoredDossier(out);
+  CHECK(rec.state == DossierState::kAccepted);
+  return rec.body["applicant"];
 }
 
 }  // namespace

@@ -37,6 +37,14 @@ void DrawAttract(Ui& ui) {
   ImGui::SetCursorPos(ImVec2(start.x, start.y + avail.y * 0.56f));
   // Static on purpose: an idle kiosk draws nothing and sleeps (0% CPU, docs/ui.md).
   Centered(ui, ui.T("attract.touch"), ui.F().title, colors::kPrimary);
+  // The chip ID card's QR starts a submission from here (App::TakeQr): said only where a scanner is.
+  if (ui.app.config().qr_scanner != "none") {
+    ImGui::Dummy(ImVec2(0, ui.S(24)));
+    Centered(ui, ui.T("attract.card"), ui.F().bold, colors::kText);
+    // What the card's data is for, said before it is handed over (the identify screen, which this
+    // path skips, says it too).
+    Centered(ui, ui.T("identify.privacy"), ui.F().small, colors::kMuted);
+  }
 }
 
 }  // namespace mck::app::ui

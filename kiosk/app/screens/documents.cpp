@@ -13,15 +13,28 @@ void DrawDocuments(Ui& ui) {
   ImGui::Dummy(ImVec2(0, ui.S(8)));
   BeginDragList(ui, "documents.list", ImVec2(0, BodyHeight(ui)));
   const float w = std::min(ImGui::GetContentRegionAvail().x - ui.S(24), ui.S(1300));
+  // With a scanner, each paper gets "Quét giấy tờ này" beside its toggle (screens/scan.cpp).
+  const bool scan = app.has_scanner();
+  const float scan_w = scan ? std::min(w * 0.34f, ui.S(420)) : 0;
+  const float tile_w = scan ? w - scan_w - ui.S(16) : w;
   if (p->documents.empty()) Wrapped(ui, ui.T("documents.none"), ui.F().body, colors::kMuted);
   for (const auto& d : p->documents) {
     auto it = app.session().documents_presented.find(d.id);
     const bool on = it != app.session().documents_presented.end() && it->second;
-    const std::string sub = (d.required ? ui.T("documents.required") : ui.T("documents.optional")) + " · " +
-                            (on ? ui.T("documents.brought") : ui.T("documents.not_brought"));
-    if (TileButton(ui, "doc." + d.id, d.name, sub, ImVec2(w, ui.S(140)),
+    std::string sub = (d.required ? ui.T("documents.required") : ui.T("documents.optional")) + " · " +
+                      (on ? ui.T("documents.brought") : ui.T("documents.not_brought"));
+    const DigitisedPaper* scanned = app.digitised(d.id);
+    if (scanned) sub += " · " + app.strings().Format("documents.scanned", {std::to_string(scanned->pages.size())});
+    if (TileButton(ui, "doc." + d.id, d.name, sub, ImVec2(tile_w, ui.S(140)),
                    on ? ButtonKind::kSelected : ButtonKind::kSecondary)) {
       ui.Emit(intent::ToggleDocument{.document_id = d.id});
+    }
+    if (scan) {
+      ImGui::SameLine();
+      if (TouchButton(ui, "doc.scan." + d.id, ui.T(scanned ? "documents.scan_again" : "documents.scan"),
+                      ImVec2(scan_w, ui.S(140)), ButtonKind::kPrimary)) {
+        ui.Emit(intent::ScanOpen{.document_id = d.id});
+      }
     }
   }
   EndDragList(ui, "documents.list");

@@ -9,7 +9,9 @@ void DrawProcedure(Ui& ui) {
   const App& app = ui.app;
   Title(ui, ui.T("procedure.title"));
   const float w = ImGui::GetContentRegionAvail().x;
-  TextField(ui, "search", ui.T("procedure.search"), InputKind::kText, std::min(w, ui.S(1100)));
+  // "gõ không dấu cũng được" matters while typing: said then, not to everyone who only looks.
+  TextField(ui, "search", ui.T(app.focused_key() == "search" ? "procedure.search_typing" : "procedure.search"),
+            InputKind::kText, std::min(w, ui.S(1100)));
   // Field filter: one button per lĩnh vực, plus "all".
   const std::vector<std::string> fields = app.Fields();
   const std::string& current = app.session().field_filter;
@@ -23,9 +25,20 @@ void DrawProcedure(Ui& ui) {
     }
     ImGui::SameLine();
   };
-  chip("filter.all", ui.T("procedure.all_fields"), "");
-  for (size_t i = 0; i < fields.size(); ++i) chip("filter." + std::to_string(i), fields[i], fields[i]);
-  ImGui::NewLine();
+  // Folded behind one button until asked for: a citizen who knows the procedure's name finds it in
+  // the list or the search, and need not read eight lĩnh vực first (docs/walkthrough.md).
+  if (app.session().show_fields || !current.empty()) {
+    chip("filter.all", ui.T("procedure.all_fields"), "");
+    for (size_t i = 0; i < fields.size(); ++i) chip("filter." + std::to_string(i), fields[i], fields[i]);
+    ImGui::NewLine();
+  } else if (!fields.empty()) {
+    ImFont* f = ui.F().small;
+    const std::string label = ui.T("procedure.show_fields");
+    const float bw = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, label.c_str()).x + ui.S(48);
+    if (TouchButton(ui, "filter.show", label, ImVec2(bw, ui.S(72)), ButtonKind::kSecondary, f)) {
+      ui.Emit(intent::ShowFields{});
+    }
+  }
 
   const auto procs = app.VisibleProcedures();
   BeginDragList(ui, "procedure.list", ImVec2(0, BodyHeight(ui)));

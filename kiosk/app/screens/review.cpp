@@ -45,12 +45,21 @@ void DrawReview(Ui& ui) {
   ImGui::TextUnformatted(ui.T("review.applicant").c_str());
   CountShown(ui, ui.T("review.applicant"));
   ImGui::PopFont();
+  // Read from the chip, the applicant's details are the State's signed record: nothing here could
+  // change them, so the review names who it is and leaves out the rest (date of birth, gender,
+  // residence; the phone when none was given) — fewer words for a slow reader, less personal
+  // data on the screen (docs/walkthrough.md). Anything typed or from the QR is shown whole.
+  const IdentitySource src = app.session().identity_source;
   const char* keys[] = {"id_number", "full_name", "date_of_birth", "gender", "address", "phone"};
   for (const char* k : keys) {
     const std::string key = std::string("applicant.") + k;
+    const std::string field(k);
+    if (src == IdentitySource::kChip && field != "id_number" && field != "full_name" &&
+        (field != "phone" || app.Value(key).empty())) {
+      continue;
+    }
     Row(ui, ui.T(key), app.DisplayValue(key), lw);
   }
-  const IdentitySource src = app.session().identity_source;
   Row(ui, ui.T("review.identity_source"),
       ui.T(src == IdentitySource::kChip ? "review.source_chip"
            : src == IdentitySource::kQr ? "review.source_qr"
@@ -74,7 +83,10 @@ void DrawReview(Ui& ui) {
   for (const auto& d : p->documents) {
     auto it = app.session().documents_presented.find(d.id);
     const bool on = it != app.session().documents_presented.end() && it->second;
-    Row(ui, d.name, on ? ui.T("documents.brought") : ui.T("documents.not_brought"), lw);
+    std::string value = on ? ui.T("documents.brought") : ui.T("documents.not_brought");
+    if (const DigitisedPaper* scanned = app.digitised(d.id))  // scanned at the kiosk: goes with the dossier
+      value += " · " + app.strings().Format("documents.scanned", {std::to_string(scanned->pages.size())});
+    Row(ui, d.name, value, lw);
   }
   EndDragList(ui, "review.list");
   if (NavRow(ui, true, "review.submit", ui.T("review.submit"))) ui.Emit(intent::Submit{});

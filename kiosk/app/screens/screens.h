@@ -16,6 +16,9 @@ void DrawProcedure(Ui& ui);
 void DrawBeforeStart(Ui& ui);
 void DrawForm(Ui& ui);
 void DrawDocuments(Ui& ui);
+void DrawScan(Ui& ui);
+// Destroys the page previews' textures of pages not on the scan screen now (scan.cpp).
+void ReleasePreviews(Ui& ui);
 void DrawReview(Ui& ui);
 void DrawSubmitted(Ui& ui);
 void DrawLookup(Ui& ui);

@@ -196,6 +196,7 @@ void DrawBody(Ui& ui) {
     case ScreenId::kBeforeStart: DrawBeforeStart(ui); break;
     case ScreenId::kForm: DrawForm(ui); break;
     case ScreenId::kDocuments: DrawDocuments(ui); break;
+    case ScreenId::kScan: DrawScan(ui); break;
     case ScreenId::kReview: DrawReview(ui); break;
     case ScreenId::kSubmitted: DrawSubmitted(ui); break;
     case ScreenId::kLookup: DrawLookup(ui); break;
@@ -237,6 +238,9 @@ void Ui::CountText(std::string_view text) {
   const size_t a = text.find_first_not_of(" \t\r\n");
   if (a == std::string_view::npos) return;
   text = text.substr(a, text.find_last_not_of(" \t\r\n") - a + 1);
+  // A required field's marker is not a word: "Giới tính của trẻ *" on the form and "Giới tính của
+  // trẻ" on the review are the same text to the reader who read one of them.
+  while (text.size() > 1 && (text.back() == '*' || text.back() == ' ')) text.remove_suffix(1);
   const int words = CountWordsIn(text);
   if (words == 0) return;
   uint64_t h = 1469598103934665603ull;  // FNV-1a
@@ -274,6 +278,7 @@ void DrawFrame(Ui& ui) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kText));
   ImGui::PushFont(ui.F().body);
   DrawBody(ui);
+  ReleasePreviews(ui);  // the previews of pages no longer shown: the citizen's papers
   if (ui.app.screen() != ScreenId::kAttract) DrawHeader(ui);
   DrawFooter(ui);
   ui.words_paused = true;  // the keys are not read, they are searched (the per-key cost)

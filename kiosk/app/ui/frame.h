@@ -18,7 +18,11 @@
 #include "kiosk/app/frame_pacer.h"
 #include "kiosk/app/ui/fonts.h"
 
+struct SDL_Texture;
+
 namespace mck::app::ui {
+
+class Presenter;
 
 struct Rect {
   float x = 0, y = 0, w = 0, h = 0;
@@ -61,7 +65,7 @@ class WidgetRegistry {
 };
 
 struct Ui {
-  Ui(App& a, const Fonts& f, FramePacer& p) : app(a), fonts(f), pacer(p) {}
+  Ui(App& a, const Fonts& f, FramePacer& p, Presenter* pr = nullptr) : app(a), fonts(f), pacer(p), presenter(pr) {}
   App& app;
   const Fonts& fonts;
   FramePacer& pacer;
@@ -78,6 +82,13 @@ struct Ui {
   bool scroll_to_focus = false;                     // the newly focused field scrolls itself into view
   std::string shown_error;                          // a screen's error last scrolled into view (staff decision)
   size_t last_value_len = static_cast<size_t>(-1);  // focused value's length last frame (no text kept)
+  // The scan screen's page previews (screens/scan.cpp): one texture of the presenter's renderer
+  // per page id, made when first drawn and destroyed (ReleasePreviews) once the page is gone or the
+  // screen left — the previews are the citizen's papers. A texture made or destroyed invalidates
+  // the presenter's damage tracking (a new texture may reuse a freed one's address).
+  Presenter* presenter = nullptr;
+  std::map<uint64_t, SDL_Texture*> previews;
+  void* previews_renderer = nullptr;  // the renderer they belong to (a new one frees them all)
   // Script runs only (ui/script.h, the human-timing model's `read`): the text this frame drew,
   // as segments (a hash of the text and its number of words: no text kept), the on-screen
   // keyboard's keys left out. Fed by the widgets that draw text themselves (CountText) and, for

@@ -508,10 +508,23 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
     const float dy = s.args.size() > 1 ? std::stof(s.args[1]) : -400.0f;
     const int steps = s.args.size() > 2 ? std::stoi(s.args[2]) : 12;
     if (phase_ == 0) {
+      // A human drags as they tap: finding where to put the finger is the same second.
+      if (human_ && !tap_paused_) {
+        if (!pausing_) {
+          if (!settled) return state_;
+          if (!ui.widgets.Find(s.args[0])) {
+            return now >= deadline_ ? (Fail(s, "no target '" + s.args[0] + "'"), state_) : state_;
+          }
+        }
+        if (!HumanPause(tap_s_, now)) return state_;
+        tap_paused_ = true;
+      }
       if (!settled) return state_;
       if (!BeginTap(ui, s.args[0], window)) {
         return now >= deadline_ ? (Fail(s, "no target '" + s.args[0] + "'"), state_) : state_;
       }
+      tap_paused_ = false;
+      if (human_) ++visits_.back().taps;
       phase_ = 1;
       return state_;
     }

@@ -1,6 +1,7 @@
 #include "kiosk/app/ui/widgets.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace mck::app::ui {
 namespace {
@@ -77,6 +78,13 @@ bool Pressable(Ui& ui, const std::string& id, ImVec2 size, bool* held) {
 // rectangles nothing of it is left but the smooth arc. Every caller strokes a border over the
 // outline, which covers where the rectangles' plain outer sides meet the background.
 static void FillRounded(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float r) {
+  // On whole pixels: with the large text size (×1.2) the pieces' shared edges fell between
+  // pixels, and the software rasteriser left a one-pixel row of the background between the
+  // middle rectangle and the bottom strip of every key and button (seen in the a11y shots as a
+  // grey line under "Xong" that the contrast measurement found at 4.83:1).
+  a = ImVec2(std::round(a.x), std::round(a.y));
+  b = ImVec2(std::round(b.x), std::round(b.y));
+  r = std::round(r);
   if (r < 1 || b.x - a.x < 3 * r + 1 || b.y - a.y < 3 * r + 1) {
     dl->AddRectFilled(a, b, col, r);
     return;
@@ -260,6 +268,7 @@ void BeginDragList(Ui& ui, const std::string& id, ImVec2 size) {
   // whole list, a full extra layer for the software rasteriser on every scrolling frame.
   ImGui::BeginChild(id.c_str(), size, false, ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoBackground);
   DragScroll& ds = ui.lists[id];
+  ds.Settle();
   ImGuiIO& io = ImGui::GetIO();
   const ImVec2 a = ImGui::GetWindowPos();
   const ImVec2 s = ImGui::GetWindowSize();

@@ -4,6 +4,8 @@
 // wrong diacritic fails the test (see the negative control below).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "drivers/printer/documents.h"
 #include "drivers/printer/escpos.h"
 #include "drivers/printer/escpos_decode.h"
@@ -233,5 +235,39 @@ TEST_CASE("the fee receipt (biên lai): OCR reads the title, code, sum, time and
   CHECK(Contains(text, "10:15 ngày 07/12/2026"));
   CHECK(Contains(text, "FT26341ABC123"));
   CHECK(Contains(text, "Chuyển khoản (VietQR)"));
+  CHECK(Contains(text, "Số tiền bằng chữ: Mười sáu nghìn đồng"));
   CHECK(ZbarDecode(png).empty());  // no code to scan: the receipt pays nothing
+}
+
+TEST_CASE("the fee receipt writes a larger sum in words on the paper, wrapped if need be") {
+  TempDir dir;
+  FeeReceipt r;
+  r.commune_name = "UBND xã Mẫu";
+  r.dossier_code = "000.00.24.H03-261207-0002";
+  r.procedure_name = "Cấp giấy phép xây dựng";
+  r.amount_vnd = 1250000;
+  r.paid_at = "2026-12-07T03:15:00Z";
+  r.reference = "FT26341ABC124";
+  r.printed_at = "2026-12-07T03:20:00Z";
+  const Layout layout = BuildFeeReceipt(r);
+  const auto lines = LayoutText(layout);
+  CHECK(std::find(lines.begin(), lines.end(), "Số tiền bằng chữ: Một triệu hai trăm năm mươi nghìn đồng") != lines.end());
+  const std::string text = Ocr(PrintToPng(layout, 576, dir, "fee-receipt-words"));
+  CAPTURE(text);
+  CHECK(Contains(text, "1.250.000 đồng"));
+  CHECK(Contains(text, "Một triệu hai trăm năm mươi nghìn đồng"));
+}
+
+TEST_CASE("Mẫu 01 says which papers were digitised at the kiosk, with their pages") {
+  TempDir dir;
+  OfficialReceipt r = Receipt();
+  r.documents = {{"Giấy chứng sinh", "Bản chính", 1, 2}, {"Giấy chứng nhận kết hôn", "Bản sao", 1, 0}};
+  const Layout layout = BuildOfficialReceipt(r);
+  const auto lines = LayoutText(layout);
+  CHECK(std::count(lines.begin(), lines.end(), "(đã số hoá, 2 trang)") == 1);
+  CHECK(std::none_of(lines.begin(), lines.end(), [](const std::string& l) { return l.find("0 trang") != std::string::npos; }));
+  const std::string text = Ocr(PrintToPng(layout, 576, dir, "mau01-digitised"));
+  CAPTURE(text);
+  CHECK(Contains(text, "Giấy chứng sinh"));
+  CHECK(Contains(text, "đã số hoá, 2 trang"));
 }

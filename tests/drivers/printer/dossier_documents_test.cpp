@@ -133,3 +133,36 @@ TEST_CASE("a fee stored with the dossier gets a VietQR for the commune's account
     CHECK_FALSE(old->payment);
   }
 }
+
+TEST_CASE("Mẫu 01 takes the digitised pages of each paper from the body's documents") {
+  DossierRecord d = Record();
+  d.body["documents"][0]["digitised"] = {{"sha256", std::string(64, 'a')}, {"pages", 3}};
+  // Scanned at the kiosk but not ticked as presented: it was handed over, so it is listed.
+  d.body["documents"][1] = {{"id", "marriage_certificate"},
+                            {"digitised", {{"sha256", std::string(64, 'b')}, {"pages", 1}}}};
+  auto r = OfficialReceiptFromDossier(d, BirthRegistration(), Context());
+  REQUIRE(r.ok());
+  REQUIRE(r->documents.size() == 2);
+  CHECK(r->documents[0].name == "Giấy chứng sinh");
+  CHECK(r->documents[0].digitised_pages == 3);
+  CHECK(r->documents[1].name == "Giấy chứng nhận kết hôn");
+  CHECK(r->documents[1].digitised_pages == 1);
+
+  SECTION("the officer's record names the papers; the pages come from the body by id") {
+    d.body["documents_received"] = {{{"id", "marriage_certificate"}, {"form", "ban_sao"}, {"count", 2}},
+                                    {{"id", "birth_certificate"}, {"form", "ban_chinh"}, {"count", 1}}};
+    auto o = OfficialReceiptFromDossier(d, BirthRegistration(), Context());
+    REQUIRE(o.ok());
+    REQUIRE(o->documents.size() == 2);
+    CHECK(o->documents[0].digitised_pages == 1);
+    CHECK(o->documents[1].digitised_pages == 3);
+  }
+  SECTION("a malformed digitised entry is not printed as digitised") {
+    d.body["documents"][0]["digitised"]["pages"] = "3";
+    d.body["documents"][1]["digitised"] = true;
+    auto o = OfficialReceiptFromDossier(d, BirthRegistration(), Context());
+    REQUIRE(o.ok());
+    REQUIRE(o->documents.size() == 1);  // the second is neither presented nor digitised now
+    CHECK(o->documents[0].digitised_pages == 0);
+  }
+}

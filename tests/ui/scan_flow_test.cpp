@@ -1,0 +1,217 @@
+// The scan screen on the App (state + screen machine) with the REAL scanner service: SANE's `test`
+// backend in a private SANE_CONFIG_DIR (tests/drivers/scanner/sane_test_backend.h) scanned on the
+// service's worker, real JPEG previews, the PDF bound by cairo, a real Store. A fault is injected
+// between feeder pages as the driver's tests do (read-return-value), through the service's test
+// hook: the pages already scanned are kept, the calm message is the problem's, and scanning goes on.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+
+#include "kiosk/app/app.h"
+#include "kiosk/app/scan_service.h"
+#include "offline/domain/ids.h"
+#include "tests/drivers/scanner/sane_test_backend.h"
+#include "tests/support/cannot_run.h"
+#include "tests/ui/app_fixture.h"
+
+using namespace mck;
+using namespace mck::app;
+
+namespace {
+
+struct Fixture : uitest::AppDriver {
+  test::SaneTestBackend sane;
+  std::filesystem::path dir = uitest::MakeTempDir("mck-scan");
+  ManualClock clock{std::chrono::system_clock::now()};
+  KioskConfig config;
+  std::unique_ptr<Store> store;
+  Strings strings;
+  std::unique_ptr<SaneScanService> scanner;
+  // After page `fault_after` of a scan, the backend answers `fault` to every read (0: never).
+  std::atomic<int> fault_after{0};
+  std::string fault = "SANE_STATUS_JAMMED";
+  std::atomic<bool> fault_failed{false};
+
+  explicit Fixture(int max_pages = 20) {
+    if (!sane.ready()) MCK_CANNOT_RUN("needs SANE's test backend (libsane1) and /etc/sane.d/test.conf");
+    uitest::SetTestConfig(config, dir);
+    config.printer = "none";
+    config.scanner = "sane:test:0";
+    config.scan_max_pages = max_pages;
+    const StoreOptions so = uitest::TestStoreOptions(config, clock);
+    store = uitest::OpenTestStore(so);
+    uitest::LoadTestStrings(strings);
+    SaneScanServiceOptions o = ScanOptionsFromConfig(config);
+    o.settings.extra = {{"test-picture", "Grid"}};
+    o.after_page = [this](scanner::Scanner& s, int n) {  // on the scanner's worker: no Catch macros
+      if (n == fault_after.load() && !s.SetOption("read-return-value", fault).ok()) fault_failed = true;
+    };
+    scanner = std::make_unique<SaneScanService>(o, events);
+    AppDeps deps = uitest::TestAppDeps(config, *store, clock, strings, events, so);
+    deps.scanner = scanner.get();
+    StartApp(deps);
+    REQUIRE(PumpUntil([&] { return app->has_scanner(); }));
+    CHECK(app->scanner_has_feeder());
+  }
+  ~Fixture() {
+    app.reset();
+    scanner.reset();
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+
+  void ToDocuments() {
+    Do(intent::Start{});
+    Go(ScreenId::kProcedure);
+    Do(intent::ChooseProcedure{.code = "2.000913"});
+    Do(intent::BeforeStartDone{});
+    Type("fields.copies", InputKind::kDigits, "1");
+    Do(intent::FormDone{});
+    REQUIRE(app->screen() == ScreenId::kDocuments);
+  }
+  void Scan(bool feeder) {
+    const int before = app->scan().completed;
+    Do(intent::ScanStart{.feeder = feeder});
+    REQUIRE(app->scan().scan_request != 0);
+    REQUIRE(PumpUntil([&] { return app->scan().completed == before + 1; }));
+  }
+  std::vector<uint64_t> Ids() const {
+    std::vector<uint64_t> out;
+    for (const auto& p : app->scan().pages) out.push_back(p.id);
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("scan screen: a jam mid-feeder keeps the pages scanned, says so calmly, and the scan goes on") {
+  Fixture f;
+  f.ToDocuments();
+  f.Do(intent::ScanOpen{.document_id = "contract"});
+  REQUIRE(f.app->screen() == ScreenId::kScan);
+  const auto [fault, key] = GENERATE(std::make_pair(std::string("SANE_STATUS_JAMMED"), std::string("scan.problem.jammed")),
+                                     std::make_pair(std::string("SANE_STATUS_COVER_OPEN"),
+                                                    std::string("scan.problem.cover_open")));
+  f.fault = fault;
+  f.fault_after = 2;
+  f.Scan(true);
+  REQUIRE_FALSE(f.fault_failed.load());
+  CHECK(f.app->scan().pages.size() == 2);  // nothing already scanned is lost
+  CHECK(f.app->scan().message_key == key);
+  CHECK(f.strings.Get(key).find("các trang đã quét vẫn được giữ") != std::string::npos);
+  for (const auto& p : f.app->scan().pages) {
+    CHECK(p.jpeg.size() > 1000);
+    CHECK(p.preview_w > 100);
+    CHECK(p.preview_w <= kScanPreviewMaxSide);
+    CHECK(p.preview_h <= kScanPreviewMaxSide);
+    CHECK(p.preview.size() == static_cast<size_t>(p.preview_w) * p.preview_h);
+  }
+  // Cleared: the next feeder run adds its pages after the two kept (the feeder holds 10).
+  f.fault_after = 0;
+  f.Scan(true);
+  CHECK(f.app->scan().message_key.empty());
+  CHECK(f.app->scan().pages.size() == 12);
+  // Bound into one PDF: the paper is digitised with its 12 pages, back on the documents screen.
+  f.Do(intent::ScanDone{});
+  REQUIRE(f.PumpUntil([&] { return f.app->screen() == ScreenId::kDocuments; }));
+  const DigitisedPaper* paper = f.app->digitised("contract");
+  REQUIRE(paper != nullptr);
+  CHECK(paper->pages.size() == 12);
+  CHECK(paper->pdf.rfind("%PDF-", 0) == 0);
+  const auto body = f.app->BuildDossierBody();
+  CHECK(body["documents"][0]["digitised"]["pages"] == 12);
+  CHECK(body["documents"][0]["digitised"]["sha256"] == Sha256Hex(paper->pdf));
+  CHECK(body["documents"][0].contains("presented_at_counter"));
+  CHECK_FALSE(body["documents"][1].contains("digitised"));
+}
+
+TEST_CASE("scan screen: rescan, delete and reorder pages, Huỷ drops the visit, the wipe drops everything") {
+  Fixture f;
+  f.ToDocuments();
+  f.Do(intent::ScanOpen{.document_id = "identity_paper"});
+  CHECK(f.app->SpokenInstruction() == f.strings.Get("speak.scan"));
+  f.Scan(false);
+  f.Scan(false);
+  f.Scan(false);
+  REQUIRE(f.app->scan().pages.size() == 3);  // the flatbed: one page a scan
+  const auto ids = f.Ids();
+  f.Do(intent::ScanMove{.index = 0, .delta = 1});
+  CHECK(f.Ids() == std::vector<uint64_t>{ids[1], ids[0], ids[2]});
+  f.Do(intent::ScanMove{.index = 0, .delta = -1});  // no place above the first: ignored
+  CHECK(f.Ids() == std::vector<uint64_t>{ids[1], ids[0], ids[2]});
+  f.Do(intent::ScanDelete{.index = 2});
+  CHECK(f.Ids() == std::vector<uint64_t>{ids[1], ids[0]});
+  const int before = f.app->scan().completed;
+  f.Do(intent::ScanRescan{.index = 1});
+  REQUIRE(f.PumpUntil([&] { return f.app->scan().completed == before + 1; }));
+  REQUIRE(f.app->scan().pages.size() == 2);
+  CHECK(f.app->scan().pages[0].id == ids[1]);
+  CHECK(f.app->scan().pages[1].id != ids[0]);  // a new page in the same place
+  CHECK(f.app->scan().selected == 1);
+  f.Do(intent::ScanDone{});
+  REQUIRE(f.PumpUntil([&] { return f.app->screen() == ScreenId::kDocuments; }));
+  REQUIRE(f.app->digitised("identity_paper") != nullptr);
+  CHECK(f.app->digitised("identity_paper")->pages.size() == 2);
+  // Opened again and cancelled: what this visit scanned is dropped, the paper stays as it was.
+  f.Do(intent::ScanOpen{.document_id = "identity_paper"});
+  CHECK(f.app->scan().pages.size() == 2);
+  f.Scan(false);
+  CHECK(f.app->scan().pages.size() == 3);
+  f.Do(intent::ScanCancel{});
+  CHECK(f.app->screen() == ScreenId::kDocuments);
+  CHECK(f.app->digitised("identity_paper")->pages.size() == 2);
+  CHECK(f.app->scan().pages.empty());
+  // The session ends: nothing scanned is left.
+  f.Do(intent::StartOver{});
+  CHECK(f.app->digitised("identity_paper") == nullptr);
+  CHECK(f.app->BuildDossierBody()["documents"].empty());
+}
+
+TEST_CASE("scan screen: the pages per paper are bounded with a calm message") {
+  Fixture f(3);
+  f.ToDocuments();
+  f.Do(intent::ScanOpen{.document_id = "contract"});
+  f.Scan(true);  // the feeder holds 10; the paper takes 3
+  CHECK(f.app->scan().pages.size() == 3);
+  f.Do(intent::ScanStart{.feeder = false});
+  CHECK(f.app->scan().scan_request == 0);
+  CHECK(f.app->scan().message_key == "scan.max_pages");
+  CHECK(f.app->scan().pages.size() == 3);
+}
+
+TEST_CASE("no scanner answering: the documents screen offers no scan and the kiosk works without") {
+  test::SaneTestBackend sane;
+  if (!sane.ready()) MCK_CANNOT_RUN("needs SANE's test backend (libsane1) and /etc/sane.d/test.conf");
+  uitest::AppDriver d;
+  const auto dir = uitest::MakeTempDir("mck-noscan");
+  ManualClock clock{std::chrono::system_clock::now()};
+  KioskConfig config;
+  uitest::SetTestConfig(config, dir);
+  config.printer = "none";
+  const StoreOptions so = uitest::TestStoreOptions(config, clock);
+  auto store = uitest::OpenTestStore(so);
+  Strings strings;
+  uitest::LoadTestStrings(strings);
+  SaneScanServiceOptions o;
+  o.device = "test:99";  // no such device
+  auto scanner = std::make_unique<SaneScanService>(o, d.events);
+  AppDeps deps = uitest::TestAppDeps(config, *store, clock, strings, d.events, so);
+  deps.scanner = scanner.get();
+  d.StartApp(deps);
+  REQUIRE(d.events.Wait(std::chrono::seconds(10)));
+  d.Pump();
+  CHECK_FALSE(d.app->has_scanner());
+  d.Do(intent::Start{});
+  d.Go(ScreenId::kProcedure);
+  d.Do(intent::ChooseProcedure{.code = "2.000913"});
+  d.Do(intent::BeforeStartDone{});
+  d.Type("fields.copies", InputKind::kDigits, "1");
+  d.Do(intent::FormDone{});
+  REQUIRE(d.app->screen() == ScreenId::kDocuments);
+  d.Do(intent::ScanOpen{.document_id = "contract"});
+  CHECK(d.app->screen() == ScreenId::kDocuments);
+  d.app.reset();
+  scanner.reset();
+  store.reset();
+  std::filesystem::remove_all(dir);
+}
