@@ -80,7 +80,7 @@ TEST_CASE("a decision's scanned paper is stored with it as a sealed attachment o
   CHECK(store.dossiers().Get(s.client_id)->body["attachments"].empty());
 }
 
-TEST_CASE("portal-sim answers 428 to a decision whose scan is not uploaded; the syncer uploads it and posts once") {
+TEST_CASE("portal-sim answers 428 to a decision whose scan is not uploaded, and the syncer uploads it and posts once") {
   Setup s;
   auto syncer = s.kiosk.OpenSyncer(s.kiosk.sync_options());
   REQUIRE(syncer->RunOnce()->accepted == 1);  // the dossier reaches the portal first

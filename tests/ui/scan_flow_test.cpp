@@ -220,7 +220,7 @@ TEST_CASE("no scanner answering: the documents screen offers no scan and the kio
 // The officer's scan at the counter (docs/scanning.md "At the counter"): the same screen from the
 // staff dossier, kept with the open dossier in memory only, gone when the officer leaves it or
 // staff mode locks, and stored with the accept (the decision's documents_received[i].digitised).
-TEST_CASE("counter scan: the officer scans a paper of the open dossier; leaving or locking drops it, the accept stores it") {
+TEST_CASE("counter scan: the officer scans a paper of the open dossier, leaving or locking drops it, the accept stores it") {
   Fixture f;
   {
     StaffAuth auth(*f.store, f.clock, PinPolicy{});
