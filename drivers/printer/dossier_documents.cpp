@@ -31,7 +31,8 @@ std::string DocumentName(const Procedure& p, const std::string& id) {
   return id;
 }
 
-// Pages of a paper scanned at the kiosk (documents[i].digitised, docs/scanning.md); 0: not digitised.
+// Pages of a paper scanned at the kiosk (documents[i].digitised, docs/scanning.md) or at the
+// counter (a decision's documents_received[i].digitised); 0: not digitised.
 int DigitisedPages(const json& doc) {
   if (!doc.is_object()) return 0;
   auto g = doc.find("digitised");
@@ -113,8 +114,10 @@ Result<OfficialReceipt> OfficialReceiptFromDossier(const DossierRecord& d, const
   if (auto it = d.body.find("documents_received"); it != d.body.end() && it->is_array()) {
     for (const auto& doc : *it) {
       if (!doc.is_object()) continue;
+      // Digitised at the counter (the decision's own documents_received[i].digitised), else at the kiosk.
+      const int counter_pages = DigitisedPages(doc);
       ReceivedDocument rd{DocumentName(p, Str(doc, "id")), FormName(Str(doc, "form")), 1,
-                          DigitisedPages(d.body, Str(doc, "id"))};
+                          counter_pages ? counter_pages : DigitisedPages(d.body, Str(doc, "id"))};
       if (doc.contains("count") && doc["count"].is_number_integer()) rd.count = doc["count"].get<int>();
       r.documents.push_back(std::move(rd));
     }

@@ -223,7 +223,15 @@ class App {
   void On(const intent::ScanDone&);
   void On(const intent::ScanCancel&);
   void OnScanEvent(const UiEvent& e);  // ScannerFound, ScanProgress, ScanFinished, ScanBound
-  void LeaveScan();                    // the working pages wiped, back to the documents
+  void LeaveScan();                    // the working pages wiped, back to where the scan began
+  // The scan screen on `document_id`, its earlier scan (if any) in `papers` to edit; `counter`: the
+  // officer's (papers = the open staff dossier's scans), else the citizen's.
+  void OpenScan(const std::string& document_id, const std::string& name, bool counter,
+                const std::map<std::string, DigitisedPaper>& papers);
+  // Where the scan screen keeps a finished paper: the session's (citizen) or the open staff
+  // dossier's (counter); null when that dossier was closed meanwhile.
+  std::map<std::string, DigitisedPaper>* ScanPapers();
+  const std::map<std::string, DigitisedPaper>* ScanPapers() const;
   std::vector<NewAttachment> ScanAttachments() const;  // one PDF per scanned paper, for Submit
   void On(const intent::IdentifyTyped&);
   void On(const intent::IdentifyNoCard&);
@@ -259,6 +267,7 @@ class App {
   void On(const intent::StaffDismissHelp&);
   void On(const intent::StaffTogglePaper&);
   void On(const intent::StaffPaperForm&);
+  void On(const intent::StaffScanOpen&);
   void On(const intent::StaffDecide&);
   void On(const intent::StaffRequeue&);
   void On(const intent::StaffPrintOfficial&);

@@ -2,7 +2,9 @@
 // procedure, page by page, on the scanner service's worker (scan_service.h); the pages show as
 // previews and can be scanned again, deleted and moved; "Xong" binds them into one PDF on the
 // same worker and the paper is kept, in memory only, until the dossier is submitted (each paper
-// an attachment "<document id>.pdf") or the session is wiped.
+// an attachment "<document id>.pdf") or the session is wiped. The officer uses the same screen
+// from the staff dossier (docs/scanning.md "At the counter"): the paper is then kept with the open
+// dossier until the decision stores it.
 #include <algorithm>
 #include <iostream>
 
@@ -29,25 +31,44 @@ const DigitisedPaper* App::digitised(const std::string& document_id) const {
   return it == citizen_.session.digitised.end() ? nullptr : &it->second;
 }
 
+std::map<std::string, DigitisedPaper>* App::ScanPapers() {
+  if (!citizen_.scan.counter) return &citizen_.session.digitised;
+  return desk_.dossier ? &desk_.dossier->scans : nullptr;
+}
+
+const std::map<std::string, DigitisedPaper>* App::ScanPapers() const {
+  if (!citizen_.scan.counter) return &citizen_.session.digitised;
+  return desk_.dossier ? &desk_.dossier->scans : nullptr;
+}
+
 size_t App::ScannedBytes() const {
   size_t n = 0;
-  for (const auto& [id, paper] : citizen_.session.digitised) {
-    if (id != citizen_.scan.document_id) n += paper.pdf.size();
+  if (const auto* papers = ScanPapers()) {
+    for (const auto& [id, paper] : *papers) {
+      if (id != citizen_.scan.document_id) n += paper.pdf.size();
+    }
   }
   for (const auto& p : citizen_.scan.pages) n += p.jpeg.size();
   return n;
 }
 
+void App::OpenScan(const std::string& document_id, const std::string& name, bool counter,
+                   const std::map<std::string, DigitisedPaper>& papers) {
+  citizen_.scan = ScanDesk{};
+  citizen_.scan.document_id = document_id;
+  citizen_.scan.paper_name = name;
+  citizen_.scan.counter = counter;
+  if (auto it = papers.find(document_id); it != papers.end()) citizen_.scan.pages = it->second.pages;  // to edit
+  citizen_.scan.selected = citizen_.scan.pages.empty() ? -1 : 0;
+  Go(ScreenId::kScan);
+}
+
 void App::On(const intent::ScanOpen& in) {
   const Procedure* p = procedure();
   if (!has_scanner() || !p || citizen_.screen != ScreenId::kDocuments) return;
-  if (std::none_of(p->documents.begin(), p->documents.end(), [&](const auto& d) { return d.id == in.document_id; }))
-    return;
-  citizen_.scan = ScanDesk{};
-  citizen_.scan.document_id = in.document_id;
-  if (const DigitisedPaper* paper = digitised(in.document_id)) citizen_.scan.pages = paper->pages;  // to edit
-  citizen_.scan.selected = citizen_.scan.pages.empty() ? -1 : 0;
-  Go(ScreenId::kScan);
+  for (const auto& d : p->documents) {
+    if (d.id == in.document_id) return OpenScan(d.id, d.name, /*counter=*/false, citizen_.session.digitised);
+  }
 }
 
 void App::On(const intent::ScanStart& in) {
@@ -114,10 +135,11 @@ void App::On(const intent::ScanDone&) {
   if (citizen_.screen != ScreenId::kScan || s.busy()) return;
   if (s.pages.empty()) {
     // Every page deleted: the paper is no longer scanned.
-    auto it = citizen_.session.digitised.find(s.document_id);
-    if (it != citizen_.session.digitised.end()) {
-      WipePaper(it->second);
-      citizen_.session.digitised.erase(it);
+    if (auto* papers = ScanPapers()) {
+      if (auto it = papers->find(s.document_id); it != papers->end()) {
+        WipePaper(it->second);
+        papers->erase(it);
+      }
     }
     return LeaveScan();
   }
@@ -132,13 +154,14 @@ void App::On(const intent::ScanCancel&) {
 void App::LeaveScan() {
   if (citizen_.scan.scan_request != 0 && deps_.scanner) deps_.scanner->Cancel();
   WipePages(citizen_.scan.pages);
+  const bool counter = citizen_.scan.counter;
   citizen_.scan = ScanDesk{};
   if (citizen_.screen != ScreenId::kScan) return;
   if (!citizen_.history.empty()) {
     citizen_.screen = citizen_.history.back();
     citizen_.history.pop_back();
   } else {
-    citizen_.screen = ScreenId::kDocuments;
+    citizen_.screen = counter ? ScreenId::kStaffDossier : ScreenId::kDocuments;
   }
   citizen_.notice.clear();
 }
@@ -190,12 +213,17 @@ void App::OnScanEvent(const UiEvent& event) {
       s.message_key = "scan.bind_failed";
       return;
     }
-    DigitisedPaper& paper = citizen_.session.digitised[s.document_id];
+    auto* papers = ScanPapers();
+    if (!papers) return LeaveScan();  // the staff dossier was closed meanwhile: nothing kept
+    DigitisedPaper& paper = (*papers)[s.document_id];
     WipePaper(paper);
     paper.pages = std::move(s.pages);
     s.pages.clear();
     paper.pdf = b->pdf;
     paper.sha256 = Sha256Hex(paper.pdf);
+    if (s.counter) {  // scanned at the counter: the paper is there
+      for (auto& p : desk_.dossier->papers) p.received = p.received || p.id == s.document_id;
+    }
     LeaveScan();
   }
 }

@@ -145,7 +145,18 @@ namespace {
 void WipeView(StaffDossierView& v) {
   for (auto& [k, value] : v.applicant) SecureWipe(value);
   for (auto& [k, value] : v.fields) SecureWipe(value);
+  for (auto& [id, paper] : v.scans) WipePaper(paper);  // the counter's scans: memory only
   v = StaffDossierView{};
+}
+
+// The pages of a digitised paper (a dossier's documents[i] or a decision's documents_received[i]:
+// its "digitised" {sha256, pages}); 0 when it is not digitised. Checked reads, never a throw.
+int DigitisedPagesOf(const json& doc) {
+  if (!doc.is_object()) return 0;
+  const auto g = doc.find("digitised");
+  if (g == doc.end() || !g->is_object()) return 0;
+  const auto pages = g->find("pages");
+  return pages != g->end() && pages->is_number_integer() ? std::clamp(pages->get<int>(), 0, 1000) : 0;
 }
 
 std::string JsonText(const json& v) {
@@ -208,13 +219,15 @@ void App::On(const intent::StaffOpenDossier& in) {
       }
     }
     std::map<std::string, bool> brought;
+    std::map<std::string, int> kiosk_pages;  // digitised by the citizen at the kiosk
     if (rec->body.contains("documents") && rec->body["documents"].is_array()) {
       for (const auto& d : rec->body["documents"]) {
         // Checked reads: a stored body is ours, but a bad value must not throw on the UI thread.
         if (!d.is_object()) continue;
         const auto presented = d.find("presented_at_counter");
-        brought[JsonObjectReader(d, "document").StringOr("id")] =
-            presented != d.end() && presented->is_boolean() && presented->get<bool>();
+        const std::string id = JsonObjectReader(d, "document").StringOr("id");
+        brought[id] = presented != d.end() && presented->is_boolean() && presented->get<bool>();
+        kiosk_pages[id] = DigitisedPagesOf(d);
       }
     }
     if (p) {
@@ -225,6 +238,7 @@ void App::On(const intent::StaffOpenDossier& in) {
         paper.required = d.required;
         paper.brought = brought[d.id];
         paper.received = paper.brought;
+        paper.kiosk_pages = kiosk_pages[d.id];
         v.papers.push_back(std::move(paper));
       }
     }
@@ -262,6 +276,15 @@ void App::On(const intent::StaffOpenDossier& in) {
   if (auto decisions = deps_.store->decisions().For(*rec); decisions.ok()) {
     for (const auto& d : *decisions) {
       v.decisions.push_back({d.decision, d.state, d.decided_at});
+      // Papers an earlier decision digitised at the counter (a supplement request's scans).
+      const auto received = d.body.find("documents_received");
+      if (received == d.body.end() || !received->is_array()) continue;
+      for (const auto& doc : *received) {
+        const std::string id = JsonObjectReader(doc, "document").StringOr("id");
+        for (auto& paper : v.papers) {
+          if (paper.id == id && DigitisedPagesOf(doc) > 0) paper.counter_pages = DigitisedPagesOf(doc);
+        }
+      }
     }
   }
   desk_.dossier = std::move(v);
@@ -344,6 +367,19 @@ void App::On(const intent::StaffPaperForm& in) {
   }
 }
 
+void App::On(const intent::StaffScanOpen& in) {
+  // A paper not yet digitised, before the decision: the counter's scan of it (app_scan.cpp).
+  if (!desk_.dossier || !has_scanner() || desk_.dossier->purged || !desk_.dossier->decided.empty() ||
+      !desk_.dossier->deciding.empty()) {
+    return;
+  }
+  for (const auto& p : desk_.dossier->papers) {
+    if (p.id == in.document_id && p.kiosk_pages == 0 && p.counter_pages == 0) {
+      return OpenScan(p.id, p.name, /*counter=*/true, desk_.dossier->scans);
+    }
+  }
+}
+
 void App::On(const intent::StaffDecide& in) {
   if (!desk_.dossier || !desk_.dossier->decided.empty() || !desk_.dossier->deciding.empty() || desk_.dossier->purged) {
     return;
@@ -356,7 +392,18 @@ void App::On(const intent::StaffDecide& in) {
   d.reason = Value("staff.reason");
   for (const auto& p : v.papers) {
     if (p.received) {
-      d.received.push_back({p.id, p.form, 1});
+      ReceivedPaper paper;
+      paper.id = p.id;
+      paper.form = p.form;
+      // Scanned at the counter: the PDF goes with the decision (not with a refusal: the papers
+      // are handed back), stored as the dossier's attachment "<document id>.pdf".
+      const auto scan = v.scans.find(p.id);
+      if (scan != v.scans.end() && in.decision != "refuse") {
+        paper.digitised_sha256 = scan->second.sha256;
+        paper.digitised_pages = static_cast<int>(scan->second.pages.size());
+        d.attachments.push_back({p.id + ".pdf", "application/pdf", scan->second.pdf});
+      }
+      d.received.push_back(std::move(paper));
     } else if (p.required && in.decision == "request_supplement") {
       d.supplement.push_back(p.name);
     }
@@ -390,6 +437,14 @@ void App::OnDecisionRecorded(DecisionRecorded e) {
   }
   v.decided = word;
   v.decisions.push_back({word, "queued", recorded->decided_at});
+  // The counter's scans are stored with the decision (not a refusal's): no copy stays in memory.
+  for (auto& paper : v.papers) {
+    auto scan = v.scans.find(paper.id);
+    if (scan == v.scans.end()) continue;
+    if (word != "refuse" && paper.received) paper.counter_pages = static_cast<int>(scan->second.pages.size());
+    WipePaper(scan->second);
+    v.scans.erase(scan);
+  }
   if (deps_.outbox_changed) deps_.outbox_changed();
   desk_.view.message_arg = v.provisional_code;
   desk_.view.message_key = word == "accept"   ? "staff.decided_accept"

@@ -86,6 +86,7 @@ uint64_t CoreWorker::Decide(std::string client_id, CounterDecision decision) {
           core::CounterDecisions(*store, catalog_, *options_.config, *options_.clock).Record(client_id, decision);
     }
     SecureWipe(decision.reason);
+    for (auto& a : decision.attachments) SecureWipe(a.data);  // the counter's scans: stored now, or not
     events_.Push(std::move(done));
   });
 }

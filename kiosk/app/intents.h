@@ -170,6 +170,10 @@ struct StaffPaperForm {  // next form: original, certified copy, copy
   static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
   std::string document_id;
 };
+struct StaffScanOpen {  // "Quét" beside a paper: the scan screen, for the counter's scan of it
+  static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
+  std::string document_id;
+};
 struct StaffDecide {  // accept | request_supplement | refuse
   static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
   std::string decision;
@@ -235,7 +239,7 @@ using Intent =
                  intent::SetLanguage, intent::ToggleLargeText, intent::ToggleContrast, intent::ToggleInputMethod,
                  intent::Listen, intent::VoiceOff, intent::ReadBack, intent::AskHelp, intent::StaffUnlock,
                  intent::CallNext, intent::StaffReprintReceipt, intent::StaffReprintTicket, intent::StaffOpenDossier,
-                 intent::StaffSyncNow, intent::StaffDismissHelp, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffDecide,
+                 intent::StaffSyncNow, intent::StaffDismissHelp, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffScanOpen, intent::StaffDecide,
                  intent::StaffRequeue, intent::StaffPrintOfficial, intent::StaffPrintFeeReceipt, intent::TechUnlock, intent::TechOpen,
                  intent::TechStep, intent::TechChooseCa, intent::TechProvision, intent::TechPrintTest,
                  intent::TechRenew, intent::TechAskStop, intent::TechSpeech, intent::TechConfirmStop>;

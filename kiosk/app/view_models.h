@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -117,8 +118,13 @@ struct StaffDossierView {
     bool brought = false;   // the citizen ticked it at the kiosk
     bool received = false;  // the officer checked it at the counter
     std::string form = "original";
+    int kiosk_pages = 0;    // digitised by the citizen at the kiosk (documents[i].digitised)
+    int counter_pages = 0;  // digitised at the counter by an earlier decision, or this visit's once recorded
   };
   std::vector<Paper> papers;
+  // Papers scanned at the counter on this visit, by document id: memory only, wiped when the
+  // dossier is closed (left, signed out, timed out) and once the decision that carries them is stored.
+  std::map<std::string, DigitisedPaper> scans;
   struct Decided {
     std::string decision, state, decided_at;  // accept, sent, RFC 3339
   };
@@ -141,6 +147,8 @@ struct StaffDossierView {
 // Personal data: wiped with the session, and when the screen is left.
 struct ScanDesk {
   std::string document_id;         // the paper ("" = not scanning)
+  std::string paper_name;          // its name in the procedure ("Quét: <paper>")
+  bool counter = false;            // the officer's scan (staff dossier), not the citizen's
   std::vector<ScannedPage> pages;  // the working copy: "Xong" keeps it, "Huỷ" drops it
   int selected = -1;               // the page shown large
   uint64_t scan_request = 0;       // a scan running: "Đang quét trang N…"

@@ -17,7 +17,7 @@ Result<RecordedDecision> CounterDecisions::Record(const std::string& dossier_key
   // The portal knows the dossier by its official code once it has one, else by the client id.
   out.ref = rec->dossier_code.value_or(rec->client_id);
   out.provisional_code = rec->provisional_code;
-  auto key = store_.decisions().Submit(out.ref, *body);
+  auto key = store_.decisions().Submit(out.ref, *body, d.attachments);
   if (!key.ok()) return key.status();
   out.idempotency_key = *key;
   out.decided_at = FormatRfc3339Vietnam(clock_.Now());

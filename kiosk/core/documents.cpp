@@ -1,5 +1,7 @@
 #include "kiosk/core/documents.h"
 
+#include <map>
+
 #include "drivers/printer/dossier_documents.h"
 #include "offline/domain/ids.h"
 
@@ -65,9 +67,26 @@ Result<printer::OfficialReceipt> DossierDocuments::Official(const std::string& k
     WipeBody(rec->body);
     return decisions.status();
   }
+  // Papers scanned at the counter by any decision (a supplement request's scans count when the
+  // dossier is accepted later): marked on the accept's list too.
+  std::map<std::string, nlohmann::json> scanned;
+  for (const auto& d : *decisions) {
+    const auto list = d.body.find("documents_received");
+    if (list == d.body.end() || !list->is_array()) continue;
+    for (const auto& doc : *list) {
+      if (doc.is_object() && doc.contains("digitised") && doc.value("id", nlohmann::json()).is_string())
+        scanned[doc["id"].get<std::string>()] = doc["digitised"];
+    }
+  }
   for (const auto& d : *decisions) {
     if (d.decision != "accept" || d.body.value("purged", false) || !rec->body.is_object()) continue;
-    if (d.body.contains("documents_received")) rec->body["documents_received"] = d.body["documents_received"];
+    if (d.body.contains("documents_received") && d.body["documents_received"].is_array()) {
+      rec->body["documents_received"] = d.body["documents_received"];
+      for (auto& doc : rec->body["documents_received"]) {
+        if (!doc.is_object() || doc.contains("digitised") || !doc.value("id", nlohmann::json()).is_string()) continue;
+        if (auto it = scanned.find(doc["id"].get<std::string>()); it != scanned.end()) doc["digitised"] = it->second;
+      }
+    }
     pc.officer_name = d.body.value("officer", "");
     pc.received_at = d.decided_at;
   }

@@ -65,6 +65,9 @@ Result<nlohmann::json> BuildDecisionBody(const CounterDecision& d, const Procedu
     }
     seen.push_back(p.id);
     received.push_back({{"id", p.id}, {"form", p.form}, {"count", p.count}});
+    if (!p.digitised_sha256.empty()) {
+      received.back()["digitised"] = {{"sha256", p.digitised_sha256}, {"pages", p.digitised_pages}};
+    }
   }
   nlohmann::json supplement = nlohmann::json::array();
   for (const auto& s : d.supplement) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "offline/domain/catalog.h"
+#include "offline/domain/dossier.h"
 #include "offline/domain/status.h"
 
 namespace mck {
@@ -18,6 +19,10 @@ struct ReceivedPaper {
   std::string id;                 // the procedure's document id ("birth_certificate")
   std::string form = "original";  // original | certified_copy | copy
   int count = 1;
+  // Scanned at the counter (docs/scanning.md "At the counter"): the SHA-256 (hex) of its PDF, one
+  // of the decision's attachments, and its pages; empty: not scanned there.
+  std::string digitised_sha256;
+  int digitised_pages = 0;
 };
 
 struct CounterDecision {
@@ -26,6 +31,9 @@ struct CounterDecision {
   std::vector<ReceivedPaper> received;  // papers checked at the counter (accept)
   std::string reason;                   // required unless accept
   std::vector<std::string> supplement;  // what to bring (request_supplement)
+  // The PDFs of the papers scanned at the counter, stored as attachments of the dossier with the
+  // decision (DecisionStore::Submit); personal data, wiped by whoever holds the decision.
+  std::vector<NewAttachment> attachments;
 };
 
 // The portal's decision body, NFC and trimmed; `decided_at` is left to the store. Every problem

@@ -21,14 +21,14 @@ Status Bad(const std::string& path, const std::string& en, const std::string& vi
 
 }  // namespace
 
-Result<int> CountDigitisedDocuments(const json& body, const std::vector<std::string>& shas) {
-  if (!body.is_object() || !body.contains("documents") || !body["documents"].is_array()) return 0;
-  const json& docs = body["documents"];
+Result<int> CountDigitisedDocuments(const json& body, const std::vector<std::string>& shas, const std::string& list) {
+  if (!body.is_object() || !body.contains(list) || !body[list].is_array()) return 0;
+  const json& docs = body[list];
   int count = 0;
   for (size_t i = 0; i < docs.size(); ++i) {
     const json& d = docs[i];
     if (!d.is_object() || !d.contains("digitised")) continue;
-    const std::string path = "documents[" + std::to_string(i) + "].digitised";
+    const std::string path = list + "[" + std::to_string(i) + "].digitised";
     const json& g = d["digitised"];
     if (!g.is_object()) return Bad(path, "must be an object {sha256, pages}", "phải có mã SHA-256 và số trang");
     if (!g.contains("sha256") || !LowerHex64(g["sha256"]))

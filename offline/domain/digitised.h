@@ -20,8 +20,10 @@ namespace mck {
 // How many of body["documents"] carry a valid "digitised" object. kInvalidArgument (with a
 // Vietnamese message and the document's path, never its content) when one is malformed (not an
 // object, sha256 not 64 lowercase hex, pages not a whole number 1..1000) or names a sha256 that is
-// not in `attachment_sha256s`. A body without documents counts 0.
-Result<int> CountDigitisedDocuments(const nlohmann::json& body, const std::vector<std::string>& attachment_sha256s);
+// not in `attachment_sha256s`. A body without documents counts 0. `list` names the array: a
+// dossier's "documents", or a counter decision's "documents_received" (the officer's scans).
+Result<int> CountDigitisedDocuments(const nlohmann::json& body, const std::vector<std::string>& attachment_sha256s,
+                                    const std::string& list = "documents");
 
 // The same for a stored body, whose "attachments" hold the stored sha256s (DossierStore::Submit
 // writes them): used by the upgrade to schema 4 for the bodies still there.

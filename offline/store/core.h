@@ -75,6 +75,10 @@ Result<int> NextInSequence(Db& db, const std::string& scope, const std::string& 
 Status InsertOutbox(Db& db, OutboxKind kind, const std::string& ref, const std::string& idempotency_key,
                     int64_t due_unix);
 Result<std::string> ProvisionalCodeOf(Db& db, const std::string& client_id);
+// Stores attachment `a` (content-addressed by `sha`, `sealed` its bytes sealed with AttachmentAd)
+// and links it to the dossier at `position`. REQUIRES: a write transaction is open on db.
+Status InsertAttachment(Db& db, int64_t dossier_id, size_t position, const std::string& sha, const NewAttachment& a,
+                        const std::string& sealed, const std::string& at);
 // One value of a one-row, one-column query (count(*), min(...)); nullopt when it is NULL.
 Result<std::optional<int64_t>> QueryInt(Db& db, const std::string& sql);
 

@@ -1,5 +1,6 @@
 #include "offline/store/counter_records.h"
 
+#include "offline/domain/digitised.h"
 #include "offline/domain/ids.h"
 #include "offline/store/audit.h"
 #include "offline/store/core.h"
@@ -8,7 +9,8 @@ namespace mck {
 
 using nlohmann::json;
 
-Result<std::string> DecisionStore::Submit(const std::string& dossier_ref, const json& decision) {
+Result<std::string> DecisionStore::Submit(const std::string& dossier_ref, const json& decision,
+                                          const std::vector<NewAttachment>& attachments) {
   const std::string word = decision.is_object() ? decision.value("decision", "") : "";
   if (word != "accept" && word != "request_supplement" && word != "refuse") {
     return Status::Error(Code::kInvalidArgument, "decision must be accept, request_supplement or refuse",
@@ -26,8 +28,48 @@ Result<std::string> DecisionStore::Submit(const std::string& dossier_ref, const 
   const TimePoint now = core_.Now();
   json body = decision;
   if (!body.contains("decided_at")) body["decided_at"] = FormatRfc3339Vietnam(now);
+  // The papers scanned at the counter: listed like a dossier's attachments, and every
+  // documents_received[i].digitised must be one of them (checked before anything is stored).
+  std::vector<std::string> shas, sealed_data;
+  if (!attachments.empty()) {
+    json atts = json::array();
+    for (const auto& a : attachments) {
+      shas.push_back(Sha256Hex(a.data));
+      atts.push_back({{"sha256", shas.back()},
+                      {"name", a.name},
+                      {"media_type", a.media_type},
+                      {"size", static_cast<int64_t>(a.data.size())}});
+      sealed_data.push_back(core_.sealer->Seal(a.data, AttachmentAd(shas.back())));
+    }
+    body["attachments"] = atts;
+  }
+  auto digitised = CountDigitisedDocuments(body, shas, "documents_received");
+  if (!digitised.ok()) return digitised.status();
   const std::string sealed = core_.sealer->Seal(body.dump(), DecisionAd(key));
   return WithTransaction(db, [&]() -> Result<std::string> {
+    if (!attachments.empty()) {
+      auto d = db.Prepare(
+          "SELECT id, (SELECT coalesce(max(position) + 1, 0) FROM dossier_attachments WHERE dossier_id = dossiers.id) "
+          "FROM dossiers WHERE client_id = ?1 OR provisional_code = ?1 OR dossier_code = ?1");
+      if (!d.ok()) return d.status();
+      d->Bind(1, dossier_ref);
+      Status st;
+      if (!d->Step(&st)) {
+        MCK_RETURN_IF_ERROR(st);
+        return Status::Error(Code::kNotFound, "no dossier on this kiosk for the decision's scanned papers",
+                             "Không thấy hồ sơ trên kiosk này để lưu giấy tờ đã quét");
+      }
+      const int64_t dossier_id = d->Int(0), first = d->Int(1);
+      const std::string at = body.value("decided_at", "");
+      for (size_t i = 0; i < attachments.size(); ++i) {
+        MCK_RETURN_IF_ERROR(InsertAttachment(db, dossier_id, static_cast<size_t>(first) + i, shas[i], attachments[i],
+                                             sealed_data[i], at));
+      }
+      auto up = db.Prepare("UPDATE dossiers SET digitised_documents = digitised_documents + ? WHERE id = ?");
+      if (!up.ok()) return up.status();
+      up->Bind(1, static_cast<int64_t>(*digitised)).Bind(2, dossier_id);
+      MCK_RETURN_IF_ERROR(up->Run());
+    }
     auto ins = db.Prepare(
         "INSERT INTO decisions(idempotency_key, dossier_ref, decision, body_sealed, decided_at, state) "
         "VALUES(?,?,?,?,?,'queued')");
@@ -37,7 +79,8 @@ Result<std::string> DecisionStore::Submit(const std::string& dossier_ref, const 
     MCK_RETURN_IF_ERROR(ins->Run());
     MCK_RETURN_IF_ERROR(InsertOutbox(db, OutboxKind::kDecision, dossier_ref, key, UnixSeconds(now)));
     MCK_RETURN_IF_ERROR(
-        AppendAudit(db, FormatRfc3339Vietnam(now), "staff", "decision.submitted", dossier_ref, "decision=" + word));
+        AppendAudit(db, FormatRfc3339Vietnam(now), "staff", "decision.submitted", dossier_ref,
+                    "decision=" + word + (attachments.empty() ? "" : " attachments=" + std::to_string(attachments.size()))));
     return key;
   });
 }

@@ -26,7 +26,14 @@ class DecisionStore : public StorePart {
   // Returns the idempotency key. The audit row holds only the decision word.
   // kInvalidArgument: an unknown decision word, no reason for a refusal or a supplement request,
   // or no dossier.
-  Result<std::string> Submit(const std::string& dossier_ref, const nlohmann::json& decision);
+  // `attachments`: the papers scanned at the counter (docs/scanning.md "At the counter"). Each is
+  // stored sealed and content-addressed as an attachment of the dossier (found by any of its codes
+  // on this kiosk, else kNotFound) in the decision's transaction; the body gets their list
+  // `attachments` [{sha256, name, media_type, size}], and its documents_received[i].digitised must
+  // name one of them (kInvalidArgument, nothing stored). The dossier's digitised_documents grows by
+  // the papers digitised.
+  Result<std::string> Submit(const std::string& dossier_ref, const nlohmann::json& decision,
+                             const std::vector<NewAttachment>& attachments = {});
   // The decisions taken on a dossier (by any of its codes), oldest first, bodies opened: for
   // staff and for the Mẫu 01 receipt (documents received, officer).
   Result<std::vector<StoredDecision>> For(const DossierSummary& dossier);

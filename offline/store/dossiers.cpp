@@ -46,6 +46,17 @@ DossierSummary ReadSummary(const Stmt& s, const Sealer& sealer) {
   return d;
 }
 
+// The stored reasons, parsed within limits (an older row holds what the portal sent, unchecked):
+// null when unreadable.
+json AttentionDetails(const std::string& text) {
+  JsonLimits limits;
+  limits.max_bytes = text.size();
+  auto doc = ParseJsonChecked(text, limits, "attention details");
+  return doc.ok() ? std::move(doc.value()) : json();
+}
+
+}  // namespace
+
 Status InsertAttachment(Db& db, int64_t dossier_id, size_t position, const std::string& sha, const NewAttachment& a,
                         const std::string& sealed, const std::string& at) {
   auto ins = db.Prepare(
@@ -60,17 +71,6 @@ Status InsertAttachment(Db& db, int64_t dossier_id, size_t position, const std::
   link->Bind(1, dossier_id).Bind(2, static_cast<int64_t>(position)).Bind(3, sha);
   return link->Run();
 }
-
-// The stored reasons, parsed within limits (an older row holds what the portal sent, unchecked):
-// null when unreadable.
-json AttentionDetails(const std::string& text) {
-  JsonLimits limits;
-  limits.max_bytes = text.size();
-  auto doc = ParseJsonChecked(text, limits, "attention details");
-  return doc.ok() ? std::move(doc.value()) : json();
-}
-
-}  // namespace
 
 Result<SubmittedDossier> DossierStore::Submit(const json& body_in, const std::vector<NewAttachment>& attachments,
                                               const std::string& catalog_version) {

@@ -226,6 +226,25 @@ Syncer::ItemResult Syncer::UploadAttachment(const AttachmentInfo& att, SteadyPoi
   return result;
 }
 
+Syncer::ItemResult Syncer::UploadMissing(const PortalReply& resp, const std::vector<AttachmentInfo>& atts,
+                                         SteadyPoint lease_end, SyncSummary& sum) {
+  const PortalError e = ReadPortalError(*resp);
+  bool any = false;
+  for (const auto& d : e.details) {
+    const std::string sha = JsonObjectReader(d, "detail").StringOr("sha256");
+    auto it = std::find_if(atts.begin(), atts.end(), [&](const AttachmentInfo& a) { return a.sha256 == sha; });
+    if (it == atts.end()) continue;
+    any = true;
+    ItemResult r = UploadAttachment(*it, lease_end, sum);
+    if (r.outcome != Outcome::kDone) return r;
+  }
+  if (any) return {};
+  return {Outcome::kPark,
+          Status::Error(Code::kRejected, "portal asks for attachments this item does not have",
+                        "Cổng dịch vụ công yêu cầu tệp đính kèm mà hồ sơ không có"),
+          std::nullopt};
+}
+
 Syncer::ItemResult Syncer::SendDossier(const OutboxItem& item, SteadyPoint lease_end, SyncSummary& sum) {
   auto body = store_->outbox().Body(item);
   if (!body.ok()) {
@@ -257,22 +276,8 @@ Syncer::ItemResult Syncer::SendDossier(const OutboxItem& item, SteadyPoint lease
       return {};
     }
     if (s == 428) {
-      const PortalError e = ReadPortalError(*resp);
-      bool any = false;
-      for (const auto& d : e.details) {
-        const std::string sha = JsonObjectReader(d, "detail").StringOr("sha256");
-        auto it = std::find_if(atts->begin(), atts->end(), [&](const AttachmentInfo& a) { return a.sha256 == sha; });
-        if (it == atts->end()) continue;
-        any = true;
-        ItemResult r = UploadAttachment(*it, lease_end, sum);
-        if (r.outcome != Outcome::kDone) return r;
-      }
-      if (!any) {
-        return {Outcome::kPark,
-                Status::Error(Code::kRejected, "portal asks for attachments this dossier does not have",
-                              "Cổng dịch vụ công yêu cầu tệp đính kèm mà hồ sơ không có"),
-                std::nullopt};
-      }
+      ItemResult r = UploadMissing(resp, *atts, lease_end, sum);
+      if (r.outcome != Outcome::kDone) return r;
       continue;
     }
     if (s >= 400 && s < 500 && s != 401 && s != 403 && s != 408 && s != 429) {
@@ -401,40 +406,63 @@ Syncer::ItemResult Syncer::SendSimple(const OutboxItem& item, SteadyPoint lease_
       (*body)["dossier_code"] = *rec->dossier_code;
     }
   }
+  // A decision's papers scanned at the counter (its `attachments`) are uploaded first, as a
+  // dossier's are; a 428 names any the portal still lacks.
+  std::vector<AttachmentInfo> atts;
+  if (item.kind == OutboxKind::kDecision && body->contains("attachments") && (*body)["attachments"].is_array()) {
+    for (const auto& a : (*body)["attachments"]) {
+      JsonObjectReader r(a, "attachment");
+      atts.push_back({r.StringOr("sha256"), a.is_object() ? a.value("size", int64_t{0}) : 0, r.StringOr("media_type")});
+    }
+  }
+  for (const auto& a : atts) {
+    ItemResult r = UploadAttachment(a, lease_end, sum);
+    if (r.outcome != Outcome::kDone) return r;
+  }
   const std::string path =
       item.kind == OutboxKind::kRating ? std::string("/api/v1/ratings") : "/api/v1/dossiers/" + item.ref + "/decisions";
-  auto resp = Send("POST", path, body->dump(),
-                   {{"Content-Type", "application/json"}, {"Idempotency-Key", item.idempotency_key}}, lease_end);
-  if (Reached(resp)) ++sum.sent;
-  if (!resp.ok()) return Classify(resp);
-  const long s = resp->status;
-  if (s == 200 || s == 201) {
-    Status st = store_->outbox().RecordDelivered(item);
-    if (!st.ok()) return {Outcome::kFatal, st, std::nullopt};
-    ++sum.delivered;
-    if (item.kind == OutboxKind::kDecision) {
-      // The portal's answer carries the dossier's new status; keep it for staff at once.
-      auto ans = ReadDecisionAnswer(resp->body);
-      auto rec = store_->dossiers().Get(item.ref);
-      if (!ans.ok()) {
-        // Delivered all the same; the status poll brings the dossier's status.
-        Emit({SyncEvent::Kind::kRetry, item.idempotency_key, ans.status().message_en(), {}, ans.status()});
-      } else if (rec.ok() && !ans->status.empty()) {
-        // Not fatal: the decision is delivered; the status poll brings the same status again.
-        if (Status st = store_->dossiers().UpdatePortalStatus(rec->client_id, ans->status, "",
-                                                              FormatRfc3339Vietnam(Now()), ans->appointment_date);
-            !st.ok()) {
-          Emit({SyncEvent::Kind::kRetry, item.idempotency_key, "status not kept: " + st.message_en(), {}, st});
+  const std::string payload = body->dump();
+  for (int round = 0; round < 3; ++round) {
+    auto resp = Send("POST", path, payload,
+                     {{"Content-Type", "application/json"}, {"Idempotency-Key", item.idempotency_key}}, lease_end);
+    if (Reached(resp)) ++sum.sent;
+    if (!resp.ok()) return Classify(resp);
+    const long s = resp->status;
+    if (s == 428 && !atts.empty()) {
+      ItemResult r = UploadMissing(resp, atts, lease_end, sum);
+      if (r.outcome != Outcome::kDone) return r;
+      continue;
+    }
+    if (s == 200 || s == 201) {
+      Status st = store_->outbox().RecordDelivered(item);
+      if (!st.ok()) return {Outcome::kFatal, st, std::nullopt};
+      ++sum.delivered;
+      if (item.kind == OutboxKind::kDecision) {
+        // The portal's answer carries the dossier's new status; keep it for staff at once.
+        auto ans = ReadDecisionAnswer(resp->body);
+        auto rec = store_->dossiers().Get(item.ref);
+        if (!ans.ok()) {
+          // Delivered all the same; the status poll brings the dossier's status.
+          Emit({SyncEvent::Kind::kRetry, item.idempotency_key, ans.status().message_en(), {}, ans.status()});
+        } else if (rec.ok() && !ans->status.empty()) {
+          // Not fatal: the decision is delivered; the status poll brings the same status again.
+          if (Status st = store_->dossiers().UpdatePortalStatus(rec->client_id, ans->status, "",
+                                                                FormatRfc3339Vietnam(Now()), ans->appointment_date);
+              !st.ok()) {
+            Emit({SyncEvent::Kind::kRetry, item.idempotency_key, "status not kept: " + st.message_en(), {}, st});
+          }
         }
       }
+      Emit({SyncEvent::Kind::kDelivered, item.idempotency_key, OutboxKindName(item.kind), {}, {}});
+      return {};
     }
-    Emit({SyncEvent::Kind::kDelivered, item.idempotency_key, OutboxKindName(item.kind), {}, {}});
-    return {};
+    if (s >= 400 && s < 500 && s != 401 && s != 403 && s != 408 && s != 429) {
+      return {Outcome::kPark, PortalErrorStatus(*resp, OutboxKindName(item.kind)), std::nullopt, ReasonsForStaff(*resp)};
+    }
+    return Classify(resp);
   }
-  if (s >= 400 && s < 500 && s != 401 && s != 403 && s != 408 && s != 429) {
-    return {Outcome::kPark, PortalErrorStatus(*resp, OutboxKindName(item.kind)), std::nullopt, ReasonsForStaff(*resp)};
-  }
-  return Classify(resp);
+  return {Outcome::kRetryItem, Status::Error(Code::kUnavailable, "portal still reports missing attachments"),
+          std::nullopt};
 }
 
 Syncer::ItemResult Syncer::SendItem(const OutboxItem& item, SteadyPoint lease_end, SyncSummary& sum) {

@@ -245,6 +245,10 @@ class Syncer {
   ItemResult SendSimple(const OutboxItem& item, std::chrono::steady_clock::time_point lease_end, SyncSummary& sum);
   ItemResult UploadAttachment(const AttachmentInfo& att, std::chrono::steady_clock::time_point lease_end,
                               SyncSummary& sum);
+  // After a 428 attachments_missing: uploads the ones of `atts` the portal names (kDone), or
+  // parks the item when it names none of them.
+  ItemResult UploadMissing(const PortalReply& resp, const std::vector<AttachmentInfo>& atts,
+                           std::chrono::steady_clock::time_point lease_end, SyncSummary& sum);
   ItemResult Classify(const PortalReply& resp);
   bool Reached(const PortalReply& resp) const;
   PortalReply Send(const std::string& method, const std::string& path, const std::string& body,

@@ -3,6 +3,8 @@
 //   POST /admin/faults               {"p500": 0.3, ...}: change fault injection (keys as in stats)
 //   POST /admin/tokens               {"token": "...", "commune_code"?, "commune_name"?}
 //   GET  /admin/dossiers             every dossier: code, client_id, kiosk, status, attachments, assurance
+//   GET  /admin/decisions            every counter decision: key, dossier_code, decision, the papers
+//                                    received (id, form, digitised) and its attachments' sha256
 //   GET  /admin/kiosks               enrolled kiosks and their last heartbeat
 //   GET  /admin/digitised            {"<kiosk id>": {"YYYY-MM-DD": dossiers with digitised papers}}
 //   GET  /admin/posts?endpoint=E     {"<Idempotency-Key>": POSTs received, ...}
@@ -109,6 +111,33 @@ void RegisterAdmin(httplib::Server& admin, Sim& sim) {
                      {"appointment_date", s->Text(5)},
                      {"attachments", shas},
                      {"assurance", ReceivedAssurance(body)}});
+    }
+    Reply(res, out);
+  });
+  admin.Get("/admin/decisions", [&](const Request&, Response& res) {
+    std::lock_guard<std::mutex> lock(sim.mu);
+    json out = json::array();
+    auto s = sim.db->Prepare("SELECT key, dossier_code, decision, body FROM decisions ORDER BY rowid");
+    mck::Status st;
+    while (s->Step(&st)) {
+      const json body = json::parse(s->Text(3), nullptr, false);
+      json shas = json::array(), received = json::array();
+      if (body.is_object()) {
+        for (const auto& a : body.value("attachments", json::array())) {
+          if (a.is_object()) shas.push_back(a.value("sha256", ""));
+        }
+        for (const auto& d : body.value("documents_received", json::array())) {
+          if (!d.is_object()) continue;
+          json paper = {{"id", d.value("id", "")}, {"form", d.value("form", "")}};
+          if (d.contains("digitised")) paper["digitised"] = d["digitised"];
+          received.push_back(paper);
+        }
+      }
+      out.push_back({{"key", s->Text(0)},
+                     {"dossier_code", s->Text(1)},
+                     {"decision", s->Text(2)},
+                     {"documents_received", received},
+                     {"attachments", shas}});
     }
     Reply(res, out);
   });

@@ -1,5 +1,6 @@
 // The kiosk gateway contract (portal-api.md) on the HTTPS listener, with fault injection.
 #include "offline/domain/clock.h"
+#include "offline/domain/digitised.h"
 #include "offline/domain/ids.h"
 #include "offline/domain/portal_status.h"
 #include "offline/domain/validation.h"
@@ -181,6 +182,23 @@ void GetProcedures(Sim& sim, const Request& req, Response& res) {
   Finish(req, res, *c);
 }
 
+// The attachments a dossier or a decision lists that have not arrived whole: 428's details.
+json MissingAttachments(Sim& sim, const json& body) {
+  json missing = json::array();
+  const json none = json::array();
+  const json& list = body.contains("attachments") && body["attachments"].is_array() ? body["attachments"] : none;
+  for (const auto& a : list) {
+    const std::string sha = a.is_object() ? a.value("sha256", "") : "";
+    auto s = sim.db->Prepare("SELECT length FROM attachments WHERE sha256 = ? AND complete = 1");
+    mck::Status st;
+    s->Bind(1, sha);
+    if (!s->Step(&st) || s->Int(0) != (a.is_object() ? a.value("size", int64_t{-1}) : -1)) {
+      missing.push_back({{"sha256", sha}, {"message", "attachment not uploaded"}});
+    }
+  }
+  return missing;
+}
+
 void PostDossier(Sim& sim, const Request& req, Response& res) {
   const int64_t started_ms = NowMs();
   auto c = Begin(sim, req, res, "dossiers");
@@ -220,16 +238,7 @@ void PostDossier(Sim& sim, const Request& req, Response& res) {
     return Finish(req, res, *c);
   }
   // Every attachment must have arrived whole.
-  json missing = json::array();
-  for (const auto& a : body.value("attachments", json::array())) {
-    const std::string sha = a.is_object() ? a.value("sha256", "") : "";
-    auto s = sim.db->Prepare("SELECT length FROM attachments WHERE sha256 = ? AND complete = 1");
-    mck::Status st;
-    s->Bind(1, sha);
-    if (!s->Step(&st) || s->Int(0) != (a.is_object() ? a.value("size", int64_t{-1}) : -1)) {
-      missing.push_back({{"sha256", sha}, {"message", "attachment not uploaded"}});
-    }
-  }
+  const json missing = MissingAttachments(sim, body);
   if (!missing.empty()) {
     sim.Count("dossiers.428");
     SendError(res, 428, "attachments_missing", "upload the listed attachments first", missing);
@@ -331,7 +340,22 @@ void PostDecision(Sim& sim, const Request& req, Response& res) {
     details.push_back({{"field", "reason"}, {"message", "Cần ghi lý do"}});
   }
   if (body.value("officer", "").empty()) details.push_back({{"field", "officer"}, {"message", "Thiếu mã cán bộ"}});
+  // Papers scanned at the counter: each documents_received[i].digitised names one of the
+  // decision's attachments (the same rule as a dossier's documents[i].digitised).
+  std::vector<std::string> shas;
+  if (body.contains("attachments") && body["attachments"].is_array()) {
+    for (const auto& a : body["attachments"]) shas.push_back(a.is_object() ? a.value("sha256", "") : "");
+  } else if (body.contains("attachments")) {
+    details.push_back({{"field", "attachments"}, {"message", "Danh sách tệp đính kèm không hợp lệ"}});
+  }
+  if (auto n = mck::CountDigitisedDocuments(body, shas, "documents_received"); !n.ok()) {
+    details.push_back({{"field", "documents_received"}, {"message", n.status().message_vi()}});
+  }
   if (!details.empty()) return SendError(res, 422, "validation_failed", "the decision is not valid", details);
+  if (const json missing = MissingAttachments(sim, body); !missing.empty()) {
+    sim.Count("decisions.428");
+    return SendError(res, 428, "attachments_missing", "upload the listed attachments first", missing);
+  }
   if (previous && *previous != decision) {
     return SendError(res, 409, "already_decided", "this dossier was already decided: " + *previous);
   }

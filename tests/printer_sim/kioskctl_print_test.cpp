@@ -373,3 +373,55 @@ TEST_CASE("Mẫu 01 from kioskctl lists the paper scanned at the kiosk, and a sc
   CAPTURE(text);
   CHECK(text.find(testing::NormaliseText("đã số hoá, 2 trang")) != std::string::npos);
 }
+
+// docs/scanning.md "At the counter": a paper the officer scanned is marked on Mẫu 01 from the stored
+// decisions, also when a supplement request carried the scan and the later accept did not.
+TEST_CASE("Mẫu 01 from kioskctl marks a paper scanned at the counter by an earlier supplement request") {
+  Cli cli;
+  const nlohmann::json body = {
+      {"procedure_code", "1.001193"},
+      {"channel", "kiosk"},
+      {"applicant", mck::test::SampleApplicant()},
+      {"fields", {{"child_name", "Trần Văn An"}, {"child_dob", "2026-11-02"}, {"child_gender", "Nam"}}},
+      {"documents", {{{"id", "birth_certificate"}, {"presented_at_counter", true}}}}};
+  const auto file = cli.dir / "d.json";
+  std::ofstream(file) << body.dump();
+  auto r = cli("dossier submit " + Quote(file.string()) + " --json");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const std::string code = nlohmann::json::parse(r.out)["provisional_code"];
+  const std::string pdf = "%PDF-1.5\n% the birth certificate, scanned at the counter\n%%EOF\n";
+  {
+    StoreOptions o;
+    o.data_dir = cli.dir / "data";
+    o.kiosk_number = 7;
+    o.key_protection.mode = KeyProtection::kFile;
+    auto store = Store::Open(o);
+    REQUIRE(store.ok());
+    const nlohmann::json scanned = {{"id", "birth_certificate"},
+                                    {"form", "original"},
+                                    {"count", 1},
+                                    {"digitised", {{"sha256", Sha256Hex(pdf)}, {"pages", 3}}}};
+    REQUIRE((*store)
+                ->decisions()
+                .Submit(code,
+                        {{"decision", "request_supplement"},
+                         {"officer", "CB07"},
+                         {"reason", "Thiếu giấy xác nhận cư trú"},
+                         {"documents_received", nlohmann::json::array({scanned})}},
+                        {{"birth_certificate.pdf", "application/pdf", pdf}})
+                .ok());
+    REQUIRE((*store)
+                ->decisions()
+                .Submit(code, {{"decision", "accept"},
+                               {"officer", "CB07"},
+                               {"documents_received", {{{"id", "birth_certificate"}, {"form", "original"}, {"count", 1}}}}})
+                .ok());
+    CHECK((*store)->dossiers().Digitised("2000-01-01")->documents_total == 1);
+  }
+  r = cli("print receipt " + code + " --official --json");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const auto lines = nlohmann::json::parse(r.out)["text"].get<std::vector<std::string>>();
+  CHECK(std::find(lines.begin(), lines.end(), "(đã số hoá, 3 trang)") != lines.end());
+}

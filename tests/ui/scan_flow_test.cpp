@@ -10,6 +10,7 @@
 #include "kiosk/app/app.h"
 #include "kiosk/app/scan_service.h"
 #include "offline/domain/ids.h"
+#include "offline/store/staff_auth.h"
 #include "tests/drivers/scanner/sane_test_backend.h"
 #include "tests/support/cannot_run.h"
 #include "tests/ui/app_fixture.h"
@@ -214,4 +215,83 @@ TEST_CASE("no scanner answering: the documents screen offers no scan and the kio
   scanner.reset();
   store.reset();
   std::filesystem::remove_all(dir);
+}
+
+// The officer's scan at the counter (docs/scanning.md "At the counter"): the same screen from the
+// staff dossier, kept with the open dossier in memory only, gone when the officer leaves it or
+// staff mode locks, and stored with the accept (the decision's documents_received[i].digitised).
+TEST_CASE("counter scan: the officer scans a paper of the open dossier, leaving or locking drops it, the accept stores it") {
+  Fixture f;
+  {
+    StaffAuth auth(*f.store, f.clock, PinPolicy{});
+    REQUIRE(auth.SetPin("246810").ok());
+  }
+  const nlohmann::json body = {{"procedure_code", "2.000913"},
+                               {"applicant", {{"full_name", "Nguyễn Thị Hoà"}}},
+                               {"fields", {{"copies", 1}}},
+                               {"documents", nlohmann::json::array()}};
+  auto submitted = f.store->dossiers().Submit(body, {}, "");
+  REQUIRE(submitted.ok());
+  auto unlock_and_open = [&] {
+    f.Do(intent::Start{});
+    f.Go(ScreenId::kStaffPin);
+    for (char c : std::string("246810")) f.Do(intent::Key{.text = std::string(1, c)});
+    f.Do(intent::StaffUnlock{});
+    REQUIRE(f.PumpUntil([&] { return f.app->screen() == ScreenId::kStaff; }));
+    f.Do(intent::StaffOpenDossier{.client_id = submitted->client_id});
+    REQUIRE(f.app->screen() == ScreenId::kStaffDossier);
+  };
+  auto scan_paper = [&](const std::string& id, bool feeder, int times) {
+    f.Do(intent::StaffScanOpen{.document_id = id});
+    REQUIRE(f.app->screen() == ScreenId::kScan);
+    CHECK(f.app->scan().counter);
+    CHECK_FALSE(f.app->scan().paper_name.empty());  // "Quét: <the paper>"
+    for (int i = 0; i < times; ++i) f.Scan(feeder);
+    f.Do(intent::ScanDone{});
+    REQUIRE(f.PumpUntil([&] { return f.app->screen() == ScreenId::kStaffDossier; }));  // back to the dossier
+  };
+  unlock_and_open();
+  scan_paper("contract", true, 1);  // the feeder's 10 pages
+  REQUIRE(f.app->staff_dossier()->scans.count("contract") == 1);
+  CHECK(f.app->staff_dossier()->scans.at("contract").pages.size() == 10);
+  CHECK(f.app->digitised("contract") == nullptr);  // not the citizen's session
+  for (const auto& p : f.app->staff_dossier()->papers) CHECK(p.received == (p.id == "contract"));
+  // The officer leaves the dossier: its scans are gone with it.
+  f.Do(intent::Back{});
+  CHECK(f.app->screen() == ScreenId::kStaff);
+  CHECK_FALSE(f.app->staff_dossier().has_value());
+  f.Do(intent::StaffOpenDossier{.client_id = submitted->client_id});
+  CHECK(f.app->staff_dossier()->scans.empty());
+  // Staff mode locks (the officer signs out; the inactivity wipe takes the same path): gone too.
+  scan_paper("contract", false, 1);
+  CHECK(f.app->staff_dossier()->scans.size() == 1);
+  f.Do(intent::StartOver{});
+  CHECK_FALSE(f.app->staff_dossier().has_value());
+  CHECK(f.app->scan().pages.empty());
+
+  // Scanned and accepted: the decision stores the PDF as the dossier's attachment and names it.
+  unlock_and_open();
+  scan_paper("identity_paper", false, 2);
+  const std::string sha = f.app->staff_dossier()->scans.at("identity_paper").sha256;
+  f.Type("staff.officer", InputKind::kText, "Phamj Vawn Taam");
+  f.Do(intent::StaffDecide{.decision = "accept"});
+  REQUIRE(f.PumpUntil([&] { return f.app->staff_dossier() && f.app->staff_dossier()->decided == "accept"; }));
+  CHECK(f.app->staff_dossier()->scans.empty());  // stored: no copy left in memory
+  for (const auto& p : f.app->staff_dossier()->papers) CHECK(p.counter_pages == (p.id == "identity_paper" ? 2 : 0));
+  auto rec = f.store->dossiers().Get(submitted->client_id);
+  REQUIRE(rec.ok());
+  auto decisions = f.store->decisions().For(*rec);
+  REQUIRE(decisions.ok());
+  REQUIRE(decisions->size() == 1);
+  const auto& received = decisions->front().body["documents_received"];
+  REQUIRE(received.size() == 1);
+  CHECK(received[0]["id"] == "identity_paper");
+  CHECK(received[0]["digitised"] == nlohmann::json{{"sha256", sha}, {"pages", 2}});
+  auto pdf = f.store->dossiers().Attachment(sha);
+  REQUIRE(pdf.ok());
+  CHECK(pdf->rfind("%PDF-", 0) == 0);
+  CHECK(f.store->dossiers().Digitised("2000-01-01")->documents_total == 1);
+  // Decided: nothing more to scan.
+  f.Do(intent::StaffScanOpen{.document_id = "contract"});
+  CHECK(f.app->screen() == ScreenId::kStaffDossier);
 }

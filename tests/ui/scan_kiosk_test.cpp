@@ -6,79 +6,34 @@
 // (OCR of "Giấy tờ đã số hoá", the VietQR decoded by zbarimg from the slip's raster).
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
-
-#include "drivers/printer/escpos_decode.h"
-#include "drivers/printer/png_preview.h"
 #include "offline/domain/ids.h"
 #include "offline/domain/vietqr.h"
-#include "offline/store/store.h"
 #include "tests/drivers/printer/test_support.h"
 #include "tests/drivers/scanner/sane_test_backend.h"
 #include "tests/support/cannot_run.h"
-#include "tests/support/read_file.h"
+#include "tests/ui/kiosk_run.h"
 
 using namespace mck;
 using mck::printer::testing::NormaliseText;
 using mck::printer::testing::Ocr;
 using mck::printer::testing::ZbarDecode;
 
-namespace {
-
-const std::filesystem::path kUi = std::filesystem::path(MCK_SOURCE_DIR) / "tests" / "ui";
-
-int RunScript(const std::string& script, const std::filesystem::path& out, const std::string& extra) {
-  const std::string cmd = (kUi / "run-kiosk-script").string() + " --kiosk " + KIOSK_BIN + " --printer-sim " +
-                          PRINTER_SIM_BIN + " --script " + (kUi / script).string() + " --out " + out.string() + " " +
-                          extra + " 2>" + out.string() + ".stderr";
-  std::filesystem::create_directories(out.parent_path());
-  const int rc = std::system(cmd.c_str());
-  std::ifstream err(out.string() + ".stderr");
-  std::string line;
-  while (std::getline(err, line)) UNSCOPED_INFO(line);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-// Pages of a PDF as poppler counts them ("Pages: N" of pdfinfo).
-int PdfPages(const std::string& pdf, const std::filesystem::path& dir) {
-  const auto file = dir / "count.pdf";
-  std::ofstream(file, std::ios::binary) << pdf;
-  FILE* p = ::popen(("pdfinfo " + file.string() + " 2>/dev/null").c_str(), "r");
-  if (!p) return -1;
-  char line[512];
-  int pages = -1;
-  while (std::fgets(line, sizeof line, p)) {
-    if (std::sscanf(line, "Pages: %d", &pages) == 1) break;
-  }
-  ::pclose(p);
-  std::filesystem::remove(file);
-  return pages;
-}
-
-}  // namespace
-
 TEST_CASE("a citizen scans two required papers, submits, and the slip lists them as digitised with the VietQR") {
   test::SaneTestBackend sane;
   if (!sane.ready()) MCK_CANNOT_RUN("needs SANE's test backend (libsane1) and /etc/sane.d/test.conf");
   if (std::system("pdfinfo -v >/dev/null 2>&1") != 0) MCK_CANNOT_RUN("needs pdfinfo (poppler-utils)");
-  const auto out = std::filesystem::path(MCK_BINARY_DIR) / "tests" / "ui" / "runs" / "scan-two-papers";
-  REQUIRE(RunScript("scan-two-papers.script", out,
-                    "--payment --scanner sane:test:0 --scanner-options test-picture=Grid --scan-max-pages 3") == 0);
+  const auto out = test::UiRunDir("scan-two-papers");
+  REQUIRE(test::RunKioskScript("scan-two-papers.script", out,
+                               "--payment --scanner sane:test:0 --scanner-options test-picture=Grid"
+                               " --scan-max-pages 3") == 0);
   for (const char* shot : {"scan-feeder.png", "scan-flatbed.png", "documents-scanned.png"})
     CHECK(std::filesystem::file_size(out / "shots" / shot) > 10000);
 
-  StoreOptions so;
-  so.data_dir = out / "data";
-  so.kiosk_number = 7;
-  auto store = Store::Open(so);
-  REQUIRE(store.ok());
-  auto list = (*store)->dossiers().List();
+  auto store = test::OpenRunStore(out);
+  auto list = store->dossiers().List();
   REQUIRE(list.ok());
   REQUIRE(list->size() == 1);
-  auto rec = (*store)->dossiers().Get(list->front().provisional_code);
+  auto rec = store->dossiers().Get(list->front().provisional_code);
   REQUIRE(rec.ok());
   CHECK(rec->procedure_code == "2.000913");
   const auto& docs = rec->body["documents"];
@@ -101,18 +56,13 @@ TEST_CASE("a citizen scans two required papers, submits, and the slip lists them
     CHECK(a["name"] == id + ".pdf");
     CHECK(a["media_type"] == "application/pdf");
     CHECK(a["sha256"] == docs[i]["digitised"]["sha256"]);
-    auto bytes = (*store)->dossiers().Attachment(a["sha256"].get<std::string>());
+    auto bytes = store->dossiers().Attachment(a["sha256"].get<std::string>());
     REQUIRE(bytes.ok());
     CHECK(Sha256Hex(*bytes) == a["sha256"]);
-    CHECK(PdfPages(*bytes, tmp) == docs[i]["digitised"]["pages"].get<int>());
+    CHECK(test::PdfPages(*bytes, tmp) == docs[i]["digitised"]["pages"].get<int>());
   }
   // The slip: the papers digitised, read back by OCR off the printed raster, and the VietQR.
-  const std::string bytes = test::ReadAll(out / "printer" / "job-0001.bin");
-  REQUIRE_FALSE(bytes.empty());
-  const auto decoded = printer::escpos::DecodeEscPos(std::vector<uint8_t>(bytes.begin(), bytes.end()), 576);
-  REQUIRE(decoded.pages.size() == 1);
-  const auto png = out / "printer" / "job-0001-decoded.png";
-  REQUIRE(printer::WritePng(decoded.pages[0], png, 2).ok());
+  const auto png = test::DecodedJob(out, 1);
   const std::string text = Ocr(png);
   CAPTURE(text);
   CHECK(text.find(NormaliseText("Giấy tờ đã số hoá")) != std::string::npos);

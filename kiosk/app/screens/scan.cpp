@@ -90,14 +90,8 @@ void ReleasePreviews(Ui& ui) {
 
 void DrawScan(Ui& ui) {
   const App& app = ui.app;
-  const ScanDesk& s = app.scan();
-  const Procedure* p = app.procedure();
-  if (!p) return;
-  std::string name = s.document_id;
-  for (const auto& d : p->documents) {
-    if (d.id == s.document_id) name = d.name;
-  }
-  Title(ui, ui.app.strings().Format("scan.title", {name}));
+  const ScanDesk& s = app.scan();  // the citizen's paper, or the officer's (the staff dossier's)
+  Title(ui, ui.app.strings().Format("scan.title", {s.paper_name.empty() ? s.document_id : s.paper_name}));
   Wrapped(ui, ui.T(app.scanner_has_feeder() ? "scan.explain" : "scan.explain_flatbed"), ui.F().body, colors::kMuted);
 
   // The scan buttons and the status line.

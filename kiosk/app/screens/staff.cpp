@@ -163,6 +163,8 @@ void DrawStaff(Ui& ui) {
       }
       if (attention) MarkItem(ui, "staff.attention." + std::to_string(n));  // the portal refused it
       if (d.state == DossierState::kAccepted) MarkItem(ui, "staff.accepted." + std::to_string(n));  // has its code
+      // The portal's status ("processing" once it has the counter's accept): scripts wait for it.
+      if (d.portal_status) MarkItem(ui, "staff.status." + *d.portal_status + "." + std::to_string(n));
       if (!d.purged) {
         ImGui::SameLine();
         if (TouchButton(ui, "staff.reprint." + std::to_string(n), ui.T("staff.reprint_receipt"),

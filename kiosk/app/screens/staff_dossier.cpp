@@ -90,19 +90,45 @@ void DrawStaffDossier(Ui& ui) {
   }
   if (!v.papers.empty()) {
     Section(ui, ui.T("staff_dossier.papers"));
-    const float fw = std::min(w * 0.32f, ui.S(420));
+    // With a scanner (the same ScannerFound as the citizen's documents screen), "Quét" beside each
+    // paper not yet digitised, before the decision (docs/scanning.md "At the counter").
+    const bool scan = app.has_scanner() && v.decided.empty() && v.deciding.empty() && !v.purged;
+    const float fw = std::min(w * (scan ? 0.22f : 0.32f), ui.S(420));
+    const float tile_w = w - fw - ui.S(16) - (scan ? fw + ui.S(16) : 0);
     for (const auto& p : v.papers) {
-      const std::string sub = (p.required ? ui.T("documents.required") : ui.T("documents.optional")) + " · " +
-                              (p.brought ? ui.T("staff_dossier.brought") : ui.T("staff_dossier.not_brought")) + " · " +
-                              (p.received ? ui.T("staff_dossier.received") : ui.T("staff_dossier.not_received"));
-      if (TileButton(ui, "paper." + p.id, p.name, sub, ImVec2(w - fw - ui.S(16), ui.S(120)),
+      std::string sub = (p.required ? ui.T("documents.required") : ui.T("documents.optional")) + " · " +
+                        (p.brought ? ui.T("staff_dossier.brought") : ui.T("staff_dossier.not_brought")) + " · " +
+                        (p.received ? ui.T("staff_dossier.received") : ui.T("staff_dossier.not_received"));
+      const auto scanned = v.scans.find(p.id);
+      std::string digitised;  // where it was digitised, and its pages
+      if (p.kiosk_pages > 0) {
+        digitised = app.strings().Format("staff_dossier.digitised_kiosk", {std::to_string(p.kiosk_pages)});
+      } else if (p.counter_pages > 0) {
+        digitised = app.strings().Format("staff_dossier.digitised_counter", {std::to_string(p.counter_pages)});
+      } else if (scanned != v.scans.end()) {
+        digitised = app.strings().Format("staff_dossier.scanned", {std::to_string(scanned->second.pages.size())});
+      }
+      if (!digitised.empty()) sub += "\n" + digitised;
+      if (TileButton(ui, "paper." + p.id, p.name, sub, ImVec2(tile_w, ui.S(digitised.empty() ? 120 : 150)),
                      p.received ? ButtonKind::kSelected : ButtonKind::kSecondary)) {
         ui.Emit(intent::StaffTogglePaper{.document_id = p.id});
       }
+      if (!digitised.empty()) MarkItem(ui, "paper.digitised." + p.id);
       ImGui::SameLine();
-      if (TouchButton(ui, "form." + p.id, ui.T("paper." + p.form), ImVec2(fw, ui.S(120)),
-                      p.received ? ButtonKind::kSecondary : ButtonKind::kSecondary)) {
+      if (TouchButton(ui, "form." + p.id, ui.T("paper." + p.form), ImVec2(fw, ui.S(digitised.empty() ? 120 : 150)),
+                      ButtonKind::kSecondary)) {
         ui.Emit(intent::StaffPaperForm{.document_id = p.id});
+      }
+      if (scan) {
+        ImGui::SameLine();
+        const ImVec2 size(fw, ui.S(digitised.empty() ? 120 : 150));
+        if (p.kiosk_pages > 0 || p.counter_pages > 0) {
+          ImGui::Dummy(size);  // already digitised: nothing to scan
+        } else if (TouchButton(ui, "paper.scan." + p.id,
+                               ui.T(scanned != v.scans.end() ? "staff_dossier.scan_again" : "staff_dossier.scan"), size,
+                               ButtonKind::kPrimary)) {
+          ui.Emit(intent::StaffScanOpen{.document_id = p.id});
+        }
       }
     }
   }
