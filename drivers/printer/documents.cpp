@@ -248,8 +248,12 @@ Layout BuildQueueTicket(const QueueTicketInfo& t) {
             Style(size::kTitle, true, Align::kCenter));
   if (t.waiting_before >= 0) {
     l.Text(t.waiting_before == 0 ? "Không có ai chờ trước bạn"
-                                 : "Số người chờ trước bạn: " + std::to_string(t.waiting_before),
-           Style(size::kBody, false, Align::kCenter));
+                                 : "Trước bạn còn " + std::to_string(t.waiting_before) + " người",
+           Style(size::kHeading, true, Align::kCenter));
+  }
+  // Large and bold: the line an elderly citizen reads again when deciding to step out.
+  if (!t.come_back_at.empty()) {
+    l.Text("Vui lòng quay lại khoảng " + t.come_back_at, Style(size::kHeading, true, Align::kCenter));
   }
   if (!t.provisional_code.empty()) l.Text("Hồ sơ: " + t.provisional_code, Style(size::kBody, false, Align::kCenter));
   l.Rule(1, true)

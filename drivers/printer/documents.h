@@ -99,6 +99,7 @@ struct QueueTicketInfo {
   int waiting_before = -1;       // people waiting ahead; -1: not shown
   std::string issued_at;         // RFC 3339
   std::string provisional_code;  // the dossier the ticket is for; may be empty
+  std::string come_back_at;      // "10:40", Vietnam time (kiosk/core/tickets.h); empty: not shown
 };
 
 // "Biên lai thu lệ phí" (docs/payment.md "The receipt"): printed from staff mode once the portal

@@ -124,6 +124,7 @@ void App::OnTicketReserved(TicketReserved e) {
   view.counter = t.ticket.counter;
   view.counter_name = t.document.counter_label;
   view.waiting_before = t.document.waiting_before;
+  view.come_back_at = t.document.come_back_at;
   view.print.Start(job, PrintJob::What::kTicket);
 }
 

@@ -62,6 +62,7 @@ struct TicketView {
   int number = 0;
   std::string counter, counter_name;
   int waiting_before = 0;
+  std::string come_back_at;  // "10:40" (kiosk/core/tickets.h); empty: no time shown
   bool reserving = false;  // the number is being reserved (core worker): "Đang lưu…"
   PrintJob print;
 };

@@ -44,7 +44,26 @@ Result<ReservedTicket> TicketDesk::Reserve(const std::string& counter, const std
   if (!waiting.ok()) return waiting.status();
   auto t = store_.tickets().Reserve(counter, client_id);
   if (!t.ok()) return t.status();
-  return Describe(*t, *waiting);
+  auto r = Describe(*t, *waiting);
+  if (!r.ok()) return r;
+  if (const auto now = ParseRfc3339(t->issued_at)) {
+    r->come_back_at = ComeBackAt(counter, *now, *waiting);
+    if (r->come_back_at) r->document.come_back_at = FormatVietnamHhMm(*r->come_back_at);
+  }
+  return r;
+}
+
+std::optional<TimePoint> TicketDesk::ComeBackAt(const std::string& counter, TimePoint now, int ahead) {
+  if (ahead <= 0) return std::nullopt;
+  auto called = store_.tickets().CalledToday(counter);
+  if (!called.ok()) return std::nullopt;
+  std::vector<CallRecord> calls;
+  for (const auto& t : *called) {
+    const auto issued = ParseRfc3339(t.issued_at);
+    const auto at = t.called_at ? ParseRfc3339(*t.called_at) : std::nullopt;
+    if (issued && at) calls.push_back({*issued, *at});
+  }
+  return EstimateComeBack(now, ahead, ServiceTimes(calls));
 }
 
 Status TicketDesk::RecordPrint(const Ticket& ticket, const Status& printed) {

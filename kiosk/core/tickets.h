@@ -1,7 +1,8 @@
 // Queue tickets: issue (reserve → print → issued or print_failed), reprint a number whose ticket
 // did not print, call the next number. A number counts as issued only when the printer confirmed
 // its ticket (a number nobody holds is never called). The ticket's text comes from one place:
-// the counter's name from counters.h, the people waiting read before the reservation.
+// the counter's name from counters.h, the people waiting read before the reservation, and when
+// to come back, from the service times measured at that counter today (wait_estimate.h).
 //
 // Two ways to print: a caller that prints synchronously (kioskctl) passes a TicketPrinter to
 // Issue/Reprint; the screen, whose printer is a worker, calls Reserve/ForReprint, queues the
@@ -16,6 +17,7 @@
 #include "drivers/printer/documents.h"
 #include "offline/domain/catalog.h"
 #include "offline/domain/config.h"
+#include "offline/domain/wait_estimate.h"
 #include "offline/store/store.h"
 
 namespace mck::core {
@@ -31,6 +33,9 @@ struct ReservedTicket {
   Ticket ticket;                      // pending (a reservation) or print_failed (a reprint)
   printer::QueueTicketInfo document;  // what the ticket prints
   std::string display;                // "HT-003"
+  // When to come back (offline/domain/wait_estimate.h); document.come_back_at is its "HH:MM".
+  // Empty for a reprint, and whenever the estimate prints no time.
+  std::optional<TimePoint> come_back_at;
 };
 
 struct IssuedTicket {
@@ -66,6 +71,9 @@ class TicketDesk {
 
  private:
   Result<ReservedTicket> Describe(const Ticket& ticket, int waiting_before);
+  // When a citizen who took a number at `now` with `ahead` waiting should come back; nullopt
+  // when no time is printed, or today's calls cannot be read (the ticket prints without it).
+  std::optional<TimePoint> ComeBackAt(const std::string& counter, TimePoint now, int ahead);
 
   Store& store_;
   const Catalog& catalog_;

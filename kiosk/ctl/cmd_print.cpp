@@ -115,13 +115,15 @@ int TakeTicket(Context& ctx, const char* usage) {
     json j = {{"ticket_id", t.ticket.id},  {"counter", counter},    {"number", t.ticket.number},
               {"display", t.display},      {"day", t.ticket.day},   {"state", t.ticket.state},
               {"waiting_before", waiting}, {"printer", setup->uri}, {"text", LayoutText(BuildQueueTicket(t.document))}};
+    if (!t.document.come_back_at.empty()) j["come_back_at"] = t.document.come_back_at;
     if (!printed.ok()) j["error"] = ErrorJson(printed);
     PrintJson(j);
   }
   if (printed.ok()) {
     if (!ctx.json()) {
       std::cout << "Đã in số thứ tự / ticket printed: " << t.display << " (quầy " << counter << ", " << waiting
-                << " người chờ trước)\n";
+                << " người chờ trước"
+                << (t.document.come_back_at.empty() ? "" : ", quay lại khoảng " + t.document.come_back_at) << ")\n";
     }
     return kExitOk;
   }

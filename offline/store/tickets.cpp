@@ -22,6 +22,14 @@ Ticket ReadTicket(const Stmt& s) {
   return t;
 }
 
+Result<std::vector<Ticket>> ReadAll(Stmt& s) {
+  std::vector<Ticket> out;
+  Status st;
+  while (s.Step(&st)) out.push_back(ReadTicket(s));
+  MCK_RETURN_IF_ERROR(st);
+  return out;
+}
+
 std::string Subject(const std::string& counter, int64_t number) {
   return counter + "-" + std::to_string(number);
 }
@@ -112,11 +120,16 @@ Result<std::vector<Ticket>> TicketBook::Today(TicketState state) {
                              " FROM tickets WHERE day = ? AND state = ? ORDER BY counter, number");
   if (!s.ok()) return s.status();
   s->Bind(1, FormatDate(VietnamDate(core_.Now()))).Bind(2, TicketStateName(state));
-  std::vector<Ticket> out;
-  Status st;
-  while (s->Step(&st)) out.push_back(ReadTicket(*s));
-  MCK_RETURN_IF_ERROR(st);
-  return out;
+  return ReadAll(*s);
+}
+
+Result<std::vector<Ticket>> TicketBook::CalledToday(const std::string& counter) {
+  auto s = core_.db->Prepare(std::string("SELECT ") + kTicketColumns +
+                             " FROM tickets WHERE counter = ? AND day = ? AND called_at IS NOT NULL"
+                             " ORDER BY called_at, id");
+  if (!s.ok()) return s.status();
+  s->Bind(1, counter).Bind(2, FormatDate(VietnamDate(core_.Now())));
+  return ReadAll(*s);
 }
 
 }  // namespace mck

@@ -31,7 +31,9 @@ class TicketBook : public StorePart {
   // Today's tickets in `state` (kPrintFailed: the numbers staff must reprint), by counter and
   // number.
   Result<std::vector<Ticket>> Today(TicketState state);
-
+  // Today's numbers called at `counter`, in the order they were called: what the wait estimate
+  // measures service times from (offline/domain/wait_estimate.h).
+  Result<std::vector<Ticket>> CalledToday(const std::string& counter);
 };
 
 }  // namespace mck

@@ -3,7 +3,7 @@
 // the two sides).
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
+#include <algorithm>
 
 #include "kiosk/core/counters.h"
 #include "kiosk/core/decide.h"
@@ -12,53 +12,13 @@
 #include "kiosk/core/rating.h"
 #include "kiosk/core/submit.h"
 #include "kiosk/core/tickets.h"
-#include "tests/support/sample_dossier.h"
+#include "tests/core/core_fixture.h"
 
 using namespace mck;
+using mck::test::Core;
 using nlohmann::json;
 
 namespace {
-
-struct Core {
-  std::filesystem::path dir;
-  ManualClock clock{std::chrono::system_clock::now()};
-  KioskConfig config;
-  std::unique_ptr<Store> store;
-  Catalog catalog;
-
-  Core() {
-    std::string t = (std::filesystem::temp_directory_path() / "mck-core-uc-XXXXXX").string();
-    REQUIRE(mkdtemp(t.data()) != nullptr);
-    dir = t;
-    config.kiosk_number = 7;
-    config.commune_name = "UBND xã Mẫu";
-    StoreOptions so;
-    so.data_dir = dir / "data";
-    so.kiosk_number = 7;
-    so.catalog_seed = std::filesystem::path(MCK_SOURCE_DIR) / "tests" / "ui" / "catalog-commune.json";
-    so.clock = &clock;
-    auto s = Store::Open(so);
-    REQUIRE(s.ok());
-    store = std::move(s.value());
-    auto c = store->catalog().Load();
-    REQUIRE(c.ok());
-    catalog = std::move(c.value());
-  }
-  ~Core() { std::filesystem::remove_all(dir); }
-
-  json BirthRegistration() const {
-    return {{"procedure_code", "1.001193"},
-            {"channel", "kiosk"},
-            {"applicant", mck::test::SampleApplicant()},
-            {"fields",
-             {{"child_name", "Nguyễn Văn An"},
-              {"child_dob", FormatDate(VietnamDate(clock.Now()))},
-              {"child_gender", "Nam"},
-              {"birth_place", "Trạm y tế xã Mẫu"},
-              {"relationship", "Mẹ"}}},
-            {"documents", {{{"id", "birth_certificate"}, {"presented_at_counter", true}}}}};
-  }
-};
 
 // Answers every ticket with the status it is given.
 class AnsweringPrinter final : public core::TicketPrinter {
@@ -127,6 +87,45 @@ TEST_CASE("tickets: issued only when printed, a failed number waits for a reprin
   auto called = desk.CallNext("XH");
   REQUIRE(called.ok());
   CHECK(called->number == 1);
+}
+
+TEST_CASE("tickets: a number says when to come back once three service times were measured at its counter today") {
+  Core c(*ParseRfc3339("2026-12-07T08:00:00+07:00"));
+  core::TicketDesk desk(*c.store, c.catalog, c.config);
+  auto take = [&](const std::string& counter) {
+    auto r = desk.Reserve(counter, std::nullopt);
+    REQUIRE(r.ok());
+    REQUIRE(desk.RecordPrint(r->ticket, Status::Ok()).ok());
+    return r.value();
+  };
+  for (int i = 0; i < 6; ++i) take("HT");  // 08:00: six numbers, all waiting
+  REQUIRE(desk.CallNext("HT").ok());       // 1 called at 08:00
+  for (int i = 0; i < 2; ++i) {
+    c.clock.Advance(std::chrono::minutes(8));
+    REQUIRE(desk.CallNext("HT").ok());
+  }
+  // Two service times measured (8 min each): too few, the ticket prints the people ahead only.
+  auto early = take("HT");
+  CHECK(early.document.waiting_before == 3);
+  CHECK_FALSE(early.come_back_at);
+  CHECK(early.document.come_back_at.empty());
+  c.clock.Advance(std::chrono::minutes(8));
+  REQUIRE(desk.CallNext("HT").ok());  // 08:24, the third measurement
+  auto t = take("HT");                // 3 ahead (numbers 5, 6, 7): 08:24 + 3 x 8 min = 08:48 -> 08:45
+  CHECK(t.document.waiting_before == 3);
+  REQUIRE(t.come_back_at);
+  CHECK(FormatVietnamHhMm(*t.come_back_at) == "08:45");
+  CHECK(t.document.come_back_at == "08:45");
+  const auto text = printer::LayoutText(printer::BuildQueueTicket(t.document));
+  CHECK(std::find(text.begin(), text.end(), "Trước bạn còn 3 người") != text.end());
+  CHECK(std::find(text.begin(), text.end(), "Vui lòng quay lại khoảng 08:45") != text.end());
+  // Another counter has measured nothing today: no time there.
+  take("XH");
+  CHECK_FALSE(take("XH").come_back_at);
+  // The next day starts with no measurements.
+  c.clock.Advance(std::chrono::hours(24));
+  for (int i = 0; i < 4; ++i) take("HT");
+  CHECK_FALSE(take("HT").come_back_at);
 }
 
 TEST_CASE("a decision is checked before anything is stored, and an accept returns the Mẫu 01 to print") {

@@ -39,8 +39,13 @@ void DrawTicket(Ui& ui) {
       char num[32];
       std::snprintf(num, sizeof num, "%s-%03d", t->counter.c_str(), t->number);
       Centered(ui, num, ui.F().huge, colors::kPrimary);
-      Centered(ui, ui.app.strings().Format("ticket.waiting", {std::to_string(t->waiting_before)}), ui.F().body,
-               colors::kText);
+      Centered(ui,
+               t->waiting_before == 0 ? ui.T("ticket.none_waiting")
+                                      : ui.app.strings().Format("ticket.waiting", {std::to_string(t->waiting_before)}),
+               ui.F().title, colors::kText);
+      if (!t->come_back_at.empty()) {
+        Centered(ui, ui.app.strings().Format("ticket.come_back", {t->come_back_at}), ui.F().title, colors::kText);
+      }
       Centered(ui, ui.T("ticket.take_paper"), ui.F().bold, colors::kOk);
       break;
     }

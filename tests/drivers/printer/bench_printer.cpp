@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
     const char* name;
     Layout layout;
   };
-  const QueueTicketInfo ticket{"UBND xã Mẫu", "HT", "Hộ tịch", 12, 3, "2026-11-22T09:14:03+07:00", ""};
+  const QueueTicketInfo ticket{"UBND xã Mẫu", "HT", "Hộ tịch", 12, 3, "2026-11-22T09:14:03+07:00", "", "10:40"};
   std::vector<Doc> docs = {{"kiosk slip", BuildKioskSlip(Slip())},
                            {"official receipt (Mẫu 01)", BuildOfficialReceipt(Receipt())},
                            {"queue ticket", BuildQueueTicket(ticket)}};

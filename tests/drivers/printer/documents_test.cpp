@@ -171,15 +171,23 @@ TEST_CASE("an official receipt printed before the portal gave a code says so and
   CHECK(Contains(text, "sẽ được thông báo"));
 }
 
-TEST_CASE("the queue ticket shows the number large, the counter and the people waiting") {
-  QueueTicketInfo t{"UBND xã Mẫu", "HT", "Hộ tịch", 12, 3, "2026-11-22T09:14:03+07:00", ""};
+TEST_CASE("the queue ticket shows the number large, the counter, the people waiting and when to come back") {
+  QueueTicketInfo t{"UBND xã Mẫu", "HT", "Hộ tịch", 12, 3, "2026-11-22T09:14:03+07:00", "", "10:40"};
   TempDir dir;
   const auto png = PrintToPng(BuildQueueTicket(t), 384, dir, "ticket", 1);
   const std::string text = Ocr(png, 3);
   CAPTURE(text);
   CHECK(Contains(text, "012"));
   CHECK(Contains(text, "Quầy HT"));
-  CHECK(Contains(text, "Số người chờ trước bạn: 3"));
+  CHECK(Contains(text, "Trước bạn còn 3 người"));
+  CHECK(Contains(text, "quay lại khoảng"));
+  CHECK(Contains(text, "10:40"));
+  // No estimate (the first numbers of the day): no time line at all.
+  t.come_back_at.clear();
+  const std::string none = Ocr(PrintToPng(BuildQueueTicket(t), 384, dir, "ticket-no-time", 1), 3);
+  CAPTURE(none);
+  CHECK(Contains(none, "Trước bạn còn 3 người"));
+  CHECK_FALSE(Contains(none, "quay lại"));
 }
 
 TEST_CASE("negative control: text printed without its diacritics does not pass as the name") {
