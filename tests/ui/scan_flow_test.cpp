@@ -101,7 +101,7 @@ TEST_CASE("scan screen: rescan, delete and reorder pages, Huỷ drops the visit,
 }
 
 TEST_CASE("scan screen: the pages per paper are bounded with a calm message") {
-  Fixture f({.max_pages = 3});
+  Fixture f({.max_pages = 3, .max_dossier_mb = 25, .dir = {}});
   MCK_NEEDS_SANE(f);
   f.ToDocuments();
   f.Do(intent::ScanOpen{.document_id = "contract"});
