@@ -199,7 +199,7 @@ TEST_CASE("a full disk at submission on the real kiosk: the review says nothing 
     MCK_CANNOT_RUN("needs root and mount namespaces (unshare -m) to mount a small tmpfs");
   // A jam after feeder page 2 (three pages kept with the glass's), then the dossier does not fit
   // on a data directory of this size: the store fits, its ~650 KB of scans do not.
-  const std::string tmpfs = "3m";
+  const std::string tmpfs = "600k";
   ::setenv("MCK_SCAN_PROBLEM", "jammed", 1);
   ::setenv("MCK_SUBMIT_WIDGET", "notice.submit.failed", 1);
   const auto out = std::filesystem::path(MCK_BINARY_DIR) / "tests" / "ui" / "runs" / "scan-failure-disk-full";
