@@ -135,7 +135,7 @@ TEST_CASE("scan screen: an empty feeder, or the glass scanned with its cover ope
   f.CheckLogHasNoPersonalData();
 }
 
-TEST_CASE("scan screen: the scanner unplugged mid-page keeps the pages before it; plugged back, the scan goes on") {
+TEST_CASE("scan screen: the scanner unplugged mid-page keeps the pages before it, and plugged back the scan goes on") {
   Fixture f;
   MCK_NEEDS_SANE(f);
   f.ToDocuments();
