@@ -87,6 +87,7 @@ class Scanner {
   Scanner& operator=(const Scanner&) = delete;
 
   const std::string& device() const { return device_; }
+  Source source() const { return source_; }  // as last configured
   // Source, grey mode, resolution, geometry and extra options. kUnsupported when the device
   // has no such source or mode.
   Status Configure(const ScanSettings& settings, ScanProblem* problem = nullptr);

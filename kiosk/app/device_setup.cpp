@@ -81,7 +81,9 @@ Devices SetUpDevices(const KioskConfig& config, EventQueue& events) {
   // The scanner answers at start on its own worker (ScannerFound); until then, and when no device
   // answers, the documents screen offers no scan.
   if (!config.scanner.empty() && config.scanner != "none") {
-    d.scanner = std::make_unique<SaneScanService>(ScanOptionsFromConfig(config), events);
+    SaneScanServiceOptions scan = ScanOptionsFromConfig(config);
+    AddDevScanFault(scan);  // development builds only
+    d.scanner = std::make_unique<SaneScanService>(std::move(scan), events);
   }
   return d;
 }

@@ -1,6 +1,7 @@
 #include "kiosk/app/scan_service.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 #include "drivers/scanner/document.h"
@@ -41,6 +42,36 @@ SaneScanServiceOptions ScanOptionsFromConfig(const KioskConfig& config) {
     if (eq != std::string::npos && eq > 0) o.settings.extra.emplace_back(item.substr(0, eq), item.substr(eq + 1));
   }
   return o;
+}
+
+void AddDevScanFault(SaneScanServiceOptions& options) {
+#if MCK_DEV_TOOLS
+  const char* env = std::getenv("MCK_DEV_SCAN_FAULT");
+  if (env == nullptr || *env == '\0') return;
+  const std::string spec = env;
+  const size_t colon = spec.find(':');
+  int page = -1;
+  if (colon != std::string::npos) page = std::atoi(spec.substr(0, colon).c_str());
+  if (page < 0 || colon + 1 >= spec.size()) {
+    std::cerr << "kiosk: development: MCK_DEV_SCAN_FAULT is not PAGE:STATUS; ignored\n";
+    return;
+  }
+  const std::string status = spec.substr(colon + 1);
+  std::cerr << "kiosk: development: feeder runs answer " << status << " after page " << page << "\n";
+  auto fail = [status](Scanner& s) {
+    if (s.source() == scanner::Source::kFeeder && !s.SetOption("read-return-value", status).ok())
+      std::cerr << "kiosk: development: the scanner refused read-return-value\n";
+  };
+  if (page == 0) {
+    options.before_scan = fail;
+  } else {
+    options.after_page = [fail, page](Scanner& s, int n) {
+      if (n == page) fail(s);
+    };
+  }
+#else
+  (void)options;
+#endif
 }
 
 SaneScanService::SaneScanService(SaneScanServiceOptions options, EventQueue& events)
@@ -92,6 +123,7 @@ uint64_t SaneScanService::Scan(bool feeder, int max_pages) {
           current_ = sc->get();
         }
         Scanner& s = **sc;
+        if (options_.before_scan) options_.before_scan(s);
         doc = s.ScanDocument(feeder ? max_pages : 1, [this, id, &s](int n) {
           events_.Push(ScanProgress{id, n});
           if (options_.after_page) options_.after_page(s, n);

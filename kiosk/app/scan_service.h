@@ -48,10 +48,20 @@ struct SaneScanServiceOptions {
   // Tests only: runs on the worker after page n of a scan, with the open Scanner (a fault
   // injected between feeder pages, as the driver's tests do).
   std::function<void(scanner::Scanner&, int page)> after_page;
+  // Tests only: runs on the worker once the scanner is configured, before the first page (an
+  // empty feeder or a dead device injected before anything is scanned).
+  std::function<void(scanner::Scanner&)> before_scan;
 };
 
 // From the config's [devices] scanner ("sane", "sane:NAME") and scanner_options ("A=B,C=D").
 SaneScanServiceOptions ScanOptionsFromConfig(const KioskConfig& config);
+
+// Development builds only (MCK_DEV_TOOLS; nothing in the package): MCK_DEV_SCAN_FAULT="PAGE:STATUS"
+// makes every feeder run fail as a device would, answering the SANE status (SANE_STATUS_JAMMED,
+// SANE_STATUS_NO_DOCS, SANE_STATUS_EOF: a page cut short, ...) to every read before the first
+// page (PAGE 0) or after page PAGE. The glass scans as usual. For the screenshots of the failures
+// on the real kiosk with SANE's test backend (tests/ui/scan-failures.script).
+void AddDevScanFault(SaneScanServiceOptions& options);
 
 class SaneScanService final : public ScanService {
  public:

@@ -78,6 +78,7 @@ LIST
     grep -qF "$src/config" <(strings "$root/usr/bin/$b") && fail "$b holds the source tree's path $src/config"
     grep -q "MCK_ASSETS_DIR\|MCK_CONFIG" <(strings "$root/usr/bin/kiosk") && fail "kiosk reads config or assets from the environment"
   done
+  grep -q "MCK_DEV_SCAN_FAULT" <(strings "$root/usr/bin/kiosk") && fail "kiosk still injects scanner faults (MCK_DEV_SCAN_FAULT)"
   ok "no development tools and no source-tree fallback in the packaged programs"
   rm -rf "$root" "$ctl"
   ;;

@@ -5,8 +5,6 @@
 // hook: the pages already scanned are kept, the calm message is the problem's, and scanning goes on.
 #include <catch2/catch.hpp>
 
-#include <atomic>
-
 #include "kiosk/app/app.h"
 #include "kiosk/app/scan_service.h"
 #include "offline/domain/ids.h"
@@ -14,79 +12,15 @@
 #include "tests/drivers/scanner/sane_test_backend.h"
 #include "tests/support/cannot_run.h"
 #include "tests/ui/app_fixture.h"
+#include "tests/ui/scan_fixture.h"
 
 using namespace mck;
 using namespace mck::app;
-
-namespace {
-
-struct Fixture : uitest::AppDriver {
-  test::SaneTestBackend sane;
-  std::filesystem::path dir = uitest::MakeTempDir("mck-scan");
-  ManualClock clock{std::chrono::system_clock::now()};
-  KioskConfig config;
-  std::unique_ptr<Store> store;
-  Strings strings;
-  std::unique_ptr<SaneScanService> scanner;
-  // After page `fault_after` of a scan, the backend answers `fault` to every read (0: never).
-  std::atomic<int> fault_after{0};
-  std::string fault = "SANE_STATUS_JAMMED";
-  std::atomic<bool> fault_failed{false};
-
-  explicit Fixture(int max_pages = 20) {
-    if (!sane.ready()) MCK_CANNOT_RUN("needs SANE's test backend (libsane1) and /etc/sane.d/test.conf");
-    uitest::SetTestConfig(config, dir);
-    config.printer = "none";
-    config.scanner = "sane:test:0";
-    config.scan_max_pages = max_pages;
-    const StoreOptions so = uitest::TestStoreOptions(config, clock);
-    store = uitest::OpenTestStore(so);
-    uitest::LoadTestStrings(strings);
-    SaneScanServiceOptions o = ScanOptionsFromConfig(config);
-    o.settings.extra = {{"test-picture", "Grid"}};
-    o.after_page = [this](scanner::Scanner& s, int n) {  // on the scanner's worker: no Catch macros
-      if (n == fault_after.load() && !s.SetOption("read-return-value", fault).ok()) fault_failed = true;
-    };
-    scanner = std::make_unique<SaneScanService>(o, events);
-    AppDeps deps = uitest::TestAppDeps(config, *store, clock, strings, events, so);
-    deps.scanner = scanner.get();
-    StartApp(deps);
-    REQUIRE(PumpUntil([&] { return app->has_scanner(); }));
-    CHECK(app->scanner_has_feeder());
-  }
-  ~Fixture() {
-    app.reset();
-    scanner.reset();
-    store.reset();
-    std::filesystem::remove_all(dir);
-  }
-
-  void ToDocuments() {
-    Do(intent::Start{});
-    Go(ScreenId::kProcedure);
-    Do(intent::ChooseProcedure{.code = "2.000913"});
-    Do(intent::BeforeStartDone{});
-    Type("fields.copies", InputKind::kDigits, "1");
-    Do(intent::FormDone{});
-    REQUIRE(app->screen() == ScreenId::kDocuments);
-  }
-  void Scan(bool feeder) {
-    const int before = app->scan().completed;
-    Do(intent::ScanStart{.feeder = feeder});
-    REQUIRE(app->scan().scan_request != 0);
-    REQUIRE(PumpUntil([&] { return app->scan().completed == before + 1; }));
-  }
-  std::vector<uint64_t> Ids() const {
-    std::vector<uint64_t> out;
-    for (const auto& p : app->scan().pages) out.push_back(p.id);
-    return out;
-  }
-};
-
-}  // namespace
+using Fixture = mck::app::uitest::ScanFixture;
 
 TEST_CASE("scan screen: a jam mid-feeder keeps the pages scanned, says so calmly, and the scan goes on") {
   Fixture f;
+  MCK_NEEDS_SANE(f);
   f.ToDocuments();
   f.Do(intent::ScanOpen{.document_id = "contract"});
   REQUIRE(f.app->screen() == ScreenId::kScan);
@@ -113,8 +47,7 @@ TEST_CASE("scan screen: a jam mid-feeder keeps the pages scanned, says so calmly
   CHECK(f.app->scan().message_key.empty());
   CHECK(f.app->scan().pages.size() == 12);
   // Bound into one PDF: the paper is digitised with its 12 pages, back on the documents screen.
-  f.Do(intent::ScanDone{});
-  REQUIRE(f.PumpUntil([&] { return f.app->screen() == ScreenId::kDocuments; }));
+  f.Done();
   const DigitisedPaper* paper = f.app->digitised("contract");
   REQUIRE(paper != nullptr);
   CHECK(paper->pages.size() == 12);
@@ -128,6 +61,7 @@ TEST_CASE("scan screen: a jam mid-feeder keeps the pages scanned, says so calmly
 
 TEST_CASE("scan screen: rescan, delete and reorder pages, Huỷ drops the visit, the wipe drops everything") {
   Fixture f;
+  MCK_NEEDS_SANE(f);
   f.ToDocuments();
   f.Do(intent::ScanOpen{.document_id = "identity_paper"});
   CHECK(f.app->SpokenInstruction() == f.strings.Get("speak.scan"));
@@ -149,8 +83,7 @@ TEST_CASE("scan screen: rescan, delete and reorder pages, Huỷ drops the visit,
   CHECK(f.app->scan().pages[0].id == ids[1]);
   CHECK(f.app->scan().pages[1].id != ids[0]);  // a new page in the same place
   CHECK(f.app->scan().selected == 1);
-  f.Do(intent::ScanDone{});
-  REQUIRE(f.PumpUntil([&] { return f.app->screen() == ScreenId::kDocuments; }));
+  f.Done();
   REQUIRE(f.app->digitised("identity_paper") != nullptr);
   CHECK(f.app->digitised("identity_paper")->pages.size() == 2);
   // Opened again and cancelled: what this visit scanned is dropped, the paper stays as it was.
@@ -169,7 +102,8 @@ TEST_CASE("scan screen: rescan, delete and reorder pages, Huỷ drops the visit,
 }
 
 TEST_CASE("scan screen: the pages per paper are bounded with a calm message") {
-  Fixture f(3);
+  Fixture f({.max_pages = 3, .max_dossier_mb = 25, .dir = {}});
+  MCK_NEEDS_SANE(f);
   f.ToDocuments();
   f.Do(intent::ScanOpen{.document_id = "contract"});
   f.Scan(true);  // the feeder holds 10; the paper takes 3

@@ -6,6 +6,10 @@
 // (OCR of "Giấy tờ đã số hoá", the VietQR decoded by zbarimg from the slip's raster).
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include "offline/domain/ids.h"
 #include "offline/domain/vietqr.h"
 #include "tests/drivers/printer/test_support.h"
@@ -77,4 +81,82 @@ TEST_CASE("a citizen scans two required papers, submits, and the slip lists them
   REQUIRE(t.ok());
   CHECK(t->amount_vnd == 30000);
   CHECK(t->purpose == rec->provisional_code);
+}
+
+namespace {
+
+// The kiosk's log holds none of the applicant the scripts type.
+void CheckKioskLogHasNoPersonalData(const std::filesystem::path& out) {
+  const std::string log = test::ReadAll(out / "kiosk.log");
+  REQUIRE_FALSE(log.empty());
+  INFO(log);
+  for (const char* v : {"024190001234", "15/03/1990", "15031990", "1990-03-15", "Nguyễn Thị Hoà", "Nguyeenx", "Hoaf"})
+    CHECK(log.find(v) == std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("the scanner's failures on the real kiosk: the calm message over the pages kept, and the dossier still submits") {
+  test::SaneTestBackend sane;
+  if (!sane.ready()) MCK_CANNOT_RUN("needs SANE's test backend (libsane1) and /etc/sane.d/test.conf");
+  if (std::system("pdfinfo -v >/dev/null 2>&1") != 0) MCK_CANNOT_RUN("needs pdfinfo (poppler-utils)");
+  struct Run {
+    std::string problem, args;
+    int pages;  // the contract's pages: one from the glass, then the feeder's before the failure; 0: 2 to 9
+  };
+  const Run run = GENERATE(values<Run>({
+      {"feeder_empty", "--scan-fault 0:SANE_STATUS_NO_DOCS", 1},
+      {"device_gone", "--scan-fault 1:SANE_STATUS_EOF", 2},  // page 2 of the feeder cut short
+      {"max_bytes", "--scan-max-dossier-mb 1", 0},           // ~214 KB a grid page: 4 fit in 1 MB
+  }));
+  CAPTURE(run.problem);
+  ::setenv("MCK_SCAN_PROBLEM", run.problem.c_str(), 1);
+  ::setenv("MCK_SUBMIT_WIDGET", "submitted.done", 1);
+  const auto out = test::UiRunDir("scan-failure-" + run.problem);
+  REQUIRE(test::RunKioskScript("scan-failure.script", out,
+                    "--scanner sane:test:0 --scanner-options test-picture=Grid " + run.args) == 0);
+  CHECK(std::filesystem::file_size(out / "shots" / ("scan-" + run.problem + ".png")) > 10000);
+  CheckKioskLogHasNoPersonalData(out);
+  // Stored: the contract with the pages kept before the failure, its PDF the body's.
+  auto store = test::OpenRunStore(out);
+  auto list = store->dossiers().List();
+  REQUIRE(list.ok());
+  REQUIRE(list->size() == 1);
+  auto rec = store->dossiers().Get(list->front().provisional_code);
+  REQUIRE(rec.ok());
+  const auto& doc = rec->body["documents"][0];
+  REQUIRE(doc["id"] == "contract");
+  const int pages = doc["digitised"]["pages"].get<int>();
+  if (run.pages > 0) {
+    CHECK(pages == run.pages);
+  } else {
+    CHECK(pages >= 2);
+    CHECK(pages <= 9);
+  }
+  auto bytes = store->dossiers().Attachment(doc["digitised"]["sha256"].get<std::string>());
+  REQUIRE(bytes.ok());
+  CHECK(Sha256Hex(*bytes) == doc["digitised"]["sha256"]);
+  const auto tmp = out / "pdf";
+  std::filesystem::create_directories(tmp);
+  CHECK(test::PdfPages(*bytes, tmp) == pages);
+}
+
+TEST_CASE("a full disk at submission on the real kiosk: the review says nothing was stored, calmly") {
+  test::SaneTestBackend sane;
+  if (!sane.ready()) MCK_CANNOT_RUN("needs SANE's test backend (libsane1) and /etc/sane.d/test.conf");
+  if (::geteuid() != 0 || std::system("unshare -m true 2>/dev/null") != 0)
+    MCK_CANNOT_RUN("needs root and mount namespaces (unshare -m) to mount a small tmpfs");
+  // A jam after feeder page 2 (three pages kept with the glass's), then the dossier does not fit
+  // on a data directory of this size: the store fits, its ~650 KB of scans do not.
+  const std::string tmpfs = "600k";
+  ::setenv("MCK_SCAN_PROBLEM", "jammed", 1);
+  ::setenv("MCK_SUBMIT_WIDGET", "notice.submit.failed", 1);
+  const auto out = test::UiRunDir("scan-failure-disk-full");
+  REQUIRE(test::RunKioskScript("scan-failure.script", out,
+                    "--scanner sane:test:0 --scanner-options test-picture=Grid --scan-fault 2:SANE_STATUS_JAMMED "
+                    "--data-tmpfs " + tmpfs) == 0);
+  CHECK(std::filesystem::file_size(out / "shots" / "submit-jammed.png") > 10000);
+  const std::string log = test::ReadAll(out / "kiosk.log");
+  CHECK(log.find("submit failed") != std::string::npos);
+  CheckKioskLogHasNoPersonalData(out);
 }

@@ -29,7 +29,10 @@ void DrawReview(Ui& ui) {
   const Procedure* p = app.procedure();
   if (!p) return;
   Title(ui, ui.T("review.title"));
-  if (!app.notice().empty()) Wrapped(ui, ui.T(app.notice()), ui.F().bold, colors::kError);
+  if (!app.notice().empty()) {
+    Wrapped(ui, ui.T(app.notice()), ui.F().bold, colors::kError);
+    MarkItem(ui, "notice." + app.notice());  // a script's `wait_widget notice.submit.failed`
+  }
   // The store writes on the core worker: a calm line until "Đã nộp hồ sơ" (a second tap is ignored).
   if (app.submitting()) Wrapped(ui, ui.T("common.saving"), ui.F().bold, colors::kMuted);
   // Read back: the only way the kiosk says the citizen's data aloud (quietly, saying so first).
