@@ -142,7 +142,7 @@ TEST_CASE("a decision is checked before anything is stored, and an accept return
   CounterDecision accept;
   accept.decision = "accept";
   accept.officer = "Phạm Văn Tâm";
-  accept.received = {{"birth_certificate", "certified_copy", 2}};
+  accept.received = {{"birth_certificate", "certified_copy", 2, "", 0}};
   auto accepted = decisions.Record(stored.dossier.client_id, accept);
   REQUIRE(accepted.ok());
   CHECK(accepted->ref == stored.dossier.client_id);  // no official code yet
