@@ -99,10 +99,12 @@ void DrawHeader(Ui& ui) {
 // half (and "Tắt giọng đọc" once the voice is on); the right half is for "Gọi cán bộ hỗ trợ".
 // On a landscape screen the open keyboard leaves too little room for the field being typed (at
 // 1920x1080 the text keyboard and the bar left it half hidden), so the bar steps aside until
-// "Xong"; in portrait it stays.
+// "Xong"; in portrait it stays. The officer's scan (from the staff dossier) has none: it is not
+// the citizen's screen, though it is the same scan screen.
 bool HasFooter(const Ui& ui) {
   const ScreenId s = ui.app.screen();
   if (!ui.portrait() && KeyboardHeight(ui) > 0) return false;
+  if (s == ScreenId::kScan && ui.app.scan().counter) return false;  // the officer's scan at the counter
   return s != ScreenId::kAttract && App::IsCitizenScreen(s);
 }
 
