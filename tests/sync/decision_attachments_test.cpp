@@ -16,15 +16,10 @@ using namespace mck::test;
 using nlohmann::json;
 
 namespace {
-struct Setup {
-  TempDir dir{"mck-simdb"};
-  PortalSim sim{{dir.path() / "sim.db", 0, "server", {"--seed", "11"}}};
-  Kiosk kiosk;
+struct Setup : EnrolledKiosk {
   std::unique_ptr<Store> store;
   std::string client_id;
   Setup() {
-    sim.AddToken("TOKEN-A");
-    kiosk.Enrol(sim, "TOKEN-A");
     store = kiosk.OpenStore();
     std::mt19937_64 rng(21);
     client_id = kiosk.SubmitDossiers(*store, 1, 0, rng).front();  // no scans at the kiosk

@@ -100,6 +100,18 @@ class Kiosk {
   int transfer_timeout_s_ = 20;
 };
 
+// A portal simulator (its database in a temporary folder, seed 11) and a kiosk enrolled with it
+// by `token`: how most sync tests begin.
+struct EnrolledKiosk {
+  TempDir dir{"mck-simdb"};
+  PortalSim sim{{dir.path() / "sim.db", 0, "server", {"--seed", "11"}}};
+  Kiosk kiosk;
+  explicit EnrolledKiosk(const std::string& token = "TOKEN-A") {
+    sim.AddToken(token);
+    kiosk.Enrol(sim, token);
+  }
+};
+
 // A valid dossier body for the fixture catalog.
 nlohmann::json DossierBody(const std::string& procedure = "1.001193");
 

@@ -14,15 +14,7 @@ using namespace mck::test;
 using nlohmann::json;
 
 namespace {
-struct Setup {
-  TempDir dir{"mck-simdb"};
-  PortalSim sim{{dir.path() / "sim.db", 0, "server", {"--seed", "11"}}};
-  Kiosk kiosk;
-  Setup() {
-    sim.AddToken("TOKEN-A");
-    kiosk.Enrol(sim, "TOKEN-A");
-  }
-};
+using Setup = EnrolledKiosk;
 }  // namespace
 
 // docs/portal.md "digitised": the kiosk's count of dossiers with papers scanned at the kiosk, per

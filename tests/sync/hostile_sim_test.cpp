@@ -17,14 +17,8 @@ using nlohmann::json;
 
 namespace {
 
-struct Setup {
-  TempDir dir{"mck-simdb"};
-  PortalSim sim{{dir.path() / "sim.db", 0, "server", {"--seed", "11"}}};
-  Kiosk kiosk;
-  Setup() {
-    sim.AddToken("TOKEN-H");
-    kiosk.Enrol(sim, "TOKEN-H");
-  }
+struct Setup : EnrolledKiosk {
+  Setup() : EnrolledKiosk("TOKEN-H") {}
   std::vector<std::string> Submit(int n) {
     auto store = kiosk.OpenStore();
     std::mt19937_64 rng(5);

@@ -25,14 +25,7 @@ using namespace mck::test;
 using nlohmann::json;
 
 namespace {
-struct Setup {
-  TempDir dir{"mck-simdb"};
-  PortalSim sim{{dir.path() / "sim.db", 0, "server", {"--seed", "11"}}};
-  Kiosk kiosk;
-  Setup() {
-    sim.AddToken("TOKEN-A");
-    kiosk.Enrol(sim, "TOKEN-A");
-  }
+struct Setup : EnrolledKiosk {
   // `n` dossiers (random `seed`, no attachments) submitted to `store` and delivered by one pass
   // of a new syncer (REQUIREd: all `n` accepted). Their client ids, and the syncer.
   std::pair<std::vector<std::string>, std::unique_ptr<Syncer>> SubmitAndDeliver(Store& store, int n, uint64_t seed) {
