@@ -23,6 +23,7 @@
 #include "offline/store/store.h"
 #include "tests/drivers/printer/test_support.h"
 #include "tests/support/read_file.h"
+#include "tests/ui/kiosk_run.h"
 
 using namespace mck;
 using mck::printer::testing::NormaliseText;
@@ -31,54 +32,13 @@ using mck::printer::testing::ZbarDecode;
 
 namespace {
 
-const std::filesystem::path kUi = std::filesystem::path(MCK_SOURCE_DIR) / "tests" / "ui";
-
-std::filesystem::path OutDir(const std::string& name) {
-  return std::filesystem::path(MCK_BINARY_DIR) / "tests" / "ui" / "runs" / name;
-}
-
-int RunScript(const std::string& script, const std::filesystem::path& out, const std::string& extra = "") {
-  const std::string cmd = (kUi / "run-kiosk-script").string() + " --kiosk " + KIOSK_BIN + " --printer-sim " +
-                          PRINTER_SIM_BIN + " --script " + (kUi / script).string() + " --out " + out.string() + " " +
-                          extra + " 2>" + out.string() + ".stderr";
-  std::filesystem::create_directories(out.parent_path());
-  const int rc = std::system(cmd.c_str());
-  std::ifstream err(out.string() + ".stderr");
-  std::string line;
-  while (std::getline(err, line)) UNSCOPED_INFO(line);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-std::unique_ptr<Store> OpenStore(const std::filesystem::path& out) {
-  StoreOptions so;
-  so.data_dir = out / "data";
-  so.kiosk_number = 7;
-  auto s = Store::Open(so);
-  REQUIRE(s.ok());
-  return std::move(s.value());
-}
-
+// printer-sim's record of job `n` (its JSON), null when there is none.
 nlohmann::json Job(const std::filesystem::path& out, int n) {
   char name[32];
   std::snprintf(name, sizeof name, "job-%04d.json", n);
   std::ifstream in(out / "printer" / name);
   if (!in) return nullptr;
   return nlohmann::json::parse(in, nullptr, false);
-}
-
-// The paper of job `n` as the printer would print it: the bytes the printer simulator received,
-// decoded by the project's own ESC/POS decoder (drivers/printer/escpos_decode.h) and written at
-// twice the size for the OCR. One page (one cut) per job.
-std::filesystem::path DecodedPage(const std::filesystem::path& out, int n) {
-  char name[32];
-  std::snprintf(name, sizeof name, "job-%04d", n);
-  const std::string bytes = mck::test::ReadAll(out / "printer" / (std::string(name) + ".bin"));
-  REQUIRE_FALSE(bytes.empty());
-  const auto decoded = printer::escpos::DecodeEscPos(std::vector<uint8_t>(bytes.begin(), bytes.end()), 576);
-  REQUIRE(decoded.pages.size() == 1);
-  const auto png = out / "printer" / (std::string(name) + "-decoded.png");
-  REQUIRE(printer::WritePng(decoded.pages[0], png, 2).ok());
-  return png;
 }
 
 bool Contains(const std::string& ocr_text, const std::string& needle) {
@@ -88,9 +48,9 @@ bool Contains(const std::string& ocr_text, const std::string& needle) {
 }  // namespace
 
 TEST_CASE("a citizen submits by typed ID with Telex: stored exactly, receipt and ticket printed") {
-  const auto out = OutDir("submit");
-  REQUIRE(RunScript("submit-dossier.script", out) == 0);
-  auto store = OpenStore(out);
+  const auto out = test::UiRunDir("submit");
+  REQUIRE(test::RunKioskScript("submit-dossier.script", out) == 0);
+  auto store = test::OpenRunStore(out);
   auto list = store->dossiers().List();
   REQUIRE(list.ok());
   REQUIRE(list->size() == 1);
@@ -115,7 +75,7 @@ TEST_CASE("a citizen submits by typed ID with Telex: stored exactly, receipt and
   CHECK(std::filesystem::file_size(out / "shots" / "07-submitted.png") > 10000);
   // What was printed, not just that it was: the receipt's QR decodes to this dossier's client id,
   // and its text reads back the applicant's name and the provisional code.
-  const auto receipt_png = DecodedPage(out, 1);
+  const auto receipt_png = test::DecodedJob(out, 1);
   CHECK(ZbarDecode(receipt_png) == rec->client_id);
   const std::string receipt_text = Ocr(receipt_png);
   CAPTURE(receipt_text);
@@ -127,23 +87,23 @@ TEST_CASE("a citizen submits by typed ID with Telex: stored exactly, receipt and
   REQUIRE(issued->size() == 1);
   char number[8];
   std::snprintf(number, sizeof number, "%03d", issued->front().number);
-  const std::string ticket_text = Ocr(DecodedPage(out, 2), 3);
+  const std::string ticket_text = Ocr(test::DecodedJob(out, 2), 3);
   CAPTURE(ticket_text);
   CHECK(Contains(ticket_text, number));
   CHECK(Contains(ticket_text, "Quầy HT"));
 }
 
 TEST_CASE("the inactivity countdown, then the wipe: the next citizen finds every field empty") {
-  const auto out = OutDir("inactivity");
-  REQUIRE(RunScript("inactivity-wipe.script", out, "--inactivity 10 --countdown 5") == 0);
-  auto store = OpenStore(out);
+  const auto out = test::UiRunDir("inactivity");
+  REQUIRE(test::RunKioskScript("inactivity-wipe.script", out, "--inactivity 10 --countdown 5") == 0);
+  auto store = test::OpenRunStore(out);
   CHECK(store->dossiers().List()->empty());  // nothing was submitted on the citizen's behalf
 }
 
 TEST_CASE("identify with the chip: the card on the simulated reader fills the applicant, read but not verified") {
-  const auto out = OutDir("card");
-  REQUIRE(RunScript("card-identify.script", out, "--card 2") == 0);
-  auto store = OpenStore(out);
+  const auto out = test::UiRunDir("card");
+  REQUIRE(test::RunKioskScript("card-identify.script", out, "--card 2") == 0);
+  auto store = test::OpenRunStore(out);
   auto list = store->dossiers().List();
   REQUIRE(list->size() == 1);
   auto rec = store->dossiers().Get(list->front().client_id);
@@ -156,24 +116,24 @@ TEST_CASE("identify with the chip: the card on the simulated reader fills the ap
 
 TEST_CASE(
     "identify with the card's QR (scanner as keyboard), then the chip confirms, and an unknown QR is refused calmly") {
-  const auto out = OutDir("qr-card");
-  REQUIRE(RunScript("qr-card.script", out, "--card 2") == 0);
+  const auto out = test::UiRunDir("qr-card");
+  REQUIRE(test::RunKioskScript("qr-card.script", out, "--card 2") == 0);
   CHECK(std::filesystem::file_size(out / "shots" / "qr-unknown.png") > 10000);
 }
 
 TEST_CASE("staff mode: a wrong PIN is refused, the right one opens the queue, and calling takes the next number") {
-  const auto out = OutDir("staff");
-  REQUIRE(RunScript("staff.script", out, std::string("--kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810") == 0);
-  auto store = OpenStore(out);
+  const auto out = test::UiRunDir("staff");
+  REQUIRE(test::RunKioskScript("staff.script", out, std::string("--kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810") == 0);
+  auto store = test::OpenRunStore(out);
   CHECK(*store->tickets().Waiting("HT") == 0);  // the one ticket was issued, then called
   CHECK(Job(out, 1)["printed"] == true);
 }
 
 TEST_CASE("help round trip: a citizen asks from the form, keeps their entries, staff see the request and dismiss it") {
-  const auto out = OutDir("help");
-  REQUIRE(RunScript("help-roundtrip.script", out, std::string("--kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810") ==
+  const auto out = test::UiRunDir("help");
+  REQUIRE(test::RunKioskScript("help-roundtrip.script", out, std::string("--kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810") ==
           0);
-  auto store = OpenStore(out);
+  auto store = test::OpenRunStore(out);
   CHECK(store->help().Open()->empty());  // staff dismissed it
   auto request = store->help().Get(1);
   REQUIRE(request.ok());
@@ -203,9 +163,9 @@ TEST_CASE("partial redraw: every frame equals a whole redraw, pixel for pixel (M
   // fills opaque rectangles without blending (ui/opaque_fill.h). With the check on it draws every
   // frame whole into a second surface as well, by SDL alone, and stops with status 1 at the first
   // pixel that differs; the log says how many frames were compared.
-  const auto out = OutDir("damage");
+  const auto out = test::UiRunDir("damage");
   setenv("MCK_UI_VERIFY_DAMAGE", "1", 1);
-  const int rc = RunScript("damage-verify.script", out);
+  const int rc = test::RunKioskScript("damage-verify.script", out);
   unsetenv("MCK_UI_VERIFY_DAMAGE");
   REQUIRE(rc == 0);
   const std::string log = mck::test::ReadAll(out / "kiosk.log");
@@ -220,9 +180,9 @@ TEST_CASE("partial redraw: every frame equals a whole redraw, pixel for pixel (M
 
 TEST_CASE("the trace (MCK_KIOSK_TRACE) logs taps without their positions") {
   // The staff PIN typed on the pad, traced: a tap's position would give the digit away.
-  const auto out = OutDir("trace");
+  const auto out = test::UiRunDir("trace");
   setenv("MCK_KIOSK_TRACE", "1", 1);
-  const int rc = RunScript("staff.script", out, std::string("--kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810");
+  const int rc = test::RunKioskScript("staff.script", out, std::string("--kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810");
   unsetenv("MCK_KIOSK_TRACE");
   REQUIRE(rc == 0);
   std::ifstream log(out / "kiosk.log");
@@ -240,12 +200,12 @@ TEST_CASE("the trace (MCK_KIOSK_TRACE) logs taps without their positions") {
 }
 
 TEST_CASE("out of paper, then staff mode reprints the number and the receipt slip once paper is back") {
-  const auto out = OutDir("staff-reprint");
+  const auto out = test::UiRunDir("staff-reprint");
   // The printer is out of paper: the dossier is stored, the ticket's number is not issued.
-  REQUIRE(RunScript("paper-out-ticket.script", out, "--printer-mode paper-out") == 0);
+  REQUIRE(test::RunKioskScript("paper-out-ticket.script", out, "--printer-mode paper-out") == 0);
   std::string client_id;
   {
-    auto store = OpenStore(out);
+    auto store = test::OpenRunStore(out);
     auto list = store->dossiers().List();
     REQUIRE(list->size() == 1);
     client_id = list->front().client_id;
@@ -256,9 +216,9 @@ TEST_CASE("out of paper, then staff mode reprints the number and the receipt sli
     CHECK(*store->tickets().Waiting("CT") == 0);
   }
   // Paper is back (the kiosk restarted on the same data): staff reprint both, then call CT.
-  REQUIRE(RunScript("staff-reprint.script", out,
+  REQUIRE(test::RunKioskScript("staff-reprint.script", out,
                     std::string("--keep-data --kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810") == 0);
-  auto store = OpenStore(out);
+  auto store = test::OpenRunStore(out);
   CHECK(store->tickets().Today(TicketState::kPrintFailed)->empty());
   CHECK(*store->tickets().Waiting("CT") == 0);  // reprinted, so issued; then called by the script
   const auto ticket = Job(out, 1);
@@ -273,11 +233,11 @@ TEST_CASE("out of paper, then staff mode reprints the number and the receipt sli
 }
 
 TEST_CASE("staff open a submitted dossier, check the papers and accept it: the decision is queued and Mẫu 01 prints") {
-  const auto out = OutDir("staff-decide");
-  REQUIRE(RunScript("submit-dossier.script", out) == 0);
-  REQUIRE(RunScript("staff-decide.script", out,
+  const auto out = test::UiRunDir("staff-decide");
+  REQUIRE(test::RunKioskScript("submit-dossier.script", out) == 0);
+  REQUIRE(test::RunKioskScript("staff-decide.script", out,
                     std::string("--keep-data --kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810") == 0);
-  auto store = OpenStore(out);
+  auto store = test::OpenRunStore(out);
   auto list = store->dossiers().List();
   REQUIRE(list->size() == 1);
   auto rec = store->dossiers().Get(list->front().client_id).value();
@@ -306,10 +266,10 @@ TEST_CASE("staff open a submitted dossier, check the papers and accept it: the d
 TEST_CASE(
     "enrolled with the portal simulator: the submitted dossier is delivered and the look-up shows the portal's "
     "answer") {
-  const auto out = OutDir("portal");
-  REQUIRE(RunScript("portal-lookup.script", out,
+  const auto out = test::UiRunDir("portal");
+  REQUIRE(test::RunKioskScript("portal-lookup.script", out,
                     std::string("--kioskctl ") + KIOSKCTL_BIN + " --portal-sim " + PORTAL_SIM_BIN) == 0);
-  auto store = OpenStore(out);
+  auto store = test::OpenRunStore(out);
   auto list = store->dossiers().List();
   REQUIRE(list->size() == 1);
   CHECK(list->front().state == DossierState::kAccepted);
@@ -317,11 +277,11 @@ TEST_CASE(
 }
 
 TEST_CASE("a dossier the portal refuses turns red in staff mode, and staff read the reason and send it again") {
-  const auto out = OutDir("portal-refused");
-  REQUIRE(RunScript("portal-refused.script", out,
+  const auto out = test::UiRunDir("portal-refused");
+  REQUIRE(test::RunKioskScript("portal-refused.script", out,
                     std::string("--kioskctl ") + KIOSKCTL_BIN + " --portal-sim " + PORTAL_SIM_BIN +
                         " --staff-pin 246810 --portal-arg --fail-procedure --portal-arg 2.000815") == 0);
-  auto store = OpenStore(out);
+  auto store = test::OpenRunStore(out);
   auto list = store->dossiers().List();
   REQUIRE(list->size() == 1);
   CHECK(list->front().state == DossierState::kNeedsAttention);
@@ -330,7 +290,7 @@ TEST_CASE("a dossier the portal refuses turns red in staff mode, and staff read 
 }
 
 TEST_CASE("a fee's round trip: unpaid, the portal's bank reports the transfer, staff see it paid and print the receipt") {
-  const auto out = OutDir("staff-fee");
+  const auto out = test::UiRunDir("staff-fee");
   std::filesystem::remove_all(out);
   // The portal's side, while the kiosk runs: once staff have seen "Chưa nộp phí" (the script's
   // screenshot), the bank's notice reaches the simulator (its admin endpoint, as the bank would).
@@ -357,7 +317,7 @@ TEST_CASE("a fee's round trip: unpaid, the portal's bank reports the transfer, s
         "application/json");
     if (!paid || paid->status != 200) portal_error = "payment refused: " + (paid ? paid->body : std::string("no answer"));
   });
-  const int rc = RunScript("staff-fee.script", out,
+  const int rc = test::RunKioskScript("staff-fee.script", out,
                            std::string("--kioskctl ") + KIOSKCTL_BIN + " --portal-sim " + PORTAL_SIM_BIN +
                                " --payment --staff-pin 246810");
   done = true;
@@ -366,7 +326,7 @@ TEST_CASE("a fee's round trip: unpaid, the portal's bank reports the transfer, s
   REQUIRE(rc == 0);
   REQUIRE_FALSE(code.empty());
   // The kiosk's store: the portal's fee, paid, with the bank's reference.
-  auto store = OpenStore(out);
+  auto store = test::OpenRunStore(out);
   auto rec = store->dossiers().Get(code);
   REQUIRE(rec.ok());
   CHECK(rec->body["fee_vnd"] == 16000);
@@ -378,7 +338,7 @@ TEST_CASE("a fee's round trip: unpaid, the portal's bank reports the transfer, s
     CHECK(std::filesystem::file_size(out / "shots" / shot) > 10000);
   }
   // Job 1 is the citizen's slip; job 2 the biên lai, read off the paper.
-  const std::string text = Ocr(DecodedPage(out, 2));
+  const std::string text = Ocr(test::DecodedJob(out, 2));
   CAPTURE(text);
   CHECK(Contains(text, "BIÊN LAI THU LỆ PHÍ"));
   CHECK(Contains(text, code));
@@ -388,9 +348,9 @@ TEST_CASE("a fee's round trip: unpaid, the portal's bank reports the transfer, s
 #endif
 
 TEST_CASE("out of paper: the dossier is safe and the screen says so calmly") {
-  const auto out = OutDir("paper-out");
-  REQUIRE(RunScript("paper-out.script", out, "--printer-mode paper-out") == 0);
-  auto store = OpenStore(out);
+  const auto out = test::UiRunDir("paper-out");
+  REQUIRE(test::RunKioskScript("paper-out.script", out, "--printer-mode paper-out") == 0);
+  auto store = test::OpenRunStore(out);
   CHECK(store->dossiers().List()->size() == 1);
   const auto job = Job(out, 1);
   CHECK((job.is_null() || job["printed"] == false));  // nothing printed
@@ -400,7 +360,7 @@ TEST_CASE(
     "a failed store migration: the technician's screen (file kept, backup named), no exit on quit, watchdog fed") {
   // A database the program's migration 1 fails on (a hand-made table where the migration creates
   // one): the same path as any failing upgrade (offline/store/migrations.h).
-  const auto out = OutDir("fatal-upgrade");
+  const auto out = test::UiRunDir("fatal-upgrade");
   std::filesystem::remove_all(out);
   const auto db_file = out / "data" / "kiosk.db";
   std::filesystem::create_directories(db_file.parent_path());
@@ -414,7 +374,7 @@ TEST_CASE(
   }
   const std::string before = mck::test::ReadAll(db_file);
   setenv("WATCHDOG_USEC", "1000000", 1);  // as systemd sets it: pings due every 250 ms
-  const int rc = RunScript("fatal-upgrade.script", out, "--keep-data");
+  const int rc = test::RunKioskScript("fatal-upgrade.script", out, "--keep-data");
   unsetenv("WATCHDOG_USEC");
   REQUIRE(rc == 3);  // the failure screen was shown and stayed up until the test's picture
   const std::string log = mck::test::ReadAll(out / "kiosk.log");
@@ -440,9 +400,9 @@ TEST_CASE(
 }
 
 TEST_CASE("a fee: the submitted screen and the slip carry the VietQR of the stored dossier's amount") {
-  const auto out = OutDir("fee-vietqr");
-  REQUIRE(RunScript("fee-vietqr.script", out, "--payment") == 0);
-  auto store = OpenStore(out);
+  const auto out = test::UiRunDir("fee-vietqr");
+  REQUIRE(test::RunKioskScript("fee-vietqr.script", out, "--payment") == 0);
+  auto store = test::OpenRunStore(out);
   auto list = store->dossiers().List();
   REQUIRE(list.ok());
   REQUIRE(list->size() == 1);
@@ -452,7 +412,7 @@ TEST_CASE("a fee: the submitted screen and the slip carry the VietQR of the stor
   CHECK(rec->body["fee_vnd"] == 16000);  // 2 copies × 8,000, computed and stored at submission
   CHECK(std::filesystem::file_size(out / "shots" / "submitted-vietqr.png") > 10000);
   // The slip: two QR codes off the paper, the look-up key and the payment, which parses back.
-  const auto slip = DecodedPage(out, 1);
+  const auto slip = test::DecodedJob(out, 1);
   const std::string codes = ZbarDecode(slip);
   CAPTURE(codes);
   CHECK(codes.find(rec->client_id) != std::string::npos);
