@@ -21,6 +21,7 @@
 #include "offline/sync/renewal.h"
 #include "tests/drivers/printer/test_support.h"
 #include "tests/support/read_file.h"
+#include "tests/ui/kiosk_run.h"
 
 using namespace mck;
 using mck::printer::testing::NormaliseText;
@@ -28,31 +29,9 @@ using mck::printer::testing::Ocr;
 
 namespace {
 
-const std::filesystem::path kUi = std::filesystem::path(MCK_SOURCE_DIR) / "tests" / "ui";
-
-std::filesystem::path OutDir(const std::string& name) {
-  return std::filesystem::path(MCK_BINARY_DIR) / "tests" / "ui" / "runs" / name;
-}
-
+// Runs tests/ui/SCRIPT on the real kiosk with kioskctl at hand (the technician's command line).
 int RunScript(const std::string& script, const std::filesystem::path& out, const std::string& extra) {
-  const std::string cmd = (kUi / "run-kiosk-script").string() + " --kiosk " + KIOSK_BIN + " --printer-sim " +
-                          PRINTER_SIM_BIN + " --kioskctl " + KIOSKCTL_BIN + " --script " + (kUi / script).string() +
-                          " --out " + out.string() + " " + extra + " 2>" + out.string() + ".stderr";
-  std::filesystem::create_directories(out.parent_path());
-  const int rc = std::system(cmd.c_str());
-  std::ifstream err(out.string() + ".stderr");
-  std::string line;
-  while (std::getline(err, line)) UNSCOPED_INFO(line);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-std::unique_ptr<Store> OpenStore(const std::filesystem::path& out) {
-  StoreOptions so;
-  so.data_dir = out / "data";
-  so.kiosk_number = 7;
-  auto s = Store::Open(so);
-  REQUIRE(s.ok());
-  return std::move(s.value());
+  return test::RunKioskScript(script, out, std::string("--kioskctl ") + KIOSKCTL_BIN + " " + extra);
 }
 
 // Screenshots of the technician screens for the docs, when MCK_UPDATE_SCREENSHOTS=1.
@@ -72,11 +51,11 @@ void KeepScreenshots(const std::filesystem::path& out) {
 
 #ifdef PORTAL_SIM_BIN
 TEST_CASE("a technician provisions a new kiosk on screen: enrolled, staff PIN set, test page, renewal, shut down") {
-  const auto out = OutDir("technician");
+  const auto out = test::UiRunDir("technician");
   // 75: the technician's "Tắt máy" (SessionHost::kExitShutDown), after every step passed.
   REQUIRE(RunScript("technician.script", out,
                     std::string("--portal-sim ") + PORTAL_SIM_BIN + " --no-enrol --tech-pin 593017") == 75);
-  auto store = OpenStore(out);
+  auto store = test::OpenRunStore(out);
   // Enrolled with the portal simulator, through the right CA (the wrong one was refused first).
   auto enrolment = LoadEnrolment(*store);
   REQUIRE(enrolment.ok());
@@ -124,9 +103,9 @@ TEST_CASE("a technician provisions a new kiosk on screen: enrolled, staff PIN se
 #endif
 
 TEST_CASE("wrong technician PINs lock technician mode, and the staff PIN's count is untouched") {
-  const auto out = OutDir("technician-lockout");
+  const auto out = test::UiRunDir("technician-lockout");
   REQUIRE(RunScript("technician-lockout.script", out, "--tech-pin 593017") == 0);
-  auto store = OpenStore(out);
+  auto store = test::OpenRunStore(out);
   ManualClock clock{std::chrono::system_clock::now()};
   // Even the right PIN is refused while locked (Verify does not compare then).
   auto tech = StaffAuth(*store, clock, PinPolicy{}, PinRole::kTechnician).Verify("593017");
