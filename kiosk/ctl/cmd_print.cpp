@@ -302,6 +302,32 @@ int PrintStatus(Context& ctx) {
   return can_print ? kExitOk : kExitFailed;
 }
 
+// Prints one of a dossier's documents on the configured printer, records the print in the audit
+// log (a failure to record it is said, not fatal) and reports it: --json gives `report` with the
+// common fields added, else `done` is printed. kExitOk only when the printer took it.
+int PrintDossierDocument(Context& ctx, const PrintSetup& setup, core::DossierDocuments& documents, const Layout& layout,
+                         const std::string& what, const std::string& audit_code, json report,
+                         const std::string& done) {
+  auto printer = OpenConfiguredPrinter(setup);
+  if (!printer.ok()) return ctx.Fail(printer.status());
+  Status st = RenderAndPrint(layout, setup, **printer);
+  if (Status audited = documents.RecordPrint("kioskctl", what, audit_code, st); !audited.ok()) {
+    std::cerr << "Không ghi được nhật ký in / print not audited: " << audited.ToString() << "\n";
+  }
+  if (ctx.json()) {
+    report["document"] = what;
+    report["printer"] = setup.uri;
+    report["printed"] = st.ok();
+    report["error"] = st.ok() ? json() : json(st.message_vi());
+    report["preview"] = setup.preview ? json(*setup.preview) : json();
+    report["text"] = LayoutText(layout);
+    PrintJson(report);
+  }
+  if (!st.ok()) return ctx.Fail(st);
+  if (!ctx.json()) std::cout << done << "\n";
+  return kExitOk;
+}
+
 int PrintReceipt(Context& ctx) {
   auto setup = TakePrintOptions(ctx);
   const bool official = ctx.TakeFlag("--official");
@@ -335,29 +361,11 @@ int PrintReceipt(Context& ctx) {
     layout = BuildKioskSlip(*s);
     core::WipeDocument(*s);
   }
-  auto printer = OpenConfiguredPrinter(*setup);
-  if (!printer.ok()) return ctx.Fail(printer.status());
-  Status st = RenderAndPrint(layout, *setup, **printer);
   const std::string what = official ? "official_receipt" : "kiosk_slip";
-  if (Status audited = documents.RecordPrint("kioskctl", what, code, st); !audited.ok()) {
-    std::cerr << "Không ghi được nhật ký in / print not audited: " << audited.ToString() << "\n";
-  }
-  if (ctx.json()) {
-    PrintJson({{"dossier", code},
-               {"document", what},
-               {"printer", setup->uri},
-               {"printed", st.ok()},
-               {"error", st.ok() ? json() : json(st.message_vi())},
-               {"preview", setup->preview ? json(*setup->preview) : json()},
-               {"text", LayoutText(layout)}});
-  }
-  if (!st.ok()) return ctx.Fail(st);
-  if (!ctx.json()) {
-    std::cout << (official ? "Đã in giấy tiếp nhận (Mẫu 01) / official receipt printed: "
-                           : "Đã in phiếu xác nhận / kiosk slip printed: ")
-              << shown << "\n";
-  }
-  return kExitOk;
+  return PrintDossierDocument(ctx, *setup, documents, layout, what, code, {{"dossier", code}},
+                              std::string(official ? "Đã in giấy tiếp nhận (Mẫu 01) / official receipt printed: "
+                                                   : "Đã in phiếu xác nhận / kiosk slip printed: ") +
+                                  shown);
 }
 
 // The fee receipt (biên lai) of a dossier whose fee the portal says was paid, reprinted by the
@@ -381,26 +389,9 @@ int PrintBienLai(Context& ctx) {
   auto rec = store.dossiers().Get(ctx.args()[0]);  // for the audit row's provisional code
   const std::string code = rec.ok() ? rec->provisional_code : r->dossier_code;
   if (rec.ok()) core::WipeBody(rec->body);
-  const Layout layout = BuildFeeReceipt(*r);
-  auto printer = OpenConfiguredPrinter(*setup);
-  if (!printer.ok()) return ctx.Fail(printer.status());
-  Status st = RenderAndPrint(layout, *setup, **printer);
-  if (Status audited = documents.RecordPrint("kioskctl", "fee_receipt", code, st); !audited.ok()) {
-    std::cerr << "Không ghi được nhật ký in / print not audited: " << audited.ToString() << "\n";
-  }
-  if (ctx.json()) {
-    PrintJson({{"dossier", r->dossier_code},
-               {"document", "fee_receipt"},
-               {"amount_vnd", r->amount_vnd},
-               {"printer", setup->uri},
-               {"printed", st.ok()},
-               {"error", st.ok() ? json() : json(st.message_vi())},
-               {"preview", setup->preview ? json(*setup->preview) : json()},
-               {"text", LayoutText(layout)}});
-  }
-  if (!st.ok()) return ctx.Fail(st);
-  if (!ctx.json()) std::cout << "Đã in biên lai thu lệ phí / fee receipt printed: " << r->dossier_code << "\n";
-  return kExitOk;
+  return PrintDossierDocument(ctx, *setup, documents, BuildFeeReceipt(*r), "fee_receipt", code,
+                              {{"dossier", r->dossier_code}, {"amount_vnd", r->amount_vnd}},
+                              "Đã in biên lai thu lệ phí / fee receipt printed: " + r->dossier_code);
 }
 
 const CommandRegistration kTicketTake({"ticket take",
