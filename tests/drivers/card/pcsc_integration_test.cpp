@@ -8,6 +8,7 @@
 // owns pcscd and this test may restart it.
 #include <catch2/catch.hpp>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -411,6 +412,31 @@ pid_t PcscdPid() {
   std::getline(in, text, '\0');
   return text.empty() ? 0 : static_cast<pid_t>(std::stol(text));
 }
+// True once every thread of `pid` is in the stopped state. kill(SIGSTOP) returns as soon as the
+// signal is queued and one thread is woken to take it; the others stop only when that thread has
+// run. On a loaded machine the thread serving our socket can answer a request in between (seen in
+// CI: the "frozen" pcscd answered ListReaders). So wait until /proc says every thread is stopped.
+bool AllThreadsStopped(pid_t pid) {
+  const std::string dir = "/proc/" + std::to_string(pid) + "/task";
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return false;
+  bool all = true;
+  int seen = 0;
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    std::ifstream in(dir + "/" + e->d_name + "/stat");
+    std::string stat;
+    std::getline(in, stat);
+    const size_t paren = stat.rfind(')');  // the command name may hold spaces and parentheses
+    if (paren == std::string::npos || paren + 2 >= stat.size()) continue;  // the thread just ended
+    ++seen;
+    const char state = stat[paren + 2];
+    all = all && (state == 'T' || state == 't');
+  }
+  closedir(d);
+  return all && seen > 0;
+}
+bool Alive(pid_t pid) { return pid > 0 && kill(pid, 0) == 0; }
 void StartPcscd() {
   // The wrapper's pcscd is gone; start the next one the same way (the wrapper stops it at the end).
   REQUIRE(system("(pcscd -f >/dev/null 2>&1 &) ; for i in $(seq 50); do [ -S /run/pcscd/pcscd.comm ] && break; sleep "
@@ -425,7 +451,10 @@ TEST_CASE("pcsc: after pcscd restarts, the same reader object re-establishes its
   // would then fail too (seen under load: one failure here became eight).
   struct RestartOnExit {
     ~RestartOnExit() {
-      if (access("/run/pcscd/pcscd.comm", F_OK) != 0) {
+      // A pcscd killed by the test leaves its socket and pid file behind: look at the process.
+      if (!Alive(PcscdPid())) {
+        unlink("/run/pcscd/pcscd.comm");
+        unlink("/run/pcscd/pcscd.pid");
         (void)!system(
             "(pcscd -f >/dev/null 2>&1 &) ; for i in $(seq 100); do [ -S /run/pcscd/pcscd.comm ] && "
             "break; sleep 0.1; done");
@@ -450,6 +479,9 @@ TEST_CASE("pcsc: after pcscd restarts, the same reader object re-establishes its
       const pid_t pid = PcscdPid();
       REQUIRE(pid > 0);
       REQUIRE(kill(pid, SIGSTOP) == 0);
+      bool stopped = false;
+      for (int i = 0; i < 500 && !(stopped = AllThreadsStopped(pid)); ++i) std::this_thread::sleep_for(10ms);
+      REQUIRE(stopped);
       std::thread killer([pid] {
         std::this_thread::sleep_for(300ms);
         kill(pid, SIGKILL);

@@ -69,7 +69,10 @@ class VirtualCard {
     pid_ = Spawn(argv, log_);
     REQUIRE(pid_ > 0);
     PcscCardReader watcher(PcscOptions{});
-    REQUIRE(WaitFor(watcher, CardEventKind::kCardInserted));
+    const bool inserted = WaitFor(watcher, CardEventKind::kCardInserted);
+    // A failed constructor runs no destructor: stop the card here, or it keeps vpcd's port.
+    if (!inserted) Stop();
+    REQUIRE(inserted);
   }
   ~VirtualCard() { Stop(); }
   void Stop() {
