@@ -1,4 +1,6 @@
 // SANE behind Scanner (scanner.h). One sane_init per process while anything uses SANE.
+#include <dlfcn.h>
+#include <pthread.h>
 #include <sane/sane.h>
 #include <sane/saneopts.h>
 
@@ -12,12 +14,32 @@
 #include "drivers/scanner/scanner.h"
 #include "offline/domain/log.h"
 
-namespace mck::scanner {
-namespace {
+// SANE's sanei_thread, compiled into many backends (the test backend among them), runs a
+// backend's reader as a thread that asks for *asynchronous* cancellation, and sane_cancel cancels
+// it. A cancel that lands while the reader is inside malloc or free leaves the allocator's lock
+// held: the reader then deadlocks as it exits, and sane_cancel, which joins it, never returns (seen:
+// ui_scan_test hung in sane_test_cancel -> sanei_thread_waitpid, the reader stuck in
+// tcache_thread_shutdown; the reader frees its buffer right after its last write, exactly when the
+// page's last bytes arrive and we cancel). Every program linking this driver answers that request
+// with deferred cancellation: the reader then ends at its next cancellation point (its blocking
+// write to the pipe, a sleep) or by returning, never inside the allocator. Nothing else in the
+// kiosk cancels threads. --export-dynamic-symbol (CMakeLists.txt) makes the backends, loaded with
+// dlopen, bind to this definition; scanner_tests checks that they do.
+extern "C" int pthread_setcanceltype(int type, int* oldtype) {
+  using Fn = int (*)(int, int*);
+  static const Fn libc = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, "pthread_setcanceltype"));
+  return libc(type == PTHREAD_CANCEL_ASYNCHRONOUS ? PTHREAD_CANCEL_DEFERRED : type, oldtype);
+}
 
-// sane_init/sane_exit, counted: the first user initialises, the last one exits.
+namespace mck::scanner {
+// sane_init/sane_exit, counted: the first user initialises, the last one exits. Outside the
+// anonymous namespace: Scanner::Handle, a class with linkage, holds one.
+namespace sane_use {
 std::mutex g_sane_mu;
 int g_sane_users = 0;
+}  // namespace sane_use
+using sane_use::g_sane_mu;
+using sane_use::g_sane_users;
 
 class SaneUse {
  public:
@@ -39,6 +61,8 @@ class SaneUse {
  private:
   SANE_Status status_ = SANE_STATUS_GOOD;
 };
+
+namespace {
 
 ScanProblem ProblemFromSane(SANE_Status s) {
   switch (s) {

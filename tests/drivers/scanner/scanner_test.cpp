@@ -3,6 +3,9 @@
 // pdftoppm FAILS (tests/support/cannot_run.h).
 #include <catch2/catch.hpp>
 
+#include <dlfcn.h>
+#include <pthread.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -388,4 +391,34 @@ TEST_CASE("the flatbed scans one A4 page a document and can scan again") {
     CHECK(doc.pages[0].width == Approx(210 / 25.4 * 100).margin(2));
     CHECK(doc.pages[0].height == Approx(297 / 25.4 * 100).margin(2));
   }
+}
+
+// sane_scanner.cpp's pthread_setcanceltype: SANE's backends, loaded with dlopen, look symbols up
+// in the global scope, so that is where the program's definition must be found (exported from
+// the executable), ahead of libc's; and a thread asking for asynchronous cancellation through it
+// gets deferred cancellation (a cancel inside malloc once hung sane_cancel: see there).
+TEST_CASE("SANE backends' reader threads get deferred cancellation, never asynchronous") {
+  using Fn = int (*)(int, int*);
+  void* libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+  REQUIRE(libc != nullptr);
+  const auto global = reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, "pthread_setcanceltype"));
+  const auto in_libc = reinterpret_cast<Fn>(dlsym(libc, "pthread_setcanceltype"));
+  dlclose(libc);
+  REQUIRE(global != nullptr);
+  REQUIRE(in_libc != nullptr);
+  CHECK(global != in_libc);
+  Dl_info where{};
+  REQUIRE(dladdr(reinterpret_cast<void*>(global), &where) != 0);
+  REQUIRE(where.dli_fname != nullptr);
+  // The backends bind to the program's own definition (not libc's, not a sanitizer's).
+  CHECK(fs::equivalent(where.dli_fname, "/proc/self/exe"));
+  int asked = -1, after = -1;
+  std::thread t([&] {
+    int old = 0;
+    asked = global(PTHREAD_CANCEL_ASYNCHRONOUS, &old);  // what sanei_thread's reader does
+    in_libc(PTHREAD_CANCEL_DEFERRED, &after);            // libc's own answer: the type now in force
+  });
+  t.join();
+  CHECK(asked == 0);
+  CHECK(after == PTHREAD_CANCEL_DEFERRED);
 }
