@@ -48,7 +48,8 @@ class PrinterPages final : public PageBuilder {
 
 }  // namespace
 
-Devices SetUpDevices(const KioskConfig& config, EventQueue& events) {
+Devices SetUpDevices(const KioskConfig& config, EventQueue& events,
+                     const std::function<void(SaneScanServiceOptions&)>& adjust_scan) {
   Devices d;
   if (config.printer.empty() || config.printer == "none") {
     std::cerr << "kiosk: no printer configured\n";
@@ -82,7 +83,7 @@ Devices SetUpDevices(const KioskConfig& config, EventQueue& events) {
   // answers, the documents screen offers no scan.
   if (!config.scanner.empty() && config.scanner != "none") {
     SaneScanServiceOptions scan = ScanOptionsFromConfig(config);
-    AddDevScanFault(scan);  // development builds only
+    if (adjust_scan) adjust_scan(scan);
     d.scanner = std::make_unique<SaneScanService>(std::move(scan), events);
   }
   return d;

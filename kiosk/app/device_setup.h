@@ -4,6 +4,7 @@
 // configured"), logging why in English. Called once by main.cpp.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "kiosk/app/devices.h"
@@ -21,6 +22,9 @@ struct Devices {
   std::unique_ptr<ScanService> scanner;  // [devices] scanner; null: none configured
 };
 
-Devices SetUpDevices(const KioskConfig& config, EventQueue& events);
+// `adjust_scan`, when set, changes the scanner's options before the service starts: the
+// development kiosk's injected faults (AddDevScanFault).
+Devices SetUpDevices(const KioskConfig& config, EventQueue& events,
+                     const std::function<void(SaneScanServiceOptions&)>& adjust_scan = {});
 
 }  // namespace mck::app

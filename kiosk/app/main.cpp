@@ -47,7 +47,6 @@
 #endif
 #include "kiosk/core/journal.h"
 #include "offline/domain/config.h"
-#include "offline/domain/ids.h"
 #include "offline/store/purge_schedule.h"
 #include "offline/store/staff_auth.h"
 #include "offline/store/store.h"
@@ -57,10 +56,11 @@ namespace {
 using namespace mck;
 using namespace mck::app;
 
+constexpr bool kDevBuild = MCK_DEV_TOOLS;
 #if MCK_DEV_TOOLS
-constexpr bool kDevBuild = true;
+const std::function<void(SaneScanServiceOptions&)> kAdjustScan = AddDevScanFault;  // dev_scan_fault.cpp
 #else
-constexpr bool kDevBuild = false;
+const std::function<void(SaneScanServiceOptions&)> kAdjustScan;
 #endif
 constexpr const char* kEtcConfig = "/etc/mot-cua/kiosk.toml";
 constexpr const char* kSharedAssets = "/usr/share/mot-cua";
@@ -363,7 +363,7 @@ int main(int argc, char** argv) {
   }
 
   // The device and portal workers start only now that SDL is up (see SDL_Init above).
-  Devices devices = SetUpDevices(*config, events);
+  Devices devices = SetUpDevices(*config, events, kAdjustScan);
   std::unique_ptr<PortalLink> portal = StartPortalLink(*config, so, ***store, events, devices.states);
   // Expired personal data goes by itself: now, then every day (offline/store/purge_schedule.h).
   PurgeSchedule purge(so);

@@ -56,7 +56,8 @@ struct SaneScanServiceOptions {
 // From the config's [devices] scanner ("sane", "sane:NAME") and scanner_options ("A=B,C=D").
 SaneScanServiceOptions ScanOptionsFromConfig(const KioskConfig& config);
 
-// Development builds only (MCK_DEV_TOOLS; nothing in the package): MCK_DEV_SCAN_FAULT="PAGE:STATUS"
+// Development kiosk only (dev_scan_fault.cpp; not in the packaged kiosk, which never calls
+// SetUpDevices with it): MCK_DEV_SCAN_FAULT="PAGE:STATUS"
 // makes every feeder run fail as a device would, answering the SANE status (SANE_STATUS_JAMMED,
 // SANE_STATUS_NO_DOCS, SANE_STATUS_EOF: a page cut short, ...) to every read before the first
 // page (PAGE 0) or after page PAGE. The glass scans as usual. For the screenshots of the failures
