@@ -20,7 +20,7 @@ namespace {
 Status Corrupt(const std::string& what) {
   return Status::Error(Code::kCorrupt, "card data: " + what, "Dữ liệu khoá của thẻ bị hỏng. Không xác minh được thẻ.");
 }
-Status NotGenuine(const std::string& what) {
+Status ProofNotGenuine(const std::string& what) {
   return Status::Error(Code::kSecurity, "key proof: " + what,
                        "Thẻ không chứng minh được là thẻ thật (không có khoá bí mật của chip).");
 }
@@ -68,19 +68,19 @@ const EVP_MD* EcdsaDigest(ByteView oid) {
 
 Status VerifyRsa9796(EVP_PKEY* key, ByteView nonce, ByteView signature) {
   const size_t k = static_cast<size_t>(EVP_PKEY_get_size(key));
-  if (signature.size() != k) return NotGenuine("RSA signature of " + std::to_string(signature.size()) + " bytes");
+  if (signature.size() != k) return ProofNotGenuine("RSA signature of " + std::to_string(signature.size()) + " bytes");
   ossl::Ptr<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
   Bytes f(k);
   size_t n = f.size();
   if (!ctx || EVP_PKEY_verify_recover_init(ctx.get()) != 1 ||
       EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_NO_PADDING) != 1 ||
       EVP_PKEY_verify_recover(ctx.get(), f.data(), &n, signature.data(), signature.size()) != 1) {
-    return NotGenuine("RSA signature cannot be opened");
+    return ProofNotGenuine("RSA signature cannot be opened");
   }
   f.resize(n);
   if (n < k) f.insert(f.begin(), k - n, 0);  // leading zero bytes of the recovered block
   // ISO/IEC 9796-2 scheme 1: 6A || M1 || H || trailer (BC: SHA-1; hh CC: the hash named by hh).
-  if (k < 32 || f[0] != 0x6A) return NotGenuine("RSA: not an ISO 9796-2 partial-recovery block");
+  if (k < 32 || f[0] != 0x6A) return ProofNotGenuine("RSA: not an ISO 9796-2 partial-recovery block");
   const EVP_MD* md = nullptr;
   size_t trailer = 1;
   if (f[k - 1] == 0xBC) {
@@ -96,19 +96,19 @@ Status VerifyRsa9796(EVP_PKEY* key, ByteView nonce, ByteView signature) {
       default: return Unsupported("RSA ISO 9796-2 hash identifier " + ToHex(ByteView(&f[k - 2], 1)));
     }
   } else {
-    return NotGenuine("RSA: unknown ISO 9796-2 trailer");
+    return ProofNotGenuine("RSA: unknown ISO 9796-2 trailer");
   }
   const size_t hlen = static_cast<size_t>(EVP_MD_get_size(md));
-  if (k < 1 + hlen + trailer) return NotGenuine("RSA block too short");
+  if (k < 1 + hlen + trailer) return ProofNotGenuine("RSA block too short");
   const ByteView m1(f.data() + 1, k - 1 - hlen - trailer);
   const ByteView h(f.data() + k - trailer - hlen, hlen);
   Bytes m(m1.begin(), m1.end());
   Append(m, nonce);
   Bytes digest(EVP_MAX_MD_SIZE);
   unsigned int dn = 0;
-  if (EVP_Digest(m.data(), m.size(), digest.data(), &dn, md, nullptr) != 1) return NotGenuine("digest failed");
+  if (EVP_Digest(m.data(), m.size(), digest.data(), &dn, md, nullptr) != 1) return ProofNotGenuine("digest failed");
   digest.resize(dn);
-  if (!Equal(digest, h)) return NotGenuine("RSA ISO 9796-2 signature does not verify");
+  if (!Equal(digest, h)) return ProofNotGenuine("RSA ISO 9796-2 signature does not verify");
   return Status::Ok();
 }
 
@@ -117,7 +117,7 @@ Status VerifyEcdsaPlain(EVP_PKEY* key, const std::optional<Bytes>& sig_oid, Byte
   const EVP_MD* md = EcdsaDigest(*sig_oid);
   if (!md) return Unsupported("AA signature algorithm " + DottedOid(*sig_oid));
   const size_t n = static_cast<size_t>((EVP_PKEY_get_bits(key) + 7) / 8);
-  if (signature.size() != 2 * n) return NotGenuine("ECDSA signature of " + std::to_string(signature.size()) + " bytes");
+  if (signature.size() != 2 * n) return ProofNotGenuine("ECDSA signature of " + std::to_string(signature.size()) + " bytes");
   ECDSA_SIG* sig = ECDSA_SIG_new();
   BIGNUM* r = BN_bin2bn(signature.data(), static_cast<int>(n), nullptr);
   BIGNUM* s = BN_bin2bn(signature.data() + n, static_cast<int>(n), nullptr);
@@ -125,17 +125,17 @@ Status VerifyEcdsaPlain(EVP_PKEY* key, const std::optional<Bytes>& sig_oid, Byte
     BN_free(r);
     BN_free(s);
     ECDSA_SIG_free(sig);
-    return NotGenuine("ECDSA signature unusable");
+    return ProofNotGenuine("ECDSA signature unusable");
   }
   unsigned char* der = nullptr;
   const int der_len = i2d_ECDSA_SIG(sig, &der);
   ECDSA_SIG_free(sig);
-  if (der_len <= 0) return NotGenuine("ECDSA signature unusable");
+  if (der_len <= 0) return ProofNotGenuine("ECDSA signature unusable");
   ossl::Ptr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
   const bool ok = ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) == 1 &&
                   EVP_DigestVerify(ctx.get(), der, static_cast<size_t>(der_len), nonce.data(), nonce.size()) == 1;
   OPENSSL_free(der);
-  if (!ok) return NotGenuine("ECDSA signature does not verify");
+  if (!ok) return ProofNotGenuine("ECDSA signature does not verify");
   return Status::Ok();
 }
 
@@ -231,28 +231,28 @@ Result<ChipAuthAgreement> ChipAuthenticationAgree(ByteView chip_public_key_spki)
   ossl::Ptr<EVP_PKEY_CTX> gen(EVP_PKEY_CTX_new_from_pkey(nullptr, peer.get(), nullptr));
   EVP_PKEY* eph_raw = nullptr;
   if (!gen || EVP_PKEY_keygen_init(gen.get()) != 1 || EVP_PKEY_keygen(gen.get(), &eph_raw) != 1) {
-    return NotGenuine("cannot make an ephemeral key on the chip key's curve");
+    return ProofNotGenuine("cannot make an ephemeral key on the chip key's curve");
   }
   ossl::Ptr<EVP_PKEY> eph(eph_raw);
   ChipAuthAgreement out;
   size_t len = 0;
   if (EVP_PKEY_get_octet_string_param(eph.get(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, nullptr, 0, &len) != 1) {
-    return NotGenuine("ephemeral public key");
+    return ProofNotGenuine("ephemeral public key");
   }
   out.ephemeral_public.resize(len);
   if (EVP_PKEY_get_octet_string_param(eph.get(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, out.ephemeral_public.data(), len,
                                       &len) != 1 ||
       out.ephemeral_public.empty() || out.ephemeral_public[0] != 0x04) {
-    return NotGenuine("ephemeral public key is not an uncompressed point");
+    return ProofNotGenuine("ephemeral public key is not an uncompressed point");
   }
   ossl::Ptr<EVP_PKEY_CTX> dh(EVP_PKEY_CTX_new_from_pkey(nullptr, eph.get(), nullptr));
   size_t k_len = 0;
   if (!dh || EVP_PKEY_derive_init(dh.get()) != 1 || EVP_PKEY_derive_set_peer(dh.get(), peer.get()) != 1 ||
       EVP_PKEY_derive(dh.get(), nullptr, &k_len) != 1) {
-    return NotGenuine("ECDH with the chip's key failed");
+    return ProofNotGenuine("ECDH with the chip's key failed");
   }
   Bytes k(k_len);
-  if (EVP_PKEY_derive(dh.get(), k.data(), &k_len) != 1) return NotGenuine("ECDH with the chip's key failed");
+  if (EVP_PKEY_derive(dh.get(), k.data(), &k_len) != 1) return ProofNotGenuine("ECDH with the chip's key failed");
   k.resize(k_len);
   out.session_keys = KeyPair{KdfAes128(k, 1), KdfAes128(k, 2)};
   SecureZero(k.data(), k.size());

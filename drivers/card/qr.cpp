@@ -14,7 +14,7 @@ Status BadQr(const std::string& en, const std::string& vi) {
   return Status::Error(Code::kInvalidArgument, "QR: " + en, "Mã QR không hợp lệ: " + vi);
 }
 
-bool IsDigits(std::string_view s) {
+bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
@@ -58,7 +58,7 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
 }  // namespace
 
 std::string DdmmyyyyToIso(std::string_view s) {
-  if (s.size() != 8 || !IsDigits(s)) return {};
+  if (s.size() != 8 || !AllDigits(s)) return {};
   const int d = std::stoi(std::string(s.substr(0, 2)));
   const int m = std::stoi(std::string(s.substr(2, 2)));
   const int y = std::stoi(std::string(s.substr(4, 4)));
@@ -94,7 +94,7 @@ Result<Identity> ParseCccdQr(std::string_view raw) {
   const std::string issue = DdmmyyyyToIso(Trim(f[6]));
   auto info = ParseIdNumber(number);
   if (!info.ok()) return BadQr("field 1 (ID number) is not 12 digits", "số định danh phải gồm đúng 12 chữ số");
-  if (!old_id.empty() && !(IsDigits(old_id) && (old_id.size() == 9 || old_id.size() == 12))) {
+  if (!old_id.empty() && !(AllDigits(old_id) && (old_id.size() == 9 || old_id.size() == 12))) {
     return BadQr("field 2 (old ID) is not 9 or 12 digits", "số CMND cũ phải gồm 9 hoặc 12 chữ số");
   }
   if (id.full_name.empty()) return BadQr("field 3 (name) is empty", "thiếu họ và tên");

@@ -27,7 +27,7 @@ std::string Pad(const std::string& s, size_t width) {
   return s + std::string(len < width ? width - len + 1 : 1, ' ');
 }
 
-Result<std::string> ReadFile(const std::filesystem::path& path) {
+Result<std::string> ReadDossierFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return Status::Error(Code::kNotFound, path.string() + ": cannot open file", path.string() + ": không mở được tệp");
@@ -47,7 +47,7 @@ Status LoadAttachments(json& body, const std::filesystem::path& base, std::vecto
     }
     std::filesystem::path p = a["path"].get<std::string>();
     if (p.is_relative()) p = base / p;
-    auto data = ReadFile(p);
+    auto data = ReadDossierFile(p);
     if (!data.ok()) return data.status();
     NewAttachment na;
     na.name = a.value("name", p.filename().string());
@@ -79,7 +79,7 @@ Status OnlyTypedIdentity(const json& body) {
 int DossierSubmit(Context& ctx) {
   if (!ctx.ExpectArgs(1, "dossier submit FILE.json [--json]")) return kExitBadInput;
   const std::filesystem::path file = ctx.args()[0];
-  auto text = ReadFile(file);
+  auto text = ReadDossierFile(file);
   if (!text.ok()) return ctx.Fail(text.status());
   json body = json::parse(*text, nullptr, false);
   if (body.is_discarded()) {
@@ -371,7 +371,7 @@ int DbRestoreBackup(Context& ctx) {
 const CommandRegistration kSubmit(
     {"dossier submit", "FILE.json [--json]",
      "Validate a dossier against the catalog and store it (assigns client id and provisional code)", DossierSubmit});
-const CommandRegistration kList({"queue list", "[--state S] [--json]", "List stored dossiers and their sync state",
+const CommandRegistration kQueueList({"queue list", "[--state S] [--json]", "List stored dossiers and their sync state",
                                  QueueList});
 const CommandRegistration kShow({"queue show", "ID [--json]",
                                  "Show one dossier (client id, provisional or official code)", QueueShow});

@@ -75,7 +75,7 @@ class TpmSession {
   ESYS_TR primary_ = ESYS_TR_NONE;
 };
 
-constexpr char kMagic[4] = {'M', 'T', 'S', '1'};
+constexpr char kSealMagic[4] = {'M', 'T', 'S', '1'};
 
 }  // namespace
 
@@ -108,9 +108,9 @@ Result<std::string> TpmSeal(const std::string& tcti, std::string_view secret) {
                                  &outside, &pcrs, &priv, &pub, nullptr, nullptr, nullptr);
   SecureZero(&sensitive, sizeof sensitive);
   if (rc != TSS2_RC_SUCCESS) return TpmError(Code::kSecurity, "cannot seal", rc);
-  std::string out(sizeof kMagic + sizeof(TPM2B_PUBLIC) + sizeof(TPM2B_PRIVATE), '\0');
-  std::memcpy(out.data(), kMagic, sizeof kMagic);
-  size_t off = sizeof kMagic;
+  std::string out(sizeof kSealMagic + sizeof(TPM2B_PUBLIC) + sizeof(TPM2B_PRIVATE), '\0');
+  std::memcpy(out.data(), kSealMagic, sizeof kSealMagic);
+  size_t off = sizeof kSealMagic;
   auto* buf = reinterpret_cast<uint8_t*>(out.data());
   TSS2_RC mrc = Tss2_MU_TPM2B_PUBLIC_Marshal(pub, buf, out.size(), &off);
   if (mrc == TSS2_RC_SUCCESS) mrc = Tss2_MU_TPM2B_PRIVATE_Marshal(priv, buf, out.size(), &off);
@@ -124,9 +124,9 @@ Result<std::string> TpmSeal(const std::string& tcti, std::string_view secret) {
 Result<std::string> TpmUnseal(const std::string& tcti, std::string_view blob) {
   TPM2B_PUBLIC pub{};
   TPM2B_PRIVATE priv{};
-  size_t off = sizeof kMagic;
+  size_t off = sizeof kSealMagic;
   const auto* buf = reinterpret_cast<const uint8_t*>(blob.data());
-  if (blob.size() < sizeof kMagic || std::memcmp(blob.data(), kMagic, sizeof kMagic) != 0 ||
+  if (blob.size() < sizeof kSealMagic || std::memcmp(blob.data(), kSealMagic, sizeof kSealMagic) != 0 ||
       Tss2_MU_TPM2B_PUBLIC_Unmarshal(buf, blob.size(), &off, &pub) != TSS2_RC_SUCCESS ||
       Tss2_MU_TPM2B_PRIVATE_Unmarshal(buf, blob.size(), &off, &priv) != TSS2_RC_SUCCESS || off != blob.size()) {
     return Status::Error(Code::kCorrupt, "TPM: sealed key blob is malformed", "Tệp khoá niêm phong bị hỏng");

@@ -24,7 +24,10 @@ void GlobalInitOnce() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-struct Transfer {
+}  // namespace
+
+// Outside the anonymous namespace: HttpClient::Exchange, a class with linkage, holds one.
+struct HttpTransfer {
   PortalResponse* response = nullptr;
   size_t max_body = 0;
   bool too_large = false;
@@ -32,8 +35,10 @@ struct Transfer {
   const std::atomic<bool>* cancel = nullptr;  // the request's (PortalRequest::cancel)
 };
 
+namespace {
+
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
-  auto* t = static_cast<Transfer*>(user);
+  auto* t = static_cast<HttpTransfer*>(user);
   if (t->response->body.size() + size * n > t->max_body) {
     t->too_large = true;
     return 0;  // libcurl ends the transfer with CURLE_WRITE_ERROR
@@ -43,7 +48,7 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
 }
 
 size_t OnHeader(char* data, size_t size, size_t n, void* user) {
-  auto* t = static_cast<Transfer*>(user);
+  auto* t = static_cast<HttpTransfer*>(user);
   std::string line(data, size * n);
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
   if (line.rfind("HTTP/", 0) == 0) {
@@ -61,7 +66,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
 }
 
 int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto* t = static_cast<Transfer*>(user);
+  auto* t = static_cast<HttpTransfer*>(user);
   return ((t->stop && t->stop->load()) || (t->cancel && t->cancel->load())) ? 1 : 0;
 }
 
@@ -228,7 +233,7 @@ struct HttpClient::Exchange {
   Exchange& operator=(const Exchange&) = delete;
   const PortalRequest* req;
   PortalResponse response;
-  Transfer transfer;
+  HttpTransfer transfer;
   char errbuf[CURL_ERROR_SIZE] = {0};
   std::string url;
   curl_slist* headers = nullptr;
@@ -256,7 +261,7 @@ std::optional<PortalReply> HttpClient::Configure(void* curl, Exchange& x) {
   const PortalRequest& req = *x.req;
   // Reset keeps the connection cache, DNS cache and TLS session cache: reuse survives it.
   curl_easy_reset(c);
-  x.transfer = Transfer{&x.response, req.max_answer_bytes ? req.max_answer_bytes : options_.max_answer_bytes, false,
+  x.transfer = HttpTransfer{&x.response, req.max_answer_bytes ? req.max_answer_bytes : options_.max_answer_bytes, false,
                         options_.stop, req.cancel};
   x.url = options_.base_url + req.path;
 
