@@ -34,31 +34,26 @@ extern "C" int pthread_setcanceltype(int type, int* oldtype) {
 namespace mck::scanner {
 // sane_init/sane_exit, counted: the first user initialises, the last one exits. Outside the
 // anonymous namespace: Scanner::Handle, a class with linkage, holds one.
-namespace sane_use {
-std::mutex g_sane_mu;
-int g_sane_users = 0;
-}  // namespace sane_use
-using sane_use::g_sane_mu;
-using sane_use::g_sane_users;
-
 class SaneUse {
  public:
   SaneUse() {
-    std::lock_guard<std::mutex> lock(g_sane_mu);
-    if (g_sane_users++ == 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (users_++ == 0) {
       SANE_Int version = 0;
       status_ = sane_init(&version, nullptr);
     }
   }
   ~SaneUse() {
-    std::lock_guard<std::mutex> lock(g_sane_mu);
-    if (--g_sane_users == 0) sane_exit();
+    std::lock_guard<std::mutex> lock(mu_);
+    if (--users_ == 0) sane_exit();
   }
   SaneUse(const SaneUse&) = delete;
   SaneUse& operator=(const SaneUse&) = delete;
   bool ok() const { return status_ == SANE_STATUS_GOOD; }
 
  private:
+  static inline std::mutex mu_;
+  static inline int users_ = 0;
   SANE_Status status_ = SANE_STATUS_GOOD;
 };
 
