@@ -304,7 +304,9 @@ void App::On(const intent::Go& in) {
   } else if (in.screen == ScreenId::kStaffPin) {
     desk_.pin_message.clear();
     Go(ScreenId::kStaffPin);
-    Focus("staff.pin", InputKind::kDigits);
+    LoadOfficers();
+    // With officers, the PIN field waits for a name to be picked (StaffPickOfficer).
+    if (desk_.officers.empty()) Focus("staff.pin", InputKind::kDigits);
   } else if (in.screen == ScreenId::kRating && citizen_.session.rating_done) {
     Go(ScreenId::kThanks);
   } else {
@@ -329,6 +331,7 @@ void App::On(const intent::Back&) {
 }
 
 void App::On(const intent::StartOver&) {
+  SignOutOfficer("button");
   WipeSession();
 }
 

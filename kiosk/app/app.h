@@ -170,6 +170,10 @@ class App {
   bool checking_pin() const { return desk_.pin_request != 0; }
   const std::string& pin_message() const { return desk_.pin_message; }
   int pin_message_number() const { return desk_.pin_message_number; }
+  // The officers who may sign in (none: the shared staff PIN), the one chosen, the one signed in.
+  const std::vector<Officer>& officers() const { return desk_.officers; }
+  const std::string& officer_choice() const { return desk_.officer_choice; }
+  const std::optional<Officer>& officer() const { return desk_.officer; }
   // ---- technician mode ----
   const TechnicianDesk& tech() const { return tech_; }
   bool first_boot() const { return deps_.first_boot; }
@@ -259,6 +263,7 @@ class App {
   void On(const intent::TechSpeech&);
   void On(const intent::AskHelp&);
   void On(const intent::StaffUnlock&);
+  void On(const intent::StaffPickOfficer&);
   void On(const intent::CallNext&);
   void On(const intent::StaffReprintReceipt&);
   void On(const intent::StaffReprintTicket&);
@@ -296,6 +301,12 @@ class App {
   void OnTicketReserved(TicketReserved e);
   void OnRatingStored(const RatingStored& e);
   void OnPinChecked(const PinChecked& e);
+  // Officers (app_officer.cpp, docs/officers.md).
+  void OnOfficerPinChecked(const PinChecked& e);
+  void LoadOfficers();
+  // The signed-in officer leaves staff mode (`why`: button, inactivity, session_end): audited,
+  // and this kiosk's staff rows name "staff" again. Nothing when nobody is signed in.
+  void SignOutOfficer(const char* why);
   void OnDecisionRecorded(DecisionRecorded e);
   void OnQr(const QrScanned& e);
   void TakeQr(const QrScanned& e);  // OnQr's work; OnQr then stops or starts speech like an intent

@@ -245,7 +245,10 @@ void App::OnStaffPrinted(const PrintFinished& p) {
 
 void App::Tick() {
   const auto phase = inactivity_.Poll();
-  if (phase == InactivityTimer::Phase::kExpired) return WipeSession();
+  if (phase == InactivityTimer::Phase::kExpired) {
+    SignOutOfficer("inactivity");
+    return WipeSession();
+  }
   // The countdown overlay is read aloud once when it appears, if the citizen turned the voice on
   // (a catalog text: nothing of the session is said). A touch ends it; the next one is said again.
   if (phase != InactivityTimer::Phase::kCountdown) {
@@ -285,6 +288,7 @@ void App::WipeSession() {
   method_ = text::InputMethod::kTelex;
   composer_->SetMethod(method_);
   CloseStaffDossier();
+  SignOutOfficer("session_end");  // when nobody said why before
   StaffDesk locked;  // staff mode locks with the session
   if (desk_.view.print.running()) {
     locked.view.print = desk_.view.print;

@@ -36,7 +36,7 @@ void App::OnHelpAsked(const HelpAsked& e) {
 
 void App::On(const intent::StaffDismissHelp& in) {
   if (desk_.dismiss_request != 0) return;  // one at a time: a second tap does not dismiss twice
-  desk_.dismiss_request = deps_.core->DismissHelp(in.help_id);
+  desk_.dismiss_request = deps_.core->DismissHelp(in.help_id, deps_.store->staff_actor());
 }
 
 void App::OnHelpDismissed(const HelpDismissed& e) {

@@ -37,7 +37,17 @@ void App::On(const intent::StaffUnlock&) {
   std::string pin = Value("staff.pin");
   if (auto it = citizen_.session.values.find("staff.pin"); it != citizen_.session.values.end()) SecureWipe(it->second);
   desk_.pin_message.clear();
-  // PBKDF2 (~0.1 s) runs on the core worker; PinChecked follows.
+  // PBKDF2 (~0.1 s) runs on the core worker; PinChecked follows. With officers, their own PIN.
+  if (!desk_.officers.empty()) {
+    if (desk_.officer_choice.empty()) {
+      SecureWipe(pin);
+      desk_.pin_message = "staff.officer_pick_first";
+      return;
+    }
+    desk_.pin_request = deps_.core->CheckOfficerPin(desk_.officer_choice, std::move(pin));
+    SecureWipe(pin);
+    return;
+  }
   desk_.pin_request = deps_.core->CheckPin(std::move(pin));
   SecureWipe(pin);
 }
@@ -46,6 +56,7 @@ void App::OnPinChecked(const PinChecked& e) {
   if (e.request_id != desk_.pin_request) return;
   desk_.pin_request = 0;
   if (citizen_.screen != ScreenId::kStaffPin) return;  // the session ended meanwhile
+  if (e.officer) return OnOfficerPinChecked(e);
   const auto& r = e.result;
   if (!r.ok()) {
     std::cerr << "kiosk: staff PIN check failed: " << r.status().ToString() << "\n";
@@ -388,7 +399,8 @@ void App::On(const intent::StaffDecide& in) {
   StaffDossierView& v = *desk_.dossier;
   CounterDecision d;
   d.decision = in.decision;
-  d.officer = Value("staff.officer");
+  // The signed-in officer's staff id (the portal's); with the shared PIN, the name typed.
+  d.officer = desk_.officer ? desk_.officer->id : Value("staff.officer");
   d.reason = Value("staff.reason");
   for (const auto& p : v.papers) {
     if (p.received) {

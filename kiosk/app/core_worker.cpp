@@ -106,11 +106,29 @@ uint64_t CoreWorker::Rate(core::RatingInput rating) {
 uint64_t CoreWorker::CheckPin(std::string pin, PinRole role) {
   return Enqueue([this, role, pin = std::move(pin)](Store* store, uint64_t id) mutable {
     // PBKDF2 (~0.1 s per try) here, never on the UI thread.
-    PinChecked done{id, role, NoStore()};
+    PinChecked done;
+    done.request_id = id;
+    done.role = role;
+    done.result = NoStore();
     PinPolicy policy = options_.pin;
     policy.max_attempts = options_.config->pin_max_attempts;
     policy.lockout = std::chrono::seconds(options_.config->pin_lockout_s);
     if (store) done.result = StaffAuth(*store, *options_.clock, policy, role).Verify(pin);
+    SecureWipe(pin);
+    events_.Push(std::move(done));
+  });
+}
+
+uint64_t CoreWorker::CheckOfficerPin(std::string officer_id, std::string pin) {
+  return Enqueue([this, officer_id = std::move(officer_id), pin = std::move(pin)](Store* store, uint64_t id) mutable {
+    PinChecked done;
+    done.request_id = id;
+    done.officer_id = officer_id;
+    OfficerPinPolicy policy;
+    policy.iterations = options_.pin.iterations;
+    policy.max_attempts = options_.config->pin_max_attempts;
+    policy.lockout = std::chrono::seconds(options_.config->pin_lockout_s);
+    done.officer = store ? store->officers().SignIn(officer_id, pin, policy) : Result<OfficerSignIn>(NoStore());
     SecureWipe(pin);
     events_.Push(std::move(done));
   });
@@ -124,10 +142,14 @@ uint64_t CoreWorker::AskHelp(std::string screen) {
   });
 }
 
-uint64_t CoreWorker::DismissHelp(int64_t help_id) {
-  return Enqueue([this, help_id](Store* store, uint64_t id) {
+uint64_t CoreWorker::DismissHelp(int64_t help_id, std::string actor) {
+  return Enqueue([this, help_id, actor = std::move(actor)](Store* store, uint64_t id) {
     HelpDismissed done{id, NoStore()};
-    if (store) done.dismissed = store->help().Dismiss(help_id);
+    if (store) {
+      store->SetStaffActor(actor);
+      done.dismissed = store->help().Dismiss(help_id);
+      store->SetStaffActor("staff");
+    }
     events_.Push(std::move(done));
   });
 }

@@ -40,10 +40,12 @@ class CoreService {
   virtual uint64_t Rate(core::RatingInput rating) = 0;                           // RatingStored
   // PinChecked; the technician's PIN (technician mode) has its own count and lock-out.
   virtual uint64_t CheckPin(std::string pin, PinRole role = PinRole::kStaff) = 0;
+  // An officer's own PIN (PinChecked with `officer` set): their count and lock-out.
+  virtual uint64_t CheckOfficerPin(std::string officer_id, std::string pin) = 0;
   // A citizen's "Gọi cán bộ hỗ trợ" from `screen` (HelpAsked: the open request, new or found).
   virtual uint64_t AskHelp(std::string screen) = 0;
-  // Staff have helped (HelpDismissed).
-  virtual uint64_t DismissHelp(int64_t help_id) = 0;
+  // Staff have helped (HelpDismissed); the audit row names `actor` (Store::SetStaffActor).
+  virtual uint64_t DismissHelp(int64_t help_id, std::string actor) = 0;
 };
 
 struct CoreWorkerOptions {
@@ -68,8 +70,9 @@ class CoreWorker final : public CoreService {
   uint64_t Decide(std::string client_id, CounterDecision decision) override;
   uint64_t Rate(core::RatingInput rating) override;
   uint64_t CheckPin(std::string pin, PinRole role = PinRole::kStaff) override;
+  uint64_t CheckOfficerPin(std::string officer_id, std::string pin) override;
   uint64_t AskHelp(std::string screen) override;
-  uint64_t DismissHelp(int64_t help_id) override;
+  uint64_t DismissHelp(int64_t help_id, std::string actor) override;
 
  private:
   uint64_t Enqueue(std::function<void(Store*, uint64_t id)> job);

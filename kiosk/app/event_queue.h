@@ -119,6 +119,9 @@ struct PinChecked {
   uint64_t request_id = 0;
   PinRole role = PinRole::kStaff;  // whose PIN was checked (staff mode or technician mode)
   Result<PinResult> result = Status::Error(Code::kInternal, "no answer");
+  // An officer's sign-in (CheckOfficerPin): their id, and the answer instead of `result`.
+  std::string officer_id;
+  std::optional<Result<OfficerSignIn>> officer;
 };
 
 // The technician worker's answers (technician_worker.h): one shape for all its requests, plain

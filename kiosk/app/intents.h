@@ -139,6 +139,9 @@ struct AskHelp {};  // "Gọi cán bộ hỗ trợ" (the footer, every citizen s
 
 // ---- staff mode ----
 struct StaffUnlock {};  // check the PIN typed in "staff.pin"
+struct StaffPickOfficer {  // the sign-in screen: "this is me"
+  std::string officer_id;
+};
 struct CallNext {
   static constexpr ScreenId kScreen = ScreenId::kStaff;
   std::string counter;
@@ -237,7 +240,7 @@ using Intent =
                  intent::FilterField, intent::ShowFields, intent::ChooseProcedure, intent::BeforeStartDone, intent::FormDone, intent::DocumentsDone, intent::Submit,
                  intent::ReprintReceipt, intent::Lookup, intent::TakeTicket, intent::SetScore, intent::SubmitRating,
                  intent::SetLanguage, intent::ToggleLargeText, intent::ToggleContrast, intent::ToggleInputMethod,
-                 intent::Listen, intent::VoiceOff, intent::ReadBack, intent::AskHelp, intent::StaffUnlock,
+                 intent::Listen, intent::VoiceOff, intent::ReadBack, intent::AskHelp, intent::StaffUnlock, intent::StaffPickOfficer,
                  intent::CallNext, intent::StaffReprintReceipt, intent::StaffReprintTicket, intent::StaffOpenDossier,
                  intent::StaffSyncNow, intent::StaffDismissHelp, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffScanOpen, intent::StaffDecide,
                  intent::StaffRequeue, intent::StaffPrintOfficial, intent::StaffPrintFeeReceipt, intent::TechUnlock, intent::TechOpen,

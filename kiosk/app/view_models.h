@@ -210,6 +210,10 @@ struct StaffDesk {
   std::optional<Ticket> print_ticket;  // the ticket the staff print reprints (none: a document)
   std::string print_code;              // the dossier the staff print is for (audit)
   uint64_t fee_lookup = 0;             // the portal look-up asked for an open dossier's unpaid fee
+  // Officers (docs/officers.md): when any is enabled, staff mode signs in by name and own PIN.
+  std::vector<Officer> officers;   // the enabled ones, for the sign-in screen
+  std::string officer_choice;      // the one tapped there
+  std::optional<Officer> officer;  // who is signed in; none: the shared staff PIN
 };
 
 // Technician mode's view (app_technician.cpp). No personal data: codes, dates, counts, the

@@ -91,6 +91,10 @@ Result<printer::OfficialReceipt> DossierDocuments::Official(const std::string& k
     pc.received_at = d.decided_at;
   }
   if (!officer.empty()) pc.officer_name = officer;
+  // A decision names a signed-in officer by their staff id: the receipt prints their name.
+  if (!pc.officer_name.empty()) {
+    if (auto o = store_.officers().Get(pc.officer_name); o.ok()) pc.officer_name = o->name;
+  }
   const Procedure* p = catalog_.Find(rec->procedure_code);
   const Procedure fallback = p ? Procedure{} : FallbackProcedure(rec->procedure_code);
   auto receipt = printer::OfficialReceiptFromDossier(*rec, p ? *p : fallback, pc);

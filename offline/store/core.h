@@ -26,6 +26,7 @@ struct StoreCore {
   std::unique_ptr<WalCheckpointer> checkpointer;
   std::unique_ptr<Sealer> sealer;
   SystemClock system_clock;
+  std::string staff_actor = "staff";  // Store::SetStaffActor
 
   TimePoint Now() const { return options.clock ? options.clock->Now() : system_clock.Now(); }
 };

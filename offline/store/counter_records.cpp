@@ -3,6 +3,7 @@
 #include "offline/domain/digitised.h"
 #include "offline/domain/ids.h"
 #include "offline/store/audit.h"
+#include "offline/store/officers.h"
 #include "offline/store/core.h"
 
 namespace mck {
@@ -78,8 +79,19 @@ Result<std::string> DecisionStore::Submit(const std::string& dossier_ref, const 
     ins->Bind(5, body.value("decided_at", ""));
     MCK_RETURN_IF_ERROR(ins->Run());
     MCK_RETURN_IF_ERROR(InsertOutbox(db, OutboxKind::kDecision, dossier_ref, key, UnixSeconds(now)));
+    // The officer the decision names, when they are one of this kiosk's officers; else "staff"
+    // (the shared PIN, or kioskctl naming someone the kiosk does not know).
+    std::string actor = "staff";
+    if (const std::string officer = body.value("officer", ""); !officer.empty()) {
+      auto known = db.Prepare("SELECT 1 FROM officers WHERE id = ?");
+      if (!known.ok()) return known.status();
+      known->Bind(1, officer);
+      Status kst;
+      if (known->Step(&kst)) actor = OfficerBook::Actor(officer);
+      MCK_RETURN_IF_ERROR(kst);
+    }
     MCK_RETURN_IF_ERROR(
-        AppendAudit(db, FormatRfc3339Vietnam(now), "staff", "decision.submitted", dossier_ref,
+        AppendAudit(db, FormatRfc3339Vietnam(now), actor, "decision.submitted", dossier_ref,
                     "decision=" + word + (attachments.empty() ? "" : " attachments=" + std::to_string(attachments.size()))));
     return key;
   });

@@ -84,7 +84,7 @@ Result<HelpRequest> HelpDesk::Dismiss(int64_t id) {
     }
     HelpRequest r = ReadRequest(*up);
     MCK_RETURN_IF_ERROR(up->Run());
-    MCK_RETURN_IF_ERROR(AppendAudit(db, at, "staff", "help.dismissed", "help-" + std::to_string(r.id),
+    MCK_RETURN_IF_ERROR(AppendAudit(db, at, core_.staff_actor, "help.dismissed", "help-" + std::to_string(r.id),
                                     "screen=" + r.screen + " requested_at=" + r.requested_at));
     return r;
   });

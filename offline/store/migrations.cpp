@@ -171,6 +171,24 @@ ALTER TABLE dossiers ADD COLUMN fee_reference  TEXT;     -- the bank's transfer 
 ALTER TABLE dossiers ADD COLUMN digitised_documents INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX dossiers_digitised_day ON dossiers(substr(submitted_at, 1, 10)) WHERE digitised_documents > 0;
 )SQL",
+    // 5: the commune's officers (docs/officers.md): who may open staff mode, each with their own
+    // PIN record (pin_record.h) and lock-out. Staff data, not a citizen's: names are printed on
+    // the Mẫu 01 receipt. Rows are never deleted (the audit and decisions name them): disabled.
+    R"SQL(
+CREATE TABLE officers(
+  id           TEXT PRIMARY KEY,      -- the portal's staff id
+  name         TEXT NOT NULL,
+  title        TEXT NOT NULL DEFAULT '',
+  counters     TEXT NOT NULL DEFAULT '',  -- queue counters, comma-separated; '' = any
+  pin_record   TEXT NOT NULL,         -- pbkdf2-sha256$iterations$salt$hash
+  failures     INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER NOT NULL DEFAULT 0,  -- unix seconds
+  lockouts     INTEGER NOT NULL DEFAULT 0,  -- lock-outs in a row (the ladder)
+  disabled_at  TEXT,
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL
+);
+)SQL",
 };
 
 }  // namespace

@@ -217,7 +217,7 @@ Status Outbox::Requeue(const std::string& dossier_key) {
     up->Bind(1, client_id);
     MCK_RETURN_IF_ERROR(up->Run());
     MCK_RETURN_IF_ERROR(InsertOutbox(db, OutboxKind::kDossier, client_id, client_id, UnixSeconds(now)));
-    return AppendAudit(db, FormatRfc3339Vietnam(now), "staff", "dossier.requeued", code, "");
+    return AppendAudit(db, FormatRfc3339Vietnam(now), core_.staff_actor, "dossier.requeued", code, "");
   });
 }
 
@@ -232,7 +232,7 @@ Result<int> Outbox::MakeDueNow() {
     MCK_RETURN_IF_ERROR(up->Run());
     const int n = sqlite3_changes(db.raw());
     MCK_RETURN_IF_ERROR(
-        AppendAudit(db, FormatRfc3339Vietnam(now), "staff", "outbox.send_now", "", "items=" + std::to_string(n)));
+        AppendAudit(db, FormatRfc3339Vietnam(now), core_.staff_actor, "outbox.send_now", "", "items=" + std::to_string(n)));
     return n;
   });
 }

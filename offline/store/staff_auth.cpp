@@ -1,14 +1,12 @@
 #include "offline/store/staff_auth.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <charconv>
 #include <sstream>
 #include <vector>
 
 #include "offline/domain/ids.h"
+#include "offline/store/pin_record.h"
 
 namespace mck {
 
@@ -46,13 +44,6 @@ constexpr const char* kCommonPins[] = {"112233", "123321", "159753", "147258", "
                                        "520520", "131420", "654123", "696969", "101010", "100200", "121314",
                                        "111222", "000111", "123654", "102030", "999000", "010203"};
 
-std::string Derive(const std::string& pin, const std::string& salt, int iterations) {
-  unsigned char out[32];
-  PKCS5_PBKDF2_HMAC(pin.data(), static_cast<int>(pin.size()), reinterpret_cast<const unsigned char*>(salt.data()),
-                    static_cast<int>(salt.size()), iterations, EVP_sha256(), sizeof out, out);
-  return HexEncode(std::string_view(reinterpret_cast<char*>(out), sizeof out));
-}
-
 // A read error is passed on, and so is a malformed value (kCorrupt): a lock that cannot be read
 // must not read as "not locked". A missing value counts as 0.
 Result<int64_t> IntSetting(Store& store, const char* key, const PinKeys& k) {
@@ -70,27 +61,12 @@ Result<int64_t> IntSetting(Store& store, const char* key, const PinKeys& k) {
   return n;
 }
 
-// "pbkdf2-sha256$<iterations>$<salt>$<hash>" against `pin`.
-Result<bool> RecordMatches(const std::string& record, const std::string& pin) {
-  std::vector<std::string> parts;
-  std::stringstream ss(record);
-  for (std::string p; std::getline(ss, p, '$');) parts.push_back(p);
-  int iterations = 0;
-  if (parts.size() == 4) std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), iterations);
-  if (parts.size() != 4 || parts[0] != "pbkdf2-sha256" || iterations <= 0) {
-    return Status::Error(Code::kCorrupt, "stored PIN record is malformed", "Dữ liệu mã PIN bị hỏng");
-  }
-  const std::string& expect = parts[3];
-  const std::string got = Derive(pin, parts[2], iterations);
-  return got.size() == expect.size() && CRYPTO_memcmp(got.data(), expect.data(), got.size()) == 0;
-}
-
 // Whether `pin` is `role`'s stored PIN (false when none), counting nothing.
 Result<bool> StoredPinMatches(Store& store, PinRole role, const std::string& pin) {
   auto stored = store.settings().Get(KeysFor(role).pin);
   if (!stored.ok()) return stored.status();
   if (!stored->has_value()) return false;
-  return RecordMatches(**stored, pin);
+  return PinRecordMatches(**stored, pin);
 }
 
 }  // namespace
@@ -118,8 +94,7 @@ bool IsTrivialPin(const std::string& pin) {
 }
 
 std::chrono::seconds StaffAuth::LockoutFor(int64_t n) const {
-  static constexpr int64_t kLadder[] = {1, 3, 12};
-  return policy_.lockout * kLadder[std::min<int64_t>(std::max<int64_t>(n, 0), 2)];
+  return LockoutLadder(policy_.lockout, n);
 }
 
 Result<int> StaffLockoutsToday(Store& store, TimePoint now) {
@@ -170,11 +145,7 @@ Status StaffAuth::SetPin(const std::string& pin) {
     return Status::Error(Code::kInvalidArgument, "the staff PIN and the technician PIN must differ",
                          "Mã PIN cán bộ và mã PIN kỹ thuật viên phải khác nhau");
   }
-  unsigned char salt_bytes[16];
-  SecureRandom(salt_bytes, sizeof salt_bytes);
-  const std::string salt = HexEncode(std::string_view(reinterpret_cast<char*>(salt_bytes), sizeof salt_bytes));
-  const std::string record =
-      "pbkdf2-sha256$" + std::to_string(policy_.iterations) + "$" + salt + "$" + Derive(pin, salt, policy_.iterations);
+  const std::string record = MakePinRecord(pin, policy_.iterations);
   return store_.settings().PutAll({{k.pin, record}, {k.failures, "0"}, {k.locked_until, "0"}, {k.lockouts, "0"}},
                                   {"technician", Action(k, "pin_set"), k.actor, ""});
 }
@@ -202,7 +173,7 @@ Result<PinResult> StaffAuth::Verify(const std::string& pin) {
     r.locked_for_s = *locked_until - now;
     return r;
   }
-  auto match = RecordMatches(**stored, pin);
+  auto match = PinRecordMatches(**stored, pin);
   if (!match.ok()) return match.status();
   if (*match) {
     MCK_RETURN_IF_ERROR(store_.settings().PutAll({{k.failures, "0"}, {k.lockouts, "0"}},

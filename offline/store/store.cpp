@@ -69,7 +69,16 @@ Store::Store(std::unique_ptr<StoreCore> core)
       decisions_(*core_),
       ratings_(*core_),
       catalog_(*core_),
-      settings_(*core_) {}
+      settings_(*core_),
+      officers_(*core_) {}
+
+void Store::SetStaffActor(const std::string& actor) {
+  core_->staff_actor = actor;
+}
+
+const std::string& Store::staff_actor() const {
+  return core_->staff_actor;
+}
 
 Store::~Store() = default;
 

@@ -12,6 +12,7 @@
 //   store.ratings()    RatingStore   citizens' ratings                      (counter_records.h)
 //   store.catalog()    CatalogCache  the procedure catalog                  (catalog_cache.h)
 //   store.settings()   Settings      key/value settings                     (settings.h)
+//   store.officers()   OfficerBook   the officers who sign in to staff mode (officers.h)
 // and staff PINs in StaffAuth (staff_auth.h), built over a Store.
 //
 // Rules (docs/store.md): WAL, synchronous=FULL, foreign keys on, forward-only migrations in
@@ -40,6 +41,7 @@
 #include "offline/store/counter_records.h"
 #include "offline/store/dossiers.h"
 #include "offline/store/help_requests.h"
+#include "offline/store/officers.h"
 #include "offline/store/options.h"
 #include "offline/store/outbox.h"
 #include "offline/store/settings.h"
@@ -71,7 +73,7 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
   const std::filesystem::path& database_path() const { return db_path_; }
   // How this store's keys are kept (StoreOptions::key_protection): the enrolment keeps the mTLS
   // client key the same way.
@@ -85,6 +87,13 @@ class Store {
   RatingStore& ratings() { return ratings_; }
   CatalogCache& catalog() { return catalog_; }
   Settings& settings() { return settings_; }
+  OfficerBook& officers() { return officers_; }
+
+  // Who the audit rows of staff acts through THIS Store object name (a call, a dismissed help
+  // request, "send now", a re-queue): "staff" (the shared PIN) until an officer signs in, then
+  // OfficerBook::Actor(id); back to "staff" at sign-out. Per Store object: each thread's own.
+  void SetStaffActor(const std::string& actor);
+  const std::string& staff_actor() const;
 
   // ---- retention and checks (retention.cpp) --------------------------------------------------
   // Purges personal data of dossiers accepted more than retention_days ago, and of dossiers the
@@ -130,6 +139,7 @@ class Store {
   RatingStore ratings_;
   CatalogCache catalog_;
   Settings settings_;
+  OfficerBook officers_;
 };
 
 }  // namespace mck

@@ -101,7 +101,7 @@ Result<Ticket> TicketBook::CallNext(const std::string& counter) {
     if (!up.ok()) return up.status();
     up->Bind(1, *t.called_at).Bind(2, t.id);
     MCK_RETURN_IF_ERROR(up->Run());
-    MCK_RETURN_IF_ERROR(AppendAudit(db, *t.called_at, "staff", "ticket.called", Subject(counter, t.number), ""));
+    MCK_RETURN_IF_ERROR(AppendAudit(db, *t.called_at, core_.staff_actor, "ticket.called", Subject(counter, t.number), ""));
     return t;
   });
 }

@@ -320,3 +320,44 @@ TEST_CASE("kioskctl db restore-backup puts the pre-migration backup back after a
   CHECK(json::parse(list.out).size() == 1);
   CHECK(cli("db check").code == 0);
 }
+
+TEST_CASE("kioskctl officer add, list, disable, enable, reset-pin and unlock manage the officers") {
+  Cli cli;
+  auto r = cli("officer add cb.lan --name 'Nguyễn Thị Lan' --title 'Công chức Tư pháp - Hộ tịch' --counter HT --counter TP",
+               "echo 358024 | ");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  // The PIN is never an argument: one that breaks the rules is refused with its reason.
+  r = cli("officer add cb.minh --name 'Lê Văn Minh'", "echo 111111 | ");
+  CHECK(r.code == 2);
+  CHECK(Has(r.err, "quá dễ đoán"));
+  r = cli("officer add cb.lan --name 'Lan'", "echo 470258 | ");
+  CHECK(r.code != 0);
+  CHECK(Has(r.err, "Đã có cán bộ mã cb.lan"));
+  r = cli("officer add --name 'Không mã'", "echo 470258 | ");
+  CHECK(r.code == 2);
+  CHECK(Has(r.err, "Usage: kioskctl officer add ID"));
+
+  r = cli("officer list --json");
+  REQUIRE(r.code == 0);
+  auto j = json::parse(r.out);
+  REQUIRE(j.size() == 1);
+  CHECK(j[0]["id"] == "cb.lan");
+  CHECK(j[0]["name"] == "Nguyễn Thị Lan");
+  CHECK(j[0]["counters"] == json::array({"HT", "TP"}));
+  CHECK(j[0]["disabled"] == false);
+
+  REQUIRE(cli("officer disable cb.lan").code == 0);
+  r = cli("officer list");
+  CHECK(Has(r.out, "cb.lan\tNguyễn Thị Lan\tCông chức Tư pháp - Hộ tịch\tHT,TP\tdisabled"));
+  REQUIRE(cli("officer enable cb.lan").code == 0);
+  CHECK(cli("officer disable cb.nobody").code != 0);
+  REQUIRE(cli("officer reset-pin cb.lan", "echo 470258 | ").code == 0);
+  REQUIRE(cli("officer unlock cb.lan").code == 0);
+  r = cli("officer list");
+  CHECK(Has(r.out, "\tactive"));
+  // Every change is in the audit chain, and the chain holds.
+  r = cli("db check --json");
+  INFO(r.out << r.err);
+  CHECK(r.code == 0);
+}

@@ -129,6 +129,30 @@ TEST_CASE("staff mode: a wrong PIN is refused, the right one opens the queue, an
   CHECK(Job(out, 1)["printed"] == true);
 }
 
+TEST_CASE("officers sign in by name with their own PIN, their call is audited as theirs, inactivity signs them out") {
+  const auto out = test::UiRunDir("officer-signin");
+  REQUIRE(test::RunKioskScript("officer-signin.script", out,
+                               std::string("--kioskctl ") + KIOSKCTL_BIN +
+                                   " --officer 'cb.lan|Nguyễn Thị Lan|Công chức Tư pháp - Hộ tịch|358024'"
+                                   " --officer 'cb.minh|Lê Văn Minh||470258' --inactivity 10 --countdown 5") == 0);
+  auto store = test::OpenRunStore(out);
+  CHECK(*store->tickets().Waiting("HT") == 0);
+  auto db = Db::Open((out / "data" / "kiosk.db").string());
+  REQUIRE(db.ok());
+  auto audit = (*db)->Prepare(
+      "SELECT actor, action, detail FROM audit_log WHERE action LIKE 'officer.%' AND action != 'officer.added' "
+      "OR action = 'ticket.called' ORDER BY id");
+  REQUIRE(audit.ok());
+  std::vector<std::string> rows;
+  Status st;
+  while (audit->Step(&st)) rows.push_back(audit->Text(0) + " " + audit->Text(1) + " " + audit->Text(2));
+  REQUIRE(st.ok());
+  CHECK(rows == std::vector<std::string>{"officer:cb.lan officer.pin_wrong failures=1",
+                                         "officer:cb.lan officer.signed_in ", "officer:cb.lan ticket.called ",
+                                         "officer:cb.lan officer.signed_out why=inactivity"});
+  CHECK(store->Check().value().ok());
+}
+
 TEST_CASE("help round trip: a citizen asks from the form, keeps their entries, staff see the request and dismiss it") {
   const auto out = test::UiRunDir("help");
   REQUIRE(test::RunKioskScript("help-roundtrip.script", out, std::string("--kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810") ==

@@ -12,15 +12,33 @@ namespace mck::app::ui {
 
 void DrawStaffPin(Ui& ui) {
   const App& app = ui.app;
-  Title(ui, ui.T("staff.pin_title"));
+  const bool by_name = !app.officers().empty();
+  Title(ui, ui.T(by_name ? "staff.officer_title" : "staff.pin_title"));
   const float w = std::min(ImGui::GetContentRegionAvail().x, ui.S(700));
-  TextField(ui, "staff.pin", ui.T("staff.pin"), InputKind::kDigits, w);
+  if (by_name) {
+    // Officers sign in by name (docs/officers.md): tap yours, then your own PIN.
+    Wrapped(ui, ui.T("staff.officer_pick"), ui.F().body, colors::kText, w);
+    for (const auto& o : app.officers()) {
+      const bool chosen = app.officer_choice() == o.id;
+      const std::string label = o.title.empty() ? o.name : o.name + " — " + o.title;
+      if (TouchButton(ui, "staff.officer." + o.id, label, ImVec2(w, ui.S(84)),
+                      chosen ? ButtonKind::kSelected : ButtonKind::kSecondary)) {
+        ui.Emit(intent::StaffPickOfficer{.officer_id = o.id});
+      }
+    }
+    ImGui::Dummy(ImVec2(0, ui.S(8)));
+  }
+  if (!by_name || !app.officer_choice().empty()) {
+    TextField(ui, "staff.pin", ui.T(by_name ? "staff.officer_pin" : "staff.pin"), InputKind::kDigits, w);
+  }
   if (app.checking_pin()) Wrapped(ui, ui.T("staff.pin_checking"), ui.F().bold, colors::kMuted, w);
   if (!app.pin_message().empty()) {
     Wrapped(ui, ui.app.strings().Format(app.pin_message(), {std::to_string(app.pin_message_number())}), ui.F().bold,
             colors::kError, w);
   }
-  if (TouchButton(ui, "staff.unlock", ui.T("staff.unlock"), ImVec2(w, ui.S(96)), ButtonKind::kPrimary)) {
+  if ((!by_name || !app.officer_choice().empty()) &&
+      TouchButton(ui, "staff.unlock", ui.T(by_name ? "staff.sign_in" : "staff.unlock"), ImVec2(w, ui.S(96)),
+                  ButtonKind::kPrimary)) {
     ui.Emit(intent::StaffUnlock{});
   }
   // The technician's way in: the same hidden entry, then its own PIN (docs/ui.md).
@@ -32,6 +50,13 @@ void DrawStaff(Ui& ui) {
   const App& app = ui.app;
   const StaffView& v = app.staff();
   Title(ui, ui.T("staff.title"));
+  if (app.officer()) {
+    // Who is signed in: every call and decision from here names them.
+    const Officer& o = *app.officer();
+    Wrapped(ui, app.strings().Format("staff.signed_in_as", {o.title.empty() ? o.name : o.name + " — " + o.title}),
+            ui.F().bold, colors::kMuted);
+    MarkItem(ui, "staff.signed_in_as");
+  }
   if (!v.called.empty()) {
     Centered(ui, ui.app.strings().Format("staff.called", {v.called}), ui.F().title, colors::kPrimary);
   }
@@ -191,7 +216,7 @@ void DrawStaff(Ui& ui) {
     draw_dossiers();
     EndDragList(ui, "staff.list");
   }
-  if (NavRow(ui, false, "staff.lock", ui.T("staff.lock"))) ui.Emit(intent::StartOver{});
+  if (NavRow(ui, false, "staff.lock", ui.T(app.officer() ? "staff.sign_out" : "staff.lock"))) ui.Emit(intent::StartOver{});
 }
 
 }  // namespace mck::app::ui

@@ -152,7 +152,13 @@ void DrawStaffDossier(Ui& ui) {
   if (!v.purged && v.decided.empty()) {
     Section(ui, ui.T("staff_dossier.decide"));
     const float fw = std::min(w, ui.S(900));
-    TextField(ui, "staff.officer", ui.T("staff_dossier.officer"), InputKind::kText, fw);
+    if (app.officer()) {
+      // Signed in by name: the decision is theirs, nothing to type (docs/officers.md).
+      Wrapped(ui, app.strings().Format("staff_dossier.officer_signed", {app.officer()->name}), ui.F().bold,
+              colors::kText, fw);
+    } else {
+      TextField(ui, "staff.officer", ui.T("staff_dossier.officer"), InputKind::kText, fw);
+    }
     TextField(ui, "staff.reason", ui.T("staff_dossier.reason"), InputKind::kText, fw);
     if (!v.error_vi.empty()) {
       Wrapped(ui, app.strings().language() == Language::kEn ? v.error_en : v.error_vi, ui.F().bold, colors::kError, w);
