@@ -303,6 +303,12 @@ class App {
   void OnPinChecked(const PinChecked& e);
   // Officers (app_officer.cpp, docs/officers.md).
   void OnOfficerPinChecked(const PinChecked& e);
+  // A refused value the officer may correct on the staff dossier screen (app_correct.cpp): adds
+  // it to v.fixes with its current value in the session's "staff.fix.<path>".
+  void AddFix(StaffDossierView& v, const std::string& path, const std::string& label, const nlohmann::json& body,
+              const Procedure* p);
+  // The stored body with the officer's corrections, validated; the paths that changed.
+  Result<Outbox::Correction> CorrectedBody(const StaffDossierView& v);
   void LoadOfficers();
   // The signed-in officer leaves staff mode (`why`: button, inactivity, session_end): audited,
   // and this kiosk's staff rows name "staff" again. Nothing when nobody is signed in.

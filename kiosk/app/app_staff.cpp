@@ -270,6 +270,7 @@ void App::On(const intent::StaffOpenDossier& in) {
     // Checked: the stored reasons may be an older, unchecked copy of what the portal sent.
     for (const auto& r : ReadAttentionReasons(rec->needs_attention_details)) {
       v.portal_reasons.push_back(r.field.empty() ? r.message : label_of(r.field) + ": " + r.message);
+      if (!v.purged) AddFix(v, r.field, label_of(r.field), rec->body, p);
     }
     if (v.portal_reasons.empty() && rec->last_error) v.portal_reasons.push_back(*rec->last_error);
   }
@@ -347,7 +348,19 @@ void App::On(const intent::StaffRequeue&) {
   if (!desk_.dossier || !desk_.dossier->needs_attention) return;
   StaffDossierView& v = *desk_.dossier;
   desk_.view.message_arg = v.provisional_code;
-  Status st = deps_.store->outbox().Requeue(v.client_id);  // one short transaction
+  std::optional<Outbox::Correction> correction;
+  if (!v.fixes.empty()) {
+    auto c = CorrectedBody(v);
+    if (!c.ok()) {
+      // Every problem at once, under the fields: nothing is re-queued.
+      v.fix_error_vi = c.status().message_vi();
+      v.fix_error_en = c.status().message_en();
+      return;
+    }
+    if (!c->fields.empty()) correction = std::move(*c);
+  }
+  Status st = deps_.store->outbox().Requeue(v.client_id, correction);  // one short transaction
+  if (correction) core::WipeBody(correction->body);
   if (!st.ok()) {
     std::cerr << "kiosk: staff requeue: " << st.ToString() << "\n";
     desk_.view.message_key = "staff.requeue_failed";
@@ -356,6 +369,15 @@ void App::On(const intent::StaffRequeue&) {
   }
   v.needs_attention = false;
   v.portal_reasons.clear();
+  v.fix_error_vi.clear();
+  v.fix_error_en.clear();
+  for (const auto& f : v.fixes) {
+    if (auto it = citizen_.session.values.find("staff.fix." + f.path); it != citizen_.session.values.end()) {
+      SecureWipe(it->second);
+      citizen_.session.values.erase(it);
+    }
+  }
+  v.fixes.clear();
   v.state_key = "state.queued";
   desk_.view.message_key = "staff.requeued";
   if (!desk_.view.print.running()) desk_.view.print = PrintJob{};

@@ -132,6 +132,16 @@ struct StaffDossierView {
   std::vector<Decided> decisions;           // earlier decisions on this dossier, oldest first
   bool needs_attention = false;             // the portal refused it (422/409): staff act, then resend
   std::vector<std::string> portal_reasons;  // the portal's reasons, fields named as on the form
+  // The values the portal refused that the officer can correct here (docs/officers.md
+  // "Correcting a refused dossier"): the JSON path, its label, how it is typed. The value being
+  // edited is the session's "staff.fix.<path>" (wiped with the session).
+  struct Fix {
+    std::string path;  // "fields.pages", "applicant.full_name"
+    std::string label;
+    InputKind kind = InputKind::kText;
+  };
+  std::vector<Fix> fixes;
+  std::string fix_error_vi, fix_error_en;  // why the corrected dossier was not queued
   bool purged = false;
   std::string error_vi, error_en;  // why the decision was not recorded
   std::string deciding;            // the decision being recorded (core worker): "Đang lưu…"

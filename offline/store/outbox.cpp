@@ -193,7 +193,7 @@ Status Outbox::Release(const OutboxItem& item) {
   });
 }
 
-Status Outbox::Requeue(const std::string& dossier_key) {
+Status Outbox::Requeue(const std::string& dossier_key, const std::optional<Correction>& correction) {
   Db& db = *core_.db;
   const TimePoint now = core_.Now();
   return WithTransaction(db, [&]() -> Status {
@@ -216,8 +216,22 @@ Status Outbox::Requeue(const std::string& dossier_key) {
     if (!up.ok()) return up.status();
     up->Bind(1, client_id);
     MCK_RETURN_IF_ERROR(up->Run());
+    std::string corrected;
+    if (correction) {
+      // A purged body (retention) cannot be corrected: there is nothing left to correct.
+      auto body = db.Prepare("UPDATE dossiers SET body_sealed = ? WHERE client_id = ? AND body_sealed IS NOT NULL");
+      if (!body.ok()) return body.status();
+      body->BindBlob(1, core_.sealer->Seal(correction->body.dump(), DossierAd(client_id))).Bind(2, client_id);
+      MCK_RETURN_IF_ERROR(body->Run());
+      if (sqlite3_changes(db.raw()) != 1) {
+        return Status::Error(Code::kFailedPrecondition, "the dossier's body was purged: nothing to correct",
+                             "Nội dung hồ sơ đã được xoá theo thời hạn lưu giữ, không sửa được");
+      }
+      for (const auto& f : correction->fields) corrected += (corrected.empty() ? "fields=" : ",") + f;
+    }
     MCK_RETURN_IF_ERROR(InsertOutbox(db, OutboxKind::kDossier, client_id, client_id, UnixSeconds(now)));
-    return AppendAudit(db, FormatRfc3339Vietnam(now), core_.staff_actor, "dossier.requeued", code, "");
+    return AppendAudit(db, FormatRfc3339Vietnam(now), core_.staff_actor,
+                       correction ? "dossier.corrected" : "dossier.requeued", code, corrected);
   });
 }
 

@@ -52,7 +52,16 @@ class Outbox : public StorePart {
   Status Release(const OutboxItem& item);
   // Staff re-queue a dossier that needed attention (after fixing it at the counter).
   // kFailedPrecondition unless the dossier (any of its codes) needs attention.
-  Status Requeue(const std::string& dossier_key);
+  // With a correction, the dossier's body is replaced by the corrected one (validated by the
+  // caller against the catalog: offline/domain/validation.h) in the same transaction, and the
+  // audit row is "dossier.corrected" naming the corrected fields' paths (never their values).
+  // It is sent again under the same client_id and Idempotency-Key: a 422 does not bind a key
+  // (docs/portal.md), and the citizen's receipt and its QR keep working.
+  struct Correction {
+    nlohmann::json body;
+    std::vector<std::string> fields;  // "fields.pages", "applicant.full_name"
+  };
+  Status Requeue(const std::string& dossier_key, const std::optional<Correction>& correction = std::nullopt);
   // Staff's "send now": every item waiting for a later retry is due at once (leases held by a
   // runner are left alone). Returns how many were brought forward; audited.
   Result<int> MakeDueNow();

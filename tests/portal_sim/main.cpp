@@ -4,7 +4,7 @@
 //              [--ready-file FILE] [--catalog FILE] [--token T]... [--commune-code C]
 //              [--commune-name N] [--seed N] [--threads N] [fault flags]
 // Fault flags: --p500 X --p503 X --p429 X --retry-after S --p-drop-request X
-//              --p-drop-response X --p-slow X --slow-ms N --fail-procedure CODE --down
+//              --p-drop-response X --p-slow X --slow-ms N --fail-procedure CODE --refuse-value PATH=V --down
 // Proof mode: --allow-duplicates (dossiers created again for a repeated client_id, and counted;
 //              sim_proofs.cpp), with the hold and delivery log on the admin listener.
 // --certs DIR holds what scripts/make-certs made; --server-cert NAME picks the certificate the
@@ -33,7 +33,7 @@ int Usage(const std::string& why) {
             << "       [--ready-file FILE] [--catalog FILE] [--token T]... [--commune-code C] [--commune-name N]\n"
             << "       [--seed N] [--threads N] [--p500 X] [--p503 X] [--p429 X] [--retry-after S]\n"
             << "       [--p-drop-request X] [--p-drop-response X] [--p-slow X] [--slow-ms N]\n"
-            << "       [--fail-procedure CODE] [--down] [--allow-duplicates]\n";
+            << "       [--fail-procedure CODE] [--refuse-value fields.X=V] [--down] [--allow-duplicates]\n";
   return 2;
 }
 
@@ -99,6 +99,8 @@ int main(int argc, char** argv) {
       faults["slow_ms"] = std::atoi(next().c_str());
     else if (a == "--fail-procedure")
       faults["fail_procedure"] = next();
+    else if (a == "--refuse-value")
+      faults["refuse_value"] = next();
     else if (a == "--down")
       faults["down"] = true;
     else if (a == "--allow-duplicates")

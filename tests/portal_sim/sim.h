@@ -41,6 +41,9 @@ struct Faults {
   double p_slow = 0;
   int slow_ms = 0;
   std::string fail_procedure;     // 422 for every dossier of this procedure
+  // "fields.pages=2": 422 for a dossier whose field (fields.X or applicant.Y) has that value, as
+  // a portal's rule the kiosk does not know; a corrected dossier passes (docs/officers.md).
+  std::string refuse_value;
   bool down = false;              // every API request 503 (maintenance), no Retry-After
   bool lose_next_upload = false;  // the next upload to complete is lost after its 204 (→ 428)
   nlohmann::json ToJson() const;

@@ -232,6 +232,18 @@ void PostDossier(Sim& sim, const Request& req, Response& res) {
     }
     for (const auto& e : v.errors) details.push_back({{"field", e.field}, {"message", e.message_vi}});
   }
+  if (const size_t eq = sim.faults.refuse_value.find('='); eq != std::string::npos) {
+    const std::string path = sim.faults.refuse_value.substr(0, eq), value = sim.faults.refuse_value.substr(eq + 1);
+    const size_t dot = path.find('.');
+    const json& read = body;  // reads only: never inserts
+    const auto group = dot == std::string::npos ? read.end() : read.find(path.substr(0, dot));
+    if (group != read.end() && group->is_object() && group->contains(path.substr(dot + 1))) {
+      const json& got = group->at(path.substr(dot + 1));
+      if ((got.is_string() ? got.get<std::string>() : got.dump()) == value) {
+        details.push_back({{"field", path}, {"message", "Giá trị không khớp với sổ gốc tại cơ quan; cán bộ cần kiểm tra lại"}});
+      }
+    }
+  }
   if (!details.empty()) {
     sim.Count("dossiers.422");
     SendError(res, 422, "validation_failed", "the dossier did not pass validation", details);

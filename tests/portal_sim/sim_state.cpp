@@ -31,6 +31,7 @@ json Faults::ToJson() const {
           {"p_slow", p_slow},
           {"slow_ms", slow_ms},
           {"fail_procedure", fail_procedure},
+          {"refuse_value", refuse_value},
           {"down", down},
           {"lose_next_upload", lose_next_upload}};
 }
@@ -68,6 +69,8 @@ bool Faults::Apply(const json& j, std::string* error) {
       f.slow_ms = v.get<int>();
     else if (k == "fail_procedure" && v.is_string())
       f.fail_procedure = v.get<std::string>();
+    else if (k == "refuse_value" && v.is_string())
+      f.refuse_value = v.get<std::string>();
     else if (k == "down" && v.is_boolean())
       f.down = v.get<bool>();
     else if (k == "retry_after_on_503" && v.is_boolean())

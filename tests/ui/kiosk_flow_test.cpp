@@ -313,6 +313,36 @@ TEST_CASE("a dossier the portal refuses turns red in staff mode, and staff read 
   CHECK(std::filesystem::file_size(out / "shots" / "staff-portal-refused.png") > 10000);
 }
 
+TEST_CASE("an officer corrects the value the portal refused and sends the dossier again, one dossier at the portal") {
+  const auto out = test::UiRunDir("staff-correct");
+  REQUIRE(test::RunKioskScript("staff-correct.script", out,
+                               std::string("--kioskctl ") + KIOSKCTL_BIN + " --portal-sim " + PORTAL_SIM_BIN +
+                                   " --officer 'cb.lan|Nguyễn Thị Lan||358024'"
+                                   " --portal-arg --refuse-value --portal-arg fields.pages=2") == 0);
+  auto store = test::OpenRunStore(out);
+  auto list = store->dossiers().List();
+  REQUIRE(list->size() == 1);
+  const std::string client_id = list->front().client_id;
+  // Sent again after the script quit? The kiosk's last pass may not have run: the state is
+  // queued, sending or accepted, never needs_attention again, and the body holds the correction.
+  CHECK(list->front().state != DossierState::kNeedsAttention);
+  auto rec = store->dossiers().Get(client_id);
+  REQUIRE(rec.ok());
+  CHECK(rec->body["fields"]["pages"] == "3");
+  auto db = Db::Open((out / "data" / "kiosk.db").string());
+  REQUIRE(db.ok());
+  auto audit = (*db)->Prepare("SELECT actor, action, detail FROM audit_log WHERE action LIKE 'dossier.%' ORDER BY id");
+  REQUIRE(audit.ok());
+  std::vector<std::string> rows;
+  Status st;
+  while (audit->Step(&st)) rows.push_back(audit->Text(0) + " " + audit->Text(1) + " " + audit->Text(2));
+  REQUIRE(st.ok());
+  // The correction names the officer and the path, never the value.
+  CHECK(std::count(rows.begin(), rows.end(), "officer:cb.lan dossier.corrected fields=fields.pages") == 1);
+  for (const auto& r : rows) CHECK(r.find("dossier.requeued") == std::string::npos);
+  CHECK(std::filesystem::file_size(out / "shots" / "staff-correct-refused.png") > 10000);
+}
+
 TEST_CASE("a fee's round trip: unpaid, the portal's bank reports the transfer, staff see it paid and print the receipt") {
   const auto out = test::UiRunDir("staff-fee");
   std::filesystem::remove_all(out);

@@ -47,7 +47,14 @@ void DrawStaffDossier(Ui& ui) {
     // What the portal refused, in its words, and "send again" once the officer has dealt with it.
     Section(ui, ui.T("staff_dossier.portal_refused"));
     for (const auto& r : v.portal_reasons) Wrapped(ui, "• " + r, ui.F().body, colors::kError, w);
-    if (TouchButton(ui, "staff_dossier.requeue", ui.T("staff_dossier.requeue"),
+    // The refused values the officer can correct with the citizen, prefilled with what was sent.
+    for (const auto& f : v.fixes) TextField(ui, "staff.fix." + f.path, f.label, f.kind, std::min(w, ui.S(900)));
+    if (!v.fix_error_vi.empty()) {
+      Wrapped(ui, app.strings().language() == Language::kEn ? v.fix_error_en : v.fix_error_vi, ui.F().bold,
+              colors::kError, w);
+      MarkItem(ui, "staff_dossier.fix_error");
+    }
+    if (TouchButton(ui, "staff_dossier.requeue", ui.T(v.fixes.empty() ? "staff_dossier.requeue" : "staff_dossier.correct"),
                     ImVec2(std::min(w, ui.S(560)), ui.S(96)), ButtonKind::kPrimary)) {
       ui.Emit(intent::StaffRequeue{});
     }
