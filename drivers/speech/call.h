@@ -4,8 +4,8 @@
 // same samples through its SdlAudioSink (kiosk/app/speech_player.h).
 //
 //   CallSentence(number, counter_name)  the words said: the number's three digits one by one as
-//                                       Vietnamese words (espeak-ng's vi voice would read "012" as
-//                                       "mười hai"), then the counter's name from the catalog.
+//                                       Vietnamese words (espeak-ng's vi voice reads "012" as
+//                                       "không mười hai"), then the counter's name from the catalog.
 //                                       Ticket numbers and counter names only: no personal data.
 //   Chime(rate)        a synthesised two-tone "ding-dong" (880 Hz, then 659 Hz, each decaying),
 //                      0.9 s; no sound file to ship.
