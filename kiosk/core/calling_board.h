@@ -15,12 +15,12 @@
 namespace mck::core {
 
 struct CounterBoard {
-  std::string counter;          // "HT"
-  std::string name;             // CounterName(): "Hộ tịch"
-  std::string serving;          // "HT-012", the last number called today; empty: none yet
-  int serving_number = 0;       // 12; 0 when none
+  std::string counter;            // "HT"
+  std::string name;               // CounterName(): "Hộ tịch, Nuôi con nuôi"
+  std::string serving;            // "HT-012", the last number called today; empty: none yet
+  int serving_number = 0;         // 12; 0 when none
   std::vector<std::string> next;  // the next waiting numbers, lowest first, at most `next_few`
-  int waiting = 0;              // all the numbers waiting at the counter
+  int waiting = 0;                // all the numbers waiting at the counter
   bool operator==(const CounterBoard&) const = default;
 };
 struct CallingBoard {

@@ -128,7 +128,7 @@ TEST_CASE("calling display: a call is not cancelled by the read-aloud and reache
   REQUIRE(worker.ok());
   const uint64_t id = (*worker)->Announce(CallSentence(5, "Hộ tịch"), Chime((*worker)->sample_rate()));
   (*worker)->Say("Bạn muốn làm gì?");  // the citizen's read-aloud, after the call
-  (*worker)->StopSpeaking();          // a screen change
+  (*worker)->StopSpeaking();           // a screen change
   const auto call = sink.WaitCall(id);
   const size_t chime = Chime((*worker)->sample_rate()).size();
   REQUIRE(call.size() > chime + static_cast<size_t>(22050 * 2));

@@ -92,7 +92,8 @@ size_t SoundEnd(const std::vector<int16_t>& pcm, size_t from, double gap_s) {
 
 }  // namespace
 
-TEST_CASE("calling display: 'call next' changes the display and calls the number aloud, 'call again' calls it again whole") {
+TEST_CASE(
+    "calling display: 'call next' changes the display and calls the number aloud, 'call again' calls it again whole") {
   const auto out = test::UiRunDir("calling");
   std::filesystem::remove_all(out);
   std::filesystem::create_directories(out.parent_path());
@@ -100,8 +101,8 @@ TEST_CASE("calling display: 'call next' changes the display and calls the number
   std::filesystem::remove(played);
   setenv("SDL_AUDIODRIVER", "disk", 1);
   setenv("SDL_DISKAUDIOFILE", played.c_str(), 1);
-  const int rc = test::RunKioskScript("calling.script", out,
-                                      std::string("--calling-display --kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810");
+  const int rc = test::RunKioskScript(
+      "calling.script", out, std::string("--calling-display --kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810");
   unsetenv("SDL_AUDIODRIVER");
   unsetenv("SDL_DISKAUDIOFILE");
   REQUIRE(rc == 0);
@@ -135,8 +136,8 @@ TEST_CASE("calling display: 'call next' changes the display and calls the number
   CHECK(empty->rgb != waiting->rgb);  // the numbers waiting are shown
   const int yellow_ht = YellowIn(*served, col0, ht_top, col1, ht_bottom);
   CAPTURE(yellow_ht);
-  CHECK(yellow_ht > 2000);                                          // a large number …
-  CHECK(YellowIn(*served, 0, 0, 1280, 720) == yellow_ht);           // … in the HT row only
+  CHECK(yellow_ht > 2000);                                 // a large number …
+  CHECK(YellowIn(*served, 0, 0, 1280, 720) == yellow_ht);  // … in the HT row only
   // What it says, read back by OCR: the number served, and the one waiting next.
   const std::string text = printer::testing::Ocr(out / "shots" / "calling-served.png", 11);
   CAPTURE(text);
@@ -163,12 +164,14 @@ TEST_CASE("calling display: 'call next' changes the display and calls the number
     CHECK(seconds < call_s * 1.15);
     const size_t words = start + speech::Chime(kRate).size() + static_cast<size_t>(speech::kCallPauseSeconds * kRate);
     REQUIRE(words < end);
-    CHECK(speech::Rms(std::vector<int16_t>(pcm.begin() + static_cast<long>(words), pcm.begin() + static_cast<long>(end))) > 1000);
+    CHECK(speech::Rms(std::vector<int16_t>(pcm.begin() + static_cast<long>(words),
+                                           pcm.begin() + static_cast<long>(end))) > 1000);
   }
   std::filesystem::remove(played);
 }
 
-TEST_CASE("calling display: kioskctl speak --call renders a number's call to a WAV file, and refuses what is not a number") {
+TEST_CASE(
+    "calling display: kioskctl speak --call renders a number's call to a WAV file, and refuses what is not a number") {
   const auto dir = test::UiRunDir("calling-kioskctl");
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
