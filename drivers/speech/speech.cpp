@@ -9,6 +9,7 @@
 #include <fstream>
 #include <future>
 
+#include "drivers/speech/call.h"
 #include "offline/domain/worker.h"
 
 namespace mck::speech {
@@ -170,6 +171,22 @@ uint64_t SpeechWorker::Say(std::string text, const SpeechOptions& how) {
 void SpeechWorker::StopSpeaking() {
   ++impl_->generation;
   if (impl_->sink) impl_->sink->Flush();
+}
+
+uint64_t SpeechWorker::Announce(std::string text, std::vector<int16_t> lead_in) {
+  const uint64_t id = impl_->next_id++;
+  impl_->worker.Post([impl = impl_.get(), id, text = std::move(text), lead_in = std::move(lead_in)] {
+    std::vector<int16_t> said;
+    SynthCall call{nullptr, 0, id, nullptr, &said, false};  // no generation: nothing cancels a call
+    Status st = impl->Apply(impl->options);
+    if (st.ok()) st = impl->Run(text, &call);
+    if (!st.ok()) {
+      std::fprintf(stderr, "kiosk: call: %s\n", st.message_en().c_str());
+      return;
+    }
+    if (impl->sink) impl->sink->Announce(id, ComposeCall(lead_in, said, impl->rate));
+  });
+  return id;
 }
 
 Result<std::vector<int16_t>> SpeechWorker::Synthesize(const std::string& text) {

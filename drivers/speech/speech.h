@@ -45,6 +45,13 @@ class SpeechSink {
   virtual void End(uint64_t id, bool cancelled) = 0;
   // Drop whatever is queued for playback now (a cancel). Default: nothing queued.
   virtual void Flush() {}
+  // A whole call of the calling display (SpeechWorker::Announce), on the worker's thread. A sink
+  // that gives calls priority overrides it (the kiosk's SdlAudioSink: calls are never flushed and
+  // the read-aloud waits behind them). Default: played like speech.
+  virtual void Announce(uint64_t id, const std::vector<int16_t>& samples) {
+    Samples(id, samples.data(), samples.size());
+    End(id, false);
+  }
 };
 
 class SpeechWorker {
@@ -61,6 +68,10 @@ class SpeechWorker {
   // the read-back is quieter. The worker switches only when they differ from the last utterance.
   uint64_t Say(std::string text, const SpeechOptions& how);
   void StopSpeaking();
+  // A spoken call (issue 12, call.h): queued behind what the worker has queued, never cancelled
+  // by Say or StopSpeaking, said in the worker's own settings (the config's voice and rate) and
+  // handed whole to the sink's Announce with `lead_in` (the chime) and a pause before it.
+  uint64_t Announce(std::string text, std::vector<int16_t> lead_in);
   // Blocking: the whole utterance's samples, made on the worker (any sink is not involved).
   Result<std::vector<int16_t>> Synthesize(const std::string& text);
 

@@ -144,6 +144,7 @@ Status App::Init() {
     citizen_.screen = ScreenId::kTechPin;  // not provisioned: the technician's first-boot screen
     Focus("tech.pin", InputKind::kDigits);
   }
+  RefreshCallingBoard();
   return Status::Ok();
 }
 
@@ -279,6 +280,7 @@ void App::Apply(const Intent& intent) {
   // A field newly focused (by a tap, or by the screen itself): its label and help, voice on.
   if (!citizen_.focused_key.empty() && citizen_.focused_key != focused_before) SpeakFieldHelp(citizen_.focused_key);
   FinishSpeech(before, errors_before);
+  RefreshCallingBoard();
 }
 
 bool App::busy() const {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "kiosk/app/core_worker.h"
+#include "kiosk/core/calling_board.h"
 #include "kiosk/app/device_states.h"
 #include "kiosk/app/event_queue.h"
 #include "kiosk/app/i18n.h"
@@ -203,6 +204,11 @@ class App {
   size_t ScannedBytes() const;
   // Number of completed citizen sessions (wipes), for tests and diagnostics.
   int sessions_wiped() const { return sessions_wiped_; }
+  // The calling display's content (app_calling.cpp, docs/calling-display.md), read again after
+  // every intent and worker event while [calling_display] is enabled; the version goes up only
+  // when it changed, so the display's window redraws only then.
+  const core::CallingBoard& calling_board() const { return calling_board_; }
+  uint64_t calling_board_version() const { return calling_board_version_; }
 
  private:
   // ---- reducers, one per intent (app.cpp: the session; app_citizen.cpp: the citizen's
@@ -265,6 +271,7 @@ class App {
   void On(const intent::StaffUnlock&);
   void On(const intent::StaffPickOfficer&);
   void On(const intent::CallNext&);
+  void On(const intent::CallAgain&);  // app_calling.cpp
   void On(const intent::StaffReprintReceipt&);
   void On(const intent::StaffReprintTicket&);
   void On(const intent::StaffOpenDossier&);
@@ -351,6 +358,9 @@ class App {
   void StopSpeech();
   Utterance Voice(std::string text) const;
   std::vector<std::string> ErrorKeys() const;
+  // The calling display (app_calling.cpp): say a number's call; read the board again.
+  void AnnounceCall(const Ticket& ticket);
+  void RefreshCallingBoard();
 
   AppDeps deps_;
   Catalog catalog_;
@@ -375,6 +385,8 @@ class App {
   std::optional<std::chrono::steady_clock::time_point> fee_ask_at_;  // see fee_ask_at()  // look-ups per session and per minute
   std::vector<std::string> to_say_;       // this intent's utterance (catalog texts only)
   int speech_volume_ = 100, speech_rate_ = 140;
+  core::CallingBoard calling_board_;
+  uint64_t calling_board_version_ = 0;
 };
 
 }  // namespace mck::app

@@ -50,6 +50,7 @@ void App::OnEvent(const UiEvent& event) {
   to_say_.clear();
   OnWorkerEvent(event);
   FinishSpeech(before, errors_before);  // a worker's answer changed the screen: the voice stops
+  RefreshCallingBoard();                // a number issued: the calling display shows it waiting
 }
 
 void App::OnWorkerEvent(const UiEvent& event) {

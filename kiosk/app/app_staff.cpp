@@ -99,6 +99,8 @@ void App::RefreshStaff() {
     row.name = c.name;
     auto w = desk.Waiting(c.counter);
     row.waiting = w.ok() ? *w : 0;
+    if (auto called = deps_.store->tickets().CalledToday(c.counter); called.ok() && !called->empty())
+      row.serving = printer::FormatTicketNumber(c.counter, called->back().number);
     desk_.view.counters.push_back(row);
   }
   const std::string today = FormatDate(VietnamDate(deps_.clock->Now()));
@@ -574,6 +576,7 @@ void App::On(const intent::CallNext& in) {
   if (!desk_.view.print.running()) desk_.view.print = PrintJob{};
   if (t.ok()) {
     desk_.view.called = printer::FormatTicketNumber(t->counter, t->number);
+    AnnounceCall(*t);  // the chime and "Mời số …" (app_calling.cpp)
   } else if (t.status().code() == Code::kNotFound) {
     desk_.view.message_key = "staff.none_waiting";
   } else {

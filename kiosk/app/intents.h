@@ -146,6 +146,10 @@ struct CallNext {
   static constexpr ScreenId kScreen = ScreenId::kStaff;
   std::string counter;
 };
+struct CallAgain {  // "Gọi lại": the number being served at `counter` is called aloud again
+  static constexpr ScreenId kScreen = ScreenId::kStaff;
+  std::string counter;
+};
 struct StaffReprintReceipt {  // the dossier's kiosk slip again
   static constexpr ScreenId kScreen = ScreenId::kStaff;
   std::string client_id;
@@ -241,7 +245,7 @@ using Intent =
                  intent::ReprintReceipt, intent::Lookup, intent::TakeTicket, intent::SetScore, intent::SubmitRating,
                  intent::SetLanguage, intent::ToggleLargeText, intent::ToggleContrast, intent::ToggleInputMethod,
                  intent::Listen, intent::VoiceOff, intent::ReadBack, intent::AskHelp, intent::StaffUnlock, intent::StaffPickOfficer,
-                 intent::CallNext, intent::StaffReprintReceipt, intent::StaffReprintTicket, intent::StaffOpenDossier,
+                 intent::CallNext, intent::CallAgain, intent::StaffReprintReceipt, intent::StaffReprintTicket, intent::StaffOpenDossier,
                  intent::StaffSyncNow, intent::StaffDismissHelp, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffScanOpen, intent::StaffDecide,
                  intent::StaffRequeue, intent::StaffPrintOfficial, intent::StaffPrintFeeReceipt, intent::TechUnlock, intent::TechOpen,
                  intent::TechStep, intent::TechChooseCa, intent::TechProvision, intent::TechPrintTest,

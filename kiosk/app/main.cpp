@@ -32,6 +32,7 @@
 #include <string>
 
 #include "kiosk/app/app.h"
+#include "kiosk/app/calling_window.h"
 #include "kiosk/app/device_setup.h"
 #include "kiosk/app/frame_pacer.h"
 #include "kiosk/app/i18n.h"
@@ -392,26 +393,18 @@ int main(int argc, char** argv) {
     deps.first_boot = !deps.portal && (kiosk_mode || (tech_pin.ok() && *tech_pin));
   }
   // The voice: espeak-ng's worker playing through SDL audio (speech_player.h). Missing: no speech.
-  std::unique_ptr<SpeechPlayer> voice;
-  if (audio) {
-    speech::SpeechOptions so_speech;
-    so_speech.voice = config->speech_voice;
-    so_speech.rate_wpm = config->speech_rate_wpm;
-    so_speech.volume = config->speech_volume;
-    std::string why;
-    voice = SpeechPlayer::Open(so_speech, &why);
-    if (voice) {
-      SessionHost::Log(std::string("read-aloud on (audio driver ") + voice->sink().driver() + ")");
-    } else {
-      SessionHost::Log("read-aloud off: " + why);
-    }
-  }
+  std::string why;
+  std::unique_ptr<SpeechPlayer> voice = audio ? SpeechPlayer::Open(SpeechOptionsFor(*config), &why) : nullptr;
+  if (audio && voice) SessionHost::Log(std::string("read-aloud on (audio driver ") + voice->sink().driver() + ")");
+  if (audio && !voice) SessionHost::Log("read-aloud off: " + why);
   deps.speech = voice.get();
   App app(deps);
   if (Status st = app.Init(); !st.ok()) {
     std::cerr << "kiosk: " << st.ToString() << "\n";
     return 1;
   }
+  // [calling_display]: the numbers served and waiting on a second window (calling_window.h).
+  std::unique_ptr<CallingWindow> calling = CallingWindow::OpenIfEnabled(*config, *font_dir);
 
 #if MCK_DEV_TOOLS
   std::optional<ui::ScriptRunner> script;
@@ -527,6 +520,7 @@ int main(int argc, char** argv) {
       }
     }
     const auto t_drawn = std::chrono::steady_clock::now();
+    if (calling) calling->Draw(app);  // only when its board changed or it was exposed
 #if MCK_DEV_TOOLS
     if (script) {
       auto st =
@@ -585,6 +579,7 @@ int main(int argc, char** argv) {
               << presenter->stats().verified_partial << " of them partial, " << presenter->stats().opaque_fills
               << " opaque rectangles filled plainly\n";
   }
+  calling.reset();    // its own ImGui context, renderer and window
   presenter.reset();  // the renderer and ImGui's renderer backend
   ImGui_ImplSDL2_Shutdown();
   ImGui::DestroyContext();

@@ -65,6 +65,11 @@ class SpeechService {
   virtual ~SpeechService() = default;
   virtual void Say(Utterance u) = 0;
   virtual void Stop() = 0;
+  // The calling display's call (docs/calling-display.md): a chime and `text` ("Mời số không một
+  // hai đến quầy Hộ tịch", drivers/speech/call.h) in the config's voice. Calls queue one after
+  // another; Say and Stop never cut one short, and the read-aloud waits while a call plays.
+  // Ticket numbers and counter names only.
+  virtual void Call(std::string text) = 0;
 };
 
 }  // namespace mck::app

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "drivers/speech/call.h"
+
 namespace mck::app {
 namespace {
 
@@ -17,6 +19,7 @@ int64_t NowNs() {
 std::unique_ptr<SdlAudioSink> SdlAudioSink::Open(std::string* error) {
   std::unique_ptr<SdlAudioSink> sink(new SdlAudioSink());
   sink->ring_.assign(kRingSamples, 0);
+  sink->call_ring_.assign(kCallRingSamples, 0);
   SDL_AudioSpec want{};
   want.freq = kSampleRate;
   want.format = AUDIO_S16SYS;
@@ -62,29 +65,61 @@ void SdlAudioSink::Flush() {
   size_ = 0;
 }
 
+void SdlAudioSink::Announce(uint64_t, const std::vector<int16_t>& samples) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const size_t count = std::min(samples.size(), call_ring_.size() - call_size_);
+  for (size_t i = 0; i < count; ++i) call_ring_[(call_head_ + call_size_ + i) % call_ring_.size()] = samples[i];
+  call_size_ += count;
+}
+
+size_t SdlAudioSink::calls_queued() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return call_size_;
+}
+
 size_t SdlAudioSink::queued() const {
   std::lock_guard<std::mutex> lock(mu_);
   return size_;
 }
 
+namespace {
+// Copies up to n samples out of a ring (head, size advance); the rest of `out` is silence.
+// Returns whether any sample copied was non-zero.
+bool TakeFromRing(const std::vector<int16_t>& ring, size_t& head, size_t& size, int16_t* out, size_t n) {
+  bool audible = false;
+  const size_t take = std::min(n, size);
+  for (size_t i = 0; i < take; ++i) {
+    out[i] = ring[(head + i) % ring.size()];
+    audible = audible || out[i] != 0;
+  }
+  head = (head + take) % ring.size();
+  size -= take;
+  std::memset(out + take, 0, (n - take) * sizeof(int16_t));
+  return audible;
+}
+}  // namespace
+
 void SdlAudioSink::Fill(int16_t* out, size_t n) {
   bool audible = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    const size_t take = std::min(n, size_);
-    for (size_t i = 0; i < take; ++i) {
-      out[i] = ring_[(head_ + i) % ring_.size()];
-      audible = audible || out[i] != 0;
-    }
-    head_ = (head_ + take) % ring_.size();
-    size_ -= take;
-    std::memset(out + take, 0, (n - take) * sizeof(int16_t));
+    // A call plays first, whole; the read-aloud waits where it was and goes on after it.
+    audible = call_size_ > 0 ? TakeFromRing(call_ring_, call_head_, call_size_, out, n)
+                             : TakeFromRing(ring_, head_, size_, out, n);
   }
   if (audible) audible_until_ns_.store(NowNs() + buffer_ns_);
 }
 
 void SdlAudioSink::Callback(void* self, Uint8* stream, int len) {
   static_cast<SdlAudioSink*>(self)->Fill(reinterpret_cast<int16_t*>(stream), static_cast<size_t>(len) / 2);
+}
+
+speech::SpeechOptions SpeechOptionsFor(const KioskConfig& config) {
+  speech::SpeechOptions o;
+  o.voice = config.speech_voice;
+  o.rate_wpm = config.speech_rate_wpm;
+  o.volume = config.speech_volume;
+  return o;
 }
 
 std::unique_ptr<SpeechPlayer> SpeechPlayer::Open(const speech::SpeechOptions& options, std::string* error) {
@@ -116,6 +151,10 @@ void SpeechPlayer::Say(Utterance u) {
   how.rate_wpm = u.rate_wpm;
   how.volume = u.volume;
   worker_->Say(std::move(u.text), how);
+}
+
+void SpeechPlayer::Call(std::string text) {
+  if (worker_) worker_->Announce(std::move(text), speech::Chime(worker_->sample_rate()));
 }
 
 void SpeechPlayer::Stop() {

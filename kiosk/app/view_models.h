@@ -81,6 +81,7 @@ struct StaffView {
   struct Counter {
     std::string counter, name;
     int waiting = 0;
+    std::string serving;  // "HT-012": the last number called today ("Gọi lại" calls it again)
   };
   std::vector<Counter> counters;
   // Today's dossiers and older ones the portal has not accepted, newest first: codes, procedure,

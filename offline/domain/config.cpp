@@ -155,7 +155,7 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   c.source_file = name;
   Reader r{name, root};
   MCK_RETURN_IF_ERROR(r.CheckKeys(
-      root, {"kiosk", "portal", "privacy", "ui", "suggestions", "display", "speech", "payment", "staff", "devices", "security", "monitoring",
+      root, {"kiosk", "portal", "privacy", "ui", "suggestions", "display", "speech", "calling_display", "payment", "staff", "devices", "security", "monitoring",
              "logging"},
       ""));
   Status st;
@@ -228,6 +228,15 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
     MCK_RETURN_IF_ERROR(r.OneOf(*t, "voice", {"vi", "vi-vn-x-central", "vi-vn-x-south"}, &c.speech_voice));
     MCK_RETURN_IF_ERROR(r.Int(*t, "rate_wpm", 80, 300, &c.speech_rate_wpm));
     MCK_RETURN_IF_ERROR(r.Int(*t, "volume", 0, 200, &c.speech_volume));
+  }
+  MCK_RETURN_IF_ERROR(st);
+  if (auto* t = r.Section("calling_display", &st)) {
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"enabled", "display", "width", "height", "next_count"}, "calling_display."));
+    MCK_RETURN_IF_ERROR(r.Bool(*t, "enabled", &c.calling_display_enabled));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "display", -1, 15, &c.calling_display_index));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "width", 320, 7680, &c.calling_display_width));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "height", 240, 4320, &c.calling_display_height));
+    MCK_RETURN_IF_ERROR(r.Int(*t, "next_count", 0, 6, &c.calling_display_next));
   }
   MCK_RETURN_IF_ERROR(st);
   if (auto* t = r.Section("payment", &st)) {

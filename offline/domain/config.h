@@ -51,6 +51,12 @@ struct KioskConfig {
   std::string speech_voice = "vi";  // espeak-ng: "vi", "vi-vn-x-central", "vi-vn-x-south"
   int speech_rate_wpm = 140;        // 80..300 words (syllables) a minute
   int speech_volume = 100;          // 0..200
+  // [calling_display] the numbers served and waiting, in large type, on a second window (the
+  // counter's TV), and each call said aloud (docs/calling-display.md)
+  bool calling_display_enabled = false;
+  int calling_display_index = -1;   // SDL display index, full screen there; -1: a window of width x height
+  int calling_display_width = 1280, calling_display_height = 720;
+  int calling_display_next = 3;     // waiting numbers shown per counter (0..6)
   // [payment] the commune's account for fees by VietQR (offline/domain/vietqr.h, docs/payment.md);
   // bank_bin empty: no payment QR is shown or printed (the fee is paid at the counter).
   std::string payment_bank_bin;       // the bank's 6-digit NAPAS BIN, "970415"

@@ -79,6 +79,25 @@ TEST_CASE("the display section: 102 dpi and the standard theme by default, out-o
   CHECK_FALSE(ParseConfig("[display]\ndiagonal = 21.5\n", "/etc/mck/kiosk.toml").ok());
 }
 
+TEST_CASE("the calling display section: off by default, a window or a display, out-of-range values refused") {
+  auto d = ParseConfig("", "/etc/mck/kiosk.toml");
+  REQUIRE(d.ok());
+  CHECK_FALSE(d->calling_display_enabled);
+  CHECK(d->calling_display_index == -1);
+  CHECK(d->calling_display_next == 3);
+  auto c = ParseConfig("[calling_display]\nenabled = true\ndisplay = 1\nwidth = 1920\nheight = 1080\nnext_count = 4\n",
+                       "/etc/mck/kiosk.toml");
+  REQUIRE(c.ok());
+  CHECK(c->calling_display_enabled);
+  CHECK(c->calling_display_index == 1);
+  CHECK(c->calling_display_width == 1920);
+  CHECK(c->calling_display_height == 1080);
+  CHECK(c->calling_display_next == 4);
+  CHECK_FALSE(ParseConfig("[calling_display]\nnext_count = 9\n", "/etc/mck/kiosk.toml").ok());
+  CHECK_FALSE(ParseConfig("[calling_display]\nwidth = 10\n", "/etc/mck/kiosk.toml").ok());
+  CHECK_FALSE(ParseConfig("[calling_display]\ntv = true\n", "/etc/mck/kiosk.toml").ok());
+}
+
 TEST_CASE("[suggestions]: the commune's answers by field id, checked like typed text") {
   auto c = ParseConfig("[suggestions]\nbirth_place = [\"Trạm y tế xã Mẫu\", \"Bệnh viện đa khoa huyện Lạng Giang\"]\n",
                        "/etc/mck/kiosk.toml");

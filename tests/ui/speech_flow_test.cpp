@@ -93,6 +93,7 @@ class RecordingSpeech : public SpeechService {
     worker->StopSpeaking();
     log.push_back(Said{true, {}, 0});
   }
+  void Call(std::string text) override { calls.push_back(std::move(text)); }
   // The utterances since `from` (not the stops).
   std::vector<Said> SaysSince(size_t from) const {
     std::vector<Said> out;
@@ -108,6 +109,7 @@ class RecordingSpeech : public SpeechService {
   KeepSink sink;  // before the worker: outlives it
   std::unique_ptr<speech::SpeechWorker> worker;
   std::vector<Said> log;
+  std::vector<std::string> calls;  // the calling display's calls (their words)
 };
 
 struct SpeechFixture : uitest::AppDriver {
@@ -463,4 +465,49 @@ TEST_CASE("technician: the volume and speed set are kept across a restart on the
   REQUIRE_FALSE(f.voice.log.back().stop);
   CHECK(f.voice.log.back().u.volume == volume);
   CHECK(f.voice.log.back().u.rate_wpm == rate);
+}
+
+TEST_CASE("calling display: call next and call again say the number and the counter, the board follows, only in staff mode") {
+  SpeechFixture f;
+  f.config.calling_display_enabled = true;  // the App reads it at every refresh
+  REQUIRE(StaffAuth(*f.store, f.clock, PinPolicy{}).SetPin("246810").ok());
+  for (int i = 0; i < 2; ++i) {
+    auto t = f.store->tickets().Reserve("HT", std::nullopt);
+    REQUIRE(t.ok());
+    REQUIRE(f.store->tickets().SetState(t->id, TicketState::kIssued).ok());
+  }
+  f.Do(intent::Start{});
+  f.Go(ScreenId::kStaffPin);
+  for (char c : std::string("246810")) f.Do(intent::Key{.text = std::string(1, c)});
+  f.Do(intent::StaffUnlock{});
+  REQUIRE(f.app->screen() == ScreenId::kStaff);
+  REQUIRE_FALSE(f.app->calling_board().counters.empty());
+  const auto& ht = f.app->calling_board().counters.front();
+  REQUIRE(ht.counter == "HT");
+  CHECK(ht.serving.empty());
+  CHECK(ht.next == std::vector<std::string>{"HT-001", "HT-002"});
+  CHECK(f.app->staff().counters.front().serving.empty());
+  const uint64_t before = f.app->calling_board_version();
+
+  f.Do(intent::CallAgain{.counter = "HT"});  // nobody called yet: nothing to say again
+  CHECK(f.voice.calls.empty());
+  f.Do(intent::CallNext{.counter = "HT"});
+  REQUIRE(f.voice.calls.size() == 1);
+  CHECK(f.voice.calls[0] == "Mời số không không một đến quầy Hộ tịch, Nuôi con nuôi");
+  CHECK(f.app->calling_board_version() > before);
+  CHECK(f.app->calling_board().counters.front().serving == "HT-001");
+  CHECK(f.app->calling_board().counters.front().next == std::vector<std::string>{"HT-002"});
+  CHECK(f.app->staff().counters.front().serving == "HT-001");
+
+  const uint64_t after_call = f.app->calling_board_version();
+  f.Do(intent::CallAgain{.counter = "HT"});
+  REQUIRE(f.voice.calls.size() == 2);
+  CHECK(f.voice.calls[1] == f.voice.calls[0]);
+  CHECK(f.app->staff().called == "HT-001");
+  CHECK(f.app->calling_board_version() == after_call);  // nothing changed: the display does not redraw
+
+  f.Do(intent::StartOver{});  // "Khoá"
+  f.Do(intent::CallAgain{.counter = "HT"});
+  f.Do(intent::CallNext{.counter = "HT"});
+  CHECK(f.voice.calls.size() == 2);  // staff intents act only in staff mode
 }

@@ -120,10 +120,30 @@ void DrawStaff(Ui& ui) {
   // screen, so the dossiers show without scrolling past the counters; one list on a portrait one.
   auto draw_queue = [&] {
     for (const auto& c : v.counters) {
-      if (row(ui.app.strings().Format("staff.counter_row", {c.counter, c.name, std::to_string(c.waiting)}), ui.F().body,
-              "staff.call." + c.counter, ui.T("staff.call_next"), c.waiting > 0)) {
+      const std::string text = ui.app.strings().Format("staff.counter_row", {c.counter, c.name, std::to_string(c.waiting)});
+      if (c.serving.empty()) {
+        if (row(text, ui.F().body, "staff.call." + c.counter, ui.T("staff.call_next"), c.waiting > 0)) {
+          ui.Emit(intent::CallNext{.counter = c.counter});
+        }
+        continue;
+      }
+      // A number was called here today: "Gọi lại" (the calling display says it again) beside
+      // "Gọi số tiếp theo".
+      const float again_w = bw * 0.6f, gap = ui.S(12);
+      const float y = ImGui::GetCursorPosY(), x = ImGui::GetCursorPosX();
+      Wrapped(ui, text, ui.F().body, colors::kText, w - bw - again_w - gap - ui.S(24));
+      const float after = ImGui::GetCursorPosY();
+      ImGui::SetCursorPos(ImVec2(x + w - bw - again_w - gap, y));
+      if (TouchButton(ui, "staff.call_again." + c.counter, ui.T("staff.call_again"), ImVec2(again_w, ui.S(84)),
+                      ButtonKind::kSecondary)) {
+        ui.Emit(intent::CallAgain{.counter = c.counter});
+      }
+      ImGui::SetCursorPos(ImVec2(x + w - bw, y));
+      if (TouchButton(ui, "staff.call." + c.counter, ui.T("staff.call_next"), ImVec2(bw, ui.S(84)),
+                      c.waiting > 0 ? ButtonKind::kPrimary : ButtonKind::kSecondary)) {
         ui.Emit(intent::CallNext{.counter = c.counter});
       }
+      if (ImGui::GetCursorPosY() < after) ImGui::SetCursorPosY(after);
     }
     const bool busy = v.print.running();
     if (!v.failed_tickets.empty()) {

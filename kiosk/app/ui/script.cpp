@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "kiosk/app/calling_window.h"
 #include "kiosk/app/ui/screenshot.h"
 
 namespace mck::app::ui {
@@ -173,7 +174,8 @@ Result<ScriptRunner> ScriptRunner::Load(const std::filesystem::path& file, std::
     static const char* kVerbs[] = {"tap",   "type",        "keys",         "press",      "drag",
                                    "wait",  "wait_widget", "expect_value", "wait_value", "expect_screen",
                                    "sleep", "screenshot",  "frames",       "keys_code",  "quit",
-                                   "human", "read",        "mistake",      "scan",       "wait_gone"};
+                                   "human", "read",        "mistake",      "scan",       "wait_gone",
+                                   "shot_calling"};
     bool known = false;
     for (const char* v : kVerbs) known = known || s.verb == v;
     if (!known)
@@ -413,6 +415,16 @@ ScriptRunner::State ScriptRunner::AfterFrame(Ui& ui, SDL_Window* window, SDL_Ren
     if (st.ok()) st = SaveTargets(ui, shots_ / s.args[0]);
     if (!st.ok()) return Fail(s, st.ToString()), state_;
     std::cerr << "kiosk: screenshot " << (shots_ / s.args[0]).string() << "\n";
+    return next();
+  }
+  if (s.verb == "shot_calling") {
+    // The calling display's window (calling_window.h) as it shows now: software-rendered, so its
+    // surface holds the last frame it drew.
+    if (!settled || frames_ < 3) return state_;
+    CallingWindow* calling = CallingWindow::Current();
+    if (!calling) return Fail(s, "no calling display is open ([calling_display] enabled?)"), state_;
+    if (Status st = SaveScreenshot(calling->renderer(), shots_ / s.args[0]); !st.ok()) return Fail(s, st.ToString()), state_;
+    std::cerr << "kiosk: screenshot " << (shots_ / s.args[0]).string() << " (calling display)\n";
     return next();
   }
   if (s.verb == "keys" || s.verb == "keys_code") {
