@@ -346,46 +346,6 @@ void App::OnStaffFeeLookup(const PortalLookupFinished& l) {
   v.fee_reference = l.fee->reference;
 }
 
-void App::On(const intent::StaffRequeue&) {
-  if (!desk_.dossier || !desk_.dossier->needs_attention) return;
-  StaffDossierView& v = *desk_.dossier;
-  desk_.view.message_arg = v.provisional_code;
-  std::optional<Outbox::Correction> correction;
-  if (!v.fixes.empty()) {
-    auto c = CorrectedBody(v);
-    if (!c.ok()) {
-      // Every problem at once, under the fields: nothing is re-queued.
-      v.fix_error_vi = c.status().message_vi();
-      v.fix_error_en = c.status().message_en();
-      return;
-    }
-    if (!c->fields.empty()) correction = std::move(*c);
-  }
-  Status st = deps_.store->outbox().Requeue(v.client_id, correction);  // one short transaction
-  if (correction) core::WipeBody(correction->body);
-  if (!st.ok()) {
-    std::cerr << "kiosk: staff requeue: " << st.ToString() << "\n";
-    desk_.view.message_key = "staff.requeue_failed";
-    if (!desk_.view.print.running()) desk_.view.print.Fail("staff.requeue_failed");
-    return;
-  }
-  v.needs_attention = false;
-  v.portal_reasons.clear();
-  v.fix_error_vi.clear();
-  v.fix_error_en.clear();
-  for (const auto& f : v.fixes) {
-    if (auto it = citizen_.session.values.find("staff.fix." + f.path); it != citizen_.session.values.end()) {
-      SecureWipe(it->second);
-      citizen_.session.values.erase(it);
-    }
-  }
-  v.fixes.clear();
-  v.state_key = "state.queued";
-  desk_.view.message_key = "staff.requeued";
-  if (!desk_.view.print.running()) desk_.view.print = PrintJob{};
-  if (deps_.outbox_changed) deps_.outbox_changed();
-}
-
 void App::On(const intent::StaffTogglePaper& in) {
   if (!desk_.dossier || !desk_.dossier->decided.empty() || !desk_.dossier->deciding.empty()) return;
   for (auto& p : desk_.dossier->papers) {
