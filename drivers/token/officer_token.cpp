@@ -2,6 +2,8 @@
 #include "drivers/token/officer_token.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
+#include <signal.h>
 #include <openssl/x509.h>
 #include <p11-kit/pkcs11.h>
 
@@ -10,10 +12,47 @@
 
 #include "drivers/token/cms_signer.h"
 #include "offline/domain/ids.h"
-#include "offline/domain/log.h"
 #include "offline/domain/signature.h"
 
 namespace mck::token {
+
+namespace {
+
+// Blocks SIGPIPE in this thread for the duration of the module's calls and swallows one raised
+// meanwhile. A module that talks to its token over a socket (p11-kit-client.so, a remote HSM)
+// writes to a closed socket when the other end goes away, and the default action of SIGPIPE would
+// end the kiosk instead of the call failing with a token error. Process-wide signal settings stay
+// the application's.
+class SigpipeBlock {
+ public:
+  SigpipeBlock() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t pending;
+    sigemptyset(&pending);
+    sigpending(&pending);
+    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+  }
+  ~SigpipeBlock() {
+    sigset_t pending;
+    sigemptyset(&pending);
+    sigpending(&pending);
+    if (!was_pending_ && sigismember(&pending, SIGPIPE) == 1) {
+      const timespec zero{0, 0};
+      sigtimedwait(&pipe_, nullptr, &zero);
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  SigpipeBlock(const SigpipeBlock&) = delete;
+  SigpipeBlock& operator=(const SigpipeBlock&) = delete;
+
+ private:
+  sigset_t pipe_, old_;
+  bool was_pending_ = false;
+};
+
+}  // namespace
 
 // One loaded module: C_Initialize at the first token opened, C_Finalize with the last one closed
 // (a module is initialised once per process). The library stays loaded: unloading modules that
@@ -22,6 +61,7 @@ class Module {
  public:
   CK_FUNCTION_LIST_PTR f = nullptr;
   ~Module() {
+    SigpipeBlock no_sigpipe;
     if (f != nullptr) f->C_Finalize(nullptr);
   }
 };
@@ -116,6 +156,7 @@ TokenError OfficerToken::FromCkr(const char* call, unsigned long rv) {
 
 TokenResult<std::unique_ptr<OfficerToken>> OfficerToken::Open(const std::string& module_path,
                                                              const TokenSelector& which) {
+  SigpipeBlock no_sigpipe;
   auto module = LoadModule(module_path);
   if (!module.ok()) return module.error();
   CK_FUNCTION_LIST_PTR f = module.value()->f;
@@ -159,16 +200,19 @@ TokenResult<std::unique_ptr<OfficerToken>> OfficerToken::Open(const std::string&
 }
 
 OfficerToken::~OfficerToken() {
+  SigpipeBlock no_sigpipe;
   Logout();
   if (session_open_) module_->f->C_CloseSession(session_);
 }
 
 void OfficerToken::Logout() {
+  SigpipeBlock no_sigpipe;
   if (logged_in_) module_->f->C_Logout(session_);
   logged_in_ = false;
 }
 
 TokenResult<PinState> OfficerToken::ReadPinState() {
+  SigpipeBlock no_sigpipe;
   CK_TOKEN_INFO info{};
   const CK_RV rv = module_->f->C_GetTokenInfo(slot_, &info);
   if (rv != CKR_OK) return FromCkr("C_GetTokenInfo", rv);
@@ -176,6 +220,7 @@ TokenResult<PinState> OfficerToken::ReadPinState() {
 }
 
 TokenResult<std::vector<TokenCertificate>> OfficerToken::Certificates() {
+  SigpipeBlock no_sigpipe;
   if (!session_open_) return MakeTokenError(logged_in_ ? TokenFailure::kTokenRemoved : TokenFailure::kTokenAbsent);
   CK_FUNCTION_LIST_PTR f = module_->f;
   std::vector<CK_OBJECT_HANDLE> objects;
@@ -214,6 +259,7 @@ TokenResult<std::vector<TokenCertificate>> OfficerToken::Certificates() {
 }
 
 TokenStatus OfficerToken::Login(const std::string& pin) {
+  SigpipeBlock no_sigpipe;
   if (!session_open_) return MakeTokenError(TokenFailure::kTokenAbsent);
   CK_FUNCTION_LIST_PTR f = module_->f;
   auto state = ReadPinState();
@@ -246,6 +292,7 @@ TokenStatus OfficerToken::Login(const std::string& pin) {
 
 TokenResult<std::string> OfficerToken::SignDetached(std::string_view content, const std::string& cert_id_hex,
                                                     std::int64_t now) {
+  SigpipeBlock no_sigpipe;
   if (!logged_in_) {
     return MakeTokenError(session_open_ ? TokenFailure::kNotLoggedIn : TokenFailure::kTokenRemoved);
   }

@@ -182,6 +182,25 @@ void SoftHsmToken::AddCertificate(const fs::path& der, const std::string& id_hex
                "cert-" + id_hex}) == 0);
 }
 
+void SoftHsmToken::AddStoredTokenFlags(unsigned long mask) {
+  fs::path file;
+  for (const auto& d : fs::directory_iterator(dir_ / "tokens")) {
+    if (fs::exists(d.path() / "token.object")) file = d.path() / "token.object";
+  }
+  REQUIRE(!file.empty());
+  std::string bytes = ReadFileBytes(file);
+  // type CKA_OS_TOKENFLAGS (CKA_VENDOR_DEFINED + 0x5348 + 3), kind 2 (an unsigned long), value.
+  const std::string pattern("\0\0\0\0\x80\0\x53\x4b\0\0\0\0\0\0\0\x02", 16);
+  const std::size_t at = bytes.find(pattern);
+  REQUIRE(at != std::string::npos);
+  REQUIRE(at + 24 <= bytes.size());
+  unsigned long long value = 0;
+  for (int i = 0; i < 8; ++i) value = (value << 8) | static_cast<unsigned char>(bytes[at + 16 + i]);
+  value |= mask;
+  for (int i = 7; i >= 0; --i, value >>= 8) bytes[at + 16 + i] = static_cast<char>(value & 0xff);
+  WriteFileBytes(file, bytes);
+}
+
 P11KitServer::P11KitServer(const SoftHsmToken& token) {
   const fs::path socket = token.dir() / "p11.sock";
   pid_ = fork();

@@ -41,6 +41,12 @@ class SoftHsmToken {
   void Import(const std::string& officer, const std::string& id_hex);
   // A certificate with no key beside it (a CA certificate).
   void AddCertificate(const std::filesystem::path& der, const std::string& id_hex);
+  // ORs `mask` into the token flags SoftHSM2 stores in its token.object (the CKA_OS_TOKENFLAGS
+  // attribute, a big-endian 8-byte value after its type and kind), so the token REPORTS them in
+  // C_GetTokenInfo. SoftHSM2 never sets CKF_USER_PIN_FINAL_TRY or CKF_USER_PIN_LOCKED itself, and
+  // does not enforce a stored lock in C_Login: this shows how the driver reads the flags, not a
+  // real lock-out. Call with no OfficerToken open.
+  void AddStoredTokenFlags(unsigned long mask);
   const std::string& label() const { return label_; }
   const std::filesystem::path& dir() const { return dir_; }
 

@@ -183,6 +183,38 @@ TEST_CASE("a wrong PIN is refused with what the token reports of its tries and n
   CHECK_FALSE(tok.value()->ReadPinState().value().count_low);
 }
 
+TEST_CASE("a token that reports its PIN locked is refused before any login, and a final try is said as such") {
+  SoftHsmToken t;
+  t.Import("good", "01");
+  t.AddStoredTokenFlags(0x00020000 /* CKF_USER_PIN_FINAL_TRY */);
+  {
+    auto tok = OfficerToken::Open(kSoftHsmModule, {t.label(), ""});
+    REQUIRE(tok.ok());
+    std::string wrong = "000000";
+    auto login = tok.value()->Login(wrong);
+    REQUIRE_FALSE(login.ok());
+    RequireFailure(login.error(), TokenFailure::kWrongPin);
+    REQUIRE(login.error().pin.has_value());
+    CHECK(login.error().pin->final_try);
+    CHECK(login.error().status.message_vi().find("Chỉ còn 1 lần thử") != std::string::npos);
+  }
+  t.AddStoredTokenFlags(0x00040000 /* CKF_USER_PIN_LOCKED */);
+  auto tok = OfficerToken::Open(kSoftHsmModule, {t.label(), ""});
+  REQUIRE(tok.ok());
+  CHECK(tok.value()->ReadPinState().value().locked);
+  std::string pin = kUserPin;  // the right PIN: still refused, the driver does not try it
+  auto login = tok.value()->Login(pin);
+  SecureWipe(pin);
+  REQUIRE_FALSE(login.ok());
+  RequireFailure(login.error(), TokenFailure::kPinLocked);
+  REQUIRE(login.error().pin.has_value());
+  CHECK(login.error().pin->locked);
+  CHECK(login.error().status.message_vi().find("đã bị khoá") != std::string::npos);
+  auto cms = tok.value()->SignDetached("x", "01", Now());
+  REQUIRE_FALSE(cms.ok());
+  RequireFailure(cms.error(), TokenFailure::kNotLoggedIn);
+}
+
 TEST_CASE("an absent token, an unknown label and a missing module each have their own error") {
   SECTION("no token at all") {
     SoftHsmToken t;
