@@ -102,8 +102,8 @@ Result<std::string> BuildDetachedCades(std::string_view content, const std::stri
   Own<CMS_ContentInfo> cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, flags));
   if (!cms) return Fail("CMS_sign");
   // CMS_CADES: the ESS signingCertificateV2 attribute (SHA-256 of the signer's certificate).
-  CMS_SignerInfo* si =
-      CMS_add1_signer(cms.get(), cert.get(), pkey.get(), EVP_sha256(), CMS_BINARY | CMS_CADES | CMS_NOSMIMECAP | CMS_PARTIAL);
+  CMS_SignerInfo* si = CMS_add1_signer(cms.get(), cert.get(), pkey.get(), EVP_sha256(),
+                                       CMS_BINARY | CMS_CADES | CMS_NOSMIMECAP | CMS_PARTIAL);
   if (si == nullptr) return Fail("CMS_add1_signer");
   Own<ASN1_TIME> when(ASN1_TIME_set(nullptr, static_cast<time_t>(now)));
   if (!when || CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, when->type, when.get(), -1) != 1) {

@@ -2,10 +2,10 @@
 #include "drivers/token/officer_token.h"
 
 #include <dlfcn.h>
-#include <pthread.h>
-#include <signal.h>
 #include <openssl/x509.h>
 #include <p11-kit/pkcs11.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <map>
 #include <mutex>
@@ -99,7 +99,9 @@ TokenResult<std::shared_ptr<Module>> LoadModule(const std::string& path) {
   return module;
 }
 
-std::string Hex(const std::string& bytes) { return HexEncode(bytes); }
+std::string Hex(const std::string& bytes) {
+  return HexEncode(bytes);
+}
 
 // One attribute's value (empty when absent).
 std::string Attribute(CK_FUNCTION_LIST_PTR f, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_TYPE type) {
@@ -155,7 +157,7 @@ TokenError OfficerToken::FromCkr(const char* call, unsigned long rv) {
 }
 
 TokenResult<std::unique_ptr<OfficerToken>> OfficerToken::Open(const std::string& module_path,
-                                                             const TokenSelector& which) {
+                                                              const TokenSelector& which) {
   SigpipeBlock no_sigpipe;
   auto module = LoadModule(module_path);
   if (!module.ok()) return module.error();
@@ -270,8 +272,8 @@ TokenStatus OfficerToken::Login(const std::string& pin) {
     return e;
   }
   // The PIN goes to the module from the caller's buffer: no copy of it is made here.
-  const CK_RV rv = f->C_Login(session_, CKU_USER, reinterpret_cast<CK_UTF8CHAR_PTR>(const_cast<char*>(pin.data())),
-                              pin.size());
+  const CK_RV rv =
+      f->C_Login(session_, CKU_USER, reinterpret_cast<CK_UTF8CHAR_PTR>(const_cast<char*>(pin.data())), pin.size());
   if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) {
     logged_in_ = true;
     return Done{};
@@ -281,10 +283,11 @@ TokenStatus OfficerToken::Login(const std::string& pin) {
     auto after = ReadPinState();
     if (after.ok()) {
       e.pin = after.value();
-      if (after.value().locked) e = MakeTokenError(TokenFailure::kPinLocked, "C_Login: " + CkrName(rv)), e.pin = after.value();
-      e.status = Status::Error(e.status.code(), e.status.message_en() + "; " + e.pin->DescribeEn(),
-                               e.pin->DescribeVi().empty() ? e.status.message_vi()
-                                                           : e.status.message_vi() + " " + e.pin->DescribeVi());
+      if (after.value().locked)
+        e = MakeTokenError(TokenFailure::kPinLocked, "C_Login: " + CkrName(rv)), e.pin = after.value();
+      e.status = Status::Error(
+          e.status.code(), e.status.message_en() + "; " + e.pin->DescribeEn(),
+          e.pin->DescribeVi().empty() ? e.status.message_vi() : e.status.message_vi() + " " + e.pin->DescribeVi());
     }
   }
   return e;
@@ -313,7 +316,8 @@ TokenResult<std::string> OfficerToken::SignDetached(std::string_view content, co
     Status why;
     const SignatureProblem problem = CheckSigningCertificate(x, now, &why);
     X509_free(x);
-    if (problem == SignatureProblem::kCertExpired) return MakeTokenError(TokenFailure::kCertExpired, chosen->serial_hex);
+    if (problem == SignatureProblem::kCertExpired)
+      return MakeTokenError(TokenFailure::kCertExpired, chosen->serial_hex);
     if (problem == SignatureProblem::kCertNotYetValid) {
       return MakeTokenError(TokenFailure::kCertNotYetValid, chosen->serial_hex);
     }
@@ -376,8 +380,8 @@ TokenResult<std::string> OfficerToken::SignDetached(std::string_view content, co
 }
 
 TokenResult<std::string> SignWithToken(const std::string& module_path, const TokenSelector& which,
-                                       const std::string& pin, const std::string& cert_id_hex,
-                                       std::string_view content, std::int64_t now) {
+                                       const std::string& pin, const std::string& cert_id_hex, std::string_view content,
+                                       std::int64_t now) {
   auto token = OfficerToken::Open(module_path, which);
   if (!token.ok()) return token.error();
   auto login = token.value()->Login(pin);

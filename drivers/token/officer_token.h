@@ -41,14 +41,14 @@ struct TokenSelector {
 
 // A certificate on the token with its private key, as the officer picks it.
 struct TokenCertificate {
-  std::string id_hex;          // CKA_ID, lower-case hex: pass it to SignDetached
-  std::string label;           // CKA_LABEL
-  std::string subject_cn;      // the holder's name on the certificate
-  std::string serial_hex;      // certificate serial, lower-case hex
-  std::int64_t not_before = 0; // Unix seconds
+  std::string id_hex;           // CKA_ID, lower-case hex: pass it to SignDetached
+  std::string label;            // CKA_LABEL
+  std::string subject_cn;       // the holder's name on the certificate
+  std::string serial_hex;       // certificate serial, lower-case hex
+  std::int64_t not_before = 0;  // Unix seconds
   std::int64_t not_after = 0;
-  bool for_signing = false;    // keyUsage digitalSignature or nonRepudiation
-  std::string der;             // the certificate itself
+  bool for_signing = false;  // keyUsage digitalSignature or nonRepudiation
+  std::string der;           // the certificate itself
 };
 
 class Module;  // a loaded, initialised PKCS#11 module (officer_token.cpp)
@@ -100,7 +100,7 @@ class OfficerToken {
 // Open, log in, sign with `cert_id_hex` ("" = first signing certificate), log out, close: one
 // decision signed in one call. The caller wipes `pin` afterwards.
 TokenResult<std::string> SignWithToken(const std::string& module_path, const TokenSelector& which,
-                                       const std::string& pin, const std::string& cert_id_hex,
-                                       std::string_view content, std::int64_t now);
+                                       const std::string& pin, const std::string& cert_id_hex, std::string_view content,
+                                       std::int64_t now);
 
 }  // namespace mck::token

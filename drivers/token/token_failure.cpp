@@ -24,8 +24,7 @@ Messages MessagesOf(TokenFailure kind) {
       return {"the signing token was removed during the signature",
               "Thiết bị ký số đã bị rút ra trong khi ký. Quyết định chưa được ký và chưa được gửi. Vui lòng cắm "
               "lại token và ký lại."};
-    case TokenFailure::kWrongPin:
-      return {"wrong token PIN", "Mã PIN của thiết bị ký số không đúng."};
+    case TokenFailure::kWrongPin: return {"wrong token PIN", "Mã PIN của thiết bị ký số không đúng."};
     case TokenFailure::kPinLocked:
       return {"the token's PIN is locked",
               "Mã PIN của thiết bị ký số đã bị khoá. Vui lòng liên hệ tổ chức cấp chứng thư số để mở khoá."};
@@ -110,24 +109,19 @@ TokenFailure TokenFailureFromCkr(unsigned long rv, bool logged_in) {
   switch (rv) {
     case CKR_PIN_INCORRECT:
     case CKR_PIN_INVALID:
-    case CKR_PIN_LEN_RANGE:
-      return TokenFailure::kWrongPin;
-    case CKR_PIN_LOCKED:
-      return TokenFailure::kPinLocked;
-    case CKR_USER_NOT_LOGGED_IN:
-      return TokenFailure::kNotLoggedIn;
+    case CKR_PIN_LEN_RANGE: return TokenFailure::kWrongPin;
+    case CKR_PIN_LOCKED: return TokenFailure::kPinLocked;
+    case CKR_USER_NOT_LOGGED_IN: return TokenFailure::kNotLoggedIn;
     case CKR_DEVICE_REMOVED:
     case CKR_TOKEN_NOT_PRESENT:
     case CKR_SESSION_CLOSED:
     case CKR_SESSION_HANDLE_INVALID:
     case CKR_SLOT_ID_INVALID:
-    case CKR_TOKEN_NOT_RECOGNIZED:
-      return logged_in ? TokenFailure::kTokenRemoved : TokenFailure::kTokenAbsent;
+    case CKR_TOKEN_NOT_RECOGNIZED: return logged_in ? TokenFailure::kTokenRemoved : TokenFailure::kTokenAbsent;
     case CKR_DEVICE_ERROR:
       // A reader or an RPC link that broke under an open session: the token is gone for us.
       return logged_in ? TokenFailure::kTokenRemoved : TokenFailure::kTokenError;
-    default:
-      return TokenFailure::kTokenError;
+    default: return TokenFailure::kTokenError;
   }
 }
 

@@ -36,9 +36,9 @@ Code TokenFailureCode(TokenFailure kind);
 // tries left: a token says only "count low" (some wrong PIN since the last good one), "final
 // try" and "locked". When none of them is set we know nothing about the count, and say so.
 struct PinState {
-  bool count_low = false;   // CKF_USER_PIN_COUNT_LOW
-  bool final_try = false;   // CKF_USER_PIN_FINAL_TRY
-  bool locked = false;      // CKF_USER_PIN_LOCKED
+  bool count_low = false;  // CKF_USER_PIN_COUNT_LOW
+  bool final_try = false;  // CKF_USER_PIN_FINAL_TRY
+  bool locked = false;     // CKF_USER_PIN_LOCKED
   // "Còn 1 lần thử" (final try) / "Đã nhập sai; thiết bị không cho biết còn bao nhiêu lần thử" /
   // "" when the token reports nothing.
   std::string DescribeVi() const;

@@ -117,9 +117,10 @@ SignatureProblem CheckSigningCertificate(X509* cert, std::int64_t now, Status* w
                          "hoặc chờ đến ngày hiệu lực.");
   } else if (!info.for_signing) {
     problem = SignatureProblem::kNotForSigning;
-    *why = Status::Error(Code::kSecurity,
-                         "the certificate (serial " + info.serial_hex + ") does not allow digital signatures (keyUsage)",
-                         "Chứng thư số này không dùng để ký số. Vui lòng chọn chứng thư ký số của cán bộ.");
+    *why =
+        Status::Error(Code::kSecurity,
+                      "the certificate (serial " + info.serial_hex + ") does not allow digital signatures (keyUsage)",
+                      "Chứng thư số này không dùng để ký số. Vui lòng chọn chứng thư ký số của cán bộ.");
   }
   return problem;
 }

@@ -26,13 +26,13 @@ std::string CanonicalDecisionBytes(const nlohmann::json& body);
 // Why a certificate may not sign, or a signature is refused. Each kind has its own message.
 enum class SignatureProblem {
   kNone,
-  kMalformed,             // not a DER CMS SignedData, not detached, no signing time, no signer cert
-  kTampered,              // the content's digest or the signature does not match: bytes changed
-  kUntrusted,             // the signer does not chain to the configured CA(s): a wrong certificate
-  kNotValidAtSigningTime, // the signer's certificate was expired or not yet valid when it signed
-  kCertExpired,           // (before signing) the certificate has expired
-  kCertNotYetValid,       // (before signing) the certificate is not valid yet
-  kNotForSigning,         // keyUsage allows neither digitalSignature nor nonRepudiation
+  kMalformed,              // not a DER CMS SignedData, not detached, no signing time, no signer cert
+  kTampered,               // the content's digest or the signature does not match: bytes changed
+  kUntrusted,              // the signer does not chain to the configured CA(s): a wrong certificate
+  kNotValidAtSigningTime,  // the signer's certificate was expired or not yet valid when it signed
+  kCertExpired,            // (before signing) the certificate has expired
+  kCertNotYetValid,        // (before signing) the certificate is not valid yet
+  kNotForSigning,          // keyUsage allows neither digitalSignature nor nonRepudiation
 };
 // "tampered", "untrusted", ...: stable words for logs, JSON and the portal's 422 message.
 const char* SignatureProblemName(SignatureProblem problem);
@@ -40,12 +40,12 @@ const char* SignatureProblemName(SignatureProblem problem);
 // What a certificate says of its holder, for screens and records (no private data beyond the
 // officer's name on the certificate, which is public by design).
 struct SignerInfo {
-  std::string subject_cn;      // the certificate subject's commonName ("" if none)
-  std::string subject;         // the whole subject, one line (RFC 2253)
-  std::string serial_hex;      // certificate serial, lower-case hex
-  std::int64_t not_before = 0; // validity, Unix seconds
+  std::string subject_cn;       // the certificate subject's commonName ("" if none)
+  std::string subject;          // the whole subject, one line (RFC 2253)
+  std::string serial_hex;       // certificate serial, lower-case hex
+  std::int64_t not_before = 0;  // validity, Unix seconds
   std::int64_t not_after = 0;
-  bool for_signing = false;    // keyUsage has digitalSignature or nonRepudiation (or no keyUsage)
+  bool for_signing = false;  // keyUsage has digitalSignature or nonRepudiation (or no keyUsage)
 };
 SignerInfo DescribeCertificate(X509* cert);
 

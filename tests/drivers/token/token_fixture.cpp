@@ -1,7 +1,6 @@
 // The officer PKI and SoftHSM2 tokens for the signing tests (token_fixture.h).
 #include "tests/drivers/token/token_fixture.h"
 
-#include <catch2/catch.hpp>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
@@ -10,6 +9,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -112,7 +112,9 @@ void WriteFileBytes(const fs::path& path, const std::string& bytes) {
   out << bytes;
 }
 
-std::string OfficerPki::ca_bundle() const { return ReadFileBytes(ca_pem()); }
+std::string OfficerPki::ca_bundle() const {
+  return ReadFileBytes(ca_pem());
+}
 
 const OfficerPki& Pki() {
   static const OfficerPki pki = [] {
@@ -178,8 +180,7 @@ void SoftHsmToken::Import(const std::string& officer, const std::string& id_hex)
 
 void SoftHsmToken::AddCertificate(const fs::path& der, const std::string& id_hex) {
   REQUIRE(Run({"pkcs11-tool", "--module", kSoftHsmModule, "--token-label", label_, "--login", "--pin", kUserPin,
-               "--write-object", der.string(), "--type", "cert", "--id", id_hex, "--label",
-               "cert-" + id_hex}) == 0);
+               "--write-object", der.string(), "--type", "cert", "--id", id_hex, "--label", "cert-" + id_hex}) == 0);
 }
 
 void SoftHsmToken::AddStoredTokenFlags(unsigned long mask) {
@@ -221,7 +222,9 @@ P11KitServer::P11KitServer(const SoftHsmToken& token) {
   setenv("P11_KIT_SERVER_ADDRESS", ("unix:path=" + socket.string()).c_str(), 1);
 }
 
-P11KitServer::~P11KitServer() { Kill(); }
+P11KitServer::~P11KitServer() {
+  Kill();
+}
 
 void P11KitServer::Kill() {
   if (pid_ <= 0) return;

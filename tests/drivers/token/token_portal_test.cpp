@@ -30,8 +30,7 @@ struct SignedPortal {
   std::unique_ptr<HttpClient> http;
   std::string code;
 
-  explicit SignedPortal(std::vector<std::string> extra)
-      : sim({dir.path() / "sim.db", 0, "server", std::move(extra)}) {
+  explicit SignedPortal(std::vector<std::string> extra) : sim({dir.path() / "sim.db", 0, "server", std::move(extra)}) {
     sim.AddToken("TOKEN-S");
     kiosk.Enrol(sim, "TOKEN-S");
     store = kiosk.OpenStore();

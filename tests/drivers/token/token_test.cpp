@@ -3,11 +3,11 @@
 // certificate of another CA, a wrong PIN, an absent token, a token removed between login and
 // signature, and expired / not-yet-valid / not-for-signing certificates each fail with their own
 // kind and message, and return no signature.
-#include <catch2/catch.hpp>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+#include <catch2/catch.hpp>
 
 #include <ctime>
 
@@ -25,7 +25,9 @@ using nlohmann::json;
 
 namespace {
 
-std::int64_t Now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t Now() {
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
 
 json DecisionBody() {
   return {{"decision", "accept"},
@@ -97,14 +99,14 @@ TEST_CASE("a decision signed on the SoftHSM2 token verifies against the officer 
   WriteFileBytes(t.dir() / "decision.json", bytes);
   std::string out;
   CHECK(Run({"openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", (t.dir() / "sig.der").string(),
-             "-content", (t.dir() / "decision.json").string(), "-CAfile", Pki().ca_pem().string(), "-purpose",
-             "any", "-out", "/dev/null"},
+             "-content", (t.dir() / "decision.json").string(), "-CAfile", Pki().ca_pem().string(), "-purpose", "any",
+             "-out", "/dev/null"},
             &out) == 0);
   CHECK(out.find("Verification successful") != std::string::npos);
   CHECK(Run({"openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", (t.dir() / "sig.der").string()}, &out) ==
         0);
-  for (const char* attr : {"contentType", "messageDigest", "signingTime", "id-smime-aa-signingCertificateV2",
-                           "sha256", "Test Officer CA"}) {
+  for (const char* attr : {"contentType", "messageDigest", "signingTime", "id-smime-aa-signingCertificateV2", "sha256",
+                           "Test Officer CA"}) {
     INFO(attr);
     CHECK(out.find(attr) != std::string::npos);
   }
@@ -112,8 +114,8 @@ TEST_CASE("a decision signed on the SoftHSM2 token verifies against the officer 
   // And the independent verifier refuses a changed byte too.
   WriteFileBytes(t.dir() / "decision.json", bytes + " ");
   CHECK(Run({"openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", (t.dir() / "sig.der").string(),
-             "-content", (t.dir() / "decision.json").string(), "-CAfile", Pki().ca_pem().string(), "-purpose",
-             "any", "-out", "/dev/null"}) != 0);
+             "-content", (t.dir() / "decision.json").string(), "-CAfile", Pki().ca_pem().string(), "-purpose", "any",
+             "-out", "/dev/null"}) != 0);
 }
 
 TEST_CASE("a tampered decision is refused as tampered and a certificate of another CA as untrusted") {
@@ -382,9 +384,10 @@ TEST_CASE("the canonical bytes of a decision are key-sorted, compact and leave o
 }
 
 TEST_CASE("the [signing] section names the PKCS#11 module and the token, and refuses a relative module path") {
-  auto c = ParseConfig("[signing]\nmodule = \"/usr/lib/softhsm/libsofthsm2.so\"\ntoken_label = \"Can bo\"\n"
-                       "token_serial = \"a2ad8c7caae71a91\"\n",
-                       "kiosk.toml");
+  auto c = ParseConfig(
+      "[signing]\nmodule = \"/usr/lib/softhsm/libsofthsm2.so\"\ntoken_label = \"Can bo\"\n"
+      "token_serial = \"a2ad8c7caae71a91\"\n",
+      "kiosk.toml");
   REQUIRE(c.ok());
   CHECK(c.value().signing_module == kSoftHsmModule);
   CHECK(c.value().signing_token_label == "Can bo");
