@@ -282,12 +282,13 @@ TokenStatus OfficerToken::Login(const std::string& pin) {
   if (e.kind == TokenFailure::kWrongPin || e.kind == TokenFailure::kPinLocked) {
     auto after = ReadPinState();
     if (after.ok()) {
+      // A wrong PIN that used the last try: the token now reports the lock.
+      if (after.value().locked) e = MakeTokenError(TokenFailure::kPinLocked, "C_Login: " + CkrName(rv));
       e.pin = after.value();
-      if (after.value().locked)
-        e = MakeTokenError(TokenFailure::kPinLocked, "C_Login: " + CkrName(rv)), e.pin = after.value();
-      e.status = Status::Error(
-          e.status.code(), e.status.message_en() + "; " + e.pin->DescribeEn(),
-          e.pin->DescribeVi().empty() ? e.status.message_vi() : e.status.message_vi() + " " + e.pin->DescribeVi());
+      const std::string vi = e.kind == TokenFailure::kPinLocked || e.pin->DescribeVi().empty()
+                                 ? e.status.message_vi()
+                                 : e.status.message_vi() + " " + e.pin->DescribeVi();
+      e.status = Status::Error(e.status.code(), e.status.message_en() + "; " + e.pin->DescribeEn(), vi);
     }
   }
   return e;

@@ -140,6 +140,14 @@ const OfficerPki& Pki() {
     for (Issued* i : {&ca, &other, &good, &expired, &notyet, &keyenc, &foreign}) Free(*i);
     return p;
   }();
+  // The throwaway keys go with the test process.
+  static const struct RemoveAtExit {
+    fs::path dir;
+    ~RemoveAtExit() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  } remove_at_exit{pki.dir};
   return pki;
 }
 
