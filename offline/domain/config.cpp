@@ -111,6 +111,22 @@ static Status ParseSecurity(Reader& r, KioskConfig* c) {
   return st;
 }
 
+// [signing]: the officers' PKCS#11 token (drivers/token/officer_token.h, docs/signing.md).
+static Status ParseSigning(Reader& r, KioskConfig* c) {
+  Status st;
+  if (auto* t = r.Section("signing", &st)) {
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"module", "token_label", "token_serial"}, "signing."));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "module", &c->signing_module));
+    if (!c->signing_module.empty() && c->signing_module.front() != '/') {
+      return At(r.file, t->get("module")->source(), "signing.module must be an absolute path to a PKCS#11 module",
+                "signing.module phải là đường dẫn tuyệt đối tới thư viện PKCS#11");
+    }
+    MCK_RETURN_IF_ERROR(r.Str(*t, "token_label", &c->signing_token_label));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "token_serial", &c->signing_token_serial));
+  }
+  return st;
+}
+
 // [suggestions]: field id = ["answer", ...]. Each answer is a tap instead of typing, so it must be
 // what the field would accept from the keyboard: valid UTF-8, NFC, one line, not too long.
 static Status ParseSuggestions(Reader& r, KioskConfig* c) {
@@ -156,7 +172,7 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   Reader r{name, root};
   MCK_RETURN_IF_ERROR(r.CheckKeys(
       root, {"kiosk", "portal", "privacy", "ui", "suggestions", "display", "speech", "calling_display", "payment", "staff", "devices", "security", "monitoring",
-             "logging"},
+             "logging", "signing"},
       ""));
   Status st;
   const std::filesystem::path base = name.has_parent_path() ? name.parent_path() : std::filesystem::path(".");
@@ -300,6 +316,7 @@ Result<KioskConfig> ParseConfig(std::string_view text, const std::filesystem::pa
   }
   MCK_RETURN_IF_ERROR(st);
   MCK_RETURN_IF_ERROR(ParseSecurity(r, &c));
+  MCK_RETURN_IF_ERROR(ParseSigning(r, &c));
   if (auto* t = r.Section("monitoring", &st)) {
     MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"textfile"}, "monitoring."));
     std::string textfile;

@@ -87,6 +87,10 @@ struct KioskConfig {
   // [security]
   std::string key_protection;                   // "tpm" | "file"; empty: "tpm" when /dev/tpmrm0 exists
   std::string tpm_tcti = "device:/dev/tpmrm0";  // tpm2-tss TCTI ("swtpm:host=127.0.0.1,port=2321" for swtpm)
+  // [signing] the officers' PKCS#11 signing token (docs/signing.md); empty module: not configured
+  std::string signing_module;        // PKCS#11 module path, e.g. the token vendor's .so
+  std::string signing_token_label;   // the token's label; empty: any
+  std::string signing_token_serial;  // the token's serial number; empty: any
   // [monitoring] (docs/monitoring.md)
   std::filesystem::path metrics_textfile;  // Prometheus textfile written after each sync pass; empty: off
   // [logging]

@@ -20,6 +20,7 @@ LAYERS = {
     "offline/store/": ["offline/domain/", "offline/store/"],
     "offline/sync/": ["offline/domain/", "offline/store/", "offline/sync/"],
     "drivers/": ["offline/domain/", "drivers/"],
+    "drivers/token/": ["offline/domain/", "drivers/token/"],
     "kiosk/text/": ["offline/domain/", "kiosk/text/"],
     "kiosk/core/": ["offline/", "drivers/", "kiosk/text/", "kiosk/core/"],
     "kiosk/ctl/": ["offline/", "drivers/", "kiosk/text/", "kiosk/core/", "kiosk/ctl/"],

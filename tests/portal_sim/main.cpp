@@ -33,7 +33,8 @@ int Usage(const std::string& why) {
             << "       [--ready-file FILE] [--catalog FILE] [--token T]... [--commune-code C] [--commune-name N]\n"
             << "       [--seed N] [--threads N] [--p500 X] [--p503 X] [--p429 X] [--retry-after S]\n"
             << "       [--p-drop-request X] [--p-drop-response X] [--p-slow X] [--slow-ms N]\n"
-            << "       [--fail-procedure CODE] [--refuse-value fields.X=V] [--down] [--allow-duplicates]\n";
+            << "       [--fail-procedure CODE] [--refuse-value fields.X=V] [--down] [--allow-duplicates]\n"
+            << "       [--officer-ca FILE] [--require-signature]\n";
   return 2;
 }
 
@@ -105,6 +106,12 @@ int main(int argc, char** argv) {
       faults["down"] = true;
     else if (a == "--allow-duplicates")
       cfg.allow_duplicates = true;
+    else if (a == "--officer-ca") {
+      const std::string file = next();
+      cfg.officer_ca_pem = mck::test::ReadAll(file);
+      if (cfg.officer_ca_pem.empty()) return Usage("cannot read " + file);
+    } else if (a == "--require-signature")
+      cfg.require_signature = true;
     else if (a == "--help" || a == "-h")
       return Usage("help") == 2 ? 0 : 0;
     else

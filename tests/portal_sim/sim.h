@@ -69,6 +69,10 @@ struct SimConfig {
   // Proof mode (sim_proofs.cpp): dossiers without idempotency (no replay, no UNIQUE client_id),
   // so that a POST sent twice is created twice and counted, not refused.
   bool allow_duplicates = false;
+  // Signed decisions (docs/signing.md): the officer CA bundle (PEM text) a decision's "signature"
+  // is verified against; with require_signature an unsigned decision is refused (422).
+  std::string officer_ca_pem;
+  bool require_signature = false;
 };
 
 // A scripted hostile answer (sim_hostile.cpp).

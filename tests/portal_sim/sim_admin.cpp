@@ -4,7 +4,8 @@
 //   POST /admin/tokens               {"token": "...", "commune_code"?, "commune_name"?}
 //   GET  /admin/dossiers             every dossier: code, client_id, kiosk, status, attachments, assurance
 //   GET  /admin/decisions            every counter decision: key, dossier_code, decision, the papers
-//                                    received (id, form, digitised) and its attachments' sha256
+//                                    received (id, form, digitised) and its attachments' sha256; the signer
+//                                    (certificate CN, serial, signing time) of a signed one, else null
 //   GET  /admin/kiosks               enrolled kiosks and their last heartbeat
 //   GET  /admin/digitised            {"<kiosk id>": {"YYYY-MM-DD": dossiers with digitised papers}}
 //   GET  /admin/posts?endpoint=E     {"<Idempotency-Key>": POSTs received, ...}
@@ -117,7 +118,9 @@ void RegisterAdmin(httplib::Server& admin, Sim& sim) {
   admin.Get("/admin/decisions", [&](const Request&, Response& res) {
     std::lock_guard<std::mutex> lock(sim.mu);
     json out = json::array();
-    auto s = sim.db->Prepare("SELECT key, dossier_code, decision, body FROM decisions ORDER BY rowid");
+    auto s = sim.db->Prepare(
+        "SELECT d.key, d.dossier_code, d.decision, d.body, s.name, s.serial, s.signed_at FROM decisions d "
+        "LEFT JOIN decision_signers s ON s.key = d.key ORDER BY d.rowid");
     mck::Status st;
     while (s->Step(&st)) {
       const json body = json::parse(s->Text(3), nullptr, false);
@@ -133,11 +136,14 @@ void RegisterAdmin(httplib::Server& admin, Sim& sim) {
           received.push_back(paper);
         }
       }
+      json signer = nullptr;  // the officer who signed it (the certificate's name is public), or null
+      if (s->OptText(4)) signer = {{"name", s->Text(4)}, {"serial", s->Text(5)}, {"signed_at", s->Text(6)}};
       out.push_back({{"key", s->Text(0)},
                      {"dossier_code", s->Text(1)},
                      {"decision", s->Text(2)},
                      {"documents_received", received},
-                     {"attachments", shas}});
+                     {"attachments", shas},
+                     {"signer", signer}});
     }
     Reply(res, out);
   });

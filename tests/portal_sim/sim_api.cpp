@@ -3,6 +3,7 @@
 #include "offline/domain/digitised.h"
 #include "offline/domain/ids.h"
 #include "offline/domain/portal_status.h"
+#include "offline/domain/signature.h"
 #include "offline/domain/validation.h"
 #include "tests/portal_sim/sim.h"
 #include "tests/portal_sim/sim_http.h"
@@ -363,6 +364,22 @@ void PostDecision(Sim& sim, const Request& req, Response& res) {
   if (auto n = mck::CountDigitisedDocuments(body, shas, "documents_received"); !n.ok()) {
     details.push_back({{"field", "documents_received"}, {"message", n.status().message_vi()}});
   }
+  // The officer's signature (docs/signing.md): verified against the officer CA over the body's
+  // canonical bytes; a bad one is refused naming "signature" and the reason.
+  std::optional<mck::SignatureVerdict> signed_by;
+  if (body.contains("signature")) {
+    mck::SignatureVerdict v = mck::VerifyDecisionSignature(body, sim.config.officer_ca_pem);
+    if (!v.ok()) {
+      sim.Count("decisions.bad_signature");
+      details.push_back({{"field", "signature"},
+                         {"reason", mck::SignatureProblemName(v.problem)},
+                         {"message", v.status.message_vi() + " (" + v.status.message_en() + ")"}});
+    } else {
+      signed_by = std::move(v);
+    }
+  } else if (sim.config.require_signature) {
+    details.push_back({{"field", "signature"}, {"reason", "required"}, {"message", "Quyết định chưa được ký số"}});
+  }
   if (!details.empty()) return SendError(res, 422, "validation_failed", "the decision is not valid", details);
   if (const json missing = MissingAttachments(sim, body); !missing.empty()) {
     sim.Count("decisions.428");
@@ -390,7 +407,14 @@ void PostDecision(Sim& sim, const Request& req, Response& res) {
   auto ins = sim.db->Prepare("INSERT INTO decisions(key, dossier_code, decision, body, received_at) VALUES(?,?,?,?,?)");
   ins->Bind(1, key).Bind(2, code).Bind(3, decision).Bind(4, body.dump()).Bind(5, NowVn());
   const json answer = {{"status", status}, {"appointment_date", appointment}};
-  if (!up->Run().ok() || !ins->Run().ok() || !Bind(sim, scope, key, hash, 201, answer.dump()).ok() ||
+  bool signer_ok = true;
+  if (signed_by) {
+    auto who = sim.db->Prepare("INSERT INTO decision_signers(key, name, serial, signed_at) VALUES(?,?,?,?)");
+    who->Bind(1, key).Bind(2, signed_by->signer.subject_cn).Bind(3, signed_by->signer.serial_hex);
+    who->Bind(4, mck::SigningTimeVn(signed_by->signing_time));
+    signer_ok = who->Run().ok();
+  }
+  if (!up->Run().ok() || !ins->Run().ok() || !signer_ok || !Bind(sim, scope, key, hash, 201, answer.dump()).ok() ||
       !txn.Commit().ok()) {
     return SendError(res, 500, "internal_error", "could not record the decision");
   }

@@ -169,6 +169,9 @@ CREATE TABLE IF NOT EXISTS ratings(key TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL,
   received_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS decisions(key TEXT PRIMARY KEY, dossier_code TEXT NOT NULL, decision TEXT NOT NULL,
   body TEXT NOT NULL, received_at TEXT NOT NULL);
+-- Who signed a signed decision (its certificate's CN and serial, the signing time), by decision key.
+CREATE TABLE IF NOT EXISTS decision_signers(key TEXT PRIMARY KEY, name TEXT NOT NULL, serial TEXT NOT NULL,
+  signed_at TEXT NOT NULL);
 )SQL");
 }
 
