@@ -99,6 +99,8 @@ Result<Outbox::Correction> App::CorrectedBody(const StaffDossierView& v) {
     SecureWipe(value);
     c.fields.push_back(f.path);
   }
+  // Nothing changed: sent again as it was (the officer's call: the portal's side was the problem).
+  if (c.fields.empty()) return c;
   // The portal's rules are the kiosk's (offline/domain/validation.h), on the body as sent.
   json check = c.body;
   for (const char* k : {"client_id", "provisional_code", "submitted_at"}) check.erase(k);

@@ -513,6 +513,12 @@ TEST_CASE("staff see why the portal refused a dossier, in the form's words, and 
   CHECK(f.app->staff_dossier()->needs_attention);
   REQUIRE(f.app->staff_dossier()->portal_reasons.size() == 1);
   CHECK(f.app->staff_dossier()->portal_reasons[0] == "Ngày sinh của trẻ: Ngày sinh sau ngày cấp giấy chứng sinh");
+  // The refused value is offered for correction, prefilled with what was sent (DDMMYYYY).
+  REQUIRE(f.app->staff_dossier()->fixes.size() == 1);
+  CHECK(f.app->staff_dossier()->fixes[0].path == "fields.child_dob");
+  CHECK(f.app->staff_dossier()->fixes[0].kind == InputKind::kDate);
+  CHECK(f.app->Value("staff.fix.fields.child_dob") == "02112026");
+  // Sent again unchanged (no correction): the body is not checked again, the dossier is queued.
   f.Do(intent::StaffRequeue{});
   CHECK(f.app->staff().message_key == "staff.requeued");
   CHECK_FALSE(f.app->staff_dossier()->needs_attention);
