@@ -210,9 +210,14 @@ Layout BuildOfficialReceipt(const OfficialReceipt& r) {
       // the QR is the receipt-holder's key to the look-up (kiosk/core/lookup.h).
       .Qr(r.client_id)
       .Columns({"NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ"}, Style(size::kSmall, true))
-      .Columns({"(Ký và ghi rõ họ tên)", "(Ký và ghi rõ họ tên)"}, Style(size::kSmall))
+      .Columns({"(Ký và ghi rõ họ tên)", r.signed_by.empty() ? "(Ký và ghi rõ họ tên)" : "(Đã ký số)"},
+               Style(size::kSmall))
       .Space(120)
       .Columns({r.applicant_name, r.officer_name}, Style(size::kSmall));
+  if (!r.signed_by.empty()) {
+    // The decision was signed on the officer's token: who (the certificate's name) and when.
+    l.Text("Đã ký số: " + r.signed_by + ", " + FormatMau01DateTime(r.signed_at), Style(size::kSmall, false, Align::kRight));
+  }
   return l;
 }
 

@@ -88,6 +88,9 @@ struct OfficialReceipt {
   std::string appointment_time;                 // "HH:MM"; empty: date only
   std::string result_place;                     // "Bộ phận một cửa UBND xã Mẫu"
   std::string officer_name;                     // under the officer's signature; may be empty
+  // The officer's digital signature on the accept (docs/signing.md): the certificate's name and
+  // the signing time (RFC 3339); empty: not signed digitally (the officer signs the paper).
+  std::string signed_by, signed_at;
   std::string ledger_book, ledger_entry;        // "Vào Sổ theo dõi hồ sơ": empty: line omitted
 };
 

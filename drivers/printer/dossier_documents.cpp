@@ -135,6 +135,8 @@ Result<OfficialReceipt> OfficialReceiptFromDossier(const DossierRecord& d, const
   r.appointment_date = d.appointment_date;
   r.result_place = !c.result_place.empty() ? c.result_place : "Bộ phận một cửa " + c.commune_name;
   r.officer_name = c.officer_name;
+  r.signed_by = c.signed_by;
+  r.signed_at = c.signed_at;
   return r;
 }
 

@@ -20,6 +20,7 @@ struct DossierPrintContext {
   std::string lookup_hint;   // extra look-up line for the slip; may be empty
   std::string result_place;  // where the result is handed over; empty: "Bộ phận một cửa <commune>"
   std::string officer_name;  // Mẫu 01 signature line; may be empty
+  std::string signed_by, signed_at;  // Mẫu 01 "Đã ký số": the signer's name, RFC 3339; may be empty
   std::string received_at;   // Mẫu 01 "thời gian nhận hồ sơ"; empty: accepted_at, else submitted_at
   std::string copy_label;    // "Liên 2: Giao người nộp hồ sơ"; may be empty
   // The commune's account for fees by VietQR (config [payment]); bank_bin empty: no payment QR.

@@ -6,7 +6,8 @@
 
 namespace mck::core {
 
-Result<RecordedDecision> CounterDecisions::Record(const std::string& dossier_key, const CounterDecision& d) {
+Result<RecordedDecision> CounterDecisions::Record(const std::string& dossier_key, const CounterDecision& d,
+                                                  const DecisionStore::SignDecision& sign) {
   auto rec = store_.dossiers().Get(dossier_key);
   if (!rec.ok()) return rec.status();
   WipeBody(rec->body);  // only the codes are needed here
@@ -17,7 +18,7 @@ Result<RecordedDecision> CounterDecisions::Record(const std::string& dossier_key
   // The portal knows the dossier by its official code once it has one, else by the client id.
   out.ref = rec->dossier_code.value_or(rec->client_id);
   out.provisional_code = rec->provisional_code;
-  auto key = store_.decisions().Submit(out.ref, *body, d.attachments);
+  auto key = store_.decisions().Submit(out.ref, *body, d.attachments, sign);
   if (!key.ok()) return key.status();
   out.idempotency_key = *key;
   out.decided_at = FormatRfc3339Vietnam(clock_.Now());

@@ -38,7 +38,10 @@ class CounterDecisions {
   // `dossier_key`: client id, provisional or official code. kInvalidArgument (every problem at
   // once, Vietnamese lines) when the decision is incomplete; nothing is recorded then. The
   // officer's name is remembered on this kiosk for the next decision (staff data).
-  Result<RecordedDecision> Record(const std::string& dossier_key, const CounterDecision& decision);
+  // `sign`: the officer's token signs the body as it is stored and sent (DecisionSigner::Hook,
+  // decision_signer.h); its failure is returned and nothing is recorded.
+  Result<RecordedDecision> Record(const std::string& dossier_key, const CounterDecision& decision,
+                                  const DecisionStore::SignDecision& sign = {});
 
  private:
   Store& store_;

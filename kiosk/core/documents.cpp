@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "kiosk/core/decision_signer.h"
 #include "drivers/printer/dossier_documents.h"
 #include "offline/domain/ids.h"
 
@@ -89,6 +90,16 @@ Result<printer::OfficialReceipt> DossierDocuments::Official(const std::string& k
     }
     pc.officer_name = d.body.value("officer", "");
     pc.received_at = d.decided_at;
+    pc.signed_by.clear();
+    pc.signed_at.clear();
+    if (d.body.contains("signature")) {
+      // "Đã ký số" only for a signature that verifies against the officers' CA here and now.
+      auto ca = ReadOfficerCa(config_);
+      if (auto who = ca.ok() ? VerifiedSigner(d.body, *ca) : std::nullopt) {
+        pc.signed_by = who->name;
+        pc.signed_at = SigningTimeVn(who->signed_at);
+      }
+    }
   }
   if (!officer.empty()) pc.officer_name = officer;
   // A decision names a signed-in officer by their staff id: the receipt prints their name.

@@ -115,7 +115,7 @@ static Status ParseSecurity(Reader& r, KioskConfig* c) {
 static Status ParseSigning(Reader& r, KioskConfig* c) {
   Status st;
   if (auto* t = r.Section("signing", &st)) {
-    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"module", "token_label", "token_serial"}, "signing."));
+    MCK_RETURN_IF_ERROR(r.CheckKeys(*t, {"module", "token_label", "token_serial", "ca_file"}, "signing."));
     MCK_RETURN_IF_ERROR(r.Str(*t, "module", &c->signing_module));
     if (!c->signing_module.empty() && c->signing_module.front() != '/') {
       return At(r.file, t->get("module")->source(), "signing.module must be an absolute path to a PKCS#11 module",
@@ -123,6 +123,13 @@ static Status ParseSigning(Reader& r, KioskConfig* c) {
     }
     MCK_RETURN_IF_ERROR(r.Str(*t, "token_label", &c->signing_token_label));
     MCK_RETURN_IF_ERROR(r.Str(*t, "token_serial", &c->signing_token_serial));
+    MCK_RETURN_IF_ERROR(r.Str(*t, "ca_file", &c->signing_ca_file));
+    // The kiosk checks each signature against the officers' CA before it queues the decision
+    // (a wrong certificate is refused at the counter, not days later by the portal).
+    if (!c->signing_module.empty() && c->signing_ca_file.empty()) {
+      return At(r.file, t->source(), "signing.ca_file (the officers' CA certificates, PEM) is required with signing.module",
+                "signing.ca_file (chứng thư của tổ chức cấp chứng thư số cho cán bộ, PEM) là bắt buộc khi có signing.module");
+    }
   }
   return st;
 }

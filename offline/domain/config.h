@@ -91,6 +91,7 @@ struct KioskConfig {
   std::string signing_module;        // PKCS#11 module path, e.g. the token vendor's .so
   std::string signing_token_label;   // the token's label; empty: any
   std::string signing_token_serial;  // the token's serial number; empty: any
+  std::string signing_ca_file;       // the officers' CA certificates (PEM); required with a module
   // [monitoring] (docs/monitoring.md)
   std::filesystem::path metrics_textfile;  // Prometheus textfile written after each sync pass; empty: off
   // [logging]

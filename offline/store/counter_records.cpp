@@ -11,7 +11,7 @@ namespace mck {
 using nlohmann::json;
 
 Result<std::string> DecisionStore::Submit(const std::string& dossier_ref, const json& decision,
-                                          const std::vector<NewAttachment>& attachments) {
+                                          const std::vector<NewAttachment>& attachments, const SignDecision& sign) {
   const std::string word = decision.is_object() ? decision.value("decision", "") : "";
   if (word != "accept" && word != "request_supplement" && word != "refuse") {
     return Status::Error(Code::kInvalidArgument, "decision must be accept, request_supplement or refuse",
@@ -46,6 +46,12 @@ Result<std::string> DecisionStore::Submit(const std::string& dossier_ref, const 
   }
   auto digitised = CountDigitisedDocuments(body, shas, "documents_received");
   if (!digitised.ok()) return digitised.status();
+  body.erase("signature");  // only ever the one made here, over these very bytes
+  if (sign) {
+    auto member = sign(body);
+    if (!member.ok()) return member.status();
+    body["signature"] = std::move(*member);
+  }
   const std::string sealed = core_.sealer->Seal(body.dump(), DecisionAd(key));
   return WithTransaction(db, [&]() -> Result<std::string> {
     if (!attachments.empty()) {
@@ -92,7 +98,8 @@ Result<std::string> DecisionStore::Submit(const std::string& dossier_ref, const 
     }
     MCK_RETURN_IF_ERROR(
         AppendAudit(db, FormatRfc3339Vietnam(now), actor, "decision.submitted", dossier_ref,
-                    "decision=" + word + (attachments.empty() ? "" : " attachments=" + std::to_string(attachments.size()))));
+                    "decision=" + word + (attachments.empty() ? "" : " attachments=" + std::to_string(attachments.size())) +
+                        (sign ? " signed" : "")));
     return key;
   });
 }

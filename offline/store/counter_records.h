@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,14 @@ class DecisionStore : public StorePart {
   // `attachments` [{sha256, name, media_type, size}], and its documents_received[i].digitised must
   // name one of them (kInvalidArgument, nothing stored). The dossier's digitised_documents grows by
   // the papers digitised.
+  //
+  // `sign` (docs/signing.md "At the counter"): called with the body exactly as it will be sent
+  // (decided_at and attachments in), before anything is stored; it returns the body's "signature"
+  // member. Its error is returned as it is and nothing is stored: a decision is recorded signed
+  // or not at all. The audit row then says `signed`.
+  using SignDecision = std::function<Result<nlohmann::json>(const nlohmann::json& body)>;
   Result<std::string> Submit(const std::string& dossier_ref, const nlohmann::json& decision,
-                             const std::vector<NewAttachment>& attachments = {});
+                             const std::vector<NewAttachment>& attachments = {}, const SignDecision& sign = {});
   // The decisions taken on a dossier (by any of its codes), oldest first, bodies opened: for
   // staff and for the Mẫu 01 receipt (documents received, officer).
   Result<std::vector<StoredDecision>> For(const DossierSummary& dossier);

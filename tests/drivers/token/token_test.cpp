@@ -383,16 +383,21 @@ TEST_CASE("the canonical bytes of a decision are key-sorted, compact and leave o
   CHECK_FALSE(Base64Decode("a b=", &back));
 }
 
-TEST_CASE("the [signing] section names the PKCS#11 module and the token, and refuses a relative module path") {
+TEST_CASE("the [signing] section names the PKCS#11 module, the token and the officers' CA, and refuses a relative module path") {
   auto c = ParseConfig(
       "[signing]\nmodule = \"/usr/lib/softhsm/libsofthsm2.so\"\ntoken_label = \"Can bo\"\n"
-      "token_serial = \"a2ad8c7caae71a91\"\n",
+      "token_serial = \"a2ad8c7caae71a91\"\nca_file = \"/etc/mot-cua/officer-ca.pem\"\n",
       "kiosk.toml");
   REQUIRE(c.ok());
   CHECK(c.value().signing_module == kSoftHsmModule);
   CHECK(c.value().signing_token_label == "Can bo");
   CHECK(c.value().signing_token_serial == "a2ad8c7caae71a91");
+  CHECK(c.value().signing_ca_file == "/etc/mot-cua/officer-ca.pem");
   CHECK(ParseConfig("", "kiosk.toml").value().signing_module.empty());  // not configured by default
+  // A module without the officers' CA: the kiosk could not check what it signs.
+  auto no_ca = ParseConfig("[signing]\nmodule = \"/usr/lib/softhsm/libsofthsm2.so\"\n", "kiosk.toml");
+  REQUIRE_FALSE(no_ca.ok());
+  CHECK(no_ca.status().message_en().find("ca_file") != std::string::npos);
   auto rel = ParseConfig("[signing]\nmodule = \"libsofthsm2.so\"\n", "kiosk.toml");
   REQUIRE_FALSE(rel.ok());
   CHECK(rel.status().message_en().find("kiosk.toml:2") != std::string::npos);
