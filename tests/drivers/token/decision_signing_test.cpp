@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
+#include <fstream>
+
 #include "kiosk/core/decide.h"
 #include "kiosk/core/decision_signer.h"
 #include "kiosk/core/documents.h"
@@ -190,4 +192,58 @@ TEST_CASE("each signing failure refuses the decision with its own message, and n
     CHECK(why.why == "ca_missing");
     c.CheckNothingRecorded();
   }
+}
+
+namespace {
+// kioskctl with `stdin_line` on its standard input (the token's PIN) and the counter's config
+// plus [signing]; stdout and stderr together in *out.
+int Kioskctl(Counter& c, const std::string& stdin_line, std::vector<std::string> args, std::string* out) {
+  std::vector<std::string> argv = {"sh", "-c", "printf \"%s\\n\" \"$0\" | \"$@\"", stdin_line, KioskctlPath().string(),
+                                   "--config", c.kiosk.config_file().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return Run(argv, out);
+}
+json JsonIn(const std::string& text) {
+  const auto at = text.find('{');
+  return at == std::string::npos ? json() : json::parse(text.substr(at), nullptr, false);
+}
+}  // namespace
+
+TEST_CASE("kioskctl dossier decide --sign signs on the token, sign verify checks it, sign token lists the certificate") {
+  Counter c;
+  c.token.Import("good", "01");
+  std::ofstream(c.kiosk.config_file(), std::ios::app)
+      << "[signing]\nmodule = \"" << kSoftHsmModule << "\"\ntoken_label = \"" << c.token.label() << "\"\nca_file = \""
+      << Pki().ca_pem().string() << "\"\n";
+  std::string out;
+  REQUIRE(Kioskctl(c, "", {"sign", "token", "--json"}, &out) == 0);
+  const json tok = JsonIn(out);
+  INFO(out);
+  REQUIRE(tok["certificates"].size() == 1);
+  CHECK(tok["certificates"][0]["name"] == "Nguyễn Văn An");
+  CHECK(tok["certificates"][0]["for_signing"] == true);
+
+  const std::vector<std::string> decide = {"dossier", "decide", c.client_id, "accept", "--officer", "CB07",
+                                           "--received", "birth_certificate", "--sign", "--json"};
+  // A wrong PIN: refused, the token's word on stderr, nothing recorded.
+  CHECK(Kioskctl(c, "000000", decide, &out) != 0);
+  CHECK(out.find("wrong_pin") != std::string::npos);
+  CHECK(out.find("000000") == std::string::npos);  // the PIN is never echoed
+  c.CheckNothingRecorded();
+
+  REQUIRE(Kioskctl(c, kUserPin, decide, &out) == 0);
+  const json made = JsonIn(out);
+  INFO(out);
+  CHECK(made["signed_by"]["name"] == "Nguyễn Văn An");
+  CHECK(c.Queued() == 1);
+
+  REQUIRE(Kioskctl(c, "", {"sign", "verify", c.client_id, "--json"}, &out) == 0);
+  const json verdict = JsonIn(out);
+  INFO(out);
+  REQUIRE(verdict["decisions"].size() == 1);
+  CHECK(verdict["decisions"][0]["signature"] == "valid");
+  CHECK(verdict["decisions"][0]["signer"]["name"] == "Nguyễn Văn An");
+  // Against another CA the same signature is not trusted: exit 1 and the reason.
+  CHECK(Kioskctl(c, "", {"sign", "verify", c.client_id, "--ca", Pki().other_ca_pem().string(), "--json"}, &out) == 1);
+  CHECK(JsonIn(out)["decisions"][0]["signature"] == "untrusted");
 }
