@@ -52,7 +52,7 @@ constexpr ScreenNameEntry kScreenNames[] = {
 };
 
 bool IsSecretPin(const std::string& key) {
-  return key == "tech.pin" || key == "tech.staff_pin" || key == "tech.staff_pin2";
+  return key == "tech.pin" || key == "tech.staff_pin" || key == "tech.staff_pin2" || key == "staff.token_pin";
 }
 
 int MaxDigitsFor(const std::string& key) {

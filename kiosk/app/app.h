@@ -281,6 +281,12 @@ class App {
   void On(const intent::StaffPaperForm&);
   void On(const intent::StaffScanOpen&);
   void On(const intent::StaffDecide&);
+  // Signing the decision on the officer's token (app_decide.cpp, docs/signing.md "At the counter").
+  void On(const intent::StaffSignDecision&);
+  void On(const intent::StaffSignCancel&);
+  bool SigningRequired() const;  // [signing] module configured: every decision is signed
+  CounterDecision DecisionFromDesk(const std::string& word);
+  void WipeTokenPin();
   void On(const intent::StaffRequeue&);
   void On(const intent::StaffPrintOfficial&);
   void On(const intent::StaffPrintFeeReceipt&);

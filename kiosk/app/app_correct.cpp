@@ -10,6 +10,7 @@
 #include "kiosk/app/app.h"
 #include "kiosk/app/app_internal.h"
 #include "kiosk/core/documents.h"
+#include "offline/domain/ids.h"
 #include "offline/domain/validation.h"
 
 namespace mck::app {

@@ -10,6 +10,7 @@
 #include "kiosk/app/app_internal.h"
 #include "kiosk/core/counters.h"
 #include "kiosk/core/decide.h"
+#include "kiosk/core/decision_signer.h"
 #include "kiosk/core/documents.h"
 #include "kiosk/core/identity_assurance.h"
 #include "kiosk/core/lookup.h"
@@ -182,6 +183,7 @@ std::string JsonText(const json& v) {
 
 void App::CloseStaffDossier() {
   if (desk_.dossier) WipeView(*desk_.dossier);
+  WipeTokenPin();
   desk_.dossier.reset();
   desk_.fee_lookup = 0;
   fee_ask_at_.reset();
@@ -289,7 +291,14 @@ void App::On(const intent::StaffOpenDossier& in) {
   core::WipeBody(rec->body);
   if (auto decisions = deps_.store->decisions().For(*rec); decisions.ok()) {
     for (const auto& d : *decisions) {
-      v.decisions.push_back({d.decision, d.state, d.decided_at});
+      // Signed on a token: the signer's name, from a signature that verifies against the
+      // officers' CA (a short local read and check, like the store's reads here).
+      std::string signer;
+      if (d.body.contains("signature")) {
+        auto ca = core::ReadOfficerCa(config());
+        if (auto who = ca.ok() ? core::VerifiedSigner(d.body, *ca) : std::nullopt) signer = who->name;
+      }
+      v.decisions.push_back({d.decision, d.state, d.decided_at, signer});
       // Papers an earlier decision digitised at the counter (a supplement request's scans).
       const auto received = d.body.find("documents_received");
       if (received == d.body.end() || !received->is_array()) continue;
@@ -373,98 +382,6 @@ void App::On(const intent::StaffScanOpen& in) {
       return OpenScan(p.id, p.name, /*counter=*/true, desk_.dossier->scans);
     }
   }
-}
-
-void App::On(const intent::StaffDecide& in) {
-  if (!desk_.dossier || !desk_.dossier->decided.empty() || !desk_.dossier->deciding.empty() || desk_.dossier->purged) {
-    return;
-  }
-  Unfocus();
-  StaffDossierView& v = *desk_.dossier;
-  CounterDecision d;
-  d.decision = in.decision;
-  // The signed-in officer's staff id (the portal's); with the shared PIN, the name typed.
-  d.officer = desk_.officer ? desk_.officer->id : Value("staff.officer");
-  d.reason = Value("staff.reason");
-  for (const auto& p : v.papers) {
-    if (p.received) {
-      ReceivedPaper paper;
-      paper.id = p.id;
-      paper.form = p.form;
-      // Scanned at the counter: the PDF goes with the decision (not with a refusal: the papers
-      // are handed back), stored as the dossier's attachment "<document id>.pdf".
-      const auto scan = v.scans.find(p.id);
-      if (scan != v.scans.end() && in.decision != "refuse") {
-        paper.digitised_sha256 = scan->second.sha256;
-        paper.digitised_pages = static_cast<int>(scan->second.pages.size());
-        d.attachments.push_back({p.id + ".pdf", "application/pdf", scan->second.pdf});
-      }
-      d.received.push_back(std::move(paper));
-    } else if (p.required && in.decision == "request_supplement") {
-      d.supplement.push_back(p.name);
-    }
-  }
-  v.error_vi.clear();
-  v.error_en.clear();
-  v.deciding = in.decision;  // "Đang lưu…" until DecisionRecorded
-  desk_.decide_request = deps_.core->Decide(v.client_id, std::move(d));
-}
-
-void App::OnDecisionRecorded(DecisionRecorded e) {
-  if (e.request_id != desk_.decide_request) return;
-  desk_.decide_request = 0;
-  auto& recorded = e.decision;
-  if (!desk_.dossier || !desk_.unlocked) {
-    // Staff mode locked meanwhile: the decision is recorded (or not) all the same; Mẫu 01 can
-    // be printed again from the dossier.
-    if (recorded.ok() && recorded->official) core::WipeDocument(*recorded->official);
-    if (recorded.ok() && deps_.outbox_changed) deps_.outbox_changed();
-    return;
-  }
-  StaffDossierView& v = *desk_.dossier;
-  const std::string word = v.deciding;
-  v.deciding.clear();
-  if (!recorded.ok()) {
-    if (recorded.status().code() != Code::kInvalidArgument)
-      std::cerr << "kiosk: staff decision: " << recorded.status().ToString() << "\n";
-    v.error_vi = recorded.status().message_vi();
-    v.error_en = recorded.status().message_en();
-    return;
-  }
-  v.decided = word;
-  v.decisions.push_back({word, "queued", recorded->decided_at});
-  // The counter's scans are stored with the decision (not a refusal's): no copy stays in memory.
-  for (auto& paper : v.papers) {
-    auto scan = v.scans.find(paper.id);
-    if (scan == v.scans.end()) continue;
-    if (word != "refuse" && paper.received) paper.counter_pages = static_cast<int>(scan->second.pages.size());
-    WipePaper(scan->second);
-    v.scans.erase(scan);
-  }
-  if (deps_.outbox_changed) deps_.outbox_changed();
-  desk_.view.message_arg = v.provisional_code;
-  desk_.view.message_key = word == "accept"   ? "staff.decided_accept"
-                           : word == "refuse" ? "staff.decided_refuse"
-                                              : "staff.decided_supplement";
-  if (!desk_.view.print.running()) desk_.view.print = PrintJob{};
-  if (word != "accept") return;
-  // Accepted: the Mẫu 01 receipt the use case assembled from the decision just recorded.
-  if (!recorded->official) {
-    std::cerr << "kiosk: Mẫu 01 not assembled: " << recorded->official_status.ToString() << "\n";
-    desk_.view.print.Fail("staff.official_failed");
-    desk_.view.message_key = "staff.official_failed";
-    return;
-  }
-  const bool was_busy = desk_.view.print.running();
-  if (!StaffMayPrint()) {
-    core::WipeDocument(*recorded->official);
-    // Another staff print is still running: the officer prints it again in a moment.
-    if (was_busy) desk_.view.message_key = "staff.decided_accept_print_later";
-    return;
-  }
-  PrintOfficial(*recorded->official);
-  core::WipeDocument(*recorded->official);
-  desk_.view.message_key = "staff.decided_accept";
 }
 
 void App::PrintOfficial(const printer::OfficialReceipt& receipt) {

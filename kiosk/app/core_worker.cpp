@@ -78,13 +78,23 @@ uint64_t CoreWorker::RecordTicketPrint(Ticket ticket, Status printed) {
   });
 }
 
-uint64_t CoreWorker::Decide(std::string client_id, CounterDecision decision) {
-  return Enqueue([this, client_id, decision = std::move(decision)](Store* store, uint64_t id) mutable {
-    DecisionRecorded done{id, NoStore()};
-    if (store) {
+uint64_t CoreWorker::Decide(std::string client_id, CounterDecision decision, std::string token_pin,
+                            std::string officer_name) {
+  return Enqueue([this, client_id, decision = std::move(decision), pin = std::move(token_pin),
+                  officer_name = std::move(officer_name)](Store* store, uint64_t id) mutable {
+    DecisionRecorded done{id, NoStore(), std::nullopt, std::nullopt};
+    if (store && pin.empty()) {
       done.decision =
           core::CounterDecisions(*store, catalog_, *options_.config, *options_.clock).Record(client_id, decision);
+    } else if (store) {
+      core::DecisionSigner signer(*options_.config, std::move(pin), *options_.clock);
+      signer.ExpectSigner(officer_name);
+      done.decision = core::CounterDecisions(*store, catalog_, *options_.config, *options_.clock)
+                          .Record(client_id, decision, signer.Hook());
+      done.refusal = signer.refusal();
+      done.signed_by = signer.signed_by();
     }
+    SecureWipe(pin);
     SecureWipe(decision.reason);
     for (auto& a : decision.attachments) SecureWipe(a.data);  // the counter's scans: stored now, or not
     events_.Push(std::move(done));

@@ -36,7 +36,11 @@ class CoreService {
   // The printer's answer for a reserved or reprinted ticket: issued or print_failed
   // (TicketPrintRecorded; a failure is logged: the staff screen lists what is still print_failed).
   virtual uint64_t RecordTicketPrint(Ticket ticket, Status printed) = 0;
-  virtual uint64_t Decide(std::string client_id, CounterDecision decision) = 0;  // DecisionRecorded
+  // DecisionRecorded. A `token_pin`: signed on the officer's token first (DecisionSigner), the PIN
+  // wiped once used; nothing recorded unless signed.
+  // `officer_name`: the signed-in officer, whose certificate it must be (DecisionSigner::ExpectSigner).
+  virtual uint64_t Decide(std::string client_id, CounterDecision decision, std::string token_pin = {},
+                          std::string officer_name = {}) = 0;
   virtual uint64_t Rate(core::RatingInput rating) = 0;                           // RatingStored
   // PinChecked; the technician's PIN (technician mode) has its own count and lock-out.
   virtual uint64_t CheckPin(std::string pin, PinRole role = PinRole::kStaff) = 0;
@@ -67,7 +71,8 @@ class CoreWorker final : public CoreService {
   uint64_t Submit(nlohmann::json body, std::vector<NewAttachment> attachments = {}) override;
   uint64_t ReserveTicket(std::string counter, std::optional<std::string> dossier_client_id) override;
   uint64_t RecordTicketPrint(Ticket ticket, Status printed) override;
-  uint64_t Decide(std::string client_id, CounterDecision decision) override;
+  uint64_t Decide(std::string client_id, CounterDecision decision, std::string token_pin = {},
+                  std::string officer_name = {}) override;
   uint64_t Rate(core::RatingInput rating) override;
   uint64_t CheckPin(std::string pin, PinRole role = PinRole::kStaff) override;
   uint64_t CheckOfficerPin(std::string officer_id, std::string pin) override;

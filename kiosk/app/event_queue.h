@@ -21,6 +21,7 @@
 #include "drivers/scanner/scanner.h"
 #include "kiosk/app/scanned_page.h"
 #include "kiosk/core/decide.h"
+#include "kiosk/core/decision_signer.h"
 #include "kiosk/core/submit.h"
 #include "kiosk/core/tickets.h"
 #include "offline/domain/dossier.h"
@@ -94,6 +95,8 @@ struct TicketReserved {
 struct DecisionRecorded {
   uint64_t request_id = 0;
   Result<core::RecordedDecision> decision = Status::Error(Code::kInternal, "no answer");
+  std::optional<core::SigningRefusal> refusal;  // the token's reason when it was not signed
+  std::optional<core::SignedBy> signed_by;      // signed on the officer's token
 };
 // A ticket's printer answer was recorded (issued or print_failed), or why not.
 struct TicketPrintRecorded {

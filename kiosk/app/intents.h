@@ -185,6 +185,12 @@ struct StaffDecide {  // accept | request_supplement | refuse
   static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
   std::string decision;
 };
+struct StaffSignDecision {  // "Ký số và lưu": the decision waiting for the token's PIN, signed and recorded
+  static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
+};
+struct StaffSignCancel {  // "Huỷ": back to the decision buttons, the PIN wiped
+  static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
+};
 struct StaffRequeue {  // send the open dossier, which the portal refused, again
   static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
 };
@@ -246,7 +252,7 @@ using Intent =
                  intent::SetLanguage, intent::ToggleLargeText, intent::ToggleContrast, intent::ToggleInputMethod,
                  intent::Listen, intent::VoiceOff, intent::ReadBack, intent::AskHelp, intent::StaffUnlock, intent::StaffPickOfficer,
                  intent::CallNext, intent::CallAgain, intent::StaffReprintReceipt, intent::StaffReprintTicket, intent::StaffOpenDossier,
-                 intent::StaffSyncNow, intent::StaffDismissHelp, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffScanOpen, intent::StaffDecide,
+                 intent::StaffSyncNow, intent::StaffDismissHelp, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffScanOpen, intent::StaffDecide, intent::StaffSignDecision, intent::StaffSignCancel,
                  intent::StaffRequeue, intent::StaffPrintOfficial, intent::StaffPrintFeeReceipt, intent::TechUnlock, intent::TechOpen,
                  intent::TechStep, intent::TechChooseCa, intent::TechProvision, intent::TechPrintTest,
                  intent::TechRenew, intent::TechAskStop, intent::TechSpeech, intent::TechConfirmStop>;

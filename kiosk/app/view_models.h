@@ -129,6 +129,7 @@ struct StaffDossierView {
   std::map<std::string, DigitisedPaper> scans;
   struct Decided {
     std::string decision, state, decided_at;  // accept, sent, RFC 3339
+    std::string signed_by;                    // the signer's name when signed on a token; else empty
   };
   std::vector<Decided> decisions;           // earlier decisions on this dossier, oldest first
   bool needs_attention = false;             // the portal refused it (422/409): staff act, then resend
@@ -145,6 +146,7 @@ struct StaffDossierView {
   std::string fix_error_vi, fix_error_en;  // why the corrected dossier was not queued
   bool purged = false;
   std::string error_vi, error_en;  // why the decision was not recorded
+  std::string signing;             // the decision waiting for the token's PIN ([signing] configured)
   std::string deciding;            // the decision being recorded (core worker): "Đang lưu…"
   std::string decided;             // the decision recorded in this visit
   // The fee (docs/payment.md "Payment status"): the stored dossier's fee_vnd, and whether the

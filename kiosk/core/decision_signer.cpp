@@ -5,6 +5,7 @@
 
 #include "drivers/token/officer_token.h"
 #include "offline/domain/ids.h"
+#include "offline/domain/utf8.h"
 
 namespace mck::core {
 
@@ -71,6 +72,14 @@ Result<nlohmann::json> DecisionSigner::Sign(const nlohmann::json& body) {
   // The kiosk's own check before anything is recorded: the portal runs the same one.
   SignatureVerdict v = VerifyDetachedCms(cms.value(), bytes, ca_pem_);
   if (!v.ok()) return Refuse(std::string("signature_") + SignatureProblemName(v.problem), v.status);
+  if (!expected_signer_.empty() && FoldForSearch(v.signer.subject_cn) != FoldForSearch(expected_signer_)) {
+    return Refuse("signer_mismatch",
+                  Status::Error(Code::kSecurity,
+                                "the token's certificate is " + v.signer.subject_cn + "'s, not the signed-in officer's",
+                                "Chứng thư số trên thiết bị ký là của " + v.signer.subject_cn +
+                                    ", không phải của cán bộ đang đăng nhập (" + expected_signer_ +
+                                    "). Quyết định chưa được ký và chưa được lưu."));
+  }
   signed_by_ = SignedBy{v.signer.subject_cn, v.signer.serial_hex, v.signing_time};
   return SignatureMember(cms.value());
 }

@@ -55,6 +55,9 @@ class DecisionSigner {
   // For DecisionStore::Submit / CounterDecisions::Record: unlocks first if Unlock was not called,
   // then signs. Signs once; a second call is refused.
   DecisionStore::SignDecision Hook();
+  // The officer signed in at the counter: the certificate must be theirs (names compared without
+  // case or diacritics: certificates often carry "NGUYEN VAN AN"); else `signer_mismatch`.
+  void ExpectSigner(std::string officer_name) { expected_signer_ = std::move(officer_name); }
   // After a failed Record: why the signature was not made (nullopt when the token was not the cause).
   const std::optional<SigningRefusal>& refusal() const { return refusal_; }
   // After a good one.
@@ -69,6 +72,7 @@ class DecisionSigner {
   const Clock& clock_;
   std::unique_ptr<token::OfficerToken> token_;
   std::string ca_pem_;
+  std::string expected_signer_;
   bool used_ = false;
   std::optional<SigningRefusal> refusal_;
   std::optional<SignedBy> signed_by_;

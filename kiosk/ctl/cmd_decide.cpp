@@ -71,6 +71,8 @@ int DossierDecide(Context& ctx) {
     while (!pin.empty() && (pin.back() == '\r' || pin.back() == ' ')) pin.pop_back();
     signer.emplace(config, std::move(pin), clock);
     SecureWipe(pin);
+    // One of this kiosk's officers: the certificate must be theirs (docs/officers.md).
+    if (auto o = store.officers().Get(d.officer); o.ok()) signer->ExpectSigner(o->name);
   }
   auto recorded = core::CounterDecisions(store, catalog, config, clock)
                       .Record(ctx.args()[0], d, signer ? signer->Hook() : DecisionStore::SignDecision{});

@@ -147,6 +147,10 @@ void DrawStaffDossier(Ui& ui) {
           ui,
           ui.T("decision." + d.decision) + " — " + ui.T("decision_state." + d.state) + " — " + ShortTime(d.decided_at),
           ui.F().body, colors::kText, w);
+      if (!d.signed_by.empty()) {
+        Wrapped(ui, app.strings().Format("staff_dossier.signed_by", {d.signed_by}), ui.F().bold, colors::kText, w);
+        MarkItem(ui, "staff_dossier.signed_by");
+      }
       accepted = accepted || d.decision == "accept";
     }
     // The Mẫu 01 receipt again (paper ran out, the citizen lost it), from the recorded accept.
@@ -166,10 +170,33 @@ void DrawStaffDossier(Ui& ui) {
     } else {
       TextField(ui, "staff.officer", ui.T("staff_dossier.officer"), InputKind::kText, fw);
     }
-    TextField(ui, "staff.reason", ui.T("staff_dossier.reason"), InputKind::kText, fw);
+    if (v.signing.empty()) TextField(ui, "staff.reason", ui.T("staff_dossier.reason"), InputKind::kText, fw);
+    const bool new_error = v.error_en != ui.shown_error && !v.error_en.empty();
+    if (!v.signing.empty()) {
+      // A token's refusal: the signing panel from its heading down, above the numeric pad.
+      if (new_error) ImGui::SetScrollHereY(0.0f);
+      // Signing on the officer's token (docs/signing.md "At the counter"): the token's PIN on the
+      // numeric pad, then "Ký số và lưu"; nothing is recorded until it is signed.
+      Wrapped(ui, app.strings().Format("staff_dossier.sign_what", {ui.T("decision." + v.signing)}), ui.F().bold,
+              colors::kText, fw);
+      Wrapped(ui, ui.T("staff_dossier.sign_help"), ui.F().body, colors::kText, fw);
+      TextField(ui, "staff.token_pin", ui.T("staff_dossier.token_pin"), InputKind::kDigits, std::min(fw, ui.S(560)));
+    }
     if (!v.error_vi.empty()) {
       Wrapped(ui, app.strings().language() == Language::kEn ? v.error_en : v.error_vi, ui.F().bold, colors::kError, w);
       MarkItem(ui, "staff_dossier.error");
+    }
+    if (!v.signing.empty()) {
+      const float bw = (std::min(w, ui.S(900)) - ui.S(16)) / 2;
+      if (TouchButton(ui, "staff_dossier.sign", ui.T(v.deciding.empty() ? "staff_dossier.sign" : "staff_dossier.signing"),
+                      ImVec2(bw, ui.S(96)), ButtonKind::kPrimary)) {
+        ui.Emit(intent::StaffSignDecision{});
+      }
+      ImGui::SameLine();
+      if (TouchButton(ui, "staff_dossier.sign_cancel", ui.T("staff_dossier.sign_cancel"), ImVec2(bw, ui.S(96)),
+                      ButtonKind::kSecondary)) {
+        ui.Emit(intent::StaffSignCancel{});
+      }
     }
     const float bw = (w - ui.S(32)) / 3;
     const struct {
@@ -179,7 +206,7 @@ void DrawStaffDossier(Ui& ui) {
     } actions[] = {{"accept", "staff_dossier.accept", ButtonKind::kPrimary},
                    {"request_supplement", "staff_dossier.supplement", ButtonKind::kSecondary},
                    {"refuse", "staff_dossier.refuse", ButtonKind::kDanger}};
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 3 && v.signing.empty(); ++i) {
       if (i) ImGui::SameLine();
       if (TouchButton(ui, std::string("decide.") + actions[i].word, ui.T(actions[i].label), ImVec2(bw, ui.S(96)),
                       actions[i].kind)) {
@@ -189,7 +216,7 @@ void DrawStaffDossier(Ui& ui) {
     // A new refusal of the decision scrolls the list to its end: the message and the buttons show.
     if (v.error_en != ui.shown_error) {
       ui.shown_error = v.error_en;
-      if (!v.error_en.empty()) ImGui::SetScrollHereY(1.0f);
+      if (!v.error_en.empty() && v.signing.empty()) ImGui::SetScrollHereY(1.0f);
     }
   }
   EndDragList(ui, "staff_dossier.list");

@@ -185,6 +185,20 @@ TEST_CASE("each signing failure refuses the decision with its own message, and n
     CHECK(why.status.message_vi().find("sai chứng thư") != std::string::npos);
     c.CheckNothingRecorded();
   }
+  SECTION("the token of another officer than the one signed in") {
+    c.token.Import("good", "01");  // Nguyễn Văn An's
+    core::DecisionSigner signer(c.config, kUserPin, c.clock);
+    signer.ExpectSigner("Lê Văn Minh");
+    auto r = core::CounterDecisions(*c.store, c.catalog, c.config, c.clock).Record(c.client_id, Counter::Accept(), signer.Hook());
+    REQUIRE_FALSE(r.ok());
+    CHECK(signer.refusal()->why == "signer_mismatch");
+    CHECK(r.status().message_vi().find("không phải của cán bộ đang đăng nhập") != std::string::npos);
+    c.CheckNothingRecorded();
+    // The same officer's certificate without diacritics or case ("NGUYEN VAN AN") is theirs.
+    core::DecisionSigner same(c.config, kUserPin, c.clock);
+    same.ExpectSigner("NGUYEN VAN AN");
+    CHECK(core::CounterDecisions(*c.store, c.catalog, c.config, c.clock).Record(c.client_id, Counter::Accept(), same.Hook()).ok());
+  }
   SECTION("the officers' CA file missing") {
     c.token.Import("good", "01");
     c.config.signing_ca_file = (c.dir.path() / "none.pem").string();

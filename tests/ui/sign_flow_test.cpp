@@ -1,0 +1,60 @@
+// The REAL kiosk under Xvfb with an officers' signing token (SoftHSM2, docs/signing.md "At the
+// counter"): the officer's accept waits for the token's PIN; a wrong PIN is refused with the
+// token's message and nothing is recorded; the right PIN records the decision signed, the
+// signature verifies against the officers' CA, Mẫu 01 prints "Đã ký số" with the signer.
+#include <catch2/catch.hpp>
+
+#include "kiosk/core/decision_signer.h"
+#include "offline/domain/signature.h"
+#include "offline/store/sqlite.h"
+#include "tests/drivers/printer/test_support.h"
+#include "tests/drivers/token/token_fixture.h"
+#include "tests/ui/kiosk_run.h"
+
+using namespace mck;
+using printer::testing::NormaliseText;
+using printer::testing::Ocr;
+
+TEST_CASE("an officer signs the accept on the token at the counter, a wrong PIN records nothing, Mẫu 01 says Đã ký số") {
+  test::SoftHsmToken token;
+  token.Import("good", "01");
+  const auto out = test::UiRunDir("staff-sign");
+  REQUIRE(test::RunKioskScript("submit-dossier.script", out) == 0);
+  REQUIRE(test::RunKioskScript("staff-sign.script", out,
+                               std::string("--keep-data --kioskctl ") + KIOSKCTL_BIN + " --staff-pin 246810 --signing '" +
+                                   token.label() + "|" + test::Pki().ca_pem().string() + "'") == 0);
+  auto store = test::OpenRunStore(out);
+  auto list = store->dossiers().List();
+  REQUIRE(list->size() == 1);
+  auto rec = store->dossiers().Get(list->front().client_id).value();
+  auto decisions = store->decisions().For(rec);
+  REQUIRE(decisions.ok());
+  REQUIRE(decisions->size() == 1);  // the wrong PIN recorded nothing
+  const auto& d = decisions->front();
+  CHECK(d.decision == "accept");
+  const SignatureVerdict v = VerifyDecisionSignature(d.body, test::Pki().ca_bundle());
+  INFO(v.status.ToString());
+  CHECK(v.ok());
+  CHECK(v.signer.subject_cn == "Nguyễn Văn An");
+  CHECK(d.body["officer"] == "Phạm Văn Tâm");
+
+  // The audit: one decision, signed; the PIN appears nowhere in the kiosk's log.
+  auto db = Db::Open((out / "data" / "kiosk.db").string());
+  REQUIRE(db.ok());
+  auto audit = (*db)->Prepare("SELECT detail FROM audit_log WHERE action = 'decision.submitted'");
+  REQUIRE(audit.ok());
+  std::vector<std::string> rows;
+  Status st;
+  while (audit->Step(&st)) rows.push_back(audit->Text(0));
+  CHECK(rows == std::vector<std::string>{"decision=accept signed"});
+  const std::string log = test::ReadAll(out / "kiosk.log");
+  CHECK(log.find("wrong_pin") != std::string::npos);  // the refusal is logged, by kind
+  CHECK(log.find("123456") == std::string::npos);
+  CHECK(log.find("000000") == std::string::npos);
+
+  // Mẫu 01 (the first print job) says it was signed digitally, by whom.
+  const std::string text = Ocr(test::DecodedJob(out, 1));
+  INFO(text);
+  CHECK(text.find(NormaliseText("Đã ký số")) != std::string::npos);
+  CHECK(text.find(NormaliseText("Nguyễn Văn An")) != std::string::npos);
+}
