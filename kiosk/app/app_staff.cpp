@@ -181,6 +181,7 @@ std::string JsonText(const json& v) {
 }  // namespace
 
 void App::CloseStaffDossier() {
+  if (desk_.dossier) WipeChipFace(*desk_.dossier);  // the chip's face: pixels zeroed, read cancelled
   if (desk_.dossier) WipeView(*desk_.dossier);
   desk_.dossier.reset();
   desk_.fee_lookup = 0;
