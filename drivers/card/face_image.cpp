@@ -117,8 +117,10 @@ Result<FaceImage> DecodeJpeg2000(std::string_view bytes, bool jp2, const FaceLim
   // The size the header declares, checked before OpenJPEG allocates anything for the pixels.
   const int64_t w = int64_t{image->x1} - image->x0, h = int64_t{image->y1} - image->y0;
   if (w <= 0 || h <= 0) return Corrupt("no size");
-  if (!Fits(w, h, limits)) return TooLarge(static_cast<int>(std::clamp<int64_t>(w, 0, INT32_MAX)),
-                                           static_cast<int>(std::clamp<int64_t>(h, 0, INT32_MAX)));
+  if (!Fits(w, h, limits)) {
+    return TooLarge(static_cast<int>(std::min<int64_t>(w, INT32_MAX)),
+                    static_cast<int>(std::min<int64_t>(h, INT32_MAX)));
+  }
   if (image->numcomps == 0 || image->numcomps > 4) return Corrupt("component count");
   if (!opj_decode(codec.get(), stream.get(), image.get()) || !opj_end_decompress(codec.get(), stream.get())) {
     return Corrupt("opj_decode");

@@ -63,8 +63,8 @@ void App::OnStaffChipRead(const CardReadFinished& e) {
   c.state = JobState::kFailed;
   if (!e.identity || !e.status.ok()) {
     // The access key is the dossier's: a chip that refuses it is most likely another person's card.
-    c.message_key = e.failure == card::CardFailure::kWrongKey ? "staff_dossier.chip_wrong_key"
-                                                               : CardFailureMessageKey(e.failure);
+    c.message_key =
+        e.failure == card::CardFailure::kWrongKey ? "staff_dossier.chip_wrong_key" : CardFailureMessageKey(e.failure);
     std::cerr << "kiosk: staff chip read failed (" << card::CardFailureName(e.failure) << ")\n";
     return;
   }

@@ -81,7 +81,8 @@ struct Fixture : uitest::AppDriver {
 
   // Sim card 1 read by the citizen, a birth registration submitted.
   void Submit() {
-    std::ofstream(dir / "card-sim-state.json") << R"({"reader": true, "card": 1, "fault": ""})" << "\n";
+    std::ofstream(dir / "card-sim-state.json") << R"({"reader": true, "card": 1, "fault": ""})"
+                                               << "\n";
     Do(intent::Start{});
     Go(ScreenId::kIdentify);
     Do(intent::IdentifyTyped{});
@@ -176,7 +177,9 @@ TEST_CASE("the staff read asks for the face with the dossier's key and shows the
   CHECK(f.Chip().state == JobState::kNone);
 }
 
-TEST_CASE("a chip of another ID number shows no face, and a read still running when the officer leaves is cancelled and ignored") {
+TEST_CASE(
+    "a chip of another ID number shows no face, and a read still running when the officer leaves is cancelled and "
+    "ignored") {
   Fixture f;
   f.OpenAsStaff();
   f.Do(intent::StaffReadChip{});

@@ -5,6 +5,9 @@
 //   - with the throwaway CSCA of make_pki.sh: exactly the level the driver reports for the same
 //     card and CSCA (`kioskctl card read --json`), whatever that is (chip_no_csca until the key
 //     proof lands, chip_verified after).
+// And the chip's face on the staff screen (pcsc-staff-face.script): the officer reads the card at
+// the counter; the screenshot shows the virtual card's decoded face beside the applicant, and no
+// trace of it once the dossier was left (docs/card.md "The face on the staff screen").
 // Run through tests/ui/run-ui-pcsc-test (pcscd, the PKI: tests/drivers/card/run_pcsc_tests.sh),
 // which sets MCK_VCARD, MCK_PKI and MCK_KIOSKCTL.
 #include <catch2/catch.hpp>

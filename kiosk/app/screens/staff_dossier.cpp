@@ -87,7 +87,9 @@ void DrawStaffDossier(Ui& ui) {
     const float face_w = std::min(w * 0.2f, ui.S(240)), caption_w = std::min(w * 0.22f, ui.S(380));
     const float text_w = face ? w - face_w - caption_w - ui.S(56) : w;
     ImGui::BeginGroup();
-    for (const auto& [key, value] : v.applicant) Wrapped(ui, ui.T(key) + ": " + value, ui.F().body, colors::kText, text_w);
+    for (const auto& [key, value] : v.applicant) {
+      Wrapped(ui, ui.T(key) + ": " + value, ui.F().body, colors::kText, text_w);
+    }
     DrawChipRead(ui, v, text_w);
     ImGui::EndGroup();
     if (face) {

@@ -31,8 +31,8 @@ SDL_Texture* FaceTexture(Ui& ui, const StaffDossierView::ChipFace& chip) {
   }
   if (ui.chip_face && ui.chip_face_id == chip.image_id) return ui.chip_face;
   DropFace(ui, true);
-  SDL_Texture* tex = SDL_CreateTexture(r, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC, chip.image.width,
-                                       chip.image.height);
+  SDL_Texture* tex =
+      SDL_CreateTexture(r, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC, chip.image.width, chip.image.height);
   if (!tex) return nullptr;
   SDL_UpdateTexture(tex, nullptr, chip.image.rgba.data(), chip.image.width * 4);
   SDL_SetTextureScaleMode(tex, SDL_ScaleModeLinear);
@@ -48,8 +48,8 @@ void ReleaseChipFace(Ui& ui) {
   if (!ui.chip_face) return;
   if (ui.presenter && ui.chip_face_renderer != ui.presenter->renderer()) return DropFace(ui, false);
   const auto& dossier = ui.app.staff_dossier();
-  const bool shown = ui.app.screen() == ScreenId::kStaffDossier && dossier && dossier->chip.image_id == ui.chip_face_id &&
-                     !dossier->chip.image.rgba.empty();
+  const bool shown = ui.app.screen() == ScreenId::kStaffDossier && dossier &&
+                     dossier->chip.image_id == ui.chip_face_id && !dossier->chip.image.rgba.empty();
   if (!shown) DropFace(ui, true);
 }
 
@@ -82,9 +82,8 @@ void DrawChipRead(Ui& ui, const StaffDossierView& v, float w) {
   const StaffDossierView::ChipFace& c = v.chip;
   if (v.purged || !ui.app.has_card_reader()) return;
   Wrapped(ui, ui.T("staff_dossier.chip_hint"), ui.F().small, colors::kMuted, w);
-  if (c.state != JobState::kRunning &&
-      TouchButton(ui, "staff_dossier.read_chip", ui.T("staff_dossier.read_chip"), ImVec2(std::min(w, ui.S(560)), ui.S(96)),
-                  ButtonKind::kSecondary)) {
+  if (c.state != JobState::kRunning && TouchButton(ui, "staff_dossier.read_chip", ui.T("staff_dossier.read_chip"),
+                                                   ImVec2(std::min(w, ui.S(560)), ui.S(96)), ButtonKind::kSecondary)) {
     ui.Emit(intent::StaffReadChip{});
   }
   if (c.message_key.empty() || !c.image.rgba.empty()) return;  // the face's own caption says the rest

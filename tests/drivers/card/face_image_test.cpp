@@ -54,11 +54,11 @@ TEST_CASE("the virtual card's JPEG 2000 face decodes to its 240 by 320 synthetic
   CHECK(f->width == 240);
   CHECK(f->height == 320);
   REQUIRE(f->rgba.size() == 240u * 320 * 4);
-  CheckPixel(*f, 5, 5, 40, 159, 169);     // the teal background
-  CheckPixel(*f, 120, 80, 30, 25, 22);    // hair
+  CheckPixel(*f, 5, 5, 40, 159, 169);       // the teal background
+  CheckPixel(*f, 120, 80, 30, 25, 22);      // hair
   CheckPixel(*f, 100, 170, 240, 192, 158);  // a cheek
-  CheckPixel(*f, 120, 195, 170, 70, 75);  // the mouth
-  CheckPixel(*f, 40, 310, 30, 45, 90);    // the shirt
+  CheckPixel(*f, 120, 195, 170, 70, 75);    // the mouth
+  CheckPixel(*f, 40, 310, 30, 45, 90);      // the shirt
   WipeFaceImage(*f);
   CHECK(f->rgba.empty());
   CHECK(f->width == 0);
