@@ -175,6 +175,14 @@ TEST_CASE("the staff read asks for the face with the dossier's key and shows the
   f.Do(intent::StaffOpenDossier{.client_id = f.client_id});
   CHECK(f.Chip().image.rgba.empty());
   CHECK(f.Chip().state == JobState::kNone);
+  // Shown again, then "Làm lại từ đầu" (the same wipe as "Khoá" and the inactivity time-out):
+  // staff mode locks and the dossier, face included, is gone.
+  f.Do(intent::StaffReadChip{});
+  f.Deliver(f.Answer("024090000017", TestFace()));
+  REQUIRE_FALSE(f.Chip().image.rgba.empty());
+  f.Do(intent::StartOver{});
+  CHECK_FALSE(f.app->staff_dossier());
+  CHECK_FALSE(f.app->desk().unlocked);
 }
 
 TEST_CASE(
