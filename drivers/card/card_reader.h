@@ -75,6 +75,10 @@ struct AccessKey {
   // date (YYYY-MM-DD, from the QR) which narrows the expiry dates to try.
   std::string id_number;
   std::string date_of_issue;
+  // Also read the face (DG2, ~15 kB more): only the staff screen's comparison at the counter asks
+  // (docs/card.md "The face on the staff screen"); the citizen's reads never do. Readers without a
+  // face (the simulator) leave Identity::face_jp2 empty.
+  bool read_face = false;
 };
 
 enum class CardEventKind { kReaderAdded, kReaderRemoved, kCardInserted, kCardRemoved };

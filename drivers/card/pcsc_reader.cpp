@@ -303,7 +303,7 @@ CardResult<Identity> PcscCardReader::ReadOnce(const std::string& reader, const A
   used_extended_ = allow_extended && AtrSupportsExtendedLength(atr);
   opt.max_chunk = used_extended_ ? kExtendedChunk : kShortChunk;
   if (options_.random) opt.random = options_.random;
-  opt.read_face = options_.read_face;
+  opt.read_face = options_.read_face || key.read_face;
   opt.csca_file = options_.csca_file;
   opt.crl_file = options_.crl_file;
   opt.today = VietnamDate(clock_->Now());

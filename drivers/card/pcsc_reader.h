@@ -43,7 +43,7 @@ struct PcscOptions {
   std::string reader_name;  // substring of the reader to use when Read() is given none
   std::string csca_file;    // see sod.h; empty: never kChipVerified
   std::string crl_file;     // see sod.h; empty: no revocation check
-  bool read_face = false;   // DG2
+  bool read_face = false;   // DG2 on every read (kioskctl --face-out); AccessKey::read_face asks per read
   bool allow_extended = true;
   // Source of RND.IFD and K.IFD (tests pin the ICAO worked example); SecureRandom when empty.
   std::function<void(uint8_t*, size_t)> random;

@@ -290,6 +290,9 @@ class App {
   void On(const intent::StaffRequeue&);
   void On(const intent::StaffPrintOfficial&);
   void On(const intent::StaffPrintFeeReceipt&);
+  void On(const intent::StaffReadChip&);  // app_chip_face.cpp
+  void OnStaffChipRead(const CardReadFinished& e);
+  void WipeChipFace(StaffDossierView& v);  // also cancels a read still running
   void On(const intent::TechUnlock&);
   void On(const intent::TechOpen&);
   void On(const intent::TechStep&);
@@ -393,6 +396,7 @@ class App {
   int speech_volume_ = 100, speech_rate_ = 140;
   core::CallingBoard calling_board_;
   uint64_t calling_board_version_ = 0;
+  uint64_t chip_faces_ = 0;  // faces shown so far: each its own image_id (the screen's texture)
 };
 
 }  // namespace mck::app

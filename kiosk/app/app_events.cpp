@@ -88,6 +88,7 @@ void App::OnWorkerEvent(const UiEvent& event) {
     if (c->present) inactivity_.Touch();
     if (!c->present && citizen_.card_read == JobState::kRunning) citizen_.card_message = "card.removed";
   } else if (const auto* r = std::get_if<CardReadFinished>(&event)) {
+    if (desk_.dossier && r->request_id == desk_.dossier->chip.request && r->request_id != 0) return OnStaffChipRead(*r);
     if (r->request_id != citizen_.card_request || citizen_.card_read != JobState::kRunning)
       return;  // an abandoned read
     inactivity_.Touch();

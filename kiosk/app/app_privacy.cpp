@@ -39,9 +39,11 @@ void WipeIdentity(card::Identity& id) {
 }
 
 void WipeEvent(UiEvent& event) {
-  if (auto* c = std::get_if<CardReadFinished>(&event); c && c->identity) {
-    WipeIdentity(*c->identity);
+  if (auto* c = std::get_if<CardReadFinished>(&event); c && (c->identity || c->face)) {
+    if (c->identity) WipeIdentity(*c->identity);
     c->identity.reset();
+    if (c->face) card::WipeFaceImage(*c->face);
+    c->face.reset();
   } else if (auto* q = std::get_if<QrScanned>(&event)) {
     SecureWipe(q->payload);
   } else if (auto* f = std::get_if<ScanFinished>(&event)) {

@@ -182,6 +182,7 @@ std::string JsonText(const json& v) {
 }  // namespace
 
 void App::CloseStaffDossier() {
+  if (desk_.dossier) WipeChipFace(*desk_.dossier);  // the chip's face: pixels zeroed, read cancelled
   if (desk_.dossier) WipeView(*desk_.dossier);
   WipeTokenPin();
   desk_.dossier.reset();

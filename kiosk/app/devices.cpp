@@ -3,6 +3,7 @@
 #include <iostream>
 #include <optional>
 
+#include "drivers/card/face_image.h"
 #include "offline/domain/ids.h"
 
 namespace mck::app {
@@ -108,7 +109,17 @@ CardWorkerService::CardWorkerService(std::unique_ptr<card::CardReader> reader, E
         done.request_id = e.request;
         if (e.identity) {
           done.identity = std::move(e.identity);
-          SecureWipe(done.identity->face_jp2);  // not needed on screen; zeroed, never leaves the worker
+          // The face (asked for by the staff screen only) is decoded here, off the UI thread; its
+          // JPEG 2000 bytes are zeroed and never leave the worker.
+          if (!done.identity->face_jp2.empty()) {
+            auto face = card::DecodeFaceImage(done.identity->face_jp2);
+            if (face.ok()) {
+              done.face = std::move(*face);
+            } else {
+              done.face_status = face.status();
+            }
+            SecureWipe(done.identity->face_jp2);
+          }
         } else if (e.error) {
           done.status = e.error->status;
           done.failure = e.error->kind;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "drivers/card/card_reader.h"
+#include "drivers/card/face_image.h"
 #include "drivers/scanner/scanner.h"
 #include "kiosk/app/scanned_page.h"
 #include "kiosk/core/decide.h"
@@ -49,9 +50,14 @@ struct CardPresence {
 // follows it, card_messages.h), `status` the details for the log.
 struct CardReadFinished {
   uint64_t request_id = 0;
-  std::optional<card::Identity> identity;
+  std::optional<card::Identity> identity;  // its face_jp2 always empty: decoded below, then wiped
   Status status;
   card::CardFailure failure = card::CardFailure::kReadError;  // meaningful only without identity
+  // The chip's face, decoded on the card worker when the read asked for it (AccessKey::read_face)
+  // and the chip had one; `face_status` says why not when it did not decode. Memory only: the
+  // event's copy is wiped (WipeEvent) after the App took its own.
+  std::optional<card::FaceImage> face;
+  Status face_status;
 };
 
 // A line from the QR scanner (keyboard wedge or serial): the raw payload.

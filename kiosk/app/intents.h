@@ -197,6 +197,9 @@ struct StaffRequeue {  // send the open dossier, which the portal refused, again
 struct StaffPrintOfficial {  // the open dossier's Mẫu 01, from its recorded accept
   static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
 };
+struct StaffReadChip {  // read the applicant's chip at the counter: its face beside the applicant
+  static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
+};
 struct StaffPrintFeeReceipt {  // the open dossier's biên lai, once the portal says its fee is paid
   static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
 };
@@ -253,7 +256,7 @@ using Intent =
                  intent::Listen, intent::VoiceOff, intent::ReadBack, intent::AskHelp, intent::StaffUnlock, intent::StaffPickOfficer,
                  intent::CallNext, intent::CallAgain, intent::StaffReprintReceipt, intent::StaffReprintTicket, intent::StaffOpenDossier,
                  intent::StaffSyncNow, intent::StaffDismissHelp, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffScanOpen, intent::StaffDecide, intent::StaffSignDecision, intent::StaffSignCancel,
-                 intent::StaffRequeue, intent::StaffPrintOfficial, intent::StaffPrintFeeReceipt, intent::TechUnlock, intent::TechOpen,
+                 intent::StaffRequeue, intent::StaffPrintOfficial, intent::StaffPrintFeeReceipt, intent::StaffReadChip, intent::TechUnlock, intent::TechOpen,
                  intent::TechStep, intent::TechChooseCa, intent::TechProvision, intent::TechPrintTest,
                  intent::TechRenew, intent::TechAskStop, intent::TechSpeech, intent::TechConfirmStop>;
 

@@ -155,6 +155,20 @@ struct StaffDossierView {
   bool fee_paid = false;
   std::string fee_paid_at, fee_reference;
   bool fee_asking = false;  // the portal is being asked now (the look-up worker)
+  // The applicant's chip read at the counter, its face beside the applicant for the officer to
+  // compare with the person (app_chip_face.cpp, docs/card.md "The face on the staff screen").
+  // Memory only: wiped with the dossier (left, signed out, timed out) and before another read.
+  struct ChipFace {
+    uint64_t request = 0;  // the card read asked for (CardReadFinished.request_id)
+    JobState state = JobState::kNone;
+    std::string message_key;              // i18n: reading, another person's card, a failed read
+    std::string image_error_vi;           // the face was not shown: why (face_image.h's words)
+    std::string assurance_key;            // the chip's level ("assurance.chip_verified", ...)
+    bool verified = false;                // chip_verified: genuine, signature and key checked
+    card::FaceImage image;                // RGBA; empty: no face shown
+    uint64_t image_id = 0;                // unique in this run: the screen's texture for it
+  };
+  ChipFace chip;
 };
 
 // The scan screen's state (app_scan.cpp): the paper being scanned and its pages on this visit.

@@ -19,6 +19,12 @@ void DrawDocuments(Ui& ui);
 void DrawScan(Ui& ui);
 // Destroys the page previews' textures of pages not on the scan screen now (scan.cpp).
 void ReleasePreviews(Ui& ui);
+// The staff dossier's chip read (screens/staff_face.cpp): the button, its message, and the face
+// in a box `face_w` wide beside the applicant, its caption `caption_w` wide to its right; ReleaseChipFace frees the face's texture once the
+// dossier no longer holds it (every frame, like ReleasePreviews).
+void DrawChipRead(Ui& ui, const StaffDossierView& v, float w);
+void DrawChipFace(Ui& ui, const StaffDossierView::ChipFace& chip, float face_w, float caption_w);
+void ReleaseChipFace(Ui& ui);
 void DrawReview(Ui& ui);
 void DrawSubmitted(Ui& ui);
 void DrawLookup(Ui& ui);

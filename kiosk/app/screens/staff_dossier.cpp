@@ -82,7 +82,22 @@ void DrawStaffDossier(Ui& ui) {
   }
   if (!v.applicant.empty()) {
     Section(ui, ui.T("staff_dossier.applicant"));
-    for (const auto& [key, value] : v.applicant) Wrapped(ui, ui.T(key) + ": " + value, ui.F().body, colors::kText, w);
+    // The chip's face, once read at the counter, beside the applicant's lines (staff_face.cpp).
+    const bool face = !v.chip.image.rgba.empty();
+    const float face_w = std::min(w * 0.2f, ui.S(240)), caption_w = std::min(w * 0.22f, ui.S(380));
+    const float text_w = face ? w - face_w - caption_w - ui.S(56) : w;
+    ImGui::BeginGroup();
+    for (const auto& [key, value] : v.applicant) {
+      Wrapped(ui, ui.T(key) + ": " + value, ui.F().body, colors::kText, text_w);
+    }
+    DrawChipRead(ui, v, text_w);
+    ImGui::EndGroup();
+    if (face) {
+      ImGui::SameLine(0, ui.S(32));
+      ImGui::BeginGroup();
+      DrawChipFace(ui, v.chip, face_w, caption_w);
+      ImGui::EndGroup();
+    }
   }
   if (!v.assurance_key.empty()) {
     // How sure the kiosk is of the identity; anything short of a verified chip is a warning.

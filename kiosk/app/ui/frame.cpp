@@ -281,6 +281,7 @@ void DrawFrame(Ui& ui) {
   ImGui::PushFont(ui.F().body);
   DrawBody(ui);
   ReleasePreviews(ui);  // the previews of pages no longer shown: the citizen's papers
+  ReleaseChipFace(ui);  // the chip's face, once the dossier no longer holds it
   if (ui.app.screen() != ScreenId::kAttract) DrawHeader(ui);
   DrawFooter(ui);
   ui.words_paused = true;  // the keys are not read, they are searched (the per-key cost)

@@ -89,6 +89,12 @@ struct Ui {
   Presenter* presenter = nullptr;
   std::map<uint64_t, SDL_Texture*> previews;
   void* previews_renderer = nullptr;  // the renderer they belong to (a new one frees them all)
+  // The chip's face on the staff dossier (screens/staff_face.cpp): one texture, made when first
+  // drawn and destroyed (ReleaseChipFace, every frame) as soon as the dossier no longer holds that
+  // face (left, signed out, timed out, another read).
+  SDL_Texture* chip_face = nullptr;
+  uint64_t chip_face_id = 0;          // StaffDossierView::ChipFace::image_id it shows
+  void* chip_face_renderer = nullptr;
   // Script runs only (ui/script.h, the human-timing model's `read`): the text this frame drew,
   // as segments (a hash of the text and its number of words: no text kept), the on-screen
   // keyboard's keys left out. Fed by the widgets that draw text themselves (CountText) and, for

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "drivers/card/face_image.h"
 #include "drivers/card/mrz.h"
 #include "drivers/card/pcsc_reader.h"
 #include "drivers/card/qr.h"
@@ -110,6 +111,21 @@ TEST_CASE("pcsc: a CCCD is read end to end: BAC, secure messaging, DG1/DG13/SOD 
     CHECK(f->face_jp2.substr(4, 4) == "jP  ");
     // 12 kB of DG2 at 2 kB per READ BINARY: far fewer APDUs than 223-byte chunks would need.
     CHECK(face.last_stats().apdus < 20);
+    // A real JPEG 2000 (vcard/face.jp2): the staff screen's decoder makes its 240 x 320 pixels.
+    auto pixels = DecodeFaceImage(f->face_jp2);
+    REQUIRE(pixels.ok());
+    CHECK(pixels->width == 240);
+    CHECK(pixels->height == 320);
+  }
+  SECTION("the face asked for by one read only (AccessKey::read_face, the staff screen's read)") {
+    AccessKey key = CccdKey();
+    key.read_face = true;
+    auto f = reader.Read("", key, nullptr);
+    REQUIRE(f.ok());
+    CHECK(f->face_jp2.size() > 12000);
+    auto again = reader.Read("", CccdKey(), nullptr);  // the next read without: no DG2
+    REQUIRE(again.ok());
+    CHECK(again->face_jp2.empty());
   }
   SECTION("short APDUs only, when extended length is not allowed") {
     PcscOptions o = Options();

@@ -46,9 +46,11 @@ def dg13(fields):
     return tlv(0x6D, tlv(0x30, content))
 
 
-def face(size):
-    """A DG2 with a biometric data block holding bytes that start like a JPEG 2000 file."""
-    image = bytes.fromhex("0000000C6A5020200D0A870A") + bytes((i * 7 + 3) % 251 for i in range(size))
+def face():
+    """A DG2 whose biometric data block holds face.jp2: a real JPEG 2000 file (12.8 kB: DG2 takes
+    several extended-length reads) of a synthetic face drawn by make_face.py."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "face.jp2"), "rb") as f:
+        image = f.read()
     bdb = b"FAC\x00" + b"010\x00" + b"\x00" * 24 + image
     bit = tlv(0x7F60, tlv(0xA1, tlv(0x80, b"\x01\x01")) + tlv(0x5F2E, bdb))
     return tlv(0x75, tlv(0x7F61, tlv(0x02, b"\x01") + bit))
@@ -66,7 +68,7 @@ def profile_files(profile):
         key = mrz_information("090000017", "900315", "300315")
         dgs = {
             1: tlv(0x61, tlv(0x5F1F, mrz.encode())),
-            2: face(12000),
+            2: face(),
             13: dg13([
                 (1, "024090000017"), (2, "Nguyễn Văn Thử"), (3, "15/03/1990"), (4, "Nam"), (5, "Việt Nam"),
                 (6, "Kinh"), (7, "Không"), (8, "Xã Mẫu, Lạng Giang, Bắc Giang"),
