@@ -284,6 +284,7 @@ class App {
   // Signing the decision on the officer's token (app_decide.cpp, docs/signing.md "At the counter").
   void On(const intent::StaffSignDecision&);
   void On(const intent::StaffSignCancel&);
+  void On(const intent::StaffDecideAnother&);
   bool SigningRequired() const;  // [signing] module configured: every decision is signed
   CounterDecision DecisionFromDesk(const std::string& word);
   void WipeTokenPin();

@@ -100,6 +100,16 @@ void App::On(const intent::StaffSignCancel&) {
   Unfocus();
 }
 
+void App::On(const intent::StaffDecideAnother&) {
+  // Several decisions in one visit (a supplement requested, the paper brought, then the accept):
+  // the buttons again, with an empty reason; the papers stay as checked.
+  if (!desk_.dossier || desk_.dossier->decided.empty() || !desk_.dossier->deciding.empty()) return;
+  desk_.dossier->decided.clear();
+  if (auto it = citizen_.session.values.find("staff.reason"); it != citizen_.session.values.end()) {
+    SecureWipe(it->second);
+  }
+}
+
 void App::OnDecisionRecorded(DecisionRecorded e) {
   if (e.request_id != desk_.decide_request) return;
   desk_.decide_request = 0;

@@ -95,6 +95,12 @@ void App::RefreshStaff() {
   }
   core::TicketDesk desk(*deps_.store, catalog_, config());
   for (const auto& c : core::Counters(catalog_)) {
+    // An officer signed in by name sees the counters they serve (none listed: every counter).
+    if (desk_.officer && !desk_.officer->counters.empty() &&
+        std::find(desk_.officer->counters.begin(), desk_.officer->counters.end(), c.counter) ==
+            desk_.officer->counters.end()) {
+      continue;
+    }
     StaffView::Counter row;
     row.counter = c.counter;
     row.name = c.name;

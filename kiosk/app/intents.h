@@ -188,6 +188,9 @@ struct StaffDecide {  // accept | request_supplement | refuse
 struct StaffSignDecision {  // "Ký số và lưu": the decision waiting for the token's PIN, signed and recorded
   static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
 };
+struct StaffDecideAnother {  // "Ghi quyết định khác": another decision on this dossier in this visit
+  static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
+};
 struct StaffSignCancel {  // "Huỷ": back to the decision buttons, the PIN wiped
   static constexpr ScreenId kScreen = ScreenId::kStaffDossier;
 };
@@ -255,7 +258,7 @@ using Intent =
                  intent::SetLanguage, intent::ToggleLargeText, intent::ToggleContrast, intent::ToggleInputMethod,
                  intent::Listen, intent::VoiceOff, intent::ReadBack, intent::AskHelp, intent::StaffUnlock, intent::StaffPickOfficer,
                  intent::CallNext, intent::CallAgain, intent::StaffReprintReceipt, intent::StaffReprintTicket, intent::StaffOpenDossier,
-                 intent::StaffSyncNow, intent::StaffDismissHelp, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffScanOpen, intent::StaffDecide, intent::StaffSignDecision, intent::StaffSignCancel,
+                 intent::StaffSyncNow, intent::StaffDismissHelp, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffScanOpen, intent::StaffDecide, intent::StaffSignDecision, intent::StaffSignCancel, intent::StaffDecideAnother,
                  intent::StaffRequeue, intent::StaffPrintOfficial, intent::StaffPrintFeeReceipt, intent::StaffReadChip, intent::TechUnlock, intent::TechOpen,
                  intent::TechStep, intent::TechChooseCa, intent::TechProvision, intent::TechPrintTest,
                  intent::TechRenew, intent::TechAskStop, intent::TechSpeech, intent::TechConfirmStop>;

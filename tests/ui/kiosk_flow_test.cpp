@@ -129,14 +129,20 @@ TEST_CASE("staff mode: a wrong PIN is refused, the right one opens the queue, an
   CHECK(Job(out, 1)["printed"] == true);
 }
 
-TEST_CASE("officers sign in by name with their own PIN, their call is audited as theirs, inactivity signs them out") {
+TEST_CASE("officers sign in by name with their own PIN, see their counters, their call is audited as theirs, inactivity signs them out") {
   const auto out = test::UiRunDir("officer-signin");
   REQUIRE(test::RunKioskScript("officer-signin.script", out,
                                std::string("--kioskctl ") + KIOSKCTL_BIN +
-                                   " --officer 'cb.lan|Nguyễn Thị Lan|Công chức Tư pháp - Hộ tịch|358024'"
+                                   " --officer 'cb.lan|Nguyễn Thị Lan|Công chức Tư pháp - Hộ tịch|358024|HT,CT'"
                                    " --officer 'cb.minh|Lê Văn Minh||470258' --inactivity 10 --countdown 5") == 0);
   auto store = test::OpenRunStore(out);
   CHECK(*store->tickets().Waiting("HT") == 0);
+  // She serves HT and CT: the staff screen offers those two counters only.
+  const std::string targets = test::ReadAll(out / "shots" / "officer-signed-in.targets.json");
+  CHECK(targets.find("\"staff.call.HT\"") != std::string::npos);
+  CHECK(targets.find("\"staff.call.CT\"") != std::string::npos);
+  CHECK(targets.find("\"staff.call.XH\"") == std::string::npos);
+  CHECK(targets.find("\"staff.call.DD\"") == std::string::npos);
   auto db = Db::Open((out / "data" / "kiosk.db").string());
   REQUIRE(db.ok());
   auto audit = (*db)->Prepare(

@@ -15,7 +15,7 @@ using namespace mck;
 using printer::testing::NormaliseText;
 using printer::testing::Ocr;
 
-TEST_CASE("an officer signs the accept on the token at the counter, a wrong PIN records nothing, Mẫu 01 says Đã ký số") {
+TEST_CASE("an officer signs two decisions on the token in one visit, a wrong PIN records nothing, Mẫu 01 says Đã ký số") {
   test::SoftHsmToken token;
   token.Import("good", "01");
   const auto out = test::UiRunDir("staff-sign");
@@ -29,8 +29,10 @@ TEST_CASE("an officer signs the accept on the token at the counter, a wrong PIN 
   auto rec = store->dossiers().Get(list->front().client_id).value();
   auto decisions = store->decisions().For(rec);
   REQUIRE(decisions.ok());
-  REQUIRE(decisions->size() == 1);  // the wrong PIN recorded nothing
-  const auto& d = decisions->front();
+  REQUIRE(decisions->size() == 2);  // a supplement request, then the accept; the wrong PIN recorded nothing
+  CHECK(decisions->front().decision == "request_supplement");
+  CHECK(VerifyDecisionSignature(decisions->front().body, test::Pki().ca_bundle()).ok());
+  const auto& d = decisions->back();
   CHECK(d.decision == "accept");
   const SignatureVerdict v = VerifyDecisionSignature(d.body, test::Pki().ca_bundle());
   INFO(v.status.ToString());
@@ -46,7 +48,7 @@ TEST_CASE("an officer signs the accept on the token at the counter, a wrong PIN 
   std::vector<std::string> rows;
   Status st;
   while (audit->Step(&st)) rows.push_back(audit->Text(0));
-  CHECK(rows == std::vector<std::string>{"decision=accept signed"});
+  CHECK(rows == std::vector<std::string>{"decision=request_supplement signed", "decision=accept signed"});
   const std::string log = test::ReadAll(out / "kiosk.log");
   CHECK(log.find("wrong_pin") != std::string::npos);  // the refusal is logged, by kind
   CHECK(log.find("123456") == std::string::npos);

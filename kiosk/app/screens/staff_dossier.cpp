@@ -175,6 +175,11 @@ void DrawStaffDossier(Ui& ui) {
       ui.Emit(intent::StaffPrintOfficial{});
     }
   }
+  if (!v.purged && !v.decided.empty() &&
+      TouchButton(ui, "staff_dossier.decide_another", ui.T("staff_dossier.decide_another"),
+                  ImVec2(std::min(w, ui.S(560)), ui.S(96)), ButtonKind::kSecondary)) {
+    ui.Emit(intent::StaffDecideAnother{});
+  }
   if (!v.purged && v.decided.empty()) {
     Section(ui, ui.T("staff_dossier.decide"));
     const float fw = std::min(w, ui.S(900));
