@@ -171,6 +171,7 @@ class App {
   bool checking_pin() const { return desk_.pin_request != 0; }
   const std::string& pin_message() const { return desk_.pin_message; }
   int pin_message_number() const { return desk_.pin_message_number; }
+  const std::string& pin_message_arg() const { return desk_.pin_message_arg; }
   // The officers who may sign in (none: the shared staff PIN), the one chosen, the one signed in.
   const std::vector<Officer>& officers() const { return desk_.officers; }
   const std::string& officer_choice() const { return desk_.officer_choice; }

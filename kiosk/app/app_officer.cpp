@@ -54,6 +54,13 @@ void App::OnOfficerPinChecked(const PinChecked& e) {
     citizen_.history.clear();
     RefreshStaff();
     return;
+  } else if (r->check == OfficerCheck::kUseToken) {
+    // The token said no: its own message (wrong PIN with what it says of its tries, no token, a
+    // certificate that is not theirs…); the kind in the log, never the PIN.
+    const std::string why = e.token_refusal ? e.token_refusal->why : "unknown";
+    std::cerr << "kiosk: officer " << e.officer_id << " token sign-in refused (" << why << ")\n";
+    desk_.pin_message = "staff.officer_token_refused";
+    desk_.pin_message_arg = e.token_refusal ? e.token_refusal->status.message_vi() : std::string();
   } else if (r->check == OfficerCheck::kWrong) {
     desk_.pin_message = "staff.pin_wrong";
     desk_.pin_message_number = r->attempts_left;

@@ -297,13 +297,14 @@ void App::On(const intent::StaffOpenDossier& in) {
   }
   core::WipeBody(rec->body);
   if (auto decisions = deps_.store->decisions().For(*rec); decisions.ok()) {
+    std::optional<Result<std::string>> officer_ca;  // read once, when a decision is signed
     for (const auto& d : *decisions) {
       // Signed on a token: the signer's name, from a signature that verifies against the
       // officers' CA (a short local read and check, like the store's reads here).
       std::string signer;
       if (d.body.contains("signature")) {
-        auto ca = core::ReadOfficerCa(config());
-        if (auto who = ca.ok() ? core::VerifiedSigner(d.body, *ca) : std::nullopt) signer = who->name;
+        if (!officer_ca) officer_ca = core::ReadOfficerCa(config());
+        if (auto who = officer_ca->ok() ? core::VerifiedSigner(d.body, **officer_ca) : std::nullopt) signer = who->name;
       }
       v.decisions.push_back({d.decision, d.state, d.decided_at, signer});
       // Papers an earlier decision digitised at the counter (a supplement request's scans).

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "kiosk/core/decide.h"
+#include "kiosk/core/decision_signer.h"
 #include "kiosk/core/documents.h"
 #include "kiosk/core/tickets.h"
 #include "offline/domain/ids.h"
@@ -139,6 +140,19 @@ uint64_t CoreWorker::CheckOfficerPin(std::string officer_id, std::string pin) {
     policy.max_attempts = options_.config->pin_max_attempts;
     policy.lockout = std::chrono::seconds(options_.config->pin_lockout_s);
     done.officer = store ? store->officers().SignIn(officer_id, pin, policy) : Result<OfficerSignIn>(NoStore());
+    if (store && done.officer->ok() && (*done.officer)->check == OfficerCheck::kUseToken) {
+      // Signs in with the signing token: the token checks its PIN and proves the key, the
+      // certificate must name them (kiosk/core/decision_signer.h).
+      core::SigningRefusal why;
+      auto proof = core::ProveOfficerToken(*options_.config, std::move(pin), *options_.clock, officer_id,
+                                           (*done.officer)->officer.name, &why);
+      if (proof.ok()) {
+        done.officer = store->officers().SignedInWithToken(officer_id, proof->serial_hex);
+      } else {
+        why.status = proof.status();
+        done.token_refusal = why;
+      }
+    }
     SecureWipe(pin);
     events_.Push(std::move(done));
   });

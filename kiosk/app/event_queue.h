@@ -131,6 +131,8 @@ struct PinChecked {
   // An officer's sign-in (CheckOfficerPin): their id, and the answer instead of `result`.
   std::string officer_id;
   std::optional<Result<OfficerSignIn>> officer;
+  // An officer who signs in with the token: why the token said no (the PIN was wrong, no token…).
+  std::optional<core::SigningRefusal> token_refusal;
 };
 
 // The technician worker's answers (technician_worker.h): one shape for all its requests, plain

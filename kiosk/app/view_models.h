@@ -230,6 +230,7 @@ struct StaffDesk {
   uint64_t pin_request = 0;  // the PIN being checked (PBKDF2 on the core worker)
   std::string pin_message;   // i18n key, and its number (attempts left, minutes locked)
   int pin_message_number = 0;
+  std::string pin_message_arg;  // its text: a signing token's refusal (staff sign-in by token)
   StaffView view;
   std::optional<StaffDossierView> dossier;
   uint64_t decide_request = 0;

@@ -84,6 +84,20 @@ Result<nlohmann::json> DecisionSigner::Sign(const nlohmann::json& body) {
   return SignatureMember(cms.value());
 }
 
+Result<SignedBy> ProveOfficerToken(const KioskConfig& config, std::string pin, const Clock& clock,
+                                   const std::string& officer_id, const std::string& officer_name,
+                                   SigningRefusal* refusal) {
+  DecisionSigner signer(config, std::move(pin), clock);
+  signer.ExpectSigner(officer_name);
+  const nlohmann::json challenge = {{"purpose", "officer_sign_in"}, {"officer", officer_id}, {"nonce", NewUuidV4()}};
+  auto signed_challenge = signer.Hook()(challenge);
+  if (!signed_challenge.ok()) {
+    if (refusal != nullptr && signer.refusal()) *refusal = *signer.refusal();
+    return signed_challenge.status();
+  }
+  return *signer.signed_by();
+}
+
 std::optional<SignedBy> VerifiedSigner(const nlohmann::json& body, const std::string& ca_bundle_pem) {
   if (!body.is_object() || !body.contains("signature")) return std::nullopt;
   SignatureVerdict v = VerifyDecisionSignature(body, ca_bundle_pem);

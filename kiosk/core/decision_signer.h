@@ -83,6 +83,13 @@ class DecisionSigner {
 // for the first).
 std::optional<SignedBy> VerifiedSigner(const nlohmann::json& body, const std::string& ca_bundle_pem);
 
+// An officer who signs in with their token (docs/officers.md): logs in with `pin` (wiped), signs
+// a one-time challenge naming `officer_id`, checks the signature against the officers' CA and that
+// the certificate names `officer_name`. The signer, or the refusal (*refusal gets its kind).
+Result<SignedBy> ProveOfficerToken(const KioskConfig& config, std::string pin, const Clock& clock,
+                                   const std::string& officer_id, const std::string& officer_name,
+                                   SigningRefusal* refusal);
+
 // The text of [signing] ca_file; kFailedPrecondition (both languages) when it cannot be read.
 Result<std::string> ReadOfficerCa(const KioskConfig& config);
 

@@ -28,18 +28,29 @@ std::string ReadOfficerPin() {
 }
 
 int OfficerAdd(Context& ctx) {
-  const char* usage = "officer add ID --name NAME [--title TITLE] [--counter C]... (PIN on standard input)";
+  const char* usage =
+      "officer add ID --name NAME [--title TITLE] [--counter C]... [--sign-in pin|token] (pin: the PIN on standard "
+      "input; token: the signing token's PIN, typed at each sign-in)";
   Officer o;
   o.name = ctx.TakeOption("--name").value_or("");
   o.title = ctx.TakeOption("--title").value_or("");
   while (auto c = ctx.TakeOption("--counter")) o.counters.push_back(*c);
+  o.sign_in = ctx.TakeOption("--sign-in").value_or("pin");
   if (!ctx.ExpectArgs(1, usage)) return kExitBadInput;
+  if (o.sign_in != "pin" && o.sign_in != "token") {
+    std::cerr << "kioskctl: --sign-in is pin or token\n";
+    return kExitBadInput;
+  }
   o.id = ctx.args()[0];
   auto cfg = ctx.Config();
   if (!cfg.ok()) return ctx.Fail(cfg.status());
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
-  std::string pin = ReadOfficerPin();
+  if (o.sign_in == "token" && (*cfg)->signing_module.empty()) {
+    return ctx.Fail(Status::Error(Code::kFailedPrecondition, "signing in with the token needs [signing] in kiosk.toml",
+                                  "Đăng nhập bằng thiết bị ký số cần cấu hình [signing] trong kiosk.toml"));
+  }
+  std::string pin = o.sign_in == "token" ? std::string() : ReadOfficerPin();
   const Status st = (*store)->officers().Add(o, pin, OfficerPolicyFrom(**cfg));
   SecureWipe(pin);
   if (!st.ok()) return ctx.Fail(st);
@@ -62,6 +73,7 @@ int OfficerList(Context& ctx) {
                      {"title", o.title},
                      {"counters", o.counters},
                      {"disabled", o.disabled},
+                     {"sign_in", o.sign_in},
                      {"locked_for_s", o.locked_until > now ? o.locked_until - now : 0},
                      {"created_at", o.created_at}});
     }
@@ -74,7 +86,7 @@ int OfficerList(Context& ctx) {
     for (const auto& c : o.counters) counters += (counters.empty() ? "" : ",") + c;
     std::cout << o.id << "\t" << o.name << "\t" << (o.title.empty() ? "-" : o.title) << "\t"
               << (counters.empty() ? "*" : counters) << "\t"
-              << (o.disabled ? "disabled" : o.locked_until > now ? "locked" : "active") << "\n";
+              << (o.disabled ? "disabled" : o.locked_until > now ? "locked" : "active") << "\t" << o.sign_in << "\n";
   }
   return kExitOk;
 }

@@ -189,6 +189,12 @@ CREATE TABLE officers(
   updated_at   TEXT NOT NULL
 );
 )SQL",
+    // 6: how an officer signs in (docs/officers.md): their own PIN ('pin', the record above), or
+    // the PIN of their signing token ('token': the token proves the key and the certificate names
+    // them; pin_record is then '').
+    R"SQL(
+ALTER TABLE officers ADD COLUMN sign_in TEXT NOT NULL DEFAULT 'pin' CHECK(sign_in IN ('pin','token'));
+)SQL",
 };
 
 }  // namespace

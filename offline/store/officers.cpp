@@ -12,7 +12,7 @@ namespace mck {
 
 namespace {
 
-constexpr const char* kColumns = "id, name, title, counters, disabled_at, created_at, locked_until";
+constexpr const char* kColumns = "id, name, title, counters, disabled_at, created_at, locked_until, sign_in";
 constexpr const char* kTechnician = "technician";
 
 std::string JoinCounters(const std::vector<std::string>& counters) {
@@ -42,6 +42,7 @@ Officer ReadOfficer(const Stmt& s) {
   o.disabled = s.OptText(4).has_value();
   o.created_at = s.Text(5);
   o.locked_until = s.Int(6);
+  o.sign_in = s.Text(7);
   return o;
 }
 
@@ -123,8 +124,14 @@ Status OfficerBook::Add(const Officer& officer, const std::string& pin, const Of
   o.title = ToNfc(Trim(o.title)).value_or(o.title);
   MCK_RETURN_IF_ERROR(CheckOfficer(o));
   Db& db = *core_.db;
-  MCK_RETURN_IF_ERROR(CheckOfficerPin(db, pin));
-  const std::string record = MakePinRecord(pin, policy.iterations);  // PBKDF2 outside the write lock
+  const bool token = o.sign_in == "token";
+  if (token && !pin.empty()) {
+    return Status::Error(Code::kInvalidArgument, "an officer who signs in with the signing token has no PIN of their own",
+                         "Cán bộ đăng nhập bằng thiết bị ký số không có mã PIN riêng");
+  }
+  if (!token) MCK_RETURN_IF_ERROR(CheckOfficerPin(db, pin));
+  // PBKDF2 outside the write lock.
+  const std::string record = token ? std::string() : MakePinRecord(pin, policy.iterations);
   const std::string at = FormatRfc3339Vietnam(core_.Now());
   return WithTransaction(db, [&]() -> Status {
     auto exists = db.Prepare("SELECT 1 FROM officers WHERE id = ?");
@@ -137,13 +144,14 @@ Status OfficerBook::Add(const Officer& officer, const std::string& pin, const Of
     }
     MCK_RETURN_IF_ERROR(st);
     auto ins = db.Prepare(
-        "INSERT INTO officers(id, name, title, counters, pin_record, created_at, updated_at) VALUES(?,?,?,?,?,?,?)");
+        "INSERT INTO officers(id, name, title, counters, pin_record, created_at, updated_at, sign_in) "
+        "VALUES(?,?,?,?,?,?,?,?)");
     if (!ins.ok()) return ins.status();
     ins->Bind(1, o.id).Bind(2, o.name).Bind(3, o.title).Bind(4, JoinCounters(o.counters)).Bind(5, record);
-    ins->Bind(6, at).Bind(7, at);
+    ins->Bind(6, at).Bind(7, at).Bind(8, token ? "token" : "pin");
     MCK_RETURN_IF_ERROR(ins->Run());
     return AppendAudit(db, at, kTechnician, "officer.added", Actor(o.id),
-                       "counters=" + JoinCounters(o.counters));
+                       "counters=" + JoinCounters(o.counters) + (token ? " sign_in=token" : ""));
   });
 }
 
@@ -194,6 +202,12 @@ Status OfficerBook::SetDisabled(const std::string& id, bool disabled) {
 }
 
 Status OfficerBook::ResetPin(const std::string& id, const std::string& pin, const OfficerPinPolicy& policy) {
+  auto o = Get(id);
+  if (!o.ok()) return o.status();
+  if (o->sign_in == "token") {
+    return Status::Error(Code::kFailedPrecondition, "officer " + id + " signs in with the signing token's PIN",
+                         "Cán bộ " + id + " đăng nhập bằng mã PIN của thiết bị ký số; mã PIN đó do thiết bị quản lý");
+  }
   MCK_RETURN_IF_ERROR(CheckOfficerPin(*core_.db, pin));
   const std::string record = MakePinRecord(pin, policy.iterations);
   const std::string at = FormatRfc3339Vietnam(core_.Now());
@@ -231,9 +245,9 @@ Result<OfficerSignIn> OfficerBook::SignIn(const std::string& id, const std::stri
       return r;
     }
     o = ReadOfficer(*s);
-    record = s->Text(7);
-    failures = s->Int(8) + 1;
-    lockouts = s->Int(9);
+    record = s->Text(8);
+    failures = s->Int(9) + 1;
+    lockouts = s->Int(10);
   }
   if (o.disabled) {
     r.check = OfficerCheck::kDisabled;
@@ -242,6 +256,12 @@ Result<OfficerSignIn> OfficerBook::SignIn(const std::string& id, const std::stri
   if (o.locked_until > now) {
     r.check = OfficerCheck::kLocked;
     r.locked_for_s = o.locked_until - now;
+    return r;
+  }
+  if (o.sign_in == "token") {
+    // Their own PIN does not exist: the token checks its PIN (SignedInWithToken).
+    r.check = OfficerCheck::kUseToken;
+    r.officer = o;
     return r;
   }
   auto match = PinRecordMatches(record, pin);
@@ -270,6 +290,31 @@ Result<OfficerSignIn> OfficerBook::SignIn(const std::string& id, const std::stri
       actor, "officer.pin_wrong", "failures=" + std::to_string(failures)));
   r.check = OfficerCheck::kWrong;
   r.attempts_left = static_cast<int>(policy.max_attempts - failures);
+  return r;
+}
+
+Result<OfficerSignIn> OfficerBook::SignedInWithToken(const std::string& id, const std::string& certificate_serial) {
+  OfficerSignIn r;
+  auto o = Get(id);
+  if (!o.ok()) {
+    if (o.status().code() != Code::kNotFound) return o.status();
+    r.check = OfficerCheck::kUnknown;
+    return r;
+  }
+  if (o->disabled) {
+    r.check = OfficerCheck::kDisabled;
+    return r;
+  }
+  if (o->sign_in != "token") {
+    return Status::Error(Code::kFailedPrecondition, "officer " + id + " signs in with their own PIN",
+                         "Cán bộ " + id + " đăng nhập bằng mã PIN riêng");
+  }
+  const std::string at = FormatRfc3339Vietnam(core_.Now());
+  MCK_RETURN_IF_ERROR(WithTransaction(*core_.db, [&]() -> Status {
+    return AppendAudit(*core_.db, at, Actor(id), "officer.signed_in", Actor(id), "by=token serial=" + certificate_serial);
+  }));
+  r.check = OfficerCheck::kOk;
+  r.officer = *o;
   return r;
 }
 

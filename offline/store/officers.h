@@ -31,6 +31,9 @@ struct Officer {
   std::string title;  // "Công chức Tư pháp - Hộ tịch"; may be empty
   std::vector<std::string> counters;  // the queue counters they serve ("HT"); empty: any
   bool disabled = false;
+  // How they sign in: "pin" (their own PIN, below) or "token" (the PIN of their signing token,
+  // checked by the token; the certificate must name them: docs/officers.md).
+  std::string sign_in = "pin";
   std::string created_at;  // RFC 3339, +07:00
   // While locked out: when it ends (unix seconds), else 0.
   int64_t locked_until = 0;
@@ -42,7 +45,8 @@ struct OfficerPinPolicy {
   int iterations = 200000;
 };
 
-enum class OfficerCheck { kOk, kWrong, kLocked, kUnknown, kDisabled };
+// kUseToken: the officer signs in with their signing token (SignedInWithToken after the token said yes).
+enum class OfficerCheck { kOk, kWrong, kLocked, kUnknown, kDisabled, kUseToken };
 
 struct OfficerSignIn {
   OfficerCheck check = OfficerCheck::kWrong;
@@ -61,7 +65,8 @@ class OfficerBook : public StorePart {
   static Status CheckOfficer(const Officer& o);
 
   // A new officer with `pin` (the technician's act: audit "officer.added"). kAlreadyExists when
-  // the id is taken; kInvalidArgument for a bad id/name/PIN, or the technician's PIN.
+  // the id is taken; kInvalidArgument for a bad id/name/PIN, or the technician's PIN. An officer
+  // with sign_in "token" has no PIN: `pin` must be empty.
   Status Add(const Officer& officer, const std::string& pin, const OfficerPinPolicy& policy);
   // Every officer, enabled first, by name.
   Result<std::vector<Officer>> List();
@@ -78,6 +83,10 @@ class OfficerBook : public StorePart {
   // Checks an officer's PIN at the screen: counts failures and locks as the policy says. While
   // locked the PIN is not even compared. kOk writes "officer.signed_in".
   Result<OfficerSignIn> SignIn(const std::string& id, const std::string& pin, const OfficerPinPolicy& policy);
+  // An officer who signs in with the token: the kiosk has logged in to the token with its PIN,
+  // signed a challenge and checked the certificate against the officers' CA and their name
+  // (kiosk/core/decision_signer.h); this records "officer.signed_in" (by=token, the serial).
+  Result<OfficerSignIn> SignedInWithToken(const std::string& id, const std::string& certificate_serial);
   // "officer.signed_out" with why ("button", "inactivity", "session_end").
   Status SignedOut(const std::string& id, const std::string& why);
 };

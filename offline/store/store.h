@@ -73,7 +73,7 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
   const std::filesystem::path& database_path() const { return db_path_; }
   // How this store's keys are kept (StoreOptions::key_protection): the enrolment keeps the mTLS
   // client key the same way.

@@ -219,3 +219,32 @@ TEST_CASE("staff acts through a store name the officer set as its staff actor, a
   CHECK(decided[0][0] == "officer:cb.lan");
   CHECK(decided[1][0] == "staff");
 }
+
+TEST_CASE("an officer who signs in with the signing token has no PIN of their own, and the token's yes is audited") {
+  TempDir dir;
+  ManualClock clock(TestEpoch());
+  auto store = OpenStore(TestOptions(dir, &clock));
+  Officer an = Lan();
+  an.id = "cb.an";
+  an.sign_in = "token";
+  CHECK(store->officers().Add(an, "358024", FastOfficerPolicy()).code() == Code::kInvalidArgument);  // no PIN
+  REQUIRE(store->officers().Add(an, "", FastOfficerPolicy()).ok());
+  CHECK(store->officers().Get("cb.an")->sign_in == "token");
+  CHECK(store->officers().List()->front().sign_in == "token");
+  // Their own PIN check says: ask the token (no failure counted, nothing compared).
+  auto r = store->officers().SignIn("cb.an", "", FastOfficerPolicy());
+  REQUIRE(r.ok());
+  CHECK(r->check == OfficerCheck::kUseToken);
+  CHECK(r->officer.name == "Nguyễn Thị Lan");
+  CHECK(store->officers().ResetPin("cb.an", "470258", FastOfficerPolicy()).code() == Code::kFailedPrecondition);
+  auto in = store->officers().SignedInWithToken("cb.an", "1001");
+  REQUIRE(in.ok());
+  CHECK(in->check == OfficerCheck::kOk);
+  CHECK(AuditRows(*store, "officer.signed_in") ==
+        std::vector<std::vector<std::string>>{{"officer:cb.an", "officer.signed_in", "officer:cb.an", "by=token serial=1001"}});
+  // A PIN officer cannot be signed in by a token's say-so.
+  REQUIRE(store->officers().Add(Lan(), "358024", FastOfficerPolicy()).ok());
+  CHECK(store->officers().SignedInWithToken("cb.lan", "1001").status().code() == Code::kFailedPrecondition);
+  REQUIRE(store->officers().SetDisabled("cb.an", true).ok());
+  CHECK(store->officers().SignedInWithToken("cb.an", "1001")->check == OfficerCheck::kDisabled);
+}

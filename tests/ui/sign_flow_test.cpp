@@ -60,3 +60,36 @@ TEST_CASE("an officer signs two decisions on the token in one visit, a wrong PIN
   CHECK(text.find(NormaliseText("Đã ký số")) != std::string::npos);
   CHECK(text.find(NormaliseText("Nguyễn Văn An")) != std::string::npos);
 }
+
+TEST_CASE("an officer signs in with the signing token's PIN, a wrong one refused with the token's words, then signs the accept") {
+  test::SoftHsmToken token;
+  token.Import("good", "01");  // Nguyễn Văn An's certificate and key
+  const auto out = test::UiRunDir("officer-token");
+  REQUIRE(test::RunKioskScript("submit-dossier.script", out) == 0);
+  REQUIRE(test::RunKioskScript("officer-token.script", out,
+                               std::string("--keep-data --kioskctl ") + KIOSKCTL_BIN + " --signing '" + token.label() +
+                                   "|" + test::Pki().ca_pem().string() +
+                                   "' --officer 'cb.an|Nguyễn Văn An|Công chức Tư pháp - Hộ tịch|token|HT'") == 0);
+  auto db = Db::Open((out / "data" / "kiosk.db").string());
+  REQUIRE(db.ok());
+  auto audit = (*db)->Prepare(
+      "SELECT actor, action, detail FROM audit_log WHERE action IN ('officer.signed_in', 'decision.submitted') ORDER BY id");
+  REQUIRE(audit.ok());
+  std::vector<std::string> rows;
+  Status st;
+  while (audit->Step(&st)) rows.push_back(audit->Text(0) + " " + audit->Text(1) + " " + audit->Text(2));
+  CHECK(rows == std::vector<std::string>{"officer:cb.an officer.signed_in by=token serial=1001",
+                                         "officer:cb.an decision.submitted decision=accept signed"});
+  const std::string log = test::ReadAll(out / "kiosk.log");
+  CHECK(log.find("token sign-in refused (wrong_pin)") != std::string::npos);
+  CHECK(log.find("123456") == std::string::npos);
+  auto store = test::OpenRunStore(out);
+  auto rec = store->dossiers().Get(store->dossiers().List()->front().client_id).value();
+  auto decisions = store->decisions().For(rec);
+  REQUIRE(decisions->size() == 1);
+  CHECK(decisions->front().body["officer"] == "cb.an");
+  CHECK(VerifyDecisionSignature(decisions->front().body, test::Pki().ca_bundle()).ok());
+  const std::string wrong = Ocr(out / "shots" / "officer-token-wrong.png", 11);
+  INFO(wrong);
+  CHECK(wrong.find(NormaliseText("thiết bị ký số")) != std::string::npos);
+}

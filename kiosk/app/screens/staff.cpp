@@ -29,12 +29,17 @@ void DrawStaffPin(Ui& ui) {
     ImGui::Dummy(ImVec2(0, ui.S(8)));
   }
   if (!by_name || !app.officer_choice().empty()) {
-    TextField(ui, "staff.pin", ui.T(by_name ? "staff.officer_pin" : "staff.pin"), InputKind::kDigits, w);
+    // An officer who signs in with the signing token types the token's PIN (docs/officers.md).
+    bool by_token = false;
+    for (const auto& o : app.officers()) by_token = by_token || (o.id == app.officer_choice() && o.sign_in == "token");
+    TextField(ui, "staff.pin", ui.T(by_token ? "staff.officer_token_pin" : by_name ? "staff.officer_pin" : "staff.pin"),
+              InputKind::kDigits, w);
   }
   if (app.checking_pin()) Wrapped(ui, ui.T("staff.pin_checking"), ui.F().bold, colors::kMuted, w);
   if (!app.pin_message().empty()) {
-    Wrapped(ui, ui.app.strings().Format(app.pin_message(), {std::to_string(app.pin_message_number())}), ui.F().bold,
-            colors::kError, w);
+    Wrapped(ui,
+            ui.app.strings().Format(app.pin_message(), {std::to_string(app.pin_message_number()), app.pin_message_arg()}),
+            ui.F().bold, colors::kError, w);
   }
   if ((!by_name || !app.officer_choice().empty()) &&
       TouchButton(ui, "staff.unlock", ui.T(by_name ? "staff.sign_in" : "staff.unlock"), ImVec2(w, ui.S(96)),
