@@ -42,6 +42,12 @@ std::vector<std::string> TechOfficerCounters(const std::string& typed) {
   return out;
 }
 
+// A sentence, then the next: "… chữ số. Xin nhập lại …" (no double full stop).
+std::string TechOfficerThen(std::string first, const std::string& next) {
+  if (!first.empty() && first.back() != '.') first += '.';
+  return first + " " + next;
+}
+
 }  // namespace
 
 void App::WipeTechOfficerForm() {
@@ -53,6 +59,7 @@ void App::OpenTechOfficers() {
   tech_.officer_form = TechnicianDesk::OfficerForm::kNone;
   tech_.officer_target.clear();
   tech_.officer_error_vi.clear();
+  tech_.officer_refused = false;
   tech_.officer_done.clear();
   if (tech_.officers_request == 0) tech_.officers_request = deps_.technician->Officers(OfficerRequest{});
 }
@@ -61,6 +68,7 @@ void App::On(const intent::TechOfficerForm& in) {
   Unfocus();
   WipeTechOfficerForm();
   tech_.officer_error_vi.clear();
+  tech_.officer_refused = false;
   tech_.officer_done.clear();
   tech_.officer_target.clear();
   tech_.officer_form = TechnicianDesk::OfficerForm::kNone;
@@ -84,6 +92,7 @@ void App::On(const intent::TechOfficerSave&) {
   if (tech_.officers_request != 0 || tech_.officer_form == Form::kNone) return;
   Unfocus();
   tech_.officer_error_vi.clear();
+  tech_.officer_refused = false;
   tech_.officer_done.clear();
   OfficerRequest req;
   if (tech_.officer_form == Form::kAdd) {
@@ -107,7 +116,7 @@ void App::On(const intent::TechOfficerSave&) {
   TechOfficerWipeValue(citizen_.session.values, "tech.officer.pin");
   TechOfficerWipeValue(citizen_.session.values, "tech.officer.pin2");
   if (Status st = StaffAuth::CheckNewPin(PinRole::kStaff, pin); !st.ok()) {
-    tech_.officer_error_vi = st.message_vi() + ". Xin nhập lại mã PIN hai lần.";
+    tech_.officer_error_vi = TechOfficerThen(st.message_vi(), "Xin nhập lại mã PIN hai lần.");
   } else if (!same) {
     tech_.officer_error_vi = "Hai lần nhập mã PIN không khớp. Xin nhập lại mã PIN hai lần.";
   }
@@ -131,6 +140,7 @@ void App::On(const intent::TechOfficerAct& in) {
   req.officer.id = in.officer_id;
   tech_.officer_target = in.officer_id;  // whose name the answer shows
   tech_.officer_error_vi.clear();
+  tech_.officer_refused = false;
   tech_.officer_done.clear();
   tech_.officers_request = deps_.technician->Officers(std::move(req));
 }
@@ -141,6 +151,11 @@ void App::OnTechOfficers(const TechnicianAnswer& e) {
   tech_.officers = e.officers;
   if (!e.ok) {
     tech_.officer_error_vi = e.text_vi;
+    tech_.officer_refused = true;
+    if (tech_.officer_form != TechnicianDesk::OfficerForm::kNone) {
+      // The PINs were wiped when handed over: the store's refusal asks for them again.
+      tech_.officer_error_vi = TechOfficerThen(tech_.officer_error_vi, "Xin sửa lại rồi nhập mã PIN hai lần.");
+    }
     return;  // the form stays open with what was typed (the PINs are to be typed again)
   }
   if (e.step == "list") return;

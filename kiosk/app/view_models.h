@@ -289,6 +289,7 @@ struct TechnicianDesk {
   OfficerForm officer_form = OfficerForm::kNone;
   std::string officer_target;    // kResetPin: whose PIN
   std::string officer_error_vi;  // why the last act was refused
+  bool officer_refused = false;  // … by the store (a taken id, the technician's PIN), not the screen's checks
   std::string officer_done;      // i18n key of what the last act did ("tech.officers.done.added")
   std::string officer_done_name; // … and whose name
 };

@@ -120,6 +120,10 @@ TEST_CASE("a technician manages the officers on screen: added, disabled, PIN res
   CHECK(hoa->title == "Công chức Địa chính");
   CHECK(hoa->counters == std::vector<std::string>{"TP"});
   CHECK_FALSE(hoa->disabled);
+  // The taken id changed nothing of Lan's.
+  auto lan_now = store->officers().Get("cb.lan");
+  REQUIRE(lan_now.ok());
+  CHECK(lan_now->name == "Nguyễn Thị Lan");
   auto minh = store->officers().Get("cb.minh");
   REQUIRE(minh.ok());
   CHECK(minh->disabled);
@@ -155,7 +159,7 @@ TEST_CASE("a technician manages the officers on screen: added, disabled, PIN res
   CHECK(std::count(officers.begin(), officers.end(), "officer:cb.hoa officer.signed_in officer:cb.hoa") == 1);
   // No PIN in the kiosk's log: neither the refused ones nor those kept.
   const std::string log = mck::test::ReadAll(out / "kiosk.log");
-  for (const char* pin : {"246813", "246814", "123456", "864209", "593017"}) {
+  for (const char* pin : {"246813", "246814", "246815", "123456", "864209", "593017"}) {
     CAPTURE(pin);
     CHECK(log.find(pin) == std::string::npos);
   }

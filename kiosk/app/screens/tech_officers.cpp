@@ -15,7 +15,7 @@ void TechOfficerMessages(Ui& ui, const TechnicianDesk& t, float w) {
   if (t.officers_request != 0) Wrapped(ui, ui.T("tech.officers.working"), ui.F().bold, colors::kMuted, w);
   if (!t.officer_error_vi.empty()) {
     Wrapped(ui, t.officer_error_vi, ui.F().bold, colors::kError, w);
-    MarkItem(ui, "tech.officers.error");
+    MarkItem(ui, t.officer_refused ? "tech.officers.refused" : "tech.officers.error");
   }
   if (!t.officer_done.empty()) {
     Wrapped(ui, ui.app.strings().Format(t.officer_done, {t.officer_done_name}), ui.F().bold, colors::kOk, w);
