@@ -287,11 +287,11 @@ struct TechnicianDesk {
   uint64_t officers_request = 0;  // a listing or an act on the worker (one at a time)
   enum class OfficerForm { kNone, kAdd, kResetPin };
   OfficerForm officer_form = OfficerForm::kNone;
-  std::string officer_target;    // kResetPin: whose PIN
-  std::string officer_error_vi;  // why the last act was refused
-  bool officer_refused = false;  // … by the store (a taken id, the technician's PIN), not the screen's checks
-  std::string officer_done;      // i18n key of what the last act did ("tech.officers.done.added")
-  std::string officer_done_name; // … and whose name
+  std::string officer_target;     // kResetPin: whose PIN; an act: whose name the answer shows
+  std::string officer_error_vi;   // why the last act was refused
+  bool officer_refused = false;   // … by the store (a taken id, the technician's PIN), not the screen's checks
+  std::string officer_done;       // i18n key of what the last act did ("tech.officers.done.add")
+  std::string officer_done_name;  // … and whose name
 };
 
 }  // namespace mck::app

@@ -80,8 +80,8 @@ void DrawTechOfficers(Ui& ui) {
   const TechnicianDesk& t = app.tech();
   const bool add = t.officer_form == TechnicianDesk::OfficerForm::kAdd;
   Title(ui, ui.T(t.officer_form == TechnicianDesk::OfficerForm::kNone ? "tech.officers_title"
-                 : add                                               ? "tech.officers.add"
-                                                                     : "tech.officers.reset_title"));
+                 : add                                                ? "tech.officers.add"
+                                                                      : "tech.officers.reset_title"));
   const float w = ImGui::GetContentRegionAvail().x;
   if (t.officer_form != TechnicianDesk::OfficerForm::kNone) return DrawTechOfficerForm(ui, t, w);
 
@@ -94,7 +94,8 @@ void DrawTechOfficers(Ui& ui) {
   ImGui::Dummy(ImVec2(0, ui.S(8)));
   BeginDragList(ui, "tech.officers", ImVec2(0, BodyHeight(ui)));
   const float lw = ImGui::GetContentRegionAvail().x - ui.S(24);
-  if (t.officers.empty() && t.officers_request == 0) Wrapped(ui, ui.T("tech.officers.none"), ui.F().body, colors::kMuted, lw);
+  if (t.officers.empty() && t.officers_request == 0)
+    Wrapped(ui, ui.T("tech.officers.none"), ui.F().body, colors::kMuted, lw);
   const int64_t now = UnixSeconds(app.Now());
   const float bw = ui.S(300), bh = ui.S(76), bgap = ui.S(12);
   const float text_w = std::max(lw - 3 * (bw + bgap), lw * 0.4f);
