@@ -49,10 +49,12 @@ constexpr ScreenNameEntry kScreenNames[] = {
     {ScreenId::kTechCertificate, "tech_certificate"},
     {ScreenId::kTechDiagnostics, "tech_diagnostics"},
     {ScreenId::kTechStop, "tech_stop"},
+    {ScreenId::kTechOfficers, "tech_officers"},
 };
 
 bool IsSecretPin(const std::string& key) {
-  return key == "tech.pin" || key == "tech.staff_pin" || key == "tech.staff_pin2" || key == "staff.token_pin";
+  return key == "tech.pin" || key == "tech.staff_pin" || key == "tech.staff_pin2" || key == "staff.token_pin" ||
+         key == "tech.officer.pin" || key == "tech.officer.pin2";
 }
 
 int MaxDigitsFor(const std::string& key) {

@@ -304,6 +304,12 @@ class App {
   void On(const intent::TechRenew&);
   void On(const intent::TechAskStop&);
   void On(const intent::TechConfirmStop&);
+  void On(const intent::TechOfficerForm&);  // app_tech_officers.cpp
+  void On(const intent::TechOfficerSave&);
+  void On(const intent::TechOfficerAct&);
+  void OpenTechOfficers();
+  void OnTechOfficers(const TechnicianAnswer& e);
+  void WipeTechOfficerForm();
   void OnTechnician(const TechnicianAnswer& e);
   void OnTechPinChecked(const PinChecked& e);
   // The technician PIN screen (locked) or `s` (unlocked); loads what `s` shows.

@@ -18,7 +18,7 @@ namespace mck::app {
 bool IsTechnicianScreen(ScreenId s) {
   return s == ScreenId::kTechPin || s == ScreenId::kTechnician || s == ScreenId::kTechSetup ||
          s == ScreenId::kTechDevices || s == ScreenId::kTechCertificate || s == ScreenId::kTechDiagnostics ||
-         s == ScreenId::kTechStop;
+         s == ScreenId::kTechStop || s == ScreenId::kTechOfficers;
 }
 
 namespace {
@@ -58,6 +58,7 @@ void App::GoTechnician(ScreenId s) {
       tech_.renewing = false;
       tech_.cert_request = deps_.technician->Certificate(/*renew=*/false);
       break;
+    case ScreenId::kTechOfficers: OpenTechOfficers(); break;
     case ScreenId::kTechDevices:
       tech_.card_seen = false;
       tech_.qr_result_vi.clear();
@@ -258,6 +259,7 @@ void App::OnTechnician(const TechnicianAnswer& e) {
     return;
   }
   if (!tech_.unlocked) return;  // locked meanwhile: nothing to show
+  if (e.kind == Kind::kOfficers) return OnTechOfficers(e);
   if (e.request_id == tech_.ca_list_request && e.kind == Kind::kCaFiles) {
     tech_.ca_list_request = 0;
     tech_.ca_files = e.files;

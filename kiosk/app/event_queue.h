@@ -28,6 +28,7 @@
 #include "offline/domain/dossier.h"
 #include "offline/domain/status.h"
 #include "offline/store/help_requests.h"
+#include "offline/store/officers.h"
 #include "offline/store/staff_auth.h"
 
 namespace mck::app {
@@ -138,7 +139,7 @@ struct PinChecked {
 // The technician worker's answers (technician_worker.h): one shape for all its requests, plain
 // formatted values (codes, dates, counts: never personal data, never a secret).
 struct TechnicianAnswer {
-  enum class Kind { kCaFiles, kCaFile, kStep, kDone, kDiagnostics, kCertificate };
+  enum class Kind { kCaFiles, kCaFile, kStep, kDone, kDiagnostics, kCertificate, kOfficers };
   uint64_t request_id = 0;
   Kind kind = Kind::kDone;
   bool ok = true;
@@ -147,6 +148,8 @@ struct TechnicianAnswer {
   // kCaFile, kDiagnostics, kCertificate: (i18n key of the label, value) rows.
   std::vector<std::pair<std::string, std::string>> rows;
   std::vector<std::string> files;  // kCaFiles: the PEM files found, sorted
+  // kOfficers: the list after the request (read again even when it failed); `step` names the act.
+  std::vector<Officer> officers;
 };
 
 // The scanner service looked for its device (at start): whether one answers, and its sources.

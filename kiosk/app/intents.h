@@ -43,6 +43,7 @@ enum class ScreenId {
   kTechCertificate,  // the client certificate: expiry, days left, "Gia hạn"
   kTechDiagnostics,  // the diagnostics report
   kTechStop,         // "Tắt máy" / "Khởi động lại": confirm
+  kTechOfficers,     // "Cán bộ": the officers, add one, disable/enable, reset a PIN, unlock
 };
 
 // How a field is typed: which keyboard shows and how keys become text.
@@ -244,6 +245,20 @@ struct TechSpeech {  // the voice's volume and speed (steps of 20), or "Thử gi
 struct TechConfirmStop {  // the app ends through the SessionHost's stop path (App::stop_request)
   static constexpr ScreenId kTechScreen = ScreenId::kTechStop;
 };
+// The officers' screen (app_tech_officers.cpp; docs/officers.md).
+struct TechOfficerForm {  // "Thêm cán bộ" (officer_id empty) or "Đặt lại mã PIN" of officer_id
+  static constexpr ScreenId kTechScreen = ScreenId::kTechOfficers;
+  std::string officer_id;
+  bool close = false;  // "Huỷ": back to the list, what was typed wiped
+};
+struct TechOfficerSave {  // the form's "Lưu": checked here, then the PBKDF2 on the technician worker
+  static constexpr ScreenId kTechScreen = ScreenId::kTechOfficers;
+};
+struct TechOfficerAct {  // "Khoá tài khoản" / "Mở tài khoản" / "Mở khoá" of one officer
+  static constexpr ScreenId kTechScreen = ScreenId::kTechOfficers;
+  enum class Act { kDisable, kEnable, kUnlock } act = Act::kDisable;
+  std::string officer_id;
+};
 
 }  // namespace intent
 
@@ -261,7 +276,8 @@ using Intent =
                  intent::StaffSyncNow, intent::StaffDismissHelp, intent::StaffTogglePaper, intent::StaffPaperForm, intent::StaffScanOpen, intent::StaffDecide, intent::StaffSignDecision, intent::StaffSignCancel, intent::StaffDecideAnother,
                  intent::StaffRequeue, intent::StaffPrintOfficial, intent::StaffPrintFeeReceipt, intent::StaffReadChip, intent::TechUnlock, intent::TechOpen,
                  intent::TechStep, intent::TechChooseCa, intent::TechProvision, intent::TechPrintTest,
-                 intent::TechRenew, intent::TechAskStop, intent::TechSpeech, intent::TechConfirmStop>;
+                 intent::TechRenew, intent::TechAskStop, intent::TechSpeech, intent::TechConfirmStop,
+                 intent::TechOfficerForm, intent::TechOfficerSave, intent::TechOfficerAct>;
 
 // True for the intents only staff mode may act on (they name their screen).
 template <typename T>

@@ -249,6 +249,51 @@ uint64_t TechnicianWorker::SaveSpeech(int volume, int rate_wpm) {
   });
 }
 
+uint64_t TechnicianWorker::Officers(OfficerRequest request) {
+  return Enqueue([this, request = std::move(request)](Store* store, uint64_t id) mutable {
+    using Op = OfficerRequest::Op;
+    static const char* kOps[] = {"list", "add", "disable", "enable", "reset_pin", "unlock"};
+    TechnicianAnswer a;
+    a.request_id = id;
+    a.kind = Kind::kOfficers;
+    a.step = kOps[static_cast<int>(request.op)];
+    Status st = store ? Status::Ok() : NoStore();
+    if (st.ok()) {
+      OfficerPinPolicy policy;  // the same rules as kioskctl officer and the sign-in (core worker)
+      policy.max_attempts = options_.config->pin_max_attempts;
+      policy.lockout = std::chrono::seconds(options_.config->pin_lockout_s);
+      auto& officers = store->officers();
+      switch (request.op) {
+        case Op::kList: break;
+        case Op::kAdd: st = officers.Add(request.officer, request.pin, policy); break;
+        case Op::kDisable: st = officers.SetDisabled(request.officer.id, true); break;
+        case Op::kEnable: st = officers.SetDisabled(request.officer.id, false); break;
+        case Op::kResetPin: st = officers.ResetPin(request.officer.id, request.pin, policy); break;
+        case Op::kUnlock: st = officers.Unlock(request.officer.id); break;
+      }
+    }
+    SecureWipe(request.pin);  // the store has its record: the digits go now
+    if (!st.ok()) {
+      // The code only: neither the PIN nor the officer's name or id in the log.
+      std::cerr << "kiosk: officer " << a.step << " refused: " << CodeName(st.code()) << "\n";
+      a.ok = false;
+      a.text_vi = st.message_vi();
+      a.text_en = st.message_en();
+    }
+    if (store) {
+      auto list = store->officers().List();
+      if (list.ok()) {
+        a.officers = std::move(*list);
+      } else if (a.ok) {
+        a.ok = false;
+        a.text_vi = list.status().message_vi();
+        a.text_en = list.status().message_en();
+      }
+    }
+    events_.Push(std::move(a));
+  });
+}
+
 uint64_t TechnicianWorker::Certificate(bool renew) {
   return Enqueue([this, renew](Store* store, uint64_t id) {
     if (!store) return events_.Push(Failed(id, Kind::kCertificate, NoStore()));

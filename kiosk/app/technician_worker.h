@@ -30,6 +30,15 @@ namespace mck::app {
 inline constexpr const char* kSpeechVolumeSetting = "speech.volume";
 inline constexpr const char* kSpeechRateSetting = "speech.rate_wpm";
 
+// An act on the officers (docs/officers.md), for the officers' screen. The PIN is a secret: the
+// worker wipes it once the store has it (never logged).
+struct OfficerRequest {
+  enum class Op { kList, kAdd, kDisable, kEnable, kResetPin, kUnlock };
+  Op op = Op::kList;
+  Officer officer;  // kAdd: the new officer; otherwise only its id
+  std::string pin;  // kAdd, kResetPin
+};
+
 class TechnicianService {
  public:
   virtual ~TechnicianService() = default;
@@ -51,6 +60,9 @@ class TechnicianService {
   // (speech.volume, speech.rate_wpm), for the next start (App's constructor reads them). No answer:
   // a failure is logged, the values stay for this run.
   virtual uint64_t SaveSpeech(int volume, int rate_wpm) = 0;
+  // The act on the officers (the store audits it, actor "technician"; kAdd and kResetPin run
+  // PBKDF2), then kOfficers with the list read again: ok=false with the Vietnamese reason.
+  virtual uint64_t Officers(OfficerRequest request) = 0;
 };
 
 struct TechnicianWorkerOptions {
@@ -72,6 +84,7 @@ class TechnicianWorker final : public TechnicianService {
   uint64_t Diagnostics(std::optional<std::string> printer_state, std::optional<std::string> card_reader_state) override;
   uint64_t Certificate(bool renew) override;
   uint64_t SaveSpeech(int volume, int rate_wpm) override;
+  uint64_t Officers(OfficerRequest request) override;
 
  private:
   uint64_t Enqueue(std::function<void(Store*, uint64_t id)> job);

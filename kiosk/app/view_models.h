@@ -283,6 +283,16 @@ struct TechnicianDesk {
   bool card_seen = false;     // a card was put on the reader while this screen showed
   std::string qr_result_vi;   // "Đã nhận mã QR (N ký tự)": never the payload
   bool stop_restart = false;  // the confirmation screen's choice
+  // Officers (tech_officers): the list as the technician worker last read it, and the form.
+  std::vector<Officer> officers;
+  uint64_t officers_request = 0;  // a listing or an act on the worker (one at a time)
+  enum class OfficerForm { kNone, kAdd, kResetPin };
+  OfficerForm officer_form = OfficerForm::kNone;
+  std::string officer_target;     // kResetPin: whose PIN; an act: whose name the answer shows
+  std::string officer_error_vi;   // why the last act was refused
+  bool officer_refused = false;   // … by the store (a taken id, the technician's PIN), not the screen's checks
+  std::string officer_done;       // i18n key of what the last act did ("tech.officers.done.add")
+  std::string officer_done_name;  // … and whose name
 };
 
 }  // namespace mck::app

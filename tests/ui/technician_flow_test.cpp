@@ -9,12 +9,15 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
 #include "drivers/printer/escpos_decode.h"
 #include "drivers/printer/png_preview.h"
 #include "offline/domain/clock.h"
+#include "offline/store/officers.h"
+#include "offline/store/sqlite.h"
 #include "offline/store/staff_auth.h"
 #include "offline/store/store.h"
 #include "offline/sync/enrolment.h"
@@ -40,7 +43,7 @@ void KeepScreenshots(const std::filesystem::path& out) {
   if (!update || std::string(update) != "1") return;
   const auto docs = std::filesystem::path(MCK_SOURCE_DIR) / "docs" / "screenshots";
   for (const auto& e : std::filesystem::directory_iterator(out / "shots")) {
-    if (e.path().filename().string().rfind("technician-", 0) == 0) {
+    if (e.path().filename().string().rfind("technician-", 0) == 0 || e.path().filename() == "tech-officers.png") {
       std::filesystem::copy_file(e.path(), docs / e.path().filename(),
                                  std::filesystem::copy_options::overwrite_existing);
     }
@@ -98,6 +101,69 @@ TEST_CASE("a technician provisions a new kiosk on screen: enrolled, staff PIN se
   CHECK(log.find("593017") == std::string::npos);
   CHECK(log.find("ui-test-token") == std::string::npos);
   CHECK(log.find("technician asked to shut down") != std::string::npos);
+  KeepScreenshots(out);
+}
+#endif
+
+#ifdef PORTAL_SIM_BIN
+TEST_CASE("a technician manages the officers on screen: added, disabled, PIN reset, the staff sign-in follows") {
+  const auto out = test::UiRunDir("tech-officers");
+  REQUIRE(RunScript("tech-officers.script", out,
+                    std::string("--portal-sim ") + PORTAL_SIM_BIN +
+                        " --tech-pin 593017 --officer 'cb.lan|Nguyễn Thị Lan|Công chức Tư pháp - Hộ tịch|358024'"
+                        " --officer 'cb.minh|Lê Văn Minh||470258'") == 0);
+  auto store = test::OpenRunStore(out);
+  // The new officer as typed on screen (Telex, NFC), her counter; Minh disabled.
+  auto hoa = store->officers().Get("cb.hoa");
+  REQUIRE(hoa.ok());
+  CHECK(hoa->name == "Phạm Thị Hoa");
+  CHECK(hoa->title == "Công chức Địa chính");
+  CHECK(hoa->counters == std::vector<std::string>{"TP"});
+  CHECK_FALSE(hoa->disabled);
+  // The taken id changed nothing of Lan's.
+  auto lan_now = store->officers().Get("cb.lan");
+  REQUIRE(lan_now.ok());
+  CHECK(lan_now->name == "Nguyễn Thị Lan");
+  auto minh = store->officers().Get("cb.minh");
+  REQUIRE(minh.ok());
+  CHECK(minh->disabled);
+  // Lan's new PIN opens, her old one no longer does (checked on a copy: the sign-ins are audited).
+  OfficerPinPolicy policy;
+  auto lan_old = store->officers().SignIn("cb.lan", "358024", policy);
+  REQUIRE(lan_old.ok());
+  CHECK(lan_old->check == OfficerCheck::kWrong);
+  auto lan = store->officers().SignIn("cb.lan", "864209", policy);
+  REQUIRE(lan.ok());
+  CHECK(lan->check == OfficerCheck::kOk);
+  // The technician's acts, audited as the technician's (after kioskctl's two), Lan's lock-out as
+  // hers; the new officer then signed in on screen.
+  auto db = Db::Open((out / "data" / "kiosk.db").string());
+  REQUIRE(db.ok());
+  auto audit = (*db)->Prepare("SELECT actor, action, subject FROM audit_log WHERE action LIKE 'officer.%' ORDER BY id");
+  REQUIRE(audit.ok());
+  std::vector<std::string> technician, officers;
+  Status st;
+  while (audit->Step(&st)) {
+    (audit->Text(0) == "technician" ? technician : officers)
+        .push_back(audit->Text(0) + " " + audit->Text(1) + " " + audit->Text(2));
+  }
+  REQUIRE(st.ok());
+  CHECK(technician == std::vector<std::string>{"technician officer.added officer:cb.lan",  // kioskctl
+                                               "technician officer.added officer:cb.minh",
+                                               "technician officer.added officer:cb.hoa",  // on screen
+                                               "technician officer.disabled officer:cb.minh",
+                                               "technician officer.unlocked_by_technician officer:cb.lan",
+                                               "technician officer.pin_reset officer:cb.lan"});
+  CAPTURE(officers);
+  CHECK(std::count(officers.begin(), officers.end(), "officer:cb.lan officer.pin_locked officer:cb.lan") == 1);
+  CHECK(std::count(officers.begin(), officers.end(), "officer:cb.hoa officer.signed_in officer:cb.hoa") == 1);
+  // No PIN in the kiosk's log: neither the refused ones nor those kept.
+  const std::string log = mck::test::ReadAll(out / "kiosk.log");
+  for (const char* pin : {"246813", "246814", "246815", "123456", "864209", "593017"}) {
+    CAPTURE(pin);
+    CHECK(log.find(pin) == std::string::npos);
+  }
+  CHECK(store->Check().value().ok());
   KeepScreenshots(out);
 }
 #endif

@@ -42,6 +42,7 @@ void DrawTechDevices(Ui& ui);
 void DrawTechCertificate(Ui& ui);
 void DrawTechDiagnostics(Ui& ui);
 void DrawTechStop(Ui& ui);
+void DrawTechOfficers(Ui& ui);  // tech_officers.cpp
 // The "Bạn còn ở đó không?" overlay during the inactivity countdown.
 void DrawStillThere(Ui& ui);
 

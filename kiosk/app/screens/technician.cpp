@@ -66,7 +66,8 @@ void DrawTechnician(Ui& ui) {
   const Tile tiles[] = {{"tech.open.setup", ScreenId::kTechSetup},
                         {"tech.open.devices", ScreenId::kTechDevices},
                         {"tech.open.certificate", ScreenId::kTechCertificate},
-                        {"tech.open.diagnostics", ScreenId::kTechDiagnostics}};
+                        {"tech.open.diagnostics", ScreenId::kTechDiagnostics},
+                        {"tech.open.officers", ScreenId::kTechOfficers}};
   int i = 0;
   for (const auto& tile : tiles) {
     if (i++ % columns != 0) ImGui::SameLine(0, gap);

@@ -215,6 +215,7 @@ void DrawBody(Ui& ui) {
     case ScreenId::kTechCertificate: DrawTechCertificate(ui); break;
     case ScreenId::kTechDiagnostics: DrawTechDiagnostics(ui); break;
     case ScreenId::kTechStop: DrawTechStop(ui); break;
+    case ScreenId::kTechOfficers: DrawTechOfficers(ui); break;
   }
   ImGui::End();
   ImGui::PopStyleVar(2);
