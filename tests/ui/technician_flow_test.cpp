@@ -106,7 +106,7 @@ TEST_CASE("a technician provisions a new kiosk on screen: enrolled, staff PIN se
 #endif
 
 #ifdef PORTAL_SIM_BIN
-TEST_CASE("a technician manages the officers on screen: added, disabled, PIN reset, the staff sign-in follows") {
+TEST_CASE("a technician manages the officers on screen (added, disabled, PIN reset) and the staff sign-in follows") {
   const auto out = test::UiRunDir("tech-officers");
   REQUIRE(RunScript("tech-officers.script", out,
                     std::string("--portal-sim ") + PORTAL_SIM_BIN +

@@ -112,10 +112,12 @@ void DrawTechOfficers(Ui& ui) {
       state = app.strings().Format("tech.officers.state_locked",
                                    {FormatRfc3339Vietnam(FromUnixSeconds(o.locked_until)).substr(11, 5)});
     }
-    Wrapped(ui,
-            app.strings().Format("tech.officers.line",
-                                 {o.id, counters.empty() ? ui.T("tech.officers.any_counter") : counters}),
-            ui.F().small, colors::kMuted, text_w);
+    std::string line =
+        app.strings().Format("tech.officers.line", {o.id, counters.empty() ? ui.T("tech.officers.any_counter") : counters});
+    // Signs in with the signing token's PIN (docs/officers.md): no PIN of theirs to reset here.
+    const bool by_token = o.sign_in == "token";
+    if (by_token) line += " · " + ui.T("tech.officers.by_token");
+    Wrapped(ui, line, ui.F().small, colors::kMuted, text_w);
     Wrapped(ui, state, ui.F().bold, o.disabled || locked ? colors::kError : colors::kOk, text_w);
     if (o.disabled) MarkItem(ui, "tech.officer.disabled." + o.id);
     const float after = ImGui::GetCursorPosY();
@@ -131,7 +133,7 @@ void DrawTechOfficers(Ui& ui) {
       using Act = intent::TechOfficerAct::Act;
       ui.Emit(intent::TechOfficerAct{.act = o.disabled ? Act::kEnable : Act::kDisable, .officer_id = o.id});
     }
-    if (act("tech.officer.reset." + o.id, ui.T("tech.officers.reset"), ButtonKind::kSecondary)) {
+    if (!by_token && act("tech.officer.reset." + o.id, ui.T("tech.officers.reset"), ButtonKind::kSecondary)) {
       ui.Emit(intent::TechOfficerForm{.officer_id = o.id});
     }
     if (locked && act("tech.officer.unlock." + o.id, ui.T("tech.officers.unlock"), ButtonKind::kPrimary)) {
